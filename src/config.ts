@@ -1,0 +1,221 @@
+/**
+ * The only module that reads process.env. Every setting is parsed and validated once, here;
+ * a bad or missing setting produces one ConfigError that lists every problem.
+ */
+import { z } from 'zod';
+
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+const HARNESS_ARN =
+  /^arn:aws(-[a-z]+)*:bedrock-agentcore:([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d):(\d{12}):harness\/[a-zA-Z][a-zA-Z0-9_]{0,39}-[a-zA-Z0-9]{10}$/;
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
+const intInRange = (min: number, max: number, fallback: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+
+const schema = z
+  .object({
+    SLACK_BOT_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(
+          /^xoxb-/,
+          'must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)',
+        )
+        .optional(),
+    ),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(
+          /^xapp-/,
+          'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)',
+        )
+        .optional(),
+    ),
+    SLACK_API_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+    PORT: intInRange(0, 65535, 3000),
+    HARNESS_ARN: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(HARNESS_ARN, 'must look like arn:aws:bedrock-agentcore:<region>:<account>:harness/<name>-<id>')
+        .optional(),
+    ),
+    HARNESS_QUALIFIER: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'must be a harness endpoint name')
+        .optional(),
+    ),
+    AWS_REGION: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(AWS_REGION, 'must be an AWS region').optional(),
+    ),
+    DEFAULT_TARGET_REGION: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(AWS_REGION, 'must be an AWS region such as us-west-2').optional(),
+    ),
+    SESSIONS_TABLE: optionalString,
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.data')),
+    SKILLS_BASE_PATH: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\/[^\s]*$/, 'must be an absolute path inside the harness image')
+        .default('/opt/.agents/skills/'),
+    ),
+    HARNESS_IDLE_TIMEOUT_SECONDS: intInRange(1, 3600, 600),
+    HARNESS_MAX_RUN_MINUTES: intInRange(1, 60, 60),
+    HARNESS_MAX_ITERATIONS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(1).max(1000).optional(),
+    ),
+    HARNESS_TIMEOUT_SECONDS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(60).max(3599).optional(),
+    ),
+    HARNESS_THROTTLE_RETRIES: intInRange(0, 10, 3),
+    STREAM_EDIT_INTERVAL_MS: intInRange(100, 60_000, 1000),
+    SESSION_TTL_DAYS: intInRange(1, 3650, 30),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message:
+          'set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode (Basic Information → Signing Secret)',
+      });
+    }
+    if (!env.AWS_REGION && !env.HARNESS_ARN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AWS_REGION'],
+        message: 'is required when HARNESS_ARN does not name the region',
+      });
+    }
+  });
+
+export type SlackMode =
+  | { kind: 'socket'; appToken: string }
+  | { kind: 'http'; signingSecret: string; port: number };
+
+export interface Config {
+  slack: {
+    botToken: string;
+    mode: SlackMode;
+    /** Web API base URL, for local stand-ins; undefined means https://slack.com/api/. */
+    apiUrl: string | undefined;
+  };
+  harness: {
+    arn: string;
+    qualifier: string | undefined;
+    region: string;
+    skillsBasePath: string;
+    idleTimeoutMs: number;
+    maxRunMs: number;
+    maxIterations: number | undefined;
+    timeoutSeconds: number | undefined;
+    throttleRetries: number;
+  };
+  store: { table: string | undefined; dataDir: string; region: string; ttlDays: number };
+  defaultTargetRegion: string;
+  streamEditIntervalMs: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Thrown when no Slack credentials are configured at all: the caller explains how to set the app up. */
+export class MissingSlackCredentials extends ConfigError {
+  constructor(problems: string[]) {
+    super(problems);
+    this.name = 'MissingSlackCredentials';
+  }
+}
+
+export const SLACK_SETUP_HELP = [
+  'No Slack credentials are configured, so the bot cannot connect to Slack.',
+  'To run it against a workspace:',
+  '  1. Create a Slack app from manifest.yml (https://api.slack.com/apps → Create New App → From a manifest).',
+  '  2. Install it to the workspace and copy the Bot User OAuth Token into SLACK_BOT_TOKEN (xoxb-…).',
+  '  3. Socket Mode (default in the manifest): create an app-level token with connections:write and set',
+  '     SLACK_APP_TOKEN (xapp-…). HTTP mode instead: set SLACK_SIGNING_SECRET and point the request URLs',
+  '     at https://<your-host>/slack/events.',
+  '  4. Set HARNESS_ARN to your AgentCore harness ARN and provide AWS credentials the usual way.',
+].join('\n');
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.') || 'environment';
+      const value = env[String(issue.path[0])];
+      const got = value === undefined || isSecret(name) ? '' : ` (got "${value}")`;
+      problems.push(`${name} ${issue.message}${got}`);
+    }
+  }
+  const e = parsed.success ? parsed.data : undefined;
+  const noSlack =
+    !env.SLACK_BOT_TOKEN?.trim() && !env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim();
+  if (!env.SLACK_BOT_TOKEN?.trim() && !noSlack) problems.push('SLACK_BOT_TOKEN is required (xoxb-…)');
+  if (!env.HARNESS_ARN?.trim()) problems.push('HARNESS_ARN is required (the ARN of your AgentCore harness)');
+  if (noSlack) {
+    throw new MissingSlackCredentials([
+      'SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) are not set',
+      ...problems,
+    ]);
+  }
+  if (problems.length > 0 || !e) throw new ConfigError(problems);
+
+  const harnessArn = e.HARNESS_ARN!;
+  const arnRegion = HARNESS_ARN.exec(harnessArn)?.[2];
+  const region = e.AWS_REGION ?? arnRegion!;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN!,
+      mode: e.SLACK_APP_TOKEN
+        ? { kind: 'socket', appToken: e.SLACK_APP_TOKEN }
+        : { kind: 'http', signingSecret: e.SLACK_SIGNING_SECRET!, port: e.PORT },
+      apiUrl: e.SLACK_API_URL ? withTrailingSlash(e.SLACK_API_URL) : undefined,
+    },
+    harness: {
+      arn: harnessArn,
+      qualifier: e.HARNESS_QUALIFIER,
+      region: arnRegion ?? region,
+      skillsBasePath: withTrailingSlash(e.SKILLS_BASE_PATH),
+      idleTimeoutMs: e.HARNESS_IDLE_TIMEOUT_SECONDS * 1000,
+      maxRunMs: e.HARNESS_MAX_RUN_MINUTES * 60_000,
+      maxIterations: e.HARNESS_MAX_ITERATIONS,
+      timeoutSeconds: e.HARNESS_TIMEOUT_SECONDS,
+      throttleRetries: e.HARNESS_THROTTLE_RETRIES,
+    },
+    store: { table: e.SESSIONS_TABLE, dataDir: e.DATA_DIR, region, ttlDays: e.SESSION_TTL_DAYS },
+    defaultTargetRegion: e.DEFAULT_TARGET_REGION ?? region,
+    streamEditIntervalMs: e.STREAM_EDIT_INTERVAL_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function isSecret(name: string): boolean {
+  return /TOKEN|SECRET/.test(name);
+}
+
+function withTrailingSlash(s: string): string {
+  return s.endsWith('/') ? s : `${s}/`;
+}

@@ -1,0 +1,306 @@
+/**
+ * The command registry: one entry per skill-backed command (slash command, argument grammar, skill,
+ * prompt template). Adding a skill is adding one entry here. Parsing is pure and validates every
+ * argument before anything is posted or invoked.
+ */
+import { isKnownRegion, looksLikeRegion } from './regions.ts';
+import { SKILLS, type SkillName } from './skills.ts';
+
+export type SlashCommand = '/assess' | '/chaos' | '/fis' | '/logs';
+export const SLASH_COMMANDS: readonly SlashCommand[] = ['/assess', '/chaos', '/fis', '/logs'];
+
+type ArgKind = 'word' | 'region' | 'timeRange' | 'text';
+
+interface ArgSpec {
+  name: string;
+  kind: ArgKind;
+  required: boolean;
+  /** For words: what a valid value looks like, and how to say so. */
+  pattern?: RegExp;
+  hint?: string;
+  maxLength?: number;
+}
+
+export type Params = Record<string, string>;
+
+export interface CommandRoute {
+  id: string;
+  command: SlashCommand;
+  /** Keyword that selects this route (first argument); undefined for the command's catch-all form. */
+  sub?: string;
+  skill: SkillName;
+  usage: string;
+  example: string;
+  description: string;
+  args: ArgSpec[];
+  /** A route that exists in the contract but must not run yet explains why instead. */
+  unavailable?: string;
+  /** Headline for the root message, in Slack mrkdwn. */
+  title(p: Params): string;
+  /** The user message sent to the agent. Built server-side from validated values only. */
+  prompt(p: Params): string;
+}
+
+const SERVICE: ArgSpec = {
+  name: 'service',
+  kind: 'word',
+  required: true,
+  pattern: /^[a-z][a-z0-9-]{1,39}$/i,
+  hint: 'an AWS service name such as rds, dynamodb, lambda or elasticache',
+};
+const RESOURCE: ArgSpec = {
+  name: 'resource',
+  kind: 'word',
+  required: false,
+  pattern: /^[A-Za-z0-9][A-Za-z0-9._:/@+=,-]{0,255}$/,
+  hint: 'a resource name, id or ARN',
+};
+const REGION: ArgSpec = { name: 'region', kind: 'region', required: false };
+
+const REPORT_NOTE =
+  'Answer in English unless asked otherwise. Lead with a short summary, then the findings, each with the evidence you observed.';
+
+function target(p: Params): string {
+  return p.resource ? `\`${p.resource}\` (${p.service})` : `${p.service}`;
+}
+
+export const ROUTES: readonly CommandRoute[] = [
+  {
+    id: 'assess-eks',
+    command: '/assess',
+    sub: 'eks',
+    skill: SKILLS.eks,
+    usage: '/assess eks <cluster> [region]',
+    example: '/assess eks my-cluster us-west-2',
+    description: 'Assess an EKS cluster and its workloads against best practices',
+    args: [
+      {
+        name: 'cluster',
+        kind: 'word',
+        required: true,
+        pattern: /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/,
+        hint: 'an EKS cluster name (letters, digits, - and _, up to 100 characters)',
+      },
+      REGION,
+    ],
+    title: (p) => `EKS best-practice assessment of \`${p.cluster}\` in ${p.region}`,
+    prompt: (p) =>
+      `Use the ${SKILLS.eks} skill to assess the Amazon EKS cluster "${p.cluster}" in region ${p.region} ` +
+      `and its workloads. Stay read-only. ${REPORT_NOTE}`,
+  },
+  {
+    id: 'assess-service',
+    command: '/assess',
+    skill: SKILLS.bestPractice,
+    usage: '/assess <service> [resource] [region]',
+    example: '/assess rds orders-db eu-central-1',
+    description: 'Research best practices for an AWS service and check a resource against them',
+    args: [SERVICE, RESOURCE, REGION],
+    title: (p) => `Best-practice review of ${target(p)} in ${p.region}`,
+    prompt: (p) =>
+      `Use the ${SKILLS.bestPractice} skill to review the AWS service ${p.service}` +
+      (p.resource ? `, resource "${p.resource}",` : '') +
+      ` in region ${p.region} against AWS best practices. Stay read-only. ${REPORT_NOTE}`,
+  },
+  {
+    id: 'chaos',
+    command: '/chaos',
+    skill: SKILLS.chaos,
+    usage: '/chaos <service> [resource] [region]',
+    example: '/chaos rds orders-db us-east-1',
+    description: 'Research failure modes and the FIS experiments that test them',
+    args: [SERVICE, RESOURCE, REGION],
+    title: (p) => `Chaos research for ${target(p)} in ${p.region}`,
+    prompt: (p) =>
+      `Use the ${SKILLS.chaos} skill to research how the AWS service ${p.service}` +
+      (p.resource ? ` (resource "${p.resource}")` : '') +
+      ` in region ${p.region} can fail and which AWS FIS experiments would test it. Do not change anything. ${REPORT_NOTE}`,
+  },
+  {
+    id: 'fis-prepare',
+    command: '/fis',
+    sub: 'prepare',
+    skill: SKILLS.fisPrepare,
+    usage: '/fis prepare <what to test>',
+    example: '/fis prepare stop one EC2 instance of the checkout ASG in us-east-1 for 5 minutes',
+    description: 'Prepare an AWS FIS experiment template (never starts it)',
+    args: [
+      {
+        name: 'goal',
+        kind: 'text',
+        required: true,
+        maxLength: 2000,
+        hint: 'what the experiment should test',
+      },
+    ],
+    title: (p) => `FIS experiment preparation: ${truncate(p.goal ?? '', 120)}`,
+    prompt: (p) =>
+      `Use the ${SKILLS.fisPrepare} skill to prepare an AWS FIS experiment template for this goal, ` +
+      `unless it names another region use ${p.region}. Never start an experiment.\n\nGoal (from the user):\n${p.goal}\n\n${REPORT_NOTE}`,
+  },
+  {
+    id: 'fis-run',
+    command: '/fis',
+    sub: 'run',
+    skill: SKILLS.fisExecute,
+    usage: '/fis run <experiment-template-id> [region]',
+    example: '/fis run EXT1a2b3c4d5e6f7 us-east-1',
+    description: 'Run an FIS experiment template after a human approves it',
+    args: [
+      {
+        name: 'template',
+        kind: 'word',
+        required: true,
+        pattern: /^EXT[A-Za-z0-9]{1,61}$/,
+        hint: 'an experiment template id such as EXT1a2b3c4d5e6f7',
+      },
+      REGION,
+    ],
+    unavailable:
+      'Running FIS experiments from Slack is not enabled yet: it needs the human approval gate, which this version ' +
+      'does not have. Nothing was started. Use `/fis prepare` to design an experiment, and start it from the AWS FIS ' +
+      'console after review.',
+    title: (p) => `FIS experiment run: \`${p.template}\` in ${p.region}`,
+    prompt: (p) =>
+      `Use the ${SKILLS.fisExecute} skill for the AWS FIS experiment template ${p.template} in region ${p.region}. ` +
+      `Run the pre-flight checks, then request approval; never start the experiment yourself. ${REPORT_NOTE}`,
+  },
+  {
+    id: 'logs',
+    command: '/logs',
+    skill: SKILLS.logs,
+    usage: '/logs <log group or service> [time range] [region]',
+    example: '/logs /aws/lambda/checkout 1h us-east-1',
+    description: 'Analyze application or service logs (CloudWatch Logs Insights)',
+    args: [
+      {
+        name: 'source',
+        kind: 'word',
+        required: true,
+        pattern: /^[A-Za-z0-9._/#-]{1,512}$/,
+        hint: 'a CloudWatch log group name such as /aws/lambda/checkout, or a service name',
+      },
+      { name: 'range', kind: 'timeRange', required: false },
+      REGION,
+    ],
+    title: (p) => `Log analysis of \`${p.source}\`, last ${p.range}, in ${p.region}`,
+    prompt: (p) =>
+      `Use the ${SKILLS.logs} skill to analyze the logs of "${p.source}" in region ${p.region} ` +
+      `over the last ${p.range}. If it is not a log group name, find the matching log groups first. Stay read-only. ${REPORT_NOTE}`,
+  },
+];
+
+export const DEFAULT_TIME_RANGE = '1h';
+const TIME_RANGE = /^(\d{1,3})([mhd])$/;
+const MAX_RANGE_MINUTES = 30 * 24 * 60;
+
+export type ParseResult =
+  | { ok: true; route: CommandRoute; params: Params }
+  | { ok: false; kind: 'help' | 'invalid'; message: string };
+
+/** Parse the text of a slash command. `defaultRegion` fills a missing region. */
+export function parseCommand(command: string, text: string, defaultRegion: string): ParseResult {
+  const routes = ROUTES.filter((r) => r.command === command);
+  if (routes.length === 0) return { ok: false, kind: 'invalid', message: `Unknown command \`${command}\`.` };
+  const tokens = text.trim().split(/\s+/).filter(Boolean);
+  const first = tokens[0]?.toLowerCase();
+  if (!first || first === 'help') return { ok: false, kind: 'help', message: usageFor(command) };
+
+  const route = routes.find((r) => r.sub === first) ?? routes.find((r) => r.sub === undefined);
+  if (!route) {
+    return invalid(command, `\`${tokens[0]}\` is not a \`${command}\` subcommand.`);
+  }
+  const rest = route.sub ? tokens.slice(1) : tokens;
+  if (rest[0]?.toLowerCase() === 'help') return { ok: false, kind: 'help', message: usageFor(command) };
+  const result = parseArgs(
+    route,
+    rest,
+    route.sub ? text.trim().slice(tokens[0]!.length).trim() : text.trim(),
+  );
+  if (typeof result === 'string') return invalid(command, result);
+  result.region ??= defaultRegion;
+  if (route.args.some((a) => a.kind === 'timeRange')) result.range ??= DEFAULT_TIME_RANGE;
+  return { ok: true, route, params: result };
+}
+
+function parseArgs(route: CommandRoute, tokens: string[], rawRest: string): Params | string {
+  const params: Params = {};
+  const specs = route.args;
+  const textSpec = specs.find((a) => a.kind === 'text');
+  if (textSpec) {
+    const value = rawRest.trim();
+    if (!value) return `Say ${textSpec.hint ?? textSpec.name}.`;
+    if (textSpec.maxLength && value.length > textSpec.maxLength) {
+      return `The description is ${value.length} characters long; keep it under ${textSpec.maxLength}.`;
+    }
+    params[textSpec.name] = value;
+    return params;
+  }
+  const rest = [...tokens];
+  const regionSpec = specs.find((a) => a.kind === 'region');
+  const last = rest.at(-1);
+  if (regionSpec && last && looksLikeRegion(last.toLowerCase())) {
+    const region = last.toLowerCase();
+    if (!isKnownRegion(region)) return `\`${last}\` is not an AWS Region I know (for example \`us-west-2\`).`;
+    params[regionSpec.name] = region;
+    rest.pop();
+  }
+  const rangeSpec = specs.find((a) => a.kind === 'timeRange');
+  const maybeRange = rest.at(-1);
+  if (rangeSpec && maybeRange && TIME_RANGE.test(maybeRange.toLowerCase()) && rest.length > 1) {
+    const problem = checkRange(maybeRange.toLowerCase());
+    if (problem) return problem;
+    params[rangeSpec.name] = maybeRange.toLowerCase();
+    rest.pop();
+  }
+  for (const spec of specs.filter((a) => a.kind === 'word')) {
+    const value = rest.shift();
+    if (value === undefined) {
+      if (spec.required) return `Missing ${spec.hint ?? spec.name}.`;
+      continue;
+    }
+    if (looksLikeRegion(value.toLowerCase())) {
+      return `\`${value}\` looks like a Region, but the Region goes last.`;
+    }
+    if (spec.pattern && !spec.pattern.test(value)) {
+      return `\`${truncate(value, 80)}\` is not ${spec.hint ?? `a valid ${spec.name}`}.`;
+    }
+    params[spec.name] = spec.name === 'service' ? value.toLowerCase() : value;
+  }
+  if (rest.length > 0) return `Unexpected \`${truncate(rest.join(' '), 80)}\`.`;
+  return params;
+}
+
+function checkRange(range: string): string | undefined {
+  const m = TIME_RANGE.exec(range)!;
+  const n = Number(m[1]);
+  const minutes = n * ({ m: 1, h: 60, d: 1440 } as const)[m[2] as 'm' | 'h' | 'd'];
+  if (n === 0 || minutes < 5 || minutes > MAX_RANGE_MINUTES) {
+    return `The time range \`${range}\` must be between 5m and 30d (for example 15m, 1h, 24h, 7d).`;
+  }
+  return undefined;
+}
+
+function invalid(command: string, problem: string): ParseResult {
+  return { ok: false, kind: 'invalid', message: `${problem}\n\n${usageFor(command)}` };
+}
+
+/** Usage text for one slash command, in Slack mrkdwn. */
+export function usageFor(command: string): string {
+  const routes = ROUTES.filter((r) => r.command === command);
+  const lines = routes.map(
+    (r) =>
+      `• \`${r.usage}\`: ${r.description}${r.unavailable ? ' _(not enabled yet)_' : ''}\n   e.g. \`${r.example}\``,
+  );
+  const regionNote = routes.some((r) => r.args.some((a) => a.kind === 'region'))
+    ? '\nThe Region is optional; without it the configured default Region is used.'
+    : '';
+  const rangeNote = routes.some((r) => r.args.some((a) => a.kind === 'timeRange'))
+    ? `\nTime range: 15m, 1h, 24h, 7d and similar (default ${DEFAULT_TIME_RANGE}).`
+    : '';
+  return `*Usage of \`${command}\`*\n${lines.join('\n')}${regionNote}${rangeNote}`;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
