@@ -1,0 +1,78 @@
+/**
+ * When no SESSIONS_TABLE is configured the bot runs an embedded DynamoDB-compatible server
+ * (dynalite, data on disk under DATA_DIR) and creates its table there, so the same store code
+ * path runs locally and in production.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+
+export const EMBEDDED_TABLE = 'agentcore-slack-bot';
+export const EMBEDDED_CREDENTIALS = { accessKeyId: 'embedded', secretAccessKey: 'embedded' };
+
+export interface EmbeddedDynamo {
+  endpoint: string;
+  table: string;
+  close(): Promise<void>;
+}
+
+/** Starts dynalite on a loopback port; `dataDir` undefined keeps everything in memory. */
+export async function startEmbeddedDynamo(
+  dataDir: string | undefined,
+  region: string,
+): Promise<EmbeddedDynamo> {
+  let path: string | undefined;
+  if (dataDir) {
+    path = resolve(dataDir, 'dynamodb');
+    mkdirSync(path, { recursive: true });
+  }
+  const server: Server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(0, '127.0.0.1', () => res());
+  });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await ensureTable(endpoint, region, EMBEDDED_TABLE);
+  return {
+    endpoint,
+    table: EMBEDDED_TABLE,
+    close: () => new Promise<void>((res) => server.close(() => res())),
+  };
+}
+
+/**
+ * Creates the bot's table (the same key shape the CDK stack deploys) if it does not exist.
+ * dynalite has no TTL support, so expired records stay locally; nothing relies on TTL deletion for
+ * correctness (DynamoDB itself deletes expired items lazily, up to days later).
+ */
+export async function ensureTable(endpoint: string, region: string, table: string): Promise<void> {
+  const client = new DynamoDBClient({ region, endpoint, credentials: EMBEDDED_CREDENTIALS });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ResourceInUseException)) throw err;
+  }
+  await client.send(new DescribeTableCommand({ TableName: table }));
+  client.destroy();
+}

@@ -1,0 +1,143 @@
+/**
+ * Composition root: config in, a running bot out. Builds the adapters (Slack, harness, store),
+ * the core runner, and the Bolt surfaces, then starts the receiver.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import {
+  EMBEDDED_CREDENTIALS,
+  type EmbeddedDynamo,
+  startEmbeddedDynamo,
+} from './adapters/embedded-dynamo.ts';
+import { AgentCoreHarness } from './adapters/harness.ts';
+import { DynamoSessionStore } from './adapters/session-store.ts';
+import { WebApiSlackWriter } from './adapters/slack-writer.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './core/logger.ts';
+import { Runner } from './core/runner.ts';
+import { presenter } from './slack/blocks.ts';
+import { boltLogger } from './slack/bolt-logger.ts';
+import { register as registerCommands } from './slack/commands.ts';
+import { register as registerEvents } from './slack/events.ts';
+import { SLACK_LIMITS } from './slack/limits.ts';
+
+export interface RunningBot {
+  app: App;
+  runner: Runner;
+  /** HTTP mode: the port actually listened on. */
+  port?: number;
+  stop(): Promise<void>;
+}
+
+export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+  let embedded: EmbeddedDynamo | undefined;
+  let table = config.store.table;
+  if (!table) {
+    embedded = await startEmbeddedDynamo(config.store.dataDir, config.store.region);
+    table = embedded.table;
+    log.info(
+      { endpoint: embedded.endpoint, dataDir: config.store.dataDir },
+      'using the embedded DynamoDB (SESSIONS_TABLE not set)',
+    );
+  }
+  const store = new DynamoSessionStore({
+    table,
+    region: config.store.region,
+    ttlDays: config.store.ttlDays,
+    ...(embedded ? { endpoint: embedded.endpoint, credentials: EMBEDDED_CREDENTIALS } : {}),
+  });
+  const harness = new AgentCoreHarness({
+    harnessArn: config.harness.arn,
+    qualifier: config.harness.qualifier,
+    region: config.harness.region,
+    idleTimeoutMs: config.harness.idleTimeoutMs,
+    maxRunMs: config.harness.maxRunMs,
+    maxIterations: config.harness.maxIterations,
+    timeoutSeconds: config.harness.timeoutSeconds,
+    throttleRetries: config.harness.throttleRetries,
+    log: log.child({ component: 'harness' }),
+  });
+
+  const logger = boltLogger(
+    log,
+    config.logLevel === 'debug' || config.logLevel === 'trace' ? LogLevel.DEBUG : LogLevel.INFO,
+  );
+  const clientOptions = {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    // Bounded retries (the SDK default is 10 over ~30 minutes) and a request timeout (default: none).
+    retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 15_000, randomize: true },
+    timeout: 20_000,
+  };
+  let receiver: HTTPReceiver | undefined;
+  let app: App;
+  if (config.slack.mode.kind === 'socket') {
+    app = new App({
+      token: config.slack.botToken,
+      appToken: config.slack.mode.appToken,
+      socketMode: true,
+      logger,
+      clientOptions,
+      // The Socket Mode client takes its API URL from here (apps.connections.open).
+      installerOptions: { clientOptions } as never,
+    });
+  } else {
+    receiver = new HTTPReceiver({
+      signingSecret: config.slack.mode.signingSecret,
+      endpoints: '/slack/events',
+      processBeforeResponse: false,
+      logger,
+      customRoutes: [
+        {
+          path: '/healthz',
+          method: ['GET'],
+          handler: (_req, res) => {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ ok: true }));
+          },
+        },
+      ],
+    });
+    app = new App({ token: config.slack.botToken, receiver, logger, clientOptions });
+  }
+  app.error(async (err) => {
+    log.error({ err }, 'unhandled error in a Slack listener');
+  });
+
+  const runner = new Runner({
+    harness,
+    writer: new WebApiSlackWriter(app.client),
+    presenter,
+    store,
+    log: log.child({ component: 'runner' }),
+    settings: {
+      skillsBasePath: config.harness.skillsBasePath,
+      editIntervalMs: config.streamEditIntervalMs,
+      bodyBudget: SLACK_LIMITS.replyBodyBudget,
+      leaseMs: config.harness.maxRunMs + 5 * 60_000,
+    },
+  });
+  registerCommands(app, { runner, defaultRegion: config.defaultTargetRegion, log });
+  registerEvents(app, { runner, store, log });
+
+  let port: number | undefined;
+  if (config.slack.mode.kind === 'http') {
+    const server = (await app.start(config.slack.mode.port)) as Server;
+    port = (server.address() as AddressInfo).port;
+    log.info({ port, path: '/slack/events' }, 'listening for Slack (HTTP mode)');
+  } else {
+    await app.start();
+    log.info({}, 'connected to Slack (Socket Mode)');
+  }
+
+  return {
+    app,
+    runner,
+    port,
+    async stop() {
+      await app.stop();
+      await runner.drain();
+      await embedded?.close();
+    },
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * What to tell people in the thread when a run does not end normally: what happened and what to do.
+ * Never a stack trace; the service's own message goes to the logs and, shortened, into a details line.
+ */
+import type { HarnessFailure } from './events.ts';
+
+export interface Explanation {
+  severity: 'error' | 'warning';
+  title: string;
+  advice: string;
+  details?: string;
+}
+
+export function explainFailure(f: HarnessFailure): Explanation {
+  const details = f.message ? clip(f.message, 300) : undefined;
+  const e = (title: string, advice: string): Explanation => ({ severity: 'error', title, advice, details });
+  switch (f.code) {
+    case 'access_denied':
+      return e(
+        'The bot is not allowed to call the AgentCore harness.',
+        'An AWS admin should give the bot’s role `bedrock-agentcore:InvokeHarness` and `bedrock-agentcore:InvokeAgentRuntime` on this harness, then try again.',
+      );
+    case 'not_found':
+      return e(
+        'The AgentCore harness was not found.',
+        'Check that `HARNESS_ARN` (and `HARNESS_QUALIFIER`, if set) name an existing, READY harness in that account and Region.',
+      );
+    case 'throttled':
+      return e(
+        'AgentCore is throttling requests right now, and retries did not get through.',
+        'Wait a minute and send your message again. If it keeps happening, ask an admin to raise the harness invocation quota.',
+      );
+    case 'quota':
+      return e(
+        'An AgentCore service quota was reached (for example, active sessions).',
+        'Wait for other runs to finish, or ask an admin to request a quota increase.',
+      );
+    case 'validation':
+      return e(
+        'AgentCore rejected the request.',
+        'This usually means a harness setting (model, skills, tools) does not match what the harness accepts. An admin can find the details in the bot’s logs.',
+      );
+    case 'runtime_client':
+      return e(
+        'The agent’s runtime reported an error.',
+        'Try again. If it repeats, check the harness container logs in CloudWatch.',
+      );
+    case 'internal':
+      return e('AgentCore had an internal error.', 'Try again in a moment.');
+    case 'stream_cut':
+      return e(
+        'The connection to the agent was cut before it finished.',
+        'Everything received so far is shown above. Reply in this thread to ask the agent to continue.',
+      );
+    case 'idle_timeout':
+      return e(
+        'The agent went silent for too long, so the bot stopped waiting.',
+        'Everything received so far is shown above. Reply in this thread to ask the agent to continue, or ask an admin to raise `HARNESS_IDLE_TIMEOUT_SECONDS` if long silent steps are expected.',
+      );
+    case 'run_timeout':
+      return e(
+        'The run hit the bot’s maximum run time.',
+        'Everything received so far is shown above. Reply in this thread to continue, or narrow the request.',
+      );
+    case 'incomplete':
+      return e(
+        'The agent’s answer ended without a proper finish.',
+        'What arrived is shown above and may be incomplete. Reply in this thread to ask the agent to continue.',
+      );
+    case 'aborted':
+      return {
+        severity: 'warning',
+        title: 'The run was stopped.',
+        advice: 'Reply in this thread to continue.',
+      };
+    case 'network':
+      return e(
+        'The bot could not reach AgentCore.',
+        'Check the bot’s network access to the AgentCore endpoint, then try again.',
+      );
+    default:
+      return e(
+        'The run failed unexpectedly.',
+        'Try again. If it repeats, an admin can find the details in the bot’s logs.',
+      );
+  }
+}
+
+/** Stop reasons that end a turn early but normally: the answer so far stands, with a note. */
+export function explainStopReason(reason: string): Explanation | undefined {
+  const w = (title: string, advice: string): Explanation => ({ severity: 'warning', title, advice });
+  switch (reason) {
+    case 'end_turn':
+    case 'stop_sequence':
+      return undefined;
+    case 'max_iterations_exceeded':
+      return w(
+        'The agent reached its step limit before finishing.',
+        'Reply “continue” in this thread to let it carry on from here.',
+      );
+    case 'timeout_exceeded':
+      return w(
+        'The agent reached its time limit before finishing.',
+        'Reply “continue” in this thread to let it carry on.',
+      );
+    case 'max_tokens':
+    case 'max_output_tokens_exceeded':
+      return w(
+        'The agent reached its output limit, so the answer may be cut short.',
+        'Reply “continue” in this thread, or ask for a shorter answer.',
+      );
+    case 'model_context_window_exceeded':
+      return w(
+        'The conversation no longer fits in the model’s context.',
+        'Start a new run with the slash command for a fresh session.',
+      );
+    case 'content_filtered':
+      return w('The model’s content filter stopped the answer.', 'Rephrase the request and try again.');
+    case 'malformed_model_output':
+    case 'malformed_tool_use':
+      return w(
+        'The model produced output the agent could not use.',
+        'Reply in this thread to ask it to try again.',
+      );
+    case 'hook_stopped':
+      return w(
+        'A harness policy hook stopped this run.',
+        'An admin can see which hook and why in the harness logs.',
+      );
+    case 'interrupted':
+    case 'partial_turn':
+      return w('The agent was interrupted before finishing.', 'Reply in this thread to ask it to continue.');
+    case 'tool_use':
+      return w(
+        'The agent asked the bot to run a tool that is not available in this thread.',
+        'Nothing was run on its behalf. Reply in this thread to ask it to continue without it.',
+      );
+    default:
+      return w(`The agent stopped (${reason}).`, 'Reply in this thread if you want it to continue.');
+  }
+}
+
+function clip(s: string, n: number): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
+}

@@ -1,0 +1,8 @@
+/** The logging surface the core uses; pino satisfies it, tests can pass a silent one. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: object): Logger;
+}

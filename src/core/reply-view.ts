@@ -1,0 +1,44 @@
+/**
+ * What one thread reply should show, independent of Block Kit. The core decides the content;
+ * src/slack/blocks.ts decides how it looks.
+ */
+import type { Usage } from './events.ts';
+import type { Explanation } from './explain.ts';
+import type { SlackMessage } from './ports.ts';
+
+export interface ActivityLine {
+  label: string;
+  state: 'running' | 'done' | 'failed';
+}
+
+export interface ReplyView {
+  /** The agent's Markdown for this message (may be empty). */
+  body: string;
+  /** While the run is going: elapsed time and recent tool activity. */
+  live?: { elapsedMs: number; activity: ActivityLine[]; note?: string };
+  /** On the last message when the run ends. */
+  result?: {
+    outcome: 'done' | 'warning' | 'failed' | 'stopped';
+    elapsedMs: number;
+    usage?: Usage;
+    toolCalls: number;
+    notice?: Explanation;
+  };
+  /** The answer continues in the next reply. */
+  continued?: boolean;
+}
+
+export interface RootView {
+  title: string;
+  requester: string;
+  skill: string;
+  region?: string;
+  details: Array<[string, string]>;
+}
+
+export interface Presenter {
+  reply(view: ReplyView): SlackMessage;
+  root(view: RootView): SlackMessage;
+  /** A short bot note in a thread (busy, not available, …). */
+  note(text: string): SlackMessage;
+}

@@ -1,0 +1,133 @@
+/**
+ * Pure Block Kit builders: view models in, Slack messages out. No Slack calls here, so every
+ * rendered message can be checked against golden files.
+ *
+ * The agent's Markdown goes into a `markdown` block: Slack renders standard Markdown there itself
+ * (headings, lists, tables, code), so the text is never rewritten by hand-made regexes. Only
+ * broadcast mentions are defused, so an agent cannot ping a whole channel.
+ */
+import type { Explanation } from '../core/explain.ts';
+import type { SlackMessage } from '../core/ports.ts';
+import type { Presenter, ReplyView, RootView } from '../core/reply-view.ts';
+import { SLACK_LIMITS } from './limits.ts';
+
+type Block = Record<string, unknown>;
+
+export const presenter: Presenter = {
+  reply: replyMessage,
+  root: rootMessage,
+  note: noteMessage,
+};
+
+export function replyMessage(view: ReplyView): SlackMessage {
+  const blocks: Block[] = [];
+  const body = defuseMentions(view.body).trimEnd();
+  if (body) blocks.push({ type: 'markdown', text: body });
+  if (view.live) {
+    const lines = [
+      `:hourglass_flowing_sand: ${body ? 'Working' : 'Starting'} · ${formatDuration(view.live.elapsedMs)}`,
+    ];
+    if (view.live.note) lines.push(`:information_source: ${escapeMrkdwn(view.live.note)}`);
+    for (const a of view.live.activity) {
+      const icon = a.state === 'running' ? ':gear:' : a.state === 'done' ? ':white_check_mark:' : ':x:';
+      lines.push(`${icon} ${a.label}`);
+    }
+    blocks.push(context(lines.join('\n')));
+  }
+  if (view.continued) blocks.push(context(':arrow_down: continued in the next message'));
+  if (view.result) {
+    const r = view.result;
+    if (r.notice) blocks.push(noticeBlock(r.notice));
+    blocks.push(context(footer(r)));
+  }
+  if (blocks.length === 0) blocks.push(context('_(no text)_'));
+  const fallback = body || (view.result?.notice?.title ?? (view.live ? 'Working…' : 'Done.'));
+  return { text: clip(fallback, SLACK_LIMITS.fallbackText), blocks };
+}
+
+export function rootMessage(view: RootView): SlackMessage {
+  const details = view.details.map(([k, v]) => `*${k}:* ${escapeMrkdwn(v)}`).join('   ');
+  const blocks: Block[] = [
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: clip(`*${escapeMrkdwn(view.title)}*`, SLACK_LIMITS.sectionText) },
+    },
+    context(
+      clip(
+        [`Requested by <@${view.requester}>`, details, `skill \`${view.skill}\``]
+          .filter(Boolean)
+          .join('   ·   '),
+        SLACK_LIMITS.contextElementText,
+      ),
+    ),
+    context(':thread: The agent answers in this thread. Reply here to ask follow-up questions.'),
+  ];
+  return {
+    text: clip(`${view.title} (requested by <@${view.requester}>)`, SLACK_LIMITS.fallbackText),
+    blocks,
+  };
+}
+
+export function noteMessage(text: string): SlackMessage {
+  return {
+    text: clip(text, SLACK_LIMITS.fallbackText),
+    blocks: [context(clip(text, SLACK_LIMITS.contextElementText))],
+  };
+}
+
+function noticeBlock(n: Explanation): Block {
+  const icon = n.severity === 'error' ? ':warning:' : ':information_source:';
+  const lines = [`${icon} *${escapeMrkdwn(n.title)}*`, n.advice];
+  if (n.details) lines.push(`_Details: ${escapeMrkdwn(n.details)}_`);
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: clip(lines.join('\n'), SLACK_LIMITS.sectionText) },
+  };
+}
+
+function footer(r: NonNullable<ReplyView['result']>): string {
+  const icon = {
+    done: ':white_check_mark: Done',
+    warning: ':warning: Ended early',
+    failed: ':x: Failed',
+    stopped: ':octagonal_sign: Stopped',
+  }[r.outcome];
+  const parts = [`${icon} in ${formatDuration(r.elapsedMs)}`];
+  if (r.toolCalls > 0) parts.push(`${r.toolCalls} tool call${r.toolCalls === 1 ? '' : 's'}`);
+  if (r.usage) {
+    parts.push(
+      `${formatNumber(r.usage.totalTokens)} tokens (${formatNumber(r.usage.inputTokens)} in · ${formatNumber(r.usage.outputTokens)} out)`,
+    );
+  }
+  return parts.join('   ·   ');
+}
+
+function context(text: string): Block {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+function formatNumber(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** Text from people or the agent placed into mrkdwn: Slack's three control characters escaped. */
+export function escapeMrkdwn(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** `<!here>`, `<!channel>`, `<!everyone>` and user-group pings from agent output are shown, not sent. */
+export function defuseMentions(s: string): string {
+  return s.replace(/<!(here|channel|everyone|subteam\^[A-Z0-9]+)([^>]*)>/gi, '`@$1`');
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}

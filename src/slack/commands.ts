@@ -1,0 +1,48 @@
+/**
+ * Slash commands. Arguments are validated before anything happens: a malformed command gets an
+ * ephemeral usage message in the ack and nothing is posted or invoked. Valid commands are acked
+ * at once and run afterwards, never inside the request.
+ */
+import type { App } from '@slack/bolt';
+import { parseCommand, SLASH_COMMANDS } from '../core/commands.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Runner } from '../core/runner.ts';
+
+export interface CommandDeps {
+  runner: Runner;
+  defaultRegion: string;
+  log: Logger;
+}
+
+export function register(app: App, deps: CommandDeps): void {
+  for (const name of SLASH_COMMANDS) {
+    app.command(name, async ({ command, ack, respond }) => {
+      const parsed = parseCommand(name, command.text ?? '', deps.defaultRegion);
+      if (!parsed.ok) {
+        await ack({ response_type: 'ephemeral', text: parsed.message });
+        return;
+      }
+      if (parsed.route.unavailable) {
+        await ack({ response_type: 'ephemeral', text: parsed.route.unavailable });
+        return;
+      }
+      await ack();
+      deps.log.info(
+        { command: name, route: parsed.route.id, user: command.user_id, channel: command.channel_id },
+        'command accepted',
+      );
+      void deps.runner
+        .startCommand({
+          teamId: command.team_id,
+          channel: command.channel_id,
+          userId: command.user_id,
+          route: parsed.route,
+          params: parsed.params,
+          tellUser: async (text) => {
+            await respond({ response_type: 'ephemeral', replace_original: false, text });
+          },
+        })
+        .catch(() => undefined);
+    });
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Every Slack limit the bot depends on, in one place. Values from Slack's docs and @slack/types;
+ * where Slack documents none (the cumulative block text cap), the observed value with a margin.
+ */
+export const SLACK_LIMITS = {
+  /** Slack truncates message `text` above this. */
+  messageText: 40_000,
+  blocksPerMessage: 50,
+  sectionText: 3_000,
+  contextElements: 10,
+  contextElementText: 3_000,
+  /** A markdown block, and all markdown blocks of one message together. */
+  markdownBlockText: 12_000,
+  /** Observed `msg_blocks_too_long` threshold for all block text of one message. */
+  cumulativeBlockText: 13_200,
+  headerText: 150,
+  buttonText: 75,
+  buttonValue: 2_000,
+  confirmTitle: 100,
+  confirmText: 300,
+  /** Agent text we put in one message: under markdownBlockText with room for status and footer. */
+  replyBodyBudget: 11_000,
+  /** Plain-text notification fallback we send alongside blocks. */
+  fallbackText: 300,
+  /** Slack answers a slash command or interaction only if acked within this. */
+  ackDeadlineMs: 3_000,
+  /** Slack redelivers events at ~0, 1 and 5 minutes; remember event ids well beyond that. */
+  eventDedupSeconds: 60 * 60,
+} as const;

@@ -1,0 +1,69 @@
+/**
+ * The offline rig: the real bot (Bolt over HTTP, real AgentCore SDK, real DynamoDB client) against
+ * the fake Slack, the harness emulator and an embedded dynalite.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningBot, startBot } from '../../src/bot.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import { FakeSlack, type FakeSlackOptions } from '../stand-ins/fake-slack.ts';
+import { HarnessEmulator, type HarnessEmulatorOptions } from '../stand-ins/harness-emulator.ts';
+
+export const HARNESS_ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/opsagent-AbCdEf1234';
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const USER = 'U0ALICE01';
+export const OTHER_USER = 'U0BOB0002';
+export const CHANNEL = 'C0GENERAL';
+
+export interface Rig {
+  slack: FakeSlack;
+  harness: HarnessEmulator;
+  bot: RunningBot;
+  close(): Promise<void>;
+}
+
+export async function startRig(
+  opts: {
+    slack?: FakeSlackOptions;
+    harness?: Partial<HarnessEmulatorOptions>;
+    env?: Record<string, string>;
+  } = {},
+): Promise<Rig> {
+  const slack = new FakeSlack(opts.slack);
+  await slack.start();
+  const harness = new HarnessEmulator({ harnessArn: HARNESS_ARN, ...opts.harness });
+  await harness.start();
+  // The standard SDK variables, exactly as an operator would set them.
+  process.env.AWS_ENDPOINT_URL_BEDROCK_AGENTCORE = harness.url;
+  process.env.AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+  process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+  const dataDir = mkdtempSync(join(tmpdir(), 'bot-rig-'));
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    HARNESS_ARN,
+    AWS_REGION: 'us-east-1',
+    DEFAULT_TARGET_REGION: 'us-west-2',
+    DATA_DIR: dataDir,
+    STREAM_EDIT_INTERVAL_MS: '200',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...opts.env,
+  });
+  const bot = await startBot(config, createLogger(config.logLevel));
+  slack.connectApp({ url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET });
+  return {
+    slack,
+    harness,
+    bot,
+    async close() {
+      await bot.stop();
+      await slack.stop();
+      await harness.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

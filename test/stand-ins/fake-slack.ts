@@ -1,0 +1,579 @@
+/**
+ * A fake Slack: the Web API the bot calls (at /api/<method>), response_url endpoints, and the
+ * sending side (signed slash commands and Events API deliveries to the bot's request URL).
+ *
+ * It keeps messages by channel and ts (an edit replaces text and blocks), answers with Slack's
+ * response shapes, and fails the way Slack fails: invalid_auth, channel_not_found, not_in_channel,
+ * msg_too_long, invalid_blocks, msg_blocks_too_long, message_not_found, cant_update_message, and
+ * HTTP 429 with Retry-After when a test asks for it or when per-method rate limits are enforced.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { validateBlocks } from './block-kit-validator.ts';
+
+export interface Channel {
+  id: string;
+  name: string;
+  isPrivate: boolean;
+  members: Set<string>;
+}
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  user?: string;
+  botId?: string;
+  text: string;
+  blocks?: unknown[];
+  /** Every version of the message, oldest first (the post, then each edit). */
+  versions: Array<{ text: string; blocks?: unknown[]; at: number }>;
+}
+
+export interface ApiCall {
+  method: string;
+  params: Record<string, unknown>;
+  token: string | undefined;
+  at: number;
+  /** HTTP status and Slack error (if any) the fake answered with. */
+  status: number;
+  error?: string;
+}
+
+export interface Ephemeral {
+  channel: string;
+  user?: string;
+  text: string;
+  blocks?: unknown[];
+  via: 'chat.postEphemeral' | 'response_url' | 'ack';
+  threadTs?: string;
+}
+
+export interface FakeSlackOptions {
+  teamId?: string;
+  botToken?: string;
+  botUserId?: string;
+  botId?: string;
+  /** Scopes granted to the bot token; chat:write.public lets it post in public channels it has not joined. */
+  scopes?: string[];
+  /** Enforce per-method rate limits (calls per minute per workspace; chat.postMessage is 1/s per channel). */
+  enforceRateLimits?: boolean;
+  /** Deliver the bot's own posts back to it as message events, as Slack does. */
+  echoBotMessages?: boolean;
+}
+
+export interface AppTarget {
+  url: string;
+  signingSecret: string;
+}
+
+const PER_MINUTE: Record<string, number> = {
+  'chat.update': 50,
+  'chat.postEphemeral': 100,
+  'reactions.add': 50,
+  'conversations.join': 50,
+  'auth.test': 100,
+  'chat.startStream': 20,
+  'chat.stopStream': 20,
+  'chat.appendStream': 100,
+};
+
+export class FakeSlack {
+  readonly teamId: string;
+  readonly botToken: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly calls: ApiCall[] = [];
+  readonly messages: StoredMessage[] = [];
+  readonly ephemerals: Ephemeral[] = [];
+  readonly channels = new Map<string, Channel>();
+  private readonly scopes: Set<string>;
+  private server: Server | undefined;
+  private app: AppTarget | undefined;
+  private readonly forced: Array<{ method: string; retryAfter: number; times: number }> = [];
+  private readonly failures: Array<{ method: string; error: string; times: number }> = [];
+  private readonly windows = new Map<string, number[]>();
+  private readonly responseUrls = new Map<
+    string,
+    { uses: number; expires: number; channel: string; user: string }
+  >();
+  private tsCounter = 0;
+  url = '';
+
+  constructor(private readonly options: FakeSlackOptions = {}) {
+    this.teamId = options.teamId ?? 'T0FAKE01';
+    this.botToken = options.botToken ?? 'xoxb-fake-bot-token';
+    this.botUserId = options.botUserId ?? 'U0BOT0001';
+    this.botId = options.botId ?? 'B0BOT0001';
+    this.scopes = new Set(
+      options.scopes ?? ['commands', 'chat:write', 'app_mentions:read', 'channels:history', 'channels:join'],
+    );
+    this.addChannel({ id: 'C0GENERAL', name: 'general', isPrivate: false, members: [this.botUserId] });
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  addChannel(c: { id: string; name: string; isPrivate?: boolean; members?: string[] }): void {
+    this.channels.set(c.id, {
+      id: c.id,
+      name: c.name,
+      isPrivate: c.isPrivate ?? false,
+      members: new Set(c.members ?? []),
+    });
+  }
+
+  /** Where slash commands and events are sent (the bot's /slack/events URL). */
+  connectApp(app: AppTarget): void {
+    this.app = app;
+  }
+
+  /** The next `times` calls to `method` get HTTP 429 with Retry-After. */
+  rateLimitNext(method: string, retryAfter = 1, times = 1): void {
+    this.forced.push({ method, retryAfter, times });
+  }
+
+  /** The next `times` calls to `method` fail with this Slack error. */
+  failNext(method: string, error: string, times = 1): void {
+    this.failures.push({ method, error, times });
+  }
+
+  async start(port = 0): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((err) => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: false, error: 'fatal_error', detail: String(err) }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  // ---- queries for tests -------------------------------------------------------------------
+
+  callsTo(method: string): ApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  message(channel: string, ts: string): StoredMessage | undefined {
+    return this.messages.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  /** Top-level messages in a channel, oldest first. */
+  rootMessages(channel: string): StoredMessage[] {
+    return this.messages.filter((m) => m.channel === channel && !m.threadTs);
+  }
+
+  /** Replies in a thread, oldest first (the root excluded). */
+  replies(channel: string, threadTs: string): StoredMessage[] {
+    return this.messages.filter((m) => m.channel === channel && m.threadTs === threadTs && m.ts !== threadTs);
+  }
+
+  async waitFor<T>(fn: () => T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = fn();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  // ---- the sending side: what Slack delivers to the bot ------------------------------------
+
+  async slashCommand(input: {
+    command: string;
+    text: string;
+    user: string;
+    channel: string;
+    userName?: string;
+  }): Promise<{ status: number; body: string; ms: number; triggerId: string }> {
+    const responseId = randomUUID();
+    this.responseUrls.set(responseId, { uses: 0, expires: Date.now() + 30 * 60_000, ...input });
+    const triggerId = `${Date.now()}.${Math.floor(Math.random() * 1e9)}`;
+    const form = new URLSearchParams({
+      token: 'deprecated-verification-token',
+      team_id: this.teamId,
+      team_domain: 'fake',
+      channel_id: input.channel,
+      channel_name: this.channels.get(input.channel)?.name ?? 'unknown',
+      user_id: input.user,
+      user_name: input.userName ?? input.user.toLowerCase(),
+      command: input.command,
+      text: input.text,
+      api_app_id: 'A0FAKEAPP',
+      is_enterprise_install: 'false',
+      response_url: `${this.url}/response/${responseId}`,
+      trigger_id: triggerId,
+    }).toString();
+    const started = Date.now();
+    const r = await this.deliver(form, 'application/x-www-form-urlencoded');
+    const ms = Date.now() - started;
+    if (r.status === 200 && r.body) {
+      try {
+        const ack = JSON.parse(r.body) as { text?: string; blocks?: unknown[]; response_type?: string };
+        if (ack.response_type !== 'in_channel' && (ack.text || ack.blocks)) {
+          this.ephemerals.push({
+            channel: input.channel,
+            user: input.user,
+            text: ack.text ?? '',
+            blocks: ack.blocks,
+            via: 'ack',
+          });
+        }
+      } catch {
+        this.ephemerals.push({ channel: input.channel, user: input.user, text: r.body, via: 'ack' });
+      }
+    }
+    return { ...r, ms, triggerId };
+  }
+
+  /**
+   * A person posts a message. It is stored, then delivered as a `message` event (if the bot is in the
+   * channel, as with message.channels) and as an `app_mention` when it mentions the bot.
+   */
+  async userMessage(input: {
+    user: string;
+    channel: string;
+    text: string;
+    threadTs?: string;
+    /** Deliver each event this many extra times with X-Slack-Retry-Num set. */
+    retries?: number;
+  }): Promise<{ ts: string; eventIds: string[]; statuses: number[] }> {
+    const ts = this.nextTs();
+    this.store({ channel: input.channel, ts, threadTs: input.threadTs, user: input.user, text: input.text });
+    const event: Record<string, unknown> = {
+      type: 'message',
+      channel: input.channel,
+      user: input.user,
+      text: input.text,
+      ts,
+      event_ts: ts,
+      channel_type: this.channels.get(input.channel)?.isPrivate ? 'group' : 'channel',
+      ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
+    };
+    const envelopes: Array<Record<string, unknown>> = [];
+    if (this.channels.get(input.channel)?.members.has(this.botUserId)) envelopes.push(event);
+    if (input.text.includes(`<@${this.botUserId}>`)) envelopes.push({ ...event, type: 'app_mention' });
+    const eventIds: string[] = [];
+    const statuses: number[] = [];
+    for (const ev of envelopes) {
+      const eventId = `Ev${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+      eventIds.push(eventId);
+      for (let attempt = 0; attempt <= (input.retries ?? 0); attempt++) {
+        const r = await this.deliverEvent(ev, { eventId, retryNum: attempt || undefined });
+        statuses.push(r.status);
+      }
+    }
+    return { ts, eventIds, statuses };
+  }
+
+  /** Sends one Events API envelope; `forge` signs it with the wrong secret. */
+  async deliverEvent(
+    event: Record<string, unknown>,
+    opts: { eventId?: string; retryNum?: number; forge?: boolean; timestamp?: number } = {},
+  ): Promise<{ status: number; body: string }> {
+    const body = JSON.stringify({
+      token: 'deprecated-verification-token',
+      team_id: this.teamId,
+      api_app_id: 'A0FAKEAPP',
+      event,
+      type: 'event_callback',
+      event_id: opts.eventId ?? `Ev${randomUUID().slice(0, 8)}`,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: this.teamId, user_id: this.botUserId, is_bot: true }],
+    });
+    const headers: Record<string, string> = {};
+    if (opts.retryNum) {
+      headers['x-slack-retry-num'] = String(opts.retryNum);
+      headers['x-slack-retry-reason'] = 'http_timeout';
+    }
+    return this.deliver(body, 'application/json', headers, opts);
+  }
+
+  async deliver(
+    body: string,
+    contentType: string,
+    extraHeaders: Record<string, string> = {},
+    opts: { forge?: boolean; timestamp?: number } = {},
+  ): Promise<{ status: number; body: string }> {
+    if (!this.app) throw new Error('FakeSlack.connectApp() first');
+    const ts = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
+    const secret = opts.forge ? 'not-the-signing-secret' : this.app.signingSecret;
+    const sig = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
+    const res = await fetch(this.app.url, {
+      method: 'POST',
+      headers: {
+        'content-type': contentType,
+        'x-slack-request-timestamp': ts,
+        'x-slack-signature': sig,
+        ...extraHeaders,
+      },
+      body,
+    });
+    return { status: res.status, body: await res.text() };
+  }
+
+  // ---- the Web API -------------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const raw = await readBody(req);
+    if (url.pathname.startsWith('/response/'))
+      return this.handleResponseUrl(url.pathname.slice(10), raw, res);
+    if (!url.pathname.startsWith('/api/')) return json(res, 404, { ok: false, error: 'not_found' });
+    const method = url.pathname.slice(5);
+    const params = parseParams(raw, req.headers['content-type'] ?? '');
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ') ? auth.slice(7) : (params.token as string | undefined);
+    const call: ApiCall = { method, params, token, at: Date.now(), status: 200 };
+    this.calls.push(call);
+
+    const retryAfter = this.rateLimit(method, params);
+    if (retryAfter !== undefined) {
+      call.status = 429;
+      call.error = 'ratelimited';
+      res.writeHead(429, { 'retry-after': String(retryAfter), 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+    const result = this.dispatch(method, params, token);
+    if (result.ok === false) call.error = String(result.error);
+    json(res, 200, result);
+  }
+
+  private dispatch(
+    method: string,
+    p: Record<string, unknown>,
+    token: string | undefined,
+  ): Record<string, unknown> {
+    if (!token) return { ok: false, error: 'not_authed' };
+    if (token !== this.botToken) return { ok: false, error: 'invalid_auth' };
+    const forced = this.failures.find((f) => f.method === method && f.times > 0);
+    if (forced) {
+      forced.times--;
+      return { ok: false, error: forced.error };
+    }
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          url: 'https://fake.slack.com/',
+          team: 'Fake Workspace',
+          user: 'agentcore-bot',
+          team_id: this.teamId,
+          user_id: this.botUserId,
+          bot_id: this.botId,
+          is_enterprise_install: false,
+        };
+      case 'chat.postMessage':
+        return this.postMessage(p);
+      case 'chat.update':
+        return this.update(p);
+      case 'chat.postEphemeral': {
+        const ch = this.channels.get(String(p.channel));
+        if (!ch) return { ok: false, error: 'channel_not_found' };
+        if (!ch.members.has(this.botUserId)) return { ok: false, error: 'not_in_channel' };
+        const content = this.content(p);
+        if ('error' in content) return { ok: false, error: content.error };
+        this.ephemerals.push({
+          channel: ch.id,
+          user: String(p.user),
+          ...content,
+          via: 'chat.postEphemeral',
+          threadTs: p.thread_ts as string | undefined,
+        });
+        return { ok: true, message_ts: this.nextTs() };
+      }
+      case 'conversations.join': {
+        const ch = this.channels.get(String(p.channel));
+        if (!ch) return { ok: false, error: 'channel_not_found' };
+        if (!this.scopes.has('channels:join'))
+          return { ok: false, error: 'missing_scope', needed: 'channels:join' };
+        if (ch.isPrivate) return { ok: false, error: 'method_not_supported_for_channel_type' };
+        ch.members.add(this.botUserId);
+        return { ok: true, channel: { id: ch.id, name: ch.name, is_member: true } };
+      }
+      case 'reactions.add': {
+        const m = this.message(String(p.channel), String(p.timestamp));
+        if (!m) return { ok: false, error: 'message_not_found' };
+        return { ok: true };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private postMessage(p: Record<string, unknown>): Record<string, unknown> {
+    const ch = this.channels.get(String(p.channel));
+    if (!ch) return { ok: false, error: 'channel_not_found' };
+    const member = ch.members.has(this.botUserId);
+    if (!member && (ch.isPrivate || !this.scopes.has('chat:write.public')))
+      return { ok: false, error: 'not_in_channel' };
+    const content = this.content(p);
+    if ('error' in content) return { ok: false, error: content.error };
+    const threadTs = p.thread_ts ? String(p.thread_ts) : undefined;
+    if (threadTs && !this.message(ch.id, threadTs)) return { ok: false, error: 'thread_not_found' };
+    const ts = this.nextTs();
+    const msg = this.store({ channel: ch.id, ts, threadTs, botId: this.botId, ...content });
+    if (this.options.echoBotMessages ?? true) void this.echo(msg);
+    return {
+      ok: true,
+      channel: ch.id,
+      ts,
+      message: {
+        type: 'message',
+        text: msg.text,
+        bot_id: this.botId,
+        ts,
+        thread_ts: threadTs,
+        blocks: msg.blocks,
+      },
+    };
+  }
+
+  private update(p: Record<string, unknown>): Record<string, unknown> {
+    const ch = this.channels.get(String(p.channel));
+    if (!ch) return { ok: false, error: 'channel_not_found' };
+    const msg = this.message(ch.id, String(p.ts));
+    if (!msg) return { ok: false, error: 'message_not_found' };
+    if (msg.botId !== this.botId) return { ok: false, error: 'cant_update_message' };
+    const content = this.content(p);
+    if ('error' in content) return { ok: false, error: content.error };
+    msg.text = content.text;
+    msg.blocks = content.blocks;
+    msg.versions.push({ text: content.text, blocks: content.blocks, at: Date.now() });
+    return { ok: true, channel: ch.id, ts: msg.ts, text: msg.text };
+  }
+
+  private content(p: Record<string, unknown>): { text: string; blocks?: unknown[] } | { error: string } {
+    const text = typeof p.text === 'string' ? p.text : '';
+    const blocks = p.blocks === undefined ? undefined : (p.blocks as unknown[]);
+    if (!text && (!blocks || blocks.length === 0)) return { error: 'no_text' };
+    if (text.length > 40_000) return { error: 'msg_too_long' };
+    if (blocks !== undefined) {
+      const problem = validateBlocks(blocks);
+      if (problem) return { error: problem.error };
+    }
+    return { text, blocks };
+  }
+
+  private store(m: Omit<StoredMessage, 'versions'>): StoredMessage {
+    const msg: StoredMessage = { ...m, versions: [{ text: m.text, blocks: m.blocks, at: Date.now() }] };
+    this.messages.push(msg);
+    return msg;
+  }
+
+  private async echo(msg: StoredMessage): Promise<void> {
+    if (!this.app || !this.channels.get(msg.channel)?.members.has(this.botUserId)) return;
+    await new Promise((r) => setTimeout(r, 5));
+    await this.deliverEvent({
+      type: 'message',
+      subtype: 'bot_message',
+      bot_id: this.botId,
+      channel: msg.channel,
+      text: msg.text,
+      ts: msg.ts,
+      ...(msg.threadTs ? { thread_ts: msg.threadTs } : {}),
+    }).catch(() => undefined);
+  }
+
+  private handleResponseUrl(id: string, raw: string, res: ServerResponse): void {
+    const entry = this.responseUrls.get(id);
+    if (!entry || entry.uses >= 5 || Date.now() > entry.expires) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('expired_url');
+      return;
+    }
+    entry.uses++;
+    const body = JSON.parse(raw || '{}') as { text?: string; blocks?: unknown[]; response_type?: string };
+    if (body.response_type === 'in_channel') {
+      const ts = this.nextTs();
+      this.store({
+        channel: entry.channel,
+        ts,
+        botId: this.botId,
+        text: body.text ?? '',
+        blocks: body.blocks,
+      });
+    } else {
+      this.ephemerals.push({
+        channel: entry.channel,
+        user: entry.user,
+        text: body.text ?? '',
+        blocks: body.blocks,
+        via: 'response_url',
+      });
+    }
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('ok');
+  }
+
+  private rateLimit(method: string, p: Record<string, unknown>): number | undefined {
+    const forced = this.forced.find((f) => f.method === method && f.times > 0);
+    if (forced) {
+      forced.times--;
+      return forced.retryAfter;
+    }
+    if (!this.options.enforceRateLimits) return undefined;
+    const now = Date.now();
+    const [key, limit, windowMs] =
+      method === 'chat.postMessage'
+        ? [`${method}:${String(p.channel)}`, 1, 1000]
+        : [method, PER_MINUTE[method] ?? 100, 60_000];
+    const hits = (this.windows.get(key) ?? []).filter((t) => t > now - windowMs);
+    if (hits.length >= limit) {
+      this.windows.set(key, hits);
+      return Math.max(1, Math.ceil((hits[0]! + windowMs - now) / 1000));
+    }
+    hits.push(now);
+    this.windows.set(key, hits);
+    return undefined;
+  }
+
+  private nextTs(): string {
+    this.tsCounter++;
+    const secs = Math.floor(Date.now() / 1000);
+    return `${secs}.${String(this.tsCounter).padStart(6, '0')}`;
+  }
+}
+
+function parseParams(raw: string, contentType: string): Record<string, unknown> {
+  if (!raw) return {};
+  if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    // web-api sends nested values (blocks, attachments) JSON-encoded inside the form body.
+    out[k] = (v.startsWith('[') || v.startsWith('{')) && isJson(v) ? JSON.parse(v) : v;
+  }
+  return out;
+}
+
+function isJson(s: string): boolean {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,161 @@
+/**
+ * Builders for harness stream scripts, following the event order AgentCore documents:
+ * an assistant message (text, toolUse blocks) → messageStop{tool_use} → a user message with the
+ * toolResult → messageStop{tool_result} → the next assistant message … → metadata.
+ */
+import type { Reply, Scenario, Step } from './harness-emulator.ts';
+import { userText } from './harness-emulator.ts';
+
+let toolCounter = 0;
+
+export function assistantText(
+  text: string,
+  opts: { chunk?: number; delayMs?: number; index?: number } = {},
+): Step[] {
+  const chunk = opts.chunk ?? 40;
+  const index = opts.index ?? 0;
+  const steps: Step[] = [];
+  for (let i = 0; i < text.length; i += chunk) {
+    if (opts.delayMs) steps.push({ delayMs: opts.delayMs });
+    steps.push({
+      event: 'contentBlockDelta',
+      data: { contentBlockIndex: index, delta: { text: text.slice(i, i + chunk) } },
+    });
+  }
+  steps.push({ event: 'contentBlockStop', data: { contentBlockIndex: index } });
+  return steps;
+}
+
+/** A tool call the harness runs itself (shell, or an MCP tool when `serverName` is set), with its result. */
+export function toolCall(
+  name: string,
+  input: unknown,
+  result: string,
+  opts: { serverName?: string; status?: 'success' | 'error'; delayMs?: number; index?: number } = {},
+): Step[] {
+  const toolUseId = `tooluse_${++toolCounter}`;
+  const index = opts.index ?? 1;
+  const json = JSON.stringify(input);
+  const half = Math.ceil(json.length / 2);
+  return [
+    {
+      event: 'contentBlockStart',
+      data: {
+        contentBlockIndex: index,
+        start: {
+          toolUse: {
+            toolUseId,
+            name,
+            type: opts.serverName ? 'mcp_tool_use' : 'server_tool_use',
+            ...(opts.serverName ? { serverName: opts.serverName } : {}),
+          },
+        },
+      },
+    },
+    {
+      event: 'contentBlockDelta',
+      data: { contentBlockIndex: index, delta: { toolUse: { input: json.slice(0, half) } } },
+    },
+    {
+      event: 'contentBlockDelta',
+      data: { contentBlockIndex: index, delta: { toolUse: { input: json.slice(half) } } },
+    },
+    { event: 'contentBlockStop', data: { contentBlockIndex: index } },
+    { event: 'messageStop', data: { stopReason: 'tool_use' } },
+    ...(opts.delayMs ? [{ delayMs: opts.delayMs }] : []),
+    { event: 'messageStart', data: { role: 'user' } },
+    {
+      event: 'contentBlockStart',
+      data: { contentBlockIndex: 0, start: { toolResult: { toolUseId, status: opts.status ?? 'success' } } },
+    },
+    { event: 'contentBlockDelta', data: { contentBlockIndex: 0, delta: { toolResult: [{ text: result }] } } },
+    { event: 'contentBlockStop', data: { contentBlockIndex: 0 } },
+    { event: 'messageStop', data: { stopReason: 'tool_result' } },
+    { event: 'messageStart', data: { role: 'assistant' } },
+  ];
+}
+
+export function usage(inputTokens: number, outputTokens: number): Step {
+  return {
+    event: 'metadata',
+    data: {
+      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+      metrics: { latencyMs: 1200 },
+    },
+  };
+}
+
+/** A complete answer: optional tool calls, then the text, then end_turn and usage. */
+export function answer(
+  text: string,
+  opts: { tools?: Step[][]; chunk?: number; delayMs?: number; stopReason?: string } = {},
+): Reply {
+  return {
+    steps: [
+      { event: 'messageStart', data: { role: 'assistant' } },
+      ...(opts.tools ?? []).flat(),
+      ...assistantText(text, { chunk: opts.chunk, delayMs: opts.delayMs }),
+      { event: 'messageStop', data: { stopReason: opts.stopReason ?? 'end_turn' } },
+      usage(1800 + text.length, Math.ceil(text.length / 4)),
+    ],
+  };
+}
+
+export const EKS_REPORT = `## EKS assessment: my-cluster (us-west-2)
+
+**Score: 78 / 100** — 31 checks passed, 6 failed, 2 could not be assessed.
+
+### High
+- **Cluster endpoint is public without CIDR restrictions.** \`endpointPublicAccess=true\`, \`publicAccessCidrs=["0.0.0.0/0"]\`. Restrict it to your office and CI ranges, or make the endpoint private.
+- **3 deployments run a single replica** (\`checkout\`, \`payments\`, \`cart\`). Scale them to at least 2 and add PodDisruptionBudgets.
+
+### Medium
+- **No resource requests on 11 containers.** The scheduler cannot place them reliably; set CPU and memory requests.
+- **Control plane logging is off for \`audit\` and \`authenticator\`.**
+
+| Pillar | Passed | Failed |
+|---|---|---|
+| Security | 8 | 2 |
+| Reliability | 9 | 3 |
+
+\`\`\`bash
+kubectl get deploy -A -o json | jq -r '.items[] | select(.spec.replicas == 1) | .metadata.name'
+\`\`\`
+`;
+
+/** A realistic EKS assessment stream: shell and MCP tool use, then the report. */
+export function eksAssessment(opts: { delayMs?: number } = {}): Reply {
+  const d = opts.delayMs;
+  return answer(EKS_REPORT, {
+    delayMs: d,
+    tools: [
+      toolCall(
+        'shell',
+        { command: 'aws eks describe-cluster --name my-cluster --region us-west-2' },
+        '{"cluster":{"version":"1.31"}}',
+        { delayMs: d },
+      ),
+      toolCall(
+        'shell',
+        { command: 'kubectl get nodes -o wide' },
+        'NAME STATUS ROLES AGE VERSION\nip-10-0-1-5 Ready',
+        {
+          delayMs: d,
+        },
+      ),
+      toolCall(
+        'aws___search_documentation',
+        { search_phrase: 'EKS best practices pod disruption budgets' },
+        '[{"url":"https://docs.aws.amazon.com/eks/latest/best-practices/"}]',
+        { serverName: 'aws-knowledge-mcp', delayMs: d },
+      ),
+    ],
+  });
+}
+
+/** Picks a plausible reply from the prompt, for runs no test scripted. */
+export const demoScenario: Scenario = (inv) => {
+  const text = userText(inv);
+  if (/eks-workload-best-practice-assessment/.test(text)) return eksAssessment({ delayMs: 20 });
+  return answer(`Here is what I found about: ${text.slice(0, 200)}`, { delayMs: 10 });
+};
