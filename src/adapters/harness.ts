@@ -266,9 +266,11 @@ export function toFailure(err: unknown, combined?: AbortSignal, caller?: AbortSi
   if (combined?.aborted)
     return { code: 'run_timeout', message: 'The run reached its maximum duration.', requestId };
   const name = e?.name ?? '';
+  // The HTTP handler renames connection resets "TimeoutError"; the code tells them apart.
+  if (e?.code === 'ECONNRESET' || e?.code === 'EPIPE') return { code: 'stream_cut', message, requestId };
   const mapped = ERROR_CODES[name];
   if (mapped) return { code: mapped, message, requestId };
-  if (e?.code === 'ECONNRESET' || /aborted|socket hang up|Truncated event message/i.test(message)) {
+  if (/aborted|socket hang up|Truncated event message/i.test(message)) {
     return { code: 'stream_cut', message, requestId };
   }
   if (e?.code === 'ECONNREFUSED' || e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') {
