@@ -13,97 +13,73 @@ const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional
 const intInRange = (min: number, max: number, fallback: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
 
-const schema = z
-  .object({
-    SLACK_BOT_TOKEN: z.preprocess(
-      emptyToUndefined,
-      z
-        .string()
-        .regex(
-          /^xoxb-/,
-          'must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)',
-        )
-        .optional(),
-    ),
-    SLACK_SIGNING_SECRET: optionalString,
-    SLACK_APP_TOKEN: z.preprocess(
-      emptyToUndefined,
-      z
-        .string()
-        .regex(
-          /^xapp-/,
-          'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)',
-        )
-        .optional(),
-    ),
-    SLACK_API_URL: z.preprocess(emptyToUndefined, z.url().optional()),
-    PORT: intInRange(0, 65535, 3000),
-    HARNESS_ARN: z.preprocess(
-      emptyToUndefined,
-      z
-        .string()
-        .regex(HARNESS_ARN, 'must look like arn:aws:bedrock-agentcore:<region>:<account>:harness/<name>-<id>')
-        .optional(),
-    ),
-    HARNESS_QUALIFIER: z.preprocess(
-      emptyToUndefined,
-      z
-        .string()
-        .regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'must be a harness endpoint name')
-        .optional(),
-    ),
-    AWS_REGION: z.preprocess(
-      emptyToUndefined,
-      z.string().regex(AWS_REGION, 'must be an AWS region').optional(),
-    ),
-    DEFAULT_TARGET_REGION: z.preprocess(
-      emptyToUndefined,
-      z.string().regex(AWS_REGION, 'must be an AWS region such as us-west-2').optional(),
-    ),
-    SESSIONS_TABLE: optionalString,
-    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.data')),
-    SKILLS_BASE_PATH: z.preprocess(
-      emptyToUndefined,
-      z
-        .string()
-        .regex(/^\/[^\s]*$/, 'must be an absolute path inside the harness image')
-        .default('/opt/.agents/skills/'),
-    ),
-    HARNESS_IDLE_TIMEOUT_SECONDS: intInRange(1, 3600, 600),
-    HARNESS_MAX_RUN_MINUTES: intInRange(1, 60, 60),
-    HARNESS_MAX_ITERATIONS: z.preprocess(
-      emptyToUndefined,
-      z.coerce.number().int().min(1).max(1000).optional(),
-    ),
-    HARNESS_TIMEOUT_SECONDS: z.preprocess(
-      emptyToUndefined,
-      z.coerce.number().int().min(60).max(3599).optional(),
-    ),
-    HARNESS_THROTTLE_RETRIES: intInRange(0, 10, 3),
-    STREAM_EDIT_INTERVAL_MS: intInRange(100, 60_000, 1000),
-    SESSION_TTL_DAYS: intInRange(1, 3650, 30),
-    LOG_LEVEL: z.preprocess(
-      emptyToUndefined,
-      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    ),
-  })
-  .superRefine((env, ctx) => {
-    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message:
-          'set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode (Basic Information → Signing Secret)',
-      });
-    }
-    if (!env.AWS_REGION && !env.HARNESS_ARN) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['AWS_REGION'],
-        message: 'is required when HARNESS_ARN does not name the region',
-      });
-    }
-  });
+const schema = z.object({
+  SLACK_BOT_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^xoxb-/, 'must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)')
+      .optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^xapp-/,
+        'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)',
+      )
+      .optional(),
+  ),
+  SLACK_API_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  PORT: intInRange(0, 65535, 3000),
+  HARNESS_ARN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(HARNESS_ARN, 'must look like arn:aws:bedrock-agentcore:<region>:<account>:harness/<name>-<id>')
+      .optional(),
+  ),
+  HARNESS_QUALIFIER: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'must be a harness endpoint name')
+      .optional(),
+  ),
+  AWS_REGION: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(AWS_REGION, 'must be an AWS region').optional(),
+  ),
+  DEFAULT_TARGET_REGION: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(AWS_REGION, 'must be an AWS region such as us-west-2').optional(),
+  ),
+  SESSIONS_TABLE: optionalString,
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.data')),
+  SKILLS_BASE_PATH: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\/[^\s]*$/, 'must be an absolute path inside the harness image')
+      .default('/opt/.agents/skills/'),
+  ),
+  HARNESS_IDLE_TIMEOUT_SECONDS: intInRange(1, 3600, 600),
+  HARNESS_MAX_RUN_MINUTES: intInRange(1, 60, 60),
+  HARNESS_MAX_ITERATIONS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1000).optional()),
+  HARNESS_TIMEOUT_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(60).max(3599).optional(),
+  ),
+  HARNESS_THROTTLE_RETRIES: intInRange(0, 10, 3),
+  STREAM_EDIT_INTERVAL_MS: intInRange(100, 60_000, 1000),
+  SESSION_TTL_DAYS: intInRange(1, 3650, 30),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+});
 
 export type SlackMode =
   | { kind: 'socket'; appToken: string }
@@ -174,6 +150,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const noSlack =
     !env.SLACK_BOT_TOKEN?.trim() && !env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim();
   if (!env.SLACK_BOT_TOKEN?.trim() && !noSlack) problems.push('SLACK_BOT_TOKEN is required (xoxb-…)');
+  if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim() && !noSlack) {
+    problems.push(
+      'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is required: SLACK_APP_TOKEN (xapp-…) for Socket Mode, or SLACK_SIGNING_SECRET (Basic Information → Signing Secret) for HTTP mode',
+    );
+  }
+  if (!env.AWS_REGION?.trim() && !env.HARNESS_ARN?.trim()) {
+    problems.push('AWS_REGION is required when HARNESS_ARN does not name the region');
+  }
   if (!env.HARNESS_ARN?.trim()) problems.push('HARNESS_ARN is required (the ARN of your AgentCore harness)');
   if (noSlack) {
     throw new MissingSlackCredentials([

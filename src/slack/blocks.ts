@@ -30,7 +30,7 @@ export function replyMessage(view: ReplyView): SlackMessage {
     if (view.live.note) lines.push(`:information_source: ${escapeMrkdwn(view.live.note)}`);
     for (const a of view.live.activity) {
       const icon = a.state === 'running' ? ':gear:' : a.state === 'done' ? ':white_check_mark:' : ':x:';
-      lines.push(`${icon} ${a.label}`);
+      lines.push(`${icon} ${a.state === 'running' ? a.label : pastTense(a.label)}`);
     }
     blocks.push(context(lines.join('\n')));
   }
@@ -100,6 +100,22 @@ function footer(r: NonNullable<ReplyView['result']>): string {
     );
   }
   return parts.join('   ·   ');
+}
+
+const PAST: Array<[string, string]> = [
+  ['running ', 'ran '],
+  ['reading ', 'read '],
+  ['searching ', 'searched '],
+  ['calling ', 'called '],
+  ['checking ', 'checked '],
+  ['looking up ', 'looked up '],
+  ['working ', 'worked '],
+];
+
+/** "running `x`" → "ran `x`" for finished tool lines. */
+function pastTense(label: string): string {
+  const hit = PAST.find(([now]) => label.startsWith(now));
+  return hit ? hit[1] + label.slice(hit[0].length) : label;
 }
 
 function context(text: string): Block {

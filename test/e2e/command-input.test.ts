@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answer } from '../stand-ins/scenarios.ts';
-import { userText } from '../stand-ins/harness-emulator.ts';
 import { CHANNEL, type Rig, startRig, USER } from '../helpers/rig.ts';
+import { userText } from '../stand-ins/harness-emulator.ts';
+import { answer } from '../stand-ins/scenarios.ts';
 
 describe('slash command input', () => {
   let rig: Rig;
@@ -43,7 +43,12 @@ describe('slash command input', () => {
 
   it('/fis run refuses clearly and never invokes anything until the approval gate exists', async () => {
     const invocations = rig.harness.invocations.length;
-    const res = await rig.slack.slashCommand({ command: '/fis', text: 'run EXT1a2b3c4d5e6f7 us-east-1', user: USER, channel: CHANNEL });
+    const res = await rig.slack.slashCommand({
+      command: '/fis',
+      text: 'run EXT1a2b3c4d5e6f7 us-east-1',
+      user: USER,
+      channel: CHANNEL,
+    });
     const ack = JSON.parse(res.body) as { response_type: string; text: string };
     expect(ack.response_type).toBe('ephemeral');
     expect(ack.text).toMatch(/Nothing was started/);
@@ -53,10 +58,25 @@ describe('slash command input', () => {
 
   it('fills a missing region with the configured default and sends each command its own skill', async () => {
     const cases: Array<[string, string, string, RegExp]> = [
-      ['/assess', 'rds orders-db', 'aws-best-practice-research', /rds, resource "orders-db", in region us-west-2/],
+      [
+        '/assess',
+        'rds orders-db',
+        'aws-best-practice-research',
+        /rds, resource "orders-db", in region us-west-2/,
+      ],
       ['/chaos', 'dynamodb', 'aws-service-chaos-research', /dynamodb in region us-west-2/],
-      ['/fis', 'prepare stop one instance of the web ASG', 'aws-fis-experiment-prepare', /stop one instance of the web ASG/],
-      ['/logs', '/aws/lambda/checkout 24h eu-west-1', 'app-service-log-analysis', /"\/aws\/lambda\/checkout" in region eu-west-1 over the last 24h/],
+      [
+        '/fis',
+        'prepare stop one instance of the web ASG',
+        'aws-fis-experiment-prepare',
+        /stop one instance of the web ASG/,
+      ],
+      [
+        '/logs',
+        '/aws/lambda/checkout 24h eu-west-1',
+        'app-service-log-analysis',
+        /"\/aws\/lambda\/checkout" in region eu-west-1 over the last 24h/,
+      ],
     ];
     for (const [command, text, skill, prompt] of cases) {
       rig.harness.enqueue(answer('ok'));

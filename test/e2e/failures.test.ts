@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Reply } from '../stand-ins/harness-emulator.ts';
-import { answer, assistantText } from '../stand-ins/scenarios.ts';
 import { CHANNEL, type Rig, startRig, USER } from '../helpers/rig.ts';
+import type { Reply, Step } from '../stand-ins/harness-emulator.ts';
+import { answer, assistantText } from '../stand-ins/scenarios.ts';
 
 /** Runs /assess eks and returns the final text of all thread replies once the run shows a result. */
 async function runAndCollect(rig: Rig, ...replies: Array<Reply>) {
@@ -15,11 +15,14 @@ async function runAndCollect(rig: Rig, ...replies: Array<Reply>) {
     15_000,
     'a final reply',
   );
-  const all = rig.slack.replies(CHANNEL, root.ts).map((m) => JSON.stringify(m.blocks)).join('\n');
+  const all = rig.slack
+    .replies(CHANNEL, root.ts)
+    .map((m) => JSON.stringify(m.blocks))
+    .join('\n');
   return { root, all };
 }
 
-const partial = (text: string, ...tail: Reply extends { steps: infer S } ? S : never): Reply => ({
+const partial = (text: string, ...tail: Step[]): Reply => ({
   steps: [{ event: 'messageStart', data: { role: 'assistant' } }, ...assistantText(text), ...tail],
 });
 
@@ -33,14 +36,22 @@ describe('failures are explained in the thread, never as stack traces', () => {
   });
 
   it('access denied', async () => {
-    const { all } = await runAndCollect(rig, { status: 403, errorType: 'AccessDeniedException', message: 'User is not authorized to perform: bedrock-agentcore:InvokeHarness' });
+    const { all } = await runAndCollect(rig, {
+      status: 403,
+      errorType: 'AccessDeniedException',
+      message: 'User is not authorized to perform: bedrock-agentcore:InvokeHarness',
+    });
     expect(all).toContain('not allowed to call the AgentCore harness');
     expect(all).toContain('bedrock-agentcore:InvokeHarness');
     expect(all).not.toMatch(/at \w+ \(|node_modules|\.ts:\d+/);
   });
 
   it('harness not found', async () => {
-    const { all } = await runAndCollect(rig, { status: 404, errorType: 'ResourceNotFoundException', message: 'Harness not found' });
+    const { all } = await runAndCollect(rig, {
+      status: 404,
+      errorType: 'ResourceNotFoundException',
+      message: 'Harness not found',
+    });
     expect(all).toContain('harness was not found');
     expect(all).toContain('HARNESS_ARN');
   });
@@ -57,7 +68,10 @@ describe('failures are explained in the thread, never as stack traces', () => {
   });
 
   it('a stream cut mid-way keeps what arrived and says how to continue', async () => {
-    const { all } = await runAndCollect(rig, partial('The control plane looks healthy. Now checking', { delayMs: 50 }, { cut: true }));
+    const { all } = await runAndCollect(
+      rig,
+      partial('The control plane looks healthy. Now checking', { delayMs: 50 }, { cut: true }),
+    );
     expect(all).toContain('The control plane looks healthy. Now checking');
     expect(all).toContain('connection to the agent was cut');
     expect(all).toContain('Failed in');
@@ -66,7 +80,10 @@ describe('failures are explained in the thread, never as stack traces', () => {
   it('an in-stream exception', async () => {
     const { all } = await runAndCollect(
       rig,
-      partial('Partial findings.', { exception: 'internalServerException', data: { message: 'Something broke inside' } }),
+      partial('Partial findings.', {
+        exception: 'internalServerException',
+        data: { message: 'Something broke inside' },
+      }),
     );
     expect(all).toContain('Partial findings.');
     expect(all).toContain('AgentCore had an internal error');
@@ -79,7 +96,10 @@ describe('failures are explained in the thread, never as stack traces', () => {
   });
 
   it('a run that hits its iteration limit', async () => {
-    const { all } = await runAndCollect(rig, answer('Checked 20 of 39 items so far.', { stopReason: 'max_iterations_exceeded' }));
+    const { all } = await runAndCollect(
+      rig,
+      answer('Checked 20 of 39 items so far.', { stopReason: 'max_iterations_exceeded' }),
+    );
     expect(all).toContain('Checked 20 of 39 items so far.');
     expect(all).toContain('step limit');
     expect(all).toContain('Ended early in');

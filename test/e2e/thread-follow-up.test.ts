@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answer } from '../stand-ins/scenarios.ts';
-import { userText } from '../stand-ins/harness-emulator.ts';
 import { CHANNEL, OTHER_USER, type Rig, startRig, USER } from '../helpers/rig.ts';
+import { userText } from '../stand-ins/harness-emulator.ts';
+import { answer } from '../stand-ins/scenarios.ts';
 
 async function startRun(rig: Rig, text = 'eks my-cluster us-west-2') {
   const before = rig.slack.rootMessages(CHANNEL).length;
@@ -29,7 +29,12 @@ describe('thread follow-ups', () => {
     const root = await startRun(rig);
     const n = rig.harness.invocations.length;
     rig.harness.enqueue((inv) => answer(`Follow-up answer to: ${userText(inv)}`));
-    await rig.slack.userMessage({ user: OTHER_USER, channel: CHANNEL, text: 'Which nodes are oldest?', threadTs: root.ts });
+    await rig.slack.userMessage({
+      user: OTHER_USER,
+      channel: CHANNEL,
+      text: 'Which nodes are oldest?',
+      threadTs: root.ts,
+    });
     await rig.harness.waitForInvocations(n + 1);
     const [first, second] = rig.harness.invocations.slice(n - 1);
     expect(second!.sessionId).toBe(first!.sessionId);
@@ -37,7 +42,10 @@ describe('thread follow-ups', () => {
     expect(second!.userId).toBe(OTHER_USER);
     expect(second!.body.skills).toEqual(first!.body.skills);
     await rig.slack.waitFor(
-      () => rig.slack.replies(CHANNEL, root.ts).find((m) => m.text.includes('Follow-up answer to: Which nodes are oldest?')),
+      () =>
+        rig.slack
+          .replies(CHANNEL, root.ts)
+          .find((m) => m.text.includes('Follow-up answer to: Which nodes are oldest?')),
       10_000,
       'follow-up answer',
     );
@@ -58,7 +66,10 @@ describe('thread follow-ups', () => {
     expect(sent.eventIds).toHaveLength(2); // message + app_mention
     expect(sent.statuses.every((s) => s === 200)).toBe(true);
     await rig.slack.waitFor(
-      () => rig.slack.replies(CHANNEL, root.ts).find((m) => m.text.includes('Only once.') && JSON.stringify(m.blocks).includes('Done in')),
+      () =>
+        rig.slack
+          .replies(CHANNEL, root.ts)
+          .find((m) => m.text.includes('Only once.') && JSON.stringify(m.blocks).includes('Done in')),
       10_000,
       'answer',
     );
@@ -80,7 +91,12 @@ describe('thread follow-ups', () => {
       thread_ts: root.ts,
     });
     await rig.slack.userMessage({ user: USER, channel: CHANNEL, text: 'unrelated chatter' });
-    await rig.slack.userMessage({ user: USER, channel: CHANNEL, text: 'a thread that is not ours', threadTs: '1700000000.000001' });
+    await rig.slack.userMessage({
+      user: USER,
+      channel: CHANNEL,
+      text: 'a thread that is not ours',
+      threadTs: '1700000000.000001',
+    });
     await new Promise((r) => setTimeout(r, 400));
     expect(rig.harness.invocations.length).toBe(n);
   });
@@ -89,12 +105,26 @@ describe('thread follow-ups', () => {
     const n = rig.harness.invocations.length;
     const posts = rig.slack.callsTo('chat.postMessage').length;
     const res = await rig.slack.deliverEvent(
-      { type: 'message', user: USER, channel: CHANNEL, text: 'hi', ts: '1700000001.000001', thread_ts: '1700000000.000001' },
+      {
+        type: 'message',
+        user: USER,
+        channel: CHANNEL,
+        text: 'hi',
+        ts: '1700000001.000001',
+        thread_ts: '1700000000.000001',
+      },
       { forge: true },
     );
     expect(res.status).toBe(401);
     const stale = await rig.slack.deliverEvent(
-      { type: 'message', user: USER, channel: CHANNEL, text: 'hi', ts: '1700000001.000002', thread_ts: '1700000000.000001' },
+      {
+        type: 'message',
+        user: USER,
+        channel: CHANNEL,
+        text: 'hi',
+        ts: '1700000001.000002',
+        thread_ts: '1700000000.000001',
+      },
       { timestamp: Math.floor(Date.now() / 1000) - 600 },
     );
     expect(stale.status).toBe(401);
@@ -108,8 +138,17 @@ describe('thread follow-ups', () => {
     const root = await startRun(rig);
     rig.harness.enqueue(answer('Slow answer.', { delayMs: 100, chunk: 2 }));
     await rig.slack.userMessage({ user: USER, channel: CHANNEL, text: 'first question', threadTs: root.ts });
-    await rig.slack.waitFor(() => rig.harness.invocations.some((i) => userText(i) === 'first question'), 5000, 'first');
-    await rig.slack.userMessage({ user: OTHER_USER, channel: CHANNEL, text: 'second question', threadTs: root.ts });
+    await rig.slack.waitFor(
+      () => rig.harness.invocations.some((i) => userText(i) === 'first question'),
+      5000,
+      'first',
+    );
+    await rig.slack.userMessage({
+      user: OTHER_USER,
+      channel: CHANNEL,
+      text: 'second question',
+      threadTs: root.ts,
+    });
     const note = await rig.slack.waitFor(
       () => rig.slack.replies(CHANNEL, root.ts).find((m) => m.text.includes('still answering')),
       5000,

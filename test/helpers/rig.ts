@@ -67,3 +67,26 @@ export async function startRig(
     },
   };
 }
+
+const FINAL = /(Done|Failed|Ended early|Stopped) in/;
+
+/** Sends a slash command and waits for its root message (the first new one in that channel). */
+export async function commandRoot(
+  rig: Rig,
+  input: { command: string; text: string; user?: string; channel?: string },
+): Promise<import('../stand-ins/fake-slack.ts').StoredMessage> {
+  const channel = input.channel ?? CHANNEL;
+  const before = rig.slack.rootMessages(channel).length;
+  await rig.slack.slashCommand({ user: USER, channel, ...input });
+  return rig.slack.waitFor(() => rig.slack.rootMessages(channel)[before], 5000, 'root message');
+}
+
+/** Waits until the thread's last reply shows the run's result footer; returns the thread's replies. */
+export async function finalReplies(rig: Rig, channel: string, threadTs: string, timeoutMs = 15_000) {
+  await rig.slack.waitFor(
+    () => rig.slack.replies(channel, threadTs).some((m) => FINAL.test(JSON.stringify(m.blocks))),
+    timeoutMs,
+    'the run to finish',
+  );
+  return rig.slack.replies(channel, threadTs);
+}

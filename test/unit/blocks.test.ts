@@ -1,0 +1,101 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { explainFailure, explainStopReason } from '../../src/core/explain.ts';
+import {
+  defuseMentions,
+  formatDuration,
+  noteMessage,
+  replyMessage,
+  rootMessage,
+} from '../../src/slack/blocks.ts';
+import { validateBlocks } from '../stand-ins/block-kit-validator.ts';
+
+const GOLDEN = join(import.meta.dirname, 'golden');
+
+/** Compares with test/unit/golden/<name>.json; UPDATE_GOLDEN=1 rewrites the file. */
+function golden(name: string, value: unknown): void {
+  const file = join(GOLDEN, `${name}.json`);
+  const text = `${JSON.stringify(value, null, 2)}\n`;
+  if (process.env.UPDATE_GOLDEN) {
+    mkdirSync(GOLDEN, { recursive: true });
+    writeFileSync(file, text);
+  }
+  expect(text).toBe(readFileSync(file, 'utf8'));
+}
+
+const cases = {
+  'root-eks': rootMessage({
+    title: 'EKS best-practice assessment of `my-cluster` in us-west-2',
+    requester: 'U0ALICE01',
+    skill: 'eks-workload-best-practice-assessment',
+    details: [['Region', 'us-west-2']],
+  }),
+  'reply-starting': replyMessage({ body: '', live: { elapsedMs: 400, activity: [] } }),
+  'reply-streaming': replyMessage({
+    body: '## Findings\n\n- Endpoint is public',
+    live: {
+      elapsedMs: 42_000,
+      activity: [
+        { label: 'running `aws eks describe-cluster --name my-cluster`', state: 'done' },
+        { label: 'running `kubectl get nodes -o wide`', state: 'running' },
+      ],
+    },
+  }),
+  'reply-continued': replyMessage({ body: 'First part of a long answer.', continued: true }),
+  'reply-done': replyMessage({
+    body: '**Score: 78 / 100**',
+    result: {
+      outcome: 'done',
+      elapsedMs: 192_000,
+      toolCalls: 14,
+      usage: { inputTokens: 10_000, outputTokens: 2_345, totalTokens: 12_345 },
+    },
+  }),
+  'reply-failed': replyMessage({
+    body: 'Partial findings.',
+    result: {
+      outcome: 'failed',
+      elapsedMs: 5_000,
+      toolCalls: 1,
+      notice: explainFailure({
+        code: 'access_denied',
+        message: 'User: arn:aws:sts::123:assumed-role/bot is not authorized',
+      }),
+    },
+  }),
+  'reply-limit': replyMessage({
+    body: 'Checked 20 of 39.',
+    result: {
+      outcome: 'warning',
+      elapsedMs: 3_600_000,
+      toolCalls: 50,
+      notice: explainStopReason('max_iterations_exceeded'),
+    },
+  }),
+  'note-busy': noteMessage('<@U0BOB0002> I’m still answering the previous message in this thread.'),
+};
+
+describe('Block Kit builders', () => {
+  for (const [name, message] of Object.entries(cases)) {
+    it(`${name} matches its golden file and is valid Block Kit`, () => {
+      expect(validateBlocks(message.blocks)).toBeUndefined();
+      expect(message.text.length).toBeGreaterThan(0);
+      golden(name, message);
+    });
+  }
+
+  it('defuses broadcast mentions from agent output', () => {
+    expect(defuseMentions('ping <!channel> and <!here|here> and <!subteam^S123|@sre>')).toBe(
+      'ping `@channel` and `@here` and `@subteam^S123`',
+    );
+    const msg = replyMessage({ body: 'Alert <!everyone>', live: { elapsedMs: 0, activity: [] } });
+    expect(JSON.stringify(msg)).not.toContain('<!everyone>');
+  });
+
+  it('formats durations', () => {
+    expect(formatDuration(4_400)).toBe('4s');
+    expect(formatDuration(192_000)).toBe('3m 12s');
+    expect(formatDuration(3_720_000)).toBe('1h 02m');
+  });
+});
