@@ -10,8 +10,12 @@ const HARNESS_ARN =
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
+const wholeNumber = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+};
 const intInRange = (min: number, max: number, fallback: number) =>
-  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+  z.preprocess(emptyToUndefined, wholeNumber(min, max).default(fallback));
 
 const schema = z.object({
   SLACK_BOT_TOKEN: z.preprocess(
@@ -67,11 +71,8 @@ const schema = z.object({
   ),
   HARNESS_IDLE_TIMEOUT_SECONDS: intInRange(1, 3600, 600),
   HARNESS_MAX_RUN_MINUTES: intInRange(1, 60, 60),
-  HARNESS_MAX_ITERATIONS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1000).optional()),
-  HARNESS_TIMEOUT_SECONDS: z.preprocess(
-    emptyToUndefined,
-    z.coerce.number().int().min(60).max(3599).optional(),
-  ),
+  HARNESS_MAX_ITERATIONS: z.preprocess(emptyToUndefined, wholeNumber(1, 1000).optional()),
+  HARNESS_TIMEOUT_SECONDS: z.preprocess(emptyToUndefined, wholeNumber(60, 3599).optional()),
   HARNESS_THROTTLE_RETRIES: intInRange(0, 10, 3),
   STREAM_EDIT_INTERVAL_MS: intInRange(100, 60_000, 1000),
   SESSION_TTL_DAYS: intInRange(1, 3650, 30),

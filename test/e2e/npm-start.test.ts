@@ -1,0 +1,114 @@
+/**
+ * `npm start` as an operator runs it: a real child process configured only through environment
+ * variables, pointed at the stand-ins with SLACK_API_URL and AWS_ENDPOINT_URL_BEDROCK_AGENTCORE.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FakeSlack } from '../stand-ins/fake-slack.ts';
+import { HarnessEmulator, userText } from '../stand-ins/harness-emulator.ts';
+import { answer, eksAssessment } from '../stand-ins/scenarios.ts';
+import { CHANNEL, HARNESS_ARN, OTHER_USER, SIGNING_SECRET, USER } from '../helpers/rig.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+
+function npmStart(env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number> } {
+  let out = '';
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exit = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  return { child, output: () => out, exit };
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+describe('npm start', () => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  it('without Slack credentials exits 1 and says what is missing and how to set it up', async () => {
+    const run = npmStart({});
+    expect(await run.exit).toBe(1);
+    expect(run.output()).toContain('SLACK_BOT_TOKEN');
+    expect(run.output()).toContain('manifest.yml');
+    expect(run.output()).toContain('HARNESS_ARN');
+  }, 60_000);
+
+  it('with bad settings exits 1 naming each problem', async () => {
+    const run = npmStart({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', HARNESS_ARN: 'nope', PORT: 'x' });
+    expect(await run.exit).toBe(1);
+    expect(run.output()).toMatch(/HARNESS_ARN/);
+    expect(run.output()).toMatch(/PORT/);
+    expect(run.output()).not.toMatch(/at .*\.ts:\d+/);
+  }, 60_000);
+
+  it('in HTTP mode serves /assess eks end to end, a follow-up, and a retried delivery once', async () => {
+    const slack = new FakeSlack();
+    await slack.start();
+    const harness = new HarnessEmulator({ harnessArn: HARNESS_ARN });
+    await harness.start();
+    const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+    const port = await freePort();
+    const run = npmStart({
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      HARNESS_ARN,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'example-secret',
+      AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: harness.url,
+      DATA_DIR: dataDir,
+      STREAM_EDIT_INTERVAL_MS: '250',
+    });
+    cleanups.push(async () => {
+      run.child.kill('SIGTERM');
+      await run.exit;
+      await slack.stop();
+      await harness.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    await slack.waitFor(() => run.output().includes('listening for Slack'), 45_000, `the bot to listen:\n${run.output()}`);
+    expect(run.output()).toContain('"level":30'); // JSON logs
+    expect(run.output()).not.toContain(slack.botToken);
+    slack.connectApp({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET });
+
+    harness.enqueue(eksAssessment({ delayMs: 10 }));
+    const ack = await slack.slashCommand({ command: '/assess', text: 'eks my-cluster us-west-2', user: USER, channel: CHANNEL });
+    expect(ack.status).toBe(200);
+    const rootMsg = await slack.waitFor(() => slack.rootMessages(CHANNEL)[0], 10_000, 'root');
+    await slack.waitFor(
+      () => slack.replies(CHANNEL, rootMsg.ts).some((m) => JSON.stringify(m.blocks).includes('Done in')),
+      20_000,
+      'the assessment',
+    );
+
+    harness.enqueue((inv) => answer(`About ${userText(inv)}: three nodes run 1.29.`));
+    await slack.userMessage({ user: OTHER_USER, channel: CHANNEL, text: 'node versions?', threadTs: rootMsg.ts, retries: 2 });
+    await slack.waitFor(
+      () => slack.replies(CHANNEL, rootMsg.ts).some((m) => m.text.includes('three nodes run 1.29')),
+      20_000,
+      'the follow-up answer',
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(harness.invocations).toHaveLength(2);
+    expect(harness.invocations[1]!.sessionId).toBe(harness.invocations[0]!.sessionId);
+  }, 90_000);
+});
