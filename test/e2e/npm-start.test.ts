@@ -8,14 +8,18 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CHANNEL, HARNESS_ARN, OTHER_USER, SIGNING_SECRET, USER } from '../helpers/rig.ts';
 import { FakeSlack } from '../stand-ins/fake-slack.ts';
 import { HarnessEmulator, userText } from '../stand-ins/harness-emulator.ts';
 import { answer, eksAssessment } from '../stand-ins/scenarios.ts';
-import { CHANNEL, HARNESS_ARN, OTHER_USER, SIGNING_SECRET, USER } from '../helpers/rig.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
-function npmStart(env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number> } {
+function npmStart(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number>;
+} {
   let out = '';
   const child = spawn('npm', ['start', '--silent'], {
     cwd: root,
@@ -51,7 +55,12 @@ describe('npm start', () => {
   }, 60_000);
 
   it('with bad settings exits 1 naming each problem', async () => {
-    const run = npmStart({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', HARNESS_ARN: 'nope', PORT: 'x' });
+    const run = npmStart({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 's',
+      HARNESS_ARN: 'nope',
+      PORT: 'x',
+    });
     expect(await run.exit).toBe(1);
     expect(run.output()).toMatch(/HARNESS_ARN/);
     expect(run.output()).toMatch(/PORT/);
@@ -85,13 +94,22 @@ describe('npm start', () => {
       await harness.stop();
       rmSync(dataDir, { recursive: true, force: true });
     });
-    await slack.waitFor(() => run.output().includes('listening for Slack'), 45_000, `the bot to listen:\n${run.output()}`);
+    await slack.waitFor(
+      () => run.output().includes('listening for Slack'),
+      45_000,
+      `the bot to listen:\n${run.output()}`,
+    );
     expect(run.output()).toContain('"level":30'); // JSON logs
     expect(run.output()).not.toContain(slack.botToken);
     slack.connectApp({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET });
 
     harness.enqueue(eksAssessment({ delayMs: 10 }));
-    const ack = await slack.slashCommand({ command: '/assess', text: 'eks my-cluster us-west-2', user: USER, channel: CHANNEL });
+    const ack = await slack.slashCommand({
+      command: '/assess',
+      text: 'eks my-cluster us-west-2',
+      user: USER,
+      channel: CHANNEL,
+    });
     expect(ack.status).toBe(200);
     const rootMsg = await slack.waitFor(() => slack.rootMessages(CHANNEL)[0], 10_000, 'root');
     await slack.waitFor(
@@ -101,7 +119,13 @@ describe('npm start', () => {
     );
 
     harness.enqueue((inv) => answer(`About ${userText(inv)}: three nodes run 1.29.`));
-    await slack.userMessage({ user: OTHER_USER, channel: CHANNEL, text: 'node versions?', threadTs: rootMsg.ts, retries: 2 });
+    await slack.userMessage({
+      user: OTHER_USER,
+      channel: CHANNEL,
+      text: 'node versions?',
+      threadTs: rootMsg.ts,
+      retries: 2,
+    });
     await slack.waitFor(
       () => slack.replies(CHANNEL, rootMsg.ts).some((m) => m.text.includes('three nodes run 1.29')),
       20_000,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SLASH_COMMANDS } from '../../src/core/commands.ts';
@@ -9,12 +9,18 @@ const root = join(import.meta.dirname, '..', '..');
 const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as {
   features: { slash_commands: Array<{ command: string; description: string }> };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { socket_mode_enabled: boolean; interactivity: { is_enabled: boolean }; event_subscriptions: { bot_events: string[] } };
+  settings: {
+    socket_mode_enabled: boolean;
+    interactivity: { is_enabled: boolean };
+    event_subscriptions: { bot_events: string[] };
+  };
 };
 
 describe('manifest.yml', () => {
   it("validates against Slack's published app manifest schema", () => {
-    const schema = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'slack-manifest.schema.1.0.0.json'), 'utf8'));
+    const schema = JSON.parse(
+      readFileSync(join(root, 'test', 'fixtures', 'slack-manifest.schema.1.0.0.json'), 'utf8'),
+    );
     const ajv = new Ajv({ strict: false, allErrors: true });
     const validate = ajv.compile(schema);
     const ok = validate(manifest);
@@ -29,12 +35,21 @@ describe('manifest.yml', () => {
   it('has Socket Mode and interactivity on, and the events thread follow-ups need', () => {
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['message.channels', 'message.groups', 'app_mention']));
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(['message.channels', 'message.groups', 'app_mention']),
+    );
   });
 
   it('asks for the minimal bot scopes', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['app_mentions:read', 'channels:history', 'channels:join', 'chat:write', 'commands', 'groups:history'].sort(),
+      [
+        'app_mentions:read',
+        'channels:history',
+        'channels:join',
+        'chat:write',
+        'commands',
+        'groups:history',
+      ].sort(),
     );
   });
 });
