@@ -42,7 +42,7 @@ export async function startRig(
   const dataDir = mkdtempSync(join(tmpdir(), 'bot-rig-'));
   const config = loadConfig({
     SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    ...(opts.socketMode ? { SLACK_APP_TOKEN: slack.appToken } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',
     HARNESS_ARN,
@@ -54,7 +54,8 @@ export async function startRig(
     ...opts.env,
   });
   const bot = await startBot(config, createLogger(config.logLevel));
-  slack.connectApp({ url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET });
+  if (opts.socketMode) await slack.waitFor(() => slack.socketConnected, 10_000, 'the Socket Mode connection');
+  else slack.connectApp({ url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET });
   return {
     slack,
     harness,

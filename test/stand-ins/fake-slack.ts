@@ -10,6 +10,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
 import { validateBlocks } from './block-kit-validator.ts';
 
 export interface Channel {
@@ -53,6 +54,8 @@ export interface Ephemeral {
 export interface FakeSlackOptions {
   teamId?: string;
   botToken?: string;
+  /** App-level token accepted by apps.connections.open (Socket Mode). */
+  appToken?: string;
   botUserId?: string;
   botId?: string;
   /** Scopes granted to the bot token; chat:write.public lets it post in public channels it has not joined. */
@@ -84,6 +87,7 @@ export class FakeSlack {
   readonly botToken: string;
   readonly botUserId: string;
   readonly botId: string;
+  readonly appToken: string;
   readonly calls: ApiCall[] = [];
   readonly messages: StoredMessage[] = [];
   readonly ephemerals: Ephemeral[] = [];
@@ -99,6 +103,9 @@ export class FakeSlack {
     { uses: number; expires: number; channel: string; user: string }
   >();
   private tsCounter = 0;
+  private wss: WebSocketServer | undefined;
+  private socket: WebSocket | undefined;
+  private readonly pendingAcks = new Map<string, (payload: unknown) => void>();
   url = '';
 
   constructor(private readonly options: FakeSlackOptions = {}) {
@@ -106,6 +113,7 @@ export class FakeSlack {
     this.botToken = options.botToken ?? 'xoxb-fake-bot-token';
     this.botUserId = options.botUserId ?? 'U0BOT0001';
     this.botId = options.botId ?? 'B0BOT0001';
+    this.appToken = options.appToken ?? 'xapp-1-A0FAKEAPP-fake-app-token';
     this.scopes = new Set(
       options.scopes ?? ['commands', 'chat:write', 'app_mentions:read', 'channels:history', 'channels:join'],
     );
@@ -147,12 +155,64 @@ export class FakeSlack {
         res.end(JSON.stringify({ ok: false, error: 'fatal_error', detail: String(err) }));
       });
     });
+    this.wss = new WebSocketServer({ server: this.server, path: '/socket' });
+    this.wss.on('connection', (ws) => this.onSocket(ws));
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
 
+  /** True once a Socket Mode client has connected and received `hello`. */
+  get socketConnected(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  private onSocket(ws: WebSocket): void {
+    this.socket = ws;
+    ws.on('message', (data) => {
+      const msg = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
+      if (msg.envelope_id) this.pendingAcks.get(msg.envelope_id)?.(msg.payload);
+    });
+    ws.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: 1,
+        debug_info: { host: 'fake-slack', approximate_connection_time: 3600 },
+        connection_info: { app_id: 'A0FAKEAPP' },
+      }),
+    );
+  }
+
+  /** Sends an envelope over the Socket Mode connection and resolves with the client's ack payload. */
+  private async envelope(
+    type: 'slash_commands' | 'events_api' | 'interactive',
+    payload: unknown,
+    retryNum?: number,
+  ): Promise<{ status: number; body: string }> {
+    const id = randomUUID();
+    const acked = new Promise<unknown>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('no Socket Mode ack within 3 s')), 3000);
+      this.pendingAcks.set(id, (p) => {
+        clearTimeout(t);
+        resolve(p);
+      });
+    });
+    this.socket!.send(
+      JSON.stringify({
+        envelope_id: id,
+        type,
+        payload,
+        accepts_response_payload: type !== 'events_api',
+        ...(retryNum ? { retry_attempt: retryNum, retry_reason: 'timeout' } : {}),
+      }),
+    );
+    const p = await acked.finally(() => this.pendingAcks.delete(id));
+    return { status: 200, body: p === undefined || p === null ? '' : JSON.stringify(p) };
+  }
+
   async stop(): Promise<void> {
+    for (const c of this.wss?.clients ?? []) c.terminate();
+    this.wss?.close();
     if (!this.server) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
@@ -216,7 +276,9 @@ export class FakeSlack {
       trigger_id: triggerId,
     }).toString();
     const started = Date.now();
-    const r = await this.deliver(form, 'application/x-www-form-urlencoded');
+    const r = this.socketConnected
+      ? await this.envelope('slash_commands', Object.fromEntries(new URLSearchParams(form)))
+      : await this.deliver(form, 'application/x-www-form-urlencoded');
     const ms = Date.now() - started;
     if (r.status === 200 && r.body) {
       try {
@@ -292,6 +354,7 @@ export class FakeSlack {
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [{ team_id: this.teamId, user_id: this.botUserId, is_bot: true }],
     });
+    if (this.socketConnected) return this.envelope('events_api', JSON.parse(body), opts.retryNum);
     const headers: Record<string, string> = {};
     if (opts.retryNum) {
       headers['x-slack-retry-num'] = String(opts.retryNum);
@@ -357,6 +420,11 @@ export class FakeSlack {
     token: string | undefined,
   ): Record<string, unknown> {
     if (!token) return { ok: false, error: 'not_authed' };
+    if (method === 'apps.connections.open') {
+      if (token !== this.appToken)
+        return { ok: false, error: token.startsWith('xoxb-') ? 'not_allowed_token_type' : 'invalid_auth' };
+      return { ok: true, url: `${this.url.replace('http', 'ws')}/socket` };
+    }
     if (token !== this.botToken) return { ok: false, error: 'invalid_auth' };
     const forced = this.failures.find((f) => f.method === method && f.times > 0);
     if (forced) {
