@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eksAssessment } from '../../src/stand-ins/scenarios.ts';
 import { CHANNEL, type Rig, startRig, USER } from '../helpers/rig.ts';
-import { eksAssessment } from '../stand-ins/scenarios.ts';
 
 describe('/assess eks my-cluster us-west-2 end to end', () => {
   let rig: Rig;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userText } from '../../src/stand-ins/harness-emulator.ts';
+import { answer } from '../../src/stand-ins/scenarios.ts';
 import { CHANNEL, type Rig, startRig, USER } from '../helpers/rig.ts';
-import { userText } from '../stand-ins/harness-emulator.ts';
-import { answer } from '../stand-ins/scenarios.ts';
 
 describe('slash command input', () => {
   let rig: Rig;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reply, Step } from '../../src/stand-ins/harness-emulator.ts';
+import { answer, assistantText } from '../../src/stand-ins/scenarios.ts';
 import { CHANNEL, type Rig, startRig, USER } from '../helpers/rig.ts';
-import type { Reply, Step } from '../stand-ins/harness-emulator.ts';
-import { answer, assistantText } from '../stand-ins/scenarios.ts';
 
 /** Runs /assess eks and returns the final text of all thread replies once the run shows a result. */
 async function runAndCollect(rig: Rig, ...replies: Array<Reply>) {

@@ -8,10 +8,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
+import { HarnessEmulator, userText } from '../../src/stand-ins/harness-emulator.ts';
+import { answer, eksAssessment } from '../../src/stand-ins/scenarios.ts';
 import { CHANNEL, HARNESS_ARN, OTHER_USER, SIGNING_SECRET, USER } from '../helpers/rig.ts';
-import { FakeSlack } from '../stand-ins/fake-slack.ts';
-import { HarnessEmulator, userText } from '../stand-ins/harness-emulator.ts';
-import { answer, eksAssessment } from '../stand-ins/scenarios.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 

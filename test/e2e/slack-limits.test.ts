@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answer } from '../../src/stand-ins/scenarios.ts';
 import { CHANNEL, commandRoot, finalReplies, type Rig, startRig, USER } from '../helpers/rig.ts';
-import { answer } from '../stand-ins/scenarios.ts';
 
 function longReport(sections: number): string {
   const parts: string[] = ['# Long report\n'];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userText } from '../../src/stand-ins/harness-emulator.ts';
+import { answer } from '../../src/stand-ins/scenarios.ts';
 import { CHANNEL, commandRoot, finalReplies, type Rig, startRig, USER } from '../helpers/rig.ts';
-import { userText } from '../stand-ins/harness-emulator.ts';
-import { answer } from '../stand-ins/scenarios.ts';
 
 describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
   let rig: Rig;

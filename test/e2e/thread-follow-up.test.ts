@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userText } from '../../src/stand-ins/harness-emulator.ts';
+import { answer } from '../../src/stand-ins/scenarios.ts';
 import { CHANNEL, OTHER_USER, type Rig, startRig, USER } from '../helpers/rig.ts';
-import { userText } from '../stand-ins/harness-emulator.ts';
-import { answer } from '../stand-ins/scenarios.ts';
 
 async function startRun(rig: Rig, text = 'eks my-cluster us-west-2') {
   const before = rig.slack.rootMessages(CHANNEL).length;

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { type RunningBot, startBot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
-import { FakeSlack, type FakeSlackOptions } from '../stand-ins/fake-slack.ts';
-import { HarnessEmulator, type HarnessEmulatorOptions } from '../stand-ins/harness-emulator.ts';
+import { FakeSlack, type FakeSlackOptions } from '../../src/stand-ins/fake-slack.ts';
+import { HarnessEmulator, type HarnessEmulatorOptions } from '../../src/stand-ins/harness-emulator.ts';
 
 export const HARNESS_ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/opsagent-AbCdEf1234';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -29,6 +29,8 @@ export async function startRig(
     slack?: FakeSlackOptions;
     harness?: Partial<HarnessEmulatorOptions>;
     env?: Record<string, string>;
+    /** Connect over Socket Mode instead of HTTP. */
+    socketMode?: boolean;
   } = {},
 ): Promise<Rig> {
   const slack = new FakeSlack(opts.slack);
@@ -75,7 +77,7 @@ const FINAL = /(Done|Failed|Ended early|Stopped) in/;
 export async function commandRoot(
   rig: Rig,
   input: { command: string; text: string; user?: string; channel?: string },
-): Promise<import('../stand-ins/fake-slack.ts').StoredMessage> {
+): Promise<import('../../src/stand-ins/fake-slack.ts').StoredMessage> {
   const channel = input.channel ?? CHANNEL;
   const before = rig.slack.rootMessages(channel).length;
   await rig.slack.slashCommand({ user: USER, channel, ...input });

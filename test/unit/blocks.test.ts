@@ -9,7 +9,7 @@ import {
   replyMessage,
   rootMessage,
 } from '../../src/slack/blocks.ts';
-import { validateBlocks } from '../stand-ins/block-kit-validator.ts';
+import { validateBlocks } from '../../src/stand-ins/block-kit-validator.ts';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
 
