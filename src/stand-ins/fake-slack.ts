@@ -8,6 +8,7 @@
  * HTTP 429 with Retry-After when a test asks for it or when per-method rate limits are enforced.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -82,7 +83,16 @@ const PER_MINUTE: Record<string, number> = {
   'chat.appendStream': 100,
 };
 
-export class FakeSlack {
+export interface FakeUser {
+  id: string;
+  name: string;
+}
+
+/**
+ * Emits 'change' with { kind: 'message' | 'edit' | 'ephemeral', channel, ts?, user? } whenever what a
+ * person would see changes, so a UI (the local sandbox) can follow along live.
+ */
+export class FakeSlack extends EventEmitter {
   readonly teamId: string;
   readonly botToken: string;
   readonly botUserId: string;
@@ -90,8 +100,13 @@ export class FakeSlack {
   readonly appToken: string;
   readonly calls: ApiCall[] = [];
   readonly messages: StoredMessage[] = [];
-  readonly ephemerals: Ephemeral[] = [];
+  readonly ephemerals: Ephemeral[] = new ObservedList<Ephemeral>((e) =>
+    this.emit('change', { kind: 'ephemeral', channel: e.channel, user: e.user }),
+  );
   readonly channels = new Map<string, Channel>();
+  readonly users = new Map<string, FakeUser>();
+  /** User groups (id → member ids), answered by usergroups.users.list. */
+  readonly userGroups = new Map<string, string[]>();
   private readonly scopes: Set<string>;
   private server: Server | undefined;
   private app: AppTarget | undefined;
@@ -109,6 +124,7 @@ export class FakeSlack {
   url = '';
 
   constructor(private readonly options: FakeSlackOptions = {}) {
+    super();
     this.teamId = options.teamId ?? 'T0FAKE01';
     this.botToken = options.botToken ?? 'xoxb-fake-bot-token';
     this.botUserId = options.botUserId ?? 'U0BOT0001';
@@ -131,6 +147,10 @@ export class FakeSlack {
       isPrivate: c.isPrivate ?? false,
       members: new Set(c.members ?? []),
     });
+  }
+
+  addUser(u: FakeUser): void {
+    this.users.set(u.id, u);
   }
 
   /** Where slash commands and events are sent (the bot's /slack/events URL). */
@@ -339,6 +359,87 @@ export class FakeSlack {
     return { ts, eventIds, statuses };
   }
 
+  /**
+   * A person clicks a button on a message: Slack sends a signed block_actions payload with the
+   * clicker, the message and the action (the real shape, form-encoded as `payload=`).
+   */
+  async clickButton(input: {
+    user: string;
+    channel: string;
+    messageTs: string;
+    actionId: string;
+    value?: string;
+    /** Overrides the block_id; by default the block holding the action. */
+    blockId?: string;
+    forge?: boolean;
+  }): Promise<{ status: number; body: string }> {
+    const msg = this.message(input.channel, input.messageTs);
+    const block = (
+      msg?.blocks as
+        | Array<{
+            block_id?: string;
+            type: string;
+            elements?: Array<{ action_id?: string; value?: string; text?: unknown }>;
+          }>
+        | undefined
+    )?.find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === input.actionId));
+    const element = block?.elements?.find((e) => e.action_id === input.actionId);
+    const responseId = randomUUID();
+    this.responseUrls.set(responseId, {
+      uses: 0,
+      expires: Date.now() + 30 * 60_000,
+      channel: input.channel,
+      user: input.user,
+    });
+    const payload = {
+      type: 'block_actions',
+      user: {
+        id: input.user,
+        username: this.users.get(input.user)?.name ?? input.user.toLowerCase(),
+        team_id: this.teamId,
+      },
+      api_app_id: 'A0FAKEAPP',
+      token: 'deprecated-verification-token',
+      container: {
+        type: 'message',
+        message_ts: input.messageTs,
+        channel_id: input.channel,
+        is_ephemeral: false,
+      },
+      trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}`,
+      team: { id: this.teamId, domain: 'fake' },
+      channel: { id: input.channel, name: this.channels.get(input.channel)?.name ?? 'unknown' },
+      message: msg
+        ? {
+            type: 'message',
+            ts: msg.ts,
+            text: msg.text,
+            blocks: msg.blocks,
+            thread_ts: msg.threadTs,
+            bot_id: msg.botId,
+          }
+        : undefined,
+      response_url: `${this.url}/response/${responseId}`,
+      actions: [
+        {
+          type: 'button',
+          action_id: input.actionId,
+          block_id: input.blockId ?? block?.block_id ?? 'unknown',
+          value: input.value ?? element?.value,
+          text: element?.text ?? { type: 'plain_text', text: input.actionId },
+          action_ts: `${Date.now() / 1000}`,
+        },
+      ],
+    };
+    if (this.socketConnected) return this.envelope('interactive', payload);
+    return this.deliver(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      'application/x-www-form-urlencoded',
+      {},
+      { forge: input.forge },
+    );
+  }
+
   /** Sends one Events API envelope; `forge` signs it with the wrong secret. */
   async deliverEvent(
     event: Record<string, unknown>,
@@ -471,6 +572,21 @@ export class FakeSlack {
         ch.members.add(this.botUserId);
         return { ok: true, channel: { id: ch.id, name: ch.name, is_member: true } };
       }
+      case 'usergroups.users.list': {
+        if (!this.scopes.has('usergroups:read'))
+          return { ok: false, error: 'missing_scope', needed: 'usergroups:read' };
+        const members = this.userGroups.get(String(p.usergroup));
+        if (!members) return { ok: false, error: 'no_such_subteam' };
+        return { ok: true, users: members };
+      }
+      case 'users.info': {
+        const u = this.users.get(String(p.user));
+        if (!u) return { ok: false, error: 'user_not_found' };
+        return {
+          ok: true,
+          user: { id: u.id, name: u.name, real_name: u.name, profile: { display_name: u.name } },
+        };
+      }
       case 'reactions.add': {
         const m = this.message(String(p.channel), String(p.timestamp));
         if (!m) return { ok: false, error: 'message_not_found' };
@@ -520,6 +636,7 @@ export class FakeSlack {
     msg.text = content.text;
     msg.blocks = content.blocks;
     msg.versions.push({ text: content.text, blocks: content.blocks, at: Date.now() });
+    this.emit('change', { kind: 'edit', channel: ch.id, ts: msg.ts });
     return { ok: true, channel: ch.id, ts: msg.ts, text: msg.text };
   }
 
@@ -538,6 +655,7 @@ export class FakeSlack {
   private store(m: Omit<StoredMessage, 'versions'>): StoredMessage {
     const msg: StoredMessage = { ...m, versions: [{ text: m.text, blocks: m.blocks, at: Date.now() }] };
     this.messages.push(msg);
+    this.emit('change', { kind: 'message', channel: msg.channel, ts: msg.ts });
     return msg;
   }
 
@@ -612,6 +730,21 @@ export class FakeSlack {
     this.tsCounter++;
     const secs = Math.floor(Date.now() / 1000);
     return `${secs}.${String(this.tsCounter).padStart(6, '0')}`;
+  }
+}
+
+/** An array that reports each push, so ephemerals can be observed like messages. */
+class ObservedList<T> extends Array<T> {
+  constructor(private readonly onPush: (item: T) => void) {
+    super();
+  }
+  static override get [Symbol.species]() {
+    return Array;
+  }
+  override push(...items: T[]): number {
+    const n = super.push(...items);
+    for (const i of items) this.onPush(i);
+    return n;
   }
 }
 
