@@ -1,0 +1,184 @@
+/**
+ * ApprovalStore over the bot's DynamoDB table:
+ *   APPROVAL#<id> / APPROVAL        → the approval (sparse index `gsi1` holds pending and running ones)
+ *   APPROVAL#<id> / AUDIT#<time>#n  → its audit trail
+ * Every state change is one conditional update on `status`, so double clicks and concurrent
+ * approvers produce exactly one decision.
+ */
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ApprovalRecord, ApprovalStatus, ApprovalStore, AuditEntry } from '../core/approval-types.ts';
+
+export const GSI = 'gsi1';
+const PENDING = 'APPROVALS#pending';
+const RUNNING = 'APPROVALS#running';
+const AUDIT_DAYS = 400;
+
+export class DynamoApprovalStore implements ApprovalStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async createApproval(rec: ApprovalRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: key(rec.id),
+          sk: 'APPROVAL',
+          ...rec,
+          ...(rec.status === 'pending' ? { gsi1pk: PENDING, gsi1sk: sortable(rec.expiresAt) } : {}),
+          ttl: ttl(),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getApproval(id: string): Promise<ApprovalRecord | undefined> {
+    if (!/^[A-Za-z0-9_-]{8,64}$/.test(id)) return undefined;
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: key(id), sk: 'APPROVAL' }, ConsistentRead: true }));
+    return out.Item ? strip(out.Item) : undefined;
+  }
+
+  async patchApproval(id: string, fields: Partial<ApprovalRecord>): Promise<void> {
+    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: key(id), sk: 'APPROVAL' },
+        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+      }),
+    );
+  }
+
+  async transition(
+    id: string,
+    from: ApprovalStatus,
+    to: ApprovalStatus,
+    fields: Partial<ApprovalRecord>,
+    notExpiredAt?: number,
+  ): Promise<ApprovalRecord | undefined> {
+    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+    const sets = ['#s = :to', ...entries.map((_, i) => `#f${i} = :v${i}`)];
+    const running = to === 'started';
+    if (running) sets.push('gsi1pk = :running', 'gsi1sk = :id');
+    const names: Record<string, string> = { '#s': 'status', ...Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])) };
+    const values: Record<string, unknown> = {
+      ':from': from,
+      ':to': to,
+      ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+    };
+    if (running) Object.assign(values, { ':running': RUNNING, ':id': id });
+    let condition = '#s = :from';
+    if (notExpiredAt !== undefined) {
+      condition += ' AND expiresAt > :now';
+      values[':now'] = notExpiredAt;
+    }
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key(id), sk: 'APPROVAL' },
+          UpdateExpression: `SET ${sets.join(', ')}${running ? '' : ' REMOVE gsi1pk, gsi1sk'}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ? strip(out.Attributes) : undefined;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+
+  /** Leaves the running index once the experiment has ended. */
+  async markEnded(id: string, experimentStatus: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: key(id), sk: 'APPROVAL' },
+        UpdateExpression: 'SET experimentStatus = :s REMOVE gsi1pk, gsi1sk',
+        ExpressionAttributeValues: { ':s': experimentStatus },
+      }),
+    );
+  }
+
+  async listExpired(now: number): Promise<ApprovalRecord[]> {
+    return this.query(PENDING, sortable(now));
+  }
+
+  async listRunning(): Promise<ApprovalRecord[]> {
+    return this.query(RUNNING);
+  }
+
+  async audit(id: string, entry: AuditEntry): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: key(id),
+          sk: `AUDIT#${sortable(entry.at)}#${randomBytes(4).toString('hex')}`,
+          ...entry,
+          ttl: ttl(),
+        },
+      }),
+    );
+  }
+
+  async auditLog(id: string): Promise<AuditEntry[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
+        ExpressionAttributeValues: { ':pk': key(id), ':a': 'AUDIT#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map(({ pk: _p, sk: _s, ttl: _t, ...rest }) => rest as AuditEntry);
+  }
+
+  private async query(partition: string, before?: string): Promise<ApprovalRecord[]> {
+    const items: ApprovalRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: GSI,
+          KeyConditionExpression: before ? 'gsi1pk = :p AND gsi1sk <= :b' : 'gsi1pk = :p',
+          ExpressionAttributeValues: before ? { ':p': partition, ':b': before } : { ':p': partition },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const it of out.Items ?? []) items.push(strip(it));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
+
+function key(id: string): string {
+  return `APPROVAL#${id}`;
+}
+
+function sortable(ms: number): string {
+  return String(Math.floor(ms)).padStart(15, '0');
+}
+
+function ttl(): number {
+  return Math.floor(Date.now() / 1000) + AUDIT_DAYS * 86_400;
+}
+
+function strip(item: Record<string, unknown>): ApprovalRecord {
+  const { pk: _p, sk: _s, ttl: _t, gsi1pk: _g, gsi1sk: _h, ...rest } = item;
+  return rest as unknown as ApprovalRecord;
+}
