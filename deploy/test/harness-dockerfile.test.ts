@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are Dockerfile and shell text, not JS templates
 /**
  * Static checks of harness-container/Dockerfile and build.sh (Docker cannot build images here): the file is parsed
  * with dockerfile-ast and every supply-chain and AgentCore requirement is asserted on the parse tree.
