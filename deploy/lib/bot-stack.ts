@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Alarms } from './constructs/alarms.ts';
 import { BotService } from './constructs/bot-service.ts';
@@ -23,6 +23,14 @@ export class BotStack extends Stack {
   readonly fisRole: FisExperimentRole;
   readonly botRole: BotTaskRole;
   readonly bot: BotService;
+
+  /**
+   * Two AZs resolved by CloudFormation at deploy time, so synth never needs an AZ lookup (and AWS credentials),
+   * even when account and region are set.
+   */
+  override get availabilityZones(): string[] {
+    return [Fn.select(0, Fn.getAzs()), Fn.select(1, Fn.getAzs())];
+  }
 
   constructor(scope: Construct, id: string, props: BotStackProps) {
     super(scope, id, props);
