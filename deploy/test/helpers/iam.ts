@@ -5,6 +5,7 @@ export interface Statement {
   Effect: 'Allow' | 'Deny';
   Action: string | string[];
   Resource?: unknown;
+  Principal?: unknown;
   Condition?: Record<string, Record<string, unknown>>;
 }
 
