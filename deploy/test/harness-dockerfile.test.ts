@@ -3,8 +3,20 @@
  * Static checks of harness-container/Dockerfile and build.sh (Docker cannot build images here): the file is parsed
  * with dockerfile-ast and every supply-chain and AgentCore requirement is asserted on the parse tree.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { type Dockerfile, DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../lib/app.ts';
@@ -188,5 +200,51 @@ describe('harness-container/build.sh', () => {
     expect(script).toContain('--push)');
     expect(script).toContain('args+=(--push -t "${push_uri}")');
     expect(script).toMatch(/dkr\\\.ecr/);
+  });
+
+  it('runs: assembles a context of Dockerfile, key and skills, and calls buildx for arm64 (docker stubbed)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'build-sh-'));
+    try {
+      // A miniature repo: the real harness-container files plus one skill, and a fake `docker` on PATH.
+      mkdirSync(path.join(root, 'harness-container'));
+      for (const f of ['build.sh', 'Dockerfile', 'aws-cli-team.asc']) {
+        copyFileSync(path.join(HARNESS_DIR, f), path.join(root, 'harness-container', f));
+      }
+      mkdirSync(path.join(root, 'skills', 'demo-skill'), { recursive: true });
+      writeFileSync(path.join(root, 'skills', 'demo-skill', 'SKILL.md'), '# demo\n');
+      mkdirSync(path.join(root, 'bin'));
+      const log = path.join(root, 'docker.log');
+      const fake = path.join(root, 'bin', 'docker');
+      writeFileSync(
+        fake,
+        `#!/usr/bin/env bash\necho "ARGS $*" >> "${log}"\nctx="\${@: -1}"\n(cd "$ctx" && find . -type f | sort) >> "${log}"\n`,
+      );
+      chmodSync(fake, 0o755);
+      const env = { ...process.env, PATH: `${path.join(root, 'bin')}:${process.env.PATH}` };
+      const uri = '123456789012.dkr.ecr.us-west-2.amazonaws.com/agentcore-harness:test';
+      await promisify(execFile)('bash', [path.join(root, 'harness-container', 'build.sh'), '--push', uri], {
+        env,
+      });
+      const out = readFileSync(log, 'utf8');
+      expect(out).toMatch(/^ARGS buildx build --platform linux\/arm64 .*--push -t 123456789012\.dkr\.ecr\./m);
+      const files = out.split('\n').filter((l) => l.startsWith('./'));
+      expect(files).toEqual([
+        './harness-container/Dockerfile',
+        './harness-container/aws-cli-team.asc',
+        './skills/demo-skill/SKILL.md',
+      ]);
+      // A URI that is not ECR is refused before anything is built.
+      await expect(
+        promisify(execFile)(
+          'bash',
+          [path.join(root, 'harness-container', 'build.sh'), '--push', 'docker.io/x/y'],
+          {
+            env,
+          },
+        ),
+      ).rejects.toThrow(/not an ECR image URI/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
