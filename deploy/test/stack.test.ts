@@ -71,6 +71,12 @@ describe('harness', () => {
     expect(uri).toContain('container-assets');
   });
 
+  it('is created only after its execution role has its policies (ECR pull above all)', () => {
+    const harness = json.Resources[logicalId(json, 'AWS::BedrockAgentCore::Harness', 'Harness')]!;
+    const rolePolicy = logicalId(json, 'AWS::IAM::Policy', 'HarnessExecutionRoleDefaultPolicy');
+    expect(harness.DependsOn).toContain(rolePolicy);
+  });
+
   it('keeps the agent loop under the 60-minute streaming limit', () => {
     const [h] = Object.values(template.findResources('AWS::BedrockAgentCore::Harness'));
     expect((h!.Properties as { TimeoutSeconds: number }).TimeoutSeconds).toBeLessThan(3600);
