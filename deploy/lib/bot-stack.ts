@@ -1,0 +1,97 @@
+import { CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Alarms } from './constructs/alarms.ts';
+import { BotService } from './constructs/bot-service.ts';
+import { BotTaskRole } from './constructs/bot-task-role.ts';
+import { FisExperimentRole } from './constructs/fis-experiment-role.ts';
+import { Harness } from './constructs/harness.ts';
+import { HarnessExecutionRole } from './constructs/harness-execution-role.ts';
+import { SessionsTable } from './constructs/sessions-table.ts';
+import { SlackSecret } from './constructs/slack-secret.ts';
+import type { Settings } from './settings.ts';
+
+export interface BotStackProps extends StackProps {
+  settings: Settings;
+  /** Repository root: build context of both container images. */
+  repoRoot: string;
+}
+
+/** Everything one `cdk deploy` creates: harness, roles, table, Slack secret, the bot service and its alarms. */
+export class BotStack extends Stack {
+  readonly harness: Harness;
+  readonly harnessRole: HarnessExecutionRole;
+  readonly fisRole: FisExperimentRole;
+  readonly botRole: BotTaskRole;
+  readonly bot: BotService;
+
+  /**
+   * Two AZs resolved by CloudFormation at deploy time, so synth never needs an AZ lookup (and AWS credentials),
+   * even when account and region are set.
+   */
+  override get availabilityZones(): string[] {
+    return [Fn.select(0, Fn.getAzs()), Fn.select(1, Fn.getAzs())];
+  }
+
+  constructor(scope: Construct, id: string, props: BotStackProps) {
+    super(scope, id, props);
+    const s = props.settings;
+    Tags.of(this).add('app', 'agentcore-slack-bot');
+
+    this.fisRole = new FisExperimentRole(this, 'FisExperimentRole', {
+      targetTagKey: s.fisTargetTagKey,
+      targetTagValue: s.fisTargetTagValue,
+    });
+    this.harnessRole = new HarnessExecutionRole(this, 'HarnessExecutionRole', {
+      modelId: s.modelId,
+      fisExperimentRole: this.fisRole.role,
+      templateTagKey: s.fisTemplateTagKey,
+      templateTagValue: s.fisTemplateTagValue,
+    });
+    this.harness = new Harness(this, 'Harness', {
+      settings: s,
+      repoRoot: props.repoRoot,
+      executionRole: this.harnessRole.role,
+    });
+
+    const sessions = new SessionsTable(this, 'Sessions');
+    const slack = new SlackSecret(this, 'SlackSecret', { existingSecretName: s.slackSecretName });
+
+    this.botRole = new BotTaskRole(this, 'BotTaskRole', {
+      harnessArn: this.harness.harnessArn,
+      table: sessions.table,
+      templateTagKey: s.fisTemplateTagKey,
+      templateTagValue: s.fisTemplateTagValue,
+    });
+    this.bot = new BotService(this, 'Bot', {
+      settings: s,
+      repoRoot: props.repoRoot,
+      taskRole: this.botRole.role,
+      slackSecret: slack.secret,
+      harnessArn: this.harness.harnessArn,
+      tableName: sessions.table.tableName,
+    });
+    const alarms = new Alarms(this, 'Alarms', {
+      logGroup: this.bot.logGroup,
+      service: this.bot.service,
+      desiredCount: s.desiredCount,
+      loadBalancer: this.bot.loadBalancer,
+      targetGroup: this.bot.targetGroup,
+      alarmEmail: s.alarmEmail,
+    });
+
+    new CfnOutput(this, 'HarnessArn', { value: this.harness.harnessArn });
+    new CfnOutput(this, 'HarnessExecutionRoleArn', { value: this.harnessRole.role.roleArn });
+    new CfnOutput(this, 'FisExperimentRoleArn', { value: this.fisRole.role.roleArn });
+    new CfnOutput(this, 'SessionsTableName', { value: sessions.table.tableName });
+    new CfnOutput(this, 'SlackSecretArn', { value: slack.secret.secretArn });
+    new CfnOutput(this, 'BotLogGroup', { value: this.bot.logGroup.logGroupName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
+    if (this.bot.loadBalancer) {
+      new CfnOutput(this, 'SlackRequestUrl', {
+        value: `https://${this.bot.loadBalancer.loadBalancerDnsName}/slack/events`,
+        description:
+          'Point a DNS name covered by the certificate at the load balancer, then use https://<name>/slack/events',
+      });
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+export interface BotTaskRoleProps {
+  harnessArn: string;
+  table: dynamodb.ITable;
+  /** Only templates carrying this tag (as the harness must tag them) can be started. */
+  templateTagKey: string;
+  templateTagValue: string;
+}
+
+/**
+ * What the running bot may do: talk to this one harness, read/write its own table, and start, stop and watch FIS
+ * experiments from the templates the harness prepared. Nothing else.
+ */
+export class BotTaskRole extends Construct {
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: BotTaskRoleProps) {
+    super(scope, id);
+    const { partition, region, account } = Stack.of(this);
+
+    this.role = new iam.Role(this, 'Role', {
+      description: 'Task role of the AgentCore Slack bot',
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:ecs:${region}:${account}:*` },
+        },
+      }),
+    });
+
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeThisHarnessOnly',
+        actions: [
+          'bedrock-agentcore:InvokeHarness',
+          'bedrock-agentcore:InvokeAgentRuntime',
+          'bedrock-agentcore:InvokeAgentRuntimeCommand',
+          'bedrock-agentcore:StopRuntimeSession',
+        ],
+        resources: [props.harnessArn],
+      }),
+    );
+
+    props.table.grantReadWriteData(this.role);
+
+    const template = `arn:${partition}:fis:${region}:${account}:experiment-template/*`;
+    const experiment = `arn:${partition}:fis:${region}:${account}:experiment/*`;
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'StartApprovedExperimentsFromOwnTemplates',
+        actions: ['fis:StartExperiment'],
+        resources: [template],
+        conditions: {
+          StringEquals: { [`aws:ResourceTag/${props.templateTagKey}`]: props.templateTagValue },
+        },
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'CreateAndControlExperiments',
+        actions: ['fis:StartExperiment', 'fis:StopExperiment', 'fis:GetExperiment'],
+        resources: [experiment],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTemplates',
+        actions: ['fis:GetExperimentTemplate'],
+        resources: [template],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListExperiments',
+        // ListExperiments takes no resource ARN.
+        actions: ['fis:ListExperiments'],
+        resources: ['*'],
+      }),
+    );
+  }
+}

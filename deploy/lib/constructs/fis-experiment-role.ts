@@ -1,0 +1,109 @@
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+export interface FisExperimentRoleProps {
+  /** Only resources carrying this tag (key=value) can be disrupted by an experiment. */
+  targetTagKey: string;
+  targetTagValue: string;
+}
+
+/**
+ * The role AWS FIS assumes while an experiment runs. Trusted by fis.amazonaws.com only for experiments in this
+ * account and region (confused-deputy conditions). It may only act on resources that opted in with the target tag,
+ * and only with the actions the FIS skills use: stop/start/reboot EC2 instances, spot interruptions, node-group
+ * instance termination, RDS reboot/failover, ECS task stop, and the AWSFIS-Run-* SSM documents (CPU/memory/network
+ * stress on tagged instances).
+ */
+export class FisExperimentRole extends Construct {
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: FisExperimentRoleProps) {
+    super(scope, id);
+    const { partition, region, account } = Stack.of(this);
+    const tagged = { StringEquals: { [`aws:ResourceTag/${props.targetTagKey}`]: props.targetTagValue } };
+
+    this.role = new iam.Role(this, 'Role', {
+      description: 'Assumed by AWS FIS to run experiments the Slack bot started after human approval',
+      assumedBy: new iam.ServicePrincipal('fis.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:fis:${region}:${account}:experiment/*` },
+        },
+      }),
+    });
+
+    const ec2Instance = `arn:${partition}:ec2:${region}:${account}:instance/*`;
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DisruptTaggedEc2Instances',
+        actions: [
+          'ec2:StopInstances',
+          'ec2:StartInstances',
+          'ec2:RebootInstances',
+          'ec2:TerminateInstances',
+          'ec2:SendSpotInstanceInterruptions',
+        ],
+        resources: [ec2Instance],
+        conditions: tagged,
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DisruptTaggedRds',
+        actions: ['rds:RebootDBInstance', 'rds:FailoverDBCluster'],
+        resources: [
+          `arn:${partition}:rds:${region}:${account}:db:*`,
+          `arn:${partition}:rds:${region}:${account}:cluster:*`,
+        ],
+        conditions: tagged,
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'StopTaggedEcsTasks',
+        actions: ['ecs:StopTask'],
+        resources: [`arn:${partition}:ecs:${region}:${account}:task/*`],
+        conditions: tagged,
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'RunFisSsmDocumentsOnTaggedInstances',
+        actions: ['ssm:SendCommand'],
+        resources: [ec2Instance],
+        conditions: tagged,
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'RunOnlyAwsFisSsmDocuments',
+        actions: ['ssm:SendCommand'],
+        resources: [`arn:${partition}:ssm:${region}::document/AWSFIS-Run-*`],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        // FIS cancels its own stress commands when an experiment stops; these APIs take no resource ARN.
+        sid: 'ManageOwnSsmCommands',
+        actions: ['ssm:CancelCommand', 'ssm:ListCommands'],
+        resources: ['*'],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ResolveTargets',
+        actions: [
+          'ec2:DescribeInstances',
+          'rds:DescribeDBInstances',
+          'rds:DescribeDBClusters',
+          'ecs:DescribeTasks',
+          'ecs:ListTasks',
+          'eks:DescribeNodegroup',
+          'tag:GetResources',
+        ],
+        resources: ['*'],
+      }),
+    );
+  }
+}

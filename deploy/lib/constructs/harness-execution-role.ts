@@ -1,0 +1,152 @@
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { READ_ONLY_ASSESSMENT_ACTIONS } from '../policies/read-only-assessment.ts';
+import { foundationModelId } from '../settings.ts';
+
+export interface HarnessExecutionRoleProps {
+  /** Bedrock inference-profile id the harness uses. */
+  modelId: string;
+  /** The only role this role may pass, and only to FIS. */
+  fisExperimentRole: iam.IRole;
+  /** Tag the agent must put on every FIS template and CloudWatch alarm it creates. */
+  templateTagKey: string;
+  templateTagValue: string;
+}
+
+/**
+ * The role the AgentCore harness (and the agent's shell in its microVM) runs as.
+ *
+ * It can read what the assessments need, prepare FIS experiments (create and tag templates and stop-condition
+ * alarms, pass the FIS experiment role to FIS), and call its model. It can never start an FIS experiment: that is
+ * absent from every allow statement and explicitly denied, because the bot starts experiments itself after a human
+ * approves them in Slack.
+ */
+export class HarnessExecutionRole extends Construct {
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: HarnessExecutionRoleProps) {
+    super(scope, id);
+    const { partition, region, account } = Stack.of(this);
+
+    this.role = new iam.Role(this, 'Role', {
+      description: 'Execution role of the AgentCore harness behind the Slack bot (no fis:StartExperiment)',
+      assumedBy: new iam.ServicePrincipal('bedrock-agentcore.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:bedrock-agentcore:${region}:${account}:harness/*` },
+        },
+      }),
+    });
+
+    // Model invocation: the inference profile, and the foundation model it routes to in any of its regions.
+    const profileArn = `arn:${partition}:bedrock:${region}:${account}:inference-profile/${props.modelId}`;
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeConfiguredModel',
+        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+        resources: [
+          profileArn,
+          `arn:${partition}:bedrock:*::foundation-model/${foundationModelId(props.modelId)}`,
+        ],
+      }),
+    );
+
+    // Observability: the harness writes its logs under /aws/bedrock-agentcore/ and sends traces to X-Ray.
+    const agentCoreLogs = `arn:${partition}:logs:${region}:${account}:log-group:/aws/bedrock-agentcore/*`;
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [agentCoreLogs, `${agentCoreLogs}:log-stream:*`],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'XRayTraces',
+        // X-Ray has no resource-level permissions for these.
+        actions: [
+          'xray:PutTraceSegments',
+          'xray:PutTelemetryRecords',
+          'xray:GetSamplingRules',
+          'xray:GetSamplingTargets',
+        ],
+        resources: ['*'],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AgentCoreMetrics',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': 'bedrock-agentcore' } },
+      }),
+    );
+
+    // Assessments: read-only.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadOnlyAssessment',
+        actions: [...READ_ONLY_ASSESSMENT_ACTIONS],
+        resources: ['*'],
+      }),
+    );
+
+    // FIS preparation: create templates and stop-condition alarms, always tagged as ours.
+    const requestTag = {
+      StringEquals: { [`aws:RequestTag/${props.templateTagKey}`]: props.templateTagValue },
+    };
+    const template = `arn:${partition}:fis:${region}:${account}:experiment-template/*`;
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'CreateTaggedFisTemplates',
+        actions: ['fis:CreateExperimentTemplate', 'fis:TagResource'],
+        resources: [template],
+        conditions: requestTag,
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'UseFisActionsInTemplates',
+        actions: ['fis:CreateExperimentTemplate'],
+        resources: [`arn:${partition}:fis:${region}:${account}:action/*`],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'UpdateOwnFisTemplates',
+        actions: ['fis:UpdateExperimentTemplate'],
+        resources: [template],
+        conditions: {
+          StringEquals: { [`aws:ResourceTag/${props.templateTagKey}`]: props.templateTagValue },
+        },
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'CreateTaggedStopConditionAlarms',
+        actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
+        resources: [`arn:${partition}:cloudwatch:${region}:${account}:alarm:*`],
+        conditions: requestTag,
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PassOnlyTheFisExperimentRoleToFis',
+        actions: ['iam:PassRole'],
+        resources: [props.fisExperimentRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'fis.amazonaws.com' } },
+      }),
+    );
+
+    // Defence in depth: even a policy attached later cannot let the agent start (or resume) experiments.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'NeverStartExperiments',
+        effect: iam.Effect.DENY,
+        actions: ['fis:StartExperiment'],
+        resources: ['*'],
+      }),
+    );
+  }
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { foundationModelId, readSettings, SettingsError } from '../lib/settings.ts';
+
+const read = (ctx: Record<string, unknown>) => readSettings((k) => ctx[k]);
+const problems = (ctx: Record<string, unknown>): string[] => {
+  try {
+    read(ctx);
+  } catch (e) {
+    if (e instanceof SettingsError) return e.problems;
+    throw e;
+  }
+  return [];
+};
+
+describe('deployment settings', () => {
+  it('has working defaults: Socket Mode, managed memory, one task, environment-agnostic', () => {
+    const s = read({});
+    expect(s).toMatchObject({
+      slackMode: 'socket',
+      harnessMemory: 'managed',
+      desiredCount: 1,
+      account: undefined,
+      region: undefined,
+      harnessName: 'slack_ops_agent',
+    });
+    expect(s.harnessIdleTimeoutSeconds).toBeLessThanOrEqual(s.harnessMaxLifetimeSeconds);
+  });
+
+  it('reads context values given as strings on the command line', () => {
+    const s = read({ desiredCount: '0', modelId: 'eu.anthropic.claude-x-v1:0', fisApprovers: 'U1ABC,S2DEF' });
+    expect(s.desiredCount).toBe(0);
+    expect(s.modelId).toBe('eu.anthropic.claude-x-v1:0');
+    expect(s.fisApprovers).toBe('U1ABC,S2DEF');
+  });
+
+  it('reports every bad setting at once', () => {
+    const p = problems({
+      modelId: 'anthropic.claude-x-v1:0',
+      harnessName: 'has-hyphen',
+      slackMode: 'http',
+      account: '123',
+      fisApprovers: 'alice',
+      harnessTimeoutSeconds: '3600',
+    });
+    expect(p.join('\n')).toMatch(/modelId must be a Bedrock inference-profile id/);
+    expect(p.join('\n')).toMatch(/harnessName must match/);
+    expect(p.join('\n')).toMatch(/slackMode=http needs certificateArn/);
+    expect(p.join('\n')).toMatch(/account must be a 12-digit/);
+    expect(p.join('\n')).toMatch(/account and region must be set together/);
+    expect(p.join('\n')).toMatch(/fisApprovers must be/);
+    expect(p.join('\n')).toMatch(/harnessTimeoutSeconds must be an integer from 60 to 3599/);
+  });
+
+  it('allows several tasks only behind the load balancer', () => {
+    expect(problems({ desiredCount: 2 }).join('\n')).toMatch(/only supported with slackMode=http/);
+  });
+
+  it('derives the foundation model from the inference profile id', () => {
+    expect(foundationModelId('us.anthropic.claude-sonnet-4-5-20250929-v1:0')).toBe(
+      'anthropic.claude-sonnet-4-5-20250929-v1:0',
+    );
+    expect(foundationModelId('global.anthropic.claude-x')).toBe('anthropic.claude-x');
+  });
+});

@@ -1,0 +1,202 @@
+/** The resources one `cdk deploy` creates (default settings: Socket Mode, environment-agnostic). */
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ALL_SKILLS } from '../../src/core/skills.ts';
+import { AWS_KNOWLEDGE_MCP_URL, SKILLS_BASE_PATH } from '../lib/constructs/harness.ts';
+import { SLACK_SECRET_KEYS } from '../lib/constructs/slack-secret.ts';
+import { logicalId, synth } from './helpers/synth.ts';
+
+const s = synth({ fisApprovers: 'U012ABCDEF,S0123ABCD', defaultTargetRegion: 'us-west-2' });
+afterAll(() => s.cleanup());
+const { template, json } = s;
+
+const botContainer = () => {
+  const [td] = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
+  const defs = (td!.Properties as { ContainerDefinitions: Container[] }).ContainerDefinitions;
+  expect(defs).toHaveLength(1);
+  return defs[0]!;
+};
+interface Container {
+  Environment: { Name: string; Value: unknown }[];
+  Secrets: { Name: string; ValueFrom: unknown }[];
+  User?: string;
+  ReadonlyRootFilesystem?: boolean;
+  PortMappings?: unknown[];
+  LogConfiguration: { LogDriver: string; Options: Record<string, unknown> };
+}
+
+describe('harness', () => {
+  it('builds both images for linux/arm64 from files, without Docker at synth time', () => {
+    expect(s.dockerAssets).toHaveLength(2);
+    for (const a of s.dockerAssets) expect(a.source.platform).toBe('linux/arm64');
+    const files = s.dockerAssets.map((a) => a.source.dockerFile).sort();
+    expect(files).toEqual(['deploy/Dockerfile', 'harness-container/Dockerfile']);
+  });
+
+  it('creates the harness with model, prompt, the six skill paths, the knowledge MCP tool and limits', () => {
+    template.resourceCountIs('AWS::BedrockAgentCore::Harness', 1);
+    const roleId = logicalId(json, 'AWS::IAM::Role', 'HarnessExecutionRole');
+    template.hasResourceProperties('AWS::BedrockAgentCore::Harness', {
+      HarnessName: 'slack_ops_agent',
+      ExecutionRoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+      Model: {
+        BedrockModelConfig: { ModelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', MaxTokens: 16384 },
+      },
+      SystemPrompt: [{ Text: Match.stringLikeRegexp('/opt/\\.agents/skills/') }],
+      Skills: ALL_SKILLS.map((n) => ({ Path: `${SKILLS_BASE_PATH}${n}` })),
+      Tools: [
+        {
+          Type: 'remote_mcp',
+          Name: 'aws-knowledge-mcp',
+          Config: { RemoteMcp: { Url: AWS_KNOWLEDGE_MCP_URL } },
+        },
+      ],
+      Environment: {
+        AgentCoreRuntimeEnvironment: {
+          LifecycleConfiguration: { IdleRuntimeSessionTimeout: 1800, MaxLifetime: 28800 },
+          NetworkConfiguration: { NetworkMode: 'PUBLIC' },
+        },
+      },
+      EnvironmentArtifact: { ContainerConfiguration: { ContainerUri: Match.anyValue() } },
+      MaxIterations: 75,
+      TimeoutSeconds: 3300,
+      Memory: { ManagedMemoryConfiguration: { EventExpiryDuration: 30 } },
+    });
+    expect(ALL_SKILLS).toHaveLength(6);
+  });
+
+  it('points the harness at the harness image asset', () => {
+    const [h] = Object.values(template.findResources('AWS::BedrockAgentCore::Harness'));
+    const uri = JSON.stringify((h!.Properties as Record<string, unknown>).EnvironmentArtifact);
+    expect(uri).toContain('container-assets');
+  });
+
+  it('is created only after its execution role has its policies (ECR pull above all)', () => {
+    const harness = json.Resources[logicalId(json, 'AWS::BedrockAgentCore::Harness', 'Harness')]!;
+    const rolePolicy = logicalId(json, 'AWS::IAM::Policy', 'HarnessExecutionRoleDefaultPolicy');
+    expect(harness.DependsOn).toContain(rolePolicy);
+  });
+
+  it('keeps the agent loop under the 60-minute streaming limit', () => {
+    const [h] = Object.values(template.findResources('AWS::BedrockAgentCore::Harness'));
+    expect((h!.Properties as { TimeoutSeconds: number }).TimeoutSeconds).toBeLessThan(3600);
+  });
+});
+
+describe('storage and secrets', () => {
+  it('creates one on-demand table with pk/sk, TTL, point-in-time recovery and KMS encryption', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      },
+    });
+  });
+
+  it('creates the Slack secret with no token in the template', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const [secret] = Object.values(template.findResources('AWS::SecretsManager::Secret'));
+    const props = secret!.Properties as {
+      SecretString?: unknown;
+      GenerateSecretString: Record<string, string>;
+    };
+    expect(props.SecretString).toBeUndefined();
+    const placeholders = JSON.parse(props.GenerateSecretString.SecretStringTemplate!);
+    expect(Object.keys(placeholders).sort()).toEqual([...SLACK_SECRET_KEYS].sort());
+    for (const v of Object.values(placeholders)) expect(v).toBe('');
+    expect(JSON.stringify(json)).not.toMatch(/xox[abpr]-|xapp-/);
+  });
+});
+
+describe('bot service', () => {
+  it('runs on Fargate ARM64 as a non-root user with a read-only root filesystem', () => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RequiresCompatibilities: ['FARGATE'],
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+    });
+    template.hasResourceProperties('AWS::ECS::Service', { LaunchType: 'FARGATE', DesiredCount: 1 });
+    const c = botContainer();
+    expect(c.User).toBe('node');
+    expect(c.ReadonlyRootFilesystem).toBe(true);
+  });
+
+  it('uses Socket Mode by default: app token injected, no signing secret, no open port, no load balancer', () => {
+    const c = botContainer();
+    const secrets = c.Secrets.map((x) => x.Name).sort();
+    expect(secrets).toEqual(['SLACK_APP_TOKEN', 'SLACK_BOT_TOKEN']);
+    expect(c.PortMappings ?? []).toHaveLength(0);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: Match.absent(),
+    });
+  });
+
+  it('passes the harness, table, skills path, region, approvers and log level to the bot', () => {
+    const env = Object.fromEntries(botContainer().Environment.map((e) => [e.Name, e.Value]));
+    const harnessId = logicalId(json, 'AWS::BedrockAgentCore::Harness', 'Harness');
+    const tableId = logicalId(json, 'AWS::DynamoDB::Table', 'Sessions');
+    expect(env.HARNESS_ARN).toEqual({ 'Fn::GetAtt': [harnessId, 'Arn'] });
+    expect(env.SESSIONS_TABLE).toEqual({ Ref: tableId });
+    expect(env.SKILLS_BASE_PATH).toBe('/opt/.agents/skills/');
+    expect(env.AWS_REGION).toEqual({ Ref: 'AWS::Region' });
+    expect(env.DEFAULT_TARGET_REGION).toBe('us-west-2');
+    expect(env.FIS_APPROVERS).toBe('U012ABCDEF,S0123ABCD');
+    expect(env.LOG_LEVEL).toBe('info');
+    for (const name of Object.keys(env)) expect(name).not.toMatch(/TOKEN|SECRET/);
+  });
+
+  it('logs to a log group with retention', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    expect(botContainer().LogConfiguration.LogDriver).toBe('awslogs');
+  });
+});
+
+describe('alarms', () => {
+  it('alarms on error logs and on the service not running, notifying an SNS topic', () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.level >= 50 }',
+      MetricTransformations: [Match.objectLike({ MetricName: 'BotErrorLogs' })],
+    });
+    const topicId = logicalId(json, 'AWS::SNS::Topic', 'Alarms');
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.map((a) => (a.Properties as { MetricName: string }).MetricName).sort()).toEqual([
+      'BotErrorLogs',
+      'RunningTaskCount',
+    ]);
+    for (const a of alarms)
+      expect((a.Properties as { AlarmActions: unknown[] }).AlarmActions).toEqual([{ Ref: topicId }]);
+  });
+});
+
+describe('roles', () => {
+  it('creates the harness execution role, the FIS experiment role and the bot task role', () => {
+    for (const hint of ['HarnessExecutionRole', 'FisExperimentRole', 'BotTaskRole']) {
+      expect(logicalId(json, 'AWS::IAM::Role', hint)).toBeTruthy();
+    }
+  });
+
+  it('outputs what the operator needs after deploy', () => {
+    for (const key of [
+      'HarnessArn',
+      'SlackSecretArn',
+      'SessionsTableName',
+      'FisExperimentRoleArn',
+      'BotLogGroup',
+    ]) {
+      template.hasOutput(key, Match.anyValue());
+    }
+  });
+});
