@@ -10,13 +10,15 @@
  */
 import {
   BedrockAgentCoreClient,
+  type HarnessMessage,
+  type HarnessTool,
   InvokeHarnessCommand,
   type InvokeHarnessStreamOutput,
 } from '@aws-sdk/client-bedrock-agentcore';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AgentEvent, FailureCode, HarnessFailure, PendingToolCall, ToolKind } from '../core/events.ts';
 import type { Logger } from '../core/logger.ts';
-import type { HarnessInvocation, HarnessPort } from '../core/ports.ts';
+import type { HarnessInvocation, HarnessPort, InlineTool } from '../core/ports.ts';
 
 export interface HarnessAdapterOptions {
   harnessArn: string;
@@ -30,6 +32,11 @@ export interface HarnessAdapterOptions {
   log: Logger;
   /** Base delay for throttling backoff (doubles per attempt, with jitter). */
   retryBaseMs?: number;
+  /**
+   * Tools the harness is deployed with. `tools` on an invocation replaces the harness's list, so an
+   * invocation that adds inline functions must repeat these.
+   */
+  baseTools?: HarnessTool[];
 }
 
 interface ToolBlock {
@@ -66,8 +73,9 @@ export class AgentCoreHarness implements HarnessPort {
               qualifier: this.o.qualifier,
               runtimeSessionId: inv.runtimeSessionId,
               runtimeUserId: inv.userId,
-              messages: [{ role: 'user', content: [{ text: inv.prompt }] }],
+              messages: messagesFor(inv),
               skills: inv.skillPaths.map((path) => ({ path })),
+              ...(inv.inlineTools?.length ? { tools: toolsFor(inv.inlineTools, this.o.baseTools ?? []) } : {}),
               maxIterations: this.o.maxIterations,
               timeoutSeconds: this.o.timeoutSeconds,
             }),
@@ -231,6 +239,45 @@ export class AgentCoreHarness implements HarnessPort {
     };
   }
 }
+
+/** A new user turn, or the paused assistant message replayed with one toolResult per inline call. */
+function messagesFor(inv: HarnessInvocation): HarnessMessage[] {
+  if (inv.resume) {
+    return [
+      inv.resume.assistantMessage as HarnessMessage,
+      {
+        role: 'user',
+        content: inv.resume.toolResults.map((r) => ({
+          toolResult: {
+            toolUseId: r.toolUseId,
+            status: 'success',
+            type: 'tool_use',
+            content: [{ json: r.result as never }],
+          },
+        })) as never,
+      },
+    ];
+  }
+  return [{ role: 'user', content: [{ text: inv.prompt ?? '' }] }];
+}
+
+function toolsFor(inline: InlineTool[], base: HarnessTool[]): HarnessTool[] {
+  return [
+    ...base,
+    ...inline.map((t) => ({
+      type: 'inline_function' as const,
+      name: t.name,
+      config: { inlineFunction: { description: t.description, inputSchema: t.inputSchema as never } },
+    })),
+  ];
+}
+
+/** The AWS Knowledge MCP server the harness is deployed with (see deploy/), repeated when tools are overridden. */
+export const KNOWLEDGE_MCP_TOOL: HarnessTool = {
+  type: 'remote_mcp',
+  name: 'aws-knowledge-mcp',
+  config: { remoteMcp: { url: 'https://knowledge-mcp.global.api.aws' } },
+};
 
 const ERROR_CODES: Record<string, FailureCode> = {
   AccessDeniedException: 'access_denied',

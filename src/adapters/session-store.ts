@@ -83,17 +83,50 @@ export class DynamoSessionStore implements SessionStore {
     }
   }
 
-  async release(key: ThreadKey): Promise<void> {
+  async release(key: ThreadKey, awaitingApprovalId?: string): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.o.table,
         Key: threadKey(key),
-        UpdateExpression: 'SET #s = :idle, updatedAt = :now ADD turns :one REMOVE leaseExpiresAt',
+        UpdateExpression: awaitingApprovalId
+          ? 'SET #s = :st, pendingApprovalId = :ap, updatedAt = :now ADD turns :one REMOVE leaseExpiresAt'
+          : 'SET #s = :st, updatedAt = :now ADD turns :one REMOVE leaseExpiresAt, pendingApprovalId',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':idle': 'idle', ':now': this.now(), ':one': 1 },
+        ExpressionAttributeValues: {
+          ':st': awaitingApprovalId ? 'awaiting_approval' : 'idle',
+          ':now': this.now(),
+          ':one': 1,
+          ...(awaitingApprovalId ? { ':ap': awaitingApprovalId } : {}),
+        },
       }),
     );
+  }
+
+  async claimAwaiting(key: ThreadKey, approvalId: string, leaseMs: number): Promise<boolean> {
+    const now = this.now();
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.o.table,
+          Key: threadKey(key),
+          UpdateExpression: 'SET #s = :running, leaseExpiresAt = :exp, updatedAt = :now REMOVE pendingApprovalId',
+          ConditionExpression: '#s = :awaiting AND pendingApprovalId = :ap',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':running': 'running',
+            ':awaiting': 'awaiting_approval',
+            ':ap': approvalId,
+            ':exp': now + leaseMs,
+            ':now': now,
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   async remember(key: string, ttlSeconds: number): Promise<boolean> {

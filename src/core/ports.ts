@@ -4,12 +4,29 @@
  */
 import type { AgentEvent } from './events.ts';
 
+/** A function the agent may call that the bot itself runs (an AgentCore inline function). */
+export interface InlineTool {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+export interface ToolResultInput {
+  toolUseId: string;
+  result: Record<string, unknown>;
+}
+
 export interface HarnessInvocation {
   runtimeSessionId: string;
   /** Slack user who asked; passed as runtimeUserId. */
   userId: string;
-  prompt: string;
+  /** A new user turn… */
+  prompt?: string;
+  /** …or the resumption of a paused turn: the paused assistant message and the results of its inline calls. */
+  resume?: { assistantMessage: unknown; toolResults: ToolResultInput[] };
   skillPaths: string[];
+  /** Inline functions offered on this invocation (never user-controlled). */
+  inlineTools?: InlineTool[];
 }
 
 export interface HarnessPort {
@@ -23,7 +40,7 @@ export interface ThreadKey {
   threadTs: string;
 }
 
-export type SessionStatus = 'idle' | 'running';
+export type SessionStatus = 'idle' | 'running' | 'awaiting_approval';
 
 export interface SessionRecord extends ThreadKey {
   runtimeSessionId: string;
@@ -35,6 +52,10 @@ export interface SessionRecord extends ThreadKey {
   status: SessionStatus;
   /** While running: when the run's claim lapses if its owner dies without releasing it. */
   leaseExpiresAt?: number;
+  /** While awaiting_approval: the approval the paused turn waits for. */
+  pendingApprovalId?: string;
+  /** The template id a `/fis run` command named. */
+  commandTemplateId?: string;
   turns: number;
   createdAt: number;
   updatedAt: number;
@@ -46,8 +67,10 @@ export interface SessionStore {
   get(key: ThreadKey): Promise<SessionRecord | undefined>;
   /** Marks the session running if it is idle (or its lease lapsed); false if another run holds it. */
   claim(key: ThreadKey, leaseMs: number): Promise<boolean>;
-  /** Marks the session idle again and counts the finished turn. */
-  release(key: ThreadKey): Promise<void>;
+  /** Ends a turn: idle again, or paused waiting for an approval. Counts the finished turn. */
+  release(key: ThreadKey, awaitingApprovalId?: string): Promise<void>;
+  /** Resumes a paused session for the given approval (awaiting_approval → running); false otherwise. */
+  claimAwaiting(key: ThreadKey, approvalId: string, leaseMs: number): Promise<boolean>;
   /** Records that an idempotency key was seen; false if it was already recorded. */
   remember(key: string, ttlSeconds: number): Promise<boolean>;
 }
