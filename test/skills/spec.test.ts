@@ -8,7 +8,8 @@
  *   `skill-check/dist/index.js`. Its optional security scan (mcp-scan via uvx/pipx) needs the network and
  *   is not part of `analyze`, so it is not run here.
  */
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { analyze } from 'skill-check/dist/index.js';
 import { validate } from 'skills-ref';
@@ -104,6 +105,16 @@ describe.each(skills.map((s) => [s.name, s] as const))('skill %s', (_name, skill
   it('writes its report to /tmp/reports/<skill>-<UTC timestamp>.md and answers in the caller language', () => {
     expect(skill.body).toContain(`/tmp/reports/${skill.name}-<UTC timestamp>.md`);
     expect(skill.body).toMatch(/language/i);
+  });
+
+  it('ships scripts that are executable, non-interactive and answer --help', () => {
+    for (const file of skill.files.filter((f) => f.rel.startsWith('scripts/'))) {
+      expect(file.text.startsWith('#!'), `${file.rel} needs a shebang`).toBe(true);
+      expect(statSync(`${skill.dir}/${file.rel}`).mode & 0o111, `${file.rel} must be executable`).not.toBe(0);
+      const run = spawnSync(`${skill.dir}/${file.rel}`, ['--help'], { encoding: 'utf8', timeout: 10_000 });
+      expect(run.status, `${file.rel} --help`).toBe(0);
+      expect(run.stdout).toMatch(/Usage:/);
+    }
   });
 
   it('declares its risk level', () => {
