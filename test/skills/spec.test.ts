@@ -9,7 +9,7 @@
  *   is not part of `analyze`, so it is not run here.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { analyze } from 'skill-check/dist/index.js';
 import { validate } from 'skills-ref';
@@ -115,6 +115,20 @@ describe.each(skills.map((s) => [s.name, s] as const))('skill %s', (_name, skill
       expect(run.status, `${file.rel} --help`).toBe(0);
       expect(run.stdout).toMatch(/Usage:/);
     }
+  });
+
+  it('has evals: 2 to 5 prompts with an edge case, and trigger queries with near-miss negatives', () => {
+    const evals = JSON.parse(readFileSync(`${skill.dir}/evals/evals.json`, 'utf8')) as {
+      skill_name: string;
+      evals: { prompt: string; expected_output: string }[];
+      trigger_queries: { query: string; should_trigger: boolean }[];
+    };
+    expect(evals.skill_name).toBe(skill.name);
+    expect(evals.evals.length).toBeGreaterThanOrEqual(2);
+    expect(evals.evals.length).toBeLessThanOrEqual(5);
+    expect(evals.evals.some((e) => e.expected_output.startsWith('Edge case'))).toBe(true);
+    expect(evals.trigger_queries.filter((q) => q.should_trigger).length).toBeGreaterThanOrEqual(5);
+    expect(evals.trigger_queries.filter((q) => !q.should_trigger).length).toBeGreaterThanOrEqual(5);
   });
 
   it('declares its risk level', () => {
