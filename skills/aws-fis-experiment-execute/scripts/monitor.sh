@@ -47,7 +47,7 @@ while :; do
     alarms='{}'
     if [ -n "$ALARMS" ]; then
       IFS=',' read -r -a names <<<"$ALARMS"
-      alarms=$(timeout 30 aws cloudwatch describe-alarms --region "$REGION" --alarm-names "${names[@]}" --output json 2>/dev/null \
+      alarms=$(timeout 30 aws cloudwatch describe-alarms --region "$REGION" --alarm-types MetricAlarm CompositeAlarm --alarm-names "${names[@]}" --output json 2>/dev/null \
         | jq -c '[.MetricAlarms[], .CompositeAlarms[]] | map({(.AlarmName): .StateValue}) | add // {}') || alarms='{"error":"unreadable"}'
     fi
     jq -c --arg t "$now" --argjson a "$alarms" \
