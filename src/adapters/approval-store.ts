@@ -7,7 +7,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { ApprovalRecord, ApprovalStatus, ApprovalStore, AuditEntry } from '../core/approval-types.ts';
 
 export const GSI = 'gsi1';
@@ -39,7 +45,9 @@ export class DynamoApprovalStore implements ApprovalStore {
 
   async getApproval(id: string): Promise<ApprovalRecord | undefined> {
     if (!/^[A-Za-z0-9_-]{8,64}$/.test(id)) return undefined;
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: key(id), sk: 'APPROVAL' }, ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: key(id), sk: 'APPROVAL' }, ConsistentRead: true }),
+    );
     return out.Item ? strip(out.Item) : undefined;
   }
 
@@ -69,7 +77,10 @@ export class DynamoApprovalStore implements ApprovalStore {
     const sets = ['#s = :to', ...entries.map((_, i) => `#f${i} = :v${i}`)];
     const running = to === 'started';
     if (running) sets.push('gsi1pk = :running', 'gsi1sk = :id');
-    const names: Record<string, string> = { '#s': 'status', ...Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])) };
+    const names: Record<string, string> = {
+      '#s': 'status',
+      ...Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
+    };
     const values: Record<string, unknown> = {
       ':from': from,
       ':to': to,

@@ -7,7 +7,7 @@ import {
   StartExperimentCommand,
   StopExperimentCommand,
 } from '@aws-sdk/client-fis';
-import { type FisExperiment, FisError, type FisPort, type FisTemplate } from '../core/fis.ts';
+import { FisError, type FisExperiment, type FisPort, type FisTemplate } from '../core/fis.ts';
 
 export class AwsFis implements FisPort {
   private readonly clients = new Map<string, FisClient>();
@@ -79,9 +79,16 @@ export class AwsFis implements FisPort {
   }
 }
 
-function toExperiment(e: { id?: string; experimentTemplateId?: string; state?: { status?: string; reason?: string } } | undefined): FisExperiment {
+function toExperiment(
+  e: { id?: string; experimentTemplateId?: string; state?: { status?: string; reason?: string } } | undefined,
+): FisExperiment {
   if (!e?.id) throw new FisError('InvalidResponse', 'FIS returned no experiment');
-  return { id: e.id, templateId: e.experimentTemplateId ?? '', status: e.state?.status ?? 'unknown', reason: e.state?.reason };
+  return {
+    id: e.id,
+    templateId: e.experimentTemplateId ?? '',
+    status: e.state?.status ?? 'unknown',
+    reason: e.state?.reason,
+  };
 }
 
 function toFisError(err: unknown): FisError {

@@ -75,7 +75,9 @@ export class AgentCoreHarness implements HarnessPort {
               runtimeUserId: inv.userId,
               messages: messagesFor(inv),
               skills: inv.skillPaths.map((path) => ({ path })),
-              ...(inv.inlineTools?.length ? { tools: toolsFor(inv.inlineTools, this.o.baseTools ?? []) } : {}),
+              ...(inv.inlineTools?.length
+                ? { tools: toolsFor(inv.inlineTools, this.o.baseTools ?? []) }
+                : {}),
               maxIterations: this.o.maxIterations,
               timeoutSeconds: this.o.timeoutSeconds,
             }),

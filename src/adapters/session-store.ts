@@ -110,7 +110,8 @@ export class DynamoSessionStore implements SessionStore {
         new UpdateCommand({
           TableName: this.o.table,
           Key: threadKey(key),
-          UpdateExpression: 'SET #s = :running, leaseExpiresAt = :exp, updatedAt = :now REMOVE pendingApprovalId',
+          UpdateExpression:
+            'SET #s = :running, leaseExpiresAt = :exp, updatedAt = :now REMOVE pendingApprovalId',
           ConditionExpression: '#s = :awaiting AND pendingApprovalId = :ap',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: {

@@ -13,8 +13,8 @@ import {
   type AuditEntry,
 } from './approval-types.ts';
 import type { PendingToolCall } from './events.ts';
-import { type FisPort, FisError, TERMINAL_STATUSES } from './fis.ts';
 import { fingerprint } from './fingerprint.ts';
+import { FisError, type FisPort, TERMINAL_STATUSES } from './fis.ts';
 import type { Logger } from './logger.ts';
 import type { SessionRecord, SlackMessage, SlackWriter } from './ports.ts';
 import { isKnownRegion } from './regions.ts';
@@ -56,7 +56,8 @@ export interface ClickInput {
   messageTs: string;
 }
 
-const DO_NOT_PROCEED = 'No experiment was started. Do not start it by any other means; report this outcome to the user.';
+const DO_NOT_PROCEED =
+  'No experiment was started. Do not start it by any other means; report this outcome to the user.';
 
 export class ApprovalGate {
   private readonly now: () => number;
@@ -76,7 +77,8 @@ export class ApprovalGate {
     commandTemplateId?: string,
   ): Promise<RequestOutcome> {
     const input = parseInput(call.input);
-    if (typeof input === 'string') return { kind: 'result', result: { decision: 'error', reason: input, instruction: DO_NOT_PROCEED } };
+    if (typeof input === 'string')
+      return { kind: 'result', result: { decision: 'error', reason: input, instruction: DO_NOT_PROCEED } };
     let template: Awaited<ReturnType<FisPort['getTemplate']>>;
     try {
       template = await this.d.fis.getTemplate(input.region, input.experimentTemplateId);
@@ -111,22 +113,51 @@ export class ApprovalGate {
     const stopConditions = template.stopConditions.filter((s) => s.source && s.source !== 'none');
     if (stopConditions.length === 0 && !this.d.policy.allowNoStopConditions) {
       rec.status = 'refused';
-      rec.reason = 'The template has no stop conditions, and policy requires at least one CloudWatch alarm stop condition.';
+      rec.reason =
+        'The template has no stop conditions, and policy requires at least one CloudWatch alarm stop condition.';
     }
     await this.d.approvals.createApproval(rec);
-    await this.audit(rec, rec.status === 'refused' ? 'refused' : 'requested', requester, rec.reason ?? 'card posted');
+    await this.audit(
+      rec,
+      rec.status === 'refused' ? 'refused' : 'requested',
+      requester,
+      rec.reason ?? 'card posted',
+    );
     try {
-      const ts = await this.d.writer.post(session.channel, this.d.card(rec, commandTemplateId), session.threadTs);
+      const ts = await this.d.writer.post(
+        session.channel,
+        this.d.card(rec, commandTemplateId),
+        session.threadTs,
+      );
       await this.d.approvals.patchApproval(rec.id, { cardTs: ts });
     } catch (err) {
       this.d.log.error({ err, approvalId: rec.id }, 'could not post the approval card');
       if (rec.status === 'pending') {
-        await this.d.approvals.transition(rec.id, 'pending', 'denied', { decidedBy: 'bot', decidedAt: this.now(), reason: 'card could not be posted' });
-        return { kind: 'result', result: { decision: 'error', reason: 'The approval card could not be posted in Slack.', instruction: DO_NOT_PROCEED } };
+        await this.d.approvals.transition(rec.id, 'pending', 'denied', {
+          decidedBy: 'bot',
+          decidedAt: this.now(),
+          reason: 'card could not be posted',
+        });
+        return {
+          kind: 'result',
+          result: {
+            decision: 'error',
+            reason: 'The approval card could not be posted in Slack.',
+            instruction: DO_NOT_PROCEED,
+          },
+        };
       }
     }
     if (rec.status === 'refused') {
-      return { kind: 'result', result: { decision: 'refused', reason: rec.reason, templateId: rec.templateId, instruction: DO_NOT_PROCEED } };
+      return {
+        kind: 'result',
+        result: {
+          decision: 'refused',
+          reason: rec.reason,
+          templateId: rec.templateId,
+          instruction: DO_NOT_PROCEED,
+        },
+      };
     }
     return { kind: 'await', approvalId: rec.id };
   }
@@ -140,21 +171,33 @@ export class ApprovalGate {
       return;
     }
     if (rec.thread.channel !== c.channel || rec.cardTs !== c.messageTs) {
-      await this.audit(rec, 'rejected_click', c.user, `button value replayed from another message (${c.channel}/${c.messageTs})`);
+      await this.audit(
+        rec,
+        'rejected_click',
+        c.user,
+        `button value replayed from another message (${c.channel}/${c.messageTs})`,
+      );
       await tell('That button does not belong to this approval card. Nothing was changed.');
       return;
     }
     const approver = await this.d.approvers.isApprover(c.user);
     if (c.action === 'stop') return this.emergencyStop(rec, c.user, approver, tell);
     if (c.action === 'deny' && !approver && c.user !== rec.requester) {
-      await this.audit(rec, 'rejected_click', c.user, 'deny by someone who is neither an approver nor the requester');
+      await this.audit(
+        rec,
+        'rejected_click',
+        c.user,
+        'deny by someone who is neither an approver nor the requester',
+      );
       await tell('Only an approver or the requester can deny this experiment. Nothing was changed.');
       return;
     }
     if (c.action === 'approve') {
       if (!approver) {
         await this.audit(rec, 'rejected_click', c.user, 'approve by a non-approver');
-        await tell(`You are not an approver for FIS experiments. Approvers: ${this.d.approvers.configured.map(mention).join(' ')}. Nothing was changed.`);
+        await tell(
+          `You are not an approver for FIS experiments. Approvers: ${this.d.approvers.configured.map(mention).join(' ')}. Nothing was changed.`,
+        );
         return;
       }
       if (c.user === rec.requester && !this.d.policy.allowSelfApproval) {
@@ -182,12 +225,24 @@ export class ApprovalGate {
     for (const rec of await this.d.approvals.listRunning()) await this.follow(rec);
   }
 
-  private async approve(rec: ApprovalRecord, user: string, tell: (t: string) => Promise<void>): Promise<void> {
+  private async approve(
+    rec: ApprovalRecord,
+    user: string,
+    tell: (t: string) => Promise<void>,
+  ): Promise<void> {
     const now = this.now();
-    const approved = await this.d.approvals.transition(rec.id, 'pending', 'approved', { decidedBy: user, decidedAt: now }, now);
+    const approved = await this.d.approvals.transition(
+      rec.id,
+      'pending',
+      'approved',
+      { decidedBy: user, decidedAt: now },
+      now,
+    );
     if (!approved) {
       const latest = await this.d.approvals.getApproval(rec.id);
-      await tell(latest ? alreadyDecided(latest) : 'This approval is no longer pending. Nothing was changed.');
+      await tell(
+        latest ? alreadyDecided(latest) : 'This approval is no longer pending. Nothing was changed.',
+      );
       return;
     }
     await this.audit(approved, 'approved', user, 'approved');
@@ -197,7 +252,10 @@ export class ApprovalGate {
     try {
       current = await this.d.fis.getTemplate(approved.region, approved.templateId);
     } catch (err) {
-      return this.startFailed(approved, `could not re-read the template (${err instanceof FisError ? err.code : 'error'})`);
+      return this.startFailed(
+        approved,
+        `could not re-read the template (${err instanceof FisError ? err.code : 'error'})`,
+      );
     }
     const now2 = this.now();
     if (!current || fingerprint(current) !== approved.fingerprint) {
@@ -205,12 +263,22 @@ export class ApprovalGate {
         reason: current ? 'template changed after the approval was requested' : 'template was deleted',
       });
       if (!done) return;
-      await this.audit(done, 'invalidated', 'bot', done.reason ?? 'fingerprint mismatch', current ? fingerprint(current) : undefined);
+      await this.audit(
+        done,
+        'invalidated',
+        'bot',
+        done.reason ?? 'fingerprint mismatch',
+        current ? fingerprint(current) : undefined,
+      );
       await this.updateCard(done);
-      await this.postNote(rec, `:warning: The template changed after the approval card was posted, so the bot did not start it (approved by <@${user}>).`);
+      await this.postNote(
+        rec,
+        `:warning: The template changed after the approval card was posted, so the bot did not start it (approved by <@${user}>).`,
+      );
       await this.resume(done, {
         decision: 'denied',
-        reason: 'The experiment template changed after approval was requested, so the approval no longer applies. Ask for approval again if the change is intended.',
+        reason:
+          'The experiment template changed after approval was requested, so the approval no longer applies. Ask for approval again if the change is intended.',
         templateId: done.templateId,
         instruction: DO_NOT_PROCEED,
       });
@@ -229,7 +297,10 @@ export class ApprovalGate {
       if (!started) return;
       await this.audit(started, 'started', user, `experiment ${exp.id} ${exp.status}`, undefined, exp.id);
       await this.updateCard(started);
-      await this.postNote(rec, `:rocket: Experiment \`${exp.id}\` started from template \`${started.templateId}\` (approved by <@${user}> at ${iso(now2)}).`);
+      await this.postNote(
+        rec,
+        `:rocket: Experiment \`${exp.id}\` started from template \`${started.templateId}\` (approved by <@${user}> at ${iso(now2)}).`,
+      );
       await this.resume(started, {
         decision: 'approved',
         experimentId: exp.id,
@@ -243,7 +314,10 @@ export class ApprovalGate {
       });
     } catch (err) {
       this.d.log.error({ err, approvalId: approved.id }, 'StartExperiment failed');
-      await this.startFailed(approved, err instanceof FisError ? `${err.code}: ${err.message}` : 'unknown error');
+      await this.startFailed(
+        approved,
+        err instanceof FisError ? `${err.code}: ${err.message}` : 'unknown error',
+      );
     }
   }
 
@@ -252,11 +326,18 @@ export class ApprovalGate {
     if (!failed) return;
     await this.audit(failed, 'start_failed', 'bot', reason);
     await this.updateCard(failed);
-    await this.resume(failed, { decision: 'error', reason: `FIS did not start the experiment: ${reason}`, instruction: DO_NOT_PROCEED });
+    await this.resume(failed, {
+      decision: 'error',
+      reason: `FIS did not start the experiment: ${reason}`,
+      instruction: DO_NOT_PROCEED,
+    });
   }
 
   private async deny(rec: ApprovalRecord, user: string, tell: (t: string) => Promise<void>): Promise<void> {
-    const denied = await this.d.approvals.transition(rec.id, 'pending', 'denied', { decidedBy: user, decidedAt: this.now() });
+    const denied = await this.d.approvals.transition(rec.id, 'pending', 'denied', {
+      decidedBy: user,
+      decidedAt: this.now(),
+    });
     if (!denied) {
       const latest = await this.d.approvals.getApproval(rec.id);
       await tell(latest ? alreadyDecided(latest) : 'This approval is no longer pending.');
@@ -264,11 +345,19 @@ export class ApprovalGate {
     }
     await this.audit(denied, 'denied', user, 'denied');
     await this.updateCard(denied);
-    await this.resume(denied, { decision: 'denied', deniedBy: user, reason: 'A human denied the request.', instruction: DO_NOT_PROCEED });
+    await this.resume(denied, {
+      decision: 'denied',
+      deniedBy: user,
+      reason: 'A human denied the request.',
+      instruction: DO_NOT_PROCEED,
+    });
   }
 
   private async expire(rec: ApprovalRecord): Promise<void> {
-    const expired = await this.d.approvals.transition(rec.id, 'pending', 'expired', { decidedBy: 'bot', decidedAt: this.now() });
+    const expired = await this.d.approvals.transition(rec.id, 'pending', 'expired', {
+      decidedBy: 'bot',
+      decidedAt: this.now(),
+    });
     if (!expired) return;
     await this.audit(expired, 'expired', 'bot', 'no decision before expiry');
     await this.updateCard(expired);
@@ -279,10 +368,22 @@ export class ApprovalGate {
     });
   }
 
-  private async emergencyStop(rec: ApprovalRecord, user: string, approver: boolean, tell: (t: string) => Promise<void>) {
+  private async emergencyStop(
+    rec: ApprovalRecord,
+    user: string,
+    approver: boolean,
+    tell: (t: string) => Promise<void>,
+  ) {
     if (!approver && user !== rec.requester) {
-      await this.audit(rec, 'rejected_click', user, 'emergency stop by someone who is neither an approver nor the requester');
-      await tell('Only the requester or an approver can stop this experiment from Slack. Stop it in the AWS FIS console if it is urgent.');
+      await this.audit(
+        rec,
+        'rejected_click',
+        user,
+        'emergency stop by someone who is neither an approver nor the requester',
+      );
+      await tell(
+        'Only the requester or an approver can stop this experiment from Slack. Stop it in the AWS FIS console if it is urgent.',
+      );
       return;
     }
     if (rec.status !== 'started' || !rec.experimentId) {
@@ -294,7 +395,10 @@ export class ApprovalGate {
       await this.d.approvals.patchApproval(rec.id, { stoppedBy: user, experimentStatus: exp.status });
       await this.audit(rec, 'stop_requested', user, `experiment ${exp.status}`, undefined, rec.experimentId);
       await this.updateCard({ ...rec, stoppedBy: user, experimentStatus: exp.status });
-      await this.postNote(rec, `:octagonal_sign: Emergency stop of \`${rec.experimentId}\` requested by <@${user}>.`);
+      await this.postNote(
+        rec,
+        `:octagonal_sign: Emergency stop of \`${rec.experimentId}\` requested by <@${user}>.`,
+      );
     } catch (err) {
       const code = err instanceof FisError ? err.code : 'error';
       await this.audit(rec, 'stop_requested', user, `failed: ${code}`, undefined, rec.experimentId);
@@ -320,7 +424,10 @@ export class ApprovalGate {
     await this.audit(rec, 'experiment_state', 'fis', exp.status, undefined, rec.experimentId);
     await this.updateCard(next);
     if (TERMINAL_STATUSES.has(exp.status)) {
-      await this.postNote(rec, `Experiment \`${rec.experimentId}\` is *${exp.status}*${exp.reason ? `: ${exp.reason}` : '.'}`);
+      await this.postNote(
+        rec,
+        `Experiment \`${rec.experimentId}\` is *${exp.status}*${exp.reason ? `: ${exp.reason}` : '.'}`,
+      );
     }
   }
 
@@ -331,10 +438,15 @@ export class ApprovalGate {
       .catch((err) => this.d.log.warn({ err, approvalId: rec.id }, 'could not update the approval card'));
   }
 
-  private async postNote(where: { channel?: string; threadTs?: string; thread?: { channel: string; threadTs: string } }, text: string) {
+  private async postNote(
+    where: { channel?: string; threadTs?: string; thread?: { channel: string; threadTs: string } },
+    text: string,
+  ) {
     const channel = where.thread?.channel ?? where.channel!;
     const threadTs = where.thread?.threadTs ?? where.threadTs!;
-    await this.d.writer.post(channel, this.d.note(text), threadTs).catch((err) => this.d.log.warn({ err }, 'could not post a note'));
+    await this.d.writer
+      .post(channel, this.d.note(text), threadTs)
+      .catch((err) => this.d.log.warn({ err }, 'could not post a note'));
   }
 
   private async audit(
@@ -353,8 +465,13 @@ export class ApprovalGate {
       fingerprint: fp ?? rec.fingerprint,
       ...(experimentId ? { experimentId } : {}),
     };
-    this.d.log.info({ audit: true, approvalId: rec.id, templateId: rec.templateId, thread: rec.thread, ...entry }, `approval ${action}`);
-    await this.d.approvals.audit(rec.id, entry).catch((err) => this.d.log.error({ err }, 'could not store an audit entry'));
+    this.d.log.info(
+      { audit: true, approvalId: rec.id, templateId: rec.templateId, thread: rec.thread, ...entry },
+      `approval ${action}`,
+    );
+    await this.d.approvals
+      .audit(rec.id, entry)
+      .catch((err) => this.d.log.error({ err }, 'could not store an audit entry'));
   }
 }
 
@@ -362,10 +479,17 @@ function parseInput(raw: unknown): ApprovalInput | string {
   const o = (raw ?? {}) as Record<string, unknown>;
   const id = o.experimentTemplateId;
   const region = o.region;
-  if (typeof id !== 'string' || !/^EXT[A-Za-z0-9]{1,61}$/.test(id)) return 'experimentTemplateId must be an FIS template id such as EXT1a2b3c4d5e6f7.';
-  if (typeof region !== 'string' || !isKnownRegion(region)) return 'region must be an AWS Region such as us-east-1.';
+  if (typeof id !== 'string' || !/^EXT[A-Za-z0-9]{1,61}$/.test(id))
+    return 'experimentTemplateId must be an FIS template id such as EXT1a2b3c4d5e6f7.';
+  if (typeof region !== 'string' || !isKnownRegion(region))
+    return 'region must be an AWS Region such as us-east-1.';
   const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 2000) : '');
-  return { experimentTemplateId: id, region, summary: text(o.summary), expectedImpact: text(o.expectedImpact) };
+  return {
+    experimentTemplateId: id,
+    region,
+    summary: text(o.summary),
+    expectedImpact: text(o.expectedImpact),
+  };
 }
 
 function alreadyDecided(a: ApprovalRecord): string {

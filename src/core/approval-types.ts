@@ -59,7 +59,18 @@ export interface ApprovalRecord {
 
 export interface AuditEntry {
   at: number;
-  action: 'requested' | 'refused' | 'approved' | 'denied' | 'expired' | 'invalidated' | 'started' | 'start_failed' | 'stop_requested' | 'experiment_state' | 'rejected_click';
+  action:
+    | 'requested'
+    | 'refused'
+    | 'approved'
+    | 'denied'
+    | 'expired'
+    | 'invalidated'
+    | 'started'
+    | 'start_failed'
+    | 'stop_requested'
+    | 'experiment_state'
+    | 'rejected_click';
   actor: string;
   outcome: string;
   fingerprint?: string;
@@ -70,7 +81,10 @@ export interface ApprovalStore {
   createApproval(rec: ApprovalRecord): Promise<void>;
   getApproval(id: string): Promise<ApprovalRecord | undefined>;
   /** Sets fields without a state change (card ts, experiment status). */
-  patchApproval(id: string, fields: Partial<Pick<ApprovalRecord, 'cardTs' | 'experimentStatus' | 'stoppedBy'>>): Promise<void>;
+  patchApproval(
+    id: string,
+    fields: Partial<Pick<ApprovalRecord, 'cardTs' | 'experimentStatus' | 'stoppedBy'>>,
+  ): Promise<void>;
   /**
    * Atomic state change `from` → `to`; returns the updated record, or undefined if the record was not
    * in `from` (someone else decided first). With `notExpiredAt`, also requires expiresAt > that time.
@@ -79,7 +93,9 @@ export interface ApprovalStore {
     id: string,
     from: ApprovalStatus,
     to: ApprovalStatus,
-    fields: Partial<Pick<ApprovalRecord, 'decidedBy' | 'decidedAt' | 'reason' | 'experimentId' | 'experimentStatus'>>,
+    fields: Partial<
+      Pick<ApprovalRecord, 'decidedBy' | 'decidedAt' | 'reason' | 'experimentId' | 'experimentStatus'>
+    >,
     notExpiredAt?: number,
   ): Promise<ApprovalRecord | undefined>;
   /** Pending approvals whose expiry has passed. */

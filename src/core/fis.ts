@@ -44,7 +44,12 @@ export type ExperimentStatus =
   | 'failed'
   | 'cancelled';
 
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['completed', 'stopped', 'failed', 'cancelled']);
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
+  'completed',
+  'stopped',
+  'failed',
+  'cancelled',
+]);
 
 export interface FisExperiment {
   id: string;
@@ -67,7 +72,12 @@ export interface FisPort {
   /** undefined when the template does not exist. */
   getTemplate(region: string, templateId: string): Promise<FisTemplate | undefined>;
   /** Idempotent by clientToken: the same token never starts a second experiment. */
-  startExperiment(region: string, templateId: string, clientToken: string, tags: Record<string, string>): Promise<FisExperiment>;
+  startExperiment(
+    region: string,
+    templateId: string,
+    clientToken: string,
+    tags: Record<string, string>,
+  ): Promise<FisExperiment>;
   getExperiment(region: string, experimentId: string): Promise<FisExperiment | undefined>;
   stopExperiment(region: string, experimentId: string): Promise<FisExperiment>;
 }

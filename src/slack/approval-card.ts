@@ -36,7 +36,9 @@ export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage 
   ];
   const warnings: string[] = [];
   if (ctx.commandTemplateId && ctx.commandTemplateId !== a.templateId) {
-    warnings.push(`The agent asked for \`${a.templateId}\`, not \`${ctx.commandTemplateId}\` named in the command.`);
+    warnings.push(
+      `The agent asked for \`${a.templateId}\`, not \`${ctx.commandTemplateId}\` named in the command.`,
+    );
   }
   if (warnings.length) blocks.push(section(warnings.map((w) => `:warning: ${w}`).join('\n')));
   blocks.push(
@@ -48,7 +50,10 @@ export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage 
     ),
   );
   blocks.push(...stateBlocks(a, ctx));
-  return { text: clip(`${headerText(a)}: ${a.templateId} in ${a.region}`, SLACK_LIMITS.fallbackText), blocks };
+  return {
+    text: clip(`${headerText(a)}: ${a.templateId} in ${a.region}`, SLACK_LIMITS.fallbackText),
+    blocks,
+  };
 }
 
 function headerText(a: ApprovalRecord): string {
@@ -73,7 +78,8 @@ function headerText(a: ApprovalRecord): string {
 }
 
 function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
-  const when = (ms?: number) => (ms ? `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString()}>` : '');
+  const when = (ms?: number) =>
+    ms ? `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString()}>` : '';
   switch (a.status) {
     case 'pending': {
       const who = ctx.approvers.map(mention).join(' ') || '_no approvers configured_';
@@ -103,7 +109,12 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
                 style: 'danger',
               },
             },
-            { type: 'button', action_id: ACTION_DENY, text: { type: 'plain_text', text: 'Deny' }, value: a.id },
+            {
+              type: 'button',
+              action_id: ACTION_DENY,
+              text: { type: 'plain_text', text: 'Deny' },
+              value: a.id,
+            },
           ],
         },
       ];
@@ -141,7 +152,11 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
       return blocks;
     }
     case 'approved':
-      return [context(`:hourglass_flowing_sand: Approved by <@${a.decidedBy}> ${when(a.decidedAt)}; starting the experiment…`)];
+      return [
+        context(
+          `:hourglass_flowing_sand: Approved by <@${a.decidedBy}> ${when(a.decidedAt)}; starting the experiment…`,
+        ),
+      ];
     case 'denied':
       return [context(`:no_entry: Denied by <@${a.decidedBy}> ${when(a.decidedAt)}. Nothing was started.`)];
     case 'expired':
@@ -155,7 +170,11 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
         ),
       ];
     case 'start_failed':
-      return [context(`:x: Approved by <@${a.decidedBy}>, but FIS did not start it: ${escapeMrkdwn(a.reason ?? 'unknown error')}`)];
+      return [
+        context(
+          `:x: Approved by <@${a.decidedBy}>, but FIS did not start it: ${escapeMrkdwn(a.reason ?? 'unknown error')}`,
+        ),
+      ];
   }
 }
 
@@ -174,9 +193,14 @@ function actionLines(t: FisTemplate): string {
 function targetLines(t: FisTemplate): string {
   const lines = Object.entries(t.targets).map(([name, x]) => {
     const scope: string[] = [];
-    if (x.resourceArns?.length) scope.push(`${x.resourceArns.length} listed resource${x.resourceArns.length === 1 ? '' : 's'}`);
+    if (x.resourceArns?.length)
+      scope.push(`${x.resourceArns.length} listed resource${x.resourceArns.length === 1 ? '' : 's'}`);
     if (x.resourceTags && Object.keys(x.resourceTags).length) {
-      scope.push(`tags ${Object.entries(x.resourceTags).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+      scope.push(
+        `tags ${Object.entries(x.resourceTags)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}`,
+      );
     }
     for (const f of x.filters ?? []) scope.push(`${f.path} in ${(f.values ?? []).join(', ')}`);
     return `• *${escapeMrkdwn(name)}*: \`${x.resourceType ?? '?'}\`, selection *${escapeMrkdwn(x.selectionMode ?? '?')}*${scope.length ? ` of ${escapeMrkdwn(scope.join('; '))}` : ''}`;
@@ -189,7 +213,10 @@ function stopConditionText(t: FisTemplate): string {
   if (real.length === 0) {
     return ':warning: *Stop conditions: none.* Nothing stops this experiment automatically if the service degrades.';
   }
-  return clip(`*Stop conditions*\n${real.map((s) => `• ${s.source}: \`${s.value ?? ''}\``).join('\n')}`, SLACK_LIMITS.sectionText);
+  return clip(
+    `*Stop conditions*\n${real.map((s) => `• ${s.source}: \`${s.value ?? ''}\``).join('\n')}`,
+    SLACK_LIMITS.sectionText,
+  );
 }
 
 /** The longest ISO-8601 duration among the actions' parameters (e.g. PT5M), as shown to approvers. */
@@ -236,7 +263,10 @@ function section(text: string): Block {
 }
 
 function context(text: string): Block {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, SLACK_LIMITS.contextElementText) }] };
+  return {
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: clip(text, SLACK_LIMITS.contextElementText) }],
+  };
 }
 
 function clip(s: string, n: number): string {

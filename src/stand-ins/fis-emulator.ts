@@ -245,7 +245,12 @@ export function sampleTemplate(id = 'EXT1a2b3c4d5e6f7', overrides: Partial<FisTe
         targets: { Instances: 'checkoutInstances' },
       },
     },
-    stopConditions: [{ source: 'aws:cloudwatch:alarm', value: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-5xx' }],
+    stopConditions: [
+      {
+        source: 'aws:cloudwatch:alarm',
+        value: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-5xx',
+      },
+    ],
     roleArn: 'arn:aws:iam::123456789012:role/fis-experiment-role',
     tags: { Name: 'checkout-az-stop' },
     experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail' },
