@@ -5,17 +5,23 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { DynamoApprovalStore } from './adapters/approval-store.ts';
 import {
   EMBEDDED_CREDENTIALS,
   type EmbeddedDynamo,
   startEmbeddedDynamo,
 } from './adapters/embedded-dynamo.ts';
-import { AgentCoreHarness } from './adapters/harness.ts';
+import { AwsFis } from './adapters/fis.ts';
+import { AgentCoreHarness, KNOWLEDGE_MCP_TOOL } from './adapters/harness.ts';
 import { DynamoSessionStore } from './adapters/session-store.ts';
+import { SlackApproverDirectory } from './adapters/slack-approvers.ts';
 import { WebApiSlackWriter } from './adapters/slack-writer.ts';
 import type { Config } from './config.ts';
+import { ApprovalGate } from './core/approval-gate.ts';
 import type { Logger } from './core/logger.ts';
 import { Runner } from './core/runner.ts';
+import { register as registerActions } from './slack/actions.ts';
+import { approvalCard } from './slack/approval-card.ts';
 import { presenter } from './slack/blocks.ts';
 import { boltLogger } from './slack/bolt-logger.ts';
 import { register as registerCommands } from './slack/commands.ts';
@@ -56,6 +62,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     maxIterations: config.harness.maxIterations,
     timeoutSeconds: config.harness.timeoutSeconds,
     throttleRetries: config.harness.throttleRetries,
+    baseTools: [KNOWLEDGE_MCP_TOOL],
     log: log.child({ component: 'harness' }),
   });
 
@@ -104,9 +111,29 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     log.error({ err }, 'unhandled error in a Slack listener');
   });
 
+  const writer = new WebApiSlackWriter(app.client);
+  const approvers = config.approvals.approvers;
+  const gate =
+    approvers.length > 0
+      ? new ApprovalGate({
+          fis: new AwsFis(),
+          approvals: new DynamoApprovalStore(store.doc, table),
+          writer,
+          card: (a, commandTemplateId) => approvalCard(a, { approvers, commandTemplateId }),
+          note: presenter.note,
+          approvers: new SlackApproverDirectory(approvers, app.client, log.child({ component: 'approvers' })),
+          policy: {
+            ttlMs: config.approvals.ttlMs,
+            allowSelfApproval: config.approvals.allowSelfApproval,
+            allowNoStopConditions: config.approvals.allowNoStopConditions,
+          },
+          log: log.child({ component: 'approvals' }),
+        })
+      : undefined;
   const runner = new Runner({
+    gate,
     harness,
-    writer: new WebApiSlackWriter(app.client),
+    writer,
     presenter,
     store,
     log: log.child({ component: 'runner' }),
@@ -117,8 +144,31 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       leaseMs: config.harness.maxRunMs + 5 * 60_000,
     },
   });
-  registerCommands(app, { runner, defaultRegion: config.defaultTargetRegion, log });
+  registerCommands(app, {
+    runner,
+    defaultRegion: config.defaultTargetRegion,
+    log,
+    approvalsEnabled: gate !== undefined,
+  });
   registerEvents(app, { runner, store, log });
+  if (gate) registerActions(app, { gate, log });
+
+  // Expire overdue approvals and follow running experiments; any replica may do it (conditional writes).
+  const sweepMs = Math.min(15_000, Math.max(500, Math.floor(config.approvals.ttlMs / 5)));
+  let sweeping = false;
+  const sweeper = gate
+    ? setInterval(() => {
+        if (sweeping) return;
+        sweeping = true;
+        gate
+          .sweep()
+          .catch((err) => log.warn({ err }, 'approval sweep failed'))
+          .finally(() => {
+            sweeping = false;
+          });
+      }, sweepMs)
+    : undefined;
+  sweeper?.unref();
 
   let port: number | undefined;
   if (config.slack.mode.kind === 'http') {
@@ -135,6 +185,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     runner,
     port,
     async stop() {
+      if (sweeper) clearInterval(sweeper);
       await app.stop();
       await runner.drain();
       await embedded?.close();

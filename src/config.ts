@@ -14,6 +14,14 @@ const wholeNumber = (min: number, max: number) => {
   const message = `must be a whole number from ${min} to ${max}`;
   return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
 };
+const booleanFlag = (fallback: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  );
 const intInRange = (min: number, max: number, fallback: number) =>
   z.preprocess(emptyToUndefined, wholeNumber(min, max).default(fallback));
 
@@ -76,6 +84,26 @@ const schema = z.object({
   HARNESS_THROTTLE_RETRIES: intInRange(0, 10, 3),
   STREAM_EDIT_INTERVAL_MS: intInRange(100, 60_000, 1000),
   SESSION_TTL_DAYS: intInRange(1, 3650, 30),
+  FIS_APPROVERS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^\s*[UWS][A-Z0-9]{2,}(\s*,\s*[UWS][A-Z0-9]{2,})*\s*$/,
+        'must be a comma-separated list of Slack user ids (U…/W…) and user group ids (S…)',
+      )
+      .optional(),
+  ),
+  FIS_ALLOW_SELF_APPROVAL: booleanFlag(false),
+  FIS_ALLOW_NO_STOP_CONDITIONS: booleanFlag(false),
+  FIS_APPROVAL_TTL_MINUTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of minutes from 0.05 to 1440' })
+      .min(0.05, 'must be a number of minutes from 0.05 to 1440')
+      .max(1440, 'must be a number of minutes from 0.05 to 1440')
+      .default(15),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -106,6 +134,13 @@ export interface Config {
   };
   store: { table: string | undefined; dataDir: string; region: string; ttlDays: number };
   defaultTargetRegion: string;
+  approvals: {
+    /** Approver user ids and user group ids; empty disables `/fis run`. */
+    approvers: string[];
+    allowSelfApproval: boolean;
+    allowNoStopConditions: boolean;
+    ttlMs: number;
+  };
   streamEditIntervalMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -192,6 +227,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     store: { table: e.SESSIONS_TABLE, dataDir: e.DATA_DIR, region, ttlDays: e.SESSION_TTL_DAYS },
     defaultTargetRegion: e.DEFAULT_TARGET_REGION ?? region,
+    approvals: {
+      approvers: (e.FIS_APPROVERS ?? '')
+        .split(',')
+        .map((id: string) => id.trim())
+        .filter(Boolean),
+      allowSelfApproval: e.FIS_ALLOW_SELF_APPROVAL,
+      allowNoStopConditions: e.FIS_ALLOW_NO_STOP_CONDITIONS,
+      ttlMs: Math.round(e.FIS_APPROVAL_TTL_MINUTES * 60_000),
+    },
     streamEditIntervalMs: e.STREAM_EDIT_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
   };

@@ -66,10 +66,13 @@ export class DynamoSessionStore implements SessionStore {
           TableName: this.o.table,
           Key: threadKey(key),
           UpdateExpression: 'SET #s = :running, leaseExpiresAt = :exp, updatedAt = :now, #ttl = :ttl',
-          ConditionExpression: 'attribute_exists(pk) AND (#s <> :running OR leaseExpiresAt < :now)',
+          // Idle, or running under a lease that lapsed (its owner died). Never a session paused for approval.
+          ConditionExpression:
+            'attribute_exists(pk) AND (#s = :idle OR (#s = :running AND leaseExpiresAt < :now))',
           ExpressionAttributeNames: { '#s': 'status', '#ttl': 'ttl' },
           ExpressionAttributeValues: {
             ':running': 'running',
+            ':idle': 'idle',
             ':exp': now + leaseMs,
             ':now': now,
             ':ttl': this.expiry(),

@@ -46,7 +46,10 @@ export interface GateDeps {
 /** What the agent receives as the tool result. */
 export type ToolResult = Record<string, unknown>;
 
-export type RequestOutcome = { kind: 'await'; approvalId: string } | { kind: 'result'; result: ToolResult };
+export type RequestOutcome =
+  | { kind: 'await'; approvalId: string }
+  /** `paused`: the session was already paused for this approval id when the request failed. */
+  | { kind: 'result'; result: ToolResult; paused?: string };
 
 export interface ClickInput {
   approvalId: string;
@@ -74,7 +77,9 @@ export class ApprovalGate {
     call: PendingToolCall,
     assistantMessage: unknown,
     requester: string,
-    commandTemplateId?: string,
+    commandTemplateId: string | undefined,
+    /** Pauses the session for this approval; called before the card is posted, so no click can come first. */
+    pause: (approvalId: string) => Promise<void>,
   ): Promise<RequestOutcome> {
     const input = parseInput(call.input);
     if (typeof input === 'string')
@@ -123,6 +128,7 @@ export class ApprovalGate {
       requester,
       rec.reason ?? 'card posted',
     );
+    if (rec.status === 'pending') await pause(rec.id);
     try {
       const ts = await this.d.writer.post(
         session.channel,
@@ -140,6 +146,7 @@ export class ApprovalGate {
         });
         return {
           kind: 'result',
+          paused: rec.id,
           result: {
             decision: 'error',
             reason: 'The approval card could not be posted in Slack.',
@@ -162,9 +169,22 @@ export class ApprovalGate {
     return { kind: 'await', approvalId: rec.id };
   }
 
+  /** Keeps results for the paused message's other inline calls, to send along on resume. */
+  async attachSiblingResults(
+    approvalId: string,
+    results: Array<{ toolUseId: string; result: ToolResult }>,
+  ): Promise<void> {
+    await this.d.approvals.patchApproval(approvalId, { siblingResults: results });
+  }
+
   /** A button click on a card. `tell` answers the clicker privately. */
   async click(c: ClickInput, tell: (text: string) => Promise<void>): Promise<void> {
-    const rec = await this.d.approvals.getApproval(c.approvalId);
+    let rec = await this.d.approvals.getApproval(c.approvalId);
+    // A click can beat the bookkeeping of the card's own ts by a few milliseconds; wait for it briefly.
+    for (let i = 0; rec && !rec.cardTs && i < 20; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      rec = await this.d.approvals.getApproval(c.approvalId);
+    }
     if (!rec) {
       this.d.log.warn({ click: c }, 'click for an unknown approval');
       await tell('This approval does not exist. Nothing was changed.');
@@ -345,6 +365,10 @@ export class ApprovalGate {
     }
     await this.audit(denied, 'denied', user, 'denied');
     await this.updateCard(denied);
+    await this.postNote(
+      denied,
+      `:no_entry: <@${user}> denied experiment template \`${denied.templateId}\`. Nothing was started.`,
+    );
     await this.resume(denied, {
       decision: 'denied',
       deniedBy: user,
@@ -361,6 +385,10 @@ export class ApprovalGate {
     if (!expired) return;
     await this.audit(expired, 'expired', 'bot', 'no decision before expiry');
     await this.updateCard(expired);
+    await this.postNote(
+      expired,
+      `:alarm_clock: The approval for \`${expired.templateId}\` expired without a decision. Nothing was started.`,
+    );
     await this.resume(expired, {
       decision: 'expired',
       reason: 'Nobody approved the request before it expired.',

@@ -55,6 +55,8 @@ export interface ApprovalRecord {
   experimentId?: string;
   experimentStatus?: string;
   stoppedBy?: string;
+  /** Results for other inline calls of the same paused message, sent along on resume. */
+  siblingResults?: Array<{ toolUseId: string; result: Record<string, unknown> }>;
 }
 
 export interface AuditEntry {
@@ -83,7 +85,7 @@ export interface ApprovalStore {
   /** Sets fields without a state change (card ts, experiment status). */
   patchApproval(
     id: string,
-    fields: Partial<Pick<ApprovalRecord, 'cardTs' | 'experimentStatus' | 'stoppedBy'>>,
+    fields: Partial<Pick<ApprovalRecord, 'cardTs' | 'experimentStatus' | 'stoppedBy' | 'siblingResults'>>,
   ): Promise<void>;
   /**
    * Atomic state change `from` → `to`; returns the updated record, or undefined if the record was not

@@ -33,8 +33,8 @@ export interface CommandRoute {
   example: string;
   description: string;
   args: ArgSpec[];
-  /** A route that exists in the contract but must not run yet explains why instead. */
-  unavailable?: string;
+  /** Runs only when FIS approvers are configured (the human approval gate). */
+  requiresApprovers?: boolean;
   /** Headline for the root message, in Slack mrkdwn. */
   title(p: Params): string;
   /** The user message sent to the agent. Built server-side from validated values only. */
@@ -156,10 +156,7 @@ export const ROUTES: readonly CommandRoute[] = [
       },
       REGION,
     ],
-    unavailable:
-      'Running FIS experiments from Slack is not enabled yet: it needs the human approval gate, which this version ' +
-      'does not have. Nothing was started. Use `/fis prepare` to design an experiment, and start it from the AWS FIS ' +
-      'console after review.',
+    requiresApprovers: true,
     title: (p) => `FIS experiment run: \`${p.template}\` in ${p.region}`,
     prompt: (p) =>
       `Use the ${SKILLS.fisExecute} skill for the AWS FIS experiment template ${p.template} in region ${p.region}. ` +
@@ -288,10 +285,7 @@ function invalid(command: string, problem: string): ParseResult {
 /** Usage text for one slash command, in Slack mrkdwn. */
 export function usageFor(command: string): string {
   const routes = ROUTES.filter((r) => r.command === command);
-  const lines = routes.map(
-    (r) =>
-      `• \`${r.usage}\`: ${r.description}${r.unavailable ? ' _(not enabled yet)_' : ''}\n   e.g. \`${r.example}\``,
-  );
+  const lines = routes.map((r) => `• \`${r.usage}\`: ${r.description}\n   e.g. \`${r.example}\``);
   const regionNote = routes.some((r) => r.args.some((a) => a.kind === 'region'))
     ? '\nThe Region is optional; without it the configured default Region is used.'
     : '';

@@ -26,7 +26,7 @@ export interface ReplyStreamOptions {
 }
 
 export interface FinalState {
-  outcome: 'done' | 'warning' | 'failed' | 'stopped';
+  outcome: 'done' | 'warning' | 'failed' | 'stopped' | 'paused';
   usage?: Usage;
   notice?: Explanation;
 }

@@ -18,7 +18,7 @@ export interface ReplyView {
   live?: { elapsedMs: number; activity: ActivityLine[]; note?: string };
   /** On the last message when the run ends. */
   result?: {
-    outcome: 'done' | 'warning' | 'failed' | 'stopped';
+    outcome: 'done' | 'warning' | 'failed' | 'stopped' | 'paused';
     elapsedMs: number;
     usage?: Usage;
     toolCalls: number;

@@ -2,22 +2,27 @@
  * Runs: a slash command opens a thread and a harness session; a reply in the thread continues it.
  * Data flows one way: request → run → harness stream → reply stream → Slack writer.
  */
+import type { ApprovalGate, ToolResult } from './approval-gate.ts';
+import { APPROVAL_INLINE_TOOL } from './approval-tool.ts';
+import { APPROVAL_TOOL, type ApprovalRecord } from './approval-types.ts';
 import type { CommandRoute, Params } from './commands.ts';
-import type { Usage } from './events.ts';
+import type { PendingToolCall, Usage } from './events.ts';
 import { type Explanation, explainFailure, explainStopReason } from './explain.ts';
 import type { Logger } from './logger.ts';
 import {
+  type HarnessInvocation,
   type HarnessPort,
   type SessionRecord,
   type SessionStore,
   SlackWriteError,
   type SlackWriter,
   type ThreadKey,
+  type ToolResultInput,
 } from './ports.ts';
 import { type FinalState, ReplyStream } from './reply-stream.ts';
 import type { Presenter } from './reply-view.ts';
 import { newRuntimeSessionId } from './session-id.ts';
-import { skillPath } from './skills.ts';
+import { SKILLS, skillPath } from './skills.ts';
 import { describeTool } from './tool-label.ts';
 
 export interface RunnerSettings {
@@ -29,6 +34,8 @@ export interface RunnerSettings {
 }
 
 export interface RunnerDeps {
+  /** The FIS approval gate; without it no inline approval tool is offered. */
+  gate?: ApprovalGate;
   harness: HarnessPort;
   writer: SlackWriter;
   presenter: Presenter;
@@ -55,12 +62,23 @@ export interface FollowUpRequest extends ThreadKey {
 
 export type FollowUpResult = 'started' | 'busy' | 'not_a_session';
 
+interface TurnInput {
+  prompt?: string;
+  resume?: { assistantMessage: unknown; toolResults: ToolResultInput[] };
+  /** True for every turn after the one the command started. */
+  followUp?: boolean;
+}
+
+/** Inline calls answered without a human (errors, refusals) resume at once; bound the loop. */
+const MAX_IMMEDIATE_RESUMES = 4;
+
 export class Runner {
   private readonly active = new Set<Promise<unknown>>();
   private readonly now: () => number;
 
   constructor(private readonly d: RunnerDeps) {
     this.now = d.now ?? Date.now;
+    if (d.gate) d.gate.resume = (a, result) => this.resumeAfterApproval(a, result);
   }
 
   /** Runs in flight in this process. */
@@ -114,6 +132,7 @@ export class Runner {
       skill: route.skill,
       skillPaths: [skillPath(this.d.settings.skillsBasePath, route.skill)],
       requester: req.userId,
+      ...(params.template ? { commandTemplateId: params.template } : {}),
       status: 'running',
       leaseExpiresAt: now + this.d.settings.leaseMs,
       turns: 0,
@@ -134,7 +153,7 @@ export class Runner {
       { ...key, route: route.id, requester: req.userId, sessionId: session.runtimeSessionId },
       'run started from command',
     );
-    await this.turn(session, route.prompt(params), req.userId);
+    await this.turn(session, { prompt: route.prompt(params) }, req.userId);
   }
 
   private async runFollowUp(req: FollowUpRequest): Promise<FollowUpResult> {
@@ -142,21 +161,89 @@ export class Runner {
     const session = await this.d.store.get(key);
     if (!session) return 'not_a_session';
     if (!(await this.d.store.claim(key, this.d.settings.leaseMs))) {
+      const latest = await this.d.store.get(key);
       await this.safePost(
         key,
-        `<@${req.userId}> I’m still answering the previous message in this thread, so I did not send yours to the agent. Send it again once the answer above shows *Done*.`,
+        latest?.status === 'awaiting_approval'
+          ? `<@${req.userId}> This thread is waiting for a decision on the FIS approval card above, so I did not send your message to the agent. Approve or deny it first, then ask again.`
+          : `<@${req.userId}> I’m still answering the previous message in this thread, so I did not send yours to the agent. Send it again once the answer above shows *Done*.`,
       );
       return 'busy';
     }
     this.d.log.info({ ...key, user: req.userId, sessionId: session.runtimeSessionId }, 'follow-up started');
-    await this.turn(session, req.text, req.userId);
+    await this.turn(session, { prompt: req.text, followUp: true }, req.userId);
     return 'started';
   }
 
-  /** One agent turn streamed into the thread. The session must already be claimed; it is released here. */
-  private async turn(session: SessionRecord, prompt: string, userId: string): Promise<void> {
+  /** Continues a turn that paused for an approval, once the gate has a decision. */
+  async resumeAfterApproval(a: ApprovalRecord, result: ToolResult): Promise<void> {
+    await this.track(this.runResume(a, result));
+  }
+
+  private async runResume(a: ApprovalRecord, result: ToolResult): Promise<void> {
+    if (!(await this.d.store.claimAwaiting(a.thread, a.id, this.d.settings.leaseMs))) {
+      this.d.log.warn(
+        { approvalId: a.id, ...a.thread },
+        'session was not waiting for this approval; not resuming',
+      );
+      return;
+    }
+    const session = await this.d.store.get(a.thread);
+    if (!session) return;
+    const toolResults = [{ toolUseId: a.toolUseId, result }, ...(a.siblingResults ?? [])];
+    await this.turn(
+      session,
+      { resume: { assistantMessage: a.assistantMessage, toolResults }, followUp: true },
+      a.requester,
+    );
+  }
+
+  /**
+   * One agent turn streamed into the thread. The session must already be claimed; it is released
+   * here, or left waiting for an approval. Inline calls that can be answered at once are answered
+   * in a resumed turn right away.
+   */
+  private async turn(session: SessionRecord, input: TurnInput, userId: string): Promise<void> {
     const key: ThreadKey = { teamId: session.teamId, channel: session.channel, threadTs: session.threadTs };
     const log = this.d.log.child({ ...key, sessionId: session.runtimeSessionId });
+    let paused = false;
+    const pause = async (approvalId: string) => {
+      await this.d.store.release(key, approvalId);
+      paused = true;
+    };
+    try {
+      let next: TurnInput | undefined = input;
+      for (let round = 0; next && round < MAX_IMMEDIATE_RESUMES; round++) {
+        const current: TurnInput = next;
+        next = undefined;
+        const outcome = await this.streamTurn(session, current, userId, log);
+        if (!outcome) return;
+        if (outcome.pending.length === 0) return;
+        const handled = await this.answerInlineCalls(session, outcome, current, userId, pause);
+        if (handled.kind === 'await') return;
+        if (paused) {
+          // Paused for an approval that failed before anyone could decide: take the session back.
+          paused = !(await this.d.store.claimAwaiting(key, handled.pausedFor!, this.d.settings.leaseMs));
+          if (paused) return;
+        }
+        next = {
+          resume: { assistantMessage: outcome.assistantMessage, toolResults: handled.results },
+          followUp: true,
+        };
+      }
+    } finally {
+      if (!paused)
+        await this.d.store.release(key).catch((err) => log.error({ err }, 'could not release the session'));
+    }
+  }
+
+  /** Streams one invocation into a new reply; returns its inline calls, or undefined if nothing ran. */
+  private async streamTurn(
+    session: SessionRecord,
+    input: TurnInput,
+    userId: string,
+    log: Logger,
+  ): Promise<{ pending: PendingToolCall[]; assistantMessage: unknown } | undefined> {
     const reply = new ReplyStream({
       writer: this.d.writer,
       presenter: this.d.presenter,
@@ -168,44 +255,102 @@ export class Runner {
       now: this.now,
     });
     try {
-      try {
-        await reply.open();
-      } catch (err) {
-        log.error({ err }, 'could not post the reply; the run was not started');
-        return;
-      }
-      const final = await this.consume(session, prompt, userId, reply, log);
-      await reply.finish(final);
-      log.info(
-        { outcome: final.outcome, chars: reply.fullText.length, messages: reply.messageTs.length },
-        'run finished',
-      );
-    } finally {
-      await this.d.store.release(key).catch((err) => log.error({ err }, 'could not release the session'));
+      await reply.open();
+    } catch (err) {
+      log.error({ err }, 'could not post the reply; the run was not started');
+      return undefined;
     }
+    const approvals = this.offersApproval(session, input);
+    const skillPaths = approvals
+      ? [...new Set([...session.skillPaths, skillPath(this.d.settings.skillsBasePath, SKILLS.fisExecute)])]
+      : session.skillPaths;
+    const { final, completed } = await this.consume(
+      {
+        runtimeSessionId: session.runtimeSessionId,
+        userId,
+        ...(input.resume ? { resume: input.resume } : { prompt: input.prompt }),
+        skillPaths,
+        ...(approvals ? { inlineTools: [APPROVAL_INLINE_TOOL] } : {}),
+      },
+      reply,
+      log,
+    );
+    const pending = completed?.stopReason === 'tool_use' ? completed.pending : [];
+    const state: FinalState = pending.length > 0 ? { outcome: 'paused', usage: final.usage } : final;
+    await reply.finish(state);
+    log.info(
+      { outcome: state.outcome, chars: reply.fullText.length, messages: reply.messageTs.length },
+      'turn finished',
+    );
+    return { pending, assistantMessage: completed?.assistantMessage };
+  }
+
+  private offersApproval(session: SessionRecord, input: TurnInput): boolean {
+    if (!this.d.gate) return false;
+    if (session.routeId === 'fis-run') return true;
+    return session.routeId === 'fis-prepare' && input.followUp === true;
+  }
+
+  /** Answers the agent's inline calls: the approval gate may pause the session; anything else is answered now. */
+  private async answerInlineCalls(
+    session: SessionRecord,
+    outcome: { pending: PendingToolCall[]; assistantMessage: unknown },
+    input: TurnInput,
+    userId: string,
+    pause: (approvalId: string) => Promise<void>,
+  ): Promise<
+    | { kind: 'await'; approvalId: string }
+    | { kind: 'results'; results: ToolResultInput[]; pausedFor?: string }
+  > {
+    const results: ToolResultInput[] = [];
+    let awaitingId: string | undefined;
+    let pausedFor: string | undefined;
+    for (const call of outcome.pending) {
+      if (call.name === APPROVAL_TOOL && this.d.gate && this.offersApproval(session, input) && !awaitingId) {
+        const r = await this.d.gate.request(
+          session,
+          call,
+          outcome.assistantMessage,
+          userId,
+          session.commandTemplateId,
+          pause,
+        );
+        if (r.kind === 'await') awaitingId = r.approvalId;
+        else {
+          results.push({ toolUseId: call.toolUseId, result: r.result });
+          pausedFor ??= r.paused;
+        }
+      } else {
+        const reason =
+          call.name === APPROVAL_TOOL
+            ? 'Only one experiment approval can be requested at a time.'
+            : `The tool ${call.name} is not available in this conversation.`;
+        results.push({ toolUseId: call.toolUseId, result: { decision: 'error', reason } });
+      }
+    }
+    if (awaitingId) {
+      if (results.length > 0) await this.d.gate!.attachSiblingResults(awaitingId, results);
+      return { kind: 'await', approvalId: awaitingId };
+    }
+    return { kind: 'results', results, pausedFor };
   }
 
   private async consume(
-    session: SessionRecord,
-    prompt: string,
-    userId: string,
+    invocation: HarnessInvocation,
     reply: ReplyStream,
     log: Logger,
-  ): Promise<FinalState> {
+  ): Promise<{
+    final: FinalState;
+    completed?: { stopReason: string; pending: PendingToolCall[]; assistantMessage: unknown };
+  }> {
     let usage: Usage | undefined;
-    const events = this.d.harness.invoke({
-      runtimeSessionId: session.runtimeSessionId,
-      userId,
-      prompt,
-      skillPaths: session.skillPaths,
-    });
-    for await (const ev of events) {
+    for await (const ev of this.d.harness.invoke(invocation)) {
       switch (ev.type) {
         case 'text':
           reply.appendText(ev.text);
           break;
         case 'tool_started':
-          reply.toolStarted(ev.toolUseId, describeTool(ev));
+          if (ev.kind !== 'inline') reply.toolStarted(ev.toolUseId, describeTool(ev));
           break;
         case 'tool_finished':
           reply.toolFinished(ev.toolUseId, ev.status === 'success');
@@ -220,22 +365,27 @@ export class Runner {
           break;
         case 'completed': {
           reply.setNote(undefined);
-          const notice: Explanation | undefined = explainStopReason(ev.stopReason);
+          const notice: Explanation | undefined =
+            ev.stopReason === 'tool_use' && ev.pending.length > 0
+              ? undefined
+              : explainStopReason(ev.stopReason);
           if (notice) log.warn({ stopReason: ev.stopReason }, 'run ended early');
-          return { outcome: notice ? 'warning' : 'done', usage, notice };
+          return { final: { outcome: notice ? 'warning' : 'done', usage, notice }, completed: ev };
         }
         case 'failed': {
           reply.setNote(undefined);
           log.warn({ failure: ev.failure }, 'run failed');
           const notice = explainFailure(ev.failure);
-          return { outcome: ev.failure.code === 'aborted' ? 'stopped' : 'failed', usage, notice };
+          return { final: { outcome: ev.failure.code === 'aborted' ? 'stopped' : 'failed', usage, notice } };
         }
       }
     }
     return {
-      outcome: 'failed',
-      usage,
-      notice: explainFailure({ code: 'incomplete', message: 'The harness stream ended without a result.' }),
+      final: {
+        outcome: 'failed',
+        usage,
+        notice: explainFailure({ code: 'incomplete', message: 'The harness stream ended without a result.' }),
+      },
     };
   }
 

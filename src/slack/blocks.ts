@@ -91,8 +91,13 @@ function footer(r: NonNullable<ReplyView['result']>): string {
     warning: ':warning: Ended early',
     failed: ':x: Failed',
     stopped: ':octagonal_sign: Stopped',
+    paused: ':double_vertical_bar: Paused',
   }[r.outcome];
-  const parts = [`${icon} in ${formatDuration(r.elapsedMs)}`];
+  const parts = [
+    r.outcome === 'paused'
+      ? `${icon} after ${formatDuration(r.elapsedMs)}, waiting for the step below`
+      : `${icon} in ${formatDuration(r.elapsedMs)}`,
+  ];
   if (r.toolCalls > 0) parts.push(`${r.toolCalls} tool call${r.toolCalls === 1 ? '' : 's'}`);
   if (r.usage) {
     parts.push(

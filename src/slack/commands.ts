@@ -8,7 +8,13 @@ import { parseCommand, SLASH_COMMANDS } from '../core/commands.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Runner } from '../core/runner.ts';
 
+const NO_APPROVERS =
+  'Running FIS experiments from Slack needs human approvers, and none are configured, so nothing was started. ' +
+  'An admin can set `FIS_APPROVERS` (Slack user and user group ids). Meanwhile, `/fis prepare` designs an experiment.';
+
 export interface CommandDeps {
+  /** FIS approvers are configured, so `/fis run` may start the gated flow. */
+  approvalsEnabled: boolean;
   runner: Runner;
   defaultRegion: string;
   log: Logger;
@@ -22,8 +28,8 @@ export function register(app: App, deps: CommandDeps): void {
         await ack({ response_type: 'ephemeral', text: parsed.message });
         return;
       }
-      if (parsed.route.unavailable) {
-        await ack({ response_type: 'ephemeral', text: parsed.route.unavailable });
+      if (parsed.route.requiresApprovers && !deps.approvalsEnabled) {
+        await ack({ response_type: 'ephemeral', text: NO_APPROVERS });
         return;
       }
       await ack();

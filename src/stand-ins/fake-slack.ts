@@ -131,7 +131,15 @@ export class FakeSlack extends EventEmitter {
     this.botId = options.botId ?? 'B0BOT0001';
     this.appToken = options.appToken ?? 'xapp-1-A0FAKEAPP-fake-app-token';
     this.scopes = new Set(
-      options.scopes ?? ['commands', 'chat:write', 'app_mentions:read', 'channels:history', 'channels:join'],
+      options.scopes ?? [
+        'commands',
+        'chat:write',
+        'app_mentions:read',
+        'channels:history',
+        'groups:history',
+        'channels:join',
+        'usergroups:read',
+      ],
     );
     this.addChannel({ id: 'C0GENERAL', name: 'general', isPrivate: false, members: [this.botUserId] });
   }

@@ -266,6 +266,24 @@ export class HarnessEmulator {
     if (!Array.isArray(messages) || messages.length === 0) {
       return { status: 400, errorType: 'ValidationException', message: 'messages must not be empty' };
     }
+    // Resuming a paused inline call: the assistant toolUse message, then one toolResult per toolUse.
+    const results = (messages.at(-1)?.content ?? []).filter((b) => 'toolResult' in b) as Array<{
+      toolResult: { toolUseId?: string };
+    }>;
+    if (results.length > 0) {
+      const uses = (messages.at(-2)?.role === 'assistant' ? (messages.at(-2)?.content ?? []) : [])
+        .filter((b) => 'toolUse' in b)
+        .map((b) => (b as { toolUse: { toolUseId?: string } }).toolUse.toolUseId);
+      const ids = results.map((r) => r.toolResult.toolUseId);
+      if (uses.length === 0 || ids.some((id) => !uses.includes(id)) || uses.some((id) => !ids.includes(id))) {
+        return {
+          status: 400,
+          errorType: 'ValidationException',
+          message:
+            'Each toolResult must answer a toolUse of the preceding assistant message, and every toolUse needs a result.',
+        };
+      }
+    }
     for (const m of messages) {
       for (const block of m.content ?? []) {
         if ('text' in block && (typeof block.text !== 'string' || block.text.length === 0)) {

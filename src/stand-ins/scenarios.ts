@@ -3,7 +3,7 @@
  * an assistant message (text, toolUse blocks) → messageStop{tool_use} → a user message with the
  * toolResult → messageStop{tool_result} → the next assistant message … → metadata.
  */
-import type { Reply, Scenario, Step } from './harness-emulator.ts';
+import type { Invocation, Reply, Scenario, Step } from './harness-emulator.ts';
 import { userText } from './harness-emulator.ts';
 
 let toolCounter = 0;
@@ -159,3 +159,85 @@ export const demoScenario: Scenario = (inv) => {
   if (/eks-workload-best-practice-assessment/.test(text)) return eksAssessment({ delayMs: 20 });
   return answer(`Here is what I found about: ${text.slice(0, 200)}`, { delayMs: 10 });
 };
+
+/** The inline approval tool, as the bot offers it. */
+export const APPROVAL_TOOL_NAME = 'request_fis_experiment_approval';
+
+/** True when this invocation offered the named inline function. */
+export function offered(inv: Invocation, name: string): boolean {
+  return (inv.body.tools ?? []).some(
+    (t) =>
+      (t as { type?: string; name?: string }).type === 'inline_function' &&
+      (t as { name?: string }).name === name,
+  );
+}
+
+/** The toolResult JSON this invocation resumes with, if it is a resume. */
+export function resumedResult(inv: Invocation): Record<string, unknown> | undefined {
+  const block = inv.body.messages.at(-1)?.content?.find((b) => 'toolResult' in b) as
+    | { toolResult: { content?: Array<{ json?: Record<string, unknown>; text?: string }> } }
+    | undefined;
+  const c = block?.toolResult.content?.[0];
+  if (!c) return undefined;
+  return c.json ?? (c.text ? (JSON.parse(c.text) as Record<string, unknown>) : undefined);
+}
+
+/** The agent pauses the turn by calling the approval tool (an inline function the bot runs). */
+export function requestApproval(
+  input: { experimentTemplateId: string; region: string; summary?: string; expectedImpact?: string },
+  preface = 'Pre-flight checks passed: the stop alarm is OK and the targets resolve to 1 instance. Requesting approval.',
+): Reply {
+  const toolUseId = `tooluse_approval_${++toolCounter}`;
+  const json = JSON.stringify({
+    summary: 'Stop one checkout instance in us-east-1a for 5 minutes to verify the ASG replaces it.',
+    expectedImpact: 'Checkout capacity drops by one instance; p99 latency may rise briefly.',
+    ...input,
+  });
+  return {
+    steps: [
+      { event: 'messageStart', data: { role: 'assistant' } },
+      ...assistantText(preface),
+      {
+        event: 'contentBlockStart',
+        data: {
+          contentBlockIndex: 1,
+          start: { toolUse: { toolUseId, name: APPROVAL_TOOL_NAME, type: 'tool_use' } },
+        },
+      },
+      { event: 'contentBlockDelta', data: { contentBlockIndex: 1, delta: { toolUse: { input: json } } } },
+      { event: 'contentBlockStop', data: { contentBlockIndex: 1 } },
+      { event: 'messageStop', data: { stopReason: 'tool_use' } },
+      usage(2400, 180),
+    ],
+  };
+}
+
+/**
+ * An FIS execute agent: asks for approval when it can, and on resume reports what the tool result
+ * says; it proceeds only on "approved".
+ */
+export function fisExecuteAgent(templateId?: string, region?: string): Scenario {
+  return (inv) => {
+    const result = resumedResult(inv);
+    if (result) {
+      if (result.decision === 'approved') {
+        return answer(
+          `Experiment \`${String(result.experimentId)}\` is running (approved by <@${String(result.approver)}>). Monitoring with \`aws fis get-experiment\`: steady state held, the ASG replaced the instance in 94 s. **Result: hypothesis confirmed.**`,
+        );
+      }
+      return answer(
+        `The experiment was not started (decision: ${String(result.decision)}). Nothing was changed.`,
+      );
+    }
+    if (!offered(inv, APPROVAL_TOOL_NAME)) {
+      return answer(
+        'I cannot request approval for an experiment in this conversation, so I will not start anything.',
+      );
+    }
+    // Otherwise take the template and region from the request, as the agent would.
+    const text = userText(inv);
+    const id = templateId ?? /EXT[A-Za-z0-9]+/.exec(text)?.[0] ?? 'EXT1a2b3c4d5e6f7';
+    const where = region ?? /\b[a-z]{2}-[a-z]+-\d\b/.exec(text)?.[0] ?? 'us-east-1';
+    return requestApproval({ experimentTemplateId: id, region: where });
+  };
+}

@@ -9,6 +9,7 @@ import { type RunningBot, startBot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { FakeSlack, type FakeSlackOptions } from '../../src/stand-ins/fake-slack.ts';
+import { FisEmulator } from '../../src/stand-ins/fis-emulator.ts';
 import { HarnessEmulator, type HarnessEmulatorOptions } from '../../src/stand-ins/harness-emulator.ts';
 
 export const HARNESS_ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/opsagent-AbCdEf1234';
@@ -17,10 +18,17 @@ export const USER = 'U0ALICE01';
 export const OTHER_USER = 'U0BOB0002';
 export const CHANNEL = 'C0GENERAL';
 
+export const APPROVER = 'U0CAROL03';
+export const GROUP = 'S0SRE0001';
+export const GROUP_MEMBER = 'U0DAVE004';
+
 export interface Rig {
   slack: FakeSlack;
   harness: HarnessEmulator;
+  fis: FisEmulator;
   bot: RunningBot;
+  /** Stops the bot (as a crash or deploy would) and starts a fresh one on the same data. */
+  restartBot(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,6 +45,18 @@ export async function startRig(
   await slack.start();
   const harness = new HarnessEmulator({ harnessArn: HARNESS_ARN, ...opts.harness });
   await harness.start();
+  const fis = new FisEmulator({ initiatingMs: 200, runningMs: 3_000 });
+  await fis.start();
+  process.env.AWS_ENDPOINT_URL_FIS = fis.url;
+  for (const [id, name] of [
+    [USER, 'alice'],
+    [OTHER_USER, 'bob'],
+    [APPROVER, 'carol'],
+    [GROUP_MEMBER, 'dave'],
+  ] as const) {
+    slack.addUser({ id, name });
+  }
+  slack.userGroups.set(GROUP, [GROUP_MEMBER]);
   // The standard SDK variables, exactly as an operator would set them.
   process.env.AWS_ENDPOINT_URL_BEDROCK_AGENTCORE = harness.url;
   process.env.AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
@@ -53,22 +73,35 @@ export async function startRig(
     DATA_DIR: dataDir,
     STREAM_EDIT_INTERVAL_MS: '200',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    FIS_APPROVERS: `${APPROVER},${GROUP}`,
     ...opts.env,
   });
-  const bot = await startBot(config, createLogger(config.logLevel));
-  if (opts.socketMode) await slack.waitFor(() => slack.socketConnected, 10_000, 'the Socket Mode connection');
-  else slack.connectApp({ url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET });
-  return {
+  const boot = async () => {
+    const bot = await startBot(config, createLogger(config.logLevel));
+    if (opts.socketMode)
+      await slack.waitFor(() => slack.socketConnected, 10_000, 'the Socket Mode connection');
+    else
+      slack.connectApp({ url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET });
+    return bot;
+  };
+  const rig: Rig = {
     slack,
     harness,
-    bot,
+    fis,
+    bot: await boot(),
+    async restartBot() {
+      await rig.bot.stop();
+      rig.bot = await boot();
+    },
     async close() {
-      await bot.stop();
+      await rig.bot.stop();
       await slack.stop();
       await harness.stop();
+      await fis.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return rig;
 }
 
 const FINAL = /(Done|Failed|Ended early|Stopped) in/;

@@ -1,7 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ApprovalRecord } from '../../src/core/approval-types.ts';
 import { explainFailure, explainStopReason } from '../../src/core/explain.ts';
+import { fingerprint } from '../../src/core/fingerprint.ts';
+import { approvalCard } from '../../src/slack/approval-card.ts';
 import {
   defuseMentions,
   formatDuration,
@@ -10,6 +13,7 @@ import {
   rootMessage,
 } from '../../src/slack/blocks.ts';
 import { validateBlocks } from '../../src/stand-ins/block-kit-validator.ts';
+import { sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
 
@@ -24,7 +28,52 @@ function golden(name: string, value: unknown): void {
   expect(text).toBe(readFileSync(file, 'utf8'));
 }
 
+const template = sampleTemplate();
+const approval: ApprovalRecord = {
+  id: 'apprv_0123456789abcdef',
+  thread: { teamId: 'T1', channel: 'C1', threadTs: '1700000000.000100' },
+  runtimeSessionId: 'slack-T1-C1-1700000000_000100-0123456789abcdef',
+  toolUseId: 'tooluse_1',
+  assistantMessage: {},
+  input: {
+    experimentTemplateId: template.id,
+    region: 'us-east-1',
+    summary: 'Stop one checkout instance for 5 minutes <!channel>',
+    expectedImpact: 'One instance fewer; p99 may rise.',
+  },
+  templateId: template.id,
+  region: 'us-east-1',
+  fingerprint: fingerprint(template),
+  template,
+  requester: 'U0ALICE01',
+  createdAt: 1_795_000_000_000,
+  expiresAt: 1_795_000_900_000,
+  status: 'pending',
+};
+const cardCtx = { approvers: ['U0CAROL03', 'S0SRE0001'] };
+
 const cases = {
+  'approval-pending': approvalCard(approval, { ...cardCtx, commandTemplateId: 'EXTother000001' }),
+  'approval-started': approvalCard(
+    {
+      ...approval,
+      status: 'started',
+      decidedBy: 'U0CAROL03',
+      decidedAt: 1_795_000_100_000,
+      experimentId: 'EXP123',
+      experimentStatus: 'running',
+    },
+    cardCtx,
+  ),
+  'approval-refused': approvalCard(
+    {
+      ...approval,
+      status: 'refused',
+      template: { ...template, stopConditions: [{ source: 'none' }] },
+      reason: 'No stop conditions.',
+    },
+    cardCtx,
+  ),
   'root-eks': rootMessage({
     title: 'EKS best-practice assessment of `my-cluster` in us-west-2',
     requester: 'U0ALICE01',
