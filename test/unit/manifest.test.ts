@@ -49,6 +49,7 @@ describe('manifest.yml', () => {
         'chat:write',
         'commands',
         'groups:history',
+        'usergroups:read',
       ].sort(),
     );
   });
