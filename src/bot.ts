@@ -56,6 +56,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     maxIterations: config.harness.maxIterations,
     timeoutSeconds: config.harness.timeoutSeconds,
     throttleRetries: config.harness.throttleRetries,
+    endpoint: config.harness.endpoint,
+    credentials: config.harness.credentials,
     log: log.child({ component: 'harness' }),
   });
 
@@ -122,7 +124,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
 
   let port: number | undefined;
   if (config.slack.mode.kind === 'http') {
-    const server = (await app.start(config.slack.mode.port)) as Server;
+    const { port: listenPort, host } = config.slack.mode;
+    const server = (await app.start(host ? { port: listenPort, host } : listenPort)) as Server;
     port = (server.address() as AddressInfo).port;
     log.info({ port, path: '/slack/events' }, 'listening for Slack (HTTP mode)');
   } else {

@@ -30,6 +30,9 @@ export interface HarnessAdapterOptions {
   log: Logger;
   /** Base delay for throttling backoff (doubles per attempt, with jitter). */
   retryBaseMs?: number;
+  /** Local sandbox only: the emulator's URL and its dummy credentials (otherwise the SDK's defaults). */
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 interface ToolBlock {
@@ -47,6 +50,8 @@ export class AgentCoreHarness implements HarnessPort {
     this.client = new BedrockAgentCoreClient({
       region: o.region,
       maxAttempts: 1,
+      ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+      ...(o.credentials ? { credentials: o.credentials } : {}),
       requestHandler: new NodeHttpHandler({ connectionTimeout: 10_000, socketTimeout: o.idleTimeoutMs }),
     });
   }
