@@ -89,7 +89,12 @@ const schema = z.object({
 
 export type SlackMode =
   | { kind: 'socket'; appToken: string }
-  | { kind: 'http'; signingSecret: string; port: number; /** Local sandbox: listen on loopback only. */ host?: string };
+  | {
+      kind: 'http';
+      signingSecret: string;
+      port: number /** Local sandbox: listen on loopback only. */;
+      host?: string;
+    };
 
 export interface Config {
   slack: {
@@ -213,9 +218,12 @@ export type BotMode = 'sandbox' | 'slack';
  */
 export function loadBotMode(env: Record<string, string | undefined> = process.env): BotMode {
   const parsed = schema.shape.BOT_MODE.safeParse(env.BOT_MODE);
-  if (!parsed.success) throw new ConfigError([`BOT_MODE must be "sandbox" or "slack" (got "${env.BOT_MODE}")`]);
+  if (!parsed.success)
+    throw new ConfigError([`BOT_MODE must be "sandbox" or "slack" (got "${env.BOT_MODE}")`]);
   if (parsed.data) return parsed.data;
-  const anySlack = [env.SLACK_BOT_TOKEN, env.SLACK_APP_TOKEN, env.SLACK_SIGNING_SECRET].some((v) => v?.trim());
+  const anySlack = [env.SLACK_BOT_TOKEN, env.SLACK_APP_TOKEN, env.SLACK_SIGNING_SECRET].some((v) =>
+    v?.trim(),
+  );
   return anySlack ? 'slack' : 'sandbox';
 }
 
@@ -244,7 +252,13 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     // Slack settings do not matter here; everything else is validated as for the bot.
-    const ignored = new Set(['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_API_URL', 'PORT']);
+    const ignored = new Set([
+      'SLACK_BOT_TOKEN',
+      'SLACK_APP_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'SLACK_API_URL',
+      'PORT',
+    ]);
     const problems = parsed.error.issues
       .filter((i) => !ignored.has(String(i.path[0])))
       .map((i) => {

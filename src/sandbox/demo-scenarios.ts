@@ -17,13 +17,17 @@ interface SessionTopic {
   region: string;
 }
 
-const sh = (command: string, output: string) =>
-  toolCall('shell', { command }, output, { delayMs: TOOL_MS });
+const sh = (command: string, output: string) => toolCall('shell', { command }, output, { delayMs: TOOL_MS });
 const docs = (phrase: string, url: string) =>
-  toolCall('aws___search_documentation', { search_phrase: phrase }, JSON.stringify([{ url, title: phrase }]), {
-    serverName: 'aws-knowledge-mcp',
-    delayMs: TOOL_MS,
-  });
+  toolCall(
+    'aws___search_documentation',
+    { search_phrase: phrase },
+    JSON.stringify([{ url, title: phrase }]),
+    {
+      serverName: 'aws-knowledge-mcp',
+      delayMs: TOOL_MS,
+    },
+  );
 const report = (text: string, tools: ReturnType<typeof toolCall>[]): Reply =>
   answer(text, { tools, chunk: CHUNK, delayMs: TEXT_MS });
 
@@ -121,7 +125,10 @@ Start with the instance-loss experiment: it has the smallest blast radius. \`/fi
         `aws ec2 describe-instances --region ${region} --filters Name=tag:app,Values=checkout --query 'Reservations[].Instances[].Placement.AvailabilityZone'`,
         `["${region}a","${region}b","${region}b"]`,
       ),
-      docs('AWS FIS actions reference', 'https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html'),
+      docs(
+        'AWS FIS actions reference',
+        'https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html',
+      ),
     ],
   );
 }
@@ -233,7 +240,12 @@ function followUp(question: string, topic: SessionTopic | undefined): Reply {
 \`\`\`bash
 aws eks update-nodegroup-version --cluster-name ${target} --nodegroup-name ng-general --kubernetes-version 1.30
 \`\`\``,
-      [sh('kubectl get nodes -o custom-columns=NAME:.metadata.name,VERSION:.status.nodeInfo.kubeletVersion', 'NAME VERSION\nip-10-0-1-5 v1.29.8')],
+      [
+        sh(
+          'kubectl get nodes -o custom-columns=NAME:.metadata.name,VERSION:.status.nodeInfo.kubeletVersion',
+          'NAME VERSION\nip-10-0-1-5 v1.29.8',
+        ),
+      ],
     );
   }
   if (/pdb|disruption|replica|fix|how/.test(q)) {

@@ -26,4 +26,5 @@ export const CHANNELS: ReadonlyArray<{ id: string; name: string }> = [
 export const BOT_NAME = 'opsagent';
 
 /** The emulator's harness when no HARNESS_ARN is configured. */
-export const SANDBOX_HARNESS_ARN = 'arn:aws:bedrock-agentcore:us-west-2:123456789012:harness/sandbox-Sandbox001';
+export const SANDBOX_HARNESS_ARN =
+  'arn:aws:bedrock-agentcore:us-west-2:123456789012:harness/sandbox-Sandbox001';

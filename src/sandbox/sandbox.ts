@@ -41,7 +41,15 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
   };
   try {
     const slack = new FakeSlack({
-      scopes: ['commands', 'chat:write', 'app_mentions:read', 'channels:history', 'channels:join', 'usergroups:read', 'users:read'],
+      scopes: [
+        'commands',
+        'chat:write',
+        'app_mentions:read',
+        'channels:history',
+        'channels:join',
+        'usergroups:read',
+        'users:read',
+      ],
     });
     for (const p of PEOPLE) slack.addUser({ id: p.id, name: p.name });
     slack.addUser({ id: slack.botUserId, name: BOT_NAME });

@@ -29,7 +29,9 @@ export interface EphemeralView {
   at: number;
 }
 
-export type Update = { kind: 'message'; message: MessageView } | { kind: 'ephemeral'; ephemeral: EphemeralView };
+export type Update =
+  | { kind: 'message'; message: MessageView }
+  | { kind: 'ephemeral'; ephemeral: EphemeralView };
 
 interface SlackChange {
   kind: 'message' | 'edit' | 'ephemeral';
@@ -71,7 +73,14 @@ export class Timeline extends EventEmitter {
     if (c.kind === 'ephemeral') {
       // FakeSlack emits right after the push, so the newest entry is the one that changed.
       const e = this.slack.ephemerals.at(-1);
-      if (e) this.addEphemeral({ channel: e.channel, user: e.user, threadTs: e.threadTs, text: e.text, blocks: e.blocks });
+      if (e)
+        this.addEphemeral({
+          channel: e.channel,
+          user: e.user,
+          threadTs: e.threadTs,
+          text: e.text,
+          blocks: e.blocks,
+        });
       return;
     }
     const m = c.ts ? this.slack.message(c.channel, c.ts) : undefined;

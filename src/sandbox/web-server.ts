@@ -84,7 +84,10 @@ async function route(
   const file = FILES[url.pathname];
   if (req.method === 'GET' && file) {
     const body = await readFile(file);
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+    });
     res.end(body);
     return;
   }
@@ -168,7 +171,9 @@ function openStream(
   res.write('retry: 1000\n\n');
   const send = (u: Update) => {
     if (u.kind === 'ephemeral' && u.ephemeral.user !== user) return;
-    res.write(`event: ${u.kind}\ndata: ${JSON.stringify(u.kind === 'message' ? u.message : u.ephemeral)}\n\n`);
+    res.write(
+      `event: ${u.kind}\ndata: ${JSON.stringify(u.kind === 'message' ? u.message : u.ephemeral)}\n\n`,
+    );
   };
   deps.timeline.on('update', send);
   streams.add(res);

@@ -51,7 +51,8 @@ async function load() {
   });
   state.messages = new Map(s.messages.map((m) => [key(m.channel, m.ts), m]));
   localStorage.setItem('sandbox.user', state.me);
-  if (s.harness !== 'emulator') $('harness-label').textContent = `the agent is your ${s.harness} (real AWS calls)`;
+  if (s.harness !== 'emulator')
+    $('harness-label').textContent = `the agent is your ${s.harness} (real AWS calls)`;
   renderSidebar();
   renderAll();
   connect();
@@ -145,7 +146,10 @@ function avatar(m) {
     a.className = 'avatar bot';
     a.textContent = '🤖';
   } else {
-    const i = Math.max(0, state.people.findIndex((p) => p.id === m.user));
+    const i = Math.max(
+      0,
+      state.people.findIndex((p) => p.id === m.user),
+    );
     a.className = 'avatar';
     a.style.background = COLORS[i % COLORS.length];
     a.textContent = (ctx.userName(m.user) ?? '?').slice(0, 1).toUpperCase();
@@ -171,9 +175,17 @@ function messageElement(m, where) {
   author.className = 'msg-author';
   author.textContent = m.bot ? state.bot.name : ctx.userName(m.user);
   head.append(author);
-  if (m.bot) head.append(Object.assign(document.createElement('span'), { className: 'app-badge', textContent: 'APP' }));
-  head.append(Object.assign(document.createElement('span'), { className: 'msg-time', textContent: time(m.at) }));
-  if (m.edited) head.append(Object.assign(document.createElement('span'), { className: 'edited', textContent: '(edited)' }));
+  if (m.bot)
+    head.append(
+      Object.assign(document.createElement('span'), { className: 'app-badge', textContent: 'APP' }),
+    );
+  head.append(
+    Object.assign(document.createElement('span'), { className: 'msg-time', textContent: time(m.at) }),
+  );
+  if (m.edited)
+    head.append(
+      Object.assign(document.createElement('span'), { className: 'edited', textContent: '(edited)' }),
+    );
   main.append(head, messageBody(m, { ...ctx, messageTs: m.ts, onButton: (e, b) => clickButton(e, b, m) }));
   const n = replyCount(m);
   if (where === 'channel' && isRoot(m) && n > 0) {
@@ -215,7 +227,8 @@ function ephemeralElement(e) {
 
 function replyCount(m) {
   let n = 0;
-  for (const x of state.messages.values()) if (x.channel === m.channel && x.threadTs === m.ts && x.ts !== m.ts) n++;
+  for (const x of state.messages.values())
+    if (x.channel === m.channel && x.threadTs === m.ts && x.ts !== m.ts) n++;
   return n;
 }
 
@@ -256,7 +269,9 @@ function renderThread(all) {
   pane.hidden = false;
   $('thread-channel').textContent = `# ${ctx.channelName(state.channel)}`;
   const root = state.messages.get(key(state.channel, state.thread));
-  const replies = all.filter((m) => m.channel === state.channel && m.threadTs === state.thread && m.ts !== state.thread);
+  const replies = all.filter(
+    (m) => m.channel === state.channel && m.threadTs === state.thread && m.ts !== state.thread,
+  );
   const eph = state.ephemerals.filter((e) => e.channel === state.channel && e.threadTs === state.thread);
   const items = [];
   if (root) {
@@ -388,7 +403,9 @@ function updateMenu(value) {
       item.className = `item${i === menuIndex ? ' selected' : ''}`;
       item.innerHTML = `<div class="usage"></div><div class="desc"></div>`;
       item.querySelector('.usage').textContent = c.usage;
-      item.querySelector('.desc').textContent = c.available ? c.description : `${c.description} (not enabled yet)`;
+      item.querySelector('.desc').textContent = c.available
+        ? c.description
+        : `${c.description} (not enabled yet)`;
       item.addEventListener('mousedown', (e) => {
         e.preventDefault();
         pick(i);

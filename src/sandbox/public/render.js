@@ -1,8 +1,9 @@
 // Renders what the bot posts: Block Kit blocks, Slack mrkdwn and standard Markdown (markdown blocks).
 // All HTML passes through DOMPurify before it reaches the page.
-import DOMPurify from '/vendor/purify.js';
-import { Marked } from '/vendor/marked.js';
+
 import { emojify } from '/emoji.js';
+import { Marked } from '/vendor/marked.js';
+import DOMPurify from '/vendor/purify.js';
 
 const marked = new Marked({ gfm: true, breaks: false });
 
@@ -45,48 +46,45 @@ function splitOnce(s, sep) {
   return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + 1)];
 }
 
-const BOUNDARY_BEFORE = '(^|[\\s(\\[{"\'>])';
-const BOUNDARY_AFTER = '(?=$|[\\s)\\]}.,!?;:"\'<])';
-const style = (mark, tag) =>
-  [new RegExp(`${BOUNDARY_BEFORE}\\${mark}([^\\${mark}\\n]+?)\\${mark}${BOUNDARY_AFTER}`, 'g'), `$1<${tag}>$2</${tag}>`];
+const BOUNDARY_BEFORE = '(^|[\\s(\\[{"\'>\\uE000])';
+const BOUNDARY_AFTER = '(?=$|[\\s)\\]}.,!?;:"\'<\\uE000])';
+const style = (mark, tag) => [
+  new RegExp(`${BOUNDARY_BEFORE}\\${mark}([^\\${mark}\\n]+?)\\${mark}${BOUNDARY_AFTER}`, 'g'),
+  `$1<${tag}>$2</${tag}>`,
+];
 const STYLES = [style('*', 'b'), style('_', 'i'), style('~', 's')];
 
-/** Formats a run of mrkdwn that holds no code. */
-function inline(text, ctx) {
-  const controls = [];
-  // Placeholders keep the controls' HTML away from the styling regexes.
-  let s = text.replace(/<([^<>\n]+)>/g, (_, inner) => {
-    controls.push(control(inner, ctx));
-    return `\u0000${controls.length - 1}\u0000`;
-  });
+/**
+ * Slack mrkdwn → sanitized HTML. Code (``` blocks and `spans`) and the angle-bracket controls are set
+ * aside as placeholders first, so they are shown verbatim and bold or italic can span them.
+ */
+export function mrkdwn(text, ctx) {
+  const held = [];
+  const hold = (html) => {
+    held.push(html);
+    return `\uE000${held.length - 1}\uE000`;
+  };
+  let s = text.replace(/\uE000/g, '');
+  s = s.replace(/```([\s\S]*?)```/g, (_, code) =>
+    hold(`<pre>${escapeHtml(unescapeSlack(code.replace(/^\n/, '')))}</pre>`),
+  );
+  s = s.replace(/`([^`\n]+)`/g, (_, code) => hold(`<code>${escapeHtml(unescapeSlack(code))}</code>`));
+  s = s.replace(/<([^<>\n]+)>/g, (_, inner) => hold(control(inner, ctx)));
   s = escapeHtml(unescapeSlack(s));
   s = emojify(s);
   for (const [re, out] of STYLES) s = s.replace(re, out);
   s = s.replace(/(^|\n)&gt; ?([^\n]*)/g, '$1<span class="quote">$2</span>');
-  s = s.replace(/\u0000(\d+)\u0000/g, (_, i) => controls[Number(i)]);
-  return s.replace(/\n/g, '<br>');
-}
-
-/** Slack mrkdwn → sanitized HTML. Code (``` blocks and `spans`) is shown verbatim. */
-export function mrkdwn(text, ctx) {
-  let html = '';
-  const re = /```([\s\S]*?)```|`([^`\n]+)`/g;
-  let last = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    html += inline(text.slice(last, m.index), ctx);
-    html +=
-      m[1] !== undefined
-        ? `<pre>${escapeHtml(unescapeSlack(m[1].replace(/^\n/, '')))}</pre>`
-        : `<code>${escapeHtml(unescapeSlack(m[2]))}</code>`;
-    last = re.lastIndex;
-  }
-  html += inline(text.slice(last), ctx);
-  return DOMPurify.sanitize(html);
+  s = s.replace(/\n/g, '<br>');
+  s = s.replace(/\uE000(\d+)\uE000/g, (_, i) => held[Number(i)]);
+  return DOMPurify.sanitize(s);
 }
 
 /** Standard Markdown (a `markdown` block) → sanitized HTML, with emoji and mentions outside code. */
 export function markdown(text, ctx) {
-  const withMentions = text.replace(/<@([A-Z0-9]+)(?:\|([^>]*))?>/g, (_, id, label) => `@${label || ctx.userName(id)}`);
+  const withMentions = text.replace(
+    /<@([A-Z0-9]+)(?:\|([^>]*))?>/g,
+    (_, id, label) => `@${label || ctx.userName(id)}`,
+  );
   const html = DOMPurify.sanitize(marked.parse(withMentions));
   const box = document.createElement('div');
   box.innerHTML = html;
@@ -99,7 +97,9 @@ export function markdown(text, ctx) {
 
 function textObject(t, ctx) {
   if (!t) return '';
-  return t.type === 'mrkdwn' ? mrkdwn(t.text ?? '', ctx) : escapeHtml(t.emoji === false ? t.text : emojify(t.text ?? ''));
+  return t.type === 'mrkdwn'
+    ? mrkdwn(t.text ?? '', ctx)
+    : escapeHtml(t.emoji === false ? t.text : emojify(t.text ?? ''));
 }
 
 function el(tag, className, html) {
@@ -110,7 +110,11 @@ function el(tag, className, html) {
 }
 
 function button(element, block, ctx) {
-  const b = el('button', `bk-button${element.style ? ` ${element.style}` : ''}`, textObject(element.text, ctx));
+  const b = el(
+    'button',
+    `bk-button${element.style ? ` ${element.style}` : ''}`,
+    textObject(element.text, ctx),
+  );
   b.type = 'button';
   b.dataset.actionId = element.action_id ?? '';
   if (element.value !== undefined) b.dataset.value = element.value;
