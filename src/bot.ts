@@ -63,6 +63,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     timeoutSeconds: config.harness.timeoutSeconds,
     throttleRetries: config.harness.throttleRetries,
     baseTools: [KNOWLEDGE_MCP_TOOL],
+    endpoint: config.harness.endpoint,
+    credentials: config.harness.credentials,
     log: log.child({ component: 'harness' }),
   });
 
@@ -116,7 +118,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   const gate =
     approvers.length > 0
       ? new ApprovalGate({
-          fis: new AwsFis(),
+          fis: new AwsFis(config.fis),
           approvals: new DynamoApprovalStore(store.doc, table),
           writer,
           card: (a, commandTemplateId) => approvalCard(a, { approvers, commandTemplateId }),
@@ -172,7 +174,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
 
   let port: number | undefined;
   if (config.slack.mode.kind === 'http') {
-    const server = (await app.start(config.slack.mode.port)) as Server;
+    const { port: listenPort, host } = config.slack.mode;
+    const server = (await app.start(host ? { port: listenPort, host } : listenPort)) as Server;
     port = (server.address() as AddressInfo).port;
     log.info({ port, path: '/slack/events' }, 'listening for Slack (HTTP mode)');
   } else {

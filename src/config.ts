@@ -108,11 +108,21 @@ const schema = z.object({
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
+  BOT_MODE: z.preprocess(
+    (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
+    z.enum(['sandbox', 'slack'], { error: 'must be "sandbox" or "slack"' }).optional(),
+  ),
+  SANDBOX_PORT: intInRange(0, 65535, 3030),
 });
 
 export type SlackMode =
   | { kind: 'socket'; appToken: string }
-  | { kind: 'http'; signingSecret: string; port: number };
+  | {
+      kind: 'http';
+      signingSecret: string;
+      port: number /** Local sandbox: listen on loopback only. */;
+      host?: string;
+    };
 
 export interface Config {
   slack: {
@@ -131,9 +141,14 @@ export interface Config {
     maxIterations: number | undefined;
     timeoutSeconds: number | undefined;
     throttleRetries: number;
+    /** Local sandbox only: the harness emulator's URL and the dummy credentials it accepts. */
+    endpoint?: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
   };
   store: { table: string | undefined; dataDir: string; region: string; ttlDays: number };
   defaultTargetRegion: string;
+  /** Local sandbox only: the FIS emulator (otherwise the SDK's endpoint and credentials). */
+  fis?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   approvals: {
     /** Approver user ids and user group ids; empty disables `/fis run`. */
     approvers: string[];
@@ -238,6 +253,113 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     streamEditIntervalMs: e.STREAM_EDIT_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
+  };
+}
+
+export type BotMode = 'sandbox' | 'slack';
+
+/**
+ * BOT_MODE forces a mode; without it, `npm start` runs the local sandbox when no Slack credential is
+ * set at all, and connects to Slack otherwise.
+ */
+export function loadBotMode(env: Record<string, string | undefined> = process.env): BotMode {
+  const parsed = schema.shape.BOT_MODE.safeParse(env.BOT_MODE);
+  if (!parsed.success)
+    throw new ConfigError([`BOT_MODE must be "sandbox" or "slack" (got "${env.BOT_MODE}")`]);
+  if (parsed.data) return parsed.data;
+  const anySlack = [env.SLACK_BOT_TOKEN, env.SLACK_APP_TOKEN, env.SLACK_SIGNING_SECRET].some((v) =>
+    v?.trim(),
+  );
+  return anySlack ? 'slack' : 'sandbox';
+}
+
+/** What the sandbox wires up itself and hands to `SandboxConfig.botConfig`. */
+export interface SandboxWiring {
+  botToken: string;
+  signingSecret: string;
+  slackApiUrl: string;
+  dataDir: string;
+  /** Set when the harness emulator runs (no HARNESS_ARN configured). */
+  emulator?: { url: string; harnessArn: string };
+  /** The FIS emulator, when it runs alongside the harness emulator. */
+  fisEmulator?: { url: string };
+  /** Approvers of the sandbox's fake workspace, unless FIS_APPROVERS is set. */
+  approvers?: string[];
+}
+
+export interface SandboxConfig {
+  /** Where the sandbox page is served (loopback only); 0 picks a free port. */
+  port: number;
+  /** The real AgentCore harness when HARNESS_ARN is set; otherwise the local emulator. */
+  harness: { kind: 'emulator' } | { kind: 'real'; arn: string };
+  logLevel: Config['logLevel'];
+  /** The bot's own config for the sandbox: HTTP mode on loopback, the fake Slack, embedded storage. */
+  botConfig(wiring: SandboxWiring): Config;
+}
+
+/** Sandbox settings: SANDBOX_PORT, HARNESS_ARN (optional) and the harness and streaming settings. */
+export function loadSandboxConfig(env: Record<string, string | undefined> = process.env): SandboxConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    // Slack settings do not matter here; everything else is validated as for the bot.
+    const ignored = new Set([
+      'SLACK_BOT_TOKEN',
+      'SLACK_APP_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'SLACK_API_URL',
+      'PORT',
+    ]);
+    const problems = parsed.error.issues
+      .filter((i) => !ignored.has(String(i.path[0])))
+      .map((i) => {
+        const name = i.path.join('.') || 'environment';
+        const value = env[String(i.path[0])];
+        return `${name} ${i.message}${value === undefined || isSecret(name) ? '' : ` (got "${value}")`}`;
+      });
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  const arn = env.HARNESS_ARN?.trim() || undefined;
+  const logLevel = (env.LOG_LEVEL?.trim() || 'warn') as Config['logLevel'];
+  const port = parsed.success ? parsed.data.SANDBOX_PORT : 3030;
+  return {
+    port,
+    harness: arn ? { kind: 'real', arn } : { kind: 'emulator' },
+    logLevel,
+    botConfig(w) {
+      const {
+        SLACK_BOT_TOKEN: _t,
+        SLACK_APP_TOKEN: _a,
+        SLACK_SIGNING_SECRET: _s,
+        SLACK_API_URL: _u,
+        SESSIONS_TABLE: _table,
+        ...rest
+      } = env;
+      const config = loadConfig({
+        ...rest,
+        SLACK_BOT_TOKEN: w.botToken,
+        SLACK_SIGNING_SECRET: w.signingSecret,
+        SLACK_API_URL: w.slackApiUrl,
+        PORT: '0',
+        DATA_DIR: w.dataDir,
+        LOG_LEVEL: logLevel,
+        FIS_APPROVERS: rest.FIS_APPROVERS?.trim() || w.approvers?.join(','),
+        ...(w.emulator
+          ? { HARNESS_ARN: w.emulator.harnessArn, HARNESS_QUALIFIER: undefined, AWS_REGION: undefined }
+          : {}),
+      });
+      if (config.slack.mode.kind === 'http') config.slack.mode.host = '127.0.0.1';
+      if (w.emulator) {
+        config.harness.endpoint = w.emulator.url;
+        config.harness.credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
+      }
+      if (w.fisEmulator) {
+        config.fis = {
+          endpoint: w.fisEmulator.url,
+          credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+        };
+      }
+      return config;
+    },
   };
 }
 

@@ -1,16 +1,39 @@
-/** Entry point: config → bot → start; a clear message and exit code 1 when the config is not usable. */
+/**
+ * Entry point. With Slack credentials (or BOT_MODE=slack): config → bot → start. Without any Slack
+ * credential (or BOT_MODE=sandbox): the local sandbox with its Slack-like page. A clear message and
+ * exit code 1 when the config is not usable.
+ */
 
 import { startBot } from './bot.ts';
-import { ConfigError, loadConfig, MissingSlackCredentials, SLACK_SETUP_HELP } from './config.ts';
+import {
+  ConfigError,
+  loadBotMode,
+  loadConfig,
+  loadSandboxConfig,
+  MissingSlackCredentials,
+  SLACK_SETUP_HELP,
+} from './config.ts';
 import { createLogger } from './log.ts';
+import { sandboxBanner, startSandbox } from './sandbox/sandbox.ts';
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  let stop: () => Promise<void>;
   try {
-    config = loadConfig();
+    if (loadBotMode() === 'sandbox') {
+      const settings = loadSandboxConfig();
+      const sandbox = await startSandbox(settings);
+      console.log(sandboxBanner(sandbox.url, settings));
+      stop = sandbox.stop;
+    } else {
+      const config = loadConfig();
+      const bot = await startBot(config, createLogger(config.logLevel));
+      stop = bot.stop;
+    }
   } catch (err) {
     if (err instanceof MissingSlackCredentials) {
-      console.error(`${SLACK_SETUP_HELP}\n\n${err.message}`);
+      console.error(
+        `${SLACK_SETUP_HELP}\n\n${err.message}\n\nTo try the bot without Slack or AWS, run npm start without BOT_MODE=slack: it opens a local sandbox.`,
+      );
       process.exit(1);
     }
     if (err instanceof ConfigError) {
@@ -19,14 +42,12 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
-  const bot = await startBot(config, log);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
-    await bot.stop();
+    console.error(`${signal}: shutting down`);
+    await stop();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -12,6 +12,14 @@ import { FisError, type FisExperiment, type FisPort, type FisTemplate } from '..
 export class AwsFis implements FisPort {
   private readonly clients = new Map<string, FisClient>();
 
+  /** `endpoint`/`credentials`: the local sandbox's FIS emulator; otherwise the SDK's defaults. */
+  constructor(
+    private readonly o: {
+      endpoint?: string;
+      credentials?: { accessKeyId: string; secretAccessKey: string };
+    } = {},
+  ) {}
+
   async getTemplate(region: string, templateId: string): Promise<FisTemplate | undefined> {
     try {
       const out = await this.client(region).send(new GetExperimentTemplateCommand({ id: templateId }));
@@ -72,7 +80,12 @@ export class AwsFis implements FisPort {
   private client(region: string): FisClient {
     let c = this.clients.get(region);
     if (!c) {
-      c = new FisClient({ region, maxAttempts: 3 });
+      c = new FisClient({
+        region,
+        maxAttempts: 3,
+        ...(this.o.endpoint ? { endpoint: this.o.endpoint } : {}),
+        ...(this.o.credentials ? { credentials: this.o.credentials } : {}),
+      });
       this.clients.set(region, c);
     }
     return c;

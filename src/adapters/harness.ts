@@ -37,6 +37,9 @@ export interface HarnessAdapterOptions {
    * invocation that adds inline functions must repeat these.
    */
   baseTools?: HarnessTool[];
+  /** Local sandbox only: the emulator's URL and its dummy credentials (otherwise the SDK's defaults). */
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 interface ToolBlock {
@@ -54,6 +57,8 @@ export class AgentCoreHarness implements HarnessPort {
     this.client = new BedrockAgentCoreClient({
       region: o.region,
       maxAttempts: 1,
+      ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+      ...(o.credentials ? { credentials: o.credentials } : {}),
       requestHandler: new NodeHttpHandler({ connectionTimeout: 10_000, socketTimeout: o.idleTimeoutMs }),
     });
   }

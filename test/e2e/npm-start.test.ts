@@ -1,6 +1,7 @@
 /**
  * `npm start` as an operator runs it: a real child process configured only through environment
- * variables, pointed at the stand-ins with SLACK_API_URL and AWS_ENDPOINT_URL_BEDROCK_AGENTCORE.
+ * variables, pointed at the stand-ins with SLACK_API_URL and AWS_ENDPOINT_URL_BEDROCK_AGENTCORE;
+ * and without any Slack credential, the local sandbox.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,11 +26,22 @@ function npmStart(env: Record<string, string>): {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a signal reaches npm's child (tsx, node) too, as Ctrl+C does in a terminal.
+    detached: true,
   });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exit = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
   return { child, output: () => out, exit };
+}
+
+/** SIGTERM to npm and everything it started (a no-op once they are gone). */
+function terminate(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGTERM');
+  } catch {
+    // already exited
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -46,8 +58,46 @@ describe('npm start', () => {
     for (const c of cleanups.reverse()) await c();
   });
 
-  it('without Slack credentials exits 1 and says what is missing and how to set it up', async () => {
-    const run = npmStart({});
+  it('without Slack credentials starts the sandbox, labelled as a simulation, and serves its page', async () => {
+    const port = await freePort();
+    const run = npmStart({ SANDBOX_PORT: String(port) });
+    cleanups.push(async () => {
+      terminate(run.child);
+      await run.exit;
+    });
+    const url = `http://127.0.0.1:${port}/`;
+    const deadline = Date.now() + 45_000;
+    while (!run.output().includes(url)) {
+      if (Date.now() > deadline || run.child.exitCode !== null)
+        throw new Error(`no sandbox URL:\n${run.output()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(run.output()).toContain('SIMULATION');
+    expect(run.output()).toContain('not a real Slack workspace');
+    expect(run.output()).toContain('No AWS calls');
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('not a real Slack workspace');
+    const state = (await (await fetch(`${url}api/state`)).json()) as { harness: string; people: unknown[] };
+    expect(state.harness).toBe('emulator');
+    expect(state.people).toHaveLength(3);
+    // SIGTERM stops everything the sandbox started: the page goes away.
+    terminate(run.child);
+    await run.exit;
+    const gone = Date.now() + 10_000;
+    while (
+      await fetch(url).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      if (Date.now() > gone) throw new Error('the sandbox still serves its page after SIGTERM');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }, 60_000);
+
+  it('with BOT_MODE=slack and no Slack credentials exits 1 and says what is missing and how to set it up', async () => {
+    const run = npmStart({ BOT_MODE: 'slack' });
     expect(await run.exit).toBe(1);
     expect(run.output()).toContain('SLACK_BOT_TOKEN');
     expect(run.output()).toContain('manifest.yml');
@@ -88,7 +138,7 @@ describe('npm start', () => {
       STREAM_EDIT_INTERVAL_MS: '250',
     });
     cleanups.push(async () => {
-      run.child.kill('SIGTERM');
+      terminate(run.child);
       await run.exit;
       await slack.stop();
       await harness.stop();

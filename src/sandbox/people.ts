@@ -1,0 +1,30 @@
+/** The sandbox's fake workspace: three people to switch between, the channels, and the approvers group. */
+
+export type Role = 'requester' | 'approver' | 'someone else';
+
+export interface Person {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export const PEOPLE: readonly Person[] = [
+  { id: 'U0ALICE01', name: 'alice', role: 'requester' },
+  { id: 'U0ERIN003', name: 'erin', role: 'approver' },
+  { id: 'U0BOB0002', name: 'bob', role: 'someone else' },
+];
+
+/** A user group holding the approver, for an approval gate that checks group membership. */
+export const APPROVERS_GROUP = { id: 'S0APPROVE1', handle: 'fis-approvers', members: ['U0ERIN003'] };
+
+/** The bot is a member of every sandbox channel; #general is FakeSlack's own default channel. */
+export const CHANNELS: ReadonlyArray<{ id: string; name: string }> = [
+  { id: 'C0GENERAL', name: 'general' },
+  { id: 'C0SREOPS1', name: 'sre-ops' },
+];
+
+export const BOT_NAME = 'opsagent';
+
+/** The emulator's harness when no HARNESS_ARN is configured. */
+export const SANDBOX_HARNESS_ARN =
+  'arn:aws:bedrock-agentcore:us-west-2:123456789012:harness/sandbox-Sandbox001';

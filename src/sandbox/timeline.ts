@@ -1,0 +1,103 @@
+/**
+ * What the page shows, kept in step with the fake Slack: every message (with its edits) and the
+ * ephemeral messages, each numbered so a page can tell which it already has. Emits 'update' with a
+ * view of each change, for the live stream.
+ */
+import { EventEmitter } from 'node:events';
+import type { FakeSlack, StoredMessage } from '../stand-ins/fake-slack.ts';
+
+export interface MessageView {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  user?: string;
+  bot: boolean;
+  text: string;
+  blocks?: unknown[];
+  edited: boolean;
+  /** When it was first posted (ms), for ordering with ephemerals. */
+  at: number;
+}
+
+export interface EphemeralView {
+  id: number;
+  channel: string;
+  user?: string;
+  threadTs?: string;
+  text: string;
+  blocks?: unknown[];
+  at: number;
+}
+
+export type Update =
+  | { kind: 'message'; message: MessageView }
+  | { kind: 'ephemeral'; ephemeral: EphemeralView };
+
+interface SlackChange {
+  kind: 'message' | 'edit' | 'ephemeral';
+  channel: string;
+  ts?: string;
+  user?: string;
+}
+
+export class Timeline extends EventEmitter {
+  private readonly ephemerals: EphemeralView[] = [];
+  private readonly onChange = (c: SlackChange) => this.changed(c);
+
+  constructor(private readonly slack: FakeSlack) {
+    super();
+    slack.on('change', this.onChange);
+  }
+
+  close(): void {
+    this.slack.off('change', this.onChange);
+  }
+
+  messages(): MessageView[] {
+    return this.slack.messages.map(view);
+  }
+
+  /** Ephemeral messages are shown only to the person they were sent to. */
+  ephemeralsFor(user: string): EphemeralView[] {
+    return this.ephemerals.filter((e) => e.user === user);
+  }
+
+  /** An ephemeral the page makes itself (e.g. "not a command"), kept like the bot's. */
+  addEphemeral(e: Omit<EphemeralView, 'id' | 'at'>): void {
+    const item = { ...e, id: this.ephemerals.length + 1, at: Date.now() };
+    this.ephemerals.push(item);
+    this.emit('update', { kind: 'ephemeral', ephemeral: item } satisfies Update);
+  }
+
+  private changed(c: SlackChange): void {
+    if (c.kind === 'ephemeral') {
+      // FakeSlack emits right after the push, so the newest entry is the one that changed.
+      const e = this.slack.ephemerals.at(-1);
+      if (e)
+        this.addEphemeral({
+          channel: e.channel,
+          user: e.user,
+          threadTs: e.threadTs,
+          text: e.text,
+          blocks: e.blocks,
+        });
+      return;
+    }
+    const m = c.ts ? this.slack.message(c.channel, c.ts) : undefined;
+    if (m) this.emit('update', { kind: 'message', message: view(m) } satisfies Update);
+  }
+}
+
+function view(m: StoredMessage): MessageView {
+  return {
+    channel: m.channel,
+    ts: m.ts,
+    threadTs: m.threadTs,
+    user: m.user,
+    bot: Boolean(m.botId),
+    text: m.text,
+    blocks: m.blocks,
+    edited: m.versions.length > 1,
+    at: m.versions[0]?.at ?? Date.now(),
+  };
+}

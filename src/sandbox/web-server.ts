@@ -1,0 +1,199 @@
+/**
+ * The sandbox page's own HTTP server (loopback only): the static page, the browser builds of the
+ * Markdown renderer and sanitizer from node_modules, a JSON API that acts as a person in the fake
+ * Slack, and a Server-Sent Events stream of every change.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ROUTES, SLASH_COMMANDS } from '../core/commands.ts';
+import type { FakeSlack } from '../stand-ins/fake-slack.ts';
+import { BOT_NAME, CHANNELS, PEOPLE } from './people.ts';
+import type { Timeline, Update } from './timeline.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const PUBLIC_DIR = join(here, 'public');
+const MODULES = join(here, '..', '..', 'node_modules');
+
+/** Browser files by URL path: the page, and the ES module builds of the npm packages it uses. */
+const FILES: Record<string, string> = {
+  '/': join(PUBLIC_DIR, 'index.html'),
+  '/app.css': join(PUBLIC_DIR, 'app.css'),
+  '/app.js': join(PUBLIC_DIR, 'app.js'),
+  '/render.js': join(PUBLIC_DIR, 'render.js'),
+  '/emoji.js': join(PUBLIC_DIR, 'emoji.js'),
+  '/vendor/marked.js': join(MODULES, 'marked', 'lib', 'marked.esm.js'),
+  '/vendor/purify.js': join(MODULES, 'dompurify', 'dist', 'purify.es.mjs'),
+};
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+};
+
+export interface WebServerDeps {
+  slack: FakeSlack;
+  timeline: Timeline;
+  /** Shown in the page's banner: 'emulator' or the real harness. */
+  harnessLabel: string;
+}
+
+export interface WebServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startWebServer(deps: WebServerDeps, port: number): Promise<WebServer> {
+  const streams = new Set<ServerResponse>();
+  const server: Server = createServer((req, res) => {
+    route(req, res, deps, streams).catch((err) => {
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: String(err) });
+      else res.end();
+    });
+  });
+  const heartbeat = setInterval(() => {
+    for (const s of streams) s.write(': keep-alive\n\n');
+  }, 15_000);
+  heartbeat.unref();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    async close() {
+      clearInterval(heartbeat);
+      for (const s of streams) s.end();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: WebServerDeps,
+  streams: Set<ServerResponse>,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const file = FILES[url.pathname];
+  if (req.method === 'GET' && file) {
+    const body = await readFile(file);
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+    });
+    res.end(body);
+    return;
+  }
+  if (req.method === 'GET' && url.pathname === '/api/state') {
+    const user = knownUser(url.searchParams.get('user'));
+    return sendJson(res, 200, {
+      me: user,
+      people: PEOPLE,
+      bot: { id: deps.slack.botUserId, name: BOT_NAME },
+      channels: CHANNELS,
+      commands: ROUTES.map((r) => ({
+        command: r.command,
+        usage: r.usage,
+        example: r.example,
+        description: r.description,
+        available: true,
+      })),
+      harness: deps.harnessLabel,
+      messages: deps.timeline.messages(),
+      ephemerals: deps.timeline.ephemeralsFor(user),
+    });
+  }
+  if (req.method === 'GET' && url.pathname === '/api/stream') {
+    return openStream(req, res, deps, streams, knownUser(url.searchParams.get('user')));
+  }
+  if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
+    // JSON only: a cross-site form cannot post here without a CORS preflight, which is never granted.
+    if (!String(req.headers['content-type']).startsWith('application/json')) {
+      return sendJson(res, 415, { ok: false, error: 'send application/json' });
+    }
+    const body = JSON.parse(await readBody(req)) as Record<string, string | undefined>;
+    const user = knownUser(body.user);
+    const channel = CHANNELS.some((c) => c.id === body.channel) ? body.channel! : CHANNELS[0]!.id;
+    switch (url.pathname) {
+      case '/api/command': {
+        const command = String(body.command ?? '');
+        if (!(SLASH_COMMANDS as readonly string[]).includes(command)) {
+          deps.timeline.addEphemeral({
+            channel,
+            user,
+            text: `\`${command}\` is not a command here. Try ${SLASH_COMMANDS.map((c) => `\`${c}\``).join(', ')} (add \`help\` for usage).`,
+          });
+          return sendJson(res, 200, { ok: false, error: 'unknown_command' });
+        }
+        const r = await deps.slack.slashCommand({ command, text: String(body.text ?? ''), user, channel });
+        return sendJson(res, 200, { ok: r.status === 200, status: r.status });
+      }
+      case '/api/message': {
+        const text = String(body.text ?? '').trim();
+        if (!text) return sendJson(res, 400, { ok: false, error: 'no_text' });
+        const r = await deps.slack.userMessage({ user, channel, text, threadTs: body.threadTs || undefined });
+        return sendJson(res, 200, { ok: true, ts: r.ts });
+      }
+      case '/api/click': {
+        const r = await deps.slack.clickButton({
+          user,
+          channel,
+          messageTs: String(body.messageTs ?? ''),
+          actionId: String(body.actionId ?? ''),
+          value: body.value,
+        });
+        return sendJson(res, 200, { ok: r.status === 200, status: r.status });
+      }
+    }
+  }
+  sendJson(res, 404, { ok: false, error: 'not_found' });
+}
+
+function openStream(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: WebServerDeps,
+  streams: Set<ServerResponse>,
+  user: string,
+): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+  res.write('retry: 1000\n\n');
+  const send = (u: Update) => {
+    if (u.kind === 'ephemeral' && u.ephemeral.user !== user) return;
+    res.write(
+      `event: ${u.kind}\ndata: ${JSON.stringify(u.kind === 'message' ? u.message : u.ephemeral)}\n\n`,
+    );
+  };
+  deps.timeline.on('update', send);
+  streams.add(res);
+  req.on('close', () => {
+    deps.timeline.off('update', send);
+    streams.delete(res);
+  });
+}
+
+function knownUser(id: string | null | undefined): string {
+  return PEOPLE.find((p) => p.id === id)?.id ?? PEOPLE[0]!.id;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,225 @@
+/**
+ * The sandbox page in a real browser: Debian's headless Chromium driven by playwright-core. The
+ * sandbox runs in-process (fake Slack, harness emulator with the demo runs, the real bot), and the
+ * test acts only through the page, as a person would.
+ *
+ * CI installs Chromium (.ci/run), so a missing browser fails this test; set
+ * SANDBOX_BROWSER_TEST=skip to skip it on a machine without /usr/bin/chromium.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSandboxConfig } from '../../src/config.ts';
+import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
+const skip = !existsSync(CHROMIUM) && process.env.SANDBOX_BROWSER_TEST === 'skip';
+
+/** The flags the machine notes give for root, headless, on a closed network. */
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+describe.skipIf(skip)('sandbox page in Chromium', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing: install it with apt-get install -y chromium (or set SANDBOX_BROWSER_TEST=skip)`,
+      );
+    }
+    const settings = loadSandboxConfig({
+      SANDBOX_PORT: '0',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      STREAM_EDIT_INTERVAL_MS: '200',
+    });
+    sandbox = await startSandbox(settings, { timeScale: 0.25 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (err) => {
+      throw err;
+    });
+    await page.goto(sandbox.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+
+  it('runs /assess eks with a live-streamed answer, then answers a follow-up in the thread', async () => {
+    await expect
+      .poll(() => page.locator('#sim-banner').textContent())
+      .toContain('not a real Slack workspace');
+    const composer = page.locator('#composer-input');
+    await composer.fill('/assess eks my-cluster us-west-2');
+    await composer.press('Enter');
+
+    const root = page.locator('#messages .msg', { hasText: 'EKS best-practice assessment' });
+    await root.waitFor({ timeout: 10_000 });
+    await expect.poll(() => root.textContent()).toContain('Requested by @alice');
+    await root.locator('.replies-link').click({ timeout: 10_000 });
+
+    const thread = page.locator('#thread-messages');
+    // While the agent works, the reply shows its tool activity; it is edited live as the stream goes on.
+    await thread
+      .getByText(/kubectl get nodes -o wide/)
+      .first()
+      .waitFor({ timeout: 10_000 });
+    const answer = thread.locator('.msg', { hasText: 'EKS assessment' });
+    await answer.getByText(/Done in/).waitFor({ timeout: 20_000 });
+    await expect.poll(() => answer.locator('.edited').count()).toBe(1);
+    await expect
+      .poll(() => answer.locator('.bk-markdown h2').textContent())
+      .toContain('EKS assessment: my-cluster (us-west-2)');
+    await expect.poll(() => answer.locator('.bk-markdown table').count()).toBe(1);
+    await expect.poll(() => answer.locator('.bk-context').textContent()).toContain('✅ Done in');
+    expect(await answer.textContent()).not.toContain(':white_check_mark:');
+
+    const reply = page.locator('#thread-input');
+    await reply.fill('How do I fix the single-replica deployments?');
+    await reply.press('Enter');
+    await thread.locator('.msg', { hasText: 'How do I fix the single-replica' }).waitFor({ timeout: 5000 });
+    const followUp = thread.locator('.msg', { hasText: 'PodDisruptionBudget' }).last();
+    await followUp.getByText(/Done in/).waitFor({ timeout: 20_000 });
+    await expect.poll(() => thread.locator('.bk-context', { hasText: 'Done in' }).count()).toBe(2);
+    // Both turns went to one harness session.
+    const sessions = new Set(sandbox.harness!.invocations.map((i) => i.sessionId));
+    expect(sandbox.harness!.invocations).toHaveLength(2);
+    expect(sessions.size).toBe(1);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-assess-eks.png') });
+  });
+
+  it('shows an ephemeral usage message only to the person who typed the command', async () => {
+    const composer = page.locator('#composer-input');
+    await composer.fill('/logs');
+    await composer.press('Enter');
+    const ephemeral = page.locator('#messages .msg.ephemeral', { hasText: 'Only visible to you' });
+    await ephemeral.waitFor({ timeout: 5000 });
+    await expect.poll(() => ephemeral.textContent()).toContain('/logs');
+
+    await page.locator('#identity').selectOption({ label: 'bob (someone else)' });
+    await expect.poll(() => page.locator('#identity-hint').textContent()).toContain('@bob');
+    await expect.poll(() => page.locator('#messages .msg.ephemeral').count()).toBe(0);
+    await page.locator('#identity').selectOption({ label: 'alice (requester)' });
+    await expect.poll(() => page.locator('#messages .msg.ephemeral').count()).toBe(1);
+  });
+
+  it('shows a button’s confirm dialog before the click is sent as a signed block_actions payload', async () => {
+    const clicks: Array<{ user: string; actionId: string; value?: string }> = [];
+    const original = sandbox.slack.clickButton.bind(sandbox.slack);
+    sandbox.slack.clickButton = async (input) => {
+      clicks.push({ user: input.user, actionId: input.actionId, value: input.value });
+      return original(input);
+    };
+    // A message with buttons, posted the way the bot posts (chat.postMessage with its token).
+    const res = await fetch(`${sandbox.slack.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sandbox.slack.botToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        channel: 'C0GENERAL',
+        text: 'Approval needed',
+        blocks: [
+          { type: 'header', text: { type: 'plain_text', text: 'Approval needed' } },
+          { type: 'divider' },
+          {
+            type: 'actions',
+            block_id: 'approval',
+            elements: [
+              {
+                type: 'button',
+                action_id: 'approve',
+                style: 'primary',
+                value: 'run-1',
+                text: { type: 'plain_text', text: 'Approve' },
+                confirm: {
+                  title: { type: 'plain_text', text: 'Start the experiment?' },
+                  text: { type: 'mrkdwn', text: 'This stops *one* instance.' },
+                  confirm: { type: 'plain_text', text: 'Start it' },
+                  deny: { type: 'plain_text', text: 'Not yet' },
+                  style: 'danger',
+                },
+              },
+              {
+                type: 'button',
+                action_id: 'deny',
+                value: 'run-1',
+                text: { type: 'plain_text', text: 'Deny' },
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
+    await page.locator('#identity').selectOption({ label: 'erin (approver)' });
+    const card = page.locator('#messages .msg', { hasText: 'Approval needed' });
+    await expect.poll(() => card.locator('.bk-header').textContent()).toBe('Approval needed');
+
+    await card.getByRole('button', { name: 'Approve' }).click();
+    const dialog = page.locator('#confirm');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await expect.poll(() => dialog.textContent()).toContain('Start the experiment?');
+    await expect.poll(() => dialog.locator('b').textContent()).toBe('one');
+    await dialog.getByRole('button', { name: 'Not yet' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(clicks).toHaveLength(0);
+
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await dialog.getByRole('button', { name: 'Start it' }).click();
+    await sandbox.slack.waitFor(() => clicks.length === 1, 5000, 'the click');
+    expect(clicks[0]).toEqual({ user: 'U0ERIN003', actionId: 'approve', value: 'run-1' });
+  });
+
+  it('runs /fis run: the approver approves on the card, the experiment starts once, the agent reports', async () => {
+    await page.locator('#identity').selectOption({ label: 'alice (requester)' });
+    const composer = page.locator('#composer-input');
+    await composer.fill('/fis run EXT7fQ2kLm9Xa1b us-east-1');
+    await composer.press('Enter');
+    const root = page.locator('#messages .msg', { hasText: 'FIS experiment run' });
+    await root.waitFor({ timeout: 10_000 });
+    await root.locator('.replies-link').click({ timeout: 10_000 });
+    const thread = page.locator('#thread-messages');
+    const card = thread.locator('.msg', { hasText: 'approval needed' });
+    await card.waitFor({ timeout: 20_000 });
+    await expect.poll(() => card.textContent()).toContain('aws:ec2:stop-instances');
+    await expect.poll(() => card.textContent()).toContain('COUNT(1)');
+
+    // The requester cannot approve her own run: she is told privately, nothing starts.
+    await card.getByRole('button', { name: 'Approve and start' }).click();
+    await page.locator('#confirm').getByRole('button', { name: 'Start experiment' }).click();
+    await expect
+      .poll(() => page.locator('.msg.ephemeral').last().textContent(), { timeout: 5000 })
+      .toMatch(/not an approver|someone else/);
+    expect(sandbox.fis!.started).toHaveLength(0);
+
+    await page.locator('#identity').selectOption({ label: 'erin (approver)' });
+    const erinCard = page.locator('#thread-messages .msg', { hasText: 'approval needed' });
+    await erinCard.getByRole('button', { name: 'Approve and start' }).click();
+    await page.locator('#confirm').getByRole('button', { name: 'Start experiment' }).click();
+    const report = page.locator('#thread-messages .msg', { hasText: 'Hypothesis confirmed' });
+    await report.getByText(/Done in/).waitFor({ timeout: 30_000 });
+    expect(sandbox.fis!.started).toHaveLength(1);
+    const id = sandbox.fis!.started[0]!.id;
+    await expect
+      .poll(() => page.locator('#thread-messages').textContent())
+      .toContain(`Experiment ${id} started`);
+    await expect.poll(() => page.locator('#thread-messages').textContent()).toContain('Emergency stop');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-fis-approval.png') });
+  });
+});
