@@ -127,7 +127,7 @@ describe('writes the skills run are writes the harness role allows', () => {
   });
 
   it('the safety-lever command is presented as a human step', () => {
-    expect(file(execute, 'references/monitoring.md')).toMatch(/Ask a human[^]*update-safety-lever-state/);
+    expect(file(execute, 'references/monitoring.md')).toMatch(/Ask a human[\s\S]*update-safety-lever-state/);
   });
 });
 
