@@ -51,6 +51,7 @@ export class BotStack extends Stack {
       settings: s,
       repoRoot: props.repoRoot,
       executionRole: this.harnessRole.role,
+      fisExperimentRoleArn: this.fisRole.role.roleArn,
     });
 
     const sessions = new SessionsTable(this, 'Sessions');

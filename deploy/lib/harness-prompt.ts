@@ -6,6 +6,10 @@ export interface PromptOptions {
   templateTagValue: string;
   targetTagKey: string;
   targetTagValue: string;
+  /** Name of the environment variable that holds the pre-created FIS experiment role's ARN. */
+  fisExperimentRoleArnVariable: string;
+  /** Directory every skill writes its report to. */
+  reportsDir: string;
 }
 
 /** The harness's default system prompt. The bot may override it per call; this is the baseline. */
@@ -32,6 +36,9 @@ export function harnessSystemPrompt(o: PromptOptions): string {
     `- Tag every FIS experiment template and CloudWatch alarm you create with ${o.templateTagKey}=${o.templateTagValue};`,
     '  creation without that tag is denied.',
     `- Experiments can only affect resources tagged ${o.targetTagKey}=${o.targetTagValue}; target them by that tag.`,
-    '- Write long reports to a Markdown file in the working directory and say where it is.',
+    `- Every FIS template uses the pre-created FIS experiment role whose ARN is in $${o.fisExperimentRoleArnVariable}.`,
+    '  You cannot create or change IAM roles or policies.',
+    '- You may stop a running FIS experiment at any time (aws fis stop-experiment); that needs no approval.',
+    `- Write every report to ${o.reportsDir}<skill>-<UTC timestamp>.md as the skill says, and print it too.`,
   ].join('\n');
 }

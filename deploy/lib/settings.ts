@@ -1,3 +1,5 @@
+import { EXECUTE_MAX_WATCH_MINUTES, FIS_TARGET_TAG, FIS_TEMPLATE_TAG } from './fis-contract.ts';
+
 /**
  * Deployment settings: read from CDK context (`cdk deploy -c key=value`, or "context" in deploy/cdk.json), validated
  * once, with defaults. Nothing secret belongs here: Slack tokens live only in Secrets Manager.
@@ -57,16 +59,19 @@ const DEFAULTS = {
   harnessMaxLifetimeSeconds: 28800,
   harnessMemory: 'managed',
   memoryEventExpiryDays: 30,
-  fisTemplateTagKey: 'managed-by',
-  fisTemplateTagValue: 'agentcore-slack-bot',
-  fisTargetTagKey: 'fis-allowed',
-  fisTargetTagValue: 'true',
+  fisTemplateTagKey: FIS_TEMPLATE_TAG.key,
+  fisTemplateTagValue: FIS_TEMPLATE_TAG.value,
+  fisTargetTagKey: FIS_TARGET_TAG.key,
+  fisTargetTagValue: FIS_TARGET_TAG.value,
   slackMode: 'socket',
   logLevel: 'info',
   logRetentionDays: 30,
   desiredCount: 1,
   natGateways: 0,
 } as const;
+
+/** The execute skill's watch budget plus 5 minutes for confirming, stopping and writing the report. */
+export const MIN_TIMEOUT_FOR_EXECUTE = (EXECUTE_MAX_WATCH_MINUTES + 5) * 60;
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const ACCOUNT = /^\d{12}$/;
@@ -212,6 +217,12 @@ export function readSettings(get: ContextReader): Settings {
   if (!RETENTION_DAYS.includes(settings.logRetentionDays)) {
     problems.push(
       `logRetentionDays must be one of ${RETENTION_DAYS.join(', ')} (CloudWatch Logs retention values)`,
+    );
+  }
+  if (settings.harnessTimeoutSeconds < MIN_TIMEOUT_FOR_EXECUTE) {
+    // The execute skill watches an approved experiment inside one resumed invocation.
+    problems.push(
+      `harnessTimeoutSeconds must be at least ${MIN_TIMEOUT_FOR_EXECUTE}: the FIS execute skill watches an experiment for up to ${EXECUTE_MAX_WATCH_MINUTES} minutes in one invocation`,
     );
   }
   if (settings.harnessIdleTimeoutSeconds > settings.harnessMaxLifetimeSeconds) {

@@ -1,5 +1,6 @@
 /** IAM is least privilege by construction: checked on every policy statement of the synthesized template. */
 import { afterAll, describe, expect, it } from 'vitest';
+import { FIS_ACTION_PERMISSIONS, FIS_SSM_DOCUMENT_PREFIX } from '../lib/fis-contract.ts';
 import { READ_ONLY_ASSESSMENT_ACTIONS } from '../lib/policies/read-only-assessment.ts';
 import {
   actionMatches,
@@ -36,6 +37,19 @@ const UNSCOPED_WRITES_ALLOWED: Record<string, string> = {
   'cloudwatch:PutMetricData': 'scoped by the cloudwatch:namespace condition instead',
   'ssm:CancelCommand': 'FIS cancels its own stress commands; no resource ARN',
 };
+
+/** IAM writes: the harness role has none (it uses the pre-created FIS experiment role). */
+const IAM_WRITES = [
+  'iam:CreateRole',
+  'iam:PutRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:CreatePolicy',
+  'iam:CreatePolicyVersion',
+  'iam:TagRole',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:CreateServiceLinkedRole',
+];
 
 describe('harness execution role', () => {
   const statements = policiesOf('HarnessExecutionRole');
@@ -126,6 +140,29 @@ describe('harness execution role', () => {
   });
 });
 
+describe('harness execution role and the FIS skills', () => {
+  const statements = policiesOf('HarnessExecutionRole');
+
+  it('has no IAM write permission at all: templates use the pre-created FIS experiment role', () => {
+    for (const a of IAM_WRITES) expect(allows(statements, a), a).toBe(false);
+    const iamAllowed = statements
+      .filter((x) => x.Effect === 'Allow')
+      .flatMap((x) => asArray(x.Action))
+      .filter((a) => a.startsWith('iam:'));
+    for (const a of iamAllowed) expect(a === 'iam:PassRole' || isRead(a), a).toBe(true);
+  });
+
+  it('may stop experiments in this account and Region (stopping is never gated), but never start them', () => {
+    const stop = statements.filter(
+      (x) => x.Effect === 'Allow' && asArray(x.Action).includes('fis:StopExperiment'),
+    );
+    expect(stop).toHaveLength(1);
+    expect(JSON.stringify(stop[0]!.Resource)).toContain(':experiment/*');
+    expect(JSON.stringify(stop[0]!.Resource)).not.toContain('experiment-template');
+    expect(allows(statements, 'fis:StartExperiment')).toBe(false);
+  });
+});
+
 describe('bot task role', () => {
   const statements = policiesOf('BotTaskRole');
 
@@ -143,19 +180,33 @@ describe('bot task role', () => {
     expect(agentcore[0]!.Resource).toEqual(harnessArn);
   });
 
-  it('uses its own table only', () => {
-    const tableArn = { 'Fn::GetAtt': [logicalId(json, 'AWS::DynamoDB::Table', 'Sessions'), 'Arn'] };
+  const tableArn = { 'Fn::GetAtt': [logicalId(json, 'AWS::DynamoDB::Table', 'Sessions'), 'Arn'] };
+  const indexArn = { 'Fn::Join': ['', [tableArn, '/index/*']] };
+
+  it("uses its own table (and that table's indexes) only", () => {
     const dynamo = statements.filter((x) => asArray(x.Action).some((a) => a.startsWith('dynamodb:')));
     expect(dynamo.length).toBeGreaterThan(0);
     for (const st of dynamo) {
       for (const r of asArray(st.Resource)) {
-        expect([JSON.stringify(tableArn), JSON.stringify({ Ref: 'AWS::NoValue' })]).toContain(
-          JSON.stringify(r),
-        );
+        expect([
+          JSON.stringify(tableArn),
+          JSON.stringify(indexArn),
+          JSON.stringify({ Ref: 'AWS::NoValue' }),
+        ]).toContain(JSON.stringify(r));
       }
     }
     expect(allows(statements, 'dynamodb:PutItem')).toBe(true);
     expect(allows(statements, 'dynamodb:DeleteTable')).toBe(false);
+  });
+
+  it('may Query the sparse index gsi1 (pending approvals, running experiments)', () => {
+    const onIndex = statements.filter(
+      (x) =>
+        x.Effect === 'Allow' &&
+        asArray(x.Resource).some((r) => JSON.stringify(r) === JSON.stringify(indexArn)),
+    );
+    expect(onIndex.length).toBeGreaterThan(0);
+    expect(allows(onIndex, 'dynamodb:Query')).toBe(true);
   });
 
   it('starts experiments only from managed-by templates, and can stop and read them', () => {
@@ -207,6 +258,25 @@ describe('FIS experiment role', () => {
       }
     }
     expect(allows(statements, 'fis:StartExperiment')).toBe(false);
+  });
+
+  it('grants every permission of each FIS action the skills may use (FIS_ACTION_PERMISSIONS)', () => {
+    const statements = policiesOf('FisExperimentRole');
+    for (const [fisAction, permissions] of Object.entries(FIS_ACTION_PERMISSIONS)) {
+      for (const p of permissions) expect(allows(statements, p), `${fisAction} needs ${p}`).toBe(true);
+    }
+    const ssmDocs = statements.find((x) => x.Sid === 'RunOnlyAwsFisSsmDocuments');
+    expect(JSON.stringify(ssmDocs?.Resource)).toContain(`:document/${FIS_SSM_DOCUMENT_PREFIX}*`);
+  });
+
+  it('grants nothing disruptive that no supported FIS action needs', () => {
+    const needed = new Set(Object.values(FIS_ACTION_PERMISSIONS).flat());
+    const granted = policiesOf('FisExperimentRole')
+      .filter((x) => x.Effect === 'Allow')
+      .flatMap((x) => asArray(x.Action))
+      .filter((a) => !isRead(a) && a !== 'tag:GetResources');
+    expect(granted.length).toBeGreaterThan(0);
+    for (const a of granted) expect(needed.has(a), `${a} is not needed by a supported action`).toBe(true);
   });
 });
 

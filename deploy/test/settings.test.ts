@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foundationModelId, readSettings, SettingsError } from '../lib/settings.ts';
+import { foundationModelId, MIN_TIMEOUT_FOR_EXECUTE, readSettings, SettingsError } from '../lib/settings.ts';
 
 const read = (ctx: Record<string, unknown>) => readSettings((k) => ctx[k]);
 const problems = (ctx: Record<string, unknown>): string[] => {
@@ -49,6 +49,14 @@ describe('deployment settings', () => {
     expect(p.join('\n')).toMatch(/account and region must be set together/);
     expect(p.join('\n')).toMatch(/fisApprovers must be/);
     expect(p.join('\n')).toMatch(/harnessTimeoutSeconds must be an integer from 60 to 3599/);
+  });
+
+  it('refuses a harness timeout too short for the execute skill to watch an experiment', () => {
+    expect(problems({ harnessTimeoutSeconds: String(MIN_TIMEOUT_FOR_EXECUTE - 1) }).join('\n')).toMatch(
+      /harnessTimeoutSeconds must be at least/,
+    );
+    expect(problems({ harnessTimeoutSeconds: String(MIN_TIMEOUT_FOR_EXECUTE) })).toEqual([]);
+    expect(MIN_TIMEOUT_FOR_EXECUTE).toBeLessThan(3600);
   });
 
   it('allows several tasks only behind the load balancer', () => {

@@ -1,9 +1,19 @@
 /** The resources one `cdk deploy` creates (default settings: Socket Mode, environment-agnostic). */
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
+import { GSI } from '../../src/adapters/approval-store.ts';
 import { ALL_SKILLS } from '../../src/core/skills.ts';
 import { AWS_KNOWLEDGE_MCP_URL, SKILLS_BASE_PATH } from '../lib/constructs/harness.ts';
+import { SESSIONS_GSI } from '../lib/constructs/sessions-table.ts';
 import { SLACK_SECRET_KEYS } from '../lib/constructs/slack-secret.ts';
+import {
+  EXECUTE_MAX_WATCH_MINUTES,
+  EXECUTE_MONITOR_CHUNK_MINUTES,
+  FIS_TARGET_TAG,
+  FIS_TEMPLATE_TAG,
+  HARNESS_ENV,
+  REPORTS_DIR,
+} from '../lib/fis-contract.ts';
 import { logicalId, synth } from './helpers/synth.ts';
 
 const s = synth({ fisApprovers: 'U012ABCDEF,S0123ABCD', defaultTargetRegion: 'us-west-2' });
@@ -81,6 +91,48 @@ describe('harness', () => {
     const [h] = Object.values(template.findResources('AWS::BedrockAgentCore::Harness'));
     expect((h!.Properties as { TimeoutSeconds: number }).TimeoutSeconds).toBeLessThan(3600);
   });
+
+  const harnessProps = () => {
+    const [h] = Object.values(template.findResources('AWS::BedrockAgentCore::Harness'));
+    return h!.Properties as {
+      TimeoutSeconds: number;
+      MaxIterations: number;
+      EnvironmentVariables: Record<string, unknown>;
+      SystemPrompt: { Text: unknown }[];
+    };
+  };
+
+  it('leaves room for the execute skill to watch an experiment inside one resumed invocation', () => {
+    const { TimeoutSeconds, MaxIterations } = harnessProps();
+    // The watch, plus 5 minutes to confirm, stop and write the report.
+    expect(EXECUTE_MAX_WATCH_MINUTES * 60 + 300).toBeLessThanOrEqual(TimeoutSeconds);
+    // Each monitor chunk costs one tool call plus up to four metric reads; 15 calls for the rest of the run.
+    const chunks = Math.ceil(EXECUTE_MAX_WATCH_MINUTES / EXECUTE_MONITOR_CHUNK_MINUTES);
+    expect(chunks * 5 + 15).toBeLessThanOrEqual(MaxIterations);
+  });
+
+  it('gives the agent the FIS contract as environment variables', () => {
+    const env = harnessProps().EnvironmentVariables;
+    const fisRoleId = logicalId(json, 'AWS::IAM::Role', 'FisExperimentRole');
+    expect(env).toEqual({
+      [HARNESS_ENV.fisExperimentRoleArn]: { 'Fn::GetAtt': [fisRoleId, 'Arn'] },
+      [HARNESS_ENV.fisTemplateTagKey]: FIS_TEMPLATE_TAG.key,
+      [HARNESS_ENV.fisTemplateTagValue]: FIS_TEMPLATE_TAG.value,
+      [HARNESS_ENV.fisTargetTagKey]: FIS_TARGET_TAG.key,
+      [HARNESS_ENV.fisTargetTagValue]: FIS_TARGET_TAG.value,
+      [HARNESS_ENV.reportsDir]: REPORTS_DIR,
+    });
+  });
+
+  it('tells the agent the tags, the FIS role, that it may stop experiments, and where reports go', () => {
+    const text = JSON.stringify(harnessProps().SystemPrompt);
+    expect(text).toContain(`${FIS_TEMPLATE_TAG.key}=${FIS_TEMPLATE_TAG.value}`);
+    expect(text).toContain(`${FIS_TARGET_TAG.key}=${FIS_TARGET_TAG.value}`);
+    expect(text).toContain(`$${HARNESS_ENV.fisExperimentRoleArn}`);
+    expect(text).toContain(REPORTS_DIR);
+    expect(text).toContain('aws fis stop-experiment');
+    expect(text).not.toMatch(/working directory/);
+  });
 });
 
 describe('storage and secrets', () => {
@@ -96,12 +148,35 @@ describe('storage and secrets', () => {
         AttributeDefinitions: [
           { AttributeName: 'pk', AttributeType: 'S' },
           { AttributeName: 'sk', AttributeType: 'S' },
+          // The keys of the sparse index gsi1 (asserted below).
+          { AttributeName: 'gsi1pk', AttributeType: 'S' },
+          { AttributeName: 'gsi1sk', AttributeType: 'S' },
         ],
         BillingMode: 'PAY_PER_REQUEST',
         TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true },
       },
+    });
+  });
+
+  it('has the sparse index gsi1 (gsi1pk/gsi1sk strings, projection ALL) the approval store queries', () => {
+    expect(SESSIONS_GSI.name).toBe(GSI);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: 'gsi1pk', AttributeType: 'S' },
+        { AttributeName: 'gsi1sk', AttributeType: 'S' },
+      ]),
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'gsi1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
     });
   });
 

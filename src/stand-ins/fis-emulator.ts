@@ -159,7 +159,7 @@ export class FisEmulator {
     return error(res, 404, 'UnknownOperationException', `No operation at ${req.method} ${url.pathname}`);
   }
 
-  private startExperiment(body: Record<string, unknown>, res: ServerResponse): void {
+  private startExperiment(body: Record<string, unknown>, res: ServerResponse) {
     const templateId = String(body.experimentTemplateId ?? '');
     const clientToken = String(body.clientToken ?? '');
     if (!clientToken) return error(res, 400, 'ValidationException', 'clientToken is required.');

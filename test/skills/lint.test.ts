@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   findForeignTools,
+  findIamWrites,
   findMutatingAws,
   findMutatingKubectl,
   findSecretReads,
@@ -53,6 +54,26 @@ describe('findMutatingAws', () => {
     'AWS owned key',
   ])('allows %s', (text) => {
     expect(findMutatingAws(text)).toEqual([]);
+  });
+});
+
+describe('findIamWrites', () => {
+  it.each([
+    'aws iam create-role --role-name r --assume-role-policy-document file://t.json',
+    'aws iam put-role-policy --role-name r --policy-name p',
+    'aws --region us-east-1 iam attach-role-policy --role-name r --policy-arn a',
+    'aws iam create-policy --policy-name p',
+    'aws iam tag-role --role-name r --tags Key=a,Value=b',
+    'aws iam update-assume-role-policy \\\n  --role-name r',
+  ])('flags %s', (text) => {
+    expect(findIamWrites(text)).not.toEqual([]);
+  });
+  it.each([
+    'aws iam get-role --role-name r',
+    'aws iam list-role-policies --role-name r',
+    'aws iam get-role-policy --role-name r --policy-name p',
+  ])('allows %s', (text) => {
+    expect(findIamWrites(text)).toEqual([]);
   });
 });
 

@@ -167,6 +167,14 @@ export function findSecretReads(code: string): string[] {
   return hits;
 }
 
+/** `aws iam` commands that create or change roles, policies or their attachments. Scans all text. */
+export function findIamWrites(text: string): string[] {
+  const joined = text.replace(/\\\r?\n\s*/g, ' ');
+  const re =
+    /\baws(?:\s+--[a-z-]+(?:[ =](?!-)\S+)?)*\s+iam\s+((?:create|put|attach|detach|delete|update|tag|untag|add|remove|set|upload)-[a-z0-9-]+|pass-role)/g;
+  return [...joined.matchAll(re)].map((m) => `aws iam ${m[1]}`);
+}
+
 /** Every `aws:<service>:<name>` id, skipping ARNs (`arn:aws:...`) and condition keys (`aws:SourceArn`). */
 export function fisIds(text: string): string[] {
   return [...text.matchAll(/(?<![\w:/.-])aws:([a-z0-9-]+):([a-z0-9][a-z0-9-]*)/gi)].map((m) =>

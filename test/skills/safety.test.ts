@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { READ_ONLY_SKILLS, SKILLS } from '../../src/core/skills.ts';
 import {
   findForeignTools,
+  findIamWrites,
   findMutatingAws,
   findMutatingKubectl,
   findSecretReads,
@@ -19,6 +20,12 @@ const byFile = (skill: Skill) => skill.files.map((f) => [f.rel, f] as const);
 describe('no skill starts a FIS experiment', () => {
   it.each(skills.map((s) => [s.name, s] as const))('%s', (_name, skill) => {
     for (const [rel, file] of byFile(skill)) expect(findStartExperiment(file.text), rel).toEqual([]);
+  });
+});
+
+describe('no skill writes IAM (the FIS experiment role is pre-created by the deploy)', () => {
+  it.each(skills.map((s) => [s.name, s] as const))('%s', (_name, skill) => {
+    for (const [rel, file] of byFile(skill)) expect(findIamWrites(file.text), rel).toEqual([]);
   });
 });
 

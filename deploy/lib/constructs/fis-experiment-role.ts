@@ -1,6 +1,7 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { FIS_SSM_DOCUMENT_PREFIX } from '../fis-contract.ts';
 
 export interface FisExperimentRoleProps {
   /** Only resources carrying this tag (key=value) can be disrupted by an experiment. */
@@ -11,9 +12,10 @@ export interface FisExperimentRoleProps {
 /**
  * The role AWS FIS assumes while an experiment runs. Trusted by fis.amazonaws.com only for experiments in this
  * account and region (confused-deputy conditions). It may only act on resources that opted in with the target tag,
- * and only with the actions the FIS skills use: stop/start/reboot EC2 instances, spot interruptions, node-group
- * instance termination, RDS reboot/failover, ECS task stop, and the AWSFIS-Run-* SSM documents (CPU/memory/network
- * stress on tagged instances).
+ * and only with the permissions of the FIS actions in FIS_ACTION_PERMISSIONS (deploy/lib/fis-contract.ts): stop,
+ * start, reboot and terminate EC2 instances, spot interruptions, node-group instance termination, RDS
+ * reboot/failover, ECS task stop, and the AWSFIS-Run-* SSM documents (stress on tagged instances). The prepare
+ * skill offers exactly those actions; deploy/test/iam.test.ts checks that the two lists agree.
  */
 export class FisExperimentRole extends Construct {
   readonly role: iam.Role;
@@ -79,7 +81,7 @@ export class FisExperimentRole extends Construct {
       new iam.PolicyStatement({
         sid: 'RunOnlyAwsFisSsmDocuments',
         actions: ['ssm:SendCommand'],
-        resources: [`arn:${partition}:ssm:${region}::document/AWSFIS-Run-*`],
+        resources: [`arn:${partition}:ssm:${region}::document/${FIS_SSM_DOCUMENT_PREFIX}*`],
       }),
     );
     this.role.addToPolicy(

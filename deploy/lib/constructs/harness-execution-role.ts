@@ -18,7 +18,9 @@ export interface HarnessExecutionRoleProps {
  * The role the AgentCore harness (and the agent's shell in its microVM) runs as.
  *
  * It can read what the assessments need, prepare FIS experiments (create and tag templates and stop-condition
- * alarms, pass the FIS experiment role to FIS), and call its model. It can never start an FIS experiment: that is
+ * alarms, pass the FIS experiment role to FIS), stop a running experiment, and call its model. It has no IAM write
+ * permission: templates name the pre-created FIS experiment role, whose ARN reaches the agent as the
+ * FIS_EXPERIMENT_ROLE_ARN environment variable and in the system prompt. It can never start an FIS experiment: that is
  * absent from every allow statement and explicitly denied, because the bot starts experiments itself after a human
  * approves them in Slack.
  */
@@ -136,6 +138,16 @@ export class HarnessExecutionRole extends Construct {
         actions: ['iam:PassRole'],
         resources: [props.fisExperimentRole.roleArn],
         conditions: { StringEquals: { 'iam:PassedToService': 'fis.amazonaws.com' } },
+      }),
+    );
+
+    // Stopping is never gated (execute skill): the agent may stop any experiment in this account and Region, so it
+    // can act at once when a stop alarm fires or someone in the thread asks. It still cannot start or resume one.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'StopExperiments',
+        actions: ['fis:StopExperiment'],
+        resources: [`arn:${partition}:fis:${region}:${account}:experiment/*`],
       }),
     );
 

@@ -5,6 +5,7 @@ import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ALL_SKILLS, skillPath } from '../../../src/core/skills.ts';
+import { HARNESS_ENV, REPORTS_DIR } from '../fis-contract.ts';
 import { harnessSystemPrompt } from '../harness-prompt.ts';
 import type { Settings } from '../settings.ts';
 
@@ -14,10 +15,24 @@ export const SKILLS_BASE_PATH = '/opt/.agents/skills/';
 /** The public AWS Knowledge MCP server, attached as a remote_mcp tool. */
 export const AWS_KNOWLEDGE_MCP_URL = 'https://knowledge-mcp.global.api.aws';
 
+/** The environment variables the agent's shell sees: the FIS contract as deployed. */
+export function harnessEnvironment(s: Settings, fisExperimentRoleArn: string): Record<string, string> {
+  return {
+    [HARNESS_ENV.fisExperimentRoleArn]: fisExperimentRoleArn,
+    [HARNESS_ENV.fisTemplateTagKey]: s.fisTemplateTagKey,
+    [HARNESS_ENV.fisTemplateTagValue]: s.fisTemplateTagValue,
+    [HARNESS_ENV.fisTargetTagKey]: s.fisTargetTagKey,
+    [HARNESS_ENV.fisTargetTagValue]: s.fisTargetTagValue,
+    [HARNESS_ENV.reportsDir]: REPORTS_DIR,
+  };
+}
+
 export interface HarnessProps {
   settings: Settings;
   repoRoot: string;
   executionRole: iam.Role;
+  /** The pre-created role FIS assumes; templates the agent prepares must name it. */
+  fisExperimentRoleArn: string;
 }
 
 /**
@@ -57,9 +72,13 @@ export class Harness extends Construct {
             templateTagValue: s.fisTemplateTagValue,
             targetTagKey: s.fisTargetTagKey,
             targetTagValue: s.fisTargetTagValue,
+            fisExperimentRoleArnVariable: HARNESS_ENV.fisExperimentRoleArn,
+            reportsDir: REPORTS_DIR,
           }),
         },
       ],
+      // What the FIS skills read from the shell environment (deploy/lib/fis-contract.ts).
+      environmentVariables: harnessEnvironment(s, props.fisExperimentRoleArn),
       skills: ALL_SKILLS.map((name) => ({ path: skillPath(SKILLS_BASE_PATH, name) })),
       tools: [
         {
