@@ -2,9 +2,9 @@
  * Composition root: config in, a running bot out. Builds the adapters (Slack, harness, store),
  * the core runner, and the Bolt surfaces, then starts the receiver.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
 import {
   EMBEDDED_CREDENTIALS,
@@ -14,12 +14,14 @@ import {
 import { AwsFis } from './adapters/fis.ts';
 import { AgentCoreHarness, KNOWLEDGE_MCP_TOOL } from './adapters/harness.ts';
 import { DynamoSessionStore } from './adapters/session-store.ts';
-import { SlackApproverDirectory } from './adapters/slack-approvers.ts';
+import { SlackApproverDirectory, SlackGroups } from './adapters/slack-approvers.ts';
 import { WebApiSlackWriter } from './adapters/slack-writer.ts';
 import type { Config } from './config.ts';
+import { AccessPolicy } from './core/access.ts';
 import { ApprovalGate } from './core/approval-gate.ts';
 import type { Logger } from './core/logger.ts';
 import { Runner } from './core/runner.ts';
+import { Health } from './health.ts';
 import { register as registerActions } from './slack/actions.ts';
 import { approvalCard } from './slack/approval-card.ts';
 import { presenter } from './slack/blocks.ts';
@@ -31,9 +33,10 @@ import { SLACK_LIMITS } from './slack/limits.ts';
 export interface RunningBot {
   app: App;
   runner: Runner;
-  /** HTTP mode: the port actually listened on. */
+  /** HTTP mode: the port actually listened on (Socket Mode: the health port). */
   port?: number;
-  stop(): Promise<void>;
+  /** Graceful stop: no new work, running turns get `graceMs` to finish, the rest are marked interrupted. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
@@ -79,33 +82,39 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     timeout: 20_000,
   };
   let receiver: HTTPReceiver | undefined;
+  let socket: SocketModeReceiver | undefined;
   let app: App;
+  let slackUp = false;
+  let runnerRef: Runner | undefined;
+  const health = new Health({
+    slack: () =>
+      config.slack.mode.kind === 'socket'
+        ? Boolean(
+            (socket?.client as unknown as { websocket?: { isActive(): boolean } })?.websocket?.isActive(),
+          )
+        : slackUp,
+    store: () => store.ping(),
+    accepting: () => runnerRef?.isAccepting ?? false,
+  });
   if (config.slack.mode.kind === 'socket') {
-    app = new App({
-      token: config.slack.botToken,
+    socket = new SocketModeReceiver({
       appToken: config.slack.mode.appToken,
-      socketMode: true,
       logger,
-      clientOptions,
       // The Socket Mode client takes its API URL from here (apps.connections.open).
       installerOptions: { clientOptions } as never,
     });
+    app = new App({ token: config.slack.botToken, receiver: socket, logger, clientOptions });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: config.slack.mode.signingSecret,
       endpoints: '/slack/events',
       processBeforeResponse: false,
       logger,
-      customRoutes: [
-        {
-          path: '/healthz',
-          method: ['GET'],
-          handler: (_req, res) => {
-            res.writeHead(200, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ ok: true }));
-          },
-        },
-      ],
+      customRoutes: ['/healthz', '/readyz'].map((path) => ({
+        path,
+        method: ['GET'],
+        handler: (req: IncomingMessage, res: ServerResponse) => void health.handle(req, res),
+      })),
     });
     app = new App({ token: config.slack.botToken, receiver, logger, clientOptions });
   }
@@ -114,6 +123,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
 
   const writer = new WebApiSlackWriter(app.client);
+  const groups = new SlackGroups(app.client, log.child({ component: 'groups' }));
+  const access = new AccessPolicy(config.access, groups);
   const approvers = config.approvals.approvers;
   const gate =
     approvers.length > 0
@@ -123,7 +134,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
           writer,
           card: (a, commandTemplateId) => approvalCard(a, { approvers, commandTemplateId }),
           note: presenter.note,
-          approvers: new SlackApproverDirectory(approvers, app.client, log.child({ component: 'approvers' })),
+          approvers: new SlackApproverDirectory(approvers, groups),
           policy: {
             ttlMs: config.approvals.ttlMs,
             allowSelfApproval: config.approvals.allowSelfApproval,
@@ -143,17 +154,35 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       skillsBasePath: config.harness.skillsBasePath,
       editIntervalMs: config.streamEditIntervalMs,
       bodyBudget: SLACK_LIMITS.replyBodyBudget,
-      leaseMs: config.harness.maxRunMs + 5 * 60_000,
+      leaseMs: config.concurrency.leaseMs,
+      maxQueue: config.concurrency.maxQueue,
+      sessionIdleMs: config.concurrency.sessionIdleMs,
+      turnLogSize: 6,
     },
   });
   registerCommands(app, {
     runner,
+    store,
+    access,
     defaultRegion: config.defaultTargetRegion,
+    duplicateWindowSeconds: config.concurrency.duplicateCommandWindowSeconds,
     log,
     approvalsEnabled: gate !== undefined,
   });
-  registerEvents(app, { runner, store, log });
-  if (gate) registerActions(app, { gate, log });
+  registerEvents(app, { runner, store, access, log });
+  registerActions(app, { runner, gate, log });
+  runnerRef = runner;
+
+  // Startup self-check: say exactly what is wrong instead of failing on the first request.
+  await selfCheck(app, store, config);
+
+  // Runs whose owner died (lease lapsed) are marked interrupted, with Retry; any replica may do it.
+  await runner.reap().catch((err) => log.warn({ err }, 'startup reap failed'));
+  const reaper = setInterval(
+    () => void runner.reap().catch((err) => log.warn({ err }, 'reap failed')),
+    Math.max(500, Math.floor(config.concurrency.leaseMs / 2)),
+  );
+  reaper.unref();
 
   // Expire overdue approvals and follow running experiments; any replica may do it (conditional writes).
   const sweepMs = Math.min(15_000, Math.max(500, Math.floor(config.approvals.ttlMs / 5)));
@@ -173,25 +202,70 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   sweeper?.unref();
 
   let port: number | undefined;
+  let healthServer: { server: Server; port: number } | undefined;
   if (config.slack.mode.kind === 'http') {
     const { port: listenPort, host } = config.slack.mode;
     const server = (await app.start(host ? { port: listenPort, host } : listenPort)) as Server;
     port = (server.address() as AddressInfo).port;
+    slackUp = true;
     log.info({ port, path: '/slack/events' }, 'listening for Slack (HTTP mode)');
   } else {
     await app.start();
-    log.info({}, 'connected to Slack (Socket Mode)');
+    healthServer = await health.listen(config.slack.healthPort, config.slack.healthHost);
+    port = healthServer.port;
+    log.info({ healthPort: port }, 'connected to Slack (Socket Mode)');
   }
 
   return {
     app,
     runner,
     port,
-    async stop() {
+    async stop(graceMs = config.concurrency.shutdownGraceMs) {
+      // Stop receiving first (Slack redelivers to other replicas), then let running turns finish.
       if (sweeper) clearInterval(sweeper);
-      await app.stop();
-      await runner.drain();
+      clearInterval(reaper);
+      slackUp = false;
+      await app.stop().catch((err) => log.warn({ err }, 'stopping the Slack receiver failed'));
+      await runner.drain(graceMs);
+      healthServer?.server.close();
       await embedded?.close();
     },
   };
+}
+
+export class StartupError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The bot cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'StartupError';
+  }
+}
+
+/** Checks the Slack token and the table before taking traffic; collects every problem. */
+async function selfCheck(app: App, store: DynamoSessionStore, config: Config): Promise<void> {
+  const problems: string[] = [];
+  try {
+    await app.client.auth.test();
+  } catch (err) {
+    const code =
+      (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code;
+    problems.push(
+      code === 'invalid_auth' ||
+        code === 'not_authed' ||
+        code === 'token_revoked' ||
+        code === 'account_inactive'
+        ? `Slack rejected SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token again from OAuth & Permissions.`
+        : `Slack could not be reached for auth.test (${code ?? 'error'}): check network access${config.slack.apiUrl ? ` to ${config.slack.apiUrl}` : ''}.`,
+    );
+  }
+  try {
+    await store.ping();
+  } catch (err) {
+    const name = (err as { name?: string }).name ?? 'error';
+    problems.push(
+      name === 'ResourceNotFoundException'
+        ? `The DynamoDB table "${config.store.table}" does not exist in ${config.store.region}: create it (see deploy/) or unset SESSIONS_TABLE for the embedded store.`
+        : `The DynamoDB table "${config.store.table ?? 'embedded'}" is not reachable (${name}): check AWS credentials, AWS_REGION and the bot's IAM permissions.`,
+    );
+  }
+  if (problems.length > 0) throw new StartupError(problems);
 }

@@ -84,6 +84,31 @@ const schema = z.object({
   HARNESS_THROTTLE_RETRIES: intInRange(0, 10, 3),
   STREAM_EDIT_INTERVAL_MS: intInRange(100, 60_000, 1000),
   SESSION_TTL_DAYS: intInRange(1, 3650, 30),
+  LEASE_SECONDS: intInRange(2, 600, 30),
+  DUPLICATE_COMMAND_WINDOW_SECONDS: intInRange(0, 300, 5),
+  MAX_QUEUED_FOLLOW_UPS: intInRange(0, 50, 5),
+  HARNESS_SESSION_IDLE_SECONDS: intInRange(0, 28_800, 900),
+  SHUTDOWN_GRACE_SECONDS: intInRange(0, 3600, 25),
+  ALLOWED_CHANNELS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^\s*[CGD][A-Z0-9]{2,}(\s*,\s*[CGD][A-Z0-9]{2,})*\s*$/,
+        'must be a comma-separated list of Slack channel ids (C…/G…)',
+      )
+      .optional(),
+  ),
+  COMMAND_ACCESS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^\s*\/[a-z]+\s*=\s*[UWS][A-Z0-9]{2,}(\s*,\s*[UWS][A-Z0-9]{2,})*(\s*;\s*\/[a-z]+\s*=\s*[UWS][A-Z0-9]{2,}(\s*,\s*[UWS][A-Z0-9]{2,})*)*\s*;?\s*$/,
+        'must look like /fis=S0123ABCD,U0456EFGH;/chaos=S0789IJKL (command = user or user group ids)',
+      )
+      .optional(),
+  ),
   FIS_APPROVERS: z.preprocess(
     emptyToUndefined,
     z
@@ -130,6 +155,9 @@ export interface Config {
     mode: SlackMode;
     /** Web API base URL, for local stand-ins; undefined means https://slack.com/api/. */
     apiUrl: string | undefined;
+    /** Socket Mode: /healthz and /readyz listen here (HTTP mode serves them on the receiver's port). */
+    healthPort: number;
+    healthHost?: string;
   };
   harness: {
     arn: string;
@@ -157,6 +185,21 @@ export interface Config {
     ttlMs: number;
   };
   streamEditIntervalMs: number;
+  concurrency: {
+    leaseMs: number;
+    maxQueue: number;
+    /** A harness session idle this long is assumed recycled; 0 disables the assumption. */
+    sessionIdleMs: number;
+    shutdownGraceMs: number;
+    /** The same command from the same person in the same channel within this window runs once (0: off). */
+    duplicateCommandWindowSeconds: number;
+  };
+  access: {
+    /** Empty: every channel. */
+    channels: string[];
+    /** Per slash command: the users and user groups allowed to run it (commands not listed: everyone). */
+    commands: Record<string, string[]>;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -228,6 +271,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { kind: 'socket', appToken: e.SLACK_APP_TOKEN }
         : { kind: 'http', signingSecret: e.SLACK_SIGNING_SECRET!, port: e.PORT },
       apiUrl: e.SLACK_API_URL ? withTrailingSlash(e.SLACK_API_URL) : undefined,
+      healthPort: e.PORT,
     },
     harness: {
       arn: harnessArn,
@@ -252,6 +296,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ttlMs: Math.round(e.FIS_APPROVAL_TTL_MINUTES * 60_000),
     },
     streamEditIntervalMs: e.STREAM_EDIT_INTERVAL_MS,
+    concurrency: {
+      leaseMs: e.LEASE_SECONDS * 1000,
+      maxQueue: e.MAX_QUEUED_FOLLOW_UPS,
+      sessionIdleMs: e.HARNESS_SESSION_IDLE_SECONDS * 1000,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+      duplicateCommandWindowSeconds: e.DUPLICATE_COMMAND_WINDOW_SECONDS,
+    },
+    access: {
+      channels: list(e.ALLOWED_CHANNELS),
+      commands: Object.fromEntries(
+        (e.COMMAND_ACCESS ?? '')
+          .split(';')
+          .map((part: string) => part.split('='))
+          .filter((kv: string[]) => kv.length === 2)
+          .map(([cmd, ids]: string[]) => [cmd!.trim(), list(ids)]),
+      ),
+    },
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -361,6 +422,13 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
       return config;
     },
   };
+}
+
+function list(s: string | undefined): string[] {
+  return (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 function isSecret(name: string): boolean {

@@ -4,7 +4,7 @@
  * exit code 1 when the config is not usable.
  */
 
-import { startBot } from './bot.ts';
+import { StartupError, startBot } from './bot.ts';
 import {
   ConfigError,
   loadBotMode,
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       );
       process.exit(1);
     }
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof StartupError) {
       console.error(err.message);
       process.exit(1);
     }

@@ -14,6 +14,7 @@ import {
   type HarnessTool,
   InvokeHarnessCommand,
   type InvokeHarnessStreamOutput,
+  StopRuntimeSessionCommand,
 } from '@aws-sdk/client-bedrock-agentcore';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AgentEvent, FailureCode, HarnessFailure, PendingToolCall, ToolKind } from '../core/events.ts';
@@ -61,6 +62,20 @@ export class AgentCoreHarness implements HarnessPort {
       ...(o.credentials ? { credentials: o.credentials } : {}),
       requestHandler: new NodeHttpHandler({ connectionTimeout: 10_000, socketTimeout: o.idleTimeoutMs }),
     });
+  }
+
+  async stopSession(runtimeSessionId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new StopRuntimeSessionCommand({
+          agentRuntimeArn: this.o.harnessArn,
+          runtimeSessionId,
+          ...(this.o.qualifier ? { qualifier: this.o.qualifier } : {}),
+        }),
+      );
+    } catch (err) {
+      this.o.log.warn({ err, sessionId: runtimeSessionId }, 'StopRuntimeSession failed');
+    }
   }
 
   async *invoke(inv: HarnessInvocation, signal?: AbortSignal): AsyncIterable<AgentEvent> {

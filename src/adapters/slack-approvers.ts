@@ -1,27 +1,27 @@
 /**
- * Who may approve FIS experiments: Slack user ids and user group ids from FIS_APPROVERS. Group
- * membership comes from usergroups.users.list and is cached briefly, so a removed member loses the
- * right within minutes and clicks do not hit Slack's Tier 2 limit.
+ * Slack user groups, for approvers (FIS_APPROVERS) and per-command access (COMMAND_ACCESS).
+ * Membership comes from usergroups.users.list and is cached briefly, so a removed member loses the
+ * right within minutes and clicks do not hit Slack's Tier 2 limit. Failures deny (fail closed).
  */
 import type { WebClient } from '@slack/web-api';
+import type { GroupMembership } from '../core/access.ts';
 import type { ApproverDirectory } from '../core/approval-gate.ts';
 import type { Logger } from '../core/logger.ts';
 
 const CACHE_MS = 5 * 60_000;
 
-export class SlackApproverDirectory implements ApproverDirectory {
+export class SlackGroups implements GroupMembership {
   private readonly cache = new Map<string, { members: Set<string>; at: number }>();
 
   constructor(
-    readonly configured: readonly string[],
     private readonly client: WebClient,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async isApprover(userId: string): Promise<boolean> {
-    if (this.configured.includes(userId)) return true;
-    for (const group of this.configured.filter((id) => id.startsWith('S'))) {
+  async isMember(userId: string, ids: readonly string[]): Promise<boolean> {
+    if (ids.includes(userId)) return true;
+    for (const group of ids.filter((id) => id.startsWith('S'))) {
       if ((await this.members(group)).has(userId)) return true;
     }
     return false;
@@ -36,9 +36,19 @@ export class SlackApproverDirectory implements ApproverDirectory {
       this.cache.set(group, { members, at: this.now() });
       return members;
     } catch (err) {
-      // Fail closed: without the member list nobody from this group can approve.
       this.log.warn({ err, group }, 'could not list user group members');
       return hit?.members ?? new Set();
     }
+  }
+}
+
+export class SlackApproverDirectory implements ApproverDirectory {
+  constructor(
+    readonly configured: readonly string[],
+    private readonly groups: GroupMembership,
+  ) {}
+
+  isApprover(userId: string): Promise<boolean> {
+    return this.groups.isMember(userId, this.configured);
   }
 }

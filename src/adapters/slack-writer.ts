@@ -34,6 +34,14 @@ export class WebApiSlackWriter implements SlackWriter {
     );
   }
 
+  async react(channel: string, ts: string, name: string): Promise<void> {
+    await call(() => this.client.reactions.add({ channel, timestamp: ts, name }));
+  }
+
+  async unreact(channel: string, ts: string, name: string): Promise<void> {
+    await call(() => this.client.reactions.remove({ channel, timestamp: ts, name }));
+  }
+
   async join(channel: string): Promise<void> {
     await call(() => this.client.conversations.join({ channel }));
   }

@@ -32,6 +32,8 @@ export interface HarnessInvocation {
 export interface HarnessPort {
   /** Streams one agent turn. Never throws: failures end the stream with a `failed` event. */
   invoke(invocation: HarnessInvocation, signal?: AbortSignal): AsyncIterable<AgentEvent>;
+  /** Ends the runtime session (its microVM) so the agent stops working; best effort. */
+  stopSession(runtimeSessionId: string): Promise<void>;
 }
 
 export interface ThreadKey {
@@ -42,37 +44,97 @@ export interface ThreadKey {
 
 export type SessionStatus = 'idle' | 'running' | 'awaiting_approval';
 
+/** A follow-up that arrived while the agent was answering; it runs next. */
+export interface QueuedTurn {
+  user: string;
+  text: string;
+  /** The Slack message it came from (for the "queued" reaction). */
+  ts: string;
+}
+
+/** One line of the compact turn log, used to rebuild context when a harness session expired. */
+export interface TurnLogEntry {
+  at: number;
+  user: string;
+  prompt: string;
+  answer: string;
+}
+
 export interface SessionRecord extends ThreadKey {
   runtimeSessionId: string;
+  /** Counts harness sessions used by this thread (a new one after expiry). */
+  generation?: number;
   routeId: string;
   skill: string;
   /** Every skill path this thread's turns may load. */
   skillPaths: string[];
   requester: string;
   status: SessionStatus;
-  /** While running: when the run's claim lapses if its owner dies without releasing it. */
+  /** While running: the replica that owns the run, and when its claim lapses without a heartbeat. */
+  owner?: string;
   leaseExpiresAt?: number;
   /** While awaiting_approval: the approval the paused turn waits for. */
   pendingApprovalId?: string;
   /** The template id a `/fis run` command named. */
   commandTemplateId?: string;
+  queue?: QueuedTurn[];
+  stopRequestedBy?: string;
+  /** The reply of the turn in progress, and what it was asked (for Retry after an interruption). */
+  replyTs?: string;
+  lastPrompt?: string;
+  lastUser?: string;
+  interruptedAt?: number;
+  /** The next turn starts a new harness session and must carry the thread's context. */
+  rehydrate?: boolean;
   turns: number;
   createdAt: number;
   updatedAt: number;
 }
 
+export type EnqueueResult = 'queued' | 'idle' | 'full' | 'awaiting' | 'missing';
+
 export interface SessionStore {
   /** Creates the thread's session; false if one already exists. */
   create(record: SessionRecord): Promise<boolean>;
   get(key: ThreadKey): Promise<SessionRecord | undefined>;
-  /** Marks the session running if it is idle (or its lease lapsed); false if another run holds it. */
-  claim(key: ThreadKey, leaseMs: number): Promise<boolean>;
-  /** Ends a turn: idle again, or paused waiting for an approval. Counts the finished turn. */
-  release(key: ThreadKey, awaitingApprovalId?: string): Promise<void>;
-  /** Resumes a paused session for the given approval (awaiting_approval → running); false otherwise. */
-  claimAwaiting(key: ThreadKey, approvalId: string, leaseMs: number): Promise<boolean>;
+  /** idle → running, owned by `owner` for `leaseMs` unless renewed; false if not idle. */
+  claim(key: ThreadKey, owner: string, leaseMs: number): Promise<boolean>;
+  /** awaiting_approval (for this approval) → running. */
+  claimAwaiting(key: ThreadKey, approvalId: string, owner: string, leaseMs: number): Promise<boolean>;
+  /** Renews the lease; reports a stop request. `held: false` means the run lost its claim. */
+  heartbeat(
+    key: ThreadKey,
+    owner: string,
+    leaseMs: number,
+  ): Promise<{ held: boolean; stopRequestedBy?: string }>;
+  noteTurn(
+    key: ThreadKey,
+    owner: string,
+    fields: { replyTs?: string; lastPrompt?: string; lastUser?: string; rehydrate?: boolean },
+  ): Promise<void>;
+  /** Queues a follow-up behind the running turn (bounded). */
+  enqueue(key: ThreadKey, item: QueuedTurn, max: number): Promise<EnqueueResult>;
+  /** Ends a turn: returns the next queued follow-up (claim kept), or releases (idle, or paused for an approval). */
+  finish(
+    key: ThreadKey,
+    owner: string,
+    leaseMs: number,
+    awaitingApprovalId?: string,
+  ): Promise<QueuedTurn | undefined>;
+  /** Asks the owner of a running turn to stop it; false if nothing is running (or a stop was already asked). */
+  requestStop(key: ThreadKey, user: string): Promise<boolean>;
+  /** Runs whose owner stopped renewing: marked idle and interrupted; returns those this caller took. */
+  reapLapsed(now: number): Promise<SessionRecord[]>;
+  /** Marks this owner's run interrupted (shutdown deadline). */
+  interrupt(key: ThreadKey, owner: string): Promise<boolean>;
+  /** Switches the thread to a new harness session (the old one expired). */
+  rotate(key: ThreadKey, owner: string, runtimeSessionId: string): Promise<void>;
+  appendTurn(key: ThreadKey, turn: TurnLogEntry): Promise<void>;
+  recentTurns(key: ThreadKey, limit: number): Promise<TurnLogEntry[]>;
   /** Records that an idempotency key was seen; false if it was already recorded. */
   remember(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Throws when the table cannot be reached. */
+  ping(): Promise<void>;
 }
 
 /** A message as the bot wants it shown: Block Kit plus the plain-text fallback Slack requires. */
@@ -93,6 +155,9 @@ export class SlackWriteError extends Error {
 }
 
 export interface SlackWriter {
+  /** Adds / removes an emoji reaction on a message (e.g. "queued"). */
+  react(channel: string, ts: string, name: string): Promise<void>;
+  unreact(channel: string, ts: string, name: string): Promise<void>;
   /** Posts a message (a thread reply when threadTs is set) and returns its ts. */
   post(channel: string, message: SlackMessage, threadTs?: string): Promise<string>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;

@@ -23,6 +23,8 @@ export interface ReplyStreamOptions {
   now?: () => number;
   /** How often the elapsed-time line refreshes while nothing else changes. */
   heartbeatMs?: number;
+  /** Shows a Stop button (with this value) while the run is live. */
+  stopValue?: string;
 }
 
 export interface FinalState {
@@ -226,6 +228,7 @@ export class ReplyStream {
         elapsedMs: this.o.now() - this.startedAt,
         activity: [...this.activity.values()],
         note: this.note,
+        stopValue: this.o.stopValue,
       },
     });
   }

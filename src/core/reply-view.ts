@@ -15,7 +15,7 @@ export interface ReplyView {
   /** The agent's Markdown for this message (may be empty). */
   body: string;
   /** While the run is going: elapsed time and recent tool activity. */
-  live?: { elapsedMs: number; activity: ActivityLine[]; note?: string };
+  live?: { elapsedMs: number; activity: ActivityLine[]; note?: string; stopValue?: string };
   /** On the last message when the run ends. */
   result?: {
     outcome: 'done' | 'warning' | 'failed' | 'stopped' | 'paused';
@@ -41,4 +41,6 @@ export interface Presenter {
   root(view: RootView): SlackMessage;
   /** A short bot note in a thread (busy, not available, …). */
   note(text: string): SlackMessage;
+  /** A run was interrupted (crash, restart): says so, with a Retry button carrying `retryValue`. */
+  interrupted(why: string, retryValue: string): SlackMessage;
 }

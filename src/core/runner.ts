@@ -1,36 +1,40 @@
 /**
- * Runs: a slash command opens a thread and a harness session; a reply in the thread continues it.
+ * Runs: a slash command opens a thread and a harness session; a reply in the thread continues it;
+ * a mention or a direct message starts a general conversation. One turn at a time per thread, across
+ * replicas: a lease in the store, follow-ups queued behind the running turn, Stop from any replica,
+ * interrupted runs found and offered for retry, and a graceful drain on shutdown.
  * Data flows one way: request → run → harness stream → reply stream → Slack writer.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ApprovalGate, ToolResult } from './approval-gate.ts';
-import { APPROVAL_INLINE_TOOL } from './approval-tool.ts';
-import { APPROVAL_TOOL, type ApprovalRecord } from './approval-types.ts';
+import type { ApprovalRecord } from './approval-types.ts';
 import type { CommandRoute, Params } from './commands.ts';
-import type { PendingToolCall, Usage } from './events.ts';
-import { type Explanation, explainFailure, explainStopReason } from './explain.ts';
 import type { Logger } from './logger.ts';
 import {
-  type HarnessInvocation,
   type HarnessPort,
   type SessionRecord,
   type SessionStore,
   SlackWriteError,
   type SlackWriter,
   type ThreadKey,
-  type ToolResultInput,
 } from './ports.ts';
-import { type FinalState, ReplyStream } from './reply-stream.ts';
 import type { Presenter } from './reply-view.ts';
 import { newRuntimeSessionId } from './session-id.ts';
-import { SKILLS, skillPath } from './skills.ts';
-import { describeTool } from './tool-label.ts';
+import { READ_ONLY_SKILLS, skillPath } from './skills.ts';
+import {
+  abortRun,
+  TurnEngine as Engine,
+  type LocalRun,
+  QUEUED_REACTION,
+  type TurnEngine,
+  type TurnInput,
+  type TurnSettings,
+} from './turns.ts';
 
-export interface RunnerSettings {
-  skillsBasePath: string;
-  editIntervalMs: number;
-  bodyBudget: number;
-  /** How long a run's claim on its thread lasts if its owner disappears. */
-  leaseMs: number;
+export interface RunnerSettings extends TurnSettings {
+  /** Follow-ups that may wait behind a running turn, per thread. */
+  maxQueue: number;
 }
 
 export interface RunnerDeps {
@@ -43,6 +47,8 @@ export interface RunnerDeps {
   log: Logger;
   settings: RunnerSettings;
   now?: () => number;
+  /** This replica's identity in leases; unique per process by default. */
+  owner?: string;
 }
 
 export interface CommandRequest {
@@ -58,32 +64,41 @@ export interface CommandRequest {
 export interface FollowUpRequest extends ThreadKey {
   userId: string;
   text: string;
+  /** The Slack message (for the "queued" reaction). */
+  messageTs: string;
 }
 
-export type FollowUpResult = 'started' | 'busy' | 'not_a_session';
-
-interface TurnInput {
-  prompt?: string;
-  resume?: { assistantMessage: unknown; toolResults: ToolResultInput[] };
-  /** True for every turn after the one the command started. */
-  followUp?: boolean;
+/** A mention or direct message outside any run's thread: a new general conversation in its thread. */
+export interface ConversationRequest extends ThreadKey {
+  userId: string;
+  text: string;
 }
 
-/** Inline calls answered without a human (errors, refusals) resume at once; bound the loop. */
-const MAX_IMMEDIATE_RESUMES = 4;
+export type FollowUpResult = 'started' | 'queued' | 'busy' | 'not_a_session';
 
 export class Runner {
+  readonly owner: string;
   private readonly active = new Set<Promise<unknown>>();
+  private readonly local = new Map<string, LocalRun>();
   private readonly now: () => number;
+  private readonly engine: TurnEngine;
+  private accepting = true;
 
   constructor(private readonly d: RunnerDeps) {
     this.now = d.now ?? Date.now;
+    this.owner = d.owner ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.engine = new Engine({ ...d, owner: this.owner, now: this.now });
     if (d.gate) d.gate.resume = (a, result) => this.resumeAfterApproval(a, result);
   }
 
   /** Runs in flight in this process. */
   get activeRuns(): number {
     return this.active.size;
+  }
+
+  /** False once shutdown began: no new work is taken. */
+  get isAccepting(): boolean {
+    return this.accepting;
   }
 
   /** Starts a command's run after the ack; returns at once. */
@@ -95,9 +110,58 @@ export class Runner {
     return this.track(this.runFollowUp(req));
   }
 
-  /** Resolves when every run started so far has finished. */
-  async drain(): Promise<void> {
-    while (this.active.size > 0) await Promise.allSettled([...this.active]);
+  startConversation(req: ConversationRequest): Promise<void> {
+    return this.track(this.runConversation(req));
+  }
+
+  /** Runs the thread's last request again (after an interruption). */
+  startRetry(key: ThreadKey, userId: string): Promise<void> {
+    return this.track(this.runRetry(key, userId));
+  }
+
+  /** Continues a turn that paused for an approval, once the gate has a decision. */
+  async resumeAfterApproval(a: ApprovalRecord, result: ToolResult): Promise<void> {
+    await this.track(this.runResume(a, result));
+  }
+
+  /** Stops the thread's running turn, wherever it runs. False when nothing is running. */
+  async requestStop(key: ThreadKey, userId: string): Promise<boolean> {
+    const local = this.local.get(mapKey(key));
+    const recorded = await this.d.store.requestStop(key, userId);
+    if (local) {
+      abortRun(local, { kind: 'stop', by: userId });
+      return true;
+    }
+    // Another replica owns the run: it sees the request on its next lease renewal.
+    return recorded;
+  }
+
+  /** Finds runs whose owner died (lease lapsed), marks them interrupted and offers Retry. */
+  async reap(): Promise<void> {
+    for (const rec of await this.d.store.reapLapsed(this.now())) {
+      this.d.log.warn(
+        { ...keyOf(rec), owner: rec.owner },
+        'run interrupted: its owner stopped renewing the lease',
+      );
+      await this.engine.postInterrupted(keyOf(rec), 'the bot instance running it stopped');
+    }
+  }
+
+  /**
+   * Graceful shutdown: take no new work, let running turns finish until the deadline, then stop the
+   * rest and mark them interrupted (with Retry) so any replica can pick them up.
+   */
+  async drain(graceMs = 0): Promise<void> {
+    this.accepting = false;
+    const deadline = this.now() + graceMs;
+    while (this.active.size > 0 && this.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.active]), sleep(Math.max(10, deadline - this.now()))]);
+    }
+    for (const run of this.local.values()) abortRun(run, { kind: 'shutdown' });
+    const finalDeadline = this.now() + 15_000;
+    while (this.active.size > 0 && this.now() < finalDeadline) {
+      await Promise.race([Promise.allSettled([...this.active]), sleep(100)]);
+    }
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
@@ -113,7 +177,56 @@ export class Runner {
     return guarded;
   }
 
+  /** Holds the claim while the engine works, so Stop and shutdown can reach the run. */
+  private async execute(
+    session: SessionRecord,
+    input: TurnInput,
+    user: string,
+    before?: SessionRecord,
+  ): Promise<void> {
+    const k = mapKey(session);
+    const local: LocalRun = { abort: new AbortController() };
+    this.local.set(k, local);
+    try {
+      await this.engine.run(session, input, user, local, before);
+    } finally {
+      if (this.local.get(k) === local) this.local.delete(k);
+    }
+  }
+
+  private newSession(
+    key: ThreadKey,
+    route: { id: string; skill: string; skillPaths: string[] },
+    requester: string,
+    extra: Partial<SessionRecord> = {},
+  ): SessionRecord {
+    const now = this.now();
+    return {
+      ...key,
+      runtimeSessionId: newRuntimeSessionId(key),
+      generation: 1,
+      routeId: route.id,
+      skill: route.skill,
+      skillPaths: route.skillPaths,
+      requester,
+      status: 'running',
+      owner: this.owner,
+      leaseExpiresAt: now + this.d.settings.leaseMs,
+      turns: 0,
+      createdAt: now,
+      updatedAt: now,
+      ...extra,
+    };
+  }
+
   private async runCommand(req: CommandRequest): Promise<void> {
+    if (!this.accepting) {
+      await this.tell(
+        req,
+        'The bot is restarting, so I did not start this run. Run the command again in a minute.',
+      );
+      return;
+    }
     const { route, params } = req;
     const root = this.d.presenter.root({
       title: route.title(params),
@@ -124,21 +237,16 @@ export class Runner {
     const threadTs = await this.postRoot(req, root);
     if (!threadTs) return;
     const key: ThreadKey = { teamId: req.teamId, channel: req.channel, threadTs };
-    const now = this.now();
-    const session: SessionRecord = {
-      ...key,
-      runtimeSessionId: newRuntimeSessionId(key),
-      routeId: route.id,
-      skill: route.skill,
-      skillPaths: [skillPath(this.d.settings.skillsBasePath, route.skill)],
-      requester: req.userId,
-      ...(params.template ? { commandTemplateId: params.template } : {}),
-      status: 'running',
-      leaseExpiresAt: now + this.d.settings.leaseMs,
-      turns: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const session = this.newSession(
+      key,
+      {
+        id: route.id,
+        skill: route.skill,
+        skillPaths: [skillPath(this.d.settings.skillsBasePath, route.skill)],
+      },
+      req.userId,
+      params.template ? { commandTemplateId: params.template } : {},
+    );
     try {
       await this.d.store.create(session);
     } catch (err) {
@@ -153,35 +261,109 @@ export class Runner {
       { ...key, route: route.id, requester: req.userId, sessionId: session.runtimeSessionId },
       'run started from command',
     );
-    await this.turn(session, { prompt: route.prompt(params) }, req.userId);
+    await this.execute(session, { prompt: route.prompt(params) }, req.userId);
+  }
+
+  private async runConversation(req: ConversationRequest): Promise<void> {
+    if (!this.accepting) return;
+    const key: ThreadKey = { teamId: req.teamId, channel: req.channel, threadTs: req.threadTs };
+    const session = this.newSession(
+      key,
+      {
+        id: 'conversation',
+        skill: 'general',
+        skillPaths: READ_ONLY_SKILLS.map((s) => skillPath(this.d.settings.skillsBasePath, s)),
+      },
+      req.userId,
+    );
+    if (!(await this.d.store.create(session))) return; // already started by a redelivery
+    this.d.log.info(
+      { ...key, requester: req.userId, sessionId: session.runtimeSessionId },
+      'conversation started',
+    );
+    const prompt =
+      'A Slack user asks the following. Use whichever of your read-only skills fits, stay read-only, and answer in the language of the question.\n\n' +
+      req.text;
+    await this.execute(session, { prompt }, req.userId);
   }
 
   private async runFollowUp(req: FollowUpRequest): Promise<FollowUpResult> {
     const key: ThreadKey = { teamId: req.teamId, channel: req.channel, threadTs: req.threadTs };
-    const session = await this.d.store.get(key);
-    if (!session) return 'not_a_session';
-    if (!(await this.d.store.claim(key, this.d.settings.leaseMs))) {
-      const latest = await this.d.store.get(key);
+    const before = await this.d.store.get(key);
+    if (!before) return 'not_a_session';
+    if (!this.accepting) {
       await this.safePost(
         key,
-        latest?.status === 'awaiting_approval'
-          ? `<@${req.userId}> This thread is waiting for a decision on the FIS approval card above, so I did not send your message to the agent. Approve or deny it first, then ask again.`
-          : `<@${req.userId}> I’m still answering the previous message in this thread, so I did not send yours to the agent. Send it again once the answer above shows *Done*.`,
+        `<@${req.userId}> The bot is restarting, so your message was not sent to the agent. Send it again in a minute.`,
       );
       return 'busy';
     }
-    this.d.log.info({ ...key, user: req.userId, sessionId: session.runtimeSessionId }, 'follow-up started');
-    await this.turn(session, { prompt: req.text, followUp: true }, req.userId);
-    return 'started';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await this.d.store.claim(key, this.owner, this.d.settings.leaseMs)) {
+        this.d.log.info(
+          { ...key, user: req.userId, sessionId: before.runtimeSessionId },
+          'follow-up started',
+        );
+        const session: SessionRecord = { ...before, status: 'running', owner: this.owner };
+        await this.execute(session, { prompt: req.text, followUp: true }, req.userId, before);
+        return 'started';
+      }
+      const queued = await this.d.store.enqueue(
+        key,
+        { user: req.userId, text: req.text, ts: req.messageTs },
+        this.d.settings.maxQueue,
+      );
+      switch (queued) {
+        case 'queued':
+          await this.d.writer.react(req.channel, req.messageTs, QUEUED_REACTION).catch(() => undefined);
+          this.d.log.info({ ...key, user: req.userId }, 'follow-up queued behind the running turn');
+          return 'queued';
+        case 'idle':
+          continue; // the running turn just finished: claim it now
+        case 'awaiting':
+          await this.safePost(
+            key,
+            `<@${req.userId}> This thread is waiting for a decision on the FIS approval card above, so I did not send your message to the agent. Approve or deny it first, then ask again.`,
+          );
+          return 'busy';
+        case 'full':
+          await this.safePost(
+            key,
+            `<@${req.userId}> ${this.d.settings.maxQueue} messages are already waiting for the agent in this thread, so I did not queue yours. Send it again once the answers above are done.`,
+          );
+          return 'busy';
+        case 'missing':
+          return 'not_a_session';
+      }
+    }
+    return 'busy';
   }
 
-  /** Continues a turn that paused for an approval, once the gate has a decision. */
-  async resumeAfterApproval(a: ApprovalRecord, result: ToolResult): Promise<void> {
-    await this.track(this.runResume(a, result));
+  private async runRetry(key: ThreadKey, userId: string): Promise<void> {
+    const before = await this.d.store.get(key);
+    if (!before?.lastPrompt) {
+      await this.safePost(
+        key,
+        `<@${userId}> There is nothing to retry in this thread; ask your question again.`,
+      );
+      return;
+    }
+    if (!(await this.d.store.claim(key, this.owner, this.d.settings.leaseMs))) {
+      await this.safePost(key, `<@${userId}> The agent is already working in this thread; no retry needed.`);
+      return;
+    }
+    this.d.log.info({ ...key, user: userId }, 'retrying the interrupted turn');
+    const session: SessionRecord = { ...before, status: 'running', owner: this.owner };
+    await this.execute(
+      session,
+      { prompt: before.lastPrompt, followUp: before.turns > 0 },
+      before.lastUser ?? userId,
+      before,
+    );
   }
 
   private async runResume(a: ApprovalRecord, result: ToolResult): Promise<void> {
-    if (!(await this.d.store.claimAwaiting(a.thread, a.id, this.d.settings.leaseMs))) {
+    if (!(await this.d.store.claimAwaiting(a.thread, a.id, this.owner, this.d.settings.leaseMs))) {
       this.d.log.warn(
         { approvalId: a.id, ...a.thread },
         'session was not waiting for this approval; not resuming',
@@ -191,202 +373,11 @@ export class Runner {
     const session = await this.d.store.get(a.thread);
     if (!session) return;
     const toolResults = [{ toolUseId: a.toolUseId, result }, ...(a.siblingResults ?? [])];
-    await this.turn(
+    await this.execute(
       session,
       { resume: { assistantMessage: a.assistantMessage, toolResults }, followUp: true },
       a.requester,
     );
-  }
-
-  /**
-   * One agent turn streamed into the thread. The session must already be claimed; it is released
-   * here, or left waiting for an approval. Inline calls that can be answered at once are answered
-   * in a resumed turn right away.
-   */
-  private async turn(session: SessionRecord, input: TurnInput, userId: string): Promise<void> {
-    const key: ThreadKey = { teamId: session.teamId, channel: session.channel, threadTs: session.threadTs };
-    const log = this.d.log.child({ ...key, sessionId: session.runtimeSessionId });
-    let paused = false;
-    const pause = async (approvalId: string) => {
-      await this.d.store.release(key, approvalId);
-      paused = true;
-    };
-    try {
-      let next: TurnInput | undefined = input;
-      for (let round = 0; next && round < MAX_IMMEDIATE_RESUMES; round++) {
-        const current: TurnInput = next;
-        next = undefined;
-        const outcome = await this.streamTurn(session, current, userId, log);
-        if (!outcome) return;
-        if (outcome.pending.length === 0) return;
-        const handled = await this.answerInlineCalls(session, outcome, current, userId, pause);
-        if (handled.kind === 'await') return;
-        if (paused) {
-          // Paused for an approval that failed before anyone could decide: take the session back.
-          paused = !(await this.d.store.claimAwaiting(key, handled.pausedFor!, this.d.settings.leaseMs));
-          if (paused) return;
-        }
-        next = {
-          resume: { assistantMessage: outcome.assistantMessage, toolResults: handled.results },
-          followUp: true,
-        };
-      }
-    } finally {
-      if (!paused)
-        await this.d.store.release(key).catch((err) => log.error({ err }, 'could not release the session'));
-    }
-  }
-
-  /** Streams one invocation into a new reply; returns its inline calls, or undefined if nothing ran. */
-  private async streamTurn(
-    session: SessionRecord,
-    input: TurnInput,
-    userId: string,
-    log: Logger,
-  ): Promise<{ pending: PendingToolCall[]; assistantMessage: unknown } | undefined> {
-    const reply = new ReplyStream({
-      writer: this.d.writer,
-      presenter: this.d.presenter,
-      channel: session.channel,
-      threadTs: session.threadTs,
-      editIntervalMs: this.d.settings.editIntervalMs,
-      bodyBudget: this.d.settings.bodyBudget,
-      log,
-      now: this.now,
-    });
-    try {
-      await reply.open();
-    } catch (err) {
-      log.error({ err }, 'could not post the reply; the run was not started');
-      return undefined;
-    }
-    const approvals = this.offersApproval(session, input);
-    const skillPaths = approvals
-      ? [...new Set([...session.skillPaths, skillPath(this.d.settings.skillsBasePath, SKILLS.fisExecute)])]
-      : session.skillPaths;
-    const { final, completed } = await this.consume(
-      {
-        runtimeSessionId: session.runtimeSessionId,
-        userId,
-        ...(input.resume ? { resume: input.resume } : { prompt: input.prompt }),
-        skillPaths,
-        ...(approvals ? { inlineTools: [APPROVAL_INLINE_TOOL] } : {}),
-      },
-      reply,
-      log,
-    );
-    const pending = completed?.stopReason === 'tool_use' ? completed.pending : [];
-    const state: FinalState = pending.length > 0 ? { outcome: 'paused', usage: final.usage } : final;
-    await reply.finish(state);
-    log.info(
-      { outcome: state.outcome, chars: reply.fullText.length, messages: reply.messageTs.length },
-      'turn finished',
-    );
-    return { pending, assistantMessage: completed?.assistantMessage };
-  }
-
-  private offersApproval(session: SessionRecord, input: TurnInput): boolean {
-    if (!this.d.gate) return false;
-    if (session.routeId === 'fis-run') return true;
-    return session.routeId === 'fis-prepare' && input.followUp === true;
-  }
-
-  /** Answers the agent's inline calls: the approval gate may pause the session; anything else is answered now. */
-  private async answerInlineCalls(
-    session: SessionRecord,
-    outcome: { pending: PendingToolCall[]; assistantMessage: unknown },
-    input: TurnInput,
-    userId: string,
-    pause: (approvalId: string) => Promise<void>,
-  ): Promise<
-    | { kind: 'await'; approvalId: string }
-    | { kind: 'results'; results: ToolResultInput[]; pausedFor?: string }
-  > {
-    const results: ToolResultInput[] = [];
-    let awaitingId: string | undefined;
-    let pausedFor: string | undefined;
-    for (const call of outcome.pending) {
-      if (call.name === APPROVAL_TOOL && this.d.gate && this.offersApproval(session, input) && !awaitingId) {
-        const r = await this.d.gate.request(
-          session,
-          call,
-          outcome.assistantMessage,
-          userId,
-          session.commandTemplateId,
-          pause,
-        );
-        if (r.kind === 'await') awaitingId = r.approvalId;
-        else {
-          results.push({ toolUseId: call.toolUseId, result: r.result });
-          pausedFor ??= r.paused;
-        }
-      } else {
-        const reason =
-          call.name === APPROVAL_TOOL
-            ? 'Only one experiment approval can be requested at a time.'
-            : `The tool ${call.name} is not available in this conversation.`;
-        results.push({ toolUseId: call.toolUseId, result: { decision: 'error', reason } });
-      }
-    }
-    if (awaitingId) {
-      if (results.length > 0) await this.d.gate!.attachSiblingResults(awaitingId, results);
-      return { kind: 'await', approvalId: awaitingId };
-    }
-    return { kind: 'results', results, pausedFor };
-  }
-
-  private async consume(
-    invocation: HarnessInvocation,
-    reply: ReplyStream,
-    log: Logger,
-  ): Promise<{
-    final: FinalState;
-    completed?: { stopReason: string; pending: PendingToolCall[]; assistantMessage: unknown };
-  }> {
-    let usage: Usage | undefined;
-    for await (const ev of this.d.harness.invoke(invocation)) {
-      switch (ev.type) {
-        case 'text':
-          reply.appendText(ev.text);
-          break;
-        case 'tool_started':
-          if (ev.kind !== 'inline') reply.toolStarted(ev.toolUseId, describeTool(ev));
-          break;
-        case 'tool_finished':
-          reply.toolFinished(ev.toolUseId, ev.status === 'success');
-          break;
-        case 'usage':
-          usage = ev.usage;
-          break;
-        case 'retrying':
-          reply.setNote(
-            `${ev.reason}; retrying in ${Math.ceil(ev.delayMs / 1000)}s (attempt ${ev.attempt}).`,
-          );
-          break;
-        case 'completed': {
-          reply.setNote(undefined);
-          const notice: Explanation | undefined =
-            ev.stopReason === 'tool_use' && ev.pending.length > 0
-              ? undefined
-              : explainStopReason(ev.stopReason);
-          if (notice) log.warn({ stopReason: ev.stopReason }, 'run ended early');
-          return { final: { outcome: notice ? 'warning' : 'done', usage, notice }, completed: ev };
-        }
-        case 'failed': {
-          reply.setNote(undefined);
-          log.warn({ failure: ev.failure }, 'run failed');
-          const notice = explainFailure(ev.failure);
-          return { final: { outcome: ev.failure.code === 'aborted' ? 'stopped' : 'failed', usage, notice } };
-        }
-      }
-    }
-    return {
-      final: {
-        outcome: 'failed',
-        usage,
-        notice: explainFailure({ code: 'incomplete', message: 'The harness stream ended without a result.' }),
-      },
-    };
   }
 
   /** Posts the root message, joining a public channel if needed. Returns its ts, or undefined after telling the user why not. */
@@ -432,4 +423,16 @@ export class Runner {
       .post(key.channel, this.d.presenter.note(text), key.threadTs)
       .catch((err) => this.d.log.error({ err, ...key }, 'could not post a note in the thread'));
   }
+}
+
+function mapKey(k: ThreadKey): string {
+  return `${k.teamId}|${k.channel}|${k.threadTs}`;
+}
+
+function keyOf(s: ThreadKey): ThreadKey {
+  return { teamId: s.teamId, channel: s.channel, threadTs: s.threadTs };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }

@@ -1,18 +1,22 @@
 /**
- * Interactive buttons on approval cards. Each click is acked at once; the decision runs after the
- * ack. Who clicked comes from Slack's signed payload (`body.user.id`), never from the button.
+ * Interactive buttons: Stop and Retry on runs, and the approval card's Approve / Deny / Emergency
+ * stop. Each click is acked at once; the work runs after the ack. Who clicked comes from Slack's
+ * signed payload (`body.user.id`), never from the button.
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { ApprovalGate } from '../core/approval-gate.ts';
 import type { Logger } from '../core/logger.ts';
+import type { Runner } from '../core/runner.ts';
 import { ACTION_APPROVE, ACTION_DENY, ACTION_STOP } from './approval-card.ts';
+import { ACTION_RETRY_RUN, ACTION_STOP_RUN } from './blocks.ts';
 
 export interface ActionDeps {
-  gate: ApprovalGate;
+  runner: Runner;
+  gate?: ApprovalGate;
   log: Logger;
 }
 
-const ACTIONS: Record<string, 'approve' | 'deny' | 'stop'> = {
+const APPROVAL_ACTIONS: Record<string, 'approve' | 'deny' | 'stop'> = {
   [ACTION_APPROVE]: 'approve',
   [ACTION_DENY]: 'deny',
   [ACTION_STOP]: 'stop',
@@ -20,7 +24,12 @@ const ACTIONS: Record<string, 'approve' | 'deny' | 'stop'> = {
 
 export function register(app: App, deps: ActionDeps): void {
   app.action<BlockAction<ButtonAction>>(
-    { type: 'block_actions', action_id: new RegExp(`^(${Object.keys(ACTIONS).join('|')})$`) },
+    {
+      type: 'block_actions',
+      action_id: new RegExp(
+        `^(${[...Object.keys(APPROVAL_ACTIONS), ACTION_STOP_RUN, ACTION_RETRY_RUN].join('|')})$`,
+      ),
+    },
     async ({ ack, body, action, respond }) => {
       await ack();
       const channel = body.container?.channel_id ?? body.channel?.id;
@@ -31,28 +40,42 @@ export function register(app: App, deps: ActionDeps): void {
         );
       };
       if (!channel || !messageTs || !action.value) {
-        await tell('This button is not attached to an approval. Nothing was changed.');
+        await tell('This button is not attached to anything I know. Nothing was changed.');
         return;
       }
-      deps.log.info(
-        { action: action.action_id, user: body.user.id, approvalId: action.value },
-        'approval card click',
-      );
-      void deps.gate
-        .click(
+      deps.log.info({ action: action.action_id, user: body.user.id, value: action.value }, 'button click');
+      const work = async () => {
+        if (action.action_id === ACTION_STOP_RUN || action.action_id === ACTION_RETRY_RUN) {
+          const key = threadFromValue(action.value!, body.team?.id ?? body.user.team_id ?? '', channel);
+          if (!key) return tell('This button does not belong to this conversation. Nothing was changed.');
+          if (action.action_id === ACTION_RETRY_RUN) return deps.runner.startRetry(key, body.user.id);
+          if (!(await deps.runner.requestStop(key, body.user.id)))
+            await tell('Nothing is running in this thread.');
+          return;
+        }
+        if (!deps.gate) return tell('FIS approvals are not enabled. Nothing was changed.');
+        await deps.gate.click(
           {
-            approvalId: action.value,
-            action: ACTIONS[action.action_id]!,
+            approvalId: action.value!,
+            action: APPROVAL_ACTIONS[action.action_id]!,
             user: body.user.id,
             channel,
             messageTs,
           },
           tell,
-        )
-        .catch((err) => {
-          deps.log.error({ err }, 'approval click failed');
-          return tell('Something went wrong handling that click. Nothing was started; try again.');
-        });
+        );
+      };
+      void work().catch((err) => {
+        deps.log.error({ err }, 'click handling failed');
+        return tell('Something went wrong handling that click. Nothing was started; try again.');
+      });
     },
   );
+}
+
+/** Buttons carry `<channel>|<thread_ts>`; it must name the conversation the click came from. */
+function threadFromValue(value: string, teamId: string, channel: string) {
+  const [c, threadTs] = value.split('|');
+  if (c !== channel || !threadTs || !/^\d+\.\d+$/.test(threadTs)) return undefined;
+  return { teamId, channel, threadTs };
 }

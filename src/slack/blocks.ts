@@ -13,10 +13,14 @@ import { SLACK_LIMITS } from './limits.ts';
 
 type Block = Record<string, unknown>;
 
+export const ACTION_STOP_RUN = 'stop_run';
+export const ACTION_RETRY_RUN = 'retry_run';
+
 export const presenter: Presenter = {
   reply: replyMessage,
   root: rootMessage,
   note: noteMessage,
+  interrupted: interruptedMessage,
 };
 
 export function replyMessage(view: ReplyView): SlackMessage {
@@ -33,6 +37,20 @@ export function replyMessage(view: ReplyView): SlackMessage {
       lines.push(`${icon} ${a.state === 'running' ? a.label : pastTense(a.label)}`);
     }
     blocks.push(context(lines.join('\n')));
+    if (view.live.stopValue) {
+      blocks.push({
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION_STOP_RUN,
+            text: { type: 'plain_text', text: 'Stop' },
+            value: view.live.stopValue,
+            accessibility_label: 'Stop the agent run',
+          },
+        ],
+      });
+    }
   }
   if (view.continued) blocks.push(context(':arrow_down: continued in the next message'));
   if (view.result) {
@@ -72,6 +90,28 @@ export function noteMessage(text: string): SlackMessage {
   return {
     text: clip(text, SLACK_LIMITS.fallbackText),
     blocks: [context(clip(text, SLACK_LIMITS.contextElementText))],
+  };
+}
+
+export function interruptedMessage(why: string, retryValue: string): SlackMessage {
+  const text = `:warning: This run was interrupted (${why}) before the agent finished. What it wrote so far is above.`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: clip(text, SLACK_LIMITS.sectionText) } },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION_RETRY_RUN,
+            text: { type: 'plain_text', text: 'Retry' },
+            style: 'primary',
+            value: retryValue,
+          },
+        ],
+      },
+    ],
   };
 }
 

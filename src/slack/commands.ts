@@ -3,9 +3,13 @@
  * ephemeral usage message in the ack and nothing is posted or invoked. Valid commands are acked
  * at once and run afterwards, never inside the request.
  */
+
+import { createHash } from 'node:crypto';
 import type { App } from '@slack/bolt';
+import type { AccessPolicy } from '../core/access.ts';
 import { parseCommand, SLASH_COMMANDS } from '../core/commands.ts';
 import type { Logger } from '../core/logger.ts';
+import type { SessionStore } from '../core/ports.ts';
 import type { Runner } from '../core/runner.ts';
 
 const NO_APPROVERS =
@@ -16,7 +20,11 @@ export interface CommandDeps {
   /** FIS approvers are configured, so `/fis run` may start the gated flow. */
   approvalsEnabled: boolean;
   runner: Runner;
+  store: SessionStore;
+  access: AccessPolicy;
   defaultRegion: string;
+  /** The same command from the same person in the same channel within this window is a double submit. */
+  duplicateWindowSeconds: number;
   log: Logger;
 }
 
@@ -30,6 +38,31 @@ export function register(app: App, deps: CommandDeps): void {
       }
       if (parsed.route.requiresApprovers && !deps.approvalsEnabled) {
         await ack({ response_type: 'ephemeral', text: NO_APPROVERS });
+        return;
+      }
+      const access = await deps.access.command(name, command.channel_id, command.user_id);
+      if (!access.allowed) {
+        await ack({ response_type: 'ephemeral', text: access.reason });
+        return;
+      }
+      if (!deps.runner.isAccepting) {
+        await ack({
+          response_type: 'ephemeral',
+          text: 'The bot is restarting. Run the command again in a minute.',
+        });
+        return;
+      }
+      const fingerprint = createHash('sha256')
+        .update(`${command.team_id}|${command.channel_id}|${command.user_id}|${name}|${command.text.trim()}`)
+        .digest('hex');
+      if (
+        deps.duplicateWindowSeconds > 0 &&
+        !(await deps.store.remember(`command:${fingerprint}`, deps.duplicateWindowSeconds))
+      ) {
+        await ack({
+          response_type: 'ephemeral',
+          text: `You just ran \`${name} ${command.text.trim()}\` here; I’m already on it, so I did not start it twice.`,
+        });
         return;
       }
       await ack();

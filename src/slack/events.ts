@@ -1,9 +1,11 @@
 /**
- * Events: replies in a run's thread continue its harness session. Slack may deliver one message
- * several times (retries with the same event_id, and both `message` and `app_mention` for a
+ * Events: replies in a run's thread continue its harness session; a mention in a channel, or a
+ * direct message, starts a general conversation in that message's thread. Slack may deliver one
+ * message several times (retries with the same event_id, and both `message` and `app_mention` for a
  * mention), so each is claimed once in the store before anything runs.
  */
 import type { App } from '@slack/bolt';
+import type { AccessPolicy } from '../core/access.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SessionStore } from '../core/ports.ts';
 import type { Runner } from '../core/runner.ts';
@@ -12,6 +14,7 @@ import { SLACK_LIMITS } from './limits.ts';
 export interface EventDeps {
   runner: Runner;
   store: SessionStore;
+  access: AccessPolicy;
   log: Logger;
 }
 
@@ -24,20 +27,25 @@ interface MessageLike {
   ts: string;
   thread_ts?: string;
   channel: string;
+  channel_type?: string;
 }
 
-/** Message subtypes that are still a person writing to the thread. */
+/** Message subtypes that are still a person writing. */
 const USER_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
 
 export function register(app: App, deps: EventDeps): void {
+  let botUserId: string | undefined;
+  const mentionOfBot = async () => {
+    botUserId ??= (await app.client.auth.test()).user_id;
+    return botUserId ? new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g') : undefined;
+  };
+
   const handle = async (event: MessageLike, body: { event_id?: string; team_id?: string }) => {
     if (!USER_SUBTYPES.has(event.subtype) || event.bot_id || !event.user) return;
-    if (!event.thread_ts || event.thread_ts === event.ts) {
-      if (event.type === 'app_mention') await hint(app, event, deps);
-      return;
-    }
-    const text = (event.text ?? '').trim();
-    if (!text) return;
+    const inThread = Boolean(event.thread_ts && event.thread_ts !== event.ts);
+    const isDm = event.channel_type === 'im';
+    // Outside a thread, only a mention or a direct message is addressed to the bot.
+    if (!inThread && event.type !== 'app_mention' && !isDm) return;
     const ttl = SLACK_LIMITS.eventDedupSeconds;
     if (body.event_id && !(await deps.store.remember(`event:${body.event_id}`, ttl))) {
       deps.log.debug({ eventId: body.event_id }, 'duplicate event ignored');
@@ -47,29 +55,50 @@ export function register(app: App, deps: EventDeps): void {
       deps.log.debug({ channel: event.channel, ts: event.ts }, 'message already handled');
       return;
     }
-    void deps.runner
-      .startFollowUp({
-        teamId: body.team_id ?? '',
+    const mention = await mentionOfBot().catch(() => undefined);
+    const text = (mention ? (event.text ?? '').replace(mention, '') : (event.text ?? '')).trim();
+    const teamId = body.team_id ?? '';
+    if (inThread) {
+      const result = await deps.runner.startFollowUp({
+        teamId,
         channel: event.channel,
-        threadTs: event.thread_ts,
+        threadTs: event.thread_ts!,
         userId: event.user,
-        text,
-      })
-      .catch(() => undefined);
+        text: text || '(empty message)',
+        messageTs: event.ts,
+      });
+      // A mention in a thread that is not a run's thread starts a conversation there.
+      if (result !== 'not_a_session' || event.type !== 'app_mention') return;
+    }
+    const where = deps.access.channel(event.channel);
+    if (!where.allowed) {
+      await app.client.chat
+        .postEphemeral({ channel: event.channel, user: event.user, text: where.reason })
+        .catch((err) => deps.log.warn({ err }, 'could not send a refusal'));
+      return;
+    }
+    if (!text) {
+      await app.client.chat
+        .postMessage({
+          channel: event.channel,
+          thread_ts: event.thread_ts ?? event.ts,
+          text: 'Ask me a question about your AWS environment, or start a run with `/assess`, `/chaos`, `/fis` or `/logs` (add `help` for usage).',
+        })
+        .catch((err) => deps.log.warn({ err }, 'could not answer an empty mention'));
+      return;
+    }
+    await deps.runner.startConversation({
+      teamId,
+      channel: event.channel,
+      threadTs: event.thread_ts ?? event.ts,
+      userId: event.user,
+      text,
+    });
   };
 
-  app.event('message', async ({ event, body }) => handle(event as unknown as MessageLike, body));
-  app.event('app_mention', async ({ event, body }) => handle(event as unknown as MessageLike, body));
-}
-
-async function hint(app: App, event: MessageLike, deps: EventDeps): Promise<void> {
-  if (!(await deps.store.remember(`message:${event.channel}:${event.ts}`, SLACK_LIMITS.eventDedupSeconds)))
-    return;
-  await app.client.chat
-    .postMessage({
-      channel: event.channel,
-      thread_ts: event.ts,
-      text: 'Start a run with `/assess`, `/chaos`, `/fis` or `/logs` (add `help` for usage). Replies in a run’s thread go to the agent.',
-    })
-    .catch((err) => deps.log.warn({ err }, 'could not answer a mention'));
+  const run = (event: MessageLike, body: { event_id?: string; team_id?: string }) => {
+    void handle(event, body).catch((err) => deps.log.error({ err }, 'event handling failed'));
+  };
+  app.event('message', async ({ event, body }) => run(event as unknown as MessageLike, body));
+  app.event('app_mention', async ({ event, body }) => run(event as unknown as MessageLike, body));
 }

@@ -29,6 +29,8 @@ export interface StoredMessage {
   botId?: string;
   text: string;
   blocks?: unknown[];
+  /** Reactions the bot added (name). */
+  reactions?: Set<string>;
   /** Every version of the message, oldest first (the post, then each edit). */
   versions: Array<{ text: string; blocks?: unknown[]; at: number }>;
 }
@@ -139,6 +141,7 @@ export class FakeSlack extends EventEmitter {
         'groups:history',
         'channels:join',
         'usergroups:read',
+        'reactions:write',
       ],
     );
     this.addChannel({ id: 'C0GENERAL', name: 'general', isPrivate: false, members: [this.botUserId] });
@@ -595,9 +598,22 @@ export class FakeSlack extends EventEmitter {
           user: { id: u.id, name: u.name, real_name: u.name, profile: { display_name: u.name } },
         };
       }
-      case 'reactions.add': {
+      case 'reactions.add':
+      case 'reactions.remove': {
+        if (!this.scopes.has('reactions:write'))
+          return { ok: false, error: 'missing_scope', needed: 'reactions:write' };
         const m = this.message(String(p.channel), String(p.timestamp));
         if (!m) return { ok: false, error: 'message_not_found' };
+        const name = String(p.name);
+        m.reactions ??= new Set();
+        if (method === 'reactions.add') {
+          if (m.reactions.has(name)) return { ok: false, error: 'already_reacted' };
+          m.reactions.add(name);
+        } else {
+          if (!m.reactions.has(name)) return { ok: false, error: 'no_reaction' };
+          m.reactions.delete(name);
+        }
+        this.emit('change', { kind: 'edit', channel: m.channel, ts: m.ts });
         return { ok: true };
       }
       default:

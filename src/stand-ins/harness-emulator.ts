@@ -79,6 +79,8 @@ export class HarnessEmulator {
   private readonly active = new Map<string, number>();
   /** Highest number of simultaneous invocations seen on any one session. */
   maxConcurrentPerSession = 0;
+  /** Session ids ended with StopRuntimeSession. */
+  readonly stoppedSessions: string[] = [];
   url = '';
 
   constructor(private readonly options: HarnessEmulatorOptions) {}
@@ -121,6 +123,8 @@ export class HarnessEmulator {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const raw = await readBody(req);
+    const stop = /^\/runtimes\/([^/]+)\/stopruntimesession$/.exec(url.pathname);
+    if (req.method === 'POST' && stop) return this.stopSession(decodeURIComponent(stop[1]!), req, res);
     if (req.method !== 'POST' || url.pathname !== '/harnesses/invoke') {
       return sendError(
         res,
@@ -192,6 +196,25 @@ export class HarnessEmulator {
       inv.clientAborted = gone;
       finish(200);
     }
+  }
+
+  /** StopRuntimeSession: ends the session's microVM; its conversation is gone afterwards. */
+  private stopSession(arn: string, req: IncomingMessage, res: ServerResponse): void {
+    if (!header(req, 'authorization')?.startsWith('AWS4-HMAC-SHA256 ')) {
+      return sendError(res, 403, 'AccessDeniedException', 'Missing Authentication Token');
+    }
+    if (arn !== this.options.harnessArn)
+      return sendError(res, 404, 'ResourceNotFoundException', `Runtime not found: ${arn}`);
+    const id = header(req, 'x-amzn-bedrock-agentcore-runtime-session-id') ?? '';
+    if (!this.invocations.some((i) => i.sessionId === id)) {
+      return sendError(res, 404, 'ResourceNotFoundException', `Runtime session ${id} not found`);
+    }
+    this.stoppedSessions.push(id);
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'x-amzn-bedrock-agentcore-runtime-session-id': id,
+    });
+    res.end(JSON.stringify({ statusCode: 200 }));
   }
 
   private async play(steps: Step[], res: ServerResponse, gone: () => boolean): Promise<void> {

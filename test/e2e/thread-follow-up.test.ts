@@ -133,7 +133,7 @@ describe('thread follow-ups', () => {
     expect(rig.slack.callsTo('chat.postMessage').length).toBe(posts);
   });
 
-  it('tells a follow-up that arrives mid-run that it was not sent, instead of dropping it silently', async () => {
+  it('queues a follow-up that arrives mid-run (marked with a reaction) and answers it next, never overlapping', async () => {
     rig.harness.enqueue(answer('Root.'));
     const root = await startRun(rig);
     rig.harness.enqueue(answer('Slow answer.', { delayMs: 100, chunk: 2 }));
@@ -143,18 +143,33 @@ describe('thread follow-ups', () => {
       5000,
       'first',
     );
-    await rig.slack.userMessage({
+    rig.harness.enqueue(answer('Second answer.'));
+    const second = await rig.slack.userMessage({
       user: OTHER_USER,
       channel: CHANNEL,
       text: 'second question',
       threadTs: root.ts,
     });
-    const note = await rig.slack.waitFor(
-      () => rig.slack.replies(CHANNEL, root.ts).find((m) => m.text.includes('still answering')),
+    await rig.slack.waitFor(
+      () => rig.slack.message(CHANNEL, second.ts)?.reactions?.has('hourglass_flowing_sand'),
       5000,
-      'busy note',
+      'queued reaction',
     );
-    expect(note.text).toContain(`<@${OTHER_USER}>`);
     expect(rig.harness.invocations.some((i) => userText(i) === 'second question')).toBe(false);
+    await rig.slack.waitFor(
+      () =>
+        rig.slack
+          .replies(CHANNEL, root.ts)
+          .some((m) => m.text === 'Second answer.' && /Done in/.test(JSON.stringify(m.blocks))),
+      15_000,
+      'the queued question answered',
+    );
+    const [a, b] = rig.harness.invocations.filter((i) =>
+      ['first question', 'second question'].includes(userText(i)),
+    );
+    expect(b!.startedAt).toBeGreaterThanOrEqual(a!.endedAt!);
+    expect(b!.userId).toBe(OTHER_USER);
+    expect(rig.harness.maxConcurrentPerSession).toBe(1);
+    expect(rig.slack.message(CHANNEL, second.ts)?.reactions?.has('hourglass_flowing_sand')).toBe(false);
   });
 });

@@ -74,6 +74,8 @@ export async function startRig(
     STREAM_EDIT_INTERVAL_MS: '200',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     FIS_APPROVERS: `${APPROVER},${GROUP}`,
+    // Most tests run the same command back to back on purpose; the double-submit test turns this on.
+    DUPLICATE_COMMAND_WINDOW_SECONDS: '0',
     ...opts.env,
   });
   const boot = async () => {

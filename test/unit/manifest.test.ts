@@ -50,6 +50,8 @@ describe('manifest.yml', () => {
         'commands',
         'groups:history',
         'usergroups:read',
+        'reactions:write',
+        'im:history',
       ].sort(),
     );
   });

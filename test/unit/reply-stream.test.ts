@@ -21,6 +21,8 @@ class RecordingWriter implements SlackWriter {
     this.updates.push({ ts, message, at: Date.now() });
   }
   async join(): Promise<void> {}
+  async react(): Promise<void> {}
+  async unreact(): Promise<void> {}
   body(ts: string): string {
     const last = [...this.updates].reverse().find((u) => u.ts === ts) ?? this.posts.find((p) => p.ts === ts);
     return (last!.message.blocks as Array<{ type: string; text?: string }>)
