@@ -103,7 +103,13 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       // The Socket Mode client takes its API URL from here (apps.connections.open).
       installerOptions: { clientOptions } as never,
     });
-    app = new App({ token: config.slack.botToken, receiver: socket, logger, clientOptions });
+    app = new App({
+      token: config.slack.botToken,
+      receiver: socket,
+      logger,
+      clientOptions,
+      deferInitialization: true,
+    });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: config.slack.mode.signingSecret,
@@ -116,7 +122,13 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         handler: (req: IncomingMessage, res: ServerResponse) => void health.handle(req, res),
       })),
     });
-    app = new App({ token: config.slack.botToken, receiver, logger, clientOptions });
+    app = new App({
+      token: config.slack.botToken,
+      receiver,
+      logger,
+      clientOptions,
+      deferInitialization: true,
+    });
   }
   app.error(async (err) => {
     log.error({ err }, 'unhandled error in a Slack listener');
@@ -245,6 +257,8 @@ async function selfCheck(app: App, store: DynamoSessionStore, config: Config): P
   const problems: string[] = [];
   try {
     await app.client.auth.test();
+    // Bolt verifies the token itself too; deferred so its failure lands here, not as a stray rejection.
+    await app.init();
   } catch (err) {
     const code =
       (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code;

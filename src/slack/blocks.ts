@@ -117,7 +117,8 @@ export function interruptedMessage(why: string, retryValue: string): SlackMessag
 
 function noticeBlock(n: Explanation): Block {
   const icon = n.severity === 'error' ? ':warning:' : ':information_source:';
-  const lines = [`${icon} *${escapeMrkdwn(n.title)}*`, n.advice];
+  // Titles and advice are the bot's own text (they may mention people); details come from services.
+  const lines = [`${icon} *${n.title}*`, n.advice];
   if (n.details) lines.push(`_Details: ${escapeMrkdwn(n.details)}_`);
   return {
     type: 'section',

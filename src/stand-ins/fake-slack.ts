@@ -111,7 +111,11 @@ export class FakeSlack extends EventEmitter {
   readonly userGroups = new Map<string, string[]>();
   private readonly scopes: Set<string>;
   private server: Server | undefined;
-  private app: AppTarget | undefined;
+  /** Where deliveries go: one app, or several replicas behind a load balancer (round robin). */
+  private apps: AppTarget[] = [];
+  private nextApp = 0;
+  /** When set, every delivery goes to this replica (index into the connected apps). */
+  pinned: number | undefined;
   private readonly forced: Array<{ method: string; retryAfter: number; times: number }> = [];
   private readonly failures: Array<{ method: string; error: string; times: number }> = [];
   private readonly windows = new Map<string, number[]>();
@@ -166,7 +170,12 @@ export class FakeSlack extends EventEmitter {
 
   /** Where slash commands and events are sent (the bot's /slack/events URL). */
   connectApp(app: AppTarget): void {
-    this.app = app;
+    this.apps = [app];
+  }
+
+  /** Several replicas of the bot behind one request URL: deliveries are spread round robin. */
+  connectApps(apps: AppTarget[]): void {
+    this.apps = [...apps];
   }
 
   /** The next `times` calls to `method` get HTTP 429 with Retry-After. */
@@ -351,7 +360,11 @@ export class FakeSlack extends EventEmitter {
       text: input.text,
       ts,
       event_ts: ts,
-      channel_type: this.channels.get(input.channel)?.isPrivate ? 'group' : 'channel',
+      channel_type: input.channel.startsWith('D')
+        ? 'im'
+        : this.channels.get(input.channel)?.isPrivate
+          ? 'group'
+          : 'channel',
       ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
     };
     const envelopes: Array<Record<string, unknown>> = [];
@@ -481,21 +494,32 @@ export class FakeSlack extends EventEmitter {
     extraHeaders: Record<string, string> = {},
     opts: { forge?: boolean; timestamp?: number } = {},
   ): Promise<{ status: number; body: string }> {
-    if (!this.app) throw new Error('FakeSlack.connectApp() first');
+    if (this.apps.length === 0) throw new Error('FakeSlack.connectApp() first');
     const ts = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
-    const secret = opts.forge ? 'not-the-signing-secret' : this.app.signingSecret;
-    const sig = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
-    const res = await fetch(this.app.url, {
-      method: 'POST',
-      headers: {
-        'content-type': contentType,
-        'x-slack-request-timestamp': ts,
-        'x-slack-signature': sig,
-        ...extraHeaders,
-      },
-      body,
-    });
-    return { status: res.status, body: await res.text() };
+    // Like a load balancer in front of replicas: a replica that refuses the connection is skipped.
+    let lastError: unknown;
+    for (let tries = 0; tries < this.apps.length; tries++) {
+      const app = this.apps[this.pinned ?? this.nextApp++ % this.apps.length]!;
+      const secret = opts.forge ? 'not-the-signing-secret' : app.signingSecret;
+      const sig = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
+      try {
+        const res = await fetch(app.url, {
+          method: 'POST',
+          headers: {
+            'content-type': contentType,
+            'x-slack-request-timestamp': ts,
+            'x-slack-signature': sig,
+            ...extraHeaders,
+          },
+          body,
+        });
+        return { status: res.status, body: await res.text() };
+      } catch (err) {
+        lastError = err;
+        if (this.pinned !== undefined) break;
+      }
+    }
+    throw lastError;
   }
 
   // ---- the Web API -------------------------------------------------------------------------
@@ -684,7 +708,7 @@ export class FakeSlack extends EventEmitter {
   }
 
   private async echo(msg: StoredMessage): Promise<void> {
-    if (!this.app || !this.channels.get(msg.channel)?.members.has(this.botUserId)) return;
+    if (this.apps.length === 0 || !this.channels.get(msg.channel)?.members.has(this.botUserId)) return;
     await new Promise((r) => setTimeout(r, 5));
     await this.deliverEvent({
       type: 'message',

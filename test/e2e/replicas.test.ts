@@ -1,0 +1,257 @@
+/**
+ * Two replicas of the bot behind one Slack request URL, sharing one DynamoDB (dynalite) and the
+ * stand-ins: replica A is a real `npm start` child process (so it can be killed), replica B runs
+ * in this process. Deliveries are spread across them as a load balancer would.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EMBEDDED_CREDENTIALS,
+  type EmbeddedDynamo,
+  startEmbeddedDynamo,
+} from '../../src/adapters/embedded-dynamo.ts';
+import { type RunningBot, startBot } from '../../src/bot.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
+import { HarnessEmulator, type Reply, userText } from '../../src/stand-ins/harness-emulator.ts';
+import { answer, assistantText } from '../../src/stand-ins/scenarios.ts';
+import { CHANNEL, HARNESS_ARN, OTHER_USER, SIGNING_SECRET, USER } from '../helpers/rig.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const LEASE_SECONDS = '2';
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** A slow answer: text trickles in for about `seconds`. */
+function slow(text: string, seconds: number): Reply {
+  const chunk = Math.max(1, Math.ceil(text.length / ((seconds * 1000) / 50)));
+  return answer(text, { chunk, delayMs: 50 });
+}
+
+/** An answer that starts, then goes quiet (the agent is busy in a long tool call). */
+function busy(text: string): Reply {
+  return {
+    steps: [{ event: 'messageStart', data: { role: 'assistant' } }, ...assistantText(text), { hang: true }],
+  };
+}
+
+describe('two replicas sharing one store', () => {
+  let dynamo: EmbeddedDynamo;
+  let slack: FakeSlack;
+  let harness: HarnessEmulator;
+  let b: RunningBot;
+  let a: { child: ChildProcess; exit: Promise<number>; output: () => string; url: string };
+  const env = (table: string) => ({
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    HARNESS_ARN,
+    AWS_REGION: 'us-east-1',
+    SESSIONS_TABLE: table,
+    LEASE_SECONDS,
+    STREAM_EDIT_INTERVAL_MS: '200',
+    DUPLICATE_COMMAND_WINDOW_SECONDS: '0',
+    HARNESS_IDLE_TIMEOUT_SECONDS: '120',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+  });
+
+  beforeAll(async () => {
+    dynamo = await startEmbeddedDynamo(undefined, 'us-east-1');
+    slack = new FakeSlack();
+    await slack.start();
+    harness = new HarnessEmulator({ harnessArn: HARNESS_ARN });
+    await harness.start();
+    process.env.AWS_ENDPOINT_URL_BEDROCK_AGENTCORE = harness.url;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+    process.env.AWS_ACCESS_KEY_ID = EMBEDDED_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = EMBEDDED_CREDENTIALS.secretAccessKey;
+
+    const portA = await freePort();
+    let out = '';
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: root,
+      detached: true,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        ...env(dynamo.table),
+        PORT: String(portA),
+        AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: harness.url,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const exit = new Promise<number>((r) => child.on('exit', (code, sig) => r(code ?? (sig ? 128 : -1))));
+    a = { child, exit, output: () => out, url: `http://127.0.0.1:${portA}/slack/events` };
+
+    const config = loadConfig({
+      ...env(dynamo.table),
+      PORT: '0',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    });
+    b = await startBot(config, createLogger(config.logLevel));
+    await waitForHttp(`http://127.0.0.1:${portA}/healthz`, () => a.output());
+    slack.connectApps([
+      { url: a.url, signingSecret: SIGNING_SECRET },
+      { url: `http://127.0.0.1:${b.port}/slack/events`, signingSecret: SIGNING_SECRET },
+    ]);
+  }, 60_000);
+
+  afterAll(async () => {
+    if (a.child.exitCode === null && a.child.signalCode === null) {
+      try {
+        process.kill(-a.child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    await b?.stop(0);
+    await slack?.stop();
+    await harness?.stop();
+    await dynamo?.close();
+  });
+
+  async function command(text: string, pin?: number) {
+    slack.pinned = pin;
+    const before = slack.rootMessages(CHANNEL).length;
+    await slack.slashCommand({ command: '/assess', text, user: USER, channel: CHANNEL });
+    slack.pinned = undefined;
+    return slack.waitFor(() => slack.rootMessages(CHANNEL)[before], 5000, 'root message');
+  }
+
+  const done = (ts: string, n = 1) =>
+    slack.waitFor(
+      () =>
+        slack
+          .replies(CHANNEL, ts)
+          .filter((m) => /(Done|Stopped|Failed) in/.test(JSON.stringify(m.blocks ?? []))).length >= n,
+      30_000,
+      `${n} finished turn(s)`,
+    );
+
+  it('a retry storm of concurrent follow-ups runs each message exactly once, one at a time, across replicas', async () => {
+    harness.enqueue(answer('First answer.'));
+    const thread = await command('eks storm-cluster');
+    await done(thread.ts);
+    const start = harness.invocations.length;
+    const questions = ['q1 nodes?', 'q2 pods?', 'q3 cost?', 'q4 upgrades?'];
+    for (const q of questions) harness.enqueue((inv) => slow(`Answer to ${userText(inv)}`, 0.6));
+    await Promise.all(
+      questions.map((q, i) =>
+        slack.userMessage({
+          user: i % 2 ? OTHER_USER : USER,
+          channel: CHANNEL,
+          // Half of them mention the bot: Slack then sends both message and app_mention.
+          text: i % 2 ? `<@${slack.botUserId}> ${q}` : q,
+          threadTs: thread.ts,
+          retries: 2,
+        }),
+      ),
+    );
+    await done(thread.ts, 1 + questions.length);
+    await new Promise((r) => setTimeout(r, 500));
+    const asked = harness.invocations.slice(start).map((i) => userText(i));
+    expect(asked.sort()).toEqual(questions.sort());
+    expect(harness.maxConcurrentPerSession).toBe(1);
+    const followUps = harness.invocations.slice(start).sort((x, y) => x.startedAt - y.startedAt);
+    for (let i = 1; i < followUps.length; i++)
+      expect(followUps[i]!.startedAt).toBeGreaterThanOrEqual(followUps[i - 1]!.endedAt!);
+  }, 60_000);
+
+  it('Stop clicked on one replica stops a run streaming on the other', async () => {
+    harness.enqueue(busy('Starting a long scan of every namespace…'));
+    const thread = await command('eks stop-cluster', 0);
+    const reply = await slack.waitFor(
+      () =>
+        slack.replies(CHANNEL, thread.ts).find((m) => JSON.stringify(m.blocks ?? []).includes('stop_run')),
+      10_000,
+      'the Stop button',
+    );
+    const value = (reply.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>)
+      .flatMap((bl) => bl.elements ?? [])
+      .find((e) => e.action_id === 'stop_run')!.value!;
+    slack.pinned = 1;
+    await slack.clickButton({
+      user: OTHER_USER,
+      channel: CHANNEL,
+      messageTs: reply.ts,
+      actionId: 'stop_run',
+      value,
+    });
+    slack.pinned = undefined;
+    await slack.waitFor(
+      () => JSON.stringify(slack.message(CHANNEL, reply.ts)!.blocks).includes('Stopped by'),
+      15_000,
+      'stopped',
+    );
+    expect(JSON.stringify(slack.message(CHANNEL, reply.ts)!.blocks)).toContain(`<@${OTHER_USER}>`);
+    expect(JSON.stringify(slack.message(CHANNEL, reply.ts)!.blocks)).not.toContain('stop_run');
+    const inv = harness.invocations.at(-1)!;
+    await slack.waitFor(() => harness.stoppedSessions.includes(inv.sessionId), 5000, 'StopRuntimeSession');
+  }, 30_000);
+
+  it('a replica killed mid-run leaves the thread informed, and Retry on the other replica finishes it', async () => {
+    harness.enqueue(busy('Collecting node metrics…'));
+    const thread = await command('eks crash-cluster', 0);
+    await slack.waitFor(
+      () => harness.invocations.some((i) => i.endedAt === undefined),
+      10_000,
+      'the run to start',
+    );
+    process.kill(-a.child.pid!, 'SIGKILL');
+    await a.exit;
+    const notice = await slack.waitFor(
+      () =>
+        slack.replies(CHANNEL, thread.ts).find((m) => JSON.stringify(m.blocks ?? []).includes('retry_run')),
+      15_000,
+      'the interruption notice',
+    );
+    expect(notice.text).toContain('interrupted');
+    harness.enqueue((inv) => answer(`Retried: ${userText(inv).slice(0, 40)}`));
+    const value = (notice.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>)
+      .flatMap((bl) => bl.elements ?? [])
+      .find((e) => e.action_id === 'retry_run')!.value!;
+    await slack.clickButton({
+      user: USER,
+      channel: CHANNEL,
+      messageTs: notice.ts,
+      actionId: 'retry_run',
+      value,
+    });
+    await slack.waitFor(
+      () =>
+        slack
+          .replies(CHANNEL, thread.ts)
+          .some((m) => m.text.startsWith('Retried:') && /Done in/.test(JSON.stringify(m.blocks))),
+      15_000,
+      'the retried run',
+    );
+    expect(userText(harness.invocations.at(-1)!)).toContain('crash-cluster');
+  }, 40_000);
+});
+
+async function waitForHttp(url: string, output: () => string): Promise<void> {
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`replica did not come up:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
