@@ -199,7 +199,7 @@ export class HarnessEmulator {
   }
 
   /** StopRuntimeSession: ends the session's microVM; its conversation is gone afterwards. */
-  private stopSession(arn: string, req: IncomingMessage, res: ServerResponse): void {
+  private stopSession(arn: string, req: IncomingMessage, res: ServerResponse) {
     if (!header(req, 'authorization')?.startsWith('AWS4-HMAC-SHA256 ')) {
       return sendError(res, 403, 'AccessDeniedException', 'Missing Authentication Token');
     }
