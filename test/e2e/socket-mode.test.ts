@@ -14,6 +14,10 @@ describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
 
   it('connects with the app token and serves commands, usage errors and follow-ups over the socket', async () => {
     expect(rig.slack.callsTo('apps.connections.open')[0]?.token).toBe(rig.slack.appToken);
+    // No HTTP receiver in Socket Mode: health probes have their own server on PORT.
+    expect((await fetch(`http://127.0.0.1:${rig.bot.port}/healthz`)).status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${rig.bot.port}/readyz`);
+    expect(await ready.json()).toMatchObject({ ok: true, checks: { slack: 'ok', store: 'ok' } });
 
     const bad = await rig.slack.slashCommand({
       command: '/assess',
