@@ -24,10 +24,10 @@ import { newRuntimeSessionId } from './session-id.ts';
 import { READ_ONLY_SKILLS, skillPath } from './skills.ts';
 import {
   abortRun,
-  TurnEngine as Engine,
   type LocalRun,
   QUEUED_REACTION,
-  type TurnEngine,
+  type TurnDeps,
+  TurnEngine,
   type TurnInput,
   type TurnSettings,
 } from './turns.ts';
@@ -37,19 +37,12 @@ export interface RunnerSettings extends TurnSettings {
   maxQueue: number;
 }
 
-export interface RunnerDeps {
-  /** The FIS approval gate; without it no inline approval tool is offered. */
-  gate?: ApprovalGate;
-  harness: HarnessPort;
-  writer: SlackWriter;
-  presenter: Presenter;
-  store: SessionStore;
-  log: Logger;
+export type RunnerDeps = Omit<TurnDeps, 'owner' | 'now' | 'settings'> & {
   settings: RunnerSettings;
   now?: () => number;
   /** This replica's identity in leases; unique per process by default. */
   owner?: string;
-}
+};
 
 export interface CommandRequest {
   teamId: string;
@@ -87,7 +80,7 @@ export class Runner {
   constructor(private readonly d: RunnerDeps) {
     this.now = d.now ?? Date.now;
     this.owner = d.owner ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    this.engine = new Engine({ ...d, owner: this.owner, now: this.now });
+    this.engine = new TurnEngine({ ...d, owner: this.owner, now: this.now });
     if (d.gate) d.gate.resume = (a, result) => this.resumeAfterApproval(a, result);
   }
 

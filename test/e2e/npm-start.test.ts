@@ -3,54 +3,15 @@
  * variables, pointed at the stand-ins with SLACK_API_URL and AWS_ENDPOINT_URL_BEDROCK_AGENTCORE;
  * and without any Slack credential, the local sandbox.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
 import { HarnessEmulator, userText } from '../../src/stand-ins/harness-emulator.ts';
 import { answer, eksAssessment } from '../../src/stand-ins/scenarios.ts';
+import { freePort, npmStart } from '../helpers/processes.ts';
 import { CHANNEL, HARNESS_ARN, OTHER_USER, SIGNING_SECRET, USER } from '../helpers/rig.ts';
-
-const root = join(import.meta.dirname, '..', '..');
-
-function npmStart(env: Record<string, string>): {
-  child: ChildProcess;
-  output: () => string;
-  exit: Promise<number>;
-} {
-  let out = '';
-  const child = spawn('npm', ['start', '--silent'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so a signal reaches npm's child (tsx, node) too, as Ctrl+C does in a terminal.
-    detached: true,
-  });
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exit = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-  return { child, output: () => out, exit };
-}
-
-/** SIGTERM to npm and everything it started (a no-op once they are gone). */
-function terminate(child: ChildProcess): void {
-  try {
-    process.kill(-child.pid!, 'SIGTERM');
-  } catch {
-    // already exited
-  }
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 describe('npm start', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -62,7 +23,7 @@ describe('npm start', () => {
     const port = await freePort();
     const run = npmStart({ SANDBOX_PORT: String(port) });
     cleanups.push(async () => {
-      terminate(run.child);
+      run.signal('SIGTERM');
       await run.exit;
     });
     const url = `http://127.0.0.1:${port}/`;
@@ -82,7 +43,7 @@ describe('npm start', () => {
     expect(state.harness).toBe('emulator');
     expect(state.people).toHaveLength(3);
     // SIGTERM stops everything the sandbox started: the page goes away.
-    terminate(run.child);
+    run.signal('SIGTERM');
     await run.exit;
     const gone = Date.now() + 10_000;
     while (
@@ -138,7 +99,7 @@ describe('npm start', () => {
       STREAM_EDIT_INTERVAL_MS: '250',
     });
     cleanups.push(async () => {
-      terminate(run.child);
+      run.signal('SIGTERM');
       await run.exit;
       await slack.stop();
       await harness.stop();

@@ -3,9 +3,6 @@
  * stand-ins: replica A is a real `npm start` child process (so it can be killed), replica B runs
  * in this process. Deliveries are spread across them as a load balancer would.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   EMBEDDED_CREDENTIALS,
@@ -18,18 +15,10 @@ import { createLogger } from '../../src/log.ts';
 import { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
 import { HarnessEmulator, type Reply, userText } from '../../src/stand-ins/harness-emulator.ts';
 import { answer, assistantText } from '../../src/stand-ins/scenarios.ts';
+import { freePort, type NpmStart, npmStart } from '../helpers/processes.ts';
 import { CHANNEL, HARNESS_ARN, OTHER_USER, SIGNING_SECRET, USER } from '../helpers/rig.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 const LEASE_SECONDS = '2';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** A slow answer: text trickles in for about `seconds`. */
 function slow(text: string, seconds: number): Reply {
@@ -49,7 +38,7 @@ describe('two replicas sharing one store', () => {
   let slack: FakeSlack;
   let harness: HarnessEmulator;
   let b: RunningBot;
-  let a: { child: ChildProcess; exit: Promise<number>; output: () => string; url: string };
+  let a: NpmStart & { url: string };
   const env = (table: string) => ({
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -76,26 +65,17 @@ describe('two replicas sharing one store', () => {
     process.env.AWS_SECRET_ACCESS_KEY = EMBEDDED_CREDENTIALS.secretAccessKey;
 
     const portA = await freePort();
-    let out = '';
-    const child = spawn('npm', ['start', '--silent'], {
-      cwd: root,
-      detached: true,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
+    a = {
+      ...npmStart({
         ...env(dynamo.table),
         PORT: String(portA),
         AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: harness.url,
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    const exit = new Promise<number>((r) => child.on('exit', (code, sig) => r(code ?? (sig ? 128 : -1))));
-    a = { child, exit, output: () => out, url: `http://127.0.0.1:${portA}/slack/events` };
+      }),
+      url: `http://127.0.0.1:${portA}/slack/events`,
+    };
 
     const config = loadConfig({
       ...env(dynamo.table),
@@ -111,13 +91,7 @@ describe('two replicas sharing one store', () => {
   }, 60_000);
 
   afterAll(async () => {
-    if (a.child.exitCode === null && a.child.signalCode === null) {
-      try {
-        process.kill(-a.child.pid!, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
+    a?.signal('SIGKILL');
     await b?.stop(0);
     await slack?.stop();
     await harness?.stop();
@@ -148,7 +122,8 @@ describe('two replicas sharing one store', () => {
     await done(thread.ts);
     const start = harness.invocations.length;
     const questions = ['q1 nodes?', 'q2 pods?', 'q3 cost?', 'q4 upgrades?'];
-    for (const q of questions) harness.enqueue((inv) => slow(`Answer to ${userText(inv)}`, 0.6));
+    for (let i = 0; i < questions.length; i++)
+      harness.enqueue((inv) => slow(`Answer to ${userText(inv)}`, 0.6));
     await Promise.all(
       questions.map((q, i) =>
         slack.userMessage({
@@ -211,7 +186,7 @@ describe('two replicas sharing one store', () => {
       10_000,
       'the run to start',
     );
-    process.kill(-a.child.pid!, 'SIGKILL');
+    a.signal('SIGKILL');
     await a.exit;
     const notice = await slack.waitFor(
       () =>
