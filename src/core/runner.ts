@@ -7,18 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { ApprovalGate, ToolResult } from './approval-gate.ts';
+import type { ToolResult } from './approval-gate.ts';
 import type { ApprovalRecord } from './approval-types.ts';
 import type { CommandRoute, Params } from './commands.ts';
-import type { Logger } from './logger.ts';
-import {
-  type HarnessPort,
-  type SessionRecord,
-  type SessionStore,
-  SlackWriteError,
-  type SlackWriter,
-  type ThreadKey,
-} from './ports.ts';
+import { type SessionRecord, SlackWriteError, type ThreadKey } from './ports.ts';
 import type { Presenter } from './reply-view.ts';
 import { newRuntimeSessionId } from './session-id.ts';
 import { READ_ONLY_SKILLS, skillPath } from './skills.ts';
