@@ -232,6 +232,18 @@ describe('bot service', () => {
     for (const name of Object.keys(env)) expect(name).not.toMatch(/TOKEN|SECRET/);
   });
 
+  it('health-checks /healthz in every mode and gives running answers time to drain on stop', () => {
+    const c = botContainer() as unknown as {
+      HealthCheck: { Command: string[] };
+      StopTimeout: number;
+      Environment: Array<{ Name: string; Value: unknown }>;
+    };
+    expect(c.HealthCheck.Command.join(' ')).toContain('/healthz');
+    const env = Object.fromEntries(c.Environment.map((e) => [e.Name, e.Value]));
+    expect(env.PORT).toBe('3000');
+    expect(Number(env.SHUTDOWN_GRACE_SECONDS)).toBeLessThan(c.StopTimeout);
+  });
+
   it('logs to a log group with retention', () => {
     template.resourceCountIs('AWS::Logs::LogGroup', 1);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });

@@ -97,7 +97,10 @@ export class BotService extends Construct {
       LOG_LEVEL: s.logLevel,
       FIS_APPROVERS: s.fisApprovers,
       ...(s.defaultTargetRegion ? { DEFAULT_TARGET_REGION: s.defaultTargetRegion } : {}),
-      ...(http ? { PORT: String(BOT_PORT) } : {}),
+      // HTTP mode: Slack traffic and probes; Socket Mode: the /healthz and /readyz server.
+      PORT: String(BOT_PORT),
+      // Running answers get this long after SIGTERM; below the container's stopTimeout (60 s).
+      SHUTDOWN_GRACE_SECONDS: '45',
     };
     // The root filesystem is read-only; give the process a scratch /tmp (task-local, discarded with the task).
     taskDefinition.addVolume({ name: 'tmp' });
@@ -116,6 +119,17 @@ export class BotService extends Construct {
       user: 'node',
       portMappings: http ? [{ containerPort: BOT_PORT, protocol: ecs.Protocol.TCP }] : [],
       stopTimeout: Duration.seconds(60),
+      // Both modes serve /healthz on PORT; in Socket Mode this is the only health signal ECS gets.
+      healthCheck: {
+        command: [
+          'CMD-SHELL',
+          `node -e "fetch('http://127.0.0.1:${BOT_PORT}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"`,
+        ],
+        interval: Duration.seconds(30),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(60),
+      },
     });
     container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
 
