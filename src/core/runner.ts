@@ -128,7 +128,11 @@ export class Runner {
         { ...keyOf(rec), owner: rec.owner },
         'run interrupted: its owner stopped renewing the lease',
       );
-      await this.engine.postInterrupted(keyOf(rec), 'the bot instance running it stopped');
+      const waiting = rec.queue?.length ?? 0;
+      await this.engine.postInterrupted(
+        keyOf(rec),
+        `the bot instance running it stopped${waiting ? `; ${waiting} later message${waiting === 1 ? ' is' : 's are'} still queued and will run after the retry` : ''}`,
+      );
     }
   }
 
