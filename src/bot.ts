@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
 import {
   EMBEDDED_CREDENTIALS,
@@ -13,6 +14,7 @@ import {
 } from './adapters/embedded-dynamo.ts';
 import { AwsFis } from './adapters/fis.ts';
 import { AgentCoreHarness, KNOWLEDGE_MCP_TOOL } from './adapters/harness.ts';
+import { AgentCoreSessionShell } from './adapters/session-shell.ts';
 import { DynamoSessionStore } from './adapters/session-store.ts';
 import { SlackApproverDirectory } from './adapters/slack-approvers.ts';
 import { WebApiSlackWriter } from './adapters/slack-writer.ts';
@@ -20,6 +22,8 @@ import type { Config } from './config.ts';
 import { ApprovalGate } from './core/approval-gate.ts';
 import type { Logger } from './core/logger.ts';
 import { Runner } from './core/runner.ts';
+import { retryAfterOf, ScheduledSlackWriter } from './core/scheduled-writer.ts';
+import { SlackScheduler } from './core/slack-scheduler.ts';
 import { register as registerActions } from './slack/actions.ts';
 import { approvalCard } from './slack/approval-card.ts';
 import { presenter } from './slack/blocks.ts';
@@ -31,6 +35,8 @@ import { SLACK_LIMITS } from './slack/limits.ts';
 export interface RunningBot {
   app: App;
   runner: Runner;
+  /** The per-workspace Slack call scheduler (for health and the benchmark). */
+  scheduler: SlackScheduler;
   /** HTTP mode: the port actually listened on. */
   port?: number;
   stop(): Promise<void>;
@@ -113,7 +119,39 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     log.error({ err }, 'unhandled error in a Slack listener');
   });
 
-  const writer = new WebApiSlackWriter(app.client);
+  // The run's own Slack calls go through two clients that hand a 429 straight back
+  // (rejectRateLimitedCalls) instead of pausing the whole request queue, and through one scheduler
+  // that shares each method's per-workspace budget between runs and waits Retry-After per method.
+  const writerClient = (progress: boolean) =>
+    new WebClient(config.slack.botToken, {
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      logger,
+      rejectRateLimitedCalls: true,
+      retryConfig: progress
+        ? { retries: 0 }
+        : { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true },
+      timeout: progress ? 10_000 : 20_000,
+    });
+  const scheduler = new SlackScheduler({
+    retryAfterOf,
+    onRateLimited: (key, retryAfter) =>
+      log.warn(
+        { method: key.method, channel: key.channel, retryAfter },
+        'Slack rate limited a call; waiting',
+      ),
+  });
+  const writer = new ScheduledSlackWriter(
+    new WebApiSlackWriter(writerClient(false), writerClient(true)),
+    scheduler,
+    'bot-token-workspace',
+  );
+  const shell = new AgentCoreSessionShell({
+    harnessArn: config.harness.arn,
+    qualifier: config.harness.qualifier,
+    region: config.harness.region,
+    endpoint: config.harness.endpoint,
+    credentials: config.harness.credentials,
+  });
   const approvers = config.approvals.approvers;
   const gate =
     approvers.length > 0
@@ -138,12 +176,18 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     writer,
     presenter,
     store,
+    shell,
     log: log.child({ component: 'runner' }),
     settings: {
       skillsBasePath: config.harness.skillsBasePath,
       editIntervalMs: config.streamEditIntervalMs,
       bodyBudget: SLACK_LIMITS.replyBodyBudget,
       leaseMs: config.harness.maxRunMs + 5 * 60_000,
+      streamMode: config.streaming.mode,
+      streamRolloverMs: config.streaming.rolloverMs,
+      longAnswerFileChars: config.streaming.longAnswerFileChars,
+      reportFiles: config.streaming.reportFiles,
+      prices: config.streaming.prices,
     },
   });
   registerCommands(app, {
@@ -186,6 +230,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   return {
     app,
     runner,
+    scheduler,
     port,
     async stop() {
       if (sweeper) clearInterval(sweeper);

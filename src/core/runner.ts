@@ -6,6 +6,7 @@ import type { ApprovalGate, ToolResult } from './approval-gate.ts';
 import { APPROVAL_INLINE_TOOL } from './approval-tool.ts';
 import { APPROVAL_TOOL, type ApprovalRecord } from './approval-types.ts';
 import type { CommandRoute, Params } from './commands.ts';
+import { estimateCost, type PriceTable } from './cost.ts';
 import type { PendingToolCall, Usage } from './events.ts';
 import { type Explanation, explainFailure, explainStopReason } from './explain.ts';
 import type { Logger } from './logger.ts';
@@ -13,9 +14,11 @@ import {
   type HarnessInvocation,
   type HarnessPort,
   type SessionRecord,
+  type SessionShell,
   type SessionStore,
   SlackWriteError,
   type SlackWriter,
+  type ThreadFile,
   type ThreadKey,
   type ToolResultInput,
 } from './ports.ts';
@@ -31,7 +34,20 @@ export interface RunnerSettings {
   bodyBudget: number;
   /** How long a run's claim on its thread lasts if its owner disappears. */
   leaseMs: number;
+  /** `native`: chat.*Stream (falls back to edits on any streaming error). Default `edit`. */
+  streamMode?: 'edit' | 'native';
+  streamRolloverMs?: number;
+  /** Answers at least this long are also uploaded as a Markdown file (0 or unset: never). */
+  longAnswerFileChars?: number;
+  /** Shell glob of report files the agent writes in its session, attached after each turn. */
+  reportFiles?: string;
+  /** Price table for the cost estimate in the footer. */
+  prices?: PriceTable;
 }
+
+/** Report files attached per turn, and the largest one read. */
+const MAX_REPORT_FILES = 10;
+const MAX_REPORT_BYTES = 1_000_000;
 
 export interface RunnerDeps {
   /** The FIS approval gate; without it no inline approval tool is offered. */
@@ -42,6 +58,8 @@ export interface RunnerDeps {
   store: SessionStore;
   log: Logger;
   settings: RunnerSettings;
+  /** Reads files the agent wrote in its session (report attachments); optional. */
+  shell?: SessionShell;
   now?: () => number;
 }
 
@@ -75,6 +93,8 @@ const MAX_IMMEDIATE_RESUMES = 4;
 export class Runner {
   private readonly active = new Set<Promise<unknown>>();
   private readonly now: () => number;
+  /** Report files already attached, per session (path and content), so follow-ups attach only new ones. */
+  private readonly attached = new Map<string, Set<string>>();
 
   constructor(private readonly d: RunnerDeps) {
     this.now = d.now ?? Date.now;
@@ -253,6 +273,10 @@ export class Runner {
       bodyBudget: this.d.settings.bodyBudget,
       log,
       now: this.now,
+      team: session.teamId,
+      mode: this.d.settings.streamMode ?? 'edit',
+      recipientUserId: userId,
+      ...(this.d.settings.streamRolloverMs ? { streamRolloverMs: this.d.settings.streamRolloverMs } : {}),
     });
     try {
       await reply.open();
@@ -276,13 +300,95 @@ export class Runner {
       log,
     );
     const pending = completed?.stopReason === 'tool_use' ? completed.pending : [];
-    const state: FinalState = pending.length > 0 ? { outcome: 'paused', usage: final.usage } : final;
+    const cost = estimateCost(final.usage, this.d.settings.prices);
+    const state: FinalState =
+      pending.length > 0
+        ? { outcome: 'paused', usage: final.usage, ...(cost ? { cost } : {}) }
+        : { ...final, ...(cost ? { cost } : {}) };
     await reply.finish(state);
     log.info(
-      { outcome: state.outcome, chars: reply.fullText.length, messages: reply.messageTs.length },
+      {
+        outcome: state.outcome,
+        chars: reply.fullText.length,
+        messages: reply.messageTs.length,
+        mode: reply.currentMode,
+      },
       'turn finished',
     );
+    if (pending.length === 0) await this.attachFiles(session, reply.fullText, log);
     return { pending, assistantMessage: completed?.assistantMessage };
+  }
+
+  /**
+   * After a turn: a long answer also goes up as a Markdown file, and report files the agent wrote in
+   * its session (read with InvokeAgentRuntimeCommand) are attached. Best effort: the answer itself is
+   * already in the thread, so a failure here is logged and noted, never fatal.
+   */
+  private async attachFiles(session: SessionRecord, answer: string, log: Logger): Promise<void> {
+    const upload = this.d.writer.uploadFiles?.bind(this.d.writer);
+    if (!upload) return;
+    const files: ThreadFile[] = [];
+    const longAt = this.d.settings.longAnswerFileChars ?? 0;
+    if (longAt > 0 && answer.length >= longAt) {
+      files.push({ filename: 'answer.md', title: 'The full answer (Markdown)', content: answer });
+    }
+    const pattern = this.d.settings.reportFiles;
+    if (pattern && this.d.shell) {
+      try {
+        files.push(...(await this.readReports(session.runtimeSessionId, pattern, log)));
+      } catch (err) {
+        log.warn({ err }, 'could not read the report files the agent wrote');
+      }
+    }
+    if (files.length === 0) return;
+    try {
+      await upload(
+        session.channel,
+        session.threadTs,
+        files,
+        files.length === 1
+          ? `Attached: ${files[0]!.filename}`
+          : `Attached: ${files.map((f) => f.filename).join(', ')}`,
+      );
+    } catch (err) {
+      log.warn({ err, files: files.map((f) => f.filename) }, 'could not upload files to the thread');
+      const code = err instanceof SlackWriteError ? err.code : 'unknown';
+      await this.safePost(
+        session,
+        code === 'missing_scope'
+          ? 'I could not attach the files for this answer: the app is missing the `files:write` scope. Reinstall it from manifest.yml.'
+          : `I could not attach the files for this answer (\`${code}\`). The answer above is complete.`,
+      );
+    }
+  }
+
+  private async readReports(sessionId: string, pattern: string, log: Logger): Promise<ThreadFile[]> {
+    const shell = this.d.shell!;
+    const listed = await shell.run(sessionId, `ls -1d -- ${pattern} 2>/dev/null`);
+    if (listed.exitCode !== 0) return [];
+    const seen = this.attached.get(sessionId) ?? new Set<string>();
+    this.attached.set(sessionId, seen);
+    const out: ThreadFile[] = [];
+    const paths = listed.stdout
+      .split('\n')
+      .map((p) => p.trim())
+      .filter((p) => p.startsWith('/') && !p.includes("'"));
+    for (const path of paths.slice(0, MAX_REPORT_FILES)) {
+      const r = await shell.run(sessionId, `cat -- '${path}'`);
+      if (r.exitCode !== 0) {
+        log.warn(
+          { path, exitCode: r.exitCode, stderr: r.stderr.slice(0, 200) },
+          'could not read a report file',
+        );
+        continue;
+      }
+      const key = `${path}\u0000${r.stdout.length}\u0000${hash(r.stdout)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const name = path.split('/').pop() ?? 'report.md';
+      out.push({ filename: name, title: name, content: r.stdout.slice(0, MAX_REPORT_BYTES) });
+    }
+    return out;
   }
 
   private offersApproval(session: SessionRecord, input: TurnInput): boolean {
@@ -432,4 +538,11 @@ export class Runner {
       .post(key.channel, this.d.presenter.note(text), key.threadTs)
       .catch((err) => this.d.log.error({ err, ...key }, 'could not post a note in the thread'));
   }
+}
+
+/** A short content fingerprint (FNV-1a), to tell a changed report from one already attached. */
+function hash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
 }
