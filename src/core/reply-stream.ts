@@ -117,7 +117,7 @@ export class ReplyStream {
       try {
         await this.startStream([]);
       } catch (err) {
-        this.fallBack(err);
+        this.fallBack(err, true);
       }
     }
     if (this.mode === 'edit') {
@@ -128,6 +128,7 @@ export class ReplyStream {
         this.opts('critical'),
       );
       this.tsList.push(ts);
+      this.needsNewMessage = false;
     }
     this.lastFlushAt = this.o.now();
     this.heartbeat = setInterval(() => this.touch(), this.o.heartbeatMs);

@@ -750,7 +750,7 @@ export class FakeSlack extends EventEmitter {
     const s = msg.stream;
     if (s?.state === 'streaming' && Date.now() - s.startedAt > (this.options.streamLifetimeMs ?? 300_000))
       s.state = 'completed';
-    if (!s || s.state !== 'streaming') return { error: 'message_not_in_streaming_state' };
+    if (s?.state !== 'streaming') return { error: 'message_not_in_streaming_state' };
     return msg;
   }
 
