@@ -21,6 +21,7 @@ import { WebApiSlackWriter } from './adapters/slack-writer.ts';
 import type { Config } from './config.ts';
 import { ApprovalGate } from './core/approval-gate.ts';
 import type { Logger } from './core/logger.ts';
+import type { SlackWriter } from './core/ports.ts';
 import { Runner } from './core/runner.ts';
 import { retryAfterOf, ScheduledSlackWriter } from './core/scheduled-writer.ts';
 import { SlackScheduler } from './core/slack-scheduler.ts';
@@ -42,7 +43,13 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+/** Test and benchmark seams; production passes none. */
+export interface BotHooks {
+  /** Replaces the scheduled Slack writer (the benchmark's baselines write the way other bots do). */
+  writer?: (app: App) => SlackWriter;
+}
+
+export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}): Promise<RunningBot> {
   let embedded: EmbeddedDynamo | undefined;
   let table = config.store.table;
   if (!table) {
@@ -140,11 +147,13 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         'Slack rate limited a call; waiting',
       ),
   });
-  const writer = new ScheduledSlackWriter(
-    new WebApiSlackWriter(writerClient(false), writerClient(true)),
-    scheduler,
-    'bot-token-workspace',
-  );
+  const writer =
+    hooks.writer?.(app) ??
+    new ScheduledSlackWriter(
+      new WebApiSlackWriter(writerClient(false), writerClient(true)),
+      scheduler,
+      'bot-token-workspace',
+    );
   const shell = new AgentCoreSessionShell({
     harnessArn: config.harness.arn,
     qualifier: config.harness.qualifier,

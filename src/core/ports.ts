@@ -134,14 +134,16 @@ export interface ThreadFile {
 export interface SlackWriter {
   /** Posts a message (a thread reply when threadTs is set) and returns its ts. */
   post(channel: string, message: SlackMessage, threadTs?: string, opts?: WriteOptions): Promise<string>;
-  update(channel: string, ts: string, message: SlackMessage, opts?: WriteOptions): Promise<void>;
+  /** Resolves `false` when a scheduling writer dropped a progress edit unsent (superseded or cancelled). */
+  update(channel: string, ts: string, message: SlackMessage, opts?: WriteOptions): Promise<unknown>;
   /** Adds the bot to a public channel. */
   join(channel: string): Promise<void>;
   /** Drops a run's waiting intermediate edits (scheduling writers only). */
   cancelProgress?(runKey: string): void;
   /** Native streaming; absent when the writer cannot stream. Returns the streamed message's ts. */
   startStream?(start: StreamStart, opts?: WriteOptions): Promise<string>;
-  appendStream?(channel: string, ts: string, chunks: StreamChunk[], opts?: WriteOptions): Promise<void>;
+  /** Resolves `false` when a scheduling writer dropped the call unsent (superseded or cancelled). */
+  appendStream?(channel: string, ts: string, chunks: StreamChunk[], opts?: WriteOptions): Promise<unknown>;
   stopStream?(
     channel: string,
     ts: string,

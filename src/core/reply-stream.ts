@@ -415,10 +415,17 @@ export class ReplyStream {
         return [...sentTasks, ...(delta ? [{ type: 'markdown_text' as const, text: delta }] : [])];
       };
       try {
-        await this.o.writer.appendStream!(this.o.channel, this.stream!.ts, render(), {
+        const sent = await this.o.writer.appendStream!(this.o.channel, this.stream!.ts, render(), {
           ...this.opts(final ? 'critical' : 'progress'),
           latestChunks: render,
         });
+        if (sent === false) {
+          // Dropped unsent (the run is finishing): the text and task updates are still to send.
+          for (const t of sentTasks)
+            if (t.type === 'task_update' && !this.tasks.has(t.id)) this.tasks.set(t.id, t);
+          this.dirty = true;
+          return;
+        }
         this.streamed = Math.max(this.streamed, sending);
         if (this.streamed < this.text.length || this.tasks.size > 0) this.dirty = true;
       } catch (err) {

@@ -43,9 +43,10 @@ export class ScheduledSlackWriter implements SlackWriter {
     }
     if (inner0.appendStream) {
       this.appendStream = (channel: string, ts: string, chunks: StreamChunk[], opts?: WriteOptions) =>
-        this.schedule('chat.appendStream', opts, 'progress', channel, () =>
-          inner0.appendStream!(channel, ts, opts?.latestChunks?.() ?? chunks, opts),
-        );
+        this.schedule('chat.appendStream', opts, 'progress', channel, async () => {
+          await inner0.appendStream!(channel, ts, opts?.latestChunks?.() ?? chunks, opts);
+          return true;
+        }).then((sent) => sent === true);
     }
     if (inner0.stopStream) {
       this.stopStream = (
@@ -70,10 +71,13 @@ export class ScheduledSlackWriter implements SlackWriter {
     );
   }
 
-  async update(channel: string, ts: string, message: SlackMessage, opts?: WriteOptions): Promise<void> {
-    await this.schedule('chat.update', opts, 'critical', channel, () =>
-      this.inner.update(channel, ts, opts?.latest?.() ?? message, opts),
-    );
+  /** Resolves false when the edit was dropped unsent (a progress edit superseded or cancelled). */
+  async update(channel: string, ts: string, message: SlackMessage, opts?: WriteOptions): Promise<boolean> {
+    const sent = await this.schedule('chat.update', opts, 'critical', channel, async () => {
+      await this.inner.update(channel, ts, opts?.latest?.() ?? message, opts);
+      return true;
+    });
+    return sent === true;
   }
 
   join(channel: string): Promise<void> {

@@ -24,23 +24,36 @@ export interface MethodBudget {
   /** Slack's documented allowance per window (for reference and the benchmark's floor). */
   limit: number;
   windowMs: number;
-  /** Bucket capacity. */
+  /** Hard cap: never more than this many grants in any `windowMs` (a margin under `limit`). */
+  maxInWindow: number;
+  /** Bucket capacity: how many calls may go out back to back after a quiet spell. */
   burst: number;
-  /** One token per this many ms. `burst + windowMs / refillMs` stays under `limit` (a margin for jitter). */
+  /** Steady pace: one token per this many ms, so a busy workspace spreads its calls evenly. */
   refillMs: number;
   /** Keyed per channel as well as per workspace (chat.postMessage). */
   perChannel?: boolean;
 }
 
-/** Slack's limits (slack.md §2.1) and the share of them the bot uses. */
+/**
+ * Slack's limits (slack.md §2.1) and the share of them the bot uses. Slack counts calls per method
+ * per workspace per minute and tolerates bursts, so a quiet workspace may send a few calls at once
+ * (new runs show their first text immediately); under load the refill paces calls evenly, and the
+ * window cap keeps every minute under Slack's limit.
+ */
 export const DEFAULT_BUDGETS: Record<string, MethodBudget> = {
-  // 1 + 48 per minute: one under Tier 3's 50.
-  'chat.update': { limit: 50, windowMs: 60_000, burst: 1, refillMs: 1_250 },
+  'chat.update': { limit: 50, windowMs: 60_000, maxInWindow: 49, burst: 8, refillMs: 1_250 },
   // "One message per second per channel", with 10% slack for network jitter.
-  'chat.postMessage': { limit: 1, windowMs: 1_000, burst: 1, refillMs: 1_100, perChannel: true },
-  'chat.startStream': { limit: 20, windowMs: 60_000, burst: 1, refillMs: 3_334 },
-  'chat.appendStream': { limit: 100, windowMs: 60_000, burst: 1, refillMs: 612 },
-  'chat.stopStream': { limit: 20, windowMs: 60_000, burst: 1, refillMs: 3_334 },
+  'chat.postMessage': {
+    limit: 1,
+    windowMs: 1_000,
+    maxInWindow: 1,
+    burst: 1,
+    refillMs: 1_100,
+    perChannel: true,
+  },
+  'chat.startStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_334 },
+  'chat.appendStream': { limit: 100, windowMs: 60_000, maxInWindow: 98, burst: 5, refillMs: 625 },
+  'chat.stopStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_334 },
 };
 
 export interface CallKey {
@@ -87,7 +100,8 @@ class Bucket {
   /** When each run was last granted a progress call (fair round robin). */
   readonly lastServed = new Map<string, number>();
   timer: ReturnType<typeof setTimeout> | undefined;
-  grants = 0;
+  /** Grant times within the last window, oldest first. */
+  readonly log: number[] = [];
 
   constructor(
     readonly budget: MethodBudget,
@@ -165,7 +179,8 @@ export class SlackScheduler {
   cadenceMs(key: CallKey, activeRuns: number, minMs = 0): number {
     const budget = this.budgets[key.method];
     if (!budget) return minMs;
-    return Math.max(minMs, budget.refillMs * Math.max(1, activeRuns));
+    const steady = Math.max(budget.refillMs, budget.windowMs / budget.maxInWindow);
+    return Math.max(minMs, steady * Math.max(1, activeRuns));
   }
 
   /** Drops a run's waiting progress calls (its final edit is about to carry everything). */
@@ -233,7 +248,16 @@ export class SlackScheduler {
       }
       const now = this.now();
       b.refill(now);
-      const waitMs = b.pausedUntil > now ? b.pausedUntil - now : b.tokens >= 1 ? 0 : (1 - b.tokens) / b.rate;
+      while (b.log.length > 0 && b.log[0]! <= now - b.budget.windowMs) b.log.shift();
+      const windowFull = b.log.length >= b.budget.maxInWindow;
+      const waitMs =
+        b.pausedUntil > now
+          ? b.pausedUntil - now
+          : windowFull
+            ? b.log[0]! + b.budget.windowMs - now + 1
+            : b.tokens >= 1
+              ? 0
+              : (1 - b.tokens) / b.rate;
       if (waitMs > 0) {
         b.timer = setTimeout(() => {
           b.timer = undefined;
@@ -243,9 +267,9 @@ export class SlackScheduler {
         return;
       }
       b.tokens -= 1;
+      b.log.push(now);
       const w = this.next(b)!;
       this.stats.granted++;
-      b.grants++;
       void this.execute(b, key, w);
     }
   }

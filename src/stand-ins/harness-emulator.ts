@@ -77,6 +77,8 @@ export interface HarnessEmulatorOptions {
   maxInvocationsPerSecond?: number;
   /** Multiplies every delay in scripts; 0 streams as fast as possible. */
   timeScale?: number;
+  /** Called after each stream event is written (the benchmark times text production with it). */
+  onEvent?: (sessionId: string, step: { event: string; data: unknown }, at: number) => void;
 }
 
 const SESSION_ID = /^[a-zA-Z0-9][a-zA-Z0-9-_]*$/;
@@ -330,6 +332,7 @@ export class HarnessEmulator {
         return;
       } else if ('event' in step) {
         res.write(this.frame('event', step.event, step.data));
+        this.options.onEvent?.(sessionId, step, Date.now());
       } else if ('exception' in step) {
         res.write(this.frame('exception', step.exception, step.data));
       } else {

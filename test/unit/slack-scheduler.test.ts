@@ -6,8 +6,12 @@ import { DEFAULT_BUDGETS, SlackScheduler } from '../../src/core/slack-scheduler.
 const W = 'T1';
 const UPDATE = DEFAULT_BUDGETS['chat.update']!;
 
-function scheduler() {
-  return new SlackScheduler({ retryAfterOf });
+/** `burst: 1` makes "the next call waits" easy to set up: one call uses the bucket up. */
+function scheduler(opts: { burst1?: boolean } = {}) {
+  return new SlackScheduler({
+    retryAfterOf,
+    ...(opts.burst1 ? { budgets: { 'chat.update': { ...UPDATE, burst: 1 } } } : {}),
+  });
 }
 
 /** Records when each call ran, under which run. */
@@ -88,7 +92,7 @@ describe('SlackScheduler', () => {
   });
 
   it('latest state wins: a newer progress edit replaces a waiting one, and renders when granted', async () => {
-    const s = scheduler();
+    const s = scheduler({ burst1: true });
     const sent: string[] = [];
     let text = 'a';
     // Use up the token so the next calls wait.
@@ -122,7 +126,7 @@ describe('SlackScheduler', () => {
   });
 
   it('grants critical calls (root, final, approval) before waiting intermediate edits', async () => {
-    const s = scheduler();
+    const s = scheduler({ burst1: true });
     const { runs, call } = recorder();
     await s.run({ workspace: W, method: 'chat.update', lane: 'critical', fn: async () => {} });
     for (let r = 0; r < 5; r++)
@@ -221,6 +225,35 @@ describe('SlackScheduler', () => {
     expect(shown).toEqual(['v2']);
   });
 
+  it('a quiet workspace lets a few calls go at once (a new run shows its first text at once)', async () => {
+    const s = scheduler();
+    const { runs, call } = recorder();
+    const t0 = Date.now();
+    const all = Array.from({ length: UPDATE.burst }, (_, r) =>
+      s.run({
+        workspace: W,
+        method: 'chat.update',
+        lane: 'progress',
+        runKey: `new${r}`,
+        fn: call(`new${r}`),
+      }),
+    );
+    await Promise.all(all);
+    expect(runs).toHaveLength(UPDATE.burst);
+    expect(runs.every((r) => r.at === t0)).toBe(true);
+    // The next one waits for the refill.
+    const late = s.run({
+      workspace: W,
+      method: 'chat.update',
+      lane: 'progress',
+      runKey: 'late',
+      fn: call('late'),
+    });
+    await vi.advanceTimersByTimeAsync(UPDATE.refillMs);
+    await late;
+    expect(runs.at(-1)!.at - t0).toBeGreaterThanOrEqual(UPDATE.refillMs - 1);
+  });
+
   it('budgets chat.postMessage per channel', async () => {
     const s = scheduler();
     const { runs, call } = recorder();
@@ -243,7 +276,7 @@ describe('SlackScheduler', () => {
   });
 
   it('cancelProgress lets a finishing run drop its waiting edit', async () => {
-    const s = scheduler();
+    const s = scheduler({ burst1: true });
     const { runs, call } = recorder();
     await s.run({ workspace: W, method: 'chat.update', lane: 'critical', fn: async () => {} });
     const p = s.run({ workspace: W, method: 'chat.update', lane: 'progress', runKey: 'r', fn: call('r') });
