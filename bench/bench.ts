@@ -11,9 +11,10 @@
  *
  *   npm run bench                     N = 1, 10, 50, 200; 20 KB per run at ~50 tokens/s (long)
  *   npm run bench -- --quick          N = 1, 10, 50; 4 KB per run (a few minutes, for CI)
- *   npm run bench -- --n=1,10 --chars=8000 --strategies=ours,every-2s --cap=300
+ *   npm run bench -- --n=1,10 --chars=8000 --strategies=ours,every-2s --cap=300 --out=results-custom
  *
- * Writes bench/results.json (one record per strategy and N) and bench/results.md (the table).
+ * Writes bench/results.json (one record per strategy and N) and bench/results.md (the table), or
+ * bench/<out>.json and .md.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -453,7 +454,8 @@ const md = [
   ratios(records),
   '',
 ].join('\n');
-writeFileSync(join(here, 'results.json'), `${JSON.stringify({ ackBurst100: burst, records }, null, 2)}\n`);
-writeFileSync(join(here, 'results.md'), md);
+const out = args.get('out') ?? 'results';
+writeFileSync(join(here, `${out}.json`), `${JSON.stringify({ ackBurst100: burst, records }, null, 2)}\n`);
+writeFileSync(join(here, `${out}.md`), md);
 console.log(`\n${md}`);
 process.exit(0);

@@ -137,7 +137,14 @@ export class ReplyStream {
 
   appendText(t: string): void {
     if (!t) return;
+    const first = this.text === '';
     this.text += t;
+    if (first) {
+      // The first words of the answer go out as soon as the budget allows, not at the next tick.
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.lastFlushAt = 0;
+    }
     this.touch();
   }
 
