@@ -102,6 +102,8 @@ export interface WriteOptions {
   runKey?: string;
   /** Renders the freshest content when the call is actually made; replaces `message` then. */
   latest?: () => SlackMessage;
+  /** Progress calls: whether the call would show new agent text now (a scheduler serves those first). */
+  hasNews?: () => boolean;
   /** Native streaming: renders the chunks to append when the call is actually made. */
   latestChunks?: () => StreamChunk[];
 }

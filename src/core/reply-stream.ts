@@ -81,6 +81,8 @@ export class ReplyStream {
   private lastFlushAt = 0;
   private closed = false;
   private readonly runKey: string;
+  /** Edit mode: how much of the text the last rendered edit held (new text is served before status). */
+  private shownChars = 0;
   private mode: 'edit' | 'native';
   /** Native mode: the streamed message being written, where its text starts, and what Slack accepted. */
   private stream: { ts: string; startedAt: number; from: number; reopen?: string } | undefined;
@@ -206,16 +208,20 @@ export class ReplyStream {
     this.lastFlushAt = this.o.now();
     try {
       await this.rollOver();
-      const live = () => {
-        // Rendered when the call is made: everything written by then, clipped to one message.
-        this.dirty = false;
-        this.lastFlushAt = this.o.now();
+      const render = () => {
         const chunk = takeChunk(this.tail, this.o.bodyBudget, this.reopen);
         return this.present(chunk ? chunk.text : renderOpen(this.tail, this.reopen));
       };
-      await this.o.writer.update(this.o.channel, this.currentTs, live(), {
+      await this.o.writer.update(this.o.channel, this.currentTs, render(), {
         ...this.opts('progress'),
-        latest: live,
+        // Rendered when the call is made: everything written by then, clipped to one message.
+        latest: () => {
+          this.dirty = false;
+          this.lastFlushAt = this.o.now();
+          this.shownChars = this.text.length;
+          return render();
+        },
+        hasNews: () => this.text.length > this.shownChars,
       });
     } catch (err) {
       // Intermediate edits are best effort: the next flush carries the latest state anyway.
@@ -425,6 +431,7 @@ export class ReplyStream {
         const sent = await this.o.writer.appendStream!(this.o.channel, this.stream!.ts, render(), {
           ...this.opts(final ? 'critical' : 'progress'),
           latestChunks: render,
+          hasNews: () => this.streamed < this.text.length,
         });
         if (sent === false) {
           // Dropped unsent (the run is finishing): the text and task updates are still to send.

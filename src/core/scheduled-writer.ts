@@ -101,6 +101,7 @@ export class ScheduledSlackWriter implements SlackWriter {
       channel,
       lane: opts?.lane ?? fallback,
       runKey: opts?.runKey,
+      hasNews: opts?.hasNews,
       fn,
     });
   }

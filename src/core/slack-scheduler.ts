@@ -35,13 +35,14 @@ export interface MethodBudget {
 }
 
 /**
- * Slack's limits (slack.md §2.1) and the share of them the bot uses. Slack counts calls per method
+ * Slack's limits (slack.md §2.1) and the share of them the bot uses: `burst + windowMs / refillMs`
+ * stays at or under `maxInWindow`, so calls are paced evenly and the window cap rarely has to act. Slack counts calls per method
  * per workspace per minute and tolerates bursts, so a quiet workspace may send a few calls at once
  * (new runs show their first text immediately); under load the refill paces calls evenly, and the
  * window cap keeps every minute under Slack's limit.
  */
 export const DEFAULT_BUDGETS: Record<string, MethodBudget> = {
-  'chat.update': { limit: 50, windowMs: 60_000, maxInWindow: 49, burst: 8, refillMs: 1_250 },
+  'chat.update': { limit: 50, windowMs: 60_000, maxInWindow: 49, burst: 4, refillMs: 1_334 },
   // "One message per second per channel", with 10% slack for network jitter.
   'chat.postMessage': {
     limit: 1,
@@ -51,9 +52,9 @@ export const DEFAULT_BUDGETS: Record<string, MethodBudget> = {
     refillMs: 1_100,
     perChannel: true,
   },
-  'chat.startStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_334 },
-  'chat.appendStream': { limit: 100, windowMs: 60_000, maxInWindow: 98, burst: 5, refillMs: 625 },
-  'chat.stopStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_334 },
+  'chat.startStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
+  'chat.appendStream': { limit: 100, windowMs: 60_000, maxInWindow: 98, burst: 5, refillMs: 645 },
+  'chat.stopStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
 };
 
 export interface CallKey {
@@ -67,6 +68,8 @@ export interface ScheduledCall<T> extends CallKey {
   lane: Lane;
   /** Identifies the run (one reply stream) for fairness and latest-state-wins. */
   runKey?: string;
+  /** Progress calls: whether this one would show new agent text (preferred over status-only edits). */
+  hasNews?: () => boolean;
   fn: () => Promise<T>;
 }
 
@@ -84,6 +87,7 @@ interface Waiting {
   lane: Lane;
   runKey?: string;
   seq: number;
+  hasNews?: () => boolean;
   fn: () => Promise<unknown>;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
@@ -150,6 +154,7 @@ export class SlackScheduler {
         lane: call.lane,
         runKey: call.runKey,
         seq: this.seq++,
+        hasNews: call.hasNews,
         fn: call.fn,
         resolve: resolve as (v: unknown) => void,
         reject,
@@ -224,13 +229,18 @@ export class SlackScheduler {
   private next(b: Bucket): Waiting | undefined {
     const c = b.critical.shift();
     if (c) return c;
+    // Runs with new text first, then the run served longest ago (round robin), then the oldest offer.
     let best: [string, Waiting] | undefined;
-    let bestServed = Number.POSITIVE_INFINITY;
+    let bestKey: [number, number, number] = [2, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
     for (const entry of b.progress) {
       const served = entry[0].startsWith('anon:') ? -1 : (b.lastServed.get(entry[0]) ?? -1);
-      if (served < bestServed || (served === bestServed && entry[1].seq < best![1].seq)) {
+      const key: [number, number, number] = [entry[1].hasNews?.() === false ? 1 : 0, served, entry[1].seq];
+      if (
+        key[0] < bestKey[0] ||
+        (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))
+      ) {
         best = entry;
-        bestServed = served;
+        bestKey = key;
       }
     }
     if (!best) return undefined;

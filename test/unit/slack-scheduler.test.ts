@@ -254,6 +254,34 @@ describe('SlackScheduler', () => {
     expect(runs.at(-1)!.at - t0).toBeGreaterThanOrEqual(UPDATE.refillMs - 1);
   });
 
+  it('serves runs with new text before status-only edits', async () => {
+    const s = scheduler({ burst1: true });
+    const { runs, call } = recorder();
+    await s.run({ workspace: W, method: 'chat.update', lane: 'critical', fn: async () => {} });
+    const status = s.run({
+      workspace: W,
+      method: 'chat.update',
+      lane: 'progress',
+      runKey: 'idle',
+      hasNews: () => false,
+      fn: call('idle'),
+    });
+    const text = s.run({
+      workspace: W,
+      method: 'chat.update',
+      lane: 'progress',
+      runKey: 'writing',
+      hasNews: () => true,
+      fn: call('writing'),
+    });
+    await vi.advanceTimersByTimeAsync(UPDATE.refillMs);
+    await text;
+    expect(runs.map((r) => r.run)).toEqual(['writing']);
+    await vi.advanceTimersByTimeAsync(UPDATE.refillMs);
+    await status;
+    expect(runs.map((r) => r.run)).toEqual(['writing', 'idle']);
+  });
+
   it('budgets chat.postMessage per channel', async () => {
     const s = scheduler();
     const { runs, call } = recorder();
