@@ -5,6 +5,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
 import {
   EMBEDDED_CREDENTIALS,
@@ -13,6 +14,7 @@ import {
 } from './adapters/embedded-dynamo.ts';
 import { AwsFis } from './adapters/fis.ts';
 import { AgentCoreHarness, KNOWLEDGE_MCP_TOOL } from './adapters/harness.ts';
+import { AgentCoreSessionShell } from './adapters/session-shell.ts';
 import { DynamoSessionStore } from './adapters/session-store.ts';
 import { SlackApproverDirectory, SlackGroups } from './adapters/slack-approvers.ts';
 import { WebApiSlackWriter } from './adapters/slack-writer.ts';
@@ -20,7 +22,10 @@ import type { Config } from './config.ts';
 import { AccessPolicy } from './core/access.ts';
 import { ApprovalGate } from './core/approval-gate.ts';
 import type { Logger } from './core/logger.ts';
+import type { SlackWriter } from './core/ports.ts';
 import { Runner } from './core/runner.ts';
+import { retryAfterOf, ScheduledSlackWriter } from './core/scheduled-writer.ts';
+import { SlackScheduler } from './core/slack-scheduler.ts';
 import { Health } from './health.ts';
 import { register as registerActions } from './slack/actions.ts';
 import { approvalCard } from './slack/approval-card.ts';
@@ -33,13 +38,21 @@ import { SLACK_LIMITS } from './slack/limits.ts';
 export interface RunningBot {
   app: App;
   runner: Runner;
+  /** The per-workspace Slack call scheduler (for health and the benchmark). */
+  scheduler: SlackScheduler;
   /** HTTP mode: the port actually listened on (Socket Mode: the health port). */
   port?: number;
   /** Graceful stop: no new work, running turns get `graceMs` to finish, the rest are marked interrupted. */
   stop(graceMs?: number): Promise<void>;
 }
 
-export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+/** Test and benchmark seams; production passes none. */
+export interface BotHooks {
+  /** Replaces the scheduled Slack writer (the benchmark's baselines write the way other bots do). */
+  writer?: (app: App) => SlackWriter;
+}
+
+export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}): Promise<RunningBot> {
   let embedded: EmbeddedDynamo | undefined;
   let table = config.store.table;
   if (!table) {
@@ -134,7 +147,41 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     log.error({ err }, 'unhandled error in a Slack listener');
   });
 
-  const writer = new WebApiSlackWriter(app.client);
+  // The run's own Slack calls go through two clients that hand a 429 straight back
+  // (rejectRateLimitedCalls) instead of pausing the whole request queue, and through one scheduler
+  // that shares each method's per-workspace budget between runs and waits Retry-After per method.
+  const writerClient = (progress: boolean) =>
+    new WebClient(config.slack.botToken, {
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      logger,
+      rejectRateLimitedCalls: true,
+      retryConfig: progress
+        ? { retries: 0 }
+        : { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true },
+      timeout: progress ? 10_000 : 20_000,
+    });
+  const scheduler = new SlackScheduler({
+    retryAfterOf,
+    onRateLimited: (key, retryAfter) =>
+      log.warn(
+        { method: key.method, channel: key.channel, retryAfter },
+        'Slack rate limited a call; waiting',
+      ),
+  });
+  const writer =
+    hooks.writer?.(app) ??
+    new ScheduledSlackWriter(
+      new WebApiSlackWriter(writerClient(false), writerClient(true)),
+      scheduler,
+      'bot-token-workspace',
+    );
+  const shell = new AgentCoreSessionShell({
+    harnessArn: config.harness.arn,
+    qualifier: config.harness.qualifier,
+    region: config.harness.region,
+    endpoint: config.harness.endpoint,
+    credentials: config.harness.credentials,
+  });
   const groups = new SlackGroups(app.client, log.child({ component: 'groups' }));
   const access = new AccessPolicy(config.access, groups);
   const approvers = config.approvals.approvers;
@@ -161,6 +208,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     writer,
     presenter,
     store,
+    shell,
     log: log.child({ component: 'runner' }),
     settings: {
       skillsBasePath: config.harness.skillsBasePath,
@@ -170,6 +218,11 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       maxQueue: config.concurrency.maxQueue,
       sessionIdleMs: config.concurrency.sessionIdleMs,
       turnLogSize: 6,
+      streamMode: config.streaming.mode,
+      streamRolloverMs: config.streaming.rolloverMs,
+      longAnswerFileChars: config.streaming.longAnswerFileChars,
+      reportFiles: config.streaming.reportFiles,
+      prices: config.streaming.prices,
     },
   });
   registerCommands(app, {
@@ -231,6 +284,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   return {
     app,
     runner,
+    scheduler,
     port,
     async stop(graceMs = config.concurrency.shutdownGraceMs) {
       // Stop receiving first (Slack redelivers to other replicas), then let running turns finish.

@@ -3,6 +3,7 @@
  * a bad or missing setting produces one ConfigError that lists every problem.
  */
 import { z } from 'zod';
+import { DEFAULT_PRICES, type PriceTable, parsePriceTable } from './core/cost.ts';
 
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const HARNESS_ARN =
@@ -83,6 +84,37 @@ const schema = z.object({
   HARNESS_TIMEOUT_SECONDS: z.preprocess(emptyToUndefined, wholeNumber(60, 3599).optional()),
   HARNESS_THROTTLE_RETRIES: intInRange(0, 10, 3),
   STREAM_EDIT_INTERVAL_MS: intInRange(100, 60_000, 1000),
+  STREAM_MODE: z.preprocess(
+    (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
+    z.enum(['edit', 'native'], { error: 'must be "edit" or "native"' }).default('edit'),
+  ),
+  STREAM_ROLLOVER_SECONDS: intInRange(10, 290, 240),
+  LONG_ANSWER_FILE_CHARS: intInRange(0, 10_000_000, 11_000),
+  REPORT_FILES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^(off|\/[^\s'"`;|&$]*\*?[^\s'"`;|&$]*)$/,
+        'must be "off" or an absolute path pattern such as /tmp/reports/*.md',
+      )
+      .default('/tmp/reports/*.md'),
+  ),
+  TOKEN_PRICES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .superRefine((v, ctx) => {
+        if (v.trim().toLowerCase() === 'off') return;
+        const p = parsePriceTable(v);
+        if (typeof p === 'string')
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be "off" or "<model>:input=<usd>,output=<usd>[,cache_read=<usd>,cache_write=<usd>]" in USD per million tokens (${p})`,
+          });
+      })
+      .optional(),
+  ),
   SESSION_TTL_DAYS: intInRange(1, 3650, 30),
   LEASE_SECONDS: intInRange(2, 600, 30),
   DUPLICATE_COMMAND_WINDOW_SECONDS: intInRange(0, 300, 5),
@@ -200,6 +232,17 @@ export interface Config {
     /** Per slash command: the users and user groups allowed to run it (commands not listed: everyone). */
     commands: Record<string, string[]>;
   };
+  streaming: {
+    mode: 'edit' | 'native';
+    /** Native mode: start a new streamed message after this long (Slack ends streams after ~5 min). */
+    rolloverMs: number;
+    /** Answers at least this long are also uploaded as a Markdown file (0: never). */
+    longAnswerFileChars: number;
+    /** Files the agent wrote that are attached after a turn (a shell glob in the session), or undefined. */
+    reportFiles: string | undefined;
+    /** Prices for the cost estimate in the footer; undefined shows no estimate. */
+    prices: PriceTable | undefined;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -312,6 +355,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           .filter((kv: string[]) => kv.length === 2)
           .map(([cmd, ids]: string[]) => [cmd!.trim(), list(ids)]),
       ),
+    },
+    streaming: {
+      mode: e.STREAM_MODE,
+      rolloverMs: e.STREAM_ROLLOVER_SECONDS * 1000,
+      longAnswerFileChars: e.LONG_ANSWER_FILE_CHARS,
+      reportFiles: e.REPORT_FILES === 'off' ? undefined : e.REPORT_FILES,
+      prices: !e.TOKEN_PRICES
+        ? DEFAULT_PRICES
+        : e.TOKEN_PRICES.trim().toLowerCase() === 'off'
+          ? undefined
+          : (parsePriceTable(e.TOKEN_PRICES) as PriceTable),
     },
     logLevel: e.LOG_LEVEL,
   };

@@ -1,12 +1,33 @@
 /**
  * SlackWriter over @slack/web-api. Slack's errors become SlackWriteError with Slack's own code,
  * so the core can tell "content refused" from "rate limited" from "not in channel".
+ *
+ * Two clients: `critical` for posts, final edits, streams and uploads; `progress` for intermediate
+ * edits. Both should be built with `rejectRateLimitedCalls: true` so a 429 comes back to the
+ * scheduler at once instead of pausing the client's whole request queue; the scheduler then waits
+ * Retry-After for that one method. The progress client should not retry at all (the next edit
+ * carries the latest text anyway).
  */
 import type { WebClient } from '@slack/web-api';
-import { type SlackMessage, SlackWriteError, type SlackWriter } from '../core/ports.ts';
+import {
+  type SlackMessage,
+  SlackWriteError,
+  type SlackWriter,
+  type StreamChunk,
+  type StreamStart,
+  type ThreadFile,
+  type WriteOptions,
+} from '../core/ports.ts';
 
 export class WebApiSlackWriter implements SlackWriter {
-  constructor(private readonly client: WebClient) {}
+  private readonly progress: WebClient;
+
+  constructor(
+    private readonly client: WebClient,
+    progress?: WebClient,
+  ) {
+    this.progress = progress ?? client;
+  }
 
   async post(channel: string, message: SlackMessage, threadTs?: string): Promise<string> {
     const res = await call(() =>
@@ -23,9 +44,10 @@ export class WebApiSlackWriter implements SlackWriter {
     return res.ts;
   }
 
-  async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
+  async update(channel: string, ts: string, message: SlackMessage, opts?: WriteOptions): Promise<void> {
+    const client = opts?.lane === 'progress' ? this.progress : this.client;
     await call(() =>
-      this.client.chat.update({
+      client.chat.update({
         channel,
         ts,
         text: message.text,
@@ -44,6 +66,70 @@ export class WebApiSlackWriter implements SlackWriter {
 
   async join(channel: string): Promise<void> {
     await call(() => this.client.conversations.join({ channel }));
+  }
+
+  async startStream(start: StreamStart): Promise<string> {
+    const res = await call(() =>
+      this.client.chat.startStream({
+        channel: start.channel,
+        thread_ts: start.threadTs,
+        recipient_user_id: start.recipientUserId,
+        recipient_team_id: start.recipientTeamId,
+        ...(start.chunks && start.chunks.length > 0 ? { chunks: start.chunks as never } : {}),
+      }),
+    );
+    if (!res.ts) throw new SlackWriteError('no_ts', 'chat.startStream returned no ts');
+    return res.ts;
+  }
+
+  async appendStream(channel: string, ts: string, chunks: StreamChunk[], opts?: WriteOptions): Promise<void> {
+    if (chunks.length === 0) return;
+    const client = opts?.lane === 'progress' ? this.progress : this.client;
+    await call(() => client.chat.appendStream({ channel, ts, chunks: chunks as never }));
+  }
+
+  async stopStream(
+    channel: string,
+    ts: string,
+    end: { chunks?: StreamChunk[]; blocks?: unknown[] },
+  ): Promise<void> {
+    await call(() =>
+      this.client.chat.stopStream({
+        channel,
+        ts,
+        ...(end.chunks && end.chunks.length > 0 ? { chunks: end.chunks as never } : {}),
+        ...(end.blocks && end.blocks.length > 0 ? { blocks: end.blocks as never } : {}),
+      }),
+    );
+  }
+
+  /** Files upload v2: get an upload URL per file, upload the bytes, then share them all in the thread. */
+  async uploadFiles(channel: string, threadTs: string, files: ThreadFile[], comment?: string): Promise<void> {
+    const uploaded: Array<{ id: string; title: string }> = [];
+    for (const f of files) {
+      const bytes = Buffer.from(f.content, 'utf8');
+      const target = await call(() =>
+        this.client.files.getUploadURLExternal({ filename: f.filename, length: bytes.length }),
+      );
+      if (!target.upload_url || !target.file_id)
+        throw new SlackWriteError('no_upload_url', 'files.getUploadURLExternal returned no upload URL');
+      const res = await fetch(target.upload_url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: bytes,
+        signal: AbortSignal.timeout(30_000),
+      });
+      if (!res.ok) throw new SlackWriteError('upload_failed', `file upload answered HTTP ${res.status}`);
+      uploaded.push({ id: target.file_id, title: f.title });
+    }
+    await call(() =>
+      this.client.files.completeUploadExternal({
+        files: uploaded as [{ id: string; title: string }],
+        channel_id: channel,
+        thread_ts: threadTs,
+        ...(comment ? { initial_comment: comment } : {}),
+      }),
+    );
   }
 }
 

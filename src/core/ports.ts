@@ -154,13 +154,79 @@ export class SlackWriteError extends Error {
   }
 }
 
+/** How a write should be scheduled (see slack-scheduler.ts). Writers that do not schedule ignore it. */
+export interface WriteOptions {
+  /** `critical`: root, roll-over, final and approval messages; `progress`: intermediate edits (best effort). */
+  lane?: 'critical' | 'progress';
+  /** The workspace whose budget the call draws on. */
+  team?: string;
+  /** The run the call belongs to: fairness between runs, and latest-state-wins for its progress edits. */
+  runKey?: string;
+  /** Renders the freshest content when the call is actually made; replaces `message` then. */
+  latest?: () => SlackMessage;
+  /** Progress calls: whether the call would show new agent text now (a scheduler serves those first). */
+  hasNews?: () => boolean;
+  /** Native streaming: renders the chunks to append when the call is actually made. */
+  latestChunks?: () => StreamChunk[];
+}
+
+/** Native streaming (chat.startStream / appendStream / stopStream). */
+export interface StreamChunkTask {
+  type: 'task_update';
+  id: string;
+  title: string;
+  status: 'pending' | 'in_progress' | 'complete' | 'error';
+}
+export type StreamChunk = { type: 'markdown_text'; text: string } | StreamChunkTask;
+
+export interface StreamStart {
+  channel: string;
+  threadTs: string;
+  /** Required by Slack when streaming into a channel thread. */
+  recipientUserId: string;
+  recipientTeamId: string;
+  chunks?: StreamChunk[];
+}
+
+/** A file to attach to a thread (files upload v2). */
+export interface ThreadFile {
+  filename: string;
+  title: string;
+  content: string;
+}
+
 export interface SlackWriter {
   /** Adds / removes an emoji reaction on a message (e.g. "queued"). */
   react(channel: string, ts: string, name: string): Promise<void>;
   unreact(channel: string, ts: string, name: string): Promise<void>;
   /** Posts a message (a thread reply when threadTs is set) and returns its ts. */
-  post(channel: string, message: SlackMessage, threadTs?: string): Promise<string>;
-  update(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  post(channel: string, message: SlackMessage, threadTs?: string, opts?: WriteOptions): Promise<string>;
+  /** Resolves `false` when a scheduling writer dropped a progress edit unsent (superseded or cancelled). */
+  update(channel: string, ts: string, message: SlackMessage, opts?: WriteOptions): Promise<unknown>;
   /** Adds the bot to a public channel. */
   join(channel: string): Promise<void>;
+  /** Drops a run's waiting intermediate edits (scheduling writers only). */
+  cancelProgress?(runKey: string): void;
+  /** Native streaming; absent when the writer cannot stream. Returns the streamed message's ts. */
+  startStream?(start: StreamStart, opts?: WriteOptions): Promise<string>;
+  /** Resolves `false` when a scheduling writer dropped the call unsent (superseded or cancelled). */
+  appendStream?(channel: string, ts: string, chunks: StreamChunk[], opts?: WriteOptions): Promise<unknown>;
+  stopStream?(
+    channel: string,
+    ts: string,
+    end: { chunks?: StreamChunk[]; blocks?: unknown[] },
+    opts?: WriteOptions,
+  ): Promise<void>;
+  /** Uploads files into a thread (files upload v2); absent when the writer cannot upload. */
+  uploadFiles?(channel: string, threadTs: string, files: ThreadFile[], comment?: string): Promise<void>;
+}
+
+/** Shell access to the agent's session (InvokeAgentRuntimeCommand), to read files the agent wrote. */
+export interface SessionShell {
+  /** Runs a command in the session; resolves with its stdout, stderr and exit code. */
+  run(
+    runtimeSessionId: string,
+    command: string,
+    timeoutSeconds?: number,
+  ): Promise<{ stdout: string; stderr: string; exitCode: number; status: string }>;
 }

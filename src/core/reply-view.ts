@@ -21,6 +21,8 @@ export interface ReplyView {
     outcome: 'done' | 'warning' | 'failed' | 'stopped' | 'paused';
     elapsedMs: number;
     usage?: Usage;
+    /** Estimated cost of the tokens (an estimate from a configured price table). */
+    cost?: { usd: number; model: string };
     toolCalls: number;
     notice?: Explanation;
   };

@@ -88,7 +88,8 @@ export class Runner {
 
   /** Starts a command's run after the ack; returns at once. */
   startCommand(req: CommandRequest): Promise<void> {
-    return this.track(this.runCommand(req));
+    // Yield first: acks of other commands that arrived together go out before this run does any work.
+    return this.track(new Promise<void>((r) => setImmediate(r)).then(() => this.runCommand(req)));
   }
 
   startFollowUp(req: FollowUpRequest): Promise<FollowUpResult> {

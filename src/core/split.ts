@@ -121,3 +121,10 @@ function isFenceClose(line: string, fence: FenceState | undefined): boolean {
 function fenceMarker(opener: string): string {
   return FENCE.exec(opener)?.[1] ?? '```';
 }
+
+/** The code block `text` ends inside (when it does): its opening fence line and closing marker. */
+export function openFence(text: string, reopen?: string): { opener: string; marker: string } | undefined {
+  let fence: FenceState | undefined = reopen ? { marker: fenceMarker(reopen), opener: reopen } : undefined;
+  for (const line of text.split('\n')) fence = advanceFence(fence, line);
+  return fence ? { opener: fence.opener, marker: fence.marker } : undefined;
+}

@@ -7,6 +7,7 @@
 import type { ApprovalGate } from './approval-gate.ts';
 import { APPROVAL_INLINE_TOOL } from './approval-tool.ts';
 import { APPROVAL_TOOL } from './approval-types.ts';
+import { estimateCost, type PriceTable } from './cost.ts';
 import type { PendingToolCall, Usage } from './events.ts';
 import { type Explanation, explainFailure, explainStopReason } from './explain.ts';
 import { type AbortReason, LeaseKeeper } from './lease.ts';
@@ -16,11 +17,14 @@ import type {
   HarnessPort,
   QueuedTurn,
   SessionRecord,
+  SessionShell,
   SessionStore,
   SlackWriter,
+  ThreadFile,
   ThreadKey,
   ToolResultInput,
 } from './ports.ts';
+import { SlackWriteError } from './ports.ts';
 import { excerpt, rehydrationPrompt } from './rehydrate.ts';
 import { type FinalState, ReplyStream } from './reply-stream.ts';
 import type { Presenter } from './reply-view.ts';
@@ -37,7 +41,20 @@ export interface TurnSettings {
   sessionIdleMs: number;
   /** Turns kept for rebuilding context. */
   turnLogSize: number;
+  /** `native`: chat.*Stream (falls back to edits on any streaming error). Default `edit`. */
+  streamMode?: 'edit' | 'native';
+  streamRolloverMs?: number;
+  /** Answers at least this long are also uploaded as a Markdown file (0 or unset: never). */
+  longAnswerFileChars?: number;
+  /** Shell glob of report files the agent writes in its session, attached after each turn. */
+  reportFiles?: string;
+  /** Price table for the cost estimate in the footer. */
+  prices?: PriceTable;
 }
+
+/** Report files attached per turn, and the largest one read. */
+const MAX_REPORT_FILES = 10;
+const MAX_REPORT_BYTES = 1_000_000;
 
 export interface TurnDeps {
   gate?: ApprovalGate;
@@ -47,6 +64,8 @@ export interface TurnDeps {
   store: SessionStore;
   log: Logger;
   settings: TurnSettings;
+  /** Reads files the agent wrote in its session (report attachments); optional. */
+  shell?: SessionShell;
   owner: string;
   now: () => number;
 }
@@ -71,6 +90,9 @@ const MAX_IMMEDIATE_RESUMES = 4;
 export const QUEUED_REACTION = 'hourglass_flowing_sand';
 
 export class TurnEngine {
+  /** Report files already attached, per session (path and content), so follow-ups attach only new ones. */
+  private readonly attached = new Map<string, Set<string>>();
+
   constructor(private readonly d: TurnDeps) {}
 
   /**
@@ -209,6 +231,10 @@ export class TurnEngine {
       log,
       now: this.d.now,
       stopValue: `${session.channel}|${session.threadTs}`,
+      team: session.teamId,
+      mode: this.d.settings.streamMode ?? 'edit',
+      recipientUserId: user,
+      ...(this.d.settings.streamRolloverMs ? { streamRolloverMs: this.d.settings.streamRolloverMs } : {}),
     });
     try {
       await reply.open();
@@ -267,16 +293,26 @@ export class TurnEngine {
     const { final, completed } = result;
     const pending = completed?.stopReason === 'tool_use' ? completed.pending : [];
     const aborted = local.reason !== undefined;
-    const state: FinalState = aborted
-      ? abortedState(local.reason!, final.usage)
-      : pending.length > 0
-        ? { outcome: 'paused', usage: final.usage }
-        : final;
+    const cost = estimateCost(final.usage, this.d.settings.prices);
+    const state: FinalState = {
+      ...(aborted
+        ? abortedState(local.reason!, final.usage)
+        : pending.length > 0
+          ? { outcome: 'paused' as const, usage: final.usage }
+          : final),
+      ...(cost ? { cost } : {}),
+    };
     await reply.finish(state);
     log.info(
-      { outcome: state.outcome, chars: reply.fullText.length, messages: reply.messageTs.length },
+      {
+        outcome: state.outcome,
+        chars: reply.fullText.length,
+        messages: reply.messageTs.length,
+        mode: reply.currentMode,
+      },
       'turn finished',
     );
+    if (pending.length === 0 && !aborted) await this.attachFiles(current, reply.fullText, log);
     await this.d.store
       .appendTurn(key, {
         at: this.d.now(),
@@ -304,6 +340,81 @@ export class TurnEngine {
       return;
     }
     log.warn({ ...key }, 'run ended after losing its claim');
+  }
+
+  /**
+   * After a turn: a long answer also goes up as a Markdown file, and report files the agent wrote in
+   * its session (read with InvokeAgentRuntimeCommand) are attached. Best effort: the answer itself is
+   * already in the thread, so a failure here is logged and noted, never fatal.
+   */
+  private async attachFiles(session: SessionRecord, answer: string, log: Logger): Promise<void> {
+    const upload = this.d.writer.uploadFiles?.bind(this.d.writer);
+    if (!upload) return;
+    const files: ThreadFile[] = [];
+    const longAt = this.d.settings.longAnswerFileChars ?? 0;
+    if (longAt > 0 && answer.length >= longAt) {
+      files.push({ filename: 'answer.md', title: 'The full answer (Markdown)', content: answer });
+    }
+    const pattern = this.d.settings.reportFiles;
+    if (pattern && this.d.shell) {
+      try {
+        files.push(...(await this.readReports(session.runtimeSessionId, pattern, log)));
+      } catch (err) {
+        log.warn({ err }, 'could not read the report files the agent wrote');
+      }
+    }
+    if (files.length === 0) return;
+    try {
+      await upload(
+        session.channel,
+        session.threadTs,
+        files,
+        `Attached: ${files.map((f) => f.filename).join(', ')}`,
+      );
+    } catch (err) {
+      log.warn({ err, files: files.map((f) => f.filename) }, 'could not upload files to the thread');
+      const code = err instanceof SlackWriteError ? err.code : 'unknown';
+      await this.d.writer
+        .post(
+          session.channel,
+          this.d.presenter.note(
+            code === 'missing_scope'
+              ? 'I could not attach the files for this answer: the app is missing the `files:write` scope. Reinstall it from manifest.yml.'
+              : `I could not attach the files for this answer (\`${code}\`). The answer above is complete.`,
+          ),
+          session.threadTs,
+        )
+        .catch(() => undefined);
+    }
+  }
+
+  private async readReports(sessionId: string, pattern: string, log: Logger): Promise<ThreadFile[]> {
+    const shell = this.d.shell!;
+    const listed = await shell.run(sessionId, `ls -1d -- ${pattern} 2>/dev/null`);
+    if (listed.exitCode !== 0) return [];
+    const seen = this.attached.get(sessionId) ?? new Set<string>();
+    this.attached.set(sessionId, seen);
+    const out: ThreadFile[] = [];
+    const paths = listed.stdout
+      .split('\n')
+      .map((p) => p.trim())
+      .filter((p) => p.startsWith('/') && !p.includes("'"));
+    for (const path of paths.slice(0, MAX_REPORT_FILES)) {
+      const r = await shell.run(sessionId, `cat -- '${path}'`);
+      if (r.exitCode !== 0) {
+        log.warn(
+          { path, exitCode: r.exitCode, stderr: r.stderr.slice(0, 200) },
+          'could not read a report file',
+        );
+        continue;
+      }
+      const key = `${path}\u0000${r.stdout.length}\u0000${hash(r.stdout)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const name = path.split('/').pop() ?? 'report.md';
+      out.push({ filename: name, title: name, content: r.stdout.slice(0, MAX_REPORT_BYTES) });
+    }
+    return out;
   }
 
   async postInterrupted(key: ThreadKey, why: string): Promise<void> {
@@ -425,6 +536,13 @@ export class TurnEngine {
       },
     };
   }
+}
+
+/** FNV-1a: a cheap content key for "already attached" (not a security hash). */
+function hash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
 }
 
 export function keyOf(s: ThreadKey): ThreadKey {

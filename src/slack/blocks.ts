@@ -145,6 +145,7 @@ function footer(r: NonNullable<ReplyView['result']>): string {
       `${formatNumber(r.usage.totalTokens)} tokens (${formatNumber(r.usage.inputTokens)} in · ${formatNumber(r.usage.outputTokens)} out)`,
     );
   }
+  if (r.cost) parts.push(`≈ ${formatUsd(r.cost.usd)} est. (${escapeMrkdwn(r.cost.model)} list prices)`);
   return parts.join('   ·   ');
 }
 
@@ -174,6 +175,10 @@ export function formatDuration(ms: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+function formatUsd(usd: number): string {
+  return usd < 0.01 ? '<$0.01' : `$${usd.toFixed(usd < 10 ? 2 : 0)}`;
 }
 
 function formatNumber(n: number): string {

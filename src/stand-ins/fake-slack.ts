@@ -6,6 +6,13 @@
  * response shapes, and fails the way Slack fails: invalid_auth, channel_not_found, not_in_channel,
  * msg_too_long, invalid_blocks, msg_blocks_too_long, message_not_found, cant_update_message, and
  * HTTP 429 with Retry-After when a test asks for it or when per-method rate limits are enforced.
+ *
+ * Native streaming (chat.startStream / appendStream / stopStream) keeps the streamed message's
+ * Markdown and task updates; a stream ends by itself after `streamLifetimeMs` (Slack: about five
+ * minutes), after which appends and stops fail with `message_not_in_streaming_state`. In channels
+ * startStream needs recipient_user_id and recipient_team_id. Files upload v2 is the real three-step
+ * flow: files.getUploadURLExternal, a POST of the bytes to the returned URL, then
+ * files.completeUploadExternal (files:write), which shares the files in the thread.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -33,6 +40,24 @@ export interface StoredMessage {
   reactions?: Set<string>;
   /** Every version of the message, oldest first (the post, then each edit). */
   versions: Array<{ text: string; blocks?: unknown[]; at: number }>;
+  /** A natively streamed message: its state and the task updates it received. */
+  stream?: {
+    state: 'streaming' | 'completed';
+    startedAt: number;
+    recipientUserId?: string;
+    recipientTeamId?: string;
+    markdown: string;
+    tasks: Map<string, { title: string; status: string }>;
+  };
+  /** Files shared with this message (files.completeUploadExternal). */
+  files?: UploadedFile[];
+}
+
+export interface UploadedFile {
+  id: string;
+  name: string;
+  title: string;
+  content: string;
 }
 
 export interface ApiCall {
@@ -67,6 +92,8 @@ export interface FakeSlackOptions {
   enforceRateLimits?: boolean;
   /** Deliver the bot's own posts back to it as message events, as Slack does. */
   echoBotMessages?: boolean;
+  /** How long a native stream stays writable (Slack: about 5 minutes). */
+  streamLifetimeMs?: number;
 }
 
 export interface AppTarget {
@@ -83,6 +110,8 @@ const PER_MINUTE: Record<string, number> = {
   'chat.startStream': 20,
   'chat.stopStream': 20,
   'chat.appendStream': 100,
+  'files.getUploadURLExternal': 100,
+  'files.completeUploadExternal': 100,
 };
 
 export interface FakeUser {
@@ -124,6 +153,9 @@ export class FakeSlack extends EventEmitter {
     { uses: number; expires: number; channel: string; user: string }
   >();
   private tsCounter = 0;
+  /** Files between getUploadURLExternal and completeUploadExternal. */
+  private readonly uploads = new Map<string, { name: string; length: number; content?: string }>();
+  private fileCounter = 0;
   private wss: WebSocketServer | undefined;
   private socket: WebSocket | undefined;
   private readonly pendingAcks = new Map<string, (payload: unknown) => void>();
@@ -146,6 +178,7 @@ export class FakeSlack extends EventEmitter {
         'channels:join',
         'usergroups:read',
         'reactions:write',
+        'files:write',
       ],
     );
     this.addChannel({ id: 'C0GENERAL', name: 'general', isPrivate: false, members: [this.botUserId] });
@@ -529,6 +562,14 @@ export class FakeSlack extends EventEmitter {
     const raw = await readBody(req);
     if (url.pathname.startsWith('/response/'))
       return this.handleResponseUrl(url.pathname.slice(10), raw, res);
+    if (url.pathname.startsWith('/upload/')) {
+      const up = this.uploads.get(url.pathname.slice(8));
+      if (!up || req.method !== 'POST') return json(res, 404, { ok: false, error: 'not_found' });
+      up.content = raw;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`OK - ${Buffer.byteLength(raw)}`);
+      return;
+    }
     if (!url.pathname.startsWith('/api/')) return json(res, 404, { ok: false, error: 'not_found' });
     const method = url.pathname.slice(5);
     const params = parseParams(raw, req.headers['content-type'] ?? '');
@@ -583,6 +624,24 @@ export class FakeSlack extends EventEmitter {
         return this.postMessage(p);
       case 'chat.update':
         return this.update(p);
+      case 'chat.startStream':
+        return this.startStream(p);
+      case 'chat.appendStream':
+        return this.appendStream(p);
+      case 'chat.stopStream':
+        return this.stopStream(p);
+      case 'files.getUploadURLExternal': {
+        if (!this.scopes.has('files:write'))
+          return { ok: false, error: 'missing_scope', needed: 'files:write' };
+        const length = Number(p.length);
+        if (!p.filename || !Number.isInteger(length) || length < 1)
+          return { ok: false, error: 'invalid_arguments' };
+        const id = `F0FAKE${String(++this.fileCounter).padStart(4, '0')}`;
+        this.uploads.set(id, { name: String(p.filename), length });
+        return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal':
+        return this.completeUpload(p);
       case 'chat.postEphemeral': {
         const ch = this.channels.get(String(p.channel));
         if (!ch) return { ok: false, error: 'channel_not_found' };
@@ -688,6 +747,126 @@ export class FakeSlack extends EventEmitter {
     return { ok: true, channel: ch.id, ts: msg.ts, text: msg.text };
   }
 
+  private startStream(p: Record<string, unknown>): Record<string, unknown> {
+    const ch = this.channels.get(String(p.channel));
+    if (!ch) return { ok: false, error: 'channel_not_found' };
+    if (!ch.members.has(this.botUserId) && (ch.isPrivate || !this.scopes.has('chat:write.public')))
+      return { ok: false, error: 'not_in_channel' };
+    const threadTs = p.thread_ts ? String(p.thread_ts) : undefined;
+    if (!threadTs) return { ok: false, error: 'invalid_arguments' };
+    if (!this.message(ch.id, threadTs)) return { ok: false, error: 'thread_not_found' };
+    // Outside a DM Slack needs to know whom the stream answers.
+    if (!p.recipient_team_id) return { ok: false, error: 'missing_recipient_team_id' };
+    if (!p.recipient_user_id) return { ok: false, error: 'missing_recipient_user_id' };
+    const added = streamContent(p);
+    if ('error' in added) return { ok: false, error: added.error };
+    const ts = this.nextTs();
+    const msg = this.store({
+      channel: ch.id,
+      ts,
+      threadTs,
+      botId: this.botId,
+      text: added.markdown,
+      blocks: [{ type: 'markdown', text: added.markdown }],
+    });
+    msg.stream = {
+      state: 'streaming',
+      startedAt: Date.now(),
+      recipientUserId: String(p.recipient_user_id),
+      recipientTeamId: String(p.recipient_team_id),
+      markdown: added.markdown,
+      tasks: new Map(added.tasks),
+    };
+    return { ok: true, channel: ch.id, ts };
+  }
+
+  /** The streamed message if it can still be written, else Slack's error. */
+  private streaming(p: Record<string, unknown>): StoredMessage | { error: string } {
+    const ch = this.channels.get(String(p.channel));
+    if (!ch) return { error: 'channel_not_found' };
+    const msg = this.message(ch.id, String(p.ts));
+    if (!msg) return { error: 'message_not_found' };
+    if (msg.botId !== this.botId) return { error: 'cant_update_message' };
+    const s = msg.stream;
+    if (s?.state === 'streaming' && Date.now() - s.startedAt > (this.options.streamLifetimeMs ?? 300_000))
+      s.state = 'completed';
+    if (s?.state !== 'streaming') return { error: 'message_not_in_streaming_state' };
+    return msg;
+  }
+
+  private appendStream(p: Record<string, unknown>): Record<string, unknown> {
+    const msg = this.streaming(p);
+    if ('error' in msg) return { ok: false, error: msg.error };
+    const added = streamContent(p);
+    if ('error' in added) return { ok: false, error: added.error };
+    if (!added.markdown && added.tasks.length === 0) return { ok: false, error: 'no_text' };
+    this.applyStream(msg, added);
+    return { ok: true, channel: msg.channel, ts: msg.ts };
+  }
+
+  private stopStream(p: Record<string, unknown>): Record<string, unknown> {
+    const msg = this.streaming(p);
+    if ('error' in msg) return { ok: false, error: msg.error };
+    const added = streamContent(p);
+    if ('error' in added) return { ok: false, error: added.error };
+    const extra = p.blocks === undefined ? [] : (p.blocks as unknown[]);
+    if (extra.length > 0) {
+      const problem = validateBlocks(extra);
+      if (problem) return { ok: false, error: problem.error };
+    }
+    msg.stream!.state = 'completed';
+    this.applyStream(msg, added, extra);
+    return { ok: true, channel: msg.channel, ts: msg.ts };
+  }
+
+  private applyStream(
+    msg: StoredMessage,
+    added: { markdown: string; tasks: Array<[string, { title: string; status: string }]> },
+    extraBlocks: unknown[] = [],
+  ): void {
+    const s = msg.stream!;
+    s.markdown += added.markdown;
+    for (const [id, t] of added.tasks) s.tasks.set(id, t);
+    msg.text = s.markdown;
+    msg.blocks = [...(s.markdown ? [{ type: 'markdown', text: s.markdown }] : []), ...extraBlocks];
+    msg.versions.push({ text: msg.text, blocks: msg.blocks, at: Date.now() });
+    this.emit('change', { kind: 'edit', channel: msg.channel, ts: msg.ts });
+  }
+
+  private completeUpload(p: Record<string, unknown>): Record<string, unknown> {
+    if (!this.scopes.has('files:write')) return { ok: false, error: 'missing_scope', needed: 'files:write' };
+    const list = (typeof p.files === 'string' ? JSON.parse(p.files) : p.files) as
+      | Array<{ id?: string; title?: string }>
+      | undefined;
+    if (!Array.isArray(list) || list.length === 0) return { ok: false, error: 'invalid_arguments' };
+    const files: UploadedFile[] = [];
+    for (const f of list) {
+      const up = f.id ? this.uploads.get(f.id) : undefined;
+      if (!up || up.content === undefined) return { ok: false, error: 'file_not_found' };
+      if (Buffer.byteLength(up.content) !== up.length)
+        return { ok: false, error: 'file_upload_size_mismatch' };
+      files.push({ id: f.id!, name: up.name, title: f.title ?? up.name, content: up.content });
+    }
+    for (const f of files) this.uploads.delete(f.id);
+    const channel = p.channel_id ? String(p.channel_id) : undefined;
+    if (channel) {
+      const ch = this.channels.get(channel);
+      if (!ch) return { ok: false, error: 'channel_not_found' };
+      if (!ch.members.has(this.botUserId)) return { ok: false, error: 'not_in_channel' };
+      const threadTs = p.thread_ts ? String(p.thread_ts) : undefined;
+      if (threadTs && !this.message(ch.id, threadTs)) return { ok: false, error: 'thread_not_found' };
+      const msg = this.store({
+        channel: ch.id,
+        ts: this.nextTs(),
+        threadTs,
+        botId: this.botId,
+        text: typeof p.initial_comment === 'string' ? p.initial_comment : '',
+      });
+      msg.files = files;
+    }
+    return { ok: true, files: files.map((f) => ({ id: f.id, name: f.name, title: f.title })) };
+  }
+
   private content(p: Record<string, unknown>): { text: string; blocks?: unknown[] } | { error: string } {
     const text = typeof p.text === 'string' ? p.text : '';
     const blocks = p.blocks === undefined ? undefined : (p.blocks as unknown[]);
@@ -779,6 +958,28 @@ export class FakeSlack extends EventEmitter {
     const secs = Math.floor(Date.now() / 1000);
     return `${secs}.${String(this.tsCounter).padStart(6, '0')}`;
   }
+}
+
+/** What a stream call adds: markdown_text and markdown_text/task_update chunks (12,000 chars per call). */
+function streamContent(
+  p: Record<string, unknown>,
+): { markdown: string; tasks: Array<[string, { title: string; status: string }]> } | { error: string } {
+  let markdown = typeof p.markdown_text === 'string' ? p.markdown_text : '';
+  const tasks: Array<[string, { title: string; status: string }]> = [];
+  const chunks = (typeof p.chunks === 'string' ? JSON.parse(p.chunks) : p.chunks) as
+    | Array<Record<string, unknown>>
+    | undefined;
+  if (chunks !== undefined && !Array.isArray(chunks)) return { error: 'invalid_chunks' };
+  if (markdown && chunks?.length) return { error: 'invalid_arguments' };
+  for (const c of chunks ?? []) {
+    if (c.type === 'markdown_text' && typeof c.text === 'string') markdown += c.text;
+    else if (c.type === 'task_update' && typeof c.id === 'string' && typeof c.title === 'string') {
+      if (c.title.length > 256) return { error: 'invalid_chunks' };
+      tasks.push([c.id, { title: c.title, status: String(c.status ?? 'pending') }]);
+    } else return { error: 'invalid_chunks' };
+  }
+  if (markdown.length > 12_000) return { error: 'msg_too_long' };
+  return { markdown, tasks };
 }
 
 /** An array that reports each push, so ephemerals can be observed like messages. */

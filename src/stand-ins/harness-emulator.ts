@@ -26,7 +26,9 @@ export type Step =
   /** Write half a frame, then end the response. */
   | { truncate: true }
   /** Hold the stream open and silent until the client goes away. */
-  | { hang: true };
+  | { hang: true }
+  /** The agent writes a file in the session's filesystem (readable with InvokeAgentRuntimeCommand). */
+  | { writeFile: { path: string; content: string } };
 
 /** What an invocation answers: an HTTP error before the stream, or a stream script. */
 export type Reply = { status: number; errorType: string; message: string } | { steps: Step[] };
@@ -58,6 +60,15 @@ export interface HarnessRequestBody {
 
 export type Scenario = (inv: Invocation) => Reply;
 
+/** One InvokeAgentRuntimeCommand call the emulator answered. */
+export interface CommandCall {
+  harnessArn: string;
+  sessionId: string;
+  command: string;
+  timeout?: number;
+  exitCode: number;
+}
+
 export interface HarnessEmulatorOptions {
   harnessArn: string;
   /** Picks the reply for an invocation that no test queued one for. */
@@ -66,6 +77,8 @@ export interface HarnessEmulatorOptions {
   maxInvocationsPerSecond?: number;
   /** Multiplies every delay in scripts; 0 streams as fast as possible. */
   timeScale?: number;
+  /** Called after each stream event is written (the benchmark times text production with it). */
+  onEvent?: (sessionId: string, step: { event: string; data: unknown }, at: number) => void;
 }
 
 const SESSION_ID = /^[a-zA-Z0-9][a-zA-Z0-9-_]*$/;
@@ -77,6 +90,9 @@ export class HarnessEmulator {
   private readonly codec = new EventStreamCodec(toUtf8, fromUtf8);
   private readonly recent: number[] = [];
   private readonly active = new Map<string, number>();
+  readonly commands: CommandCall[] = [];
+  /** Each session's files (path → content), written by scripts' writeFile steps or by tests. */
+  readonly files = new Map<string, Map<string, string>>();
   /** Highest number of simultaneous invocations seen on any one session. */
   maxConcurrentPerSession = 0;
   /** Session ids ended with StopRuntimeSession. */
@@ -125,6 +141,9 @@ export class HarnessEmulator {
     const raw = await readBody(req);
     const stop = /^\/runtimes\/([^/]+)\/stopruntimesession$/.exec(url.pathname);
     if (req.method === 'POST' && stop) return this.stopSession(decodeURIComponent(stop[1]!), req, res);
+    const commandPath = /^\/runtimes\/([^/]+)\/commands$/.exec(url.pathname);
+    if (req.method === 'POST' && commandPath)
+      return this.handleCommand(req, res, decodeURIComponent(commandPath[1]!), raw);
     if (req.method !== 'POST' || url.pathname !== '/harnesses/invoke') {
       return sendError(
         res,
@@ -190,7 +209,7 @@ export class HarnessEmulator {
         'content-type': 'application/vnd.amazon.eventstream',
         'x-amzn-requestid': inv.id,
       });
-      await this.play(reply.steps, res, () => gone);
+      await this.play(reply.steps, res, () => gone, sessionId);
     } finally {
       this.active.set(sessionId, (this.active.get(sessionId) ?? 1) - 1);
       inv.clientAborted = gone;
@@ -217,11 +236,109 @@ export class HarnessEmulator {
     res.end(JSON.stringify({ statusCode: 200 }));
   }
 
-  private async play(steps: Step[], res: ServerResponse, gone: () => boolean): Promise<void> {
+  /** Writes a file into a session's filesystem. */
+  writeFile(sessionId: string, path: string, content: string): void {
+    let fs = this.files.get(sessionId);
+    if (!fs) {
+      fs = new Map();
+      this.files.set(sessionId, fs);
+    }
+    fs.set(path, content);
+  }
+
+  /**
+   * InvokeAgentRuntimeCommand: a tiny shell over the session's files (`ls` of a glob, `cat` of a
+   * path), answered as the service does: `chunk` events with contentStart, contentDelta
+   * (stdout/stderr) and contentStop (exitCode, status).
+   */
+  private async handleCommand(
+    req: IncomingMessage,
+    res: ServerResponse,
+    arn: string,
+    raw: string,
+  ): Promise<void> {
+    if (!header(req, 'authorization')?.startsWith('AWS4-HMAC-SHA256 ')) {
+      return sendError(res, 403, 'AccessDeniedException', 'Missing Authentication Token');
+    }
+    if (arn !== this.options.harnessArn) {
+      return sendError(res, 404, 'ResourceNotFoundException', `Harness not found: ${arn}`);
+    }
+    const sessionId = header(req, 'x-amzn-bedrock-agentcore-runtime-session-id') ?? '';
+    if (sessionId.length < 33 || sessionId.length > 256 || !SESSION_ID.test(sessionId)) {
+      return sendError(
+        res,
+        400,
+        'ValidationException',
+        `Value '${sessionId}' at 'runtimeSessionId' failed to satisfy constraint`,
+      );
+    }
+    let body: { command?: string; timeout?: number };
+    try {
+      body = JSON.parse(raw) as { command?: string; timeout?: number };
+    } catch {
+      return sendError(res, 400, 'ValidationException', 'Request body is not valid JSON');
+    }
+    const command = body.command ?? '';
+    if (command.length < 1 || command.length > 65_536) {
+      return sendError(res, 400, 'ValidationException', 'command must have length between 1 and 65536');
+    }
+    const out = this.shell(sessionId, command);
+    this.commands.push({
+      harnessArn: arn,
+      sessionId,
+      command,
+      timeout: body.timeout,
+      exitCode: out.exitCode,
+    });
+    res.writeHead(200, {
+      'content-type': 'application/vnd.amazon.eventstream',
+      'x-amzn-bedrock-agentcore-runtime-session-id': sessionId,
+    });
+    res.write(this.frame('event', 'chunk', { contentStart: {} }));
+    // Output arrives in pieces, as from a real process.
+    for (let i = 0; i < out.stdout.length; i += 4096) {
+      res.write(this.frame('event', 'chunk', { contentDelta: { stdout: out.stdout.slice(i, i + 4096) } }));
+    }
+    if (out.stderr) res.write(this.frame('event', 'chunk', { contentDelta: { stderr: out.stderr } }));
+    res.write(this.frame('event', 'chunk', { contentStop: { exitCode: out.exitCode, status: 'COMPLETED' } }));
+    res.end();
+  }
+
+  private shell(sessionId: string, command: string): { stdout: string; stderr: string; exitCode: number } {
+    const fs = this.files.get(sessionId) ?? new Map<string, string>();
+    const ls = /^ls -1d? (?:-- )?'?([^'\s]+)'?(?: 2>\/dev\/null)?$/.exec(command.trim());
+    if (ls) {
+      const re = new RegExp(`^${ls[1]!.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+      const hits = [...fs.keys()].filter((p) => re.test(p)).sort();
+      if (hits.length === 0)
+        return {
+          stdout: '',
+          stderr: `ls: cannot access '${ls[1]}': No such file or directory\n`,
+          exitCode: 2,
+        };
+      return { stdout: hits.map((h) => `${h}\n`).join(''), stderr: '', exitCode: 0 };
+    }
+    const cat = /^cat (?:-- )?'([^']+)'$/.exec(command.trim());
+    if (cat) {
+      const content = fs.get(cat[1]!);
+      if (content === undefined)
+        return { stdout: '', stderr: `cat: ${cat[1]}: No such file or directory\n`, exitCode: 1 };
+      return { stdout: content, stderr: '', exitCode: 0 };
+    }
+    return {
+      stdout: '',
+      stderr: `sh: ${command.split(' ')[0]}: command not supported by the emulator\n`,
+      exitCode: 127,
+    };
+  }
+
+  private async play(steps: Step[], res: ServerResponse, gone: () => boolean, sessionId = ''): Promise<void> {
     const scale = this.options.timeScale ?? 1;
     for (const step of steps) {
       if (gone()) return;
-      if ('delayMs' in step) {
+      if ('writeFile' in step) {
+        this.writeFile(sessionId, step.writeFile.path, step.writeFile.content);
+      } else if ('delayMs' in step) {
         await sleep(step.delayMs * scale);
       } else if ('cut' in step) {
         res.socket?.destroy();
@@ -238,6 +355,7 @@ export class HarnessEmulator {
         return;
       } else if ('event' in step) {
         res.write(this.frame('event', step.event, step.data));
+        this.options.onEvent?.(sessionId, step, Date.now());
       } else if ('exception' in step) {
         res.write(this.frame('exception', step.exception, step.data));
       } else {

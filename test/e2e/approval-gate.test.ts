@@ -339,6 +339,22 @@ describe('FIS approval gate', () => {
   });
 
   it('offers the approval tool only on execute invocations', async () => {
+    // Earlier tests' approved experiments resume their turns after the card edit and the thread note,
+    // which the bot paces to Slack's limits: wait until no run is active and no invocation started for 3 s.
+    let seen = -1;
+    let since = Date.now();
+    await rig.slack.waitFor(
+      () => {
+        const count = rig.harness.invocations.length;
+        if (count !== seen || rig.bot.runner.activeRuns > 0) {
+          seen = count;
+          since = Date.now();
+        }
+        return Date.now() - since >= 3_000;
+      },
+      20_000,
+      'earlier runs to settle',
+    );
     const n = rig.harness.invocations.length;
     await commandRoot(rig, { command: '/assess', text: 'eks my-cluster' });
     const prep = await commandRoot(rig, { command: '/fis', text: 'prepare stop one checkout instance' });

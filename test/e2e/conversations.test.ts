@@ -176,16 +176,21 @@ describe('access lists, double submits, health and shutdown', () => {
   });
 
   it('on shutdown, finishes runs within the grace period and marks the rest interrupted with Retry', async () => {
-    rig.harness.enqueue(answer('Quick answer finishing during the drain.', { chunk: 4, delayMs: 40 }));
-    const quick = await commandRoot(rig, { command: '/assess', text: 'eks drain-quick' });
     rig.harness.enqueue(hang('Working on a very long check…'));
     const slow = await commandRoot(rig, { command: '/assess', text: 'eks drain-slow' });
     await rig.slack.waitFor(
+      () => rig.harness.invocations.some((i) => i.endedAt === undefined),
+      10_000,
+      'the slow run',
+    );
+    rig.harness.enqueue(answer('Quick answer finishing during the drain.', { chunk: 2, delayMs: 60 }));
+    const quick = await commandRoot(rig, { command: '/assess', text: 'eks drain-quick' });
+    await rig.slack.waitFor(
       () => rig.harness.invocations.filter((i) => i.endedAt === undefined).length >= 2,
-      5000,
+      10_000,
       'both running',
     );
-    await rig.bot.stop(1500);
+    await rig.bot.stop(8000);
     expect(JSON.stringify(rig.slack.replies(CHANNEL, quick.ts).at(-1)!.blocks)).toContain('Done in');
     const notice = rig.slack
       .replies(CHANNEL, slow.ts)

@@ -48,6 +48,7 @@ describe('manifest.yml', () => {
         'channels:join',
         'chat:write',
         'commands',
+        'files:write',
         'groups:history',
         'usergroups:read',
         'reactions:write',

@@ -84,6 +84,18 @@ describe('ReplyStream', () => {
     await s.finish({ outcome: 'done' });
   });
 
+  it('shows the first text at once even when a status edit has just gone out', async () => {
+    const w = new RecordingWriter();
+    const s = stream(w, 1000);
+    await s.open();
+    s.toolStarted('t1', 'running `kubectl get nodes`');
+    await vi.advanceTimersByTimeAsync(1000); // the status edit goes out; the next is 1 s away
+    s.appendText('first words');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(w.updates.at(-1)?.message.text).toBe('first words');
+    await s.finish({ outcome: 'done' });
+  });
+
   it('continues in new messages when the text outgrows one, losing nothing', async () => {
     const w = new RecordingWriter();
     const s = stream(w, 100, 500);

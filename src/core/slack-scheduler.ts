@@ -1,0 +1,327 @@
+/**
+ * A per-workspace scheduler for Slack Web API calls. Slack's limits are per method per workspace
+ * (chat.update ~50/min for every run together; chat.postMessage ~1/s per channel), so every call
+ * the bot makes draws from one shared budget per (workspace, method[, channel]):
+ *
+ * - Budget: a token bucket per key whose burst plus one window's refill stays under Slack's limit,
+ *   so the bot never provokes a 429 in steady state.
+ * - Priority: `critical` calls (root, final, roll-over and approval messages) are granted before any
+ *   `progress` call (intermediate edits) waiting on the same bucket.
+ * - Fairness: waiting progress calls are granted least-recently-served run first (round robin), so
+ *   with N runs active each gets about one edit per N tokens: the cadence adapts to load by itself.
+ * - Latest state wins: a run has at most one progress call waiting; offering another replaces it, and
+ *   the call renders its content when granted, so a skipped intermediate edit loses nothing.
+ * - 429: the bucket that was limited (that workspace and method only) pauses for Retry-After; the call
+ *   is retried at the front of its queue (critical) or re-offered (progress). Other methods, other
+ *   workspaces and other channels keep going.
+ *
+ * Plain TypeScript: the clock and timers are injectable so tests run on fake timers.
+ */
+
+export type Lane = 'critical' | 'progress';
+
+export interface MethodBudget {
+  /** Slack's documented allowance per window (for reference and the benchmark's floor). */
+  limit: number;
+  windowMs: number;
+  /** Hard cap: never more than this many grants in any `windowMs` (a margin under `limit`). */
+  maxInWindow: number;
+  /** Bucket capacity: how many calls may go out back to back after a quiet spell. */
+  burst: number;
+  /** Steady pace: one token per this many ms, so a busy workspace spreads its calls evenly. */
+  refillMs: number;
+  /** Keyed per channel as well as per workspace (chat.postMessage). */
+  perChannel?: boolean;
+}
+
+/**
+ * Slack's limits (slack.md §2.1) and the share of them the bot uses: `burst + windowMs / refillMs`
+ * stays at or under `maxInWindow`, so calls are paced evenly and the window cap rarely has to act. Slack counts calls per method
+ * per workspace per minute and tolerates bursts, so a quiet workspace may send a few calls at once
+ * (new runs show their first text immediately); under load the refill paces calls evenly, and the
+ * window cap keeps every minute under Slack's limit.
+ */
+export const DEFAULT_BUDGETS: Record<string, MethodBudget> = {
+  'chat.update': { limit: 50, windowMs: 60_000, maxInWindow: 49, burst: 4, refillMs: 1_334 },
+  // "One message per second per channel", with 10% slack for network jitter.
+  'chat.postMessage': {
+    limit: 1,
+    windowMs: 1_000,
+    maxInWindow: 1,
+    burst: 1,
+    refillMs: 1_100,
+    perChannel: true,
+  },
+  'chat.startStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
+  'chat.appendStream': { limit: 100, windowMs: 60_000, maxInWindow: 98, burst: 5, refillMs: 645 },
+  'chat.stopStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
+};
+
+export interface CallKey {
+  workspace: string;
+  method: string;
+  /** Needed for per-channel budgets (chat.postMessage). */
+  channel?: string;
+}
+
+export interface ScheduledCall<T> extends CallKey {
+  lane: Lane;
+  /** Identifies the run (one reply stream) for fairness and latest-state-wins. */
+  runKey?: string;
+  /** Progress calls: whether this one would show new agent text (preferred over status-only edits). */
+  hasNews?: () => boolean;
+  fn: () => Promise<T>;
+}
+
+export interface SchedulerOptions {
+  budgets?: Record<string, MethodBudget>;
+  now?: () => number;
+  /** How long a call may be retried after 429s before its error is passed on (critical calls). */
+  maxRateLimitedRetries?: number;
+  /** Tells whether an error is a 429 and how long to wait (seconds). */
+  retryAfterOf?: (err: unknown) => number | undefined;
+  onRateLimited?: (key: CallKey, retryAfterSeconds: number) => void;
+}
+
+interface Waiting {
+  lane: Lane;
+  runKey?: string;
+  seq: number;
+  hasNews?: () => boolean;
+  fn: () => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  attempts: number;
+}
+
+class Bucket {
+  tokens: number;
+  refilledAt: number;
+  pausedUntil = 0;
+  readonly critical: Waiting[] = [];
+  /** Progress calls by run key; at most one per run. */
+  readonly progress = new Map<string, Waiting>();
+  /** When each run was last granted a progress call (fair round robin). */
+  readonly lastServed = new Map<string, number>();
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Grant times within the last window, oldest first. */
+  readonly log: number[] = [];
+
+  constructor(
+    readonly budget: MethodBudget,
+    now: number,
+  ) {
+    this.tokens = budget.burst;
+    this.refilledAt = now;
+  }
+
+  /** Tokens per millisecond. */
+  get rate(): number {
+    return 1 / this.budget.refillMs;
+  }
+
+  refill(now: number): void {
+    if (now <= this.refilledAt) return;
+    this.tokens = Math.min(this.budget.burst, this.tokens + (now - this.refilledAt) * this.rate);
+    this.refilledAt = now;
+  }
+
+  get waiting(): number {
+    return this.critical.length + this.progress.size;
+  }
+}
+
+export class SlackScheduler {
+  private readonly budgets: Record<string, MethodBudget>;
+  private readonly now: () => number;
+  private readonly buckets = new Map<string, Bucket>();
+  private seq = 0;
+  /** Counters for logs and the benchmark. */
+  readonly stats = { granted: 0, rateLimited: 0, replaced: 0 };
+
+  constructor(private readonly o: SchedulerOptions = {}) {
+    this.budgets = { ...DEFAULT_BUDGETS, ...o.budgets };
+    this.now = o.now ?? Date.now;
+  }
+
+  /** Runs `fn` when the budget allows. Critical calls are retried after a 429; progress calls are not. */
+  run<T>(call: ScheduledCall<T>): Promise<T> {
+    const budget = this.budgets[call.method];
+    if (!budget) return call.fn();
+    const bucket = this.bucket(call, budget);
+    return new Promise<T>((resolve, reject) => {
+      const w: Waiting = {
+        lane: call.lane,
+        runKey: call.runKey,
+        seq: this.seq++,
+        hasNews: call.hasNews,
+        fn: call.fn,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        attempts: 0,
+      };
+      if (call.lane === 'progress' && call.runKey !== undefined) {
+        const prev = bucket.progress.get(call.runKey);
+        if (prev) {
+          // Latest state wins: the older intermediate edit is dropped; its content is in the newer one.
+          this.stats.replaced++;
+          prev.resolve(undefined);
+        }
+        bucket.progress.set(call.runKey, w);
+      } else if (call.lane === 'progress') {
+        bucket.progress.set(`anon:${w.seq}`, w);
+      } else {
+        bucket.critical.push(w);
+      }
+      this.pump(bucket, call);
+    });
+  }
+
+  /**
+   * The interval at which one run can expect its progress edits on this method right now: the
+   * budget's refill interval times the runs competing for it (never less than `minMs`).
+   */
+  cadenceMs(key: CallKey, activeRuns: number, minMs = 0): number {
+    const budget = this.budgets[key.method];
+    if (!budget) return minMs;
+    const steady = Math.max(budget.refillMs, budget.windowMs / budget.maxInWindow);
+    return Math.max(minMs, steady * Math.max(1, activeRuns));
+  }
+
+  /** Drops a run's waiting progress calls (its final edit is about to carry everything). */
+  cancelProgress(runKey: string): void {
+    for (const b of this.buckets.values()) {
+      const w = b.progress.get(runKey);
+      if (w) {
+        b.progress.delete(runKey);
+        w.resolve(undefined);
+      }
+      b.lastServed.delete(runKey);
+    }
+  }
+
+  /** Calls waiting for a bucket (for health and tests). */
+  waiting(key: CallKey): number {
+    return this.buckets.get(this.keyOf(key, this.budgets[key.method]))?.waiting ?? 0;
+  }
+
+  /** When a bucket is paused by a 429: until when (ms epoch), else 0. */
+  pausedUntil(key: CallKey): number {
+    return this.buckets.get(this.keyOf(key, this.budgets[key.method]))?.pausedUntil ?? 0;
+  }
+
+  private keyOf(k: CallKey, budget: MethodBudget | undefined): string {
+    return budget?.perChannel
+      ? `${k.workspace}|${k.method}|${k.channel ?? ''}`
+      : `${k.workspace}|${k.method}`;
+  }
+
+  private bucket(k: CallKey, budget: MethodBudget): Bucket {
+    const id = this.keyOf(k, budget);
+    let b = this.buckets.get(id);
+    if (!b) {
+      b = new Bucket(budget, this.now());
+      this.buckets.set(id, b);
+    }
+    return b;
+  }
+
+  private next(b: Bucket): Waiting | undefined {
+    const c = b.critical.shift();
+    if (c) return c;
+    // Runs with new text first, then the run served longest ago (round robin), then the oldest offer.
+    let best: [string, Waiting] | undefined;
+    let bestKey: [number, number, number] = [2, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+    for (const entry of b.progress) {
+      const served = entry[0].startsWith('anon:') ? -1 : (b.lastServed.get(entry[0]) ?? -1);
+      const key: [number, number, number] = [entry[1].hasNews?.() === false ? 1 : 0, served, entry[1].seq];
+      if (
+        key[0] < bestKey[0] ||
+        (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))
+      ) {
+        best = entry;
+        bestKey = key;
+      }
+    }
+    if (!best) return undefined;
+    b.progress.delete(best[0]);
+    if (!best[0].startsWith('anon:')) b.lastServed.set(best[0], this.now());
+    return best[1];
+  }
+
+  private pump(b: Bucket, key: CallKey): void {
+    if (b.timer) return;
+    for (;;) {
+      if (b.waiting === 0) {
+        this.forgetIdle(b);
+        return;
+      }
+      const now = this.now();
+      b.refill(now);
+      while (b.log.length > 0 && b.log[0]! <= now - b.budget.windowMs) b.log.shift();
+      const windowFull = b.log.length >= b.budget.maxInWindow;
+      const waitMs =
+        b.pausedUntil > now
+          ? b.pausedUntil - now
+          : windowFull
+            ? b.log[0]! + b.budget.windowMs - now + 1
+            : b.tokens >= 1
+              ? 0
+              : (1 - b.tokens) / b.rate;
+      if (waitMs > 0) {
+        b.timer = setTimeout(() => {
+          b.timer = undefined;
+          this.pump(b, key);
+        }, Math.ceil(waitMs));
+        (b.timer as { unref?: () => void }).unref?.();
+        return;
+      }
+      b.tokens -= 1;
+      b.log.push(now);
+      const w = this.next(b)!;
+      this.stats.granted++;
+      void this.execute(b, key, w);
+    }
+  }
+
+  private async execute(b: Bucket, key: CallKey, w: Waiting): Promise<void> {
+    try {
+      w.resolve(await w.fn());
+    } catch (err) {
+      const retryAfter = this.o.retryAfterOf?.(err);
+      if (retryAfter === undefined) return w.reject(err);
+      this.stats.rateLimited++;
+      this.o.onRateLimited?.(key, retryAfter);
+      // Only this bucket waits; the tokens it thought it had are gone.
+      b.pausedUntil = Math.max(b.pausedUntil, this.now() + retryAfter * 1000);
+      b.tokens = 0;
+      // One token is ready the moment the pause ends.
+      b.refilledAt = b.pausedUntil - 1 / b.rate;
+      if (w.lane === 'critical' && ++w.attempts <= (this.o.maxRateLimitedRetries ?? 5)) {
+        b.critical.unshift(w);
+      } else if (w.lane === 'progress' && w.runKey !== undefined && !b.progress.has(w.runKey)) {
+        // Re-offer it: it renders the latest state when it finally runs.
+        if (++w.attempts <= (this.o.maxRateLimitedRetries ?? 5)) b.progress.set(w.runKey, w);
+        else w.reject(err);
+      } else if (w.lane === 'progress') {
+        // A newer edit for this run is already waiting and will carry the same text.
+        w.resolve(undefined);
+      } else {
+        w.reject(err);
+      }
+      if (b.timer) {
+        clearTimeout(b.timer);
+        b.timer = undefined;
+      }
+      this.pump(b, key);
+    }
+  }
+
+  private forgetIdle(b: Bucket): void {
+    // Keep lastServed small: runs that finished long ago no longer matter for fairness.
+    if (b.lastServed.size > 1000) {
+      const cutoff = this.now() - 10 * b.budget.windowMs;
+      for (const [k, t] of b.lastServed) if (t < cutoff) b.lastServed.delete(k);
+    }
+  }
+}
