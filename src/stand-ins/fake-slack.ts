@@ -167,7 +167,7 @@ export class FakeSlack extends EventEmitter {
     this.botToken = options.botToken ?? 'xoxb-fake-bot-token';
     this.botUserId = options.botUserId ?? 'U0BOT0001';
     this.botId = options.botId ?? 'B0BOT0001';
-    this.appToken = options.appToken ?? 'xapp-1-A0FAKEAPP-fake-app-token';
+    this.appToken = options.appToken ?? 'xapp-fake-app-token-A0FAKEAPP';
     this.scopes = new Set(
       options.scopes ?? [
         'commands',
