@@ -1,4 +1,5 @@
 import { CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Alarms } from './constructs/alarms.ts';
 import { BotService } from './constructs/bot-service.ts';
@@ -8,6 +9,7 @@ import { Harness } from './constructs/harness.ts';
 import { HarnessExecutionRole } from './constructs/harness-execution-role.ts';
 import { SessionsTable } from './constructs/sessions-table.ts';
 import { SlackSecret } from './constructs/slack-secret.ts';
+import { FIS_LOG_GROUP_NAME } from './fis-contract.ts';
 import type { Settings } from './settings.ts';
 
 export interface BotStackProps extends StackProps {
@@ -37,9 +39,14 @@ export class BotStack extends Stack {
     const s = props.settings;
     Tags.of(this).add('app', 'agentcore-slack-bot');
 
+    const fisLogs = new logs.LogGroup(this, 'FisExperimentLogs', {
+      logGroupName: FIS_LOG_GROUP_NAME,
+      retention: logs.RetentionDays.THREE_MONTHS,
+    });
     this.fisRole = new FisExperimentRole(this, 'FisExperimentRole', {
       targetTagKey: s.fisTargetTagKey,
       targetTagValue: s.fisTargetTagValue,
+      logGroupArn: fisLogs.logGroupArn,
     });
     this.harnessRole = new HarnessExecutionRole(this, 'HarnessExecutionRole', {
       modelId: s.modelId,
@@ -52,6 +59,7 @@ export class BotStack extends Stack {
       repoRoot: props.repoRoot,
       executionRole: this.harnessRole.role,
       fisExperimentRoleArn: this.fisRole.role.roleArn,
+      fisLogGroupArn: fisLogs.logGroupArn,
     });
 
     const sessions = new SessionsTable(this, 'Sessions');

@@ -1,6 +1,10 @@
 /** IAM is least privilege by construction: checked on every policy statement of the synthesized template. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { FIS_ACTION_PERMISSIONS, FIS_SSM_DOCUMENT_PREFIX } from '../lib/fis-contract.ts';
+import {
+  FIS_ACTION_PERMISSIONS,
+  FIS_LOGGING_PERMISSIONS,
+  FIS_SSM_DOCUMENT_PREFIX,
+} from '../lib/fis-contract.ts';
 import { READ_ONLY_ASSESSMENT_ACTIONS } from '../lib/policies/read-only-assessment.ts';
 import {
   actionMatches,
@@ -36,6 +40,8 @@ const UNSCOPED_WRITES_ALLOWED: Record<string, string> = {
   'xray:GetSamplingTargets': 'X-Ray has no resource-level permissions',
   'cloudwatch:PutMetricData': 'scoped by the cloudwatch:namespace condition instead',
   'ssm:CancelCommand': 'FIS cancels its own stress commands; no resource ARN',
+  'logs:CreateLogDelivery': 'experiment logging: log deliveries have no resource-level permissions',
+  'logs:PutResourcePolicy': 'experiment logging: FIS sets the log group resource policy; no resource ARN',
 };
 
 /** IAM writes: the harness role has none (it uses the pre-created FIS experiment role). */
@@ -270,13 +276,27 @@ describe('FIS experiment role', () => {
   });
 
   it('grants nothing disruptive that no supported FIS action needs', () => {
-    const needed = new Set(Object.values(FIS_ACTION_PERMISSIONS).flat());
+    // Experiment logging is not disruption: delivery setup plus writes to the one experiment log group.
+    const needed = new Set<string>([
+      ...Object.values(FIS_ACTION_PERMISSIONS).flat(),
+      ...FIS_LOGGING_PERMISSIONS,
+    ]);
     const granted = policiesOf('FisExperimentRole')
       .filter((x) => x.Effect === 'Allow')
       .flatMap((x) => asArray(x.Action))
       .filter((a) => !isRead(a) && a !== 'tag:GetResources');
     expect(granted.length).toBeGreaterThan(0);
     for (const a of granted) expect(needed.has(a), `${a} is not needed by a supported action`).toBe(true);
+  });
+});
+
+describe('experiment logging', () => {
+  it('lets the FIS experiment role write to the experiment log group only', () => {
+    const writes = policiesOf('FisExperimentRole').filter(
+      (x) => x.Effect === 'Allow' && asArray(x.Action).includes('logs:PutLogEvents'),
+    );
+    expect(writes).toHaveLength(1);
+    for (const r of asArray(writes[0]!.Resource)) expect(JSON.stringify(r)).toContain('FisExperimentLogs');
   });
 });
 

@@ -9,6 +9,7 @@ import { SLACK_SECRET_KEYS } from '../lib/constructs/slack-secret.ts';
 import {
   EXECUTE_MAX_WATCH_MINUTES,
   EXECUTE_MONITOR_CHUNK_MINUTES,
+  FIS_LOG_GROUP_NAME,
   FIS_TARGET_TAG,
   FIS_TEMPLATE_TAG,
   HARNESS_ENV,
@@ -121,6 +122,16 @@ describe('harness', () => {
       [HARNESS_ENV.fisTargetTagKey]: FIS_TARGET_TAG.key,
       [HARNESS_ENV.fisTargetTagValue]: FIS_TARGET_TAG.value,
       [HARNESS_ENV.reportsDir]: REPORTS_DIR,
+      [HARNESS_ENV.fisLogGroupArn]: {
+        'Fn::GetAtt': [logicalId(json, 'AWS::Logs::LogGroup', 'FisExperimentLogs'), 'Arn'],
+      },
+    });
+  });
+
+  it('creates the experiment log group, with retention, that the FIS role may deliver logs to', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: FIS_LOG_GROUP_NAME,
+      RetentionInDays: 90,
     });
   });
 
@@ -245,7 +256,8 @@ describe('bot service', () => {
   });
 
   it('logs to a log group with retention', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    // The bot's log group and the FIS experiment log group.
+    template.resourceCountIs('AWS::Logs::LogGroup', 2);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     expect(botContainer().LogConfiguration.LogDriver).toBe('awslogs');
   });

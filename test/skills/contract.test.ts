@@ -76,6 +76,14 @@ describe('FIS experiment role', () => {
     expect(file(execute, 'references/preflight.md')).toContain(variable);
   });
 
+  it('prepare logs experiments to the log group the harness names, and checks it', () => {
+    const variable = `$${HARNESS_ENV.fisLogGroupArn}`;
+    expect(prepare.body).toContain(variable);
+    const schema = file(prepare, 'references/template-schema.md');
+    expect(schema).toContain(variable);
+    expect(schema).toMatch(/logSchemaVersion == 2/);
+  });
+
   it('prepare degrades to a role file for a human when the variable is unset', () => {
     expect(prepare.body).toMatch(/fis-role\.json/);
     expect(file(prepare, 'references/iam-role.md')).toMatch(/for a human to create/);

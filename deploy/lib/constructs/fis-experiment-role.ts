@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { FIS_SSM_DOCUMENT_PREFIX } from '../fis-contract.ts';
 
 export interface FisExperimentRoleProps {
+  /** The log group experiments log to; the role may deliver logs there. */
+  logGroupArn?: string;
   /** Only resources carrying this tag (key=value) can be disrupted by an experiment. */
   targetTagKey: string;
   targetTagValue: string;
@@ -34,6 +36,30 @@ export class FisExperimentRole extends Construct {
         },
       }),
     });
+
+    if (props.logGroupArn) {
+      // Experiment logging to CloudWatch Logs: FIS sets up a log delivery as this role. CreateLogDelivery and
+      // the resource policy calls have no resource-level permissions; writing is limited to the one log group.
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ExperimentLogDelivery',
+          actions: [
+            'logs:CreateLogDelivery',
+            'logs:PutResourcePolicy',
+            'logs:DescribeResourcePolicies',
+            'logs:DescribeLogGroups',
+          ],
+          resources: ['*'],
+        }),
+      );
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ExperimentLogGroup',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [props.logGroupArn, `${props.logGroupArn}:*`],
+        }),
+      );
+    }
 
     const ec2Instance = `arn:${partition}:ec2:${region}:${account}:instance/*`;
     this.role.addToPolicy(

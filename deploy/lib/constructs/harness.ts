@@ -16,7 +16,11 @@ export const SKILLS_BASE_PATH = '/opt/.agents/skills/';
 export const AWS_KNOWLEDGE_MCP_URL = 'https://knowledge-mcp.global.api.aws';
 
 /** The environment variables the agent's shell sees: the FIS contract as deployed. */
-export function harnessEnvironment(s: Settings, fisExperimentRoleArn: string): Record<string, string> {
+export function harnessEnvironment(
+  s: Settings,
+  fisExperimentRoleArn: string,
+  fisLogGroupArn?: string,
+): Record<string, string> {
   return {
     [HARNESS_ENV.fisExperimentRoleArn]: fisExperimentRoleArn,
     [HARNESS_ENV.fisTemplateTagKey]: s.fisTemplateTagKey,
@@ -24,6 +28,7 @@ export function harnessEnvironment(s: Settings, fisExperimentRoleArn: string): R
     [HARNESS_ENV.fisTargetTagKey]: s.fisTargetTagKey,
     [HARNESS_ENV.fisTargetTagValue]: s.fisTargetTagValue,
     [HARNESS_ENV.reportsDir]: REPORTS_DIR,
+    ...(fisLogGroupArn ? { [HARNESS_ENV.fisLogGroupArn]: fisLogGroupArn } : {}),
   };
 }
 
@@ -33,6 +38,8 @@ export interface HarnessProps {
   executionRole: iam.Role;
   /** The pre-created role FIS assumes; templates the agent prepares must name it. */
   fisExperimentRoleArn: string;
+  /** Where FIS experiments log (the template's logConfiguration). */
+  fisLogGroupArn?: string;
 }
 
 /**
@@ -78,7 +85,7 @@ export class Harness extends Construct {
         },
       ],
       // What the FIS skills read from the shell environment (deploy/lib/fis-contract.ts).
-      environmentVariables: harnessEnvironment(s, props.fisExperimentRoleArn),
+      environmentVariables: harnessEnvironment(s, props.fisExperimentRoleArn, props.fisLogGroupArn),
       skills: ALL_SKILLS.map((name) => ({ path: skillPath(SKILLS_BASE_PATH, name) })),
       tools: [
         {
