@@ -242,18 +242,7 @@ async function scenario(strategy: string, n: number): Promise<Record_> {
   const { child, port } = await startBotProcess({ ...env, BENCH_STRATEGY: strategy });
   slack.connectApp({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET });
   const started = Date.now();
-  const acks = await Promise.all(
-    Array.from({ length: n }, (_, i) =>
-      slack
-        .slashCommand({
-          command: '/assess',
-          text: `eks bench-${i} us-west-2`,
-          user: USER,
-          channel: `C0BENCH${Math.floor(i / RUNS_PER_CHANNEL)}`,
-        })
-        .then((r) => r.ms),
-    ),
-  );
+  const acks = await commandBurst(slack, n);
   const streamS =
     (chars / CHARS_PER_DELTA) * (DELTA_EVERY_MS / 1000) + (chars / TOOL_EVERY_CHARS + 1) * (TOOL_MS / 1000);
   const capS = Number(args.get('cap') ?? Math.round(streamS + 60 + n * 3));
@@ -374,18 +363,7 @@ async function ackBurst(count: number): Promise<{ p50: number; p99: number; max:
         slack.slashCommand({ command: '/assess', text: 'help', user: USER, channel: 'C0BENCH0' }),
       ),
     );
-  const acks = await Promise.all(
-    Array.from({ length: count }, (_, i) =>
-      slack
-        .slashCommand({
-          command: '/assess',
-          text: `eks bench-${i} us-west-2`,
-          user: USER,
-          channel: `C0BENCH${Math.floor(i / RUNS_PER_CHANNEL)}`,
-        })
-        .then((r) => r.ms),
-    ),
-  );
+  const acks = await commandBurst(slack, count);
   await stopBot(child);
   await slack.stop();
   await harness.stop();
@@ -466,3 +444,19 @@ writeFileSync(join(here, `${out}.json`), `${JSON.stringify({ ackBurst100: burst,
 writeFileSync(join(here, `${out}.md`), md);
 console.log(`\n${md}`);
 process.exit(0);
+
+/** `count` slash commands sent at once (RUNS_PER_CHANNEL per channel); resolves with each ack's latency in ms. */
+function commandBurst(slack: FakeSlack, count: number): Promise<number[]> {
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      slack
+        .slashCommand({
+          command: '/assess',
+          text: `eks bench-${i} us-west-2`,
+          user: USER,
+          channel: `C0BENCH${Math.floor(i / RUNS_PER_CHANNEL)}`,
+        })
+        .then((r) => r.ms),
+    ),
+  );
+}

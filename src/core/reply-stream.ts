@@ -267,8 +267,9 @@ export class ReplyStream {
     }
   }
 
-  private async finalFlush(final: FinalState): Promise<void> {
-    const result: ReplyView['result'] = {
+  /** The footer's content: outcome, elapsed time, usage, cost, tool calls, notice. */
+  private resultOf(final: FinalState): NonNullable<ReplyView['result']> {
+    return {
       outcome: final.outcome,
       elapsedMs: this.o.now() - this.startedAt,
       usage: final.usage,
@@ -276,6 +277,10 @@ export class ReplyStream {
       toolCalls: this.toolCalls,
       notice: final.notice,
     };
+  }
+
+  private async finalFlush(final: FinalState): Promise<void> {
+    const result = this.resultOf(final);
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
         if (this.needsNewMessage && !takeChunk(this.tail, this.o.bodyBudget, this.reopen)) {
@@ -480,14 +485,7 @@ export class ReplyStream {
   }
 
   private async nativeFinal(final: FinalState): Promise<void> {
-    const result: NonNullable<ReplyView['result']> = {
-      outcome: final.outcome,
-      elapsedMs: this.o.now() - this.startedAt,
-      usage: final.usage,
-      cost: final.cost,
-      toolCalls: this.toolCalls,
-      notice: final.notice,
-    };
+    const result = this.resultOf(final);
     try {
       await this.appendPending(true);
       const footer = this.o.presenter.reply({ body: '', result });
