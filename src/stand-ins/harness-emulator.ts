@@ -3,15 +3,33 @@
  * (rest-json errors before the stream, AWS event-stream frames after it), so the real
  * @aws-sdk/client-bedrock-agentcore runs unmodified against it via AWS_ENDPOINT_URL_BEDROCK_AGENTCORE.
  *
- * Behaviour copied from the service where it is documented: request validation (harness ARN,
- * session id 33–100 chars of [a-zA-Z0-9][a-zA-Z0-9-_]*, non-empty messages), SigV4 required,
- * modeled errors with x-amzn-errortype, in-stream exceptions, and an invocation-rate limit.
+ * Behaviour copied from the service where it is documented: request validation (harness-validate.ts),
+ * SigV4 required, IAM authorization of each call when a policy is given (iam-authorizer.ts), modeled
+ * errors with x-amzn-errortype, in-stream exceptions, an invocation-rate limit, the active-session
+ * quota, sessions that outlive the connection and are recycled when idle (harness-sessions.ts), and
+ * StopRuntimeSession ending the agent and its stream.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EventStreamCodec } from '@smithy/eventstream-codec';
-import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { type ConversationMessage, type RuntimeSession, RuntimeSessions } from './harness-sessions.ts';
+import { answerCommand, type CommandCall, parseCommand } from './harness-shell.ts';
+import { type HarnessRequestBody, invokeProblem } from './harness-validate.ts';
+import {
+  errorFrame,
+  frame,
+  type HttpError,
+  header,
+  missingAuth,
+  readBody,
+  sendError,
+  sessionIdProblem,
+  sleep,
+} from './harness-wire.ts';
+import type { Authorizer, AuthRequest } from './iam-authorizer.ts';
+
+export type { CommandCall } from './harness-shell.ts';
+export type { HarnessRequestBody } from './harness-validate.ts';
 
 export type Step =
   /** An event of the InvokeHarnessStreamOutput union, e.g. { event: 'messageStop', data: { stopReason: 'end_turn' } }. */
@@ -21,17 +39,17 @@ export type Step =
   /** An unmodeled error frame. */
   | { error: string; message: string }
   | { delayMs: number }
-  /** Drop the TCP connection without finishing the stream. */
+  /** Drop the TCP connection without finishing the stream (the agent's loop goes on). */
   | { cut: true }
   /** Write half a frame, then end the response. */
   | { truncate: true }
-  /** Hold the stream open and silent until the client goes away. */
+  /** The agent is busy and silent (a long tool run) until its session is stopped. */
   | { hang: true }
   /** The agent writes a file in the session's filesystem (readable with InvokeAgentRuntimeCommand). */
   | { writeFile: { path: string; content: string } };
 
 /** What an invocation answers: an HTTP error before the stream, or a stream script. */
-export type Reply = { status: number; errorType: string; message: string } | { steps: Step[] };
+export type Reply = HttpError | { steps: Step[] };
 
 export interface Invocation {
   id: string;
@@ -41,33 +59,23 @@ export interface Invocation {
   userId: string | undefined;
   authorization: string | undefined;
   body: HarnessRequestBody;
+  /** What the agent remembered when this call arrived: its microVM's conversation so far. */
+  history: ConversationMessage[];
+  /** Which microVM of this session id served the call (1 = the first; more after a recycle or stop). */
+  microVm: number;
   startedAt: number;
+  /** When the HTTP response ended. */
   endedAt?: number;
+  /** When the agent's loop ended (it can outlive the response). */
+  agentEndedAt?: number;
   status: number;
   /** True when the client disconnected before the script finished. */
   clientAborted?: boolean;
-}
-
-export interface HarnessRequestBody {
-  messages: Array<{ role: string; content: Array<Record<string, unknown>> }>;
-  skills?: Array<{ path?: string }>;
-  tools?: unknown[];
-  allowedTools?: string[];
-  maxIterations?: number;
-  timeoutSeconds?: number;
-  [k: string]: unknown;
+  /** True when StopRuntimeSession ended this invocation's loop. */
+  stoppedBySession?: boolean;
 }
 
 export type Scenario = (inv: Invocation) => Reply;
-
-/** One InvokeAgentRuntimeCommand call the emulator answered. */
-export interface CommandCall {
-  harnessArn: string;
-  sessionId: string;
-  command: string;
-  timeout?: number;
-  exitCode: number;
-}
 
 export interface HarnessEmulatorOptions {
   harnessArn: string;
@@ -75,31 +83,48 @@ export interface HarnessEmulatorOptions {
   defaultScenario?: Scenario;
   /** Invocations per second per harness before ThrottlingException (the service default is 25). */
   maxInvocationsPerSecond?: number;
+  /** Live sessions (microVMs) before ServiceQuotaExceededException (1,000 or 5,000 depending on Region). */
+  maxActiveSessions?: number;
+  /** The harness's idleRuntimeSessionTimeout in seconds (AWS default 900); fractions allowed for tests. */
+  idleRuntimeSessionTimeoutSeconds?: number;
+  /** Authorizes every call as IAM would; unset, any signed call is allowed. */
+  authorizer?: Authorizer;
   /** Multiplies every delay in scripts; 0 streams as fast as possible. */
   timeScale?: number;
   /** Called after each stream event is written (the benchmark times text production with it). */
   onEvent?: (sessionId: string, step: { event: string; data: unknown }, at: number) => void;
+  now?: () => number;
 }
-
-const SESSION_ID = /^[a-zA-Z0-9][a-zA-Z0-9-_]*$/;
 
 export class HarnessEmulator {
   readonly invocations: Invocation[] = [];
+  readonly commands: CommandCall[] = [];
+  readonly sessions: RuntimeSessions;
+  /** Highest number of agent loops seen running at once in one session. */
+  maxConcurrentPerSession = 0;
+  url = '';
   private server: Server | undefined;
   private readonly queued: Scenario[] = [];
-  private readonly codec = new EventStreamCodec(toUtf8, fromUtf8);
   private readonly recent: number[] = [];
-  private readonly active = new Map<string, number>();
-  readonly commands: CommandCall[] = [];
-  /** Each session's files (path → content), written by scripts' writeFile steps or by tests. */
-  readonly files = new Map<string, Map<string, string>>();
-  /** Highest number of simultaneous invocations seen on any one session. */
-  maxConcurrentPerSession = 0;
-  /** Session ids ended with StopRuntimeSession. */
-  readonly stoppedSessions: string[] = [];
-  url = '';
+  private readonly now: () => number;
 
-  constructor(private readonly options: HarnessEmulatorOptions) {}
+  constructor(private readonly options: HarnessEmulatorOptions) {
+    this.now = options.now ?? Date.now;
+    this.sessions = new RuntimeSessions({
+      idleMs: (options.idleRuntimeSessionTimeoutSeconds ?? 900) * 1000,
+      now: this.now,
+    });
+  }
+
+  /** Session ids ended with StopRuntimeSession. */
+  get stoppedSessions(): readonly string[] {
+    return this.sessions.stopped;
+  }
+
+  /** The managed runtime behind the harness; AWS refuses calls that name it instead of the harness. */
+  get runtimeArn(): string {
+    return this.options.harnessArn.replace(':harness/', ':runtime/');
+  }
 
   async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => {
@@ -115,6 +140,7 @@ export class HarnessEmulator {
 
   async stop(): Promise<void> {
     if (!this.server) return;
+    for (const inv of this.invocations) if (inv.agentEndedAt === undefined) this.sessions.stop(inv.sessionId);
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
@@ -136,99 +162,122 @@ export class HarnessEmulator {
     return this.invocations;
   }
 
+  /** Writes a file into a session's filesystem (its live microVM, or a new one). */
+  writeFile(sessionId: string, path: string, content: string): void {
+    this.sessions.open(sessionId).files.set(path, content);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const raw = await readBody(req);
-    const stop = /^\/runtimes\/([^/]+)\/stopruntimesession$/.exec(url.pathname);
-    if (req.method === 'POST' && stop) return this.stopSession(decodeURIComponent(stop[1]!), req, res);
-    const commandPath = /^\/runtimes\/([^/]+)\/commands$/.exec(url.pathname);
-    if (req.method === 'POST' && commandPath)
-      return this.handleCommand(req, res, decodeURIComponent(commandPath[1]!), raw);
+    if (!header(req, 'authorization')?.startsWith('AWS4-HMAC-SHA256 ')) return sendError(res, missingAuth);
+    const runtimeOp = /^\/runtimes\/([^/]+)\/(stopruntimesession|commands)$/.exec(url.pathname);
+    if (req.method === 'POST' && runtimeOp) {
+      const arn = decodeURIComponent(runtimeOp[1]!);
+      const qualifier = url.searchParams.get('qualifier') ?? undefined;
+      return runtimeOp[2] === 'commands'
+        ? this.command(req, res, arn, qualifier, raw)
+        : this.stopSession(req, res, arn, qualifier);
+    }
     if (req.method !== 'POST' || url.pathname !== '/harnesses/invoke') {
-      return sendError(
-        res,
-        404,
-        'UnknownOperationException',
-        `No operation at ${req.method} ${url.pathname}`,
-      );
+      return sendError(res, {
+        status: 404,
+        errorType: 'UnknownOperationException',
+        message: `No operation at ${req.method} ${url.pathname}`,
+      });
     }
-    const authorization = header(req, 'authorization');
-    if (!authorization?.startsWith('AWS4-HMAC-SHA256 ')) {
-      return sendError(res, 403, 'AccessDeniedException', 'Missing Authentication Token');
-    }
-    const harnessArn = url.searchParams.get('harnessArn') ?? '';
-    const sessionId = header(req, 'x-amzn-bedrock-agentcore-runtime-session-id') ?? '';
     let body: HarnessRequestBody;
     try {
       body = JSON.parse(raw) as HarnessRequestBody;
     } catch {
-      return sendError(res, 400, 'ValidationException', 'Request body is not valid JSON');
+      return sendError(res, {
+        status: 400,
+        errorType: 'ValidationException',
+        message: 'Request body is not valid JSON',
+      });
     }
+    const sessionId = header(req, 'x-amzn-bedrock-agentcore-runtime-session-id') ?? '';
+    const existing = this.sessions.current(sessionId);
     const inv: Invocation = {
       id: randomUUID(),
-      harnessArn,
+      harnessArn: url.searchParams.get('harnessArn') ?? '',
       qualifier: url.searchParams.get('qualifier') ?? undefined,
       sessionId,
       userId: header(req, 'x-amzn-bedrock-agentcore-runtime-user-id'),
-      authorization,
+      authorization: header(req, 'authorization'),
       body,
+      history: existing ? structuredClone(existing.conversation) : [],
+      microVm: existing?.microVm ?? 0,
       startedAt: Date.now(),
       status: 200,
     };
     this.invocations.push(inv);
-    const finish = (status: number) => {
-      inv.status = status;
-      inv.endedAt = Date.now();
+    const fail = (e: HttpError) => {
+      sendError(res, e);
+      inv.status = e.status;
+      inv.endedAt = inv.agentEndedAt = Date.now();
     };
-
-    const problem = this.validate(inv);
-    if (problem) {
-      sendError(res, problem.status, problem.errorType, problem.message);
-      return finish(problem.status);
-    }
-    if (this.rateLimited()) {
-      sendError(res, 429, 'ThrottlingException', 'Rate exceeded for InvokeHarness');
-      return finish(429);
-    }
+    const problem =
+      invokeProblem(inv, this.options.harnessArn) ??
+      (await this.authorize(
+        [
+          'bedrock-agentcore:InvokeHarness',
+          'bedrock-agentcore:InvokeAgentRuntime',
+          // A call on behalf of an end user needs the ForUser action too (runtime-permissions).
+          ...(inv.userId !== undefined ? ['bedrock-agentcore:InvokeAgentRuntimeForUser'] : []),
+        ],
+        inv.harnessArn,
+        inv.qualifier,
+      )) ??
+      this.rateLimited() ??
+      (existing ? undefined : this.quotaProblem());
+    if (problem) return fail(problem);
     const scenario = this.queued.shift() ?? this.options.defaultScenario ?? defaultEcho;
     const reply = scenario(inv);
-    if ('status' in reply) {
-      sendError(res, reply.status, reply.errorType, reply.message);
-      return finish(reply.status);
-    }
+    if ('status' in reply) return fail(reply);
 
-    const concurrent = (this.active.get(sessionId) ?? 0) + 1;
-    this.active.set(sessionId, concurrent);
-    this.maxConcurrentPerSession = Math.max(this.maxConcurrentPerSession, concurrent);
+    const session = this.sessions.open(sessionId);
+    inv.microVm = session.microVm;
+    session.conversation.push(...structuredClone(body.messages));
+    const loop = this.sessions.begin(session);
+    this.maxConcurrentPerSession = Math.max(this.maxConcurrentPerSession, session.running.size);
     let gone = false;
     res.on('close', () => {
       if (!res.writableFinished) gone = true;
+      inv.endedAt ??= Date.now();
+    });
+    res.writeHead(200, {
+      'content-type': 'application/vnd.amazon.eventstream',
+      'x-amzn-requestid': inv.id,
     });
     try {
-      res.writeHead(200, {
-        'content-type': 'application/vnd.amazon.eventstream',
-        'x-amzn-requestid': inv.id,
-      });
-      await this.play(reply.steps, res, () => gone, sessionId);
+      await this.play(reply.steps, res, () => gone, session, loop.signal);
     } finally {
-      this.active.set(sessionId, (this.active.get(sessionId) ?? 1) - 1);
+      this.sessions.end(session, loop);
       inv.clientAborted = gone;
-      finish(200);
+      inv.stoppedBySession = loop.signal.aborted;
+      inv.agentEndedAt = Date.now();
+      // StopRuntimeSession ends the streams in flight: the response stops where the agent stopped.
+      if (!res.writableEnded) res.end();
+      inv.endedAt ??= Date.now();
     }
   }
 
-  /** StopRuntimeSession: ends the session's microVM; its conversation is gone afterwards. */
-  private stopSession(arn: string, req: IncomingMessage, res: ServerResponse) {
-    if (!header(req, 'authorization')?.startsWith('AWS4-HMAC-SHA256 ')) {
-      return sendError(res, 403, 'AccessDeniedException', 'Missing Authentication Token');
-    }
-    if (arn !== this.options.harnessArn)
-      return sendError(res, 404, 'ResourceNotFoundException', `Runtime not found: ${arn}`);
+  /** StopRuntimeSession: ends the session's microVM; its loops, streams and conversation are gone. */
+  private async stopSession(req: IncomingMessage, res: ServerResponse, arn: string, qualifier?: string) {
     const id = header(req, 'x-amzn-bedrock-agentcore-runtime-session-id') ?? '';
-    if (!this.invocations.some((i) => i.sessionId === id)) {
-      return sendError(res, 404, 'ResourceNotFoundException', `Runtime session ${id} not found`);
+    const problem =
+      this.arnProblem(arn, 'StopRuntimeSession') ??
+      sessionIdProblem(id, 256) ??
+      (await this.authorize(['bedrock-agentcore:StopRuntimeSession'], arn, qualifier));
+    if (problem) return sendError(res, problem);
+    if (!this.sessions.stop(id)) {
+      return sendError(res, {
+        status: 404,
+        errorType: 'ResourceNotFoundException',
+        message: `Runtime session ${id} not found`,
+      });
     }
-    this.stoppedSessions.push(id);
     res.writeHead(200, {
       'content-type': 'application/json',
       'x-amzn-bedrock-agentcore-runtime-session-id': id,
@@ -236,216 +285,139 @@ export class HarnessEmulator {
     res.end(JSON.stringify({ statusCode: 200 }));
   }
 
-  /** Writes a file into a session's filesystem. */
-  writeFile(sessionId: string, path: string, content: string): void {
-    let fs = this.files.get(sessionId);
-    if (!fs) {
-      fs = new Map();
-      this.files.set(sessionId, fs);
-    }
-    fs.set(path, content);
-  }
-
-  /**
-   * InvokeAgentRuntimeCommand: a tiny shell over the session's files (`ls` of a glob, `cat` of a
-   * path), answered as the service does: `chunk` events with contentStart, contentDelta
-   * (stdout/stderr) and contentStop (exitCode, status).
-   */
-  private async handleCommand(
+  /** InvokeAgentRuntimeCommand with the harness ARN, in the session's microVM (see harness-shell.ts). */
+  private async command(
     req: IncomingMessage,
     res: ServerResponse,
     arn: string,
+    qualifier: string | undefined,
     raw: string,
   ): Promise<void> {
-    if (!header(req, 'authorization')?.startsWith('AWS4-HMAC-SHA256 ')) {
-      return sendError(res, 403, 'AccessDeniedException', 'Missing Authentication Token');
-    }
-    if (arn !== this.options.harnessArn) {
-      return sendError(res, 404, 'ResourceNotFoundException', `Harness not found: ${arn}`);
-    }
     const sessionId = header(req, 'x-amzn-bedrock-agentcore-runtime-session-id') ?? '';
-    if (sessionId.length < 33 || sessionId.length > 256 || !SESSION_ID.test(sessionId)) {
-      return sendError(
-        res,
-        400,
-        'ValidationException',
-        `Value '${sessionId}' at 'runtimeSessionId' failed to satisfy constraint`,
-      );
-    }
-    let body: { command?: string; timeout?: number };
-    try {
-      body = JSON.parse(raw) as { command?: string; timeout?: number };
-    } catch {
-      return sendError(res, 400, 'ValidationException', 'Request body is not valid JSON');
-    }
-    const command = body.command ?? '';
-    if (command.length < 1 || command.length > 65_536) {
-      return sendError(res, 400, 'ValidationException', 'command must have length between 1 and 65536');
-    }
-    const out = this.shell(sessionId, command);
+    const parsed = parseCommand(raw);
+    const problem =
+      this.arnProblem(arn, 'InvokeAgentRuntimeCommand') ??
+      sessionIdProblem(sessionId, 256) ??
+      ('status' in parsed ? parsed : undefined) ??
+      (await this.authorize(['bedrock-agentcore:InvokeAgentRuntimeCommand'], arn, qualifier)) ??
+      (this.sessions.current(sessionId) ? undefined : this.quotaProblem());
+    if (problem || 'status' in parsed) return sendError(res, problem!);
+    const session = this.sessions.open(sessionId);
+    this.sessions.touch(session);
+    const exitCode = answerCommand(res, session, parsed.command);
     this.commands.push({
       harnessArn: arn,
       sessionId,
-      command,
-      timeout: body.timeout,
-      exitCode: out.exitCode,
+      command: parsed.command,
+      timeout: parsed.timeout,
+      exitCode,
     });
-    res.writeHead(200, {
-      'content-type': 'application/vnd.amazon.eventstream',
-      'x-amzn-bedrock-agentcore-runtime-session-id': sessionId,
-    });
-    res.write(this.frame('event', 'chunk', { contentStart: {} }));
-    // Output arrives in pieces, as from a real process.
-    for (let i = 0; i < out.stdout.length; i += 4096) {
-      res.write(this.frame('event', 'chunk', { contentDelta: { stdout: out.stdout.slice(i, i + 4096) } }));
-    }
-    if (out.stderr) res.write(this.frame('event', 'chunk', { contentDelta: { stderr: out.stderr } }));
-    res.write(this.frame('event', 'chunk', { contentStop: { exitCode: out.exitCode, status: 'COMPLETED' } }));
-    res.end();
   }
 
-  private shell(sessionId: string, command: string): { stdout: string; stderr: string; exitCode: number } {
-    const fs = this.files.get(sessionId) ?? new Map<string, string>();
-    const ls = /^ls -1d? (?:-- )?'?([^'\s]+)'?(?: 2>\/dev\/null)?$/.exec(command.trim());
-    if (ls) {
-      const re = new RegExp(`^${ls[1]!.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
-      const hits = [...fs.keys()].filter((p) => re.test(p)).sort();
-      if (hits.length === 0)
-        return {
-          stdout: '',
-          stderr: `ls: cannot access '${ls[1]}': No such file or directory\n`,
-          exitCode: 2,
-        };
-      return { stdout: hits.map((h) => `${h}\n`).join(''), stderr: '', exitCode: 0 };
-    }
-    const cat = /^cat (?:-- )?'([^']+)'$/.exec(command.trim());
-    if (cat) {
-      const content = fs.get(cat[1]!);
-      if (content === undefined)
-        return { stdout: '', stderr: `cat: ${cat[1]}: No such file or directory\n`, exitCode: 1 };
-      return { stdout: content, stderr: '', exitCode: 0 };
-    }
-    return {
-      stdout: '',
-      stderr: `sh: ${command.split(' ')[0]}: command not supported by the emulator\n`,
-      exitCode: 127,
-    };
-  }
-
-  private async play(steps: Step[], res: ServerResponse, gone: () => boolean, sessionId = ''): Promise<void> {
-    const scale = this.options.timeScale ?? 1;
-    for (const step of steps) {
-      if (gone()) return;
-      if ('writeFile' in step) {
-        this.writeFile(sessionId, step.writeFile.path, step.writeFile.content);
-      } else if ('delayMs' in step) {
-        await sleep(step.delayMs * scale);
-      } else if ('cut' in step) {
-        res.socket?.destroy();
-        return;
-      } else if ('truncate' in step) {
-        const frame = this.frame('event', 'contentBlockDelta', {
-          contentBlockIndex: 0,
-          delta: { text: 'x' },
-        });
-        res.end(frame.subarray(0, Math.floor(frame.length / 2)));
-        return;
-      } else if ('hang' in step) {
-        while (!gone()) await sleep(20);
-        return;
-      } else if ('event' in step) {
-        res.write(this.frame('event', step.event, step.data));
-        this.options.onEvent?.(sessionId, step, Date.now());
-      } else if ('exception' in step) {
-        res.write(this.frame('exception', step.exception, step.data));
-      } else {
-        res.write(
-          this.codec.encode({
-            headers: {
-              ':message-type': { type: 'string', value: 'error' },
-              ':error-code': { type: 'string', value: step.error },
-              ':error-message': { type: 'string', value: step.message },
-            },
-            body: new Uint8Array(0),
-          }),
-        );
-      }
-    }
-    res.end();
-  }
-
-  private frame(kind: 'event' | 'exception', type: string, data: unknown): Buffer {
-    return Buffer.from(
-      this.codec.encode({
-        headers: {
-          ':message-type': { type: 'string', value: kind },
-          [kind === 'event' ? ':event-type' : ':exception-type']: { type: 'string', value: type },
-          ':content-type': { type: 'string', value: 'application/json' },
-        },
-        body: fromUtf8(JSON.stringify(data)),
-      }),
-    );
-  }
-
-  private validate(inv: Invocation): { status: number; errorType: string; message: string } | undefined {
-    if (inv.harnessArn !== this.options.harnessArn) {
-      return {
-        status: 404,
-        errorType: 'ResourceNotFoundException',
-        message: `Harness not found: ${inv.harnessArn}`,
-      };
-    }
-    const id = inv.sessionId;
-    if (id.length < 33 || id.length > 100 || !SESSION_ID.test(id)) {
+  /** The runtime operations take the harness ARN; the runtime behind a harness cannot be named directly. */
+  private arnProblem(arn: string, op: string): HttpError | undefined {
+    if (arn === this.options.harnessArn) return undefined;
+    if (arn === this.runtimeArn) {
       return {
         status: 400,
         errorType: 'ValidationException',
-        message: `1 validation error detected: Value '${id}' at 'runtimeSessionId' failed to satisfy constraint: Member must have length between 33 and 100 and match [a-zA-Z0-9][a-zA-Z0-9-_]*`,
+        message: `This runtime is managed by a harness and cannot be invoked directly. Use the ${op} API with the relevant harness ID instead.`,
       };
     }
-    const messages = inv.body.messages;
-    if (!Array.isArray(messages) || messages.length === 0) {
-      return { status: 400, errorType: 'ValidationException', message: 'messages must not be empty' };
-    }
-    // Resuming a paused inline call: the assistant toolUse message, then one toolResult per toolUse.
-    const results = (messages.at(-1)?.content ?? []).filter((b) => 'toolResult' in b) as Array<{
-      toolResult: { toolUseId?: string };
-    }>;
-    if (results.length > 0) {
-      const uses = (messages.at(-2)?.role === 'assistant' ? (messages.at(-2)?.content ?? []) : [])
-        .filter((b) => 'toolUse' in b)
-        .map((b) => (b as { toolUse: { toolUseId?: string } }).toolUse.toolUseId);
-      const ids = results.map((r) => r.toolResult.toolUseId);
-      if (uses.length === 0 || ids.some((id) => !uses.includes(id)) || uses.some((id) => !ids.includes(id))) {
-        return {
-          status: 400,
-          errorType: 'ValidationException',
-          message:
-            'Each toolResult must answer a toolUse of the preceding assistant message, and every toolUse needs a result.',
-        };
-      }
-    }
-    for (const m of messages) {
-      for (const block of m.content ?? []) {
-        if ('text' in block && (typeof block.text !== 'string' || block.text.length === 0)) {
-          return {
-            status: 400,
-            errorType: 'ValidationException',
-            message: 'text content blocks must have at least 1 character',
-          };
-        }
-      }
-    }
-    return undefined;
+    return { status: 404, errorType: 'ResourceNotFoundException', message: `Harness not found: ${arn}` };
   }
 
-  private rateLimited(): boolean {
+  /** Each action is authorized on the harness and on the endpoint the call addresses (DEFAULT when none). */
+  private async authorize(
+    actions: string[],
+    arn: string,
+    qualifier?: string,
+  ): Promise<HttpError | undefined> {
+    const authorizer = this.options.authorizer;
+    if (!authorizer) return undefined;
+    const resources = [arn, `${arn}/harness-endpoint/${qualifier ?? 'DEFAULT'}`];
+    const requests: AuthRequest[] = actions.flatMap((action) =>
+      resources.map((resource) => ({ action, resource })),
+    );
+    const decision = await authorizer.authorize(requests);
+    return decision.allowed
+      ? undefined
+      : { status: 403, errorType: 'AccessDeniedException', message: decision.message };
+  }
+
+  private rateLimited(): HttpError | undefined {
     const limit = this.options.maxInvocationsPerSecond ?? 25;
     const now = Date.now();
     while (this.recent.length > 0 && this.recent[0]! < now - 1000) this.recent.shift();
-    if (this.recent.length >= limit) return true;
+    if (this.recent.length >= limit) {
+      return { status: 429, errorType: 'ThrottlingException', message: 'Rate exceeded for InvokeHarness' };
+    }
     this.recent.push(now);
-    return false;
+    return undefined;
+  }
+
+  /** A call that needs a new microVM when the account's active sessions are at the quota. */
+  private quotaProblem(): HttpError | undefined {
+    const max = this.options.maxActiveSessions ?? 1000;
+    if (this.sessions.liveCount() < max) return undefined;
+    return {
+      status: 402,
+      errorType: 'ServiceQuotaExceededException',
+      message: `The number of active sessions has reached the quota (${max}) for this account in this Region.`,
+    };
+  }
+
+  private async play(
+    steps: Step[],
+    res: ServerResponse,
+    gone: () => boolean,
+    session: RuntimeSession,
+    stopped: AbortSignal,
+  ): Promise<void> {
+    const scale = this.options.timeScale ?? 1;
+    // The agent's loop runs to its end even when nobody listens; only the session's end stops it.
+    const write = (b: Buffer) => {
+      if (!gone() && !res.writableEnded) res.write(b);
+    };
+    let role: string | undefined;
+    let said = '';
+    const remember = () => {
+      if (said) session.conversation.push({ role: 'assistant', content: [{ text: said }] });
+      said = '';
+    };
+    try {
+      for (const step of steps) {
+        if (stopped.aborted) return;
+        if ('writeFile' in step) {
+          session.files.set(step.writeFile.path, step.writeFile.content);
+        } else if ('delayMs' in step) {
+          await abortableSleep(step.delayMs * scale, stopped);
+        } else if ('cut' in step) {
+          res.socket?.destroy();
+        } else if ('truncate' in step) {
+          const f = frame('event', 'contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'x' } });
+          if (!gone()) res.end(f.subarray(0, Math.floor(f.length / 2)));
+        } else if ('hang' in step) {
+          await abortableSleep(Number.POSITIVE_INFINITY, stopped);
+        } else if ('event' in step) {
+          if (step.event === 'messageStart') {
+            remember();
+            role = (step.data as { role?: string }).role;
+          }
+          const text = (step.data as { delta?: { text?: string } }).delta?.text;
+          if (step.event === 'contentBlockDelta' && role === 'assistant' && typeof text === 'string')
+            said += text;
+          write(frame('event', step.event, step.data));
+          this.options.onEvent?.(session.id, step, Date.now());
+        } else if ('exception' in step) {
+          write(frame('exception', step.exception, step.data));
+        } else {
+          write(errorFrame(step.error, step.message));
+        }
+      }
+    } finally {
+      remember();
+    }
   }
 }
 
@@ -474,22 +446,17 @@ const defaultEcho: Scenario = (inv) => ({
   ],
 });
 
-function sendError(res: ServerResponse, status: number, errorType: string, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': errorType });
-  res.end(JSON.stringify({ message }));
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = Number.isFinite(ms) ? setTimeout(resolve, ms) : undefined;
+    signal.addEventListener(
+      'abort',
+      () => {
+        if (t) clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }
