@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { RuntimeSession } from './harness-sessions.ts';
-import { type HttpError, frame } from './harness-wire.ts';
+import { frame, type HttpError } from './harness-wire.ts';
 
 /** One InvokeAgentRuntimeCommand call the emulator answered. */
 export interface CommandCall {
