@@ -172,7 +172,7 @@ describe('harness execution role and the FIS skills', () => {
 describe('bot task role', () => {
   const statements = policiesOf('BotTaskRole');
 
-  it('can call this harness only: every bedrock-agentcore action is scoped to the harness ARN', () => {
+  it('can call this harness only: every bedrock-agentcore action is scoped to the harness ARN and its DEFAULT endpoint', () => {
     const agentcore = statements.filter((x) =>
       asArray(x.Action).some((a) => a.startsWith('bedrock-agentcore:')),
     );
@@ -183,7 +183,10 @@ describe('bot task role', () => {
       'bedrock-agentcore:InvokeHarness',
       'bedrock-agentcore:StopRuntimeSession',
     ]);
-    expect(agentcore[0]!.Resource).toEqual(harnessArn);
+    expect(agentcore[0]!.Resource).toEqual([
+      harnessArn,
+      { 'Fn::Join': ['', [harnessArn, '/harness-endpoint/DEFAULT']] },
+    ]);
   });
 
   const tableArn = { 'Fn::GetAtt': [logicalId(json, 'AWS::DynamoDB::Table', 'Sessions'), 'Arn'] };

@@ -92,7 +92,9 @@ export class AgentCoreHarness implements HarnessPort {
               harnessArn: this.o.harnessArn,
               qualifier: this.o.qualifier,
               runtimeSessionId: inv.runtimeSessionId,
-              runtimeUserId: inv.userId,
+              // No runtimeUserId: with SigV4 the harness does not pass a user identity on to tools
+              // (harness-security), and the header would need InvokeAgentRuntimeForUser, a grant to
+              // act for any user id. The bot enforces who may do what itself.
               messages: messagesFor(inv),
               skills: inv.skillPaths.map((path) => ({ path })),
               ...(inv.inlineTools?.length

@@ -18,7 +18,7 @@ export interface ToolResultInput {
 
 export interface HarnessInvocation {
   runtimeSessionId: string;
-  /** Slack user who asked; passed as runtimeUserId. */
+  /** Slack user who asked (for the bot's own records; not sent to AgentCore, see the harness adapter). */
   userId: string;
   /** A new user turn… */
   prompt?: string;

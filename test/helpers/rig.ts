@@ -11,6 +11,7 @@ import { createLogger } from '../../src/log.ts';
 import { FakeSlack, type FakeSlackOptions } from '../../src/stand-ins/fake-slack.ts';
 import { FisEmulator } from '../../src/stand-ins/fis-emulator.ts';
 import { HarnessEmulator, type HarnessEmulatorOptions } from '../../src/stand-ins/harness-emulator.ts';
+import { policyAuthorizer, type RecordingAuthorizer } from '../../src/stand-ins/iam-authorizer.ts';
 
 export const HARNESS_ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/opsagent-AbCdEf1234';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -27,6 +28,8 @@ export interface Rig {
   harness: HarnessEmulator;
   fis: FisEmulator;
   bot: RunningBot;
+  /** With `deployedRole`: every AWS authorization the stand-ins decided. */
+  authorizer?: RecordingAuthorizer;
   /** Stops the bot (as a crash or deploy would) and starts a fresh one on the same data. */
   restartBot(): Promise<void>;
   close(): Promise<void>;
@@ -39,11 +42,23 @@ export async function startRig(
     env?: Record<string, string>;
     /** Connect over Socket Mode instead of HTTP. */
     socketMode?: boolean;
+    /** Authorize the bot's harness calls against the bot task role exactly as deploy/ synthesizes it. */
+    deployedRole?: boolean;
   } = {},
 ): Promise<Rig> {
   const slack = new FakeSlack(opts.slack);
   await slack.start();
-  const harness = new HarnessEmulator({ harnessArn: HARNESS_ARN, ...opts.harness });
+  let authorizer: RecordingAuthorizer | undefined;
+  if (opts.deployedRole) {
+    // Loaded only here: it synthesizes the CDK app.
+    const iam = await import('../../deploy/test/helpers/iam-eval.ts');
+    authorizer = policyAuthorizer({
+      policies: [iam.botTaskRolePolicy()],
+      principalArn: iam.assumedRoleArn('BotTaskRole'),
+      accountId: iam.TEST_DEPLOYMENT.account,
+    });
+  }
+  const harness = new HarnessEmulator({ harnessArn: HARNESS_ARN, authorizer, ...opts.harness });
   await harness.start();
   const fis = new FisEmulator({ initiatingMs: 200, runningMs: 3_000 });
   await fis.start();
@@ -90,6 +105,7 @@ export async function startRig(
     slack,
     harness,
     fis,
+    authorizer,
     bot: await boot(),
     async restartBot() {
       await rig.bot.stop();

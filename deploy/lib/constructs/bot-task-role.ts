@@ -5,6 +5,8 @@ import { Construct } from 'constructs';
 
 export interface BotTaskRoleProps {
   harnessArn: string;
+  /** The harness endpoint the bot invokes (its HARNESS_QUALIFIER; unset means DEFAULT). */
+  harnessEndpoint?: string;
   table: dynamodb.ITable;
   /** Only templates carrying this tag (as the harness must tag them) can be started. */
   templateTagKey: string;
@@ -32,6 +34,11 @@ export class BotTaskRole extends Construct {
       }),
     });
 
+    // AWS authorizes each call on the harness and on the endpoint it addresses (the catalogue lists
+    // both resource types as required; invoking the endpoint sub-resource is what CDK's own runtime
+    // grants cover). No InvokeAgentRuntimeForUser: the bot sends no runtime user id, which buys
+    // nothing for a SigV4 caller (the harness does not propagate it) and would let this role act
+    // for any user id.
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'InvokeThisHarnessOnly',
@@ -41,7 +48,10 @@ export class BotTaskRole extends Construct {
           'bedrock-agentcore:InvokeAgentRuntimeCommand',
           'bedrock-agentcore:StopRuntimeSession',
         ],
-        resources: [props.harnessArn],
+        resources: [
+          props.harnessArn,
+          `${props.harnessArn}/harness-endpoint/${props.harnessEndpoint ?? 'DEFAULT'}`,
+        ],
       }),
     );
 
