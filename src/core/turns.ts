@@ -9,7 +9,6 @@ import { APPROVAL_INLINE_TOOL } from './approval-tool.ts';
 import { APPROVAL_TOOL } from './approval-types.ts';
 import { estimateCost, type PriceTable } from './cost.ts';
 import type { PendingToolCall, Usage } from './events.ts';
-import { type Explanation, explainFailure, explainStopReason } from './explain.ts';
 import { type AbortReason, LeaseKeeper } from './lease.ts';
 import type { Logger } from './logger.ts';
 import type {
@@ -20,17 +19,16 @@ import type {
   SessionShell,
   SessionStore,
   SlackWriter,
-  ThreadFile,
   ThreadKey,
   ToolResultInput,
 } from './ports.ts';
-import { SlackWriteError } from './ports.ts';
 import { excerpt, rehydrationPrompt } from './rehydrate.ts';
 import { type FinalState, ReplyStream } from './reply-stream.ts';
 import type { Presenter } from './reply-view.ts';
 import { newRuntimeSessionId } from './session-id.ts';
 import { SKILLS, skillPath } from './skills.ts';
-import { describeTool } from './tool-label.ts';
+import { TurnFiles } from './turn-files.ts';
+import { consumeTurn } from './turn-stream.ts';
 
 export interface TurnSettings {
   skillsBasePath: string;
@@ -51,10 +49,6 @@ export interface TurnSettings {
   /** Price table for the cost estimate in the footer. */
   prices?: PriceTable;
 }
-
-/** Report files attached per turn, and the largest one read. */
-const MAX_REPORT_FILES = 10;
-const MAX_REPORT_BYTES = 1_000_000;
 
 export interface TurnDeps {
   gate?: ApprovalGate;
@@ -90,10 +84,11 @@ const MAX_IMMEDIATE_RESUMES = 4;
 export const QUEUED_REACTION = 'hourglass_flowing_sand';
 
 export class TurnEngine {
-  /** Report files already attached, per session (path and content), so follow-ups attach only new ones. */
-  private readonly attached = new Map<string, Set<string>>();
+  private readonly files: TurnFiles;
 
-  constructor(private readonly d: TurnDeps) {}
+  constructor(private readonly d: TurnDeps) {
+    this.files = new TurnFiles(d);
+  }
 
   /**
    * Runs turns while holding the thread's claim (already taken by the caller): this one, then any
@@ -278,7 +273,7 @@ export class TurnEngine {
       skillPaths,
       ...(approvals ? { inlineTools: [APPROVAL_INLINE_TOOL] } : {}),
     });
-    let result = await this.consume(invocation(), reply, local, log);
+    let result = await consumeTurn(this.d.harness, invocation(), reply, local.abort.signal, log);
     // The harness no longer knows this session: move to a new one with the context restored, once.
     if (result.sessionGone && !input.resume && input.prompt !== undefined) {
       current = await this.rotate(current, log, 'not_found');
@@ -288,7 +283,7 @@ export class TurnEngine {
         'The agent’s session had expired; continuing in a new one with this thread’s context restored.',
       );
       await this.d.store.noteTurn(key, this.d.owner, { rehydrate: false }).catch(() => undefined);
-      result = await this.consume(invocation(), reply, local, log);
+      result = await consumeTurn(this.d.harness, invocation(), reply, local.abort.signal, log);
     }
     const { final, completed } = result;
     const pending = completed?.stopReason === 'tool_use' ? completed.pending : [];
@@ -312,7 +307,7 @@ export class TurnEngine {
       },
       'turn finished',
     );
-    if (pending.length === 0 && !aborted) await this.attachFiles(current, reply.fullText, log);
+    if (pending.length === 0 && !aborted) await this.files.attach(current, reply.fullText, log);
     await this.d.store
       .appendTurn(key, {
         at: this.d.now(),
@@ -340,81 +335,6 @@ export class TurnEngine {
       return;
     }
     log.warn({ ...key }, 'run ended after losing its claim');
-  }
-
-  /**
-   * After a turn: a long answer also goes up as a Markdown file, and report files the agent wrote in
-   * its session (read with InvokeAgentRuntimeCommand) are attached. Best effort: the answer itself is
-   * already in the thread, so a failure here is logged and noted, never fatal.
-   */
-  private async attachFiles(session: SessionRecord, answer: string, log: Logger): Promise<void> {
-    const upload = this.d.writer.uploadFiles?.bind(this.d.writer);
-    if (!upload) return;
-    const files: ThreadFile[] = [];
-    const longAt = this.d.settings.longAnswerFileChars ?? 0;
-    if (longAt > 0 && answer.length >= longAt) {
-      files.push({ filename: 'answer.md', title: 'The full answer (Markdown)', content: answer });
-    }
-    const pattern = this.d.settings.reportFiles;
-    if (pattern && this.d.shell) {
-      try {
-        files.push(...(await this.readReports(session.runtimeSessionId, pattern, log)));
-      } catch (err) {
-        log.warn({ err }, 'could not read the report files the agent wrote');
-      }
-    }
-    if (files.length === 0) return;
-    try {
-      await upload(
-        session.channel,
-        session.threadTs,
-        files,
-        `Attached: ${files.map((f) => f.filename).join(', ')}`,
-      );
-    } catch (err) {
-      log.warn({ err, files: files.map((f) => f.filename) }, 'could not upload files to the thread');
-      const code = err instanceof SlackWriteError ? err.code : 'unknown';
-      await this.d.writer
-        .post(
-          session.channel,
-          this.d.presenter.note(
-            code === 'missing_scope'
-              ? 'I could not attach the files for this answer: the app is missing the `files:write` scope. Reinstall it from manifest.yml.'
-              : `I could not attach the files for this answer (\`${code}\`). The answer above is complete.`,
-          ),
-          session.threadTs,
-        )
-        .catch(() => undefined);
-    }
-  }
-
-  private async readReports(sessionId: string, pattern: string, log: Logger): Promise<ThreadFile[]> {
-    const shell = this.d.shell!;
-    const listed = await shell.run(sessionId, `ls -1d -- ${pattern} 2>/dev/null`);
-    if (listed.exitCode !== 0) return [];
-    const seen = this.attached.get(sessionId) ?? new Set<string>();
-    this.attached.set(sessionId, seen);
-    const out: ThreadFile[] = [];
-    const paths = listed.stdout
-      .split('\n')
-      .map((p) => p.trim())
-      .filter((p) => p.startsWith('/') && !p.includes("'"));
-    for (const path of paths.slice(0, MAX_REPORT_FILES)) {
-      const r = await shell.run(sessionId, `cat -- '${path}'`);
-      if (r.exitCode !== 0) {
-        log.warn(
-          { path, exitCode: r.exitCode, stderr: r.stderr.slice(0, 200) },
-          'could not read a report file',
-        );
-        continue;
-      }
-      const key = `${path}\u0000${r.stdout.length}\u0000${hash(r.stdout)}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const name = path.split('/').pop() ?? 'report.md';
-      out.push({ filename: name, title: name, content: r.stdout.slice(0, MAX_REPORT_BYTES) });
-    }
-    return out;
   }
 
   async postInterrupted(key: ThreadKey, why: string): Promise<void> {
@@ -472,77 +392,6 @@ export class TurnEngine {
     }
     return { kind: 'results', results, pausedFor };
   }
-
-  private async consume(
-    invocation: HarnessInvocation,
-    reply: ReplyStream,
-    local: LocalRun,
-    log: Logger,
-  ): Promise<{
-    final: FinalState;
-    completed?: { stopReason: string; pending: PendingToolCall[]; assistantMessage: unknown };
-    sessionGone?: boolean;
-  }> {
-    let usage: Usage | undefined;
-    for await (const ev of this.d.harness.invoke(invocation, local.abort.signal)) {
-      switch (ev.type) {
-        case 'text':
-          reply.appendText(ev.text);
-          break;
-        case 'tool_started':
-          if (ev.kind !== 'inline') reply.toolStarted(ev.toolUseId, describeTool(ev));
-          break;
-        case 'tool_finished':
-          reply.toolFinished(ev.toolUseId, ev.status === 'success');
-          break;
-        case 'usage':
-          usage = ev.usage;
-          break;
-        case 'retrying':
-          reply.setNote(
-            `${ev.reason}; retrying in ${Math.ceil(ev.delayMs / 1000)}s (attempt ${ev.attempt}).`,
-          );
-          break;
-        case 'completed': {
-          reply.setNote(undefined);
-          const notice: Explanation | undefined =
-            ev.stopReason === 'tool_use' && ev.pending.length > 0
-              ? undefined
-              : explainStopReason(ev.stopReason);
-          if (notice) log.warn({ stopReason: ev.stopReason }, 'run ended early');
-          return { final: { outcome: notice ? 'warning' : 'done', usage, notice }, completed: ev };
-        }
-        case 'failed': {
-          reply.setNote(undefined);
-          log.warn({ failure: ev.failure }, 'run failed');
-          const gone =
-            ev.failure.code === 'not_found' && /session/i.test(ev.failure.message) && reply.fullText === '';
-          return {
-            final: {
-              outcome: ev.failure.code === 'aborted' ? 'stopped' : 'failed',
-              usage,
-              notice: explainFailure(ev.failure),
-            },
-            sessionGone: gone,
-          };
-        }
-      }
-    }
-    return {
-      final: {
-        outcome: 'failed',
-        usage,
-        notice: explainFailure({ code: 'incomplete', message: 'The harness stream ended without a result.' }),
-      },
-    };
-  }
-}
-
-/** FNV-1a: a cheap content key for "already attached" (not a security hash). */
-function hash(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16);
 }
 
 export function keyOf(s: ThreadKey): ThreadKey {

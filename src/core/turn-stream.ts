@@ -1,0 +1,73 @@
+/**
+ * One harness invocation streamed into a reply: text and tool activity as they arrive, then the
+ * turn's final state (completed, ended early with a note, or failed with an explanation).
+ */
+import type { PendingToolCall, Usage } from './events.ts';
+import { type Explanation, explainFailure, explainStopReason } from './explain.ts';
+import type { Logger } from './logger.ts';
+import type { HarnessInvocation, HarnessPort } from './ports.ts';
+import type { FinalState, ReplyStream } from './reply-stream.ts';
+import { describeTool } from './tool-label.ts';
+
+export async function consumeTurn(
+  harness: HarnessPort,
+  invocation: HarnessInvocation,
+  reply: ReplyStream,
+  signal: AbortSignal,
+  log: Logger,
+): Promise<{
+  final: FinalState;
+  completed?: { stopReason: string; pending: PendingToolCall[]; assistantMessage: unknown };
+  sessionGone?: boolean;
+}> {
+  let usage: Usage | undefined;
+  for await (const ev of harness.invoke(invocation, signal)) {
+    switch (ev.type) {
+      case 'text':
+        reply.appendText(ev.text);
+        break;
+      case 'tool_started':
+        if (ev.kind !== 'inline') reply.toolStarted(ev.toolUseId, describeTool(ev));
+        break;
+      case 'tool_finished':
+        reply.toolFinished(ev.toolUseId, ev.status === 'success');
+        break;
+      case 'usage':
+        usage = ev.usage;
+        break;
+      case 'retrying':
+        reply.setNote(`${ev.reason}; retrying in ${Math.ceil(ev.delayMs / 1000)}s (attempt ${ev.attempt}).`);
+        break;
+      case 'completed': {
+        reply.setNote(undefined);
+        const notice: Explanation | undefined =
+          ev.stopReason === 'tool_use' && ev.pending.length > 0
+            ? undefined
+            : explainStopReason(ev.stopReason);
+        if (notice) log.warn({ stopReason: ev.stopReason }, 'run ended early');
+        return { final: { outcome: notice ? 'warning' : 'done', usage, notice }, completed: ev };
+      }
+      case 'failed': {
+        reply.setNote(undefined);
+        log.warn({ failure: ev.failure }, 'run failed');
+        const gone =
+          ev.failure.code === 'not_found' && /session/i.test(ev.failure.message) && reply.fullText === '';
+        return {
+          final: {
+            outcome: ev.failure.code === 'aborted' ? 'stopped' : 'failed',
+            usage,
+            notice: explainFailure(ev.failure),
+          },
+          sessionGone: gone,
+        };
+      }
+    }
+  }
+  return {
+    final: {
+      outcome: 'failed',
+      usage,
+      notice: explainFailure({ code: 'incomplete', message: 'The harness stream ended without a result.' }),
+    },
+  };
+}
