@@ -9,6 +9,12 @@ import type { HarnessInvocation, HarnessPort } from './ports.ts';
 import type { FinalState, ReplyStream } from './reply-stream.ts';
 import { describeTool } from './tool-label.ts';
 
+/**
+ * Failures after which the agent's loop may go on in its session: AgentCore keeps an agent working
+ * whether or not anyone reads its stream (session activity follows the agent, not the connection).
+ */
+const STILL_RUNNING = new Set(['idle_timeout', 'run_timeout', 'stream_cut', 'incomplete', 'unknown']);
+
 export async function consumeTurn(
   harness: HarnessPort,
   invocation: HarnessInvocation,
@@ -19,6 +25,8 @@ export async function consumeTurn(
   final: FinalState;
   completed?: { stopReason: string; pending: PendingToolCall[]; assistantMessage: unknown };
   sessionGone?: boolean;
+  /** The bot stopped listening while the agent may still be working in its session. */
+  agentMayStillRun?: boolean;
 }> {
   let usage: Usage | undefined;
   for await (const ev of harness.invoke(invocation, signal)) {
@@ -59,6 +67,7 @@ export async function consumeTurn(
             notice: explainFailure(ev.failure),
           },
           sessionGone: gone,
+          agentMayStillRun: STILL_RUNNING.has(ev.failure.code),
         };
       }
     }

@@ -298,6 +298,9 @@ export class TurnEngine {
       ...(cost ? { cost } : {}),
     };
     await reply.finish(state);
+    // The agent may still be working where nobody listens, and a follow-up would run beside it:
+    // end its session; the next turn starts a new one with this thread's context.
+    if (result.agentMayStillRun && !aborted) await this.endAgentSession(current, log);
     log.info(
       {
         outcome: state.outcome,
@@ -323,18 +326,30 @@ export class TurnEngine {
   private async afterAbort(session: SessionRecord, reason: AbortReason, log: Logger): Promise<void> {
     const key = keyOf(session);
     if (reason.kind === 'stop') {
-      // Aborting the stream does not stop the agent's loop; ending the runtime session does. The
-      // next turn then runs in a new session with this thread's context restored.
-      await this.d.harness.stopSession(session.runtimeSessionId);
-      await this.d.store.rotate(key, this.d.owner, newRuntimeSessionId(key)).catch(() => undefined);
+      await this.endAgentSession(session, log);
       return;
     }
     if (reason.kind === 'shutdown') {
+      // Nobody will read what the agent does next; Retry runs in a new session with the context.
+      await this.endAgentSession(session, log);
       if (await this.d.store.interrupt(key, this.d.owner))
         await this.postInterrupted(key, 'the bot was restarting');
       return;
     }
     log.warn({ ...key }, 'run ended after losing its claim');
+  }
+
+  /**
+   * Aborting a stream does not stop the agent's loop; ending the runtime session does
+   * (StopRuntimeSession ends the agent and its streams). The thread moves to a new session whose
+   * first turn carries the thread's context.
+   */
+  private async endAgentSession(session: SessionRecord, log: Logger): Promise<void> {
+    await this.d.harness.stopSession(session.runtimeSessionId);
+    const key = keyOf(session);
+    await this.d.store
+      .rotate(key, this.d.owner, newRuntimeSessionId(key))
+      .catch((err) => log.warn({ err }, 'could not move the thread to a new harness session'));
   }
 
   async postInterrupted(key: ThreadKey, why: string): Promise<void> {

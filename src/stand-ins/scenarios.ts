@@ -241,3 +241,20 @@ export function fisExecuteAgent(templateId?: string, region?: string): Scenario 
     return requestApproval({ experimentTemplateId: id, region: where });
   };
 }
+
+/**
+ * An agent that can only use what it was told in this microVM: its conversation so far and this
+ * request. It answers with the cluster names it knows, or says it has no context.
+ */
+export const recallingAgent: Scenario = (inv) => {
+  const seen = [...inv.history, ...inv.body.messages]
+    .filter((m) => m.role === 'user')
+    .flatMap((m) => m.content.map((b) => (typeof b.text === 'string' ? b.text : '')))
+    .join('\n');
+  const clusters = [...new Set(seen.match(/\bcluster-[a-z0-9]+\b/g) ?? [])];
+  return answer(
+    clusters.length > 0
+      ? `From this conversation I know about ${clusters.join(', ')}.`
+      : 'I have no earlier context in this session.',
+  );
+};
