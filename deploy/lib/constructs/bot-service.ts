@@ -96,6 +96,8 @@ export class BotService extends Construct {
       SKILLS_BASE_PATH,
       LOG_LEVEL: s.logLevel,
       FIS_APPROVERS: s.fisApprovers,
+      // The harness forgets a session idle this long; the bot must start a new one (with context) by then.
+      HARNESS_SESSION_IDLE_SECONDS: String(s.harnessIdleTimeoutSeconds),
       ...(s.defaultTargetRegion ? { DEFAULT_TARGET_REGION: s.defaultTargetRegion } : {}),
       // HTTP mode: Slack traffic and probes; Socket Mode: the /healthz and /readyz server.
       PORT: String(BOT_PORT),
