@@ -20,11 +20,16 @@ export interface PendingToolCall {
   input: unknown;
 }
 
+/** Where a harness lifecycle hook ran. */
+export type HookStage = 'before_tool_call' | 'after_tool_call' | 'before_invocation' | 'after_invocation';
+
 export type AgentEvent =
   | { type: 'text'; text: string }
   | { type: 'tool_started'; toolUseId: string; name: string; kind: ToolKind; server?: string; input: unknown }
   | { type: 'tool_finished'; toolUseId: string; status: 'success' | 'error' }
   | { type: 'usage'; usage: Usage }
+  /** A lifecycle hook configured on the harness ran; `decision` only for blocking (Lambda) hooks. */
+  | { type: 'hook'; name: string; stage?: HookStage; decision?: 'allow' | 'deny'; reason?: string }
   /** The harness asked us to wait and retry (throttling) before the stream started. */
   | { type: 'retrying'; attempt: number; delayMs: number; reason: string }
   /** Terminal: the stream finished with a final messageStop. */

@@ -2,7 +2,28 @@
  * What to tell people in the thread when a run does not end normally: what happened and what to do.
  * Never a stack trace; the service's own message goes to the logs and, shortened, into a details line.
  */
-import type { HarnessFailure } from './events.ts';
+import type { HarnessFailure, HookStage } from './events.ts';
+
+/** A harness lifecycle hook that said no, as its hookEvent reported it. */
+export interface HookDenial {
+  name: string;
+  stage?: HookStage;
+  reason?: string;
+}
+
+const STAGE: Record<HookStage, string> = {
+  before_tool_call: 'before a tool call',
+  after_tool_call: 'after a tool call',
+  before_invocation: 'before the run',
+  after_invocation: 'after the run',
+};
+
+/** The line shown in the thread when a hook denies: which hook, when, and its reason. */
+export function hookDenialLine(h: HookDenial): string {
+  const when = h.stage ? ` ${STAGE[h.stage]}` : '';
+  const what = h.stage === 'before_tool_call' ? 'blocked a tool call' : 'denied';
+  return `> :no_entry: The harness hook \`${h.name}\` ${what}${when}: ${h.reason ? clip(h.reason, 300) : 'no reason given'}.`;
+}
 
 export interface Explanation {
   severity: 'error' | 'warning';
@@ -87,7 +108,7 @@ export function explainFailure(f: HarnessFailure): Explanation {
 }
 
 /** Stop reasons that end a turn early but normally: the answer so far stands, with a note. */
-export function explainStopReason(reason: string): Explanation | undefined {
+export function explainStopReason(reason: string, hook?: HookDenial): Explanation | undefined {
   const w = (title: string, advice: string): Explanation => ({ severity: 'warning', title, advice });
   switch (reason) {
     case 'end_turn':
@@ -123,10 +144,15 @@ export function explainStopReason(reason: string): Explanation | undefined {
         'Reply in this thread to ask it to try again.',
       );
     case 'hook_stopped':
-      return w(
-        'A harness policy hook stopped this run.',
-        'An admin can see which hook and why in the harness logs.',
-      );
+      return hook
+        ? w(
+            `The harness hook \`${hook.name}\` stopped this run${hook.stage ? ` ${STAGE[hook.stage]}` : ''}: ${hook.reason ? clip(hook.reason, 300) : 'no reason given'}.`,
+            'The hook enforces a policy set on the harness; ask its owner if you think it should allow this.',
+          )
+        : w(
+            'A harness policy hook stopped this run.',
+            'An admin can see which hook and why in the harness logs.',
+          );
     case 'interrupted':
     case 'partial_turn':
       return w('The agent was interrupted before finishing.', 'Reply in this thread to ask it to continue.');

@@ -3,7 +3,13 @@
  * turn's final state (completed, ended early with a note, or failed with an explanation).
  */
 import type { PendingToolCall, Usage } from './events.ts';
-import { type Explanation, explainFailure, explainStopReason } from './explain.ts';
+import {
+  type Explanation,
+  explainFailure,
+  explainStopReason,
+  type HookDenial,
+  hookDenialLine,
+} from './explain.ts';
 import type { Logger } from './logger.ts';
 import type { HarnessInvocation, HarnessPort } from './ports.ts';
 import type { FinalState, ReplyStream } from './reply-stream.ts';
@@ -29,8 +35,17 @@ export async function consumeTurn(
   agentMayStillRun?: boolean;
 }> {
   let usage: Usage | undefined;
+  let denied: HookDenial | undefined;
   for await (const ev of harness.invoke(invocation, signal)) {
     switch (ev.type) {
+      case 'hook':
+        if (ev.decision === 'deny') {
+          denied = { name: ev.name, stage: ev.stage, reason: ev.reason };
+          log.warn({ hook: denied }, 'a harness hook denied');
+          // In the thread, where it happened: the agent's text goes on around it.
+          reply.appendText(`\n\n${hookDenialLine(denied)}\n\n`);
+        }
+        break;
       case 'text':
         reply.appendText(ev.text);
         break;
@@ -51,7 +66,7 @@ export async function consumeTurn(
         const notice: Explanation | undefined =
           ev.stopReason === 'tool_use' && ev.pending.length > 0
             ? undefined
-            : explainStopReason(ev.stopReason);
+            : explainStopReason(ev.stopReason, denied);
         if (notice) log.warn({ stopReason: ev.stopReason }, 'run ended early');
         return { final: { outcome: notice ? 'warning' : 'done', usage, notice }, completed: ev };
       }

@@ -12,12 +12,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ConversationMessage, type RuntimeSession, RuntimeSessions } from './harness-sessions.ts';
+import { playScript, reasoningReplayProblem } from './harness-script.ts';
+import { type ConversationMessage, RuntimeSessions } from './harness-sessions.ts';
 import { answerCommand, type CommandCall, parseCommand } from './harness-shell.ts';
 import { type HarnessRequestBody, invokeProblem } from './harness-validate.ts';
 import {
-  errorFrame,
-  frame,
   type HttpError,
   header,
   missingAuth,
@@ -219,6 +218,7 @@ export class HarnessEmulator {
     };
     const problem =
       invokeProblem(inv, this.options.harnessArn) ??
+      reasoningReplayProblem(body, existing) ??
       (await this.authorize(
         [
           'bedrock-agentcore:InvokeHarness',
@@ -251,7 +251,7 @@ export class HarnessEmulator {
       'x-amzn-requestid': inv.id,
     });
     try {
-      await this.play(reply.steps, res, () => gone, session, loop.signal);
+      await playScript(reply.steps, res, () => gone, session, loop.signal, this.options);
     } finally {
       this.sessions.end(session, loop);
       inv.clientAborted = gone;
@@ -366,59 +366,6 @@ export class HarnessEmulator {
       message: `The number of active sessions has reached the quota (${max}) for this account in this Region.`,
     };
   }
-
-  private async play(
-    steps: Step[],
-    res: ServerResponse,
-    gone: () => boolean,
-    session: RuntimeSession,
-    stopped: AbortSignal,
-  ): Promise<void> {
-    const scale = this.options.timeScale ?? 1;
-    // The agent's loop runs to its end even when nobody listens; only the session's end stops it.
-    const write = (b: Buffer) => {
-      if (!gone() && !res.writableEnded) res.write(b);
-    };
-    let role: string | undefined;
-    let said = '';
-    const remember = () => {
-      if (said) session.conversation.push({ role: 'assistant', content: [{ text: said }] });
-      said = '';
-    };
-    try {
-      for (const step of steps) {
-        if (stopped.aborted) return;
-        if ('writeFile' in step) {
-          session.files.set(step.writeFile.path, step.writeFile.content);
-        } else if ('delayMs' in step) {
-          await abortableSleep(step.delayMs * scale, stopped);
-        } else if ('cut' in step) {
-          res.socket?.destroy();
-        } else if ('truncate' in step) {
-          const f = frame('event', 'contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'x' } });
-          if (!gone()) res.end(f.subarray(0, Math.floor(f.length / 2)));
-        } else if ('hang' in step) {
-          await abortableSleep(Number.POSITIVE_INFINITY, stopped);
-        } else if ('event' in step) {
-          if (step.event === 'messageStart') {
-            remember();
-            role = (step.data as { role?: string }).role;
-          }
-          const text = (step.data as { delta?: { text?: string } }).delta?.text;
-          if (step.event === 'contentBlockDelta' && role === 'assistant' && typeof text === 'string')
-            said += text;
-          write(frame('event', step.event, step.data));
-          this.options.onEvent?.(session.id, step, Date.now());
-        } else if ('exception' in step) {
-          write(frame('exception', step.exception, step.data));
-        } else {
-          write(errorFrame(step.error, step.message));
-        }
-      }
-    } finally {
-      remember();
-    }
-  }
 }
 
 /** Text of the last user message of an invocation. */
@@ -445,18 +392,3 @@ const defaultEcho: Scenario = (inv) => ({
     },
   ],
 });
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = Number.isFinite(ms) ? setTimeout(resolve, ms) : undefined;
-    signal.addEventListener(
-      'abort',
-      () => {
-        if (t) clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-}

@@ -26,6 +26,8 @@ export interface RuntimeSession {
   lastActiveAt: number;
   /** Agent loops running in this microVM. */
   running: Set<AbortController>;
+  /** The reasoning of the assistant message paused on an inline call, which its resume must replay. */
+  pausedReasoning?: Array<{ text: string; signature?: string }>;
 }
 
 export interface RuntimeSessionsOptions {
