@@ -52,10 +52,15 @@ export function explainFailure(f: HarnessFailure): Explanation {
         'Wait a minute and send your message again. If it keeps happening, ask an admin to raise the harness invocation quota.',
       );
     case 'quota':
-      return e(
-        'An AgentCore service quota was reached (for example, active sessions).',
-        'Wait for other runs to finish, or ask an admin to request a quota increase.',
-      );
+      return /session/i.test(f.message)
+        ? e(
+            'AgentCore’s limit on active agent sessions in this account and Region is reached.',
+            'Every thread keeps its agent session active until it has been idle for the harness’s idle timeout, so the limit frees up as threads go quiet: try again in a few minutes. To avoid it, an admin can request a higher limit in Service Quotas (Amazon Bedrock AgentCore) or lower the harness’s idle timeout.',
+          )
+        : e(
+            'An AgentCore service quota was reached.',
+            'Try again in a few minutes. If it keeps happening, an admin can find the quota in the details below and request an increase in Service Quotas (Amazon Bedrock AgentCore).',
+          );
     case 'validation':
       return e(
         'AgentCore rejected the request.',
@@ -63,8 +68,8 @@ export function explainFailure(f: HarnessFailure): Explanation {
       );
     case 'runtime_client':
       return e(
-        'The agent’s runtime reported an error.',
-        'Try again. If it repeats, check the harness container logs in CloudWatch.',
+        'The agent’s runtime failed while handling this request (RuntimeClientError).',
+        'Try again. If it repeats, an admin should check the harness runtime’s logs in CloudWatch (log groups under `/aws/bedrock-agentcore/runtimes/`): the container, a skill or a tool failed there.',
       );
     case 'internal':
       return e('AgentCore had an internal error.', 'Try again in a moment.');

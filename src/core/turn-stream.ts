@@ -33,10 +33,14 @@ export async function consumeTurn(
   sessionGone?: boolean;
   /** The bot stopped listening while the agent may still be working in its session. */
   agentMayStillRun?: boolean;
+  /** The harness answered with a stream (a refusal before the stream started no session). */
+  streamed: boolean;
 }> {
   let usage: Usage | undefined;
   let denied: HookDenial | undefined;
+  let streamed = false;
   for await (const ev of harness.invoke(invocation, signal)) {
+    if (ev.type !== 'retrying' && ev.type !== 'failed') streamed = true;
     switch (ev.type) {
       case 'hook':
         if (ev.decision === 'deny') {
@@ -68,7 +72,11 @@ export async function consumeTurn(
             ? undefined
             : explainStopReason(ev.stopReason, denied);
         if (notice) log.warn({ stopReason: ev.stopReason }, 'run ended early');
-        return { final: { outcome: notice ? 'warning' : 'done', usage, notice }, completed: ev };
+        return {
+          final: { outcome: notice ? 'warning' : 'done', usage, notice },
+          completed: ev,
+          streamed: true,
+        };
       }
       case 'failed': {
         reply.setNote(undefined);
@@ -83,6 +91,7 @@ export async function consumeTurn(
           },
           sessionGone: gone,
           agentMayStillRun: STILL_RUNNING.has(ev.failure.code),
+          streamed,
         };
       }
     }
@@ -93,5 +102,7 @@ export async function consumeTurn(
       usage,
       notice: explainFailure({ code: 'incomplete', message: 'The harness stream ended without a result.' }),
     },
+    agentMayStillRun: true,
+    streamed,
   };
 }

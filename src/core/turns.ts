@@ -313,7 +313,9 @@ export class TurnEngine {
       },
       'turn finished',
     );
-    if (pending.length === 0 && !aborted) await this.files.attach(current, reply.fullText, log);
+    // A refusal before the stream started no session: reading its files would start a microVM for nothing.
+    if (pending.length === 0 && !aborted && result.streamed)
+      await this.files.attach(current, reply.fullText, log);
     await this.d.store
       .appendTurn(key, {
         at: this.d.now(),
