@@ -26,6 +26,9 @@
       },
       dimensions: ($checks | group_by(.dimension) | map({dimension: .[0].dimension, score: score,
         assessed: ([.[] | assessed] | length), total: length})),
-      topPriorities: ([$checks[] | select(.status == "FAIL")] | sort_by(-weight, .id) | .[:3] | map({id, title, observed})),
+      # Highest weight first; Security and Reliability (the cap) before other dimensions; then catalogue order.
+      topPriorities: ([$checks | to_entries[] | select(.value.status == "FAIL")]
+        | sort_by(-(.value | weight), (if .value.dimension | IN("Security", "Reliability") then 0 else 1 end), .key)
+        | .[:3] | map(.value | {id, title, observed})),
       checks: $checks
     }

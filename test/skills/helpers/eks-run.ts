@@ -29,7 +29,10 @@ export interface Assessment {
 export function writeCluster(fixture: FixtureCluster, name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `eks-${name}-`));
   writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta(name)));
-  for (const [key, value] of Object.entries(fixture.files)) writeFileSync(join(dir, `${key}.json`), JSON.stringify(value));
+  for (const [key, value] of Object.entries(fixture.files)) {
+    // undefined marks a file the fixture removes from the cluster it builds on.
+    if (value !== undefined) writeFileSync(join(dir, `${key}.json`), JSON.stringify(value));
+  }
   writeFileSync(join(dir, 'gaps.txt'), fixture.gaps.map((g) => `${g}\n`).join(''));
   return dir;
 }
