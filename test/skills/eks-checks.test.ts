@@ -28,7 +28,13 @@ describe('healthy cluster (managed node groups, node monitoring agent)', () => {
   it('passes every check except the Karpenter ones, which are N/A because the CRD is not installed', () => {
     const notPass = result.checks.filter((c) => c.status !== 'PASS').map((c) => `${c.id}:${c.status}`);
     expect(notPass).toEqual(['AUTO-02:N/A', 'AUTO-07:N/A', 'AUTO-08:N/A']);
-    expect(result.summary).toMatchObject({ score: 100, rating: 'Excellent', cappedBy: [], total: 71, assessed: 68 });
+    expect(result.summary).toMatchObject({
+      score: 100,
+      rating: 'Excellent',
+      cappedBy: [],
+      total: 71,
+      assessed: 68,
+    });
   });
 
   it('REL-12 counts KernelReady/NetworkingReady/StorageReady/ContainerRuntimeReady=True as healthy', () => {
@@ -48,11 +54,66 @@ describe('broken cluster', () => {
   const { result } = assess(broken(), 'prod-broken');
 
   it('fails the checks for each mistake it carries', () => {
-    const fail = ['SEC-01', 'SEC-03', 'SEC-05', 'SEC-06', 'SEC-10', 'SEC-12', 'SEC-13', 'SEC-14', 'SEC-15', 'SEC-19', 'SEC-20', 'SEC-23'];
-    const failRel = ['REL-01', 'REL-02', 'REL-03', 'REL-04', 'REL-05', 'REL-06', 'REL-07', 'REL-08', 'REL-09', 'REL-10', 'REL-11', 'REL-12', 'REL-16'];
-    const failOther = ['NET-02', 'AUTO-01', 'AUTO-04', 'AUTO-05', 'AUTO-06', 'COST-01', 'COST-02', 'COST-06', 'OBS-01', 'OBS-02', 'UPG-01', 'UPG-02', 'UPG-04'];
-    for (const id of [...fail, ...failRel, ...failOther]) expect(statusOf(result, id).status, id).toBe('FAIL');
-    const warn = ['SEC-21', 'SEC-22', 'SEC-24', 'REL-13', 'REL-14', 'REL-15', 'REL-17', 'REL-18', 'UPG-03', 'UPG-05', 'UPG-06', 'COST-03'];
+    const fail = [
+      'SEC-01',
+      'SEC-03',
+      'SEC-05',
+      'SEC-06',
+      'SEC-10',
+      'SEC-12',
+      'SEC-13',
+      'SEC-14',
+      'SEC-15',
+      'SEC-19',
+      'SEC-20',
+      'SEC-23',
+    ];
+    const failRel = [
+      'REL-01',
+      'REL-02',
+      'REL-03',
+      'REL-04',
+      'REL-05',
+      'REL-06',
+      'REL-07',
+      'REL-08',
+      'REL-09',
+      'REL-10',
+      'REL-11',
+      'REL-12',
+      'REL-16',
+    ];
+    const failOther = [
+      'NET-02',
+      'AUTO-01',
+      'AUTO-04',
+      'AUTO-05',
+      'AUTO-06',
+      'COST-01',
+      'COST-02',
+      'COST-06',
+      'OBS-01',
+      'OBS-02',
+      'UPG-01',
+      'UPG-02',
+      'UPG-04',
+    ];
+    for (const id of [...fail, ...failRel, ...failOther])
+      expect(statusOf(result, id).status, id).toBe('FAIL');
+    const warn = [
+      'SEC-21',
+      'SEC-22',
+      'SEC-24',
+      'REL-13',
+      'REL-14',
+      'REL-15',
+      'REL-17',
+      'REL-18',
+      'UPG-03',
+      'UPG-05',
+      'UPG-06',
+      'COST-03',
+    ];
     for (const id of warn) expect(statusOf(result, id).status, id).toBe('WARN');
   });
 
@@ -67,17 +128,29 @@ describe('broken cluster', () => {
   it('SEC-18 checks self-managed nodes found through .spec.providerID', () => {
     expect(statusOf(result, 'SEC-18')).toMatchObject({
       status: 'FAIL',
-      offenders: { examples: expect.arrayContaining(['ip-10-0-1-12.ec2.internal i-0bbbbbbbbbbbbbbb3 HttpTokens=optional']) },
+      offenders: {
+        examples: expect.arrayContaining([
+          'ip-10-0-1-12.ec2.internal i-0bbbbbbbbbbbbbbb3 HttpTokens=optional',
+        ]),
+      },
     });
   });
 
   it('a missing Karpenter CRD is N/A, not unable to assess', () => {
-    expect(statuses(['AUTO-02', 'AUTO-07', 'AUTO-08'], result)).toEqual({ 'AUTO-02': 'N/A', 'AUTO-07': 'N/A', 'AUTO-08': 'N/A' });
+    expect(statuses(['AUTO-02', 'AUTO-07', 'AUTO-08'], result)).toEqual({
+      'AUTO-02': 'N/A',
+      'AUTO-07': 'N/A',
+      'AUTO-08': 'N/A',
+    });
   });
 
   it('uses the data it collects: quotas, webhooks and secret names give findings', () => {
-    expect(statusOf(result, 'REL-15').offenders.examples).toEqual(['shop missing ResourceQuota and LimitRange']);
-    expect(statusOf(result, 'SEC-23').offenders.examples).toEqual(['ValidatingWebhookConfiguration/policy-engine validate.policy.example.com']);
+    expect(statusOf(result, 'REL-15').offenders.examples).toEqual([
+      'shop missing ResourceQuota and LimitRange',
+    ]);
+    expect(statusOf(result, 'SEC-23').offenders.examples).toEqual([
+      'ValidatingWebhookConfiguration/policy-engine validate.policy.example.com',
+    ]);
     expect(statusOf(result, 'SEC-24').offenders.examples).toEqual(['shop/ci-token']);
   });
 
@@ -92,7 +165,11 @@ describe('Auto Mode cluster', () => {
   const { result } = assess(autoMode(), 'prod-auto');
 
   it('treats Auto Mode node conditions as healthy and AWS-managed components as N/A', () => {
-    expect(statuses(['REL-12', 'REL-16', 'AUTO-01'], result)).toEqual({ 'REL-12': 'PASS', 'REL-16': 'PASS', 'AUTO-01': 'PASS' });
+    expect(statuses(['REL-12', 'REL-16', 'AUTO-01'], result)).toEqual({
+      'REL-12': 'PASS',
+      'REL-16': 'PASS',
+      'AUTO-01': 'PASS',
+    });
     expect(statuses(['SEC-18', 'NET-03', 'NET-04', 'REL-17', 'UPG-06'], result)).toEqual({
       'SEC-18': 'N/A',
       'NET-03': 'N/A',
@@ -116,8 +193,13 @@ describe('Karpenter cluster', () => {
 
   it('checks NodePool expiry, budgets and do-not-disrupt on long-running pods only', () => {
     expect(statusOf(result, 'AUTO-02').status).toBe('PASS');
-    expect(statusOf(result, 'AUTO-07').offenders.examples).toEqual(['batch expireAfter=Never (nodes never rotate to new AMIs)', 'batch no disruption budgets']);
-    expect(statusOf(result, 'AUTO-08').offenders.examples).toEqual(['Pod/shop/checkout-7d9c-abcde blocks consolidation and expiry']);
+    expect(statusOf(result, 'AUTO-07').offenders.examples).toEqual([
+      'batch expireAfter=Never (nodes never rotate to new AMIs)',
+      'batch no disruption budgets',
+    ]);
+    expect(statusOf(result, 'AUTO-08').offenders.examples).toEqual([
+      'Pod/shop/checkout-7d9c-abcde blocks consolidation and expiry',
+    ]);
   });
 });
 
@@ -126,7 +208,8 @@ describe('collection gaps', () => {
     const fixture = healthy();
     fixture.gaps.push('pods');
     const { result } = assess(fixture, 'prod-gap');
-    for (const id of ['REL-01', 'REL-09', 'REL-10', 'REL-11', 'COST-03']) expect(statusOf(result, id).status, id).toBe('UNABLE_TO_ASSESS');
+    for (const id of ['REL-01', 'REL-09', 'REL-10', 'REL-11', 'COST-03'])
+      expect(statusOf(result, id).status, id).toBe('UNABLE_TO_ASSESS');
     expect(result.summary).toMatchObject({ score: 100, assessed: 63 });
   });
 
@@ -135,5 +218,46 @@ describe('collection gaps', () => {
     const out = runWithJq(RUN_CHECKS, ['--dir', dir]);
     expect(out.status).toBe(2);
     expect(out.stderr).toContain('run collect.sh first');
+  });
+});
+
+describe('the catalogue, the coverage table and the collector agree with the script', () => {
+  const skillDir = join(REPO_ROOT, 'skills', 'eks-workload-best-practice-assessment');
+  const jqText = ['security.jq', 'reliability.jq', 'platform.jq']
+    .map((f) => readFileSync(join(skillDir, 'scripts', f), 'utf8'))
+    .join('\n');
+  const scriptIds = [...jqText.matchAll(/check\("([A-Z]+-\d+)"/g)].map((m) => m[1] ?? '');
+  const expand = (text: string) =>
+    [...text.matchAll(/([A-Z]+)-(\d+)(?: to \1-(\d+))?/g)].flatMap(([, p = '', a = '0', b]) => {
+      const from = Number(a);
+      const to = b ? Number(b) : from;
+      return Array.from({ length: to - from + 1 }, (_, i) => `${p}-${String(from + i).padStart(2, '0')}`);
+    });
+
+  it('every check in the script has one catalogue row, and no row lacks a check', () => {
+    const rows = [
+      ...readFileSync(join(skillDir, 'references', 'checks.md'), 'utf8').matchAll(/^\| ([A-Z]+-\d+) \|/gm),
+    ].map((m) => m[1]);
+    expect(new Set(scriptIds).size).toBe(scriptIds.length);
+    expect([...rows].sort()).toEqual([...scriptIds].sort());
+  });
+
+  it('every check appears in the coverage table against a guide section', () => {
+    const covered = new Set(expand(readFileSync(join(skillDir, 'references', 'coverage.md'), 'utf8')));
+    expect(scriptIds.filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  it('collect.sh writes every file the checks read', () => {
+    const collect = readFileSync(join(skillDir, 'scripts', 'collect.sh'), 'utf8');
+    const needs = new Set(
+      [...jqText.matchAll(/; \[((?:"[a-z-]+"(?:, )?)+)\];/g)].flatMap(
+        (m) => JSON.parse(`[${m[1]}]`) as string[],
+      ),
+    );
+    expect(needs.size).toBeGreaterThan(20);
+    const written = (key: string) =>
+      new RegExp(`(aws_dump|kube_dump) "?${key}"?[ \\n]`).test(collect) ||
+      collect.includes(`"$OUT/${key}.json"`);
+    expect([...needs].filter((k) => !written(k))).toEqual([]);
   });
 });

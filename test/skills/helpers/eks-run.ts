@@ -6,7 +6,12 @@ import { type FixtureCluster, meta } from '../fixtures/eks-clusters.ts';
 import { SKILLS_DIR } from '../load.ts';
 import { runWithJq } from './jq.ts';
 
-export const RUN_CHECKS = join(SKILLS_DIR, 'eks-workload-best-practice-assessment', 'scripts', 'run_checks.sh');
+export const RUN_CHECKS = join(
+  SKILLS_DIR,
+  'eks-workload-best-practice-assessment',
+  'scripts',
+  'run_checks.sh',
+);
 
 export interface CheckResult {
   id: string;
@@ -20,7 +25,16 @@ export interface CheckResult {
 
 export interface Assessment {
   cluster: Record<string, unknown>;
-  summary: { score: number | null; rating: string; uncappedRating: string; cappedBy: string[]; coverage: number; assessed: number; total: number; counts: Record<string, number> };
+  summary: {
+    score: number | null;
+    rating: string;
+    uncappedRating: string;
+    cappedBy: string[];
+    coverage: number;
+    assessed: number;
+    total: number;
+    counts: Record<string, number>;
+  };
   dimensions: { dimension: string; score: number | null; assessed: number; total: number }[];
   topPriorities: { id: string }[];
   checks: CheckResult[];
@@ -37,7 +51,10 @@ export function writeCluster(fixture: FixtureCluster, name: string): string {
   return dir;
 }
 
-export function assess(fixture: FixtureCluster, name: string): { result: Assessment; stdout: string; dir: string } {
+export function assess(
+  fixture: FixtureCluster,
+  name: string,
+): { result: Assessment; stdout: string; dir: string } {
   const dir = writeCluster(fixture, name);
   const out = runWithJq(RUN_CHECKS, ['--dir', dir]);
   if (out.status !== 0) throw new Error(`run_checks.sh exited ${out.status}: ${out.stderr}`);

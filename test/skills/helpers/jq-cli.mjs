@@ -34,7 +34,9 @@ async function main(argv) {
     } else if (a === '--slurpfile') {
       const slurped = await raw(readFileSync(argv[i + 2], 'utf8'), '.', ['-s', '-c']);
       if (slurped.exitCode !== 0) {
-        process.stderr.write(`jq: Bad JSON in --slurpfile ${argv[i + 1]} ${argv[i + 2]}: ${slurped.stderr}\n`);
+        process.stderr.write(
+          `jq: Bad JSON in --slurpfile ${argv[i + 1]} ${argv[i + 2]}: ${slurped.stderr}\n`,
+        );
         return 2;
       }
       flags.push('--argjson', argv[i + 1], slurped.stdout);

@@ -21,7 +21,10 @@ export function jqBinDir(): string {
   if (binDir) return binDir;
   const dir = mkdtempSync(join(tmpdir(), 'skills-jq-'));
   const wrapper = join(dir, 'jq');
-  writeFileSync(wrapper, `#!/usr/bin/env bash\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`);
+  writeFileSync(
+    wrapper,
+    `#!/usr/bin/env bash\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`,
+  );
   chmodSync(wrapper, 0o755);
   binDir = dir;
   return dir;
@@ -40,7 +43,11 @@ export interface RunResult {
 
 /** Runs a bash script with the test jq on PATH. */
 export function runWithJq(script: string, args: string[], extraEnv: Record<string, string> = {}): RunResult {
-  const out = spawnSync('bash', [script, ...args], { env: envWithJq(extraEnv), encoding: 'utf8', timeout: 120_000 });
+  const out = spawnSync('bash', [script, ...args], {
+    env: envWithJq(extraEnv),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (out.error) throw out.error;
   return { status: out.status ?? -1, stdout: out.stdout, stderr: out.stderr };
 }
