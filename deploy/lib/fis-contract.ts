@@ -49,7 +49,12 @@ export const REPORTS_DIR = '/tmp/reports/';
 export const FIS_ACTION_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
   // kms:CreateGrant: restarting an instance whose EBS volumes use a customer managed key needs a grant for EC2,
   // or the instances stay stopped after the experiment.
-  'aws:ec2:stop-instances': ['ec2:StopInstances', 'ec2:StartInstances', 'ec2:DescribeInstances', 'kms:CreateGrant'],
+  'aws:ec2:stop-instances': [
+    'ec2:StopInstances',
+    'ec2:StartInstances',
+    'ec2:DescribeInstances',
+    'kms:CreateGrant',
+  ],
   'aws:ec2:reboot-instances': ['ec2:RebootInstances', 'ec2:DescribeInstances'],
   'aws:ec2:terminate-instances': ['ec2:TerminateInstances', 'ec2:DescribeInstances'],
   'aws:ec2:send-spot-instance-interruptions': ['ec2:SendSpotInstanceInterruptions', 'ec2:DescribeInstances'],
