@@ -67,6 +67,8 @@ export const FIS_ACTION_PERMISSIONS: Readonly<Record<string, readonly string[]>>
   'aws:rds:failover-db-cluster': ['rds:FailoverDBCluster', 'rds:DescribeDBClusters'],
   'aws:ecs:stop-task': ['ecs:StopTask', 'ecs:DescribeTasks', 'ecs:ListTasks'],
   'aws:ssm:send-command': ['ssm:SendCommand', 'ssm:ListCommands', 'ssm:CancelCommand'],
+  // The first step of every template the prepare skill writes: the stop alarms must be OK before any fault starts.
+  'aws:cloudwatch:assert-alarm-state': ['cloudwatch:DescribeAlarms'],
 };
 
 /** The FIS action ids the deployed experiment role supports. */

@@ -142,6 +142,8 @@ export class FisExperimentRole extends Construct {
           'ecs:ListTasks',
           'eks:DescribeNodegroup',
           'tag:GetResources',
+          // aws:cloudwatch:assert-alarm-state reads the stop alarms' state.
+          'cloudwatch:DescribeAlarms',
         ],
         resources: ['*'],
       }),
