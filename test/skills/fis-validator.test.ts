@@ -58,10 +58,6 @@ function validate(
   return verdict;
 }
 const where = (v: Verdict) => v.errors.map((e) => `${e.rule} ${e.where}`).sort();
-const assertFirst = {
-  actionId: 'aws:cloudwatch:assert-alarm-state',
-  parameters: { alarmArns: ALARM, alarmStates: 'OK' },
-};
 const alb = (metrics: string[], state = 'OK') => ({
   MetricAlarms: [
     {
