@@ -2,14 +2,17 @@
  * The EKS assessment's run_checks.sh over four fixture clusters, with jq 1.7.1 (the container's version). Each
  * expectation is a finding a reader of the report would see: status per check, offenders, the score and the cap.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { autoMode, broken, healthy, karpenter } from './fixtures/eks-clusters.ts';
-import { assess, RUN_CHECKS, statusOf, writeCluster } from './helpers/eks-run.ts';
+import { type Assessment, assess, RUN_CHECKS, statusOf, writeCluster } from './helpers/eks-run.ts';
+import { fakeEksCliDir } from './helpers/fake-eks-cli.ts';
 import { CONTAINER_JQ_VERSION, jqVersion, runWithJq } from './helpers/jq.ts';
 import { REPO_ROOT } from './load.ts';
 
+const skillDir = join(REPO_ROOT, 'skills', 'eks-workload-best-practice-assessment');
 const statuses = (ids: string[], result: ReturnType<typeof assess>['result']) =>
   Object.fromEntries(ids.map((id) => [id, statusOf(result, id).status]));
 
@@ -222,7 +225,6 @@ describe('collection gaps', () => {
 });
 
 describe('the catalogue, the coverage table and the collector agree with the script', () => {
-  const skillDir = join(REPO_ROOT, 'skills', 'eks-workload-best-practice-assessment');
   const jqText = ['security.jq', 'reliability.jq', 'platform.jq']
     .map((f) => readFileSync(join(skillDir, 'scripts', f), 'utf8'))
     .join('\n');
@@ -259,5 +261,43 @@ describe('the catalogue, the coverage table and the collector agree with the scr
       new RegExp(`(aws_dump|kube_dump) "?${key}"?[ \\n]`).test(collect) ||
       collect.includes(`"$OUT/${key}.json"`);
     expect([...needs].filter((k) => !written(k))).toEqual([]);
+  });
+});
+
+describe('collect.sh then run_checks.sh, against stand-in aws and kubectl', () => {
+  it('collects every file the checks read, keeps no Secret values, and gives the same findings as the fixture', () => {
+    const fixture = healthy();
+    const src = writeCluster(fixture, 'prod-healthy');
+    writeFileSync(
+      join(src, 'secrets.json'),
+      JSON.stringify({
+        items: [
+          {
+            metadata: { namespace: 'shop', name: 'db' },
+            type: 'Opaque',
+            data: { password: 'c2VjcmV0LXZhbHVl' },
+          },
+        ],
+      }),
+    );
+    const out = mkdtempSync(join(tmpdir(), 'eks-collected-'));
+    const collect = join(skillDir, 'scripts', 'collect.sh');
+    const env = { PATH: `${fakeEksCliDir()}:${process.env.PATH ?? ''}`, FAKE_FIXTURE: src };
+    const run = runWithJq(collect, ['--cluster', 'prod-healthy', '--region', 'us-east-1', '--out', out], env);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ gaps: [] });
+    const secrets = readFileSync(join(out, 'secret-names.json'), 'utf8');
+    expect(secrets).not.toContain('c2VjcmV0LXZhbHVl');
+    expect(secrets).not.toContain('password');
+    const calls = readFileSync(join(src, 'calls.log'), 'utf8');
+    expect(calls).not.toMatch(/^kubectl (?!get )/m);
+    const collected = runWithJq(RUN_CHECKS, ['--dir', out]);
+    expect(collected.status).toBe(0);
+    const byId = (s: string) =>
+      Object.fromEntries(
+        (JSON.parse(s) as Assessment).checks.map((c) => [c.id, `${c.status} ${c.observed}`]),
+      );
+    expect(byId(collected.stdout)).toEqual(byId(assess(fixture, 'prod-healthy').stdout));
   });
 });
