@@ -118,7 +118,12 @@ export class Runner {
       abortRun(local, { kind: 'stop', by: userId });
       return true;
     }
-    // Another replica owns the run: it sees the request on its next lease renewal.
+    // Another replica owns the run. Ending the agent's session stops the agent now and ends the
+    // owner's stream (which then finds the recorded stop), instead of at the owner's next renewal.
+    if (recorded) {
+      const session = await this.d.store.get(key);
+      if (session?.status === 'running') await this.d.harness.stopSession(session.runtimeSessionId);
+    }
     return recorded;
   }
 

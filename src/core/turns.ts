@@ -289,6 +289,11 @@ export class TurnEngine {
       result = await consumeTurn(this.d.harness, invocation(), reply, local.abort.signal, log);
     }
     const { final, completed } = result;
+    // A stream that failed may have been ended by a Stop clicked on another replica.
+    if (final.outcome === 'failed' && !local.reason) {
+      const by = (await this.d.store.get(key).catch(() => undefined))?.stopRequestedBy;
+      if (by) abortRun(local, { kind: 'stop', by });
+    }
     const pending = completed?.stopReason === 'tool_use' ? completed.pending : [];
     const aborted = local.reason !== undefined;
     const cost = estimateCost(final.usage, this.d.settings.prices);
