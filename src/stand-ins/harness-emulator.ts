@@ -13,8 +13,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { playScript, reasoningReplayProblem } from './harness-script.ts';
-import { type ConversationMessage, RuntimeSessions } from './harness-sessions.ts';
+import { RuntimeSessions } from './harness-sessions.ts';
 import { answerCommand, type CommandCall, parseCommand } from './harness-shell.ts';
+import type { Invocation, Reply, Scenario } from './harness-types.ts';
 import { type HarnessRequestBody, invokeProblem } from './harness-validate.ts';
 import {
   type HttpError,
@@ -28,53 +29,8 @@ import {
 import type { Authorizer, AuthRequest } from './iam-authorizer.ts';
 
 export type { CommandCall } from './harness-shell.ts';
+export type { Invocation, Reply, Scenario, Step } from './harness-types.ts';
 export type { HarnessRequestBody } from './harness-validate.ts';
-
-export type Step =
-  /** An event of the InvokeHarnessStreamOutput union, e.g. { event: 'messageStop', data: { stopReason: 'end_turn' } }. */
-  | { event: string; data: unknown }
-  /** A modeled in-stream exception frame (internalServerException, validationException, runtimeClientError). */
-  | { exception: string; data: { message: string; [k: string]: unknown } }
-  /** An unmodeled error frame. */
-  | { error: string; message: string }
-  | { delayMs: number }
-  /** Drop the TCP connection without finishing the stream (the agent's loop goes on). */
-  | { cut: true }
-  /** Write half a frame, then end the response. */
-  | { truncate: true }
-  /** The agent is busy and silent (a long tool run) until its session is stopped. */
-  | { hang: true }
-  /** The agent writes a file in the session's filesystem (readable with InvokeAgentRuntimeCommand). */
-  | { writeFile: { path: string; content: string } };
-
-/** What an invocation answers: an HTTP error before the stream, or a stream script. */
-export type Reply = HttpError | { steps: Step[] };
-
-export interface Invocation {
-  id: string;
-  harnessArn: string;
-  qualifier: string | undefined;
-  sessionId: string;
-  userId: string | undefined;
-  authorization: string | undefined;
-  body: HarnessRequestBody;
-  /** What the agent remembered when this call arrived: its microVM's conversation so far. */
-  history: ConversationMessage[];
-  /** Which microVM of this session id served the call (1 = the first; more after a recycle or stop). */
-  microVm: number;
-  startedAt: number;
-  /** When the HTTP response ended. */
-  endedAt?: number;
-  /** When the agent's loop ended (it can outlive the response). */
-  agentEndedAt?: number;
-  status: number;
-  /** True when the client disconnected before the script finished. */
-  clientAborted?: boolean;
-  /** True when StopRuntimeSession ended this invocation's loop. */
-  stoppedBySession?: boolean;
-}
-
-export type Scenario = (inv: Invocation) => Reply;
 
 export interface HarnessEmulatorOptions {
   harnessArn: string;

@@ -5,8 +5,8 @@
  * paused on an inline call, which the resume must replay intact.
  */
 import type { ServerResponse } from 'node:http';
-import type { Step } from './harness-emulator.ts';
 import type { RuntimeSession } from './harness-sessions.ts';
+import type { Step } from './harness-types.ts';
 import type { HarnessRequestBody } from './harness-validate.ts';
 import { errorFrame, frame, type HttpError } from './harness-wire.ts';
 
