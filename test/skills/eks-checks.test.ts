@@ -262,6 +262,34 @@ describe('the catalogue, the coverage table and the collector agree with the scr
       collect.includes(`"$OUT/${key}.json"`);
     expect([...needs].filter((k) => !written(k))).toEqual([]);
   });
+  it('every file collect.sh writes is read by a check, or feeds the collection itself', () => {
+    const collect = readFileSync(join(skillDir, 'scripts', 'collect.sh'), 'utf8');
+    // Families written per node group or add-on are named by their prefix.
+    const family = (k: string) => k.replace(/-(\$[a-z]+|\\\(.*)$/, '-');
+    const written = new Set(
+      [
+        ...collect.matchAll(/(?:aws_dump|kube_dump) "?([a-z0-9$-]+)"?/g),
+        ...collect.matchAll(/"\$OUT\/([a-z0-9$-]+)\.json"/g),
+      ].map((m) => family(m[1] ?? '')),
+    );
+    const all = `${jqText}\n${readFileSync(join(skillDir, 'scripts', 'context.jq'), 'utf8')}`;
+    const read = new Set([
+      ...[...all.matchAll(/; \[((?:"[a-z-]+"(?:, )?)+)\];/g)].flatMap(
+        (m) => JSON.parse(`[${m[1]}]`) as string[],
+      ),
+      ...[...all.matchAll(/\$F\.([a-z]+)/g)].map((m) => m[1] ?? ''),
+      ...[...all.matchAll(/\$F\["([a-z-]+)(?:\\\(|")/g)].map((m) => m[1] ?? ''),
+      ...[...all.matchAll(/startswith\("([a-z-]+)"\)/g)].map((m) => m[1] ?? ''),
+    ]);
+    const FEEDS_COLLECTION: Record<string, string> = {
+      'access-entries': 'collect.sh lists the access policies of these principals',
+      meta: 'the clock and region of the run',
+      bundle: 'written by run_checks.sh',
+    };
+    const unread = [...written].filter((k) => !k.startsWith('$') && !read.has(k) && !(k in FEEDS_COLLECTION));
+    expect(written.size).toBeGreaterThan(25);
+    expect(unread).toEqual([]);
+  });
 });
 
 describe('collect.sh then run_checks.sh, against stand-in aws and kubectl', () => {

@@ -42,7 +42,6 @@ aws_dump() { # file, command...
 }
 aws_dump addons aws eks list-addons --cluster-name "$CLUSTER"
 aws_dump nodegroups aws eks list-nodegroups --cluster-name "$CLUSTER"
-aws_dump fargate aws eks list-fargate-profiles --cluster-name "$CLUSTER"
 aws_dump insights aws eks list-insights --cluster-name "$CLUSTER"
 aws_dump access-entries aws eks list-access-entries --cluster-name "$CLUSTER"
 aws_dump pod-identity aws eks list-pod-identity-associations --cluster-name "$CLUSTER"

@@ -21,7 +21,6 @@ case "$1 $2" in
   "eks describe-addon-versions") out "addon-versions-$(arg --addon-name "$@")" ;;
   "eks list-nodegroups") out nodegroups ;;
   "eks describe-nodegroup") out "nodegroup-$(arg --nodegroup-name "$@")" ;;
-  "eks list-fargate-profiles") out fargate ;;
   "eks list-insights") out insights ;;
   "eks list-access-entries") out access-entries ;;
   "eks list-pod-identity-associations") out pod-identity ;;
