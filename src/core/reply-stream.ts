@@ -8,24 +8,19 @@
  * makes the call (latest state wins), so a scheduling writer can delay or skip them without losing
  * text; posts, roll-overs and the final edit go out in the `critical` lane.
  *
- * In `native` mode the text is streamed with chat.startStream / appendStream / stopStream instead:
- * tool activity becomes task updates, the stream rolls over to a new message before Slack's ~5-minute
- * stream lifetime (or when a message is full), and any streaming error falls back to edits for the
- * rest of the run, continuing exactly after the last text Slack accepted.
+ * In `native` mode the text is streamed instead (reply-stream-native.ts): tool activity becomes task
+ * updates, streams roll over before Slack ends them, streams Slack ended are repaired, and any other
+ * streaming error falls back to edits for the rest of the run, continuing exactly after the last text
+ * Slack accepted. Slack's own stop on a stream (`stopped_by_user`) calls `onStoppedInSlack`.
  */
 import PQueue from 'p-queue';
 import type { Usage } from './events.ts';
 import type { Explanation } from './explain.ts';
 import type { Logger } from './logger.ts';
-import {
-  type SlackMessage,
-  SlackWriteError,
-  type SlackWriter,
-  type StreamChunk,
-  type WriteOptions,
-} from './ports.ts';
+import { type SlackMessage, SlackWriteError, type SlackWriter, type WriteOptions } from './ports.ts';
+import { NativeStreamer, StoppedInSlack } from './reply-stream-native.ts';
 import type { ActivityLine, Presenter, ReplyView } from './reply-view.ts';
-import { openFence, renderOpen, splitMarkdown, takeChunk } from './split.ts';
+import { renderOpen, splitMarkdown, takeChunk } from './split.ts';
 
 export interface ReplyStreamOptions {
   writer: SlackWriter;
@@ -48,6 +43,10 @@ export interface ReplyStreamOptions {
   recipientUserId?: string;
   /** Native mode: start a new streamed message after this long (Slack ends streams after ~5 min). */
   streamRolloverMs?: number;
+  /** Native mode: UTF-8 bytes of Markdown one streamed message may hold. */
+  streamMaxBytes?: number;
+  /** Native mode: a person pressed Slack's own stop on the stream (stop the run as with the Stop button). */
+  onStoppedInSlack?: () => void;
 }
 
 export interface FinalState {
@@ -86,10 +85,9 @@ export class ReplyStream {
   /** Edit mode: how much of the text the last rendered edit held (new text is served before status). */
   private shownChars = 0;
   private mode: 'edit' | 'native';
-  /** Native mode: the streamed message being written, where its text starts, and what Slack accepted. */
-  private stream: { ts: string; startedAt: number; from: number; reopen?: string } | undefined;
-  private streamed = 0;
-  private readonly tasks = new Map<string, StreamChunk & { type: 'task_update' }>();
+  private readonly native: NativeStreamer | undefined;
+  /** Tool labels by id (native task titles). */
+  private readonly labels = new Map<string, string>();
 
   constructor(options: ReplyStreamOptions) {
     this.o = { now: Date.now, heartbeatMs: 10_000, ...options };
@@ -99,6 +97,27 @@ export class ReplyStream {
       !!options.writer.startStream && !!options.writer.appendStream && !!options.writer.stopStream;
     this.mode =
       options.mode === 'native' && canStream && options.recipientUserId && options.team ? 'native' : 'edit';
+    if (this.mode === 'native') {
+      this.native = new NativeStreamer({
+        writer: options.writer,
+        channel: options.channel,
+        threadTs: options.threadTs,
+        recipientUserId: options.recipientUserId!,
+        team: options.team!,
+        log: options.log,
+        now: this.o.now,
+        rolloverMs: options.streamRolloverMs ?? 240_000,
+        maxBytes: options.streamMaxBytes ?? 9_600,
+        text: () => this.text,
+        started: (ts) => this.tsList.push(ts),
+        opts: (lane) => this.opts(lane),
+        repaired: (body, last) =>
+          this.o.presenter.reply({
+            body,
+            ...(last && this.finalState ? { result: this.resultOf(this.finalState) } : { continued: true }),
+          }),
+      });
+    }
   }
 
   /** How the reply is being written now (native mode falls back to edit on streaming errors). */
@@ -119,9 +138,9 @@ export class ReplyStream {
   async open(): Promise<void> {
     if (this.mode === 'native') {
       try {
-        await this.startStream([]);
+        await this.native!.open();
       } catch (err) {
-        this.fallBack(err, true);
+        await this.fallBack(err, true);
       }
     }
     if (this.mode === 'edit') {
@@ -156,7 +175,8 @@ export class ReplyStream {
     this.toolCalls++;
     this.activity.delete(id);
     this.activity.set(id, { label, state: 'running' });
-    this.tasks.set(id, { type: 'task_update', id, title: label.slice(0, 250), status: 'in_progress' });
+    this.labels.set(id, label);
+    this.native?.setTask(id, label, 'in_progress');
     while (this.activity.size > ACTIVITY_SHOWN) this.activity.delete(this.activity.keys().next().value!);
     this.touch();
   }
@@ -164,15 +184,8 @@ export class ReplyStream {
   toolFinished(id: string, ok: boolean): void {
     const line = this.activity.get(id);
     if (line) line.state = ok ? 'done' : 'failed';
-    const task = this.tasks.get(id);
-    if (task) task.status = ok ? 'complete' : 'error';
-    else if (line)
-      this.tasks.set(id, {
-        type: 'task_update',
-        id,
-        title: line.label.slice(0, 250),
-        status: ok ? 'complete' : 'error',
-      });
+    const label = this.labels.get(id);
+    if (label !== undefined) this.native?.setTask(id, label, ok ? 'complete' : 'error');
     this.touch();
   }
 
@@ -340,161 +353,65 @@ export class ReplyStream {
     return { lane, runKey: this.runKey, ...(this.o.team ? { team: this.o.team } : {}) };
   }
 
-  // ---- native streaming ------------------------------------------------------------------------
-
-  private async startStream(chunks: StreamChunk[]): Promise<void> {
-    const prev = this.stream ?? this.lastClosed;
-    const reopen = prev
-      ? openFence(this.text.slice(prev.from, this.streamed), prev.reopen)?.opener
-      : undefined;
-    const lead: StreamChunk[] = reopen ? [{ type: 'markdown_text', text: `${reopen}\n` }] : [];
-    const ts = await this.o.writer.startStream!(
-      {
-        channel: this.o.channel,
-        threadTs: this.o.threadTs,
-        recipientUserId: this.o.recipientUserId!,
-        recipientTeamId: this.o.team!,
-        chunks: [...lead, ...chunks],
-      },
-      this.opts('critical'),
-    );
-    this.stream = { ts, startedAt: this.o.now(), from: this.streamed, ...(reopen ? { reopen } : {}) };
-    this.tsList.push(ts);
-  }
-
-  /** Ends the current streamed message (closing an open code block) so the answer continues in a new one. */
-  private async endStream(blocks?: unknown[]): Promise<void> {
-    const s = this.stream;
-    if (!s) return;
-    this.stream = undefined;
-    this.lastClosed = s;
-    const fence = openFence(this.text.slice(s.from, this.streamed), s.reopen);
-    const chunks: StreamChunk[] = fence ? [{ type: 'markdown_text', text: `\n${fence.marker}\n` }] : [];
-    await this.o.writer.stopStream!(
-      this.o.channel,
-      s.ts,
-      { ...(chunks.length ? { chunks } : {}), ...(blocks ? { blocks } : {}) },
-      this.opts('critical'),
-    );
-  }
-
-  /** Where the last closed streamed message began, for reopening its code block in the next one. */
-  private lastClosed: { from: number; reopen?: string } | undefined;
-
-  /** Text not yet accepted by Slack, at most what one append may carry. */
-  private pendingDelta(): string {
-    const room = Math.min(this.o.bodyBudget - (this.streamed - (this.stream?.from ?? this.streamed)), 11_000);
-    const delta = this.text.slice(this.streamed, this.streamed + Math.max(0, room));
-    if (this.streamed + delta.length >= this.text.length || delta.length < room) return delta;
-    // The message fills up here: end it on a paragraph (else line) boundary when one is near.
-    const cut = Math.max(delta.lastIndexOf('\n\n'), delta.lastIndexOf('\n'));
-    return cut > room / 2 ? delta.slice(0, cut + 1) : delta;
-  }
-
-  private takeTasks(): StreamChunk[] {
-    const out = [...this.tasks.values()].map((t) => ({ ...t }));
-    this.tasks.clear();
-    return out;
-  }
+  // ---- native streaming (reply-stream-native.ts) -------------------------------------------------
 
   private async nativeFlush(): Promise<void> {
     this.dirty = false;
     this.lastFlushAt = this.o.now();
     try {
-      await this.appendPending(false);
+      if ((await this.native!.flush(false)) === 'dropped' || this.native!.pending) this.dirty = true;
     } catch (err) {
       this.dirty = true;
-      if (!this.fallBack(err)) {
+      if (err instanceof StoppedInSlack) await this.stoppedInSlack();
+      else if (!(await this.fallBack(err)))
         this.o.log.warn({ err: describe(err), channel: this.o.channel }, 'stream append failed');
-      }
     } finally {
       if (this.dirty) this.touch();
     }
   }
 
-  /** Sends everything not yet in Slack: rolls over first when the message is old or full. */
-  private async appendPending(final: boolean): Promise<void> {
-    for (let guard = 0; guard < 1000; guard++) {
-      if (this.streamed >= this.text.length && this.tasks.size === 0) return;
-      const s = this.stream;
-      const full = s && this.streamed - s.from >= this.o.bodyBudget - 200;
-      const old = s && this.o.now() - s.startedAt >= (this.o.streamRolloverMs ?? 240_000);
-      if (full || old || !s) {
-        if (s) await this.endStream();
-        await this.startStream([]);
-      }
-      let sending = this.streamed;
-      let sentTasks: StreamChunk[] = [];
-      const render = (): StreamChunk[] => {
-        // May run twice (eagerly, then when a scheduling writer makes the call): hand back what the first took.
-        for (const t of sentTasks)
-          if (t.type === 'task_update' && !this.tasks.has(t.id)) this.tasks.set(t.id, t);
-        const delta = this.pendingDelta();
-        sending = this.streamed + delta.length;
-        sentTasks = this.takeTasks();
-        return [...sentTasks, ...(delta ? [{ type: 'markdown_text' as const, text: delta }] : [])];
-      };
-      try {
-        const sent = await this.o.writer.appendStream!(this.o.channel, this.stream!.ts, render(), {
-          ...this.opts(final ? 'critical' : 'progress'),
-          latestChunks: render,
-          hasNews: () => this.streamed < this.text.length,
-        });
-        if (sent === false) {
-          // Dropped unsent (the run is finishing): the text and task updates are still to send.
-          for (const t of sentTasks)
-            if (t.type === 'task_update' && !this.tasks.has(t.id)) this.tasks.set(t.id, t);
-          this.dirty = true;
-          return;
-        }
-        this.streamed = Math.max(this.streamed, sending);
-        if (this.streamed < this.text.length || this.tasks.size > 0) this.dirty = true;
-      } catch (err) {
-        for (const t of sentTasks)
-          if (t.type === 'task_update' && !this.tasks.has(t.id)) this.tasks.set(t.id, t);
-        if (err instanceof SlackWriteError && err.code === 'message_not_in_streaming_state') {
-          // Slack ended the stream (its lifetime): continue in a new streamed message.
-          this.o.log.info({ channel: this.o.channel }, 'stream expired; continuing in a new message');
-          this.lastClosed = this.stream;
-          this.stream = undefined;
-          continue;
-        }
-        throw err;
-      }
-      if (!final) return;
-    }
+  /** Someone pressed Slack's stop: the run ends as with the Stop button; what is left goes out as edits. */
+  private async stoppedInSlack(): Promise<void> {
+    this.o.log.info({ channel: this.o.channel }, 'the stream was stopped in Slack');
+    await this.leaveStreaming({ stopped: true });
+    this.o.onStoppedInSlack?.();
   }
 
   /** Returns true when the error made this reply fall back to edits. */
-  private fallBack(err: unknown, force = false): boolean {
+  private async fallBack(err: unknown, force = false): Promise<boolean> {
     if (!force && err instanceof SlackWriteError && err.code === 'ratelimited') return false;
     this.o.log.warn({ err: describe(err), channel: this.o.channel }, 'native streaming failed; using edits');
-    const s = this.stream ?? this.lastClosed;
-    this.reopen = s ? openFence(this.text.slice(s.from, this.streamed), s.reopen)?.opener : undefined;
-    if (this.stream) {
-      const ts = this.stream.ts;
-      this.stream = undefined;
-      void this.o.writer.stopStream!(this.o.channel, ts, {}, this.opts('critical')).catch(() => undefined);
-    }
-    this.mode = 'edit';
-    this.frozen = this.streamed;
-    if (!this.reopen) this.frozen += /^\s*/.exec(this.tail)![0].length;
-    this.needsNewMessage = true;
-    this.dirty = true;
+    await this.leaveStreaming();
     return true;
   }
 
-  private async nativeFinal(final: FinalState): Promise<void> {
-    const result = this.resultOf(final);
-    try {
-      await this.appendPending(true);
-      const footer = this.o.presenter.reply({ body: '', result });
-      await this.endStream(footer.blocks);
-    } catch (err) {
-      this.fallBack(err, true);
-      await this.finalFlush(final);
-    }
+  /** Edits take over exactly after the text Slack accepted. */
+  private async leaveStreaming(opts: { stopped?: boolean } = {}): Promise<void> {
+    if (this.mode !== 'native') return;
+    this.mode = 'edit';
+    const at = await this.native!.handOff(opts);
+    this.reopen = at.reopen;
+    this.frozen = at.streamed;
+    if (!this.reopen) this.frozen += /^\s*/.exec(this.tail)![0].length;
+    this.needsNewMessage = true;
+    this.dirty = true;
   }
+
+  private async nativeFinal(final: FinalState): Promise<void> {
+    this.finalState = final;
+    const footer = this.o.presenter.reply({ body: '', result: this.resultOf(final) });
+    try {
+      await this.native!.finish(footer.blocks, final.outcome === 'done' || final.outcome === 'warning');
+      return;
+    } catch (err) {
+      if (err instanceof StoppedInSlack) await this.stoppedInSlack();
+      else await this.fallBack(err, true);
+    }
+    await this.finalFlush(final);
+  }
+
+  /** Native mode: the run's end state, for a repaired last message. */
+  private finalState: FinalState | undefined;
 
   private get tail(): string {
     return this.text.slice(this.frozen);
