@@ -113,5 +113,13 @@ export function update(
   if (msg.stream && msg.stream.state !== 'completed') msg.stream.state = 'completed';
   msg.versions.push({ text: c.text, blocks: c.blocks, at: Date.now() });
   ws.changed('edit', ch.id, msg.ts);
-  return { ok: true, channel: ch.id, ts: msg.ts, text: msg.text, message: messageObject(ws, msg) };
+  // Slack's chat.update answer carries the edited message without its ts / thread_ts.
+  const { ts: _ts, thread_ts: _thread, ...edited } = messageObject(ws, msg);
+  return {
+    ok: true,
+    channel: ch.id,
+    ts: msg.ts,
+    text: msg.text,
+    message: { ...edited, edited: { user: ws.botId, ts: ws.nextTs() } },
+  };
 }
