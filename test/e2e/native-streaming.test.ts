@@ -57,6 +57,57 @@ describe('native streaming (STREAM_MODE=native) against Slack’s streaming rule
     noBrokenStreams(replies);
   });
 
+  it('keeps each streamed message under Slack’s byte cap, so non-ASCII answers stream without msg_too_long', async () => {
+    rig = await startRig({ env: { STREAM_MODE: 'native' } });
+    // Cyrillic: two UTF-8 bytes per letter, so this answer is over 20k bytes.
+    const text = Array.from({ length: 400 }, (_, i) => `Узел ${i}: проверка завершена успешно.`).join('\n\n');
+    expect(Buffer.byteLength(text)).toBeGreaterThan(11_000);
+    rig.harness.enqueue(answer(text, { chunk: 200, delayMs: 5 }));
+    const root = await commandRoot(rig, { command: '/assess', text: 'eks my-cluster us-west-2' });
+    const replies = await finalReplies(rig, CHANNEL, root.ts, 20_000);
+    expect(rig.slack.calls.filter((c) => c.error).map((c) => `${c.method}:${c.error}`)).toEqual([]);
+    expect(replies.length).toBeGreaterThan(1);
+    expect(replies.every((m) => m.stream?.state === 'completed')).toBe(true);
+    for (const m of replies) expect(Buffer.byteLength(m.stream!.markdown)).toBeLessThanOrEqual(10_600);
+    expect(markdownOf(replies)).toBe(text.replace(/\s+/g, ''));
+  });
+
+  it('the fake refuses what Slack refuses: mode mismatch, editing a live stream, writing to another app’s message', async () => {
+    rig = await startRig({ env: { STREAM_MODE: 'native' } });
+    const post = async (method: string, body: Record<string, unknown>) =>
+      (await (
+        await fetch(`${rig!.slack.apiUrl}${method}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${rig!.slack.botToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ channel: CHANNEL, ...body }),
+        })
+      ).json()) as { ok: boolean; error?: string; ts?: string };
+    const root = await rig.slack.userMessage({ user: USER, channel: CHANNEL, text: 'a person wrote this' });
+    const recipient = { recipient_user_id: USER, recipient_team_id: rig.slack.teamId, thread_ts: root.ts };
+    const chunk = [{ type: 'markdown_text', text: 'x' }];
+    const empty = await post('chat.startStream', recipient);
+    expect(await post('chat.appendStream', { ts: empty.ts, chunks: chunk })).toMatchObject({
+      error: 'streaming_mode_mismatch',
+    });
+    expect(await post('chat.appendStream', { ts: empty.ts, markdown_text: 'ok' })).toMatchObject({
+      ok: true,
+    });
+    const chunked = await post('chat.startStream', { ...recipient, chunks: chunk });
+    expect(await post('chat.appendStream', { ts: chunked.ts, markdown_text: 'y' })).toMatchObject({
+      error: 'streaming_mode_mismatch',
+    });
+    expect(await post('chat.update', { ts: chunked.ts, text: 'edit' })).toMatchObject({
+      error: 'streaming_state_conflict',
+    });
+    expect(await post('chat.appendStream', { ts: root.ts, chunks: chunk })).toMatchObject({
+      error: 'message_not_owned_by_app',
+    });
+    expect(await post('chat.stopStream', { ts: chunked.ts })).toMatchObject({ ok: true });
+    expect(await post('chat.appendStream', { ts: chunked.ts, chunks: chunk })).toMatchObject({
+      error: 'message_not_in_streaming_state',
+    });
+  });
+
   it('a stream that Slack ends after an idle gap is repaired with chat.update and the answer continues', async () => {
     rig = await startRig({ env: { STREAM_MODE: 'native' }, slack: { streamIdleMs: 700 } });
     rig.harness.enqueue({
