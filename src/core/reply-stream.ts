@@ -19,6 +19,7 @@ import type { Explanation } from './explain.ts';
 import type { Logger } from './logger.ts';
 import { type SlackMessage, SlackWriteError, type SlackWriter, type WriteOptions } from './ports.ts';
 import { NativeStreamer, StoppedInSlack } from './reply-stream-native.ts';
+import { SlackMarkdownRewriter } from './slack-markdown.ts';
 import type { ActivityLine, Presenter, ReplyView } from './reply-view.ts';
 import { renderOpen, splitMarkdown, takeChunk } from './split.ts';
 
@@ -67,7 +68,11 @@ export class ReplyStream {
   private readonly o: Required<Pick<ReplyStreamOptions, 'now' | 'heartbeatMs'>> & ReplyStreamOptions;
   private readonly queue = new PQueue({ concurrency: 1 });
   private readonly startedAt: number;
+  /** The agent's text as shown in Slack (tables and other unsupported Markdown rewritten). */
   private text = '';
+  /** The agent's text exactly as written (turn log, file uploads). */
+  private raw = '';
+  private readonly rewriter = new SlackMarkdownRewriter();
   /** Characters of `text` already placed in finished messages. */
   private frozen = 0;
   private reopen: string | undefined;
@@ -131,7 +136,7 @@ export class ReplyStream {
   }
 
   get fullText(): string {
-    return this.text;
+    return this.raw;
   }
 
   /** Posts the first reply. Throws SlackWriteError if Slack refuses it. */
@@ -160,8 +165,9 @@ export class ReplyStream {
 
   appendText(t: string): void {
     if (!t) return;
-    const first = this.text === '';
-    this.text += t;
+    const first = this.raw === '';
+    this.raw += t;
+    this.text += this.rewriter.push(t);
     if (first) {
       // The first words of the answer go out as soon as the budget allows, not at the next tick.
       if (this.timer) clearTimeout(this.timer);
@@ -197,6 +203,7 @@ export class ReplyStream {
   /** Writes the complete answer and the result footer. Resolves when Slack has it (or every fallback failed). */
   async finish(final: FinalState): Promise<void> {
     this.closed = true;
+    this.text += this.rewriter.end();
     if (this.timer) clearTimeout(this.timer);
     if (this.heartbeat) clearInterval(this.heartbeat);
     // A waiting intermediate edit is not needed any more: the final edit carries everything.

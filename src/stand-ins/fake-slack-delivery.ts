@@ -44,7 +44,12 @@ export class SlackDelivery {
   /** Socket Mode: the next N envelopes lose their ack (the connection dropped before it arrived). */
   private lostSocketAcks = 0;
   /** Every event delivery attempt (event id, retry number, HTTP status or 0 when not answered in time). */
-  readonly eventDeliveries: Array<{ eventId: string; retryNum: number; status: number }> = [];
+  readonly eventDeliveries: Array<{
+    eventId: string;
+    retryNum: number;
+    status: number;
+    event: Record<string, unknown>;
+  }> = [];
   /** Socket Mode connections opened so far. */
   connections = 0;
 
@@ -270,7 +275,7 @@ export class SlackDelivery {
     const retryNum = opts.retryNum ?? 0;
     if (this.socketConnected) {
       const r = await this.envelope('events_api', JSON.parse(body), opts.retryNum).catch(() => undefined);
-      this.eventDeliveries.push({ eventId, retryNum, status: r?.status ?? 0 });
+      this.eventDeliveries.push({ eventId, retryNum, status: r?.status ?? 0, event });
       if (!r) {
         this.redeliver(event, eventId, retryNum, opts);
         return { status: 0, body: '' };
@@ -289,13 +294,13 @@ export class SlackDelivery {
       r = await this.deliver(body, 'application/json', headers, opts, ACK_DEADLINE_MS);
     } catch (err) {
       // No answer within 3 s, or nobody listening: Slack tries again later.
-      this.eventDeliveries.push({ eventId, retryNum, status: 0 });
+      this.eventDeliveries.push({ eventId, retryNum, status: 0, event });
       if (!opts.forge) this.redeliver(event, eventId, retryNum, opts);
       if ((err as Error).name === 'TimeoutError') return { status: 0, body: '' };
       throw err;
     }
     const answered = !late && r.status >= 200 && r.status < 300;
-    this.eventDeliveries.push({ eventId, retryNum, status: late ? 0 : r.status });
+    this.eventDeliveries.push({ eventId, retryNum, status: late ? 0 : r.status, event });
     if (!answered && !opts.forge && r.status !== 401) this.redeliver(event, eventId, retryNum, opts);
     return late ? { status: 0, body: '' } : r;
   }
