@@ -10,6 +10,7 @@
  * - fake-slack-api.ts: the Web API router and the smaller methods;
  * - fake-slack-rate-limits.ts: Slack's published rate tiers and forced 429s;
  * - fake-slack-delivery.ts: deliveries to the bot, Slack's retries, Socket Mode reconnects;
+ * - fake-slack-interactions.ts: slash commands, button clicks, response_url;
  * - block-kit-validator.ts: invalid_blocks / msg_blocks_too_long.
  */
 import { EventEmitter } from 'node:events';
@@ -18,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { WebApiRouter } from './fake-slack-api.ts';
 import { SlackDelivery } from './fake-slack-delivery.ts';
+import { SlackInteractions } from './fake-slack-interactions.ts';
 import { RateLimiter } from './fake-slack-rate-limits.ts';
 import { stopByUser } from './fake-slack-streams.ts';
 import type {
@@ -65,6 +67,7 @@ export class FakeSlack extends EventEmitter implements Workspace {
   /** Files between getUploadURLExternal and completeUploadExternal. */
   readonly uploads = new Map<string, { name: string; length: number; content?: string }>();
   readonly delivery: SlackDelivery;
+  private readonly interactions: SlackInteractions;
   private readonly api: WebApiRouter;
   private readonly limiter: RateLimiter;
   private server: Server | undefined;
@@ -94,6 +97,7 @@ export class FakeSlack extends EventEmitter implements Workspace {
       ],
     );
     this.delivery = new SlackDelivery(this);
+    this.interactions = new SlackInteractions(this, this.delivery);
     this.api = new WebApiRouter(this);
     this.limiter = new RateLimiter(options.enforceRateLimits ?? false);
     this.addChannel({ id: 'C0GENERAL', name: 'general', isPrivate: false, members: [this.botUserId] });
@@ -220,16 +224,16 @@ export class FakeSlack extends EventEmitter implements Workspace {
 
   // ---- the sending side (fake-slack-delivery.ts) ---------------------------------------------
 
-  slashCommand(input: Parameters<SlackDelivery['slashCommand']>[0]) {
-    return this.delivery.slashCommand(input);
+  slashCommand(input: Parameters<SlackInteractions['slashCommand']>[0]) {
+    return this.interactions.slashCommand(input);
   }
 
   userMessage(input: Parameters<SlackDelivery['userMessage']>[0]) {
     return this.delivery.userMessage(input);
   }
 
-  clickButton(input: Parameters<SlackDelivery['clickButton']>[0]) {
-    return this.delivery.clickButton(input);
+  clickButton(input: Parameters<SlackInteractions['clickButton']>[0]) {
+    return this.interactions.clickButton(input);
   }
 
   deliverEvent(event: Record<string, unknown>, opts?: Parameters<SlackDelivery['deliverEvent']>[1]) {
@@ -283,7 +287,7 @@ export class FakeSlack extends EventEmitter implements Workspace {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const raw = await readBody(req);
     if (url.pathname.startsWith('/response/'))
-      return this.delivery.handleResponseUrl(url.pathname.slice(10), raw, res);
+      return this.interactions.handleResponseUrl(url.pathname.slice(10), raw, res);
     if (url.pathname.startsWith('/upload/')) {
       const up = this.uploads.get(url.pathname.slice(8));
       if (!up || req.method !== 'POST') return json(res, 404, { ok: false, error: 'not_found' });
