@@ -18,10 +18,10 @@ import type { Usage } from './events.ts';
 import type { Explanation } from './explain.ts';
 import type { Logger } from './logger.ts';
 import { type SlackMessage, SlackWriteError, type SlackWriter, type WriteOptions } from './ports.ts';
+import { EditedReplies } from './reply-stream-edit.ts';
 import { NativeStreamer, StoppedInSlack } from './reply-stream-native.ts';
-import { SlackMarkdownRewriter } from './slack-markdown.ts';
 import type { ActivityLine, Presenter, ReplyView } from './reply-view.ts';
-import { renderOpen, splitMarkdown, takeChunk } from './split.ts';
+import { SlackMarkdownRewriter } from './slack-markdown.ts';
 
 export interface ReplyStreamOptions {
   writer: SlackWriter;
@@ -61,8 +61,6 @@ export interface FinalState {
 let replyCounter = 0;
 
 const ACTIVITY_SHOWN = 3;
-/** Slack errors that mean the content itself was refused, so retrying it unchanged cannot help. */
-const CONTENT_ERRORS = new Set(['msg_too_long', 'invalid_blocks', 'msg_blocks_too_long', 'no_text']);
 
 export class ReplyStream {
   private readonly o: Required<Pick<ReplyStreamOptions, 'now' | 'heartbeatMs'>> & ReplyStreamOptions;
@@ -73,11 +71,8 @@ export class ReplyStream {
   /** The agent's text exactly as written (turn log, file uploads). */
   private raw = '';
   private readonly rewriter = new SlackMarkdownRewriter();
-  /** Characters of `text` already placed in finished messages. */
-  private frozen = 0;
-  private reopen: string | undefined;
   private tsList: string[] = [];
-  private needsNewMessage = false;
+  private readonly edits: EditedReplies;
   private readonly activity = new Map<string, ActivityLine>();
   private toolCalls = 0;
   private note: string | undefined;
@@ -87,8 +82,6 @@ export class ReplyStream {
   private lastFlushAt = 0;
   private closed = false;
   private readonly runKey: string;
-  /** Edit mode: how much of the text the last rendered edit held (new text is served before status). */
-  private shownChars = 0;
   private mode: 'edit' | 'native';
   private readonly native: NativeStreamer | undefined;
   /** Tool labels by id (native task titles). */
@@ -102,6 +95,19 @@ export class ReplyStream {
       !!options.writer.startStream && !!options.writer.appendStream && !!options.writer.stopStream;
     this.mode =
       options.mode === 'native' && canStream && options.recipientUserId && options.team ? 'native' : 'edit';
+    this.edits = new EditedReplies({
+      writer: options.writer,
+      presenter: options.presenter,
+      channel: options.channel,
+      threadTs: options.threadTs,
+      bodyBudget: options.bodyBudget,
+      log: options.log,
+      text: () => this.text,
+      present: (body) => this.present(body),
+      opts: (lane) => this.opts(lane),
+      posted: (ts) => this.tsList.push(ts),
+      currentTs: () => this.tsList.at(-1)!,
+    });
     if (this.mode === 'native') {
       this.native = new NativeStreamer({
         writer: options.writer,
@@ -148,16 +154,7 @@ export class ReplyStream {
         await this.fallBack(err, true);
       }
     }
-    if (this.mode === 'edit') {
-      const ts = await this.o.writer.post(
-        this.o.channel,
-        this.present(''),
-        this.o.threadTs,
-        this.opts('critical'),
-      );
-      this.tsList.push(ts);
-      this.needsNewMessage = false;
-    }
+    if (this.mode === 'edit') await this.edits.open();
     this.lastFlushAt = this.o.now();
     this.heartbeat = setInterval(() => this.touch(), this.o.heartbeatMs);
     this.heartbeat.unref();
@@ -209,7 +206,9 @@ export class ReplyStream {
     // A waiting intermediate edit is not needed any more: the final edit carries everything.
     this.o.writer.cancelProgress?.(this.runKey);
     await this.queue.onIdle();
-    await this.queue.add(() => (this.mode === 'native' ? this.nativeFinal(final) : this.finalFlush(final)));
+    await this.queue.add(() =>
+      this.mode === 'native' ? this.nativeFinal(final) : this.edits.final(this.resultOf(final)),
+    );
   }
 
   private touch(): void {
@@ -229,21 +228,9 @@ export class ReplyStream {
     this.dirty = false;
     this.lastFlushAt = this.o.now();
     try {
-      await this.rollOver();
-      const render = () => {
-        const chunk = takeChunk(this.tail, this.o.bodyBudget, this.reopen);
-        return this.present(chunk ? chunk.text : renderOpen(this.tail, this.reopen));
-      };
-      await this.o.writer.update(this.o.channel, this.currentTs, render(), {
-        ...this.opts('progress'),
-        // Rendered when the call is made: everything written by then, clipped to one message.
-        latest: () => {
-          this.dirty = false;
-          this.lastFlushAt = this.o.now();
-          this.shownChars = this.text.length;
-          return render();
-        },
-        hasNews: () => this.text.length > this.shownChars,
+      await this.edits.progress(() => {
+        this.dirty = false;
+        this.lastFlushAt = this.o.now();
       });
     } catch (err) {
       // Intermediate edits are best effort: the next flush carries the latest state anyway.
@@ -253,37 +240,6 @@ export class ReplyStream {
       if (retryAfter) this.lastFlushAt = this.o.now() + retryAfter * 1000;
     } finally {
       if (this.dirty) this.touch();
-    }
-  }
-
-  /** Finishes full messages and opens continuation replies until the tail fits in one message. */
-  private async rollOver(): Promise<void> {
-    for (;;) {
-      if (this.needsNewMessage) {
-        // The continuation starts with the text that is already there (one call instead of two).
-        const first = () => {
-          const next = takeChunk(this.tail, this.o.bodyBudget, this.reopen);
-          return this.present(next ? next.text : renderOpen(this.tail, this.reopen));
-        };
-        const ts = await this.o.writer.post(this.o.channel, first(), this.o.threadTs, {
-          ...this.opts('critical'),
-          latest: first,
-        });
-        this.tsList.push(ts);
-        this.needsNewMessage = false;
-      }
-      const chunk = takeChunk(this.tail, this.o.bodyBudget, this.reopen);
-      if (!chunk) return;
-      await this.o.writer.update(
-        this.o.channel,
-        this.currentTs,
-        this.o.presenter.reply({ body: chunk.text, continued: true }),
-        this.opts('critical'),
-      );
-      this.frozen += chunk.consumed;
-      this.reopen = chunk.reopen;
-      if (!this.reopen) this.frozen += /^\s*/.exec(this.tail)![0].length;
-      this.needsNewMessage = true;
     }
   }
 
@@ -297,63 +253,6 @@ export class ReplyStream {
       toolCalls: this.toolCalls,
       notice: final.notice,
     };
-  }
-
-  private async finalFlush(final: FinalState): Promise<void> {
-    const result = this.resultOf(final);
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      try {
-        if (this.needsNewMessage && !takeChunk(this.tail, this.o.bodyBudget, this.reopen)) {
-          // The last message is new: post it complete, with the result, in one call.
-          const ts = await this.o.writer.post(
-            this.o.channel,
-            this.o.presenter.reply({ body: renderOpen(this.tail, this.reopen), result }),
-            this.o.threadTs,
-            this.opts('critical'),
-          );
-          this.tsList.push(ts);
-          this.needsNewMessage = false;
-          return;
-        }
-        await this.rollOver();
-        await this.o.writer.update(
-          this.o.channel,
-          this.currentTs,
-          this.o.presenter.reply({ body: renderOpen(this.tail, this.reopen), result }),
-          this.opts('critical'),
-        );
-        return;
-      } catch (err) {
-        this.o.log.warn({ err: describe(err), attempt }, 'final reply edit failed');
-        if (err instanceof SlackWriteError && CONTENT_ERRORS.has(err.code)) break;
-        await sleep(
-          500 * attempt + (err instanceof SlackWriteError ? (err.retryAfterSeconds ?? 0) * 1000 : 0),
-        );
-      }
-    }
-    await this.plainFallback(result);
-  }
-
-  /** Last resort: the remaining text as plain messages without blocks, so nothing is lost. */
-  private async plainFallback(result: NonNullable<ReplyView['result']>): Promise<void> {
-    const parts = splitMarkdown(renderOpen(this.tail, this.reopen), 3_500);
-    const footer = this.o.presenter.reply({ body: '', result });
-    try {
-      for (const part of parts)
-        await this.o.writer.post(
-          this.o.channel,
-          { text: part, blocks: [] },
-          this.o.threadTs,
-          this.opts('critical'),
-        );
-      await this.o.writer.post(this.o.channel, footer, this.o.threadTs, this.opts('critical'));
-    } catch (err) {
-      // Slack refused everything: the logs are the only place left, so the text goes there in full.
-      this.o.log.error(
-        { err: describe(err), channel: this.o.channel, threadTs: this.o.threadTs, undelivered: this.tail },
-        'could not deliver the agent answer to Slack',
-      );
-    }
   }
 
   private opts(lane: 'critical' | 'progress'): WriteOptions {
@@ -397,10 +296,7 @@ export class ReplyStream {
     if (this.mode !== 'native') return;
     this.mode = 'edit';
     const at = await this.native!.handOff(opts);
-    this.reopen = at.reopen;
-    this.frozen = at.streamed;
-    if (!this.reopen) this.frozen += /^\s*/.exec(this.tail)![0].length;
-    this.needsNewMessage = true;
+    this.edits.continueAfter(at.streamed, at.reopen);
     this.dirty = true;
   }
 
@@ -414,19 +310,11 @@ export class ReplyStream {
       if (err instanceof StoppedInSlack) await this.stoppedInSlack();
       else await this.fallBack(err, true);
     }
-    await this.finalFlush(final);
+    await this.edits.final(this.resultOf(final));
   }
 
   /** Native mode: the run's end state, for a repaired last message. */
   private finalState: FinalState | undefined;
-
-  private get tail(): string {
-    return this.text.slice(this.frozen);
-  }
-
-  private get currentTs(): string {
-    return this.tsList.at(-1)!;
-  }
 
   private present(body: string): SlackMessage {
     return this.o.presenter.reply({
@@ -443,8 +331,4 @@ export class ReplyStream {
 
 function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
