@@ -47,7 +47,12 @@ describe('the cumulative block text limit', () => {
       result: {
         outcome: 'failed',
         elapsedMs: 3_723_000,
-        usage: { inputTokens: 1_234_567, outputTokens: 123_456, totalTokens: 1_358_023, cacheReadInputTokens: 1_000_000 },
+        usage: {
+          inputTokens: 1_234_567,
+          outputTokens: 123_456,
+          totalTokens: 1_358_023,
+          cacheReadInputTokens: 1_000_000,
+        },
         cost: { usd: 12.34, model: 'anthropic.claude-sonnet-4' },
         toolCalls: 75,
         notice: explainFailure({ code: 'throttled', message: 'Rate exceeded. '.repeat(20) } as never),
