@@ -37,7 +37,7 @@ case "$1 $2" in
 esac
 `;
 
-const KUBECTL = String.raw`#!/usr/bin/env bash
+const KUBECTL = `#!/usr/bin/env bash
 F="$FAKE_FIXTURE"
 echo "kubectl $*" >> "$F/calls.log"
 [ -n "$KUBECONFIG" ] && [ -f "$KUBECONFIG" ] || { echo "fake kubectl: no kubeconfig" >&2; exit 1; }
