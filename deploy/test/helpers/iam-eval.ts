@@ -142,9 +142,9 @@ export async function sampleResources(action: string): Promise<string[]> {
     const rt = await iamResourceTypeDetails(service, t.name);
     arns.push(
       rt.arn
-        .replaceAll('${Partition}', SIM_ENV.partition)
-        .replaceAll('${Region}', SIM_ENV.region)
-        .replaceAll('${Account}', SIM_ENV.account)
+        .replace(/\$\{Partition\}/g, SIM_ENV.partition)
+        .replace(/\$\{Region\}/g, SIM_ENV.region)
+        .replace(/\$\{Account\}/g, SIM_ENV.account)
         .replace(/\$\{[A-Za-z0-9]+\}/g, 'example'),
     );
   }

@@ -8,7 +8,8 @@ usage() {
   cat <<'EOF'
 Usage: collect.sh --cluster NAME --region REGION --out DIR
 Collects read-only JSON inventory of an EKS cluster into DIR.
-Uses DIR/kubeconfig (never ~/.kube/config). Never reads Secret values.
+Reaches the cluster only through kube.sh (private read-only kubeconfig, never ~/.kube/config).
+Never reads Secret values.
 EOF
 }
 
@@ -28,9 +29,8 @@ mkdir -p "$OUT"
 T="timeout 60"
 
 $T aws eks describe-cluster --name "$CLUSTER" --region "$REGION" --output json > "$OUT/cluster.json" || exit 2
-[ -f "$OUT/kubeconfig" ] || $T aws eks update-kubeconfig --name "$CLUSTER" --region "$REGION" \
-  --kubeconfig "$OUT/kubeconfig" --alias "$CLUSTER" > /dev/null || echo "kubeconfig" >> "$OUT/gaps.txt"
-export KUBECONFIG="$OUT/kubeconfig"
+KUBE=("$(dirname "$0")/kube.sh" --cluster "$CLUSTER" --region "$REGION" --)
+"${KUBE[@]:0:5}" --print-kubeconfig > /dev/null || echo "kubeconfig" >> "$OUT/gaps.txt"
 
 aws_dump() { # file, command...
   local f="$1"; shift
@@ -49,7 +49,7 @@ done
 kube_dump() { # file, kinds, [scope flag]
   local f="$1" kinds="$2" scope="${3:-}"
   # shellcheck disable=SC2086
-  $T kubectl get "$kinds" $scope -o json > "$OUT/$f.json" 2> "$OUT/$f.err" || { echo '{"items":[]}' > "$OUT/$f.json"; echo "$f" >> "$OUT/gaps.txt"; }
+  "${KUBE[@]}" get "$kinds" $scope -o json > "$OUT/$f.json" 2> "$OUT/$f.err" || { echo '{"items":[]}' > "$OUT/$f.json"; echo "$f" >> "$OUT/gaps.txt"; }
 }
 kube_dump workloads deployments,statefulsets,daemonsets,jobs,cronjobs -A
 kube_dump pods pods -A
@@ -69,7 +69,7 @@ kube_dump webhooks mutatingwebhookconfigurations,validatingwebhookconfigurations
 kube_dump apiservices apiservices
 kube_dump nodepools nodepools.karpenter.sh
 # Secret metadata only: names, types and key names. Values are dropped before anything is written.
-$T kubectl get secrets -A -o json 2> "$OUT/secrets.err" \
+"${KUBE[@]}" get secrets -A -o json 2> "$OUT/secrets.err" \
   | jq '{items: [.items[] | {namespace: .metadata.namespace, name: .metadata.name, type, keys: ((.data // {}) | keys)}]}' \
   > "$OUT/secret-names.json" || { echo '{"items":[]}' > "$OUT/secret-names.json"; echo "secret-names" >> "$OUT/gaps.txt"; }
 
