@@ -47,7 +47,13 @@ export const REPORTS_DIR = '/tmp/reports/';
  * anything else needs the role extended first (deploy/README.md, "Extending the FIS experiment role").
  */
 export const FIS_ACTION_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
-  'aws:ec2:stop-instances': ['ec2:StopInstances', 'ec2:StartInstances', 'ec2:DescribeInstances'],
+  // kms:CreateGrant: restarting an instance with KMS-encrypted EBS volumes needs a grant, or it stays stopped.
+  'aws:ec2:stop-instances': [
+    'ec2:StopInstances',
+    'ec2:StartInstances',
+    'ec2:DescribeInstances',
+    'kms:CreateGrant',
+  ],
   'aws:ec2:reboot-instances': ['ec2:RebootInstances', 'ec2:DescribeInstances'],
   'aws:ec2:terminate-instances': ['ec2:TerminateInstances', 'ec2:DescribeInstances'],
   'aws:ec2:send-spot-instance-interruptions': ['ec2:SendSpotInstanceInterruptions', 'ec2:DescribeInstances'],

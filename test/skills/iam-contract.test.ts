@@ -19,6 +19,7 @@ import {
 import { isRead } from '../../deploy/test/helpers/iam.ts';
 import {
   actionInCatalogue,
+  DEFAULT_KEY_POLICY,
   evaluate,
   identityPoliciesOf,
   principalOf,
@@ -187,6 +188,29 @@ describe('FIS experiment role and the actions the prepare skill builds templates
             : await sampleResources(action);
         for (const resource of resources) {
           const isDoc = resource.includes(':document/');
+          if (action === 'kms:CreateGrant') {
+            // Scoped to grants EC2 makes for its own volumes, not by the opt-in tag (keys are not targets).
+            const viaEc2 = {
+              'kms:ViaService': `ec2.${R}.amazonaws.com`,
+              'kms:GrantIsForAWSResource': 'true',
+            };
+            const resourcePolicy = DEFAULT_KEY_POLICY;
+            const [viaEc2Result] = await evaluate(fisRole, fisPrincipal, {
+              action,
+              resource,
+              context: viaEc2,
+              resourcePolicy,
+            });
+            expect(viaEc2Result?.decision, 'kms:CreateGrant via EC2').toBe('Allowed');
+            const [direct] = await evaluate(fisRole, fisPrincipal, {
+              action,
+              resource,
+              context: tagged,
+              resourcePolicy,
+            });
+            expect(direct?.decision, 'kms:CreateGrant outside EC2').not.toBe('Allowed');
+            continue;
+          }
           const context = resource === '*' || isDoc ? {} : tagged;
           const [ok] = await evaluate(fisRole, fisPrincipal, { action, resource, context });
           expect(ok?.decision, `${action} on ${resource} (tagged)`).toBe('Allowed');

@@ -78,6 +78,19 @@ export class FisExperimentRole extends Construct {
     );
     this.role.addToPolicy(
       new iam.PolicyStatement({
+        // aws:ec2:stop-instances restarts the instances at the end; with KMS-encrypted EBS volumes EC2 needs a
+        // grant on the key, or the instances stay stopped. Only grants EC2 creates for its own volumes.
+        sid: 'RestartInstancesWithEncryptedVolumes',
+        actions: ['kms:CreateGrant'],
+        resources: [`arn:${partition}:kms:${region}:${account}:key/*`],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `ec2.${region}.amazonaws.com` },
+          Bool: { 'kms:GrantIsForAWSResource': 'true' },
+        },
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
         sid: 'DisruptTaggedRds',
         actions: ['rds:RebootDBInstance', 'rds:FailoverDBCluster'],
         resources: [

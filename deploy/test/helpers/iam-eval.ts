@@ -166,6 +166,8 @@ export interface Request {
   /** Resource ARN; defaults to one evaluation per sample resource of the action. */
   resource?: string;
   context?: Record<string, string | string[]>;
+  /** The resource's own policy, when the service consults one (a KMS key policy, an S3 bucket policy). */
+  resourcePolicy?: unknown;
 }
 
 /** Evaluates one request (or one per sample resource) against the role's identity policies. */
@@ -188,7 +190,7 @@ export async function evaluate(
         identityPolicies: policies,
         serviceControlPolicies: [],
         resourceControlPolicies: [],
-        resourcePolicy: undefined,
+        resourcePolicy: req.resourcePolicy,
       },
       {},
     );
@@ -205,3 +207,17 @@ export async function evaluate(
 export function principalOf(json: CfnTemplate, roleId: string): string {
   return arnOf(json, roleId).replace(':role/', ':assumed-role/').concat('/session');
 }
+
+/** The default KMS key policy: it lets IAM policies in the key's account decide (keys created without one). */
+export const DEFAULT_KEY_POLICY = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'Enable IAM User Permissions',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:${SIM_ENV.partition}:iam::${SIM_ENV.account}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+  ],
+};
