@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pathWithJq } from './jq.ts';
+import { jqBinDir } from './jq.ts';
 
 const FAKE = join(dirname(fileURLToPath(import.meta.url)), 'fake-cli.cjs');
 
@@ -61,7 +61,7 @@ export function runBash(
     input: opts.stdin ?? '',
     timeout: 60_000,
     env: {
-      PATH: pathWithJq(bin),
+      PATH: [jqBinDir(), bin, process.env.PATH ?? ''].join(':'),
       HOME: dir,
       TMPDIR: join(dir, 'tmp'),
       LANG: 'C.UTF-8',
