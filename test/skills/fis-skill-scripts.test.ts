@@ -33,9 +33,6 @@ describe('experiment logging configuration (prepare)', () => {
   const schema = file(prepare, 'references/template-schema.md');
   const lines = codeOf(schema).flatMap((c) => c.split('\n'));
   const setter = lines.find((l) => l.includes('.logConfiguration = '))!;
-  const validator = lines.find((l) =>
-    l.includes('.logConfiguration.cloudWatchLogsConfiguration.logGroupArn =='),
-  )!;
   const deployed = deployedLogGroupArn();
 
   it('the deployed ARN ends in ":*" (CloudFormation Arn of a log group)', () => {
@@ -45,22 +42,17 @@ describe('experiment logging configuration (prepare)', () => {
   it.each([
     ['the deployed ARN (already ends in :*)', deployed],
     ['an ARN without the suffix', deployed.slice(0, -2)],
-  ])('sets exactly one ":*" from %s, and the checklist accepts it', (_name, arn) => {
+  ])('sets exactly one ":*" from %s', (_name, arn) => {
     const run = runBash(
-      `set -e; W="$PWD"; T="$W/template.json"; echo '{"tags":{}}' > "$W/template.json"; ${setter}\n${validator}\njq -r '.logConfiguration.cloudWatchLogsConfiguration.logGroupArn' "$W/template.json"`,
+      `set -e; W="$PWD"; T="$W/template.json"; echo '{"tags":{}}' > "$T"; ${setter}\njq -c '.logConfiguration' "$T"`,
       { env: { FIS_LOG_GROUP_ARN: arn } },
     );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout.trim().split('\n').at(-1)).toBe(deployed);
-  });
-
-  it('the checklist rejects a doubled ":*:*"', () => {
-    const run = runBash(
-      `W="$PWD"; echo '{"logConfiguration":{"cloudWatchLogsConfiguration":{"logGroupArn":"${deployed}:*"},"logSchemaVersion":2}}' > "$W/template.json"; T="$W/template.json"; ${validator}`,
-      { env: { FIS_LOG_GROUP_ARN: deployed } },
-    );
-    expect(run.code).not.toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      cloudWatchLogsConfiguration: { logGroupArn: deployed },
+      logSchemaVersion: 2,
+    });
   });
 });
 

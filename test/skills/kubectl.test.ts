@@ -100,6 +100,7 @@ describe('scripts/kube.sh', () => {
     ['auth', 'can-i', '--list'],
     ['rollout', 'history', 'deployment/web'],
     ['version', '-o', 'json'],
+    ['get', '--raw', '/apis/metrics.k8s.io/v1beta1/pods'],
   ])('allows %s %s', (...args) => {
     expect(run(...args).code).toBe(0);
   });
@@ -120,6 +121,8 @@ describe('scripts/kube.sh', () => {
     ['get', 'pods', '--context', 'other'],
     ['get', 'pods', '--server=https://evil'],
     ['logs', '-f', 'web-1'],
+    ['get', '--raw', '/api/v1/namespaces/shop/secrets'],
+    ['get', '--raw=/api/v1/secrets'],
   ])('refuses %s %s before kubectl runs', (...args) => {
     const r = run(...args);
     expect(r.code).toBe(3);

@@ -107,10 +107,26 @@ describe('findSecretReads', () => {
     expect(findSecretReads('aws secretsmanager get-secret-value --secret-id x')).not.toEqual([]);
     expect(findSecretReads('aws ssm get-parameter --name p --with-decryption')).not.toEqual([]);
   });
+  it('sees Secret dumps through the read-only kubectl helper too', () => {
+    expect(findSecretReads('scripts/kube.sh --cluster c --region r -- get secret db -o yaml')).not.toEqual(
+      [],
+    );
+    expect(findSecretReads('$K get secrets -A -o json')).not.toEqual([]);
+    const viaArray = ['"$', '{KUBE[@]}" get secrets -A -o json | jq \'.items[].data\''].join('');
+    expect(findSecretReads(viaArray)).not.toEqual([]);
+  });
   it('allows key-name projections', () => {
     expect(findSecretReads("kubectl get secrets -A -o json | jq '.items[] | (.data // {} | keys)'")).toEqual(
       [],
     );
+  });
+  it('reads the projection on a continuation line, and flags one that keeps values', () => {
+    const metadataOnly =
+      "kubectl get secrets -A -o json 2> err \\\n  | jq '{items: [.items[] | {metadata: {name: .metadata.name}, type}]}'";
+    expect(findSecretReads(metadataOnly)).toEqual([]);
+    expect(findSecretReads("kubectl get secrets -A -o json | jq '.items[] | .data'")).not.toEqual([]);
+    expect(findSecretReads("kubectl get secrets -A -o json | jq '[.items[].data | keys]'")).not.toEqual([]);
+    expect(findSecretReads('kubectl get secrets -A -o json > all.json')).not.toEqual([]);
   });
 });
 

@@ -2,8 +2,9 @@
 # Read-only kubectl for one EKS cluster, shared by every skill that calls kubectl (identical copies).
 # It writes a private kubeconfig for the cluster under $TMPDIR (never ~/.kube/config, never the user's
 # KUBECONFIG), then runs kubectl with it, and only for reads: get, describe, top, logs, events, explain,
-# version, api-resources, api-versions, auth can-i/whoami, rollout history/status. Every other verb, and
-# flags that would switch identity, cluster or kubeconfig, are refused before kubectl runs.
+# version, api-resources, api-versions, auth can-i/whoami, rollout history/status, and raw GETs of
+# metrics.k8s.io only. Every other verb, and flags that would switch identity, cluster or kubeconfig, are
+# refused before kubectl runs.
 # What the identity may read is still decided by the cluster (its EKS access entry).
 # Exit codes: kubectl's own; 1 usage error; 2 kubeconfig could not be written; 3 refused (not read-only).
 set -uo pipefail
@@ -46,9 +47,18 @@ for a in "$@"; do
     --kubeconfig|--kubeconfig=*|--context|--context=*|--cluster|--cluster=*|--server|--server=*|-s|\
     --token|--token=*|--as|--as=*|--as-group|--as-group=*|--as-uid|--as-uid=*|--user|--user=*|\
     --username|--username=*|--password|--password=*|--client-certificate*|--client-key*|\
-    --insecure-skip-tls-verify*|--raw|--raw=*|--watch|-w|--follow|-f)
+    --insecure-skip-tls-verify*|--watch|-w|--follow|-f)
       refuse "option $a" ;;
   esac
+done
+# A raw GET may only read resource metrics: any other path could return Secret values.
+RAW=""
+for ((i = 1; i <= $#; i++)); do
+  case "${!i}" in
+    --raw) j=$((i + 1)); RAW="${!j:-}" ;;
+    --raw=*) RAW="${!i#--raw=}" ;;
+  esac
+  [ -z "$RAW" ] || [[ "$RAW" =~ ^/apis/metrics\.k8s\.io/[A-Za-z0-9/._-]*$ ]] || refuse "--raw $RAW"
 done
 if [ "$PRINT" -eq 0 ]; then
   case "$VERB" in
