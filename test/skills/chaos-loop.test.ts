@@ -3,6 +3,8 @@
  * now" only when the deployed FIS experiment role supports its action, and otherwise name IAM actions that
  * exist and that the synthesized role really lacks.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIS_SUPPORTED_ACTIONS } from '../../deploy/lib/fis-contract.ts';
 import {
@@ -14,7 +16,7 @@ import {
 import { logicalId, synth } from '../../deploy/test/helpers/synth.ts';
 import { SKILLS } from '../../src/core/skills.ts';
 import { fisIds } from './lint.ts';
-import { loadSkill } from './load.ts';
+import { loadSkill, SKILLS_DIR } from './load.ts';
 
 const s = synth();
 afterAll(() => s.cleanup());
@@ -46,6 +48,14 @@ describe('chaos research', () => {
   it('lists as runnable exactly the actions the deployed role supports', () => {
     const section = runnable.split(/^## Supported by the deployed role$/m)[1]!.split(/^## /m)[0]!;
     expect([...new Set(fisIds(section))].sort()).toEqual(supported);
+    // The prepare skill's FIS actions catalogue marks the same ones (its validator relies on that flag).
+    const catalogue = JSON.parse(
+      readFileSync(join(SKILLS_DIR, SKILLS.fisPrepare, 'assets', 'fis-actions.json'), 'utf8'),
+    ) as { actions: Record<string, { deployedRole?: boolean }> };
+    const flagged = Object.entries(catalogue.actions)
+      .filter(([, a]) => a.deployedRole)
+      .map(([id]) => id);
+    expect(flagged.sort()).toEqual(supported);
   });
 
   it('names, for actions outside it, IAM actions that exist and that the role lacks', async () => {

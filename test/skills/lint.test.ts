@@ -112,7 +112,7 @@ describe('findSecretReads', () => {
       [],
     );
     expect(findSecretReads('$K get secrets -A -o json')).not.toEqual([]);
-    const viaArray = ['"$', '{KUBE[@]}" get secrets -A -o json | jq \'.items[].data\''].join('');
+    const viaArray = ['"$', "{KUBE[@]}\" get secrets -A -o json | jq '.items[].data'"].join('');
     expect(findSecretReads(viaArray)).not.toEqual([]);
   });
   it('allows key-name projections', () => {
