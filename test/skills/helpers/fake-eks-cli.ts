@@ -39,6 +39,8 @@ esac
 
 const KUBECTL = `#!/usr/bin/env bash
 F="$FAKE_FIXTURE"
+# scripts/kube.sh passes its private kubeconfig and context first; the rest is the read it allowed.
+while [ "$1" = "--kubeconfig" ] || [ "$1" = "--context" ]; do [ "$1" = "--kubeconfig" ] && KUBECONFIG="$2"; shift 2; done
 echo "kubectl $*" >> "$F/calls.log"
 [ -n "$KUBECONFIG" ] && [ -f "$KUBECONFIG" ] || { echo "fake kubectl: no kubeconfig" >&2; exit 1; }
 [ "$1" = "get" ] || { echo "fake kubectl: only get is allowed, got $1" >&2; exit 1; }
