@@ -204,6 +204,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       : undefined;
   const runner = new Runner({
     gate,
+    access,
     harness,
     writer,
     presenter,

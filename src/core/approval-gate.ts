@@ -4,6 +4,7 @@
  * experiment with its own credentials only after an authorized human clicks Approve, and only if the
  * template is still exactly what was shown. Every request, decision, start and stop is audited.
  */
+
 import { randomBytes } from 'node:crypto';
 import {
   APPROVAL_TOOL,
@@ -18,6 +19,7 @@ import { FisError, type FisPort, TERMINAL_STATUSES } from './fis.ts';
 import type { Logger } from './logger.ts';
 import type { SessionRecord, SlackMessage, SlackWriter } from './ports.ts';
 import { isKnownRegion } from './regions.ts';
+import { mention } from './slack-escape.ts';
 
 export interface ApproverDirectory {
   /** Approver user ids and user group ids as configured. */
@@ -293,7 +295,7 @@ export class ApprovalGate {
       await this.updateCard(done);
       await this.postNote(
         rec,
-        `:warning: The template changed after the approval card was posted, so the bot did not start it (approved by <@${user}>).`,
+        `:warning: The template changed after the approval card was posted, so the bot did not start it (approved by ${mention(user)}).`,
       );
       await this.resume(done, {
         decision: 'denied',
@@ -319,7 +321,7 @@ export class ApprovalGate {
       await this.updateCard(started);
       await this.postNote(
         rec,
-        `:rocket: Experiment \`${exp.id}\` started from template \`${started.templateId}\` (approved by <@${user}> at ${iso(now2)}).`,
+        `:rocket: Experiment \`${exp.id}\` started from template \`${started.templateId}\` (approved by ${mention(user)} at ${iso(now2)}).`,
       );
       await this.resume(started, {
         decision: 'approved',
@@ -367,7 +369,7 @@ export class ApprovalGate {
     await this.updateCard(denied);
     await this.postNote(
       denied,
-      `:no_entry: <@${user}> denied experiment template \`${denied.templateId}\`. Nothing was started.`,
+      `:no_entry: ${mention(user)} denied experiment template \`${denied.templateId}\`. Nothing was started.`,
     );
     await this.resume(denied, {
       decision: 'denied',
@@ -425,7 +427,7 @@ export class ApprovalGate {
       await this.updateCard({ ...rec, stoppedBy: user, experimentStatus: exp.status });
       await this.postNote(
         rec,
-        `:octagonal_sign: Emergency stop of \`${rec.experimentId}\` requested by <@${user}>.`,
+        `:octagonal_sign: Emergency stop of \`${rec.experimentId}\` requested by ${mention(user)}.`,
       );
     } catch (err) {
       const code = err instanceof FisError ? err.code : 'error';
@@ -523,12 +525,8 @@ function parseInput(raw: unknown): ApprovalInput | string {
 function alreadyDecided(a: ApprovalRecord): string {
   if (a.status === 'expired') return 'This approval already expired. Nothing was changed.';
   if (a.status === 'refused') return 'Policy already refused this experiment. Nothing was changed.';
-  const by = a.decidedBy && a.decidedBy !== 'bot' ? ` by <@${a.decidedBy}>` : '';
+  const by = a.decidedBy && a.decidedBy !== 'bot' ? ` by ${mention(a.decidedBy)}` : '';
   return `This request was already ${a.status.replace('_', ' ')}${by}. Nothing was changed.`;
-}
-
-function mention(id: string): string {
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
 }
 
 function iso(ms: number): string {

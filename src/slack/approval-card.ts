@@ -7,6 +7,7 @@
 import type { ApprovalRecord } from '../core/approval-types.ts';
 import type { FisTemplate } from '../core/fis.ts';
 import type { SlackMessage } from '../core/ports.ts';
+import { mention, slackDate } from '../core/slack-escape.ts';
 import { escapeMrkdwn } from './blocks.ts';
 import { SLACK_LIMITS } from './limits.ts';
 
@@ -28,7 +29,7 @@ export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage 
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: headerText(a), emoji: true } },
     section(
-      `*Template:* \`${a.templateId}\`${t.description ? ` · ${escapeMrkdwn(t.description)}` : ''}\n*Region:* ${a.region}   *Requested by:* <@${a.requester}>   *Duration:* ${duration(t) ?? 'not stated'}`,
+      `*Template:* \`${a.templateId}\`${t.description ? ` · ${escapeMrkdwn(t.description)}` : ''}\n*Region:* ${a.region}   *Requested by:* ${mention(a.requester)}   *Duration:* ${duration(t) ?? 'not stated'}`,
     ),
     section(`*Actions*\n${actionLines(t)}`),
     section(`*Targets (blast radius)*\n${targetLines(t)}`),
@@ -78,8 +79,7 @@ function headerText(a: ApprovalRecord): string {
 }
 
 function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
-  const when = (ms?: number) =>
-    ms ? `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString()}>` : '';
+  const when = (ms?: number) => (ms ? slackDate(ms) : '');
   switch (a.status) {
     case 'pending': {
       const who = ctx.approvers.map(mention).join(' ') || '_no approvers configured_';
@@ -123,9 +123,9 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
       const status = a.experimentStatus ?? 'initiating';
       const live = !['completed', 'stopped', 'failed', 'cancelled'].includes(status);
       const lines = [
-        `:white_check_mark: Approved by <@${a.decidedBy}> ${when(a.decidedAt)}   ·   experiment \`${a.experimentId}\` is *${status}*`,
+        `:white_check_mark: Approved by ${mention(a.decidedBy ?? '?')} ${when(a.decidedAt)}   ·   experiment \`${a.experimentId}\` is *${status}*`,
       ];
-      if (a.stoppedBy) lines.push(`:octagonal_sign: Emergency stop by <@${a.stoppedBy}>`);
+      if (a.stoppedBy) lines.push(`:octagonal_sign: Emergency stop by ${mention(a.stoppedBy)}`);
       const blocks: Block[] = [context(lines.join('\n'))];
       if (live && !a.stoppedBy) {
         blocks.push({
@@ -154,11 +154,15 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
     case 'approved':
       return [
         context(
-          `:hourglass_flowing_sand: Approved by <@${a.decidedBy}> ${when(a.decidedAt)}; starting the experiment…`,
+          `:hourglass_flowing_sand: Approved by ${mention(a.decidedBy ?? '?')} ${when(a.decidedAt)}; starting the experiment…`,
         ),
       ];
     case 'denied':
-      return [context(`:no_entry: Denied by <@${a.decidedBy}> ${when(a.decidedAt)}. Nothing was started.`)];
+      return [
+        context(
+          `:no_entry: Denied by ${mention(a.decidedBy ?? '?')} ${when(a.decidedAt)}. Nothing was started.`,
+        ),
+      ];
     case 'expired':
       return [context(`:alarm_clock: Nobody decided before ${when(a.expiresAt)}. Nothing was started.`)];
     case 'refused':
@@ -166,13 +170,13 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
     case 'invalidated':
       return [
         context(
-          `:warning: Approved by <@${a.decidedBy}>, but the template changed after the card was posted, so nothing was started. Request approval again to review the new version.`,
+          `:warning: Approved by ${mention(a.decidedBy ?? '?')}, but the template changed after the card was posted, so nothing was started. Request approval again to review the new version.`,
         ),
       ];
     case 'start_failed':
       return [
         context(
-          `:x: Approved by <@${a.decidedBy}>, but FIS did not start it: ${escapeMrkdwn(a.reason ?? 'unknown error')}`,
+          `:x: Approved by ${mention(a.decidedBy ?? '?')}, but FIS did not start it: ${escapeMrkdwn(a.reason ?? 'unknown error')}`,
         ),
       ];
   }
@@ -248,10 +252,6 @@ function targetSummary(t: FisTemplate): string {
   return Object.values(t.targets)
     .map((x) => `${x.selectionMode ?? '?'} ${x.resourceType ?? '?'}`)
     .join(', ');
-}
-
-function mention(id: string): string {
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
 }
 
 function quote(s: string): string {
