@@ -17,7 +17,7 @@ import type { PendingToolCall } from './events.ts';
 import { fingerprint } from './fingerprint.ts';
 import { FisError, type FisPort, TERMINAL_STATUSES } from './fis.ts';
 import type { Logger } from './logger.ts';
-import type { SessionRecord, SlackMessage, SlackWriter } from './ports.ts';
+import type { SessionRecord, SlackMessage, SlackWriter, ThreadFile } from './ports.ts';
 import { isKnownRegion } from './regions.ts';
 import { mention } from './slack-escape.ts';
 
@@ -38,6 +38,8 @@ export interface GateDeps {
   approvals: ApprovalStore;
   writer: SlackWriter;
   card: (a: ApprovalRecord, commandTemplateId?: string) => SlackMessage;
+  /** The complete template as a file, when the card cannot show all of it (it says so in bold). */
+  cardFile?: (a: ApprovalRecord) => ThreadFile | undefined;
   note: (text: string) => SlackMessage;
   approvers: ApproverDirectory;
   policy: ApprovalPolicy;
@@ -131,6 +133,7 @@ export class ApprovalGate {
       rec.reason ?? 'card posted',
     );
     if (rec.status === 'pending') await pause(rec.id);
+    await this.attachFullTemplate(rec, session);
     try {
       const ts = await this.d.writer.post(
         session.channel,
@@ -169,6 +172,35 @@ export class ApprovalGate {
       };
     }
     return { kind: 'await', approvalId: rec.id };
+  }
+
+  /**
+   * A template too large for the card goes up as a file first, so the card can point at it. If the
+   * upload fails, the thread says so: approvers must not decide on a card that cannot show everything.
+   */
+  private async attachFullTemplate(rec: ApprovalRecord, thread: { channel: string; threadTs: string }) {
+    const file = this.d.cardFile?.(rec);
+    if (!file) return;
+    try {
+      if (!this.d.writer.uploadFiles) throw new Error('this Slack writer cannot upload files');
+      await this.d.writer.uploadFiles(
+        thread.channel,
+        thread.threadTs,
+        [file],
+        `The complete FIS template for the approval card below (${rec.templateId}, every action and target).`,
+      );
+    } catch (err) {
+      this.d.log.error({ err, approvalId: rec.id }, 'could not attach the complete template');
+      await this.d.writer
+        .post(
+          thread.channel,
+          this.d.note(
+            `:warning: *The complete template ${rec.templateId} could not be attached, and the card below cannot show all of it.* Review the template in the FIS console (fingerprint \`${rec.fingerprint}\`) before deciding, or deny.`,
+          ),
+          thread.threadTs,
+        )
+        .catch(() => undefined);
+    }
   }
 
   /** Keeps results for the paused message's other inline calls, to send along on resume. */

@@ -6,10 +6,11 @@
  */
 import type { ApprovalRecord } from '../core/approval-types.ts';
 import type { FisTemplate } from '../core/fis.ts';
-import type { SlackMessage } from '../core/ports.ts';
+import type { SlackMessage, ThreadFile } from '../core/ports.ts';
 import { mention, slackDate } from '../core/slack-escape.ts';
 import { escapeMrkdwn } from './blocks.ts';
 import { SLACK_LIMITS } from './limits.ts';
+import { templateFile, templateView, totalDuration } from './template-view.ts';
 
 export const ACTION_APPROVE = 'fis_approve';
 export const ACTION_DENY = 'fis_deny';
@@ -26,16 +27,38 @@ export interface CardContext {
 
 export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage {
   const t = a.template;
+  const view = templateView(t);
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: headerText(a), emoji: true } },
     section(
-      `*Template:* \`${a.templateId}\`${t.description ? ` · ${escapeMrkdwn(t.description)}` : ''}\n*Region:* ${a.region}   *Requested by:* ${mention(a.requester)}   *Duration:* ${duration(t) ?? 'not stated'}`,
+      `*Template:* \`${a.templateId}\`${t.description ? ` · ${escapeMrkdwn(t.description)}` : ''}\n*Region:* ${a.region}   *Requested by:* ${mention(a.requester)}   *Duration:* ${totalDuration(view.plan)} (from the action graph)`,
     ),
-    section(`*Actions*\n${actionLines(t)}`),
-    section(`*Targets (blast radius)*\n${targetLines(t)}`),
+    ...listSections(`*Actions (${Object.keys(t.actions).length})*`, view.actionLines),
+    ...listSections(`*Targets (${Object.keys(t.targets).length}, the blast radius)*`, view.targetLines),
     section(stopConditionText(t)),
+    section(optionsText(t)),
   ];
   const warnings: string[] = [];
+  if (view.missing.length > 0) {
+    warnings.push(
+      `*Not shown in full on this card: ${view.missing.join('; ')}. The complete template (every action with its parameters and timing, every target with its resources) is in \`${templateFile(a).filename}\` in this thread. Read it before approving.*`,
+    );
+  }
+  if (t.experimentOptions?.accountTargeting === 'multi-account') {
+    warnings.push(
+      '*Multi-account experiment: it also acts in the target accounts configured on this template, which this card does not list. Check them in the FIS console before approving.*',
+    );
+  }
+  if (view.plan.cycle.length > 0) {
+    warnings.push(
+      `*The actions’ start order has a cycle (${escapeMrkdwn(view.plan.cycle.join(', '))}); the duration shown is not reliable.*`,
+    );
+  }
+  if (view.plan.unknownDependencies.length > 0) {
+    warnings.push(
+      `*Actions wait for unknown actions (${escapeMrkdwn(view.plan.unknownDependencies.join(', '))}).*`,
+    );
+  }
   if (ctx.commandTemplateId && ctx.commandTemplateId !== a.templateId) {
     warnings.push(
       `The agent asked for \`${a.templateId}\`, not \`${ctx.commandTemplateId}\` named in the command.`,
@@ -47,7 +70,7 @@ export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage 
       `*Agent's summary:* ${quote(a.input.summary)}\n*Expected impact (agent's words):* ${quote(a.input.expectedImpact)}`,
     ),
     context(
-      `Role \`${t.roleArn ?? 'none'}\`   ·   fingerprint \`${a.fingerprint.slice(0, 19)}\`   ·   approval \`${a.id}\``,
+      `Role \`${t.roleArn ?? 'none'}\`   ·   approval \`${a.id}\`\nTemplate version (fingerprint) \`${a.fingerprint}\``,
     ),
   );
   blocks.push(...stateBlocks(a, ctx));
@@ -55,6 +78,32 @@ export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage 
     text: clip(`${headerText(a)}: ${a.templateId} in ${a.region}`, SLACK_LIMITS.fallbackText),
     blocks,
   };
+}
+
+/** The complete template as a file, when the card could not show all of it; undefined when it did. */
+export function approvalCardFile(a: ApprovalRecord): ThreadFile | undefined {
+  return templateView(a.template).missing.length > 0 ? templateFile(a) : undefined;
+}
+
+/** A titled list split over as many sections as it needs (each under Slack's section limit). */
+function listSections(title: string, lines: string[]): Block[] {
+  const out: Block[] = [];
+  let current = title;
+  for (const line of lines.length ? lines : ['_none_']) {
+    if (current.length + line.length + 1 > SLACK_LIMITS.sectionText - 50) {
+      out.push(section(current));
+      current = line;
+    } else current += `\n${line}`;
+  }
+  out.push(section(current));
+  return out;
+}
+
+function optionsText(t: FisTemplate): string {
+  const o = t.experimentOptions ?? {};
+  const accounts = o.accountTargeting ?? 'single-account';
+  const empty = o.emptyTargetResolutionMode ?? 'fail';
+  return `*Account targeting:* ${escapeMrkdwn(accounts)}   *If a target resolves to nothing:* ${escapeMrkdwn(empty)}`;
 }
 
 function headerText(a: ApprovalRecord): string {
@@ -100,7 +149,7 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
                 text: {
                   type: 'mrkdwn',
                   text: clip(
-                    `This injects real faults: ${actionIds(a.template)} on ${targetSummary(a.template)} in ${a.region}.`,
+                    `This injects real faults in ${a.region}: ${Object.keys(a.template.actions).length} action(s) (${actionIds(a.template)}) on ${targetSummary(a.template)}, ${totalDuration(templateView(a.template).plan)}.`,
                     SLACK_LIMITS.confirmText,
                   ),
                 },
@@ -182,36 +231,6 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
   }
 }
 
-function actionLines(t: FisTemplate): string {
-  const lines = Object.entries(t.actions).map(([name, a]) => {
-    const params = Object.entries(a.parameters ?? {})
-      .map(([k, v]) => `${k}=${v}`)
-      .join(', ');
-    const targets = Object.values(a.targets ?? {}).join(', ');
-    const after = a.startAfter?.length ? ` after ${a.startAfter.join(', ')}` : '';
-    return `• *${escapeMrkdwn(name)}*: \`${a.actionId ?? '?'}\`${params ? ` (${escapeMrkdwn(params)})` : ''}${targets ? ` → ${escapeMrkdwn(targets)}` : ''}${after}`;
-  });
-  return clip(lines.join('\n') || '_none_', SLACK_LIMITS.sectionText - 20);
-}
-
-function targetLines(t: FisTemplate): string {
-  const lines = Object.entries(t.targets).map(([name, x]) => {
-    const scope: string[] = [];
-    if (x.resourceArns?.length)
-      scope.push(`${x.resourceArns.length} listed resource${x.resourceArns.length === 1 ? '' : 's'}`);
-    if (x.resourceTags && Object.keys(x.resourceTags).length) {
-      scope.push(
-        `tags ${Object.entries(x.resourceTags)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(', ')}`,
-      );
-    }
-    for (const f of x.filters ?? []) scope.push(`${f.path} in ${(f.values ?? []).join(', ')}`);
-    return `• *${escapeMrkdwn(name)}*: \`${x.resourceType ?? '?'}\`, selection *${escapeMrkdwn(x.selectionMode ?? '?')}*${scope.length ? ` of ${escapeMrkdwn(scope.join('; '))}` : ''}`;
-  });
-  return clip(lines.join('\n') || '_none_', SLACK_LIMITS.sectionText - 30);
-}
-
 function stopConditionText(t: FisTemplate): string {
   const real = t.stopConditions.filter((s) => s.source && s.source !== 'none');
   if (real.length === 0) {
@@ -221,27 +240,6 @@ function stopConditionText(t: FisTemplate): string {
     `*Stop conditions*\n${real.map((s) => `• ${s.source}: \`${s.value ?? ''}\``).join('\n')}`,
     SLACK_LIMITS.sectionText,
   );
-}
-
-/** The longest ISO-8601 duration among the actions' parameters (e.g. PT5M), as shown to approvers. */
-export function duration(t: FisTemplate): string | undefined {
-  let best: { text: string; seconds: number } | undefined;
-  for (const a of Object.values(t.actions)) {
-    for (const [k, v] of Object.entries(a.parameters ?? {})) {
-      if (!/duration/i.test(k)) continue;
-      const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(v);
-      if (!m) continue;
-      const seconds = Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
-      if (!best || seconds > best.seconds) best = { text: human(seconds), seconds };
-    }
-  }
-  return best?.text;
-}
-
-function human(s: number): string {
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
 }
 
 function actionIds(t: FisTemplate): string {

@@ -101,7 +101,7 @@ describe('access lists on every path', () => {
     expect(rig.harness.invocations.length).toBe(n);
   });
 
-  it('“run it” in a /fis prepare thread offers no approval tool to someone refused /fis run', async () => {
+  it('“run it” in someone else’s /fis prepare thread: refused privately; the card names whoever asked', async () => {
     rig.fis.addTemplate(sampleTemplate('EXT1a2b3c4d5e6f7'));
     rig.harness.enqueue(answer('Template EXT1a2b3c4d5e6f7 prepared.'));
     const root = await commandRoot(rig, {
@@ -111,25 +111,22 @@ describe('access lists on every path', () => {
     });
     await finalReplies(rig, CHANNEL, root.ts);
     const n = rig.harness.invocations.length;
-    rig.harness.enqueue(fisExecuteAgent('EXT1a2b3c4d5e6f7', 'us-east-1'));
+    const before = ephemeralsFor(USER).length;
     await rig.slack.userMessage({ user: USER, channel: CHANNEL, threadTs: root.ts, text: 'run it' });
-    await rig.harness.waitForInvocations(n + 1);
-    const inv = rig.harness.invocations[n]!;
-    expect(offered(inv, 'request_fis_experiment_approval')).toBe(false);
-    expect(skills(inv)).not.toContain('aws-fis-experiment-execute');
-    await rig.slack.waitFor(
-      () => rig.slack.replies(CHANNEL, root.ts).some((m) => m.text.includes('may not run FIS experiments')),
+    const refusal = await rig.slack.waitFor(
+      () => ephemeralsFor(USER)[before],
       5000,
-      'a note that Alice cannot start the execute flow',
+      'a private refusal for Alice',
     );
+    expect(refusal.text).toContain('/fis');
     await settle();
-    expect(rig.slack.replies(CHANNEL, root.ts).some((m) => m.text.includes('FIS experiment:'))).toBe(false);
+    expect(rig.harness.invocations.length).toBe(n);
 
     // Dave may: the tool is offered, and the card names Dave, whose message led to it.
     rig.harness.enqueue(fisExecuteAgent('EXT1a2b3c4d5e6f7', 'us-east-1'));
     await rig.slack.userMessage({ user: GROUP_MEMBER, channel: CHANNEL, threadTs: root.ts, text: 'run it' });
-    await rig.harness.waitForInvocations(n + 2);
-    expect(offered(rig.harness.invocations[n + 1]!, 'request_fis_experiment_approval')).toBe(true);
+    await rig.harness.waitForInvocations(n + 1);
+    expect(offered(rig.harness.invocations[n]!, 'request_fis_experiment_approval')).toBe(true);
     const card = await rig.slack.waitFor(
       () => rig.slack.replies(CHANNEL, root.ts).find((m) => m.text.includes('FIS experiment:')),
       10_000,
@@ -230,5 +227,40 @@ describe('access lists on every path', () => {
     expect(stale.text).toContain('already used');
     await settle();
     expect(rig.harness.invocations.length).toBe(n + 1);
+  });
+});
+
+describe('access per subcommand: /fis prepare open, /fis run limited', () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig({ env: { COMMAND_ACCESS: `/fis run=${GROUP}` } });
+    rig.fis.addTemplate(sampleTemplate('EXT1a2b3c4d5e6f7'));
+  });
+  afterAll(async () => {
+    await rig.close();
+  });
+
+  it('“run it” in a /fis prepare thread offers no approval tool to someone refused /fis run', async () => {
+    rig.harness.enqueue(answer('Template EXT1a2b3c4d5e6f7 prepared.'));
+    const root = await commandRoot(rig, {
+      command: '/fis',
+      text: 'prepare stop one instance',
+      user: GROUP_MEMBER,
+    });
+    await finalReplies(rig, CHANNEL, root.ts);
+    const n = rig.harness.invocations.length;
+    rig.harness.enqueue(fisExecuteAgent('EXT1a2b3c4d5e6f7', 'us-east-1'));
+    await rig.slack.userMessage({ user: USER, channel: CHANNEL, threadTs: root.ts, text: 'run it' });
+    await rig.harness.waitForInvocations(n + 1);
+    const inv = rig.harness.invocations[n]!;
+    expect(offered(inv, 'request_fis_experiment_approval')).toBe(false);
+    expect(skills(inv)).not.toContain('aws-fis-experiment-execute');
+    await rig.slack.waitFor(
+      () => rig.slack.replies(CHANNEL, root.ts).some((m) => m.text.includes('may not run FIS experiments')),
+      5000,
+      'a note that Alice cannot start the execute flow',
+    );
+    await settle();
+    expect(rig.slack.replies(CHANNEL, root.ts).some((m) => m.text.includes('FIS experiment:'))).toBe(false);
   });
 });
