@@ -47,8 +47,8 @@ export function templateView(t: FisTemplate, budget = TEMPLATE_TEXT_BUDGET): Tem
     return { plan, actionLines: compact.actions, targetLines: compact.targets, missing };
   }
   // Even one line each does not fit: show as many as fit, half the room each, and count the rest.
-  const actionLines = fit(compact.actions, Math.max(budget / 2, budget - size(compact.targets)));
-  const targetLines = fit(compact.targets, budget - size(actionLines));
+  const actionLines = linesWithin(compact.actions, Math.max(budget / 2, budget - size(compact.targets)));
+  const targetLines = linesWithin(compact.targets, budget - size(actionLines));
   if (actionLines.length < actions.length)
     missing.push(`${actions.length - actionLines.length} of ${actions.length} actions`);
   if (targetLines.length < targets.length)
@@ -144,7 +144,7 @@ function size(lines: string[]): number {
   return lines.reduce((n, l) => n + l.length + 1, 0);
 }
 
-function fit(lines: string[], budget: number): string[] {
+function linesWithin(lines: string[], budget: number): string[] {
   const out: string[] = [];
   let used = 0;
   for (const l of lines) {
