@@ -3,7 +3,8 @@
  * rendered message can be checked against golden files.
  *
  * The agent's Markdown goes into a `markdown` block: Slack renders standard Markdown there itself
- * (headings, lists, tables, code). Mentions and links in it are neutralized at the Slack writer
+ * (headings, lists, code), except tables, rules and task lists, which the core rewrites first
+ * (core/slack-markdown.ts). Mentions and links in it are neutralized at the Slack writer
  * (src/core/slack-escape.ts), like every other string; the bot's own mentions are sealed with
  * `mention()` so they alone stay live.
  */
