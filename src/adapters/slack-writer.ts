@@ -138,11 +138,19 @@ export class WebApiSlackWriter implements SlackWriter {
   }
 }
 
+/** Slack's limit on a task title; escaping can lengthen one (a link shows its target). */
+const TASK_TITLE_CHARS = 256;
+
 /** Stream chunks: the Markdown and the task titles both come from the agent and its tools. */
 function safeChunks(chunks: StreamChunk[]): StreamChunk[] {
-  return chunks.map((c) =>
-    c.type === 'markdown_text' ? { ...c, text: toSlack(c.text) } : { ...c, title: toSlack(c.title) },
-  );
+  return chunks.map((c) => {
+    if (c.type === 'markdown_text') return { ...c, text: toSlack(c.text) };
+    const title = toSlack(c.title);
+    return {
+      ...c,
+      title: title.length > TASK_TITLE_CHARS ? `${title.slice(0, TASK_TITLE_CHARS - 1)}…` : title,
+    };
+  });
 }
 
 async function call<T>(fn: () => Promise<T>): Promise<T> {
