@@ -10,11 +10,22 @@ import type { CommandRoute, Params } from './commands.ts';
 import { grantTurn } from './grants.ts';
 import { type SessionRecord, SlackWriteError, type ThreadKey } from './ports.ts';
 import type { Presenter } from './reply-view.ts';
-import type { RunnerDeps } from './runner.ts';
 import { newRuntimeSessionId } from './session-id.ts';
 import { READ_ONLY_SKILLS, skillPath } from './skills.ts';
 import { mention } from './slack-escape.ts';
-import { QUEUED_REACTION, type TurnInput } from './turns.ts';
+import { QUEUED_REACTION, type TurnDeps, type TurnInput, type TurnSettings } from './turns.ts';
+
+export interface RunnerSettings extends TurnSettings {
+  /** Follow-ups that may wait behind a running turn, per thread. */
+  maxQueue: number;
+}
+
+export type RunnerDeps = Omit<TurnDeps, 'owner' | 'now' | 'settings'> & {
+  settings: RunnerSettings;
+  now?: () => number;
+  /** This replica's identity in leases; unique per process by default. */
+  owner?: string;
+};
 
 export interface CommandRequest {
   teamId: string;

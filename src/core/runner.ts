@@ -16,16 +16,10 @@ import {
   type ConversationRequest,
   type FollowUpRequest,
   type FollowUpResult,
+  type RunnerDeps,
   RunRequests,
 } from './run-requests.ts';
-import {
-  abortRun,
-  type LocalRun,
-  type TurnDeps,
-  TurnEngine,
-  type TurnInput,
-  type TurnSettings,
-} from './turns.ts';
+import { abortRun, type LocalRun, TurnEngine, type TurnInput } from './turns.ts';
 
 export type { RetryClick, StopResult } from './run-controls.ts';
 export type {
@@ -33,19 +27,9 @@ export type {
   ConversationRequest,
   FollowUpRequest,
   FollowUpResult,
+  RunnerDeps,
+  RunnerSettings,
 } from './run-requests.ts';
-
-export interface RunnerSettings extends TurnSettings {
-  /** Follow-ups that may wait behind a running turn, per thread. */
-  maxQueue: number;
-}
-
-export type RunnerDeps = Omit<TurnDeps, 'owner' | 'now' | 'settings'> & {
-  settings: RunnerSettings;
-  now?: () => number;
-  /** This replica's identity in leases; unique per process by default. */
-  owner?: string;
-};
 
 export class Runner {
   readonly owner: string;

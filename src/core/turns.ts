@@ -24,11 +24,12 @@ import type {
   ThreadKey,
   ToolResultInput,
 } from './ports.ts';
-import { excerpt, rehydrationPrompt } from './rehydrate.ts';
+import { excerpt } from './rehydrate.ts';
 import { type FinalState, ReplyStream } from './reply-stream.ts';
 import type { Presenter } from './reply-view.ts';
 import { newRuntimeSessionId } from './session-id.ts';
 import { TurnFiles } from './turn-files.ts';
+import { HarnessSessions } from './turn-sessions.ts';
 import { abortedState, abortRun, consumeTurn, type LocalRun, resetLocal } from './turn-stream.ts';
 
 export { abortRun, type LocalRun } from './turn-stream.ts';
@@ -86,8 +87,10 @@ export const QUEUED_REACTION = 'hourglass_flowing_sand';
 
 export class TurnEngine {
   private readonly files: TurnFiles;
+  private readonly sessions: HarnessSessions;
 
   constructor(private readonly d: TurnDeps) {
+    this.sessions = new HarnessSessions(d);
     this.files = new TurnFiles({
       writer: d.writer,
       presenter: d.presenter,
@@ -125,7 +128,7 @@ export class TurnEngine {
       let current = session;
       let lastSeen = before ?? session;
       while (input) {
-        current = await this.maybeRotate(current, lastSeen, input, log);
+        current = await this.sessions.maybeRotate(current, lastSeen, input.resume !== undefined, log);
         const outcome = await this.turnWithInlineCalls(current, input, asker, local, log);
         if (outcome === 'paused') return;
         if (outcome === 'aborted') {
@@ -208,22 +211,6 @@ export class TurnEngine {
     return 'done';
   }
 
-  /** A new harness session, with context rebuilt from the turn log, when the old one has expired. */
-  private async maybeRotate(session: SessionRecord, lastSeen: SessionRecord, input: TurnInput, log: Logger) {
-    const idle = this.d.settings.sessionIdleMs;
-    const stale = idle > 0 && session.turns > 0 && this.d.now() - lastSeen.updatedAt > idle && !input.resume;
-    if (!stale && !session.rehydrate) return session;
-    return this.rotate(session, log, stale ? 'expired' : 'stopped');
-  }
-
-  private async rotate(session: SessionRecord, log: Logger, why: 'expired' | 'stopped' | 'not_found') {
-    const key = keyOf(session);
-    const id = newRuntimeSessionId(key);
-    await this.d.store.rotate(key, this.d.owner, id);
-    log.info({ from: session.runtimeSessionId, to: id, why }, 'moved the thread to a new harness session');
-    return { ...session, runtimeSessionId: id, rehydrate: true };
-  }
-
   private get grantContext() {
     return {
       access: this.d.access,
@@ -280,23 +267,10 @@ export class TurnEngine {
       return undefined;
     }
     let current = session;
-    let prompt = input.prompt;
-    if (current.rehydrate && prompt !== undefined && !input.resume) {
-      const turns = await this.d.store.recentTurns(key, this.d.settings.turnLogSize);
-      prompt = rehydrationPrompt(turns, prompt);
-      reply.setNote(
-        `The agent’s earlier session had ended, so this turn starts a new one with the context of ${turns.length} earlier turn${turns.length === 1 ? '' : 's'} restored.`,
-      );
-      await this.d.writer
-        .post(
-          session.channel,
-          this.d.presenter.note(
-            `:recycle: Context restored: the agent’s previous session had ended, so I started a new one and gave it the last ${turns.length} turn${turns.length === 1 ? '' : 's'} of this thread.`,
-          ),
-          session.threadTs,
-        )
-        .catch(() => undefined);
-    }
+    let prompt =
+      current.rehydrate && input.prompt !== undefined && !input.resume
+        ? await this.sessions.restoreContext(session, input.prompt, reply)
+        : input.prompt;
     await this.d.store
       .noteTurn(key, this.d.owner, {
         replyTs: reply.messageTs[0],
@@ -315,13 +289,12 @@ export class TurnEngine {
     let result = await consumeTurn(this.d.harness, invocation(), reply, local, log);
     // The harness no longer knows this session: move to a new one with the context restored, once.
     if (result.sessionGone && !input.resume && input.prompt !== undefined) {
-      current = await this.rotate(current, log, 'not_found');
-      const turns = await this.d.store.recentTurns(key, this.d.settings.turnLogSize);
-      prompt = rehydrationPrompt(turns, input.prompt);
-      reply.setNote(
-        'The agent’s session had expired; continuing in a new one with this thread’s context restored.',
-      );
-      await this.d.store.noteTurn(key, this.d.owner, { rehydrate: false }).catch(() => undefined);
+      ({ session: current, prompt } = await this.sessions.afterSessionGone(
+        current,
+        input.prompt,
+        reply,
+        log,
+      ));
       result = await consumeTurn(this.d.harness, invocation(), reply, local, log);
     }
     const { final, completed } = result;
