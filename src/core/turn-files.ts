@@ -1,6 +1,8 @@
 /**
- * Files attached to a thread after a turn: a long answer as Markdown, and the report files the
- * agent wrote in its session (read with InvokeAgentRuntimeCommand), each attached once per session.
+ * After a turn: a long answer also goes up as a Markdown file, and report files the agent wrote in
+ * its session (read with InvokeAgentRuntimeCommand) are attached. Best effort: the answer itself is
+ * already in the thread, so a failure here is logged and noted, never fatal.
+ * (Split out of turns.ts: attaching files is its own responsibility with its own failure modes.)
  */
 import type { Logger } from './logger.ts';
 import type { SessionRecord, SessionShell, SlackWriter, ThreadFile } from './ports.ts';
@@ -11,33 +13,31 @@ import type { Presenter } from './reply-view.ts';
 const MAX_REPORT_FILES = 10;
 const MAX_REPORT_BYTES = 1_000_000;
 
-export interface AttachDeps {
+export interface TurnFileDeps {
   writer: SlackWriter;
   presenter: Presenter;
   shell?: SessionShell;
-  settings: { longAnswerFileChars?: number; reportFiles?: string };
+  /** Answers at least this long are also uploaded as a Markdown file (0 or unset: never). */
+  longAnswerFileChars?: number;
+  /** Shell glob of report files the agent writes in its session. */
+  reportFiles?: string;
 }
 
 export class TurnFiles {
   /** Report files already attached, per session (path and content), so follow-ups attach only new ones. */
   private readonly attached = new Map<string, Set<string>>();
 
-  constructor(private readonly d: AttachDeps) {}
+  constructor(private readonly d: TurnFileDeps) {}
 
-  /**
-   * After a turn: a long answer also goes up as a Markdown file, and report files the agent wrote in
-   * its session (read with InvokeAgentRuntimeCommand) are attached. Best effort: the answer itself is
-   * already in the thread, so a failure here is logged and noted, never fatal.
-   */
   async attach(session: SessionRecord, answer: string, log: Logger): Promise<void> {
     const upload = this.d.writer.uploadFiles?.bind(this.d.writer);
     if (!upload) return;
     const files: ThreadFile[] = [];
-    const longAt = this.d.settings.longAnswerFileChars ?? 0;
+    const longAt = this.d.longAnswerFileChars ?? 0;
     if (longAt > 0 && answer.length >= longAt) {
       files.push({ filename: 'answer.md', title: 'The full answer (Markdown)', content: answer });
     }
-    const pattern = this.d.settings.reportFiles;
+    const pattern = this.d.reportFiles;
     if (pattern && this.d.shell) {
       try {
         files.push(...(await this.readReports(session.runtimeSessionId, pattern, log)));

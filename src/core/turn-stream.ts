@@ -1,6 +1,7 @@
 /**
- * One harness invocation streamed into a reply: text and tool activity as they arrive, then the
- * turn's final state (completed, ended early with a note, or failed with an explanation).
+ * One harness invocation consumed into a reply: text, tool activity, usage and the way it ended,
+ * plus what a run looks like when it was aborted (Stop, shutdown, lost claim).
+ * (Split out of turns.ts: reading the agent's event stream is separate from scheduling turns.)
  */
 import type { PendingToolCall, Usage } from './events.ts';
 import {
@@ -10,10 +11,28 @@ import {
   type HookDenial,
   hookDenialLine,
 } from './explain.ts';
+import type { AbortReason } from './lease.ts';
 import type { Logger } from './logger.ts';
 import type { HarnessInvocation, HarnessPort } from './ports.ts';
 import type { FinalState, ReplyStream } from './reply-stream.ts';
+import { mention } from './slack-escape.ts';
 import { describeTool } from './tool-label.ts';
+
+/** A run in flight in this process, so Stop and shutdown can reach it. */
+export interface LocalRun {
+  abort: AbortController;
+  reason?: AbortReason;
+}
+
+export interface Consumed {
+  final: FinalState;
+  completed?: { stopReason: string; pending: PendingToolCall[]; assistantMessage: unknown };
+  sessionGone?: boolean;
+  /** The bot stopped listening while the agent may still be working in its session. */
+  agentMayStillRun?: boolean;
+  /** The harness answered with a stream (a refusal before the stream started no session). */
+  streamed: boolean;
+}
 
 /**
  * Failures after which the agent's loop may go on in its session: AgentCore keeps an agent working
@@ -25,21 +44,13 @@ export async function consumeTurn(
   harness: HarnessPort,
   invocation: HarnessInvocation,
   reply: ReplyStream,
-  signal: AbortSignal,
+  local: LocalRun,
   log: Logger,
-): Promise<{
-  final: FinalState;
-  completed?: { stopReason: string; pending: PendingToolCall[]; assistantMessage: unknown };
-  sessionGone?: boolean;
-  /** The bot stopped listening while the agent may still be working in its session. */
-  agentMayStillRun?: boolean;
-  /** The harness answered with a stream (a refusal before the stream started no session). */
-  streamed: boolean;
-}> {
+): Promise<Consumed> {
   let usage: Usage | undefined;
   let denied: HookDenial | undefined;
   let streamed = false;
-  for await (const ev of harness.invoke(invocation, signal)) {
+  for await (const ev of harness.invoke(invocation, local.abort.signal)) {
     if (ev.type !== 'retrying' && ev.type !== 'failed') streamed = true;
     switch (ev.type) {
       case 'hook':
@@ -105,4 +116,52 @@ export async function consumeTurn(
     agentMayStillRun: true,
     streamed,
   };
+}
+
+export function abortRun(local: LocalRun, reason: AbortReason): void {
+  if (local.reason) return;
+  local.reason = reason;
+  local.abort.abort();
+}
+
+export function resetLocal(local: LocalRun): LocalRun {
+  local.reason = undefined;
+  local.abort = new AbortController();
+  return local;
+}
+
+export function abortedState(reason: AbortReason, usage: Usage | undefined): FinalState {
+  switch (reason.kind) {
+    case 'stop':
+      return {
+        outcome: 'stopped',
+        usage,
+        notice: {
+          severity: 'warning',
+          title: `Stopped by ${mention(reason.by)}.`,
+          advice:
+            'The agent’s session was ended; reply in this thread to continue (its context is restored from this thread).',
+        },
+      };
+    case 'shutdown':
+      return {
+        outcome: 'stopped',
+        usage,
+        notice: {
+          severity: 'warning',
+          title: 'Interrupted: the bot was restarting.',
+          advice: 'Use *Retry* below to run it again.',
+        },
+      };
+    case 'lost':
+      return {
+        outcome: 'stopped',
+        usage,
+        notice: {
+          severity: 'warning',
+          title: 'Interrupted: this run lost its lock on the thread.',
+          advice: 'Use *Retry* to run it again.',
+        },
+      };
+  }
 }

@@ -98,6 +98,7 @@ export class BotService extends Construct {
       FIS_APPROVERS: s.fisApprovers,
       // The harness forgets a session idle this long; the bot must start a new one (with context) by then.
       HARNESS_SESSION_IDLE_SECONDS: String(s.harnessIdleTimeoutSeconds),
+      ...(s.botAdmins ? { BOT_ADMINS: s.botAdmins } : {}),
       ...(s.defaultTargetRegion ? { DEFAULT_TARGET_REGION: s.defaultTargetRegion } : {}),
       // HTTP mode: Slack traffic and probes; Socket Mode: the /healthz and /readyz server.
       PORT: String(BOT_PORT),
