@@ -205,7 +205,8 @@ describe('access lists on every path', () => {
       value,
     });
     await rig.harness.waitForInvocations(n + 1);
-    expect(rig.harness.invocations[n]!.userId).toBe(USER);
+    // (No runtime user id reaches AgentCore any more, so the harness cannot show who asked.)
+    expect(rig.harness.invocations[n]!.userId).toBeUndefined();
     await finalReplies(rig, CHANNEL, root.ts);
     await rig.slack.waitFor(
       () => buttonValue(rig.slack.message(CHANNEL, notice.ts)!, 'retry_run') === undefined,

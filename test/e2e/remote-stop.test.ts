@@ -91,8 +91,9 @@ describe('Stop from another replica', () => {
       .flatMap((b) => b.elements ?? [])
       .find((e) => e.action_id === 'stop_run')!.value!;
     slack.pinned = 1;
+    // The requester clicks, but the click reaches the other replica.
     await slack.clickButton({
-      user: OTHER_USER,
+      user: USER,
       channel: CHANNEL,
       messageTs: reply.ts,
       actionId: 'stop_run',
@@ -107,7 +108,7 @@ describe('Stop from another replica', () => {
       'the owner to show the stop',
     );
     const shown = JSON.stringify(slack.message(CHANNEL, reply.ts)!.blocks);
-    expect(shown).toContain(`<@${OTHER_USER}>`);
+    expect(shown).toContain(`Stopped by <@${USER}>`);
     expect(shown).not.toContain('without a proper finish');
   }, 40_000);
 });
