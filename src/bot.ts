@@ -34,6 +34,7 @@ import { boltLogger } from './slack/bolt-logger.ts';
 import { register as registerCommands } from './slack/commands.ts';
 import { register as registerEvents } from './slack/events.ts';
 import { SLACK_LIMITS } from './slack/limits.ts';
+import { guardSlackRequests, HTTP_SERVER_TIMEOUTS } from './slack/request-guard.ts';
 
 export interface RunningBot {
   app: App;
@@ -129,11 +130,26 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       endpoints: '/slack/events',
       processBeforeResponse: false,
       logger,
+      bodyLimit: SLACK_LIMITS.requestBodyBytes,
+      // The signed request's signature reaches the command listener (replay de-duplication).
+      customPropertiesExtractor: (req) => ({
+        requestSignature:
+          typeof req.headers['x-slack-signature'] === 'string' ? req.headers['x-slack-signature'] : undefined,
+      }),
       customRoutes: ['/healthz', '/readyz'].map((path) => ({
         path,
         method: ['GET'],
         handler: (req: IncomingMessage, res: ServerResponse) => void health.handle(req, res),
       })),
+    });
+    receiver.requestListener = guardSlackRequests(receiver.requestListener, {
+      signingSecret: config.slack.mode.signingSecret,
+      paths: ['/slack/events'],
+      bodyLimitBytes: SLACK_LIMITS.requestBodyBytes,
+      maxUnauthenticated: SLACK_LIMITS.unauthenticatedRequests,
+      bodyTimeoutMs: SLACK_LIMITS.requestBodyTimeoutMs,
+      toleranceSeconds: SLACK_LIMITS.signatureToleranceSeconds,
+      log: log.child({ component: 'receiver' }),
     });
     app = new App({
       token: config.slack.botToken,
@@ -270,7 +286,10 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   let healthServer: { server: Server; port: number } | undefined;
   if (config.slack.mode.kind === 'http') {
     const { port: listenPort, host } = config.slack.mode;
-    const server = (await app.start(host ? { port: listenPort, host } : listenPort)) as Server;
+    const server = (await app.start(
+      host ? { port: listenPort, host } : { port: listenPort },
+      HTTP_SERVER_TIMEOUTS,
+    )) as Server;
     port = (server.address() as AddressInfo).port;
     slackUp = true;
     log.info({ port, path: '/slack/events' }, 'listening for Slack (HTTP mode)');
