@@ -51,6 +51,8 @@ export interface RunningBot {
 export interface BotHooks {
   /** Replaces the scheduled Slack writer (the benchmark's baselines write the way other bots do). */
   writer?: (app: App) => SlackWriter;
+  /** Routes the embedded store's traffic through another address (the tests' fault-injecting proxy). */
+  storeEndpoint?: (endpoint: string) => string;
 }
 
 export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}): Promise<RunningBot> {
@@ -68,7 +70,12 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     table,
     region: config.store.region,
     ttlDays: config.store.ttlDays,
-    ...(embedded ? { endpoint: embedded.endpoint, credentials: EMBEDDED_CREDENTIALS } : {}),
+    ...(embedded
+      ? {
+          endpoint: hooks.storeEndpoint?.(embedded.endpoint) ?? embedded.endpoint,
+          credentials: EMBEDDED_CREDENTIALS,
+        }
+      : {}),
   });
   const harness = new AgentCoreHarness({
     harnessArn: config.harness.arn,

@@ -18,6 +18,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type {
   EnqueueResult,
   QueuedTurn,
@@ -26,6 +27,7 @@ import type {
   ThreadKey,
   TurnLogEntry,
 } from '../core/ports.ts';
+import { StoreUnavailableError } from '../core/store-unavailable.ts';
 
 export interface DynamoStoreOptions {
   table: string;
@@ -50,7 +52,21 @@ export class DynamoSessionStore implements SessionStore {
       ...(o.endpoint ? { endpoint: o.endpoint } : {}),
       ...(o.credentials ? { credentials: o.credentials } : {}),
       maxAttempts: 4,
+      // The SDK waits forever by default; an unreachable table must fail fast enough to tell the person.
+      requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 3_000 }),
     });
+    // Outermost step, so it sees the error after the SDK's retries: unreachable is told apart from
+    // the table's own answers (a lost condition, a missing table), which keep their types.
+    this.client.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (err) {
+          throw unavailable(err) ?? err;
+        }
+      },
+      { step: 'initialize', name: 'storeUnavailable' },
+    );
     this.doc = DynamoDBDocumentClient.from(this.client, { marshallOptions: { removeUndefinedValues: true } });
     this.now = o.now ?? Date.now;
   }
@@ -413,6 +429,22 @@ export class DynamoSessionStore implements SessionStore {
   private expiry(): number {
     return Math.floor(this.now() / 1000) + this.o.ttlDays * 86_400;
   }
+}
+
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TimeoutError',
+]);
+
+/** A StoreUnavailableError for network failures, timeouts, throttling and 5xx; undefined otherwise. */
+function unavailable(err: unknown): StoreUnavailableError | undefined {
+  if (!(err instanceof Error)) return new StoreUnavailableError('error', { cause: err });
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status !== undefined && status < 500 && !THROTTLED.has(err.name)) return undefined;
+  const code = (err as { code?: string }).code;
+  return new StoreUnavailableError(code ?? err.name, { cause: err });
 }
 
 function threadKey(k: ThreadKey): { pk: string; sk: string } {
