@@ -2,7 +2,13 @@
  * The sandbox page's own HTTP server (loopback only): the static page, the browser builds of the
  * Markdown renderer and sanitizer from node_modules, a JSON API that acts as a person in the fake
  * Slack, and a Server-Sent Events stream of every change.
+ *
+ * With HARNESS_ARN set the sandbox drives the real harness and FIS, so another web site must not be
+ * able to drive it: every request must name a loopback Host with this port (a DNS-rebinding page
+ * reaches us under its own host name), cross-site requests are refused (Origin / Sec-Fetch-Site), and
+ * the API needs a token generated per run and handed only to the page itself.
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -49,8 +55,12 @@ export interface WebServer {
 
 export async function startWebServer(deps: WebServerDeps, port: number): Promise<WebServer> {
   const streams = new Set<ServerResponse>();
+  const token = randomBytes(24).toString('base64url');
+  let listening = port;
   const server: Server = createServer((req, res) => {
-    route(req, res, deps, streams).catch((err) => {
+    const refusal = refuseForeign(req, listening, token);
+    if (refusal) return sendJson(res, 403, { ok: false, error: refusal });
+    route(req, res, deps, streams, token).catch((err) => {
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: String(err) });
       else res.end();
     });
@@ -63,6 +73,7 @@ export async function startWebServer(deps: WebServerDeps, port: number): Promise
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
+  listening = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     async close() {
@@ -79,11 +90,14 @@ async function route(
   res: ServerResponse,
   deps: WebServerDeps,
   streams: Set<ServerResponse>,
+  token: string,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const file = FILES[url.pathname];
   if (req.method === 'GET' && file) {
-    const body = await readFile(file);
+    let body: Buffer | string = await readFile(file);
+    // The page is the only place the token is given out.
+    if (url.pathname === '/') body = withToken(body.toString('utf8'), token);
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-cache',
@@ -181,6 +195,34 @@ function openStream(
     deps.timeline.off('update', send);
     streams.delete(res);
   });
+}
+
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+
+/** Why a request is refused (a foreign host or site, or no token for the API), or undefined. */
+function refuseForeign(req: IncomingMessage, port: number, token: string): string | undefined {
+  const allowed = LOOPBACK_HOSTS.map((h) => `${h}:${port}`);
+  if (!allowed.includes((req.headers.host ?? '').toLowerCase())) return 'foreign_host';
+  const origin = req.headers.origin;
+  if (origin !== undefined && !allowed.some((h) => origin.toLowerCase() === `http://${h}`))
+    return 'cross_origin';
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return 'cross_site';
+  const path = (req.url ?? '/').split('?')[0]!;
+  if (path.startsWith('/api/')) {
+    const given =
+      (req.headers['x-sandbox-token'] as string | undefined) ??
+      new URL(req.url ?? '/', 'http://localhost').searchParams.get('token') ??
+      '';
+    const a = Buffer.from(given);
+    const b = Buffer.from(token);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return 'missing_or_wrong_token';
+  }
+  return undefined;
+}
+
+function withToken(html: string, token: string): string {
+  return html.replace('<head>', `<head>\n    <meta name="sandbox-token" content="${token}" />`);
 }
 
 function knownUser(id: string | null | undefined): string {

@@ -29,17 +29,22 @@ const ctx = {
   onButton: (element, block) => clickButton(element, block),
 };
 
+/** Handed out in the page by the sandbox server, required on every API call (see web-server.ts). */
+const TOKEN = document.querySelector('meta[name="sandbox-token"]')?.getAttribute('content') ?? '';
+
 async function api(path, body) {
   const res = await fetch(path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-sandbox-token': TOKEN },
     body: JSON.stringify({ user: state.me, channel: state.channel, ...body }),
   });
   return res.json();
 }
 
 async function load() {
-  const res = await fetch(`/api/state?user=${encodeURIComponent(state.me)}`);
+  const res = await fetch(`/api/state?user=${encodeURIComponent(state.me)}`, {
+    headers: { 'x-sandbox-token': TOKEN },
+  });
   const s = await res.json();
   Object.assign(state, {
     me: s.me,
@@ -60,7 +65,9 @@ async function load() {
 
 function connect() {
   stream?.close();
-  stream = new EventSource(`/api/stream?user=${encodeURIComponent(state.me)}`);
+  stream = new EventSource(
+    `/api/stream?user=${encodeURIComponent(state.me)}&token=${encodeURIComponent(TOKEN)}`,
+  );
   stream.addEventListener('message', (e) => {
     const m = JSON.parse(e.data);
     state.messages.set(key(m.channel, m.ts), m);
