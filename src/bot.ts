@@ -95,6 +95,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   const logger = boltLogger(
     log,
     config.logLevel === 'debug' || config.logLevel === 'trace' ? LogLevel.DEBUG : LogLevel.INFO,
+    { content: config.logContent },
   );
   const clientOptions = {
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),

@@ -165,6 +165,7 @@ const schema = z.object({
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
+  LOG_CONTENT: booleanFlag(false),
   BOT_MODE: z.preprocess(
     (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
     z.enum(['sandbox', 'slack'], { error: 'must be "sandbox" or "slack"' }).optional(),
@@ -244,6 +245,8 @@ export interface Config {
     prices: PriceTable | undefined;
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Log what people wrote and what the agent answered (Slack bodies included); off: sizes and ids only. */
+  logContent: boolean;
 }
 
 export class ConfigError extends Error {
@@ -368,6 +371,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : (parsePriceTable(e.TOKEN_PRICES) as PriceTable),
     },
     logLevel: e.LOG_LEVEL,
+    logContent: e.LOG_CONTENT,
   };
 }
 

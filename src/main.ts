@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       stop = sandbox.stop;
     } else {
       const config = loadConfig();
-      const log = createLogger(config.logLevel);
+      const log = createLogger(config.logLevel, undefined, { content: config.logContent });
       installProcessGuards(log);
       const bot = await startBot(config, log);
       stop = bot.stop;

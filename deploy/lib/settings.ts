@@ -39,6 +39,8 @@ export interface Settings {
   certificateArn: string | undefined;
   defaultTargetRegion: string | undefined;
   logLevel: string;
+  /** LOG_CONTENT: log what people wrote and the agent answered (off: sizes and ids only). */
+  logContent: boolean;
   logRetentionDays: number;
   desiredCount: number;
   natGateways: number;
@@ -65,6 +67,7 @@ const DEFAULTS = {
   fisTargetTagValue: FIS_TARGET_TAG.value,
   slackMode: 'socket',
   logLevel: 'info',
+  logContent: 'false',
   logRetentionDays: 30,
   desiredCount: 1,
   natGateways: 0,
@@ -208,6 +211,7 @@ export function readSettings(get: ContextReader): Settings {
     ),
     defaultTargetRegion: matching('defaultTargetRegion', REGION, 'must be an AWS region such as us-west-2'),
     logLevel: oneOf('logLevel', LOG_LEVELS, DEFAULTS.logLevel),
+    logContent: oneOf('logContent', ['true', 'false'] as const, DEFAULTS.logContent) === 'true',
     logRetentionDays: int('logRetentionDays', 1, 2557, DEFAULTS.logRetentionDays),
     desiredCount: int('desiredCount', 0, 10, DEFAULTS.desiredCount),
     natGateways: int('natGateways', 0, 3, DEFAULTS.natGateways),

@@ -328,7 +328,7 @@ export class ReplyStream {
         );
       await this.o.writer.post(this.o.channel, footer, this.o.threadTs, this.opts('critical'));
     } catch (err) {
-      // Slack refused everything: the logs are the only place left, so the text goes there in full.
+      // Slack refused everything. The logger records the answer's size (the text itself only with LOG_CONTENT).
       this.o.log.error(
         { err: describe(err), channel: this.o.channel, threadTs: this.o.threadTs, undelivered: this.tail },
         'could not deliver the agent answer to Slack',

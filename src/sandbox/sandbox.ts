@@ -93,7 +93,7 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
       ...(fis ? { fisEmulator: { url: fis.url } } : {}),
       approvers: [APPROVERS_GROUP.id],
     });
-    const log = opts.log ?? createLogger(config.logLevel);
+    const log = opts.log ?? createLogger(config.logLevel, undefined, { content: config.logContent });
     const bot = await startBot(config, log);
     cleanups.push(() => bot.stop());
     slack.connectApp({ url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret });

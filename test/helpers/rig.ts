@@ -40,6 +40,8 @@ export async function startRig(
     /** Connect over Socket Mode instead of HTTP. */
     socketMode?: boolean;
     hooks?: BotHooks;
+    /** Where the bot logs (default: stdout at TEST_LOG_LEVEL). */
+    log?: (config: ReturnType<typeof loadConfig>) => ReturnType<typeof createLogger>;
   } = {},
 ): Promise<Rig> {
   const slack = new FakeSlack(opts.slack);
@@ -80,7 +82,7 @@ export async function startRig(
     ...opts.env,
   });
   const boot = async () => {
-    const bot = await startBot(config, createLogger(config.logLevel), opts.hooks);
+    const bot = await startBot(config, opts.log?.(config) ?? createLogger(config.logLevel), opts.hooks);
     if (opts.socketMode)
       await slack.waitFor(() => slack.socketConnected, 10_000, 'the Socket Mode connection');
     else

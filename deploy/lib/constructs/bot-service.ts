@@ -95,6 +95,7 @@ export class BotService extends Construct {
       SESSIONS_TABLE: props.tableName,
       SKILLS_BASE_PATH,
       LOG_LEVEL: s.logLevel,
+      ...(s.logContent ? { LOG_CONTENT: 'true' } : {}),
       FIS_APPROVERS: s.fisApprovers,
       ...(s.defaultTargetRegion ? { DEFAULT_TARGET_REGION: s.defaultTargetRegion } : {}),
       // HTTP mode: Slack traffic and probes; Socket Mode: the /healthz and /readyz server.
