@@ -4,7 +4,7 @@
  * unless LOG_CONTENT=true asks for them.
  */
 import { Writable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { answer } from '../../src/stand-ins/scenarios.ts';
 import { commandRoot, finalReplies, type Rig, startRig } from '../helpers/rig.ts';
@@ -41,9 +41,6 @@ async function runOnce(env: Record<string, string>) {
 }
 
 describe('log content', () => {
-  const cleanups: Array<() => void> = [];
-  afterAll(() => cleanups.forEach((c) => c()));
-
   it('at debug level, Slack bodies are logged as sizes: neither the question nor the answer appears', async () => {
     const logged = await runOnce({});
     expect(logged).not.toContain(ASKED);
