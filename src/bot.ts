@@ -245,6 +245,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       streamMode: config.streaming.mode,
       streamRolloverMs: config.streaming.rolloverMs,
       longAnswerFileChars: config.streaming.longAnswerFileChars,
+      maxAnswerReplies: config.streaming.maxAnswerReplies,
       reportFiles: config.streaming.reportFiles,
       prices: config.streaming.prices,
     },

@@ -90,6 +90,7 @@ const schema = z.object({
   ),
   STREAM_ROLLOVER_SECONDS: intInRange(10, 290, 240),
   LONG_ANSWER_FILE_CHARS: intInRange(0, 10_000_000, 11_000),
+  MAX_ANSWER_REPLIES: intInRange(1, 200, 10),
   REPORT_FILES: z.preprocess(
     emptyToUndefined,
     z
@@ -239,6 +240,8 @@ export interface Config {
     rolloverMs: number;
     /** Answers at least this long are also uploaded as a Markdown file (0: never). */
     longAnswerFileChars: number;
+    /** Replies' worth of answer text posted at most; a longer answer is attached as answer.md. */
+    maxAnswerReplies: number;
     /** Files the agent wrote that are attached after a turn (a shell glob in the session), or undefined. */
     reportFiles: string | undefined;
     /** Prices for the cost estimate in the footer; undefined shows no estimate. */
@@ -363,6 +366,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mode: e.STREAM_MODE,
       rolloverMs: e.STREAM_ROLLOVER_SECONDS * 1000,
       longAnswerFileChars: e.LONG_ANSWER_FILE_CHARS,
+      maxAnswerReplies: e.MAX_ANSWER_REPLIES,
       reportFiles: e.REPORT_FILES === 'off' ? undefined : e.REPORT_FILES,
       prices: !e.TOKEN_PRICES
         ? DEFAULT_PRICES

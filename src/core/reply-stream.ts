@@ -48,6 +48,11 @@ export interface ReplyStreamOptions {
   recipientUserId?: string;
   /** Native mode: start a new streamed message after this long (Slack ends streams after ~5 min). */
   streamRolloverMs?: number;
+  /**
+   * At most this much of the answer is posted (about MAX_ANSWER_REPLIES replies); the rest is not
+   * turned into more continuation replies; the caller attaches the complete answer as a file.
+   */
+  maxShownChars?: number;
 }
 
 export interface FinalState {
@@ -68,7 +73,10 @@ export class ReplyStream {
   private readonly o: Required<Pick<ReplyStreamOptions, 'now' | 'heartbeatMs'>> & ReplyStreamOptions;
   private readonly queue = new PQueue({ concurrency: 1 });
   private readonly startedAt: number;
+  /** The answer as shown in Slack (capped by maxShownChars), and the complete answer. */
   private text = '';
+  private full = '';
+  private capped = false;
   /** Characters of `text` already placed in finished messages. */
   private frozen = 0;
   private reopen: string | undefined;
@@ -112,7 +120,12 @@ export class ReplyStream {
   }
 
   get fullText(): string {
-    return this.text;
+    return this.full;
+  }
+
+  /** The answer was longer than maxShownChars: only its beginning is in the thread. */
+  get truncated(): boolean {
+    return this.capped;
   }
 
   /** Posts the first reply. Throws SlackWriteError if Slack refuses it. */
@@ -141,6 +154,13 @@ export class ReplyStream {
 
   appendText(t: string): void {
     if (!t) return;
+    this.full += t;
+    const room = (this.o.maxShownChars ?? Number.POSITIVE_INFINITY) - this.text.length;
+    if (t.length > room) {
+      this.capped = true;
+      if (room <= 0) return;
+      t = t.slice(0, room);
+    }
     const first = this.text === '';
     this.text += t;
     if (first) {
@@ -183,6 +203,9 @@ export class ReplyStream {
 
   /** Writes the complete answer and the result footer. Resolves when Slack has it (or every fallback failed). */
   async finish(final: FinalState): Promise<void> {
+    if (this.capped) {
+      this.text += `\n\n_…the answer goes on: it is ${this.full.length.toLocaleString('en-US')} characters long, so only the first ${this.text.length.toLocaleString('en-US')} are posted here. The complete answer is attached below as \`answer.md\`._`;
+    }
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.heartbeat) clearInterval(this.heartbeat);

@@ -46,6 +46,8 @@ export interface TurnSettings {
   streamRolloverMs?: number;
   /** Answers at least this long are also uploaded as a Markdown file (0 or unset: never). */
   longAnswerFileChars?: number;
+  /** At most this many replies of answer text are posted; a longer answer is attached as a file. */
+  maxAnswerReplies?: number;
   /** Shell glob of report files the agent writes in its session, attached after each turn. */
   reportFiles?: string;
   /** Price table for the cost estimate in the footer. */
@@ -235,6 +237,9 @@ export class TurnEngine {
       mode: this.d.settings.streamMode ?? 'edit',
       recipientUserId: user,
       ...(this.d.settings.streamRolloverMs ? { streamRolloverMs: this.d.settings.streamRolloverMs } : {}),
+      ...(this.d.settings.maxAnswerReplies
+        ? { maxShownChars: this.d.settings.maxAnswerReplies * this.d.settings.bodyBudget }
+        : {}),
     });
     try {
       await reply.open();
@@ -312,7 +317,8 @@ export class TurnEngine {
       },
       'turn finished',
     );
-    if (pending.length === 0 && !aborted) await this.attachFiles(current, reply.fullText, log);
+    if (pending.length === 0 && !aborted)
+      await this.attachFiles(current, reply.fullText, log, reply.truncated);
     await this.d.store
       .appendTurn(key, {
         at: this.d.now(),
@@ -347,12 +353,18 @@ export class TurnEngine {
    * its session (read with InvokeAgentRuntimeCommand) are attached. Best effort: the answer itself is
    * already in the thread, so a failure here is logged and noted, never fatal.
    */
-  private async attachFiles(session: SessionRecord, answer: string, log: Logger): Promise<void> {
+  private async attachFiles(
+    session: SessionRecord,
+    answer: string,
+    log: Logger,
+    truncated = false,
+  ): Promise<void> {
     const upload = this.d.writer.uploadFiles?.bind(this.d.writer);
     if (!upload) return;
     const files: ThreadFile[] = [];
     const longAt = this.d.settings.longAnswerFileChars ?? 0;
-    if (longAt > 0 && answer.length >= longAt) {
+    // A truncated answer is always attached: it is the only place the rest of it exists.
+    if (truncated || (longAt > 0 && answer.length >= longAt)) {
       files.push({ filename: 'answer.md', title: 'The full answer (Markdown)', content: answer });
     }
     const pattern = this.d.settings.reportFiles;
@@ -380,7 +392,9 @@ export class TurnEngine {
           this.d.presenter.note(
             code === 'missing_scope'
               ? 'I could not attach the files for this answer: the app is missing the `files:write` scope. Reinstall it from manifest.yml.'
-              : `I could not attach the files for this answer (\`${code}\`). The answer above is complete.`,
+              : truncated
+                ? `I could not attach the complete answer (\`${code}\`), so only its beginning is above. Ask the agent for the rest in parts.`
+                : `I could not attach the files for this answer (\`${code}\`). The answer above is complete.`,
           ),
           session.threadTs,
         )

@@ -96,6 +96,7 @@ export class BotService extends Construct {
       SKILLS_BASE_PATH,
       LOG_LEVEL: s.logLevel,
       ...(s.logContent ? { LOG_CONTENT: 'true' } : {}),
+      MAX_ANSWER_REPLIES: String(s.maxAnswerReplies),
       FIS_APPROVERS: s.fisApprovers,
       ...(s.defaultTargetRegion ? { DEFAULT_TARGET_REGION: s.defaultTargetRegion } : {}),
       // HTTP mode: Slack traffic and probes; Socket Mode: the /healthz and /readyz server.
