@@ -8,6 +8,7 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
 import {
+  DataDirError,
   EMBEDDED_CREDENTIALS,
   type EmbeddedDynamo,
   startEmbeddedDynamo,
@@ -59,7 +60,9 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   let embedded: EmbeddedDynamo | undefined;
   let table = config.store.table;
   if (!table) {
-    embedded = await startEmbeddedDynamo(config.store.dataDir, config.store.region);
+    embedded = await startEmbeddedDynamo(config.store.dataDir, config.store.region).catch((err) => {
+      throw err instanceof DataDirError ? new StartupError([err.message]) : err;
+    });
     table = embedded.table;
     log.info(
       { endpoint: embedded.endpoint, dataDir: config.store.dataDir },

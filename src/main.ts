@@ -4,6 +4,7 @@
  * exit code 1 when the config is not usable.
  */
 
+import { isEmbeddedStoreCrash } from './adapters/embedded-dynamo.ts';
 import { StartupError, startBot } from './bot.ts';
 import {
   ConfigError,
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     } else {
       const config = loadConfig();
       const log = createLogger(config.logLevel, undefined, { content: config.logContent });
-      installProcessGuards(log);
+      installProcessGuards(log, { survivable: isEmbeddedStoreCrash });
       const bot = await startBot(config, log);
       stop = bot.stop;
     }

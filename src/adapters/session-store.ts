@@ -71,8 +71,15 @@ export class DynamoSessionStore implements SessionStore {
     this.now = o.now ?? Date.now;
   }
 
+  /** The table exists and takes writes (a full disk under the embedded store fails here, not on a person's request). */
   async ping(): Promise<void> {
     await this.client.send(new DescribeTableCommand({ TableName: this.o.table }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.o.table,
+        Item: { pk: 'HEALTH#probe', sk: 'HEALTH', at: this.now(), ttl: Math.floor(this.now() / 1000) + 3600 },
+      }),
+    );
   }
 
   async create(record: SessionRecord): Promise<boolean> {
