@@ -263,7 +263,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     approvalsEnabled: gate !== undefined,
   });
   registerEvents(app, { runner, store, access, log });
-  registerActions(app, { runner, gate, log });
+  registerActions(app, { runner, gate, log, store });
   runnerRef = runner;
 
   // Startup self-check: say exactly what is wrong instead of failing on the first request.
