@@ -103,7 +103,7 @@ async function retireStaleStop(
   if (!blocks?.some((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === ACTION_STOP_RUN)))
     return false;
   const session = await deps.store?.get(key).catch(() => undefined);
-  if (!session || session.status !== 'idle') return false;
+  if (session?.status !== 'idle') return false;
   if (session.replyTs === ts && Date.now() - session.updatedAt < SETTLE_MS) return false;
   const kept = blocks
     .map((b) =>
