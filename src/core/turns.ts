@@ -85,6 +85,8 @@ export interface TurnInput {
 export interface LocalRun {
   abort: AbortController;
   reason?: AbortReason;
+  /** The run's lease keeper, paused while the session waits for an approval. */
+  lease?: LeaseKeeper;
 }
 
 /** Inline calls answered without a human (errors, refusals) resume at once; bound the loop. */
@@ -119,6 +121,7 @@ export class TurnEngine {
       log,
     );
     lease.start();
+    local.lease = lease;
     try {
       let input: TurnInput | undefined = first;
       let asker = user;
@@ -168,6 +171,7 @@ export class TurnEngine {
     let paused = false;
     const pause = async (approvalId: string) => {
       // Released into awaiting_approval before the card is posted, so no click can come first.
+      local.lease?.pause();
       await this.d.store.finish(key, this.d.owner, this.d.settings.leaseMs, approvalId);
       paused = true;
     };
@@ -189,6 +193,7 @@ export class TurnEngine {
           return 'paused';
         }
         paused = false;
+        local.lease?.resume();
       }
       next = {
         resume: { assistantMessage: outcome.assistantMessage, toolResults: handled.results },
