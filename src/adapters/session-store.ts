@@ -40,6 +40,8 @@ export interface DynamoStoreOptions {
 }
 
 const RUNNING = 'SESSIONS#running';
+/** How long a finished turn keeps trying to record that it finished while the table is unreachable. */
+const FINISH_PERSIST_MS = 10 * 60_000;
 
 export class DynamoSessionStore implements SessionStore {
   readonly doc: DynamoDBDocumentClient;
@@ -228,7 +230,29 @@ export class DynamoSessionStore implements SessionStore {
     return 'full';
   }
 
+  /**
+   * Releases the thread after a turn. A turn that completed while the table was unreachable keeps
+   * trying (the caller still renews the lease meanwhile), so the run is recorded as finished when the
+   * table is back instead of being reaped and reported as interrupted.
+   */
   async finish(
+    key: ThreadKey,
+    owner: string,
+    leaseMs: number,
+    awaitingApprovalId?: string,
+  ): Promise<QueuedTurn | undefined> {
+    const deadline = this.now() + FINISH_PERSIST_MS;
+    for (let wait = 500; ; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        return await this.finishOnce(key, owner, leaseMs, awaitingApprovalId);
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError) || this.now() + wait > deadline) throw err;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  private async finishOnce(
     key: ThreadKey,
     owner: string,
     leaseMs: number,
@@ -310,7 +334,7 @@ export class DynamoSessionStore implements SessionStore {
     );
   }
 
-  async reapLapsed(now: number): Promise<SessionRecord[]> {
+  async reapLapsed(now: number, skip?: (rec: SessionRecord) => boolean): Promise<SessionRecord[]> {
     const won: SessionRecord[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -325,6 +349,7 @@ export class DynamoSessionStore implements SessionStore {
       );
       for (const item of out.Items ?? []) {
         const rec = strip(item);
+        if (skip?.(rec)) continue;
         try {
           const res = await this.doc.send(
             new UpdateCommand({

@@ -124,7 +124,8 @@ export interface SessionStore {
   /** Asks the owner of a running turn to stop it; false if nothing is running (or a stop was already asked). */
   requestStop(key: ThreadKey, user: string): Promise<boolean>;
   /** Runs whose owner stopped renewing: marked idle and interrupted; returns those this caller took. */
-  reapLapsed(now: number): Promise<SessionRecord[]>;
+  /** `skip`: runs the caller knows are still alive (e.g. its own, waiting for the table to come back). */
+  reapLapsed(now: number, skip?: (rec: SessionRecord) => boolean): Promise<SessionRecord[]>;
   /** Marks this owner's run interrupted (shutdown deadline). */
   interrupt(key: ThreadKey, owner: string): Promise<boolean>;
   /** Switches the thread to a new harness session (the old one expired). */

@@ -105,3 +105,61 @@ describe('session store faults and replays', () => {
     }
   }, 40_000);
 });
+
+describe('a run that completes while the store is unreachable', () => {
+  let rig: Rig;
+  const proxy = new FaultProxy();
+  beforeAll(async () => {
+    await proxy.start();
+    rig = await startRig({ hooks: { storeEndpoint: proxy.route }, env: { LEASE_SECONDS: '2' } });
+  }, 30_000);
+  afterAll(async () => {
+    proxy.set('up');
+    await rig.close();
+    await proxy.stop();
+  });
+
+  it('is recorded as finished when the store is back, never reported as interrupted', async () => {
+    rig.harness.enqueue(
+      answer('Part one of the answer. Part two of the answer. Part three of the answer.', {
+        chunk: 12,
+        delayMs: 250,
+      }),
+    );
+    const root = await commandRoot(rig, { command: '/assess', text: 'eks outage-during-run' });
+    await rig.slack.waitFor(
+      () =>
+        rig.slack.replies(CHANNEL, root.ts).some((m) => JSON.stringify(m.blocks ?? []).includes('Part one')),
+      10_000,
+      'the answer to start streaming',
+    );
+    proxy.set('refuse');
+    const replies = await finalReplies(rig, CHANNEL, root.ts);
+    expect(JSON.stringify(replies.at(-1)!.blocks)).toContain('Part three');
+    // The store stays down for well over the 2 s lease, then comes back.
+    await new Promise((r) => setTimeout(r, 6_000));
+    proxy.set('up');
+    await new Promise((r) => setTimeout(r, 6_000));
+    const all = rig.slack.replies(CHANNEL, root.ts).map((m) => `${m.text} ${JSON.stringify(m.blocks ?? [])}`);
+    expect(all.join('\n')).not.toMatch(/interrupted|Retry/i);
+    // The thread is free: a follow-up starts at once (not queued behind a ghost run).
+    rig.harness.enqueue(answer('Follow-up answered.'));
+    await rig.slack.deliverEvent({
+      type: 'message',
+      channel: CHANNEL,
+      channel_type: 'channel',
+      user: USER,
+      text: 'thanks, and the node groups?',
+      ts: `${Math.floor(Date.now() / 1000)}.000200`,
+      thread_ts: root.ts,
+    });
+    await rig.slack.waitFor(
+      () =>
+        rig.slack
+          .replies(CHANNEL, root.ts)
+          .some((m) => JSON.stringify(m.blocks ?? []).includes('Follow-up answered')),
+      15_000,
+      'the follow-up answer',
+    );
+  }, 60_000);
+});
