@@ -247,6 +247,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       turnLogSize: 6,
       streamMode: config.streaming.mode,
       streamRolloverMs: config.streaming.rolloverMs,
+      streamMaxBytes: SLACK_LIMITS.streamedMessageBytes,
       longAnswerFileChars: config.streaming.longAnswerFileChars,
       maxAnswerReplies: config.streaming.maxAnswerReplies,
       reportFiles: config.streaming.reportFiles,

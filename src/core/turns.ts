@@ -44,6 +44,8 @@ export interface TurnSettings {
   /** `native`: chat.*Stream (falls back to edits on any streaming error). Default `edit`. */
   streamMode?: 'edit' | 'native';
   streamRolloverMs?: number;
+  /** Native mode: UTF-8 bytes of Markdown one streamed message may hold. */
+  streamMaxBytes?: number;
   /** Answers at least this long are also uploaded as a Markdown file (0 or unset: never). */
   longAnswerFileChars?: number;
   /** At most this many replies of answer text are posted; a longer answer is attached as a file. */
@@ -245,6 +247,12 @@ export class TurnEngine {
       ...(this.d.settings.maxAnswerReplies
         ? { maxShownChars: this.d.settings.maxAnswerReplies * this.d.settings.bodyBudget }
         : {}),
+      ...(this.d.settings.streamMaxBytes ? { streamMaxBytes: this.d.settings.streamMaxBytes } : {}),
+      // Slack's own stop on the stream is the requester's Stop: the same path as the Stop button.
+      onStoppedInSlack: () => {
+        void this.d.store.requestStop(key, user).catch(() => undefined);
+        abortRun(local, { kind: 'stop', by: user });
+      },
     });
     try {
       await reply.open();
