@@ -8,6 +8,7 @@ import { ACTION_STOP_RUN } from '../../src/slack/blocks.ts';
 import { answer } from '../../src/stand-ins/scenarios.ts';
 import { CHANNEL, commandRoot, type Rig, startRig, USER } from '../helpers/rig.ts';
 
+const OUTAGE = 30;
 const hasStop = (blocks: unknown[] | undefined) =>
   JSON.stringify(blocks ?? []).includes(`"${ACTION_STOP_RUN}"`);
 
@@ -28,15 +29,21 @@ describe('stale run controls', () => {
       5_000,
       'the live reply with Stop',
     );
-    rig.slack.failNext('chat.update', 'internal_error', 1000);
+    rig.slack.failNext('chat.update', 'internal_error', OUTAGE);
     await rig.slack.waitFor(
       () =>
         rig.slack.replies(CHANNEL, root.ts).some((m) => m.ts !== working.ts && m.text.includes('plain text')),
       20_000,
       'the plain-text fallback',
     );
-    // The outage ends (FakeSlack has no public way to cancel failNext); the old reply still shows Stop.
-    (rig.slack as unknown as { failures: Array<{ times: number }> }).failures.length = 0;
+    // The outage ends: the forced failures the bot did not use up are spent through the public Web API.
+    const used = rig.slack.callsTo('chat.update').filter((c) => c.error === 'internal_error').length;
+    for (let i = used; i < OUTAGE; i++)
+      await fetch(`${rig.slack.apiUrl}chat.update`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${rig.slack.botToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ channel: CHANNEL, ts: working.ts, text: 'spent' }),
+      });
     expect(hasStop(rig.slack.replies(CHANNEL, root.ts).find((m) => m.ts === working.ts)!.blocks)).toBe(true);
     await new Promise((r) => setTimeout(r, 8_000)); // past the settling time after the run ended
 
