@@ -29,7 +29,7 @@ import { retryAfterOf, ScheduledSlackWriter } from './core/scheduled-writer.ts';
 import { SlackScheduler } from './core/slack-scheduler.ts';
 import { Health } from './health.ts';
 import { register as registerActions } from './slack/actions.ts';
-import { approvalCard } from './slack/approval-card.ts';
+import { approvalCard, approvalCardFile } from './slack/approval-card.ts';
 import { presenter } from './slack/blocks.ts';
 import { boltLogger } from './slack/bolt-logger.ts';
 import { register as registerCommands } from './slack/commands.ts';
@@ -219,6 +219,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
           approvals: new DynamoApprovalStore(store.doc, table),
           writer,
           card: (a, commandTemplateId) => approvalCard(a, { approvers, commandTemplateId }),
+          cardFile: approvalCardFile,
           note: presenter.note,
           approvers: new SlackApproverDirectory(approvers, groups),
           policy: {
@@ -231,6 +232,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       : undefined;
   const runner = new Runner({
     gate,
+    access,
     harness,
     writer,
     presenter,

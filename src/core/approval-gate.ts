@@ -4,6 +4,7 @@
  * experiment with its own credentials only after an authorized human clicks Approve, and only if the
  * template is still exactly what was shown. Every request, decision, start and stop is audited.
  */
+
 import { randomBytes } from 'node:crypto';
 import {
   APPROVAL_TOOL,
@@ -16,8 +17,9 @@ import type { PendingToolCall } from './events.ts';
 import { fingerprint } from './fingerprint.ts';
 import { FisError, type FisPort, TERMINAL_STATUSES } from './fis.ts';
 import type { Logger } from './logger.ts';
-import type { SessionRecord, SlackMessage, SlackWriter } from './ports.ts';
+import type { SessionRecord, SlackMessage, SlackWriter, ThreadFile } from './ports.ts';
 import { isKnownRegion } from './regions.ts';
+import { mention } from './slack-escape.ts';
 
 export interface ApproverDirectory {
   /** Approver user ids and user group ids as configured. */
@@ -36,6 +38,8 @@ export interface GateDeps {
   approvals: ApprovalStore;
   writer: SlackWriter;
   card: (a: ApprovalRecord, commandTemplateId?: string) => SlackMessage;
+  /** The complete template as a file, when the card cannot show all of it (it says so in bold). */
+  cardFile?: (a: ApprovalRecord) => ThreadFile | undefined;
   note: (text: string) => SlackMessage;
   approvers: ApproverDirectory;
   policy: ApprovalPolicy;
@@ -129,6 +133,7 @@ export class ApprovalGate {
       rec.reason ?? 'card posted',
     );
     if (rec.status === 'pending') await pause(rec.id);
+    await this.attachFullTemplate(rec, session);
     try {
       const ts = await this.d.writer.post(
         session.channel,
@@ -167,6 +172,35 @@ export class ApprovalGate {
       };
     }
     return { kind: 'await', approvalId: rec.id };
+  }
+
+  /**
+   * A template too large for the card goes up as a file first, so the card can point at it. If the
+   * upload fails, the thread says so: approvers must not decide on a card that cannot show everything.
+   */
+  private async attachFullTemplate(rec: ApprovalRecord, thread: { channel: string; threadTs: string }) {
+    const file = this.d.cardFile?.(rec);
+    if (!file) return;
+    try {
+      if (!this.d.writer.uploadFiles) throw new Error('this Slack writer cannot upload files');
+      await this.d.writer.uploadFiles(
+        thread.channel,
+        thread.threadTs,
+        [file],
+        `The complete FIS template for the approval card below (${rec.templateId}, every action and target).`,
+      );
+    } catch (err) {
+      this.d.log.error({ err, approvalId: rec.id }, 'could not attach the complete template');
+      await this.d.writer
+        .post(
+          thread.channel,
+          this.d.note(
+            `:warning: *The complete template ${rec.templateId} could not be attached, and the card below cannot show all of it.* Review the template in the FIS console (fingerprint \`${rec.fingerprint}\`) before deciding, or deny.`,
+          ),
+          thread.threadTs,
+        )
+        .catch(() => undefined);
+    }
   }
 
   /** Keeps results for the paused message's other inline calls, to send along on resume. */
@@ -293,7 +327,7 @@ export class ApprovalGate {
       await this.updateCard(done);
       await this.postNote(
         rec,
-        `:warning: The template changed after the approval card was posted, so the bot did not start it (approved by <@${user}>).`,
+        `:warning: The template changed after the approval card was posted, so the bot did not start it (approved by ${mention(user)}).`,
       );
       await this.resume(done, {
         decision: 'denied',
@@ -319,7 +353,7 @@ export class ApprovalGate {
       await this.updateCard(started);
       await this.postNote(
         rec,
-        `:rocket: Experiment \`${exp.id}\` started from template \`${started.templateId}\` (approved by <@${user}> at ${iso(now2)}).`,
+        `:rocket: Experiment \`${exp.id}\` started from template \`${started.templateId}\` (approved by ${mention(user)} at ${iso(now2)}).`,
       );
       await this.resume(started, {
         decision: 'approved',
@@ -367,7 +401,7 @@ export class ApprovalGate {
     await this.updateCard(denied);
     await this.postNote(
       denied,
-      `:no_entry: <@${user}> denied experiment template \`${denied.templateId}\`. Nothing was started.`,
+      `:no_entry: ${mention(user)} denied experiment template \`${denied.templateId}\`. Nothing was started.`,
     );
     await this.resume(denied, {
       decision: 'denied',
@@ -425,7 +459,7 @@ export class ApprovalGate {
       await this.updateCard({ ...rec, stoppedBy: user, experimentStatus: exp.status });
       await this.postNote(
         rec,
-        `:octagonal_sign: Emergency stop of \`${rec.experimentId}\` requested by <@${user}>.`,
+        `:octagonal_sign: Emergency stop of \`${rec.experimentId}\` requested by ${mention(user)}.`,
       );
     } catch (err) {
       const code = err instanceof FisError ? err.code : 'error';
@@ -523,12 +557,8 @@ function parseInput(raw: unknown): ApprovalInput | string {
 function alreadyDecided(a: ApprovalRecord): string {
   if (a.status === 'expired') return 'This approval already expired. Nothing was changed.';
   if (a.status === 'refused') return 'Policy already refused this experiment. Nothing was changed.';
-  const by = a.decidedBy && a.decidedBy !== 'bot' ? ` by <@${a.decidedBy}>` : '';
+  const by = a.decidedBy && a.decidedBy !== 'bot' ? ` by ${mention(a.decidedBy)}` : '';
   return `This request was already ${a.status.replace('_', ' ')}${by}. Nothing was changed.`;
-}
-
-function mention(id: string): string {
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
 }
 
 function iso(ms: number): string {

@@ -98,6 +98,7 @@ export class BotService extends Construct {
       ...(s.logContent ? { LOG_CONTENT: 'true' } : {}),
       MAX_ANSWER_REPLIES: String(s.maxAnswerReplies),
       FIS_APPROVERS: s.fisApprovers,
+      ...(s.botAdmins ? { BOT_ADMINS: s.botAdmins } : {}),
       ...(s.defaultTargetRegion ? { DEFAULT_TARGET_REGION: s.defaultTargetRegion } : {}),
       // HTTP mode: Slack traffic and probes; Socket Mode: the /healthz and /readyz server.
       PORT: String(BOT_PORT),
