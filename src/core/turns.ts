@@ -236,20 +236,12 @@ export class TurnEngine {
       recipientUserId: user,
       ...(this.d.settings.streamRolloverMs ? { streamRolloverMs: this.d.settings.streamRolloverMs } : {}),
     });
-    try {
-      await reply.open();
-    } catch (err) {
-      log.error({ err }, 'could not post the reply; the turn was not started');
-      return undefined;
-    }
     let current = session;
     let prompt = input.prompt;
     if (current.rehydrate && prompt !== undefined && !input.resume) {
       const turns = await this.d.store.recentTurns(key, this.d.settings.turnLogSize);
       prompt = rehydrationPrompt(turns, prompt);
-      reply.setNote(
-        `The agent’s earlier session had ended, so this turn starts a new one with the context of ${turns.length} earlier turn${turns.length === 1 ? '' : 's'} restored.`,
-      );
+      // Said once, before the answer it explains.
       await this.d.writer
         .post(
           session.channel,
@@ -259,6 +251,12 @@ export class TurnEngine {
           session.threadTs,
         )
         .catch(() => undefined);
+    }
+    try {
+      await reply.open();
+    } catch (err) {
+      log.error({ err }, 'could not post the reply; the turn was not started');
+      return undefined;
     }
     await this.d.store
       .noteTurn(key, this.d.owner, {
