@@ -28,7 +28,7 @@ export const docs = (phrase: string, url: string): Tool =>
 
 /** A report streamed as the agent writes it; long reports go out in bigger chunks (same pace per second). */
 export const report = (text: string, tools: Tool[] = []): Reply => {
-  const chunk = text.length > 4000 ? CHUNK * 8 : CHUNK;
+  const chunk = text.length > 4000 ? CHUNK * 4 : CHUNK;
   return answer(text, { tools, chunk, delayMs: TEXT_MS });
 };
 

@@ -163,17 +163,27 @@ const rangeHours = (range: string) => Number(range.slice(0, -1)) * (RANGE_HOURS[
 const errorsAt = (h: number) =>
   40 + ((h * 37) % 23) + (h % 24 >= 14 && h % 24 <= 16 ? 180 + ((h * 11) % 60) : 0);
 
+function daySummary(d: number): string {
+  const counts = Array.from({ length: 24 }, (_, h) => errorsAt(d * 24 + h));
+  const total = counts.reduce((a, b) => a + b, 0);
+  const peak = Math.max(...counts);
+  return `**Day ${d + 1}:** ${total.toLocaleString('en-US')} errors, peak ${peak} at ${String(counts.indexOf(peak)).padStart(2, '0')}:00 UTC; the afternoon peak matches the payments-api batch window.`;
+}
+
 export function logs(source: string, range: string, region: string): Reply {
   const hours = rangeHours(range);
-  // A week or more of logs gets the full hourly breakdown: a long answer, continued in further
-  // replies and attached as answer.md, as a real week-long investigation would be.
+  const days = Math.min(Math.floor(hours / 24), 7);
+  const row = (h: number) =>
+    `| ${String(h % 24).padStart(2, '0')}:00 | ${errorsAt(h)} | ${Math.floor(errorsAt(h) * 0.8)} | ${900 + errorsAt(h) * 9} | ${Math.floor(errorsAt(h) / 7)} | ${errorsAt(h) > 150 ? '`TimeoutError: payments-api 3000ms`' : '`ConnectionResetError`'} |`;
+  // Three days or more get the hourly breakdown, one table per day: a long answer, continued in
+  // further replies (split between days) and attached as answer.md, as a week-long investigation is.
   const hourly =
-    hours >= 72
-      ? `\n\n### Errors per hour\n\n| Day | Hour (UTC) | Errors | Timeouts | p99 (ms) | Top pattern |\n|---|---|---|---|---|---|\n${Array.from(
-          { length: Math.min(hours, 24 * 7) },
-          (_, h) =>
-            `| day ${Math.floor(h / 24) + 1} | ${String(h % 24).padStart(2, '0')}:00 | ${errorsAt(h)} | ${Math.floor(errorsAt(h) * 0.8)} | ${900 + errorsAt(h) * 9} | ${errorsAt(h) > 150 ? '`TimeoutError: payments-api 3000ms`' : '`ConnectionResetError`'} |`,
-        ).join('\n')}`
+    days >= 3
+      ? `\n\n### Errors per hour${Array.from(
+          { length: days },
+          (_, d) =>
+            `\n\n#### Day ${d + 1}\n\n| Hour (UTC) | Errors | Timeouts | p99 (ms) | 5xx | Top pattern |\n|---|---|---|---|---|---|\n${Array.from({ length: 24 }, (_, h) => row(d * 24 + h)).join('\n')}\n\n${daySummary(d)}`,
+        ).join('')}`
       : '';
   return report(
     `## Log analysis: \`${source}\`, last ${range} (${region})

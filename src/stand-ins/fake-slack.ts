@@ -150,7 +150,8 @@ export class FakeSlack extends EventEmitter {
   private readonly windows = new Map<string, number[]>();
   private readonly responseUrls = new Map<
     string,
-    { uses: number; expires: number; channel: string; user: string }
+    // threadTs: a click on a message in a thread; Slack shows the ephemeral response in that thread.
+    { uses: number; expires: number; channel: string; user: string; threadTs?: string }
   >();
   private tsCounter = 0;
   /** Files between getUploadURLExternal and completeUploadExternal. */
@@ -447,6 +448,7 @@ export class FakeSlack extends EventEmitter {
       expires: Date.now() + 30 * 60_000,
       channel: input.channel,
       user: input.user,
+      threadTs: msg?.threadTs,
     });
     const payload = {
       type: 'block_actions',
@@ -855,14 +857,15 @@ export class FakeSlack extends EventEmitter {
       if (!ch.members.has(this.botUserId)) return { ok: false, error: 'not_in_channel' };
       const threadTs = p.thread_ts ? String(p.thread_ts) : undefined;
       if (threadTs && !this.message(ch.id, threadTs)) return { ok: false, error: 'thread_not_found' };
-      const msg = this.store({
+      this.store({
         channel: ch.id,
         ts: this.nextTs(),
         threadTs,
         botId: this.botId,
         text: typeof p.initial_comment === 'string' ? p.initial_comment : '',
+        // Part of the message when it appears (the 'message' change carries them).
+        files,
       });
-      msg.files = files;
     }
     return { ok: true, files: files.map((f) => ({ id: f.id, name: f.name, title: f.title })) };
   }
@@ -925,6 +928,7 @@ export class FakeSlack extends EventEmitter {
         text: body.text ?? '',
         blocks: body.blocks,
         via: 'response_url',
+        ...(entry.threadTs ? { threadTs: entry.threadTs } : {}),
       });
     }
     res.writeHead(200, { 'content-type': 'text/plain' });

@@ -137,6 +137,14 @@ describe('sandbox demo runs', () => {
     });
   }
 
+  it('/logs over 7 days is a long answer (over LONG_ANSWER_FILE_CHARS, so it is also attached as answer.md)', () => {
+    const week = new Thread(setup().scenario).ask(prompt('/logs', '/aws/lambda/checkout 7d us-east-1'));
+    expect(week.text.length).toBeGreaterThan(11_000);
+    expect(week.text.match(/#### Day \d/g)).toHaveLength(7);
+    const hour = new Thread(setup().scenario).ask(prompt('/logs', '/aws/lambda/checkout 1h us-east-1'));
+    expect(hour.text.length).toBeLessThan(2_000);
+  });
+
   it('answers a cost question about cost, not with the PodDisruptionBudget fix because it says "how"', () => {
     const thread = new Thread(setup().scenario);
     thread.ask(prompt('/assess', 'eks my-cluster us-west-2'));
