@@ -349,7 +349,8 @@ function renderThread(all) {
     return;
   }
   pane.hidden = false;
-  $('thread-channel').textContent = `# ${ctx.channelName(state.channel)}`;
+  const dm = state.channels.find((c) => c.id === state.channel)?.dm;
+  $('thread-channel').textContent = `${dm ? '' : '# '}${ctx.channelName(state.channel)}`;
   const root = state.messages.get(key(state.channel, state.thread));
   const replies = all.filter(
     (m) => m.channel === state.channel && m.threadTs === state.thread && m.ts !== state.thread,
