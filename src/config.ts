@@ -292,9 +292,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is required: SLACK_APP_TOKEN (xapp-…) for Socket Mode, or SLACK_SIGNING_SECRET (Basic Information → Signing Secret) for HTTP mode',
     );
   }
-  if (!env.AWS_REGION?.trim() && !env.HARNESS_ARN?.trim()) {
-    problems.push('AWS_REGION is required when HARNESS_ARN does not name the region');
-  }
+  // The region comes from the harness ARN; without one, the missing ARN is the one problem to report.
   if (!env.HARNESS_ARN?.trim()) problems.push('HARNESS_ARN is required (the ARN of your AgentCore harness)');
   if (noSlack) {
     throw new MissingSlackCredentials([
