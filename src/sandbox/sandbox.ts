@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningBot, startBot } from '../bot.ts';
+import { portInUse, type RunningBot, startBot } from '../bot.ts';
 import type { SandboxConfig } from '../config.ts';
 import type { Logger } from '../core/logger.ts';
 import { createLogger } from '../log.ts';
@@ -113,7 +113,7 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
         harnessLabel: harness ? 'emulator' : `real harness ${config.harness.arn}`,
       },
       settings.port,
-    );
+    ).catch(portInUse(settings.port, 'SANDBOX_PORT'));
     cleanups.push(() => web.close());
     return { url: web.url, slack, harness, fis, bot, stop };
   } catch (err) {
