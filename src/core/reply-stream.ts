@@ -75,6 +75,8 @@ export class ReplyStream {
   private tsList: string[] = [];
   private needsNewMessage = false;
   private readonly activity = new Map<string, ActivityLine>();
+  /** When each tool call started (now() time), for the status line's "for 4s". */
+  private readonly toolStartedAt = new Map<string, number>();
   private toolCalls = 0;
   private note: string | undefined;
   private dirty = false;
@@ -156,6 +158,7 @@ export class ReplyStream {
     this.toolCalls++;
     this.activity.delete(id);
     this.activity.set(id, { label, state: 'running' });
+    this.toolStartedAt.set(id, this.o.now());
     this.tasks.set(id, { type: 'task_update', id, title: label.slice(0, 250), status: 'in_progress' });
     while (this.activity.size > ACTIVITY_SHOWN) this.activity.delete(this.activity.keys().next().value!);
     this.touch();
@@ -509,7 +512,11 @@ export class ReplyStream {
       body,
       live: {
         elapsedMs: this.o.now() - this.startedAt,
-        activity: [...this.activity.values()],
+        activity: [...this.activity].map(([id, a]) =>
+          a.state === 'running'
+            ? { ...a, elapsedMs: this.o.now() - (this.toolStartedAt.get(id) ?? this.startedAt) }
+            : a,
+        ),
         note: this.note,
         stopValue: this.o.stopValue,
       },

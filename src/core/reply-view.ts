@@ -9,6 +9,8 @@ import type { SlackMessage } from './ports.ts';
 export interface ActivityLine {
   label: string;
   state: 'running' | 'done' | 'failed';
+  /** While running: for how long, so the status line can say it. */
+  elapsedMs?: number;
 }
 
 export interface ReplyView {

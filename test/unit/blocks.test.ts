@@ -87,7 +87,16 @@ const cases = {
       elapsedMs: 42_000,
       activity: [
         { label: 'running `aws eks describe-cluster --name my-cluster`', state: 'done' },
-        { label: 'running `kubectl get nodes -o wide`', state: 'running' },
+        { label: 'running `kubectl get nodes -o wide`', state: 'running', elapsedMs: 4_000 },
+      ],
+    },
+  }),
+  'reply-tool-running': replyMessage({
+    body: '',
+    live: {
+      elapsedMs: 9_000,
+      activity: [
+        { label: 'running `aws eks describe-cluster --name my-cluster`', state: 'running', elapsedMs: 3_000 },
       ],
     },
   }),
@@ -140,6 +149,12 @@ describe('Block Kit builders', () => {
     );
     const msg = replyMessage({ body: 'Alert <!everyone>', live: { elapsedMs: 0, activity: [] } });
     expect(JSON.stringify(msg)).not.toContain('<!everyone>');
+  });
+
+  it('names the running tool and how long it has run in the status line, not "Starting"', () => {
+    const text = JSON.stringify(cases['reply-tool-running']);
+    expect(text).toContain('Running `aws eks describe-cluster --name my-cluster` for 3s · 9s in all');
+    expect(text).not.toContain('Starting');
   });
 
   it('formats durations', () => {
