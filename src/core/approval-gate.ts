@@ -319,7 +319,7 @@ export class ApprovalGate {
       await this.updateCard(started);
       await this.postNote(
         rec,
-        `:rocket: Experiment \`${exp.id}\` started from template \`${started.templateId}\` (approved by <@${user}> at ${iso(now2)}).`,
+        `:rocket: Experiment \`${exp.id}\` started from template \`${started.templateId}\` (approved by <@${user}> ${slackTime(now2)}).`,
       );
       await this.resume(started, {
         decision: 'approved',
@@ -537,4 +537,9 @@ function iso(ms: number): string {
 
 export function isApprovalCall(call: PendingToolCall): boolean {
   return call.name === APPROVAL_TOOL;
+}
+
+/** A time in Slack's date syntax: each reader sees it in their own time zone; the ISO text is the fallback. */
+function slackTime(ms: number): string {
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${iso(ms)}>`;
 }

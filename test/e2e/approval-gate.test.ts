@@ -130,6 +130,8 @@ describe('FIS approval gate', () => {
       .map((m) => m.text)
       .join('\n');
     expect(thread).toContain(`Experiment \`${exp.id}\` started`);
+    // The time in Slack's date format (shown in each reader's time zone), not a raw ISO string.
+    expect(thread).toMatch(/approved by <@[A-Z0-9]+> <!date\^\d+\^\{date_short_pretty\} \{time\}\|[^>]+>\)/);
   });
 
   it('refuses non-approvers and self-approval privately, changing nothing', async () => {
