@@ -51,7 +51,9 @@ export interface ReplyStreamOptions {
 }
 
 export interface FinalState {
-  outcome: 'done' | 'warning' | 'failed' | 'stopped' | 'paused';
+  outcome: 'done' | 'warning' | 'failed' | 'stopped' | 'paused' | 'not_started';
+  /** not_started: the approval decision that stopped the experiment (denied, expired, …). */
+  decision?: string;
   usage?: Usage;
   notice?: Explanation;
   /** Estimated cost of the turn's tokens. */
@@ -250,6 +252,7 @@ export class ReplyStream {
   private resultOf(final: FinalState): NonNullable<ReplyView['result']> {
     return {
       outcome: final.outcome,
+      ...(final.decision ? { decision: final.decision } : {}),
       elapsedMs: this.o.now() - this.startedAt,
       usage: final.usage,
       cost: final.cost,
@@ -307,7 +310,10 @@ export class ReplyStream {
     this.finalState = final;
     const footer = this.o.presenter.reply({ body: '', result: this.resultOf(final) });
     try {
-      await this.native!.finish(footer.blocks, final.outcome === 'done' || final.outcome === 'warning');
+      await this.native!.finish(
+        footer.blocks,
+        final.outcome === 'done' || final.outcome === 'warning' || final.outcome === 'not_started',
+      );
       return;
     } catch (err) {
       if (err instanceof StoppedInSlack) await this.stoppedInSlack();

@@ -20,7 +20,9 @@ export interface ReplyView {
   live?: { elapsedMs: number; activity: ActivityLine[]; note?: string; stopValue?: string };
   /** On the last message when the run ends. */
   result?: {
-    outcome: 'done' | 'warning' | 'failed' | 'stopped' | 'paused';
+    outcome: 'done' | 'warning' | 'failed' | 'stopped' | 'paused' | 'not_started';
+    /** not_started: the approval decision (denied, expired, …). */
+    decision?: string;
     elapsedMs: number;
     usage?: Usage;
     /** Estimated cost of the tokens (an estimate from a configured price table). */

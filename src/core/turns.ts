@@ -300,12 +300,18 @@ export class TurnEngine {
     const pending = completed?.stopReason === 'tool_use' ? completed.pending : [];
     const aborted = local.reason !== undefined;
     const cost = estimateCost(final.usage, this.d.settings.prices);
+    // The agent's answer to an approval that was not given ends without a "Done": nothing was done.
+    const declined = input.resume?.toolResults
+      .map((r) => r.result.decision)
+      .find((d) => typeof d === 'string' && d !== 'approved') as string | undefined;
     const state: FinalState = {
       ...(aborted
         ? abortedState(local.reason!, final.usage)
         : pending.length > 0
           ? { outcome: 'paused' as const, usage: final.usage }
-          : final),
+          : declined && final.outcome === 'done'
+            ? { ...final, outcome: 'not_started' as const, decision: declined }
+            : final),
       ...(cost ? { cost } : {}),
     };
     await reply.finish(state);

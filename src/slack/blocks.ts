@@ -139,11 +139,14 @@ function footer(r: NonNullable<ReplyView['result']>): string {
     failed: ':x: Failed',
     stopped: ':octagonal_sign: Stopped',
     paused: ':double_vertical_bar: Paused',
+    not_started: ':no_entry: Experiment not started',
   }[r.outcome];
   const parts = [
     r.outcome === 'paused'
       ? `${icon} after ${formatDuration(r.elapsedMs)}, waiting for the step below`
-      : `${icon} in ${formatDuration(r.elapsedMs)}`,
+      : r.outcome === 'not_started'
+        ? `${icon}${r.decision ? ` (${escapeMrkdwn(r.decision)})` : ''}   ·   answered in ${formatDuration(r.elapsedMs)}`
+        : `${icon} in ${formatDuration(r.elapsedMs)}`,
   ];
   if (r.toolCalls > 0) parts.push(`${r.toolCalls} tool call${r.toolCalls === 1 ? '' : 's'}`);
   if (r.usage) {
