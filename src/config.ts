@@ -398,6 +398,8 @@ export interface SandboxWiring {
   fisEmulator?: { url: string };
   /** Approvers of the sandbox's fake workspace, unless FIS_APPROVERS is set. */
   approvers?: string[];
+  /** The demo's region (where its FIS template lives), unless DEFAULT_TARGET_REGION is set. */
+  defaultTargetRegion?: string;
 }
 
 export interface SandboxConfig {
@@ -456,6 +458,7 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
         DATA_DIR: w.dataDir,
         LOG_LEVEL: logLevel,
         FIS_APPROVERS: rest.FIS_APPROVERS?.trim() || w.approvers?.join(','),
+        DEFAULT_TARGET_REGION: rest.DEFAULT_TARGET_REGION?.trim() || w.defaultTargetRegion,
         ...(w.emulator
           ? { HARNESS_ARN: w.emulator.harnessArn, HARNESS_QUALIFIER: undefined, AWS_REGION: undefined }
           : {}),

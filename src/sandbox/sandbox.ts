@@ -14,7 +14,7 @@ import { createLogger } from '../log.ts';
 import { FakeSlack } from '../stand-ins/fake-slack.ts';
 import { FisEmulator } from '../stand-ins/fis-emulator.ts';
 import { HarnessEmulator } from '../stand-ins/harness-emulator.ts';
-import { fisWorld } from './demo-fis.ts';
+import { DEMO_TEMPLATE_REGION, fisWorld } from './demo-fis.ts';
 import { demoScenarios } from './demo-scenarios.ts';
 import {
   APPROVERS_GROUP,
@@ -98,6 +98,9 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
       ...(harness ? { emulator: { url: harness.url, harnessArn: SANDBOX_HARNESS_ARN } } : {}),
       ...(fis ? { fisEmulator: { url: fis.url } } : {}),
       approvers: [APPROVERS_GROUP.id],
+      // A command without a region targets the demo's region, so /fis prepare's thread names the
+      // region its template is created in.
+      ...(harness ? { defaultTargetRegion: DEMO_TEMPLATE_REGION } : {}),
     });
     const log = opts.log ?? createLogger(config.logLevel);
     const bot = await startBot(config, log);

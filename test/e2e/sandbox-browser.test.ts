@@ -193,6 +193,7 @@ describe.skipIf(skip)('sandbox page in Chromium', () => {
     await page.locator('#composer-input').press('Enter');
     const root = page.locator('#messages .msg', { hasText: 'FIS experiment preparation' });
     await root.waitFor({ timeout: 10_000 });
+    await expect.poll(() => root.textContent()).toContain('Region: us-east-1');
     await root.locator('.replies-link').click({ timeout: 10_000 });
     const thread = page.locator('#thread-messages');
     const prepared = thread.locator('.msg', { hasText: 'Created as template' });
