@@ -17,7 +17,7 @@ import { APPROVAL_TOOL_NAME } from '../../src/stand-ins/scenarios.ts';
 const GOLDEN = join(import.meta.dirname, 'golden');
 
 function golden(name: string, text: string): void {
-  const file = join(GOLDEN, `${name}.md`);
+  const file = join(GOLDEN, `${name}.txt`);
   if (process.env.UPDATE_GOLDEN) {
     mkdirSync(GOLDEN, { recursive: true });
     writeFileSync(file, text);
