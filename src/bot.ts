@@ -301,16 +301,17 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   let healthServer: { server: Server; port: number } | undefined;
   if (config.slack.mode.kind === 'http') {
     const { port: listenPort, host } = config.slack.mode;
-    const server = (await app.start(
-      host ? { port: listenPort, host } : { port: listenPort },
-      HTTP_SERVER_TIMEOUTS,
-    )) as Server;
+    const server = (await app
+      .start(host ? { port: listenPort, host } : { port: listenPort }, HTTP_SERVER_TIMEOUTS)
+      .catch(portInUse(listenPort, 'PORT'))) as Server;
     port = (server.address() as AddressInfo).port;
     slackUp = true;
     log.info({ port, path: '/slack/events' }, 'listening for Slack (HTTP mode)');
   } else {
     await app.start();
-    healthServer = await health.listen(config.slack.healthPort, config.slack.healthHost);
+    healthServer = await health
+      .listen(config.slack.healthPort, config.slack.healthHost)
+      .catch(portInUse(config.slack.healthPort, 'PORT'));
     port = healthServer.port;
     log.info({ healthPort: port }, 'connected to Slack (Socket Mode)');
   }
@@ -340,11 +341,29 @@ export class StartupError extends Error {
   }
 }
 
+/** A listen error as a startup problem: a port in use names the port and the setting that chose it. */
+export function portInUse(port: number, setting: string) {
+  return (err: unknown): never => {
+    if ((err as { code?: string }).code === 'EADDRINUSE') {
+      throw new StartupError([
+        `Port ${port} is already in use: stop the process using it, or set ${setting} to a free port.`,
+      ]);
+    }
+    throw err;
+  };
+}
+
 /** Checks the Slack token and the table before taking traffic; collects every problem. */
 async function selfCheck(app: App, store: DynamoSessionStore, config: Config): Promise<void> {
   const problems: string[] = [];
   try {
-    await app.client.auth.test();
+    // One try, quietly: an unreachable Slack is reported once below, not as a minute of logged retries.
+    await new WebClient(config.slack.botToken, {
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      retryConfig: { retries: 0 },
+      timeout: 10_000,
+      logLevel: LogLevel.ERROR,
+    }).auth.test();
     // Bolt verifies the token itself too; deferred so its failure lands here, not as a stray rejection.
     await app.init();
   } catch (err) {

@@ -310,9 +310,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is required: SLACK_APP_TOKEN (xapp-…) for Socket Mode, or SLACK_SIGNING_SECRET (Basic Information → Signing Secret) for HTTP mode',
     );
   }
-  if (!env.AWS_REGION?.trim() && !env.HARNESS_ARN?.trim()) {
-    problems.push('AWS_REGION is required when HARNESS_ARN does not name the region');
-  }
+  // The region comes from the harness ARN; without one, the missing ARN is the one problem to report.
   if (!env.HARNESS_ARN?.trim()) problems.push('HARNESS_ARN is required (the ARN of your AgentCore harness)');
   if (noSlack) {
     throw new MissingSlackCredentials([
@@ -421,6 +419,8 @@ export interface SandboxWiring {
   fisEmulator?: { url: string };
   /** Approvers of the sandbox's fake workspace, unless FIS_APPROVERS is set. */
   approvers?: string[];
+  /** The demo's region (where its FIS template lives), unless DEFAULT_TARGET_REGION is set. */
+  defaultTargetRegion?: string;
 }
 
 export interface SandboxConfig {
@@ -479,6 +479,7 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
         DATA_DIR: w.dataDir,
         LOG_LEVEL: logLevel,
         FIS_APPROVERS: rest.FIS_APPROVERS?.trim() || w.approvers?.join(','),
+        DEFAULT_TARGET_REGION: rest.DEFAULT_TARGET_REGION?.trim() || w.defaultTargetRegion,
         ...(w.emulator
           ? { HARNESS_ARN: w.emulator.harnessArn, HARNESS_QUALIFIER: undefined, AWS_REGION: undefined }
           : {}),

@@ -202,6 +202,8 @@ export interface ThreadFile {
 }
 
 export interface SlackWriter {
+  /** Tells one person something only they see (chat.postEphemeral), in the thread when threadTs is set. */
+  tellPrivately?(channel: string, user: string, text: string, threadTs?: string): Promise<void>;
   /** Adds / removes an emoji reaction on a message (e.g. "queued"). */
   react(channel: string, ts: string, name: string): Promise<void>;
   unreact(channel: string, ts: string, name: string): Promise<void>;

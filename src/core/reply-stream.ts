@@ -56,7 +56,9 @@ export interface ReplyStreamOptions {
 }
 
 export interface FinalState {
-  outcome: 'done' | 'warning' | 'failed' | 'stopped' | 'paused';
+  outcome: 'done' | 'warning' | 'failed' | 'stopped' | 'paused' | 'not_started';
+  /** not_started: the approval decision that stopped the experiment (denied, expired, …). */
+  decision?: string;
   usage?: Usage;
   notice?: Explanation;
   /** Estimated cost of the turn's tokens. */
@@ -81,6 +83,8 @@ export class ReplyStream {
   private tsList: string[] = [];
   private readonly edits: EditedReplies;
   private readonly activity = new Map<string, ActivityLine>();
+  /** When each tool call started (now() time), for the status line's "for 4s". */
+  private readonly toolStartedAt = new Map<string, number>();
   private toolCalls = 0;
   private note: string | undefined;
   private dirty = false;
@@ -194,6 +198,7 @@ export class ReplyStream {
     this.toolCalls++;
     this.activity.delete(id);
     this.activity.set(id, { label, state: 'running' });
+    this.toolStartedAt.set(id, this.o.now());
     this.labels.set(id, label);
     this.native?.setTask(id, label, 'in_progress');
     while (this.activity.size > ACTIVITY_SHOWN) this.activity.delete(this.activity.keys().next().value!);
@@ -265,6 +270,7 @@ export class ReplyStream {
   private resultOf(final: FinalState): NonNullable<ReplyView['result']> {
     return {
       outcome: final.outcome,
+      ...(final.decision ? { decision: final.decision } : {}),
       elapsedMs: this.o.now() - this.startedAt,
       usage: final.usage,
       cost: final.cost,
@@ -322,7 +328,10 @@ export class ReplyStream {
     this.finalState = final;
     const footer = this.o.presenter.reply({ body: '', result: this.resultOf(final) });
     try {
-      await this.native!.finish(footer.blocks, final.outcome === 'done' || final.outcome === 'warning');
+      await this.native!.finish(
+        footer.blocks,
+        final.outcome === 'done' || final.outcome === 'warning' || final.outcome === 'not_started',
+      );
       return;
     } catch (err) {
       if (err instanceof StoppedInSlack) await this.stoppedInSlack();
@@ -339,7 +348,11 @@ export class ReplyStream {
       body,
       live: {
         elapsedMs: this.o.now() - this.startedAt,
-        activity: [...this.activity.values()],
+        activity: [...this.activity].map(([id, a]) =>
+          a.state === 'running'
+            ? { ...a, elapsedMs: this.o.now() - (this.toolStartedAt.get(id) ?? this.startedAt) }
+            : a,
+        ),
         note: this.note,
         stopValue: this.o.stopValue,
       },

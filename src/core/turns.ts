@@ -268,17 +268,18 @@ export class TurnEngine {
         abortRun(local, { kind: 'stop', by: user });
       },
     });
+    let current = session;
+    // The "context restored" notice goes out once, before the reply that answers with it.
+    let prompt =
+      current.rehydrate && input.prompt !== undefined && !input.resume
+        ? await this.sessions.restoreContext(session, input.prompt)
+        : input.prompt;
     try {
       await reply.open();
     } catch (err) {
       log.error({ err }, 'could not post the reply; the turn was not started');
       return undefined;
     }
-    let current = session;
-    let prompt =
-      current.rehydrate && input.prompt !== undefined && !input.resume
-        ? await this.sessions.restoreContext(session, input.prompt, reply)
-        : input.prompt;
     await this.d.store
       .noteTurn(key, this.d.owner, {
         replyTs: reply.messageTs[0],
@@ -309,12 +310,18 @@ export class TurnEngine {
     const pending = completed?.stopReason === 'tool_use' ? completed.pending : [];
     const aborted = local.reason !== undefined;
     const cost = estimateCost(final.usage, this.d.settings.prices);
+    // The agent's answer to an approval that was not given ends without a "Done": nothing was done.
+    const declined = input.resume?.toolResults
+      .map((r) => r.result.decision)
+      .find((d) => typeof d === 'string' && d !== 'approved') as string | undefined;
     const state: FinalState = {
       ...(aborted
         ? abortedState(local.reason!, final.usage)
         : pending.length > 0
           ? { outcome: 'paused' as const, usage: final.usage }
-          : final),
+          : declined && final.outcome === 'done'
+            ? { ...final, outcome: 'not_started' as const, decision: declined }
+            : final),
       ...(cost ? { cost } : {}),
     };
     await reply.finish(state);

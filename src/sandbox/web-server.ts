@@ -14,9 +14,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROUTES, SLASH_COMMANDS } from '../core/commands.ts';
+import { SLASH_COMMANDS } from '../core/commands.ts';
 import type { FakeSlack } from '../stand-ins/fake-slack.ts';
-import { BOT_NAME, CHANNELS, PEOPLE } from './people.ts';
+import {
+  channelFor,
+  channelsFor,
+  commandList,
+  explainThreadCommand,
+  tries,
+  userGroups,
+} from './page-state.ts';
+import { BOT_NAME, PEOPLE } from './people.ts';
 import type { Timeline, Update } from './timeline.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -117,14 +125,10 @@ async function route(
       me: user,
       people: PEOPLE,
       bot: { id: deps.slack.botUserId, name: BOT_NAME },
-      channels: CHANNELS,
-      commands: ROUTES.map((r) => ({
-        command: r.command,
-        usage: r.usage,
-        example: r.example,
-        description: r.description,
-        available: true,
-      })),
+      channels: channelsFor(user),
+      groups: userGroups(),
+      tries: tries(deps.harnessLabel === 'emulator'),
+      commands: commandList(),
       harness: deps.harnessLabel,
       messages: deps.timeline.messages(),
       ephemerals: deps.timeline.ephemeralsFor(user),
@@ -140,10 +144,14 @@ async function route(
     }
     const body = JSON.parse(await readBody(req)) as Record<string, string | undefined>;
     const user = knownUser(body.user);
-    const channel = CHANNELS.some((c) => c.id === body.channel) ? body.channel! : CHANNELS[0]!.id;
+    const channel = channelFor(body.channel, user);
     switch (url.pathname) {
       case '/api/command': {
         const command = String(body.command ?? '');
+        if (body.threadTs) {
+          explainThreadCommand(deps.timeline, { channel, user, threadTs: body.threadTs, command });
+          return sendJson(res, 200, { ok: false, error: 'command_in_thread' });
+        }
         if (!(SLASH_COMMANDS as readonly string[]).includes(command)) {
           deps.timeline.addEphemeral({
             channel,
