@@ -19,7 +19,7 @@ import { FisError, type FisPort, TERMINAL_STATUSES } from './fis.ts';
 import type { Logger } from './logger.ts';
 import type { SessionRecord, SlackMessage, SlackWriter, ThreadFile } from './ports.ts';
 import { isKnownRegion } from './regions.ts';
-import { mention } from './slack-escape.ts';
+import { mention, slackDate } from './slack-escape.ts';
 
 export interface ApproverDirectory {
   /** Approver user ids and user group ids as configured. */
@@ -353,7 +353,7 @@ export class ApprovalGate {
       await this.updateCard(started);
       await this.postNote(
         rec,
-        `:rocket: Experiment \`${exp.id}\` started from template \`${started.templateId}\` (approved by ${mention(user)} at ${iso(now2)}).`,
+        `:rocket: Experiment \`${exp.id}\` started from template \`${started.templateId}\` (approved by ${mention(user)} ${slackDate(now2)}).`,
       );
       await this.resume(started, {
         decision: 'approved',

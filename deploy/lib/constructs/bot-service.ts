@@ -95,6 +95,8 @@ export class BotService extends Construct {
       SESSIONS_TABLE: props.tableName,
       SKILLS_BASE_PATH,
       LOG_LEVEL: s.logLevel,
+      ...(s.logContent ? { LOG_CONTENT: 'true' } : {}),
+      MAX_ANSWER_REPLIES: String(s.maxAnswerReplies),
       FIS_APPROVERS: s.fisApprovers,
       // The harness forgets a session idle this long; the bot must start a new one (with context) by then.
       HARNESS_SESSION_IDLE_SECONDS: String(s.harnessIdleTimeoutSeconds),
