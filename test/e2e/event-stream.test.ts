@@ -16,9 +16,19 @@ import {
 import { CHANNEL, commandRoot, finalReplies, type Rig, startRig } from '../helpers/rig.ts';
 
 async function run(rig: Rig, text: string, ...replies: Reply[]) {
+  return runUntil(rig, text, (ts) => finalReplies(rig, CHANNEL, ts), ...replies);
+}
+
+async function runUntil(
+  rig: Rig,
+  text: string,
+  done: (threadTs: string) => Promise<unknown>,
+  ...replies: Reply[]
+) {
   for (const r of replies) rig.harness.enqueue(r);
   const root = await commandRoot(rig, { command: '/assess', text });
-  const replies_ = await finalReplies(rig, CHANNEL, root.ts);
+  await done(root.ts);
+  const replies_ = rig.slack.replies(CHANNEL, root.ts);
   const final = replies_.map((m) => JSON.stringify(m.blocks)).join('\n');
   const everything = replies_.flatMap((m) => m.versions.map((v) => JSON.stringify(v.blocks))).join('\n');
   return { final, everything };
@@ -128,9 +138,21 @@ describe('event stream details', () => {
         usage(100, 20),
       ],
     };
-    const { final, everything } = await run(
+    const { final, everything } = await runUntil(
       rig,
       'eks cluster-think us-west-2',
+      (ts) =>
+        rig.slack.waitFor(
+          () =>
+            rig.slack
+              .replies(CHANNEL, ts)
+              .some(
+                (m) =>
+                  m.text.includes('drain the node') || /rejected the request/.test(JSON.stringify(m.blocks)),
+              ),
+          15_000,
+          'the resumed answer',
+        ),
       paused,
       answer('Without the runbook tool: drain the node, then check kubelet logs.'),
     );
