@@ -62,6 +62,8 @@ function headerText(a: ApprovalRecord): string {
       return 'FIS experiment: approval needed';
     case 'approved':
       return 'FIS experiment: approved, starting';
+    case 'starting':
+      return a.reason ? 'FIS experiment: start not confirmed yet' : 'FIS experiment: approved, starting';
     case 'started':
       return `FIS experiment: ${a.experimentStatus ?? 'started'}`;
     case 'denied':
@@ -73,7 +75,7 @@ function headerText(a: ApprovalRecord): string {
     case 'invalidated':
       return 'FIS experiment: template changed, not started';
     case 'start_failed':
-      return 'FIS experiment: could not start';
+      return 'FIS experiment: not started';
   }
 }
 
@@ -125,7 +127,15 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
       const lines = [
         `:white_check_mark: Approved by <@${a.decidedBy}> ${when(a.decidedAt)}   ·   experiment \`${a.experimentId}\` is *${status}*`,
       ];
-      if (a.stoppedBy) lines.push(`:octagonal_sign: Emergency stop by <@${a.stoppedBy}>`);
+      if (a.mismatch)
+        lines.push(
+          `:rotating_light: FIS started something other than what was approved, so the bot stopped it: ${escapeMrkdwn(a.mismatch)}`,
+        );
+      else if (a.stoppedBy) lines.push(`:octagonal_sign: Emergency stop by <@${a.stoppedBy}>`);
+      if (a.experimentError?.code)
+        lines.push(
+          `:x: FIS error \`${escapeMrkdwn(a.experimentError.code)}\`${a.experimentError.location ? ` at \`${escapeMrkdwn(a.experimentError.location)}\`` : ''}`,
+        );
       const blocks: Block[] = [context(lines.join('\n'))];
       if (live && !a.stoppedBy) {
         blocks.push({
@@ -157,6 +167,14 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
           `:hourglass_flowing_sand: Approved by <@${a.decidedBy}> ${when(a.decidedAt)}; starting the experiment…`,
         ),
       ];
+    case 'starting':
+      return [
+        context(
+          a.reason
+            ? `:hourglass_flowing_sand: Approved by <@${a.decidedBy}> ${when(a.decidedAt)}. ${escapeMrkdwn(a.reason)}; the bot keeps asking FIS. Check the FIS console for an experiment tagged \`agentcore-slack-bot:approval-id=${a.id}\`.`
+            : `:hourglass_flowing_sand: Approved by <@${a.decidedBy}> ${when(a.decidedAt)}; starting the experiment…`,
+        ),
+      ];
     case 'denied':
       return [context(`:no_entry: Denied by <@${a.decidedBy}> ${when(a.decidedAt)}. Nothing was started.`)];
     case 'expired':
@@ -172,7 +190,7 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
     case 'start_failed':
       return [
         context(
-          `:x: Approved by <@${a.decidedBy}>, but FIS did not start it: ${escapeMrkdwn(a.reason ?? 'unknown error')}`,
+          `:x: Approved by <@${a.decidedBy}>, but not started: ${escapeMrkdwn(a.reason ?? 'unknown error')}. Nothing is running for this approval.`,
         ),
       ];
   }
