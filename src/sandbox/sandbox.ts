@@ -93,6 +93,9 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
       ...(fis ? { fisEmulator: { url: fis.url } } : {}),
       approvers: [APPROVERS_GROUP.id],
     });
+    // FIS templates exist per region: the demo's template is also where commands point by default.
+    if (fis && !fis.store(config.defaultTargetRegion).templates.has(DEMO_TEMPLATE))
+      fis.addTemplate(sampleTemplate(DEMO_TEMPLATE), config.defaultTargetRegion);
     const log = opts.log ?? createLogger(config.logLevel);
     const bot = await startBot(config, log);
     cleanups.push(() => bot.stop());

@@ -90,11 +90,11 @@ describe('FIS states and errors in the thread', () => {
     const b = await requestRun(rig);
     await click(rig, APPROVER, b.card, 'fis_approve');
     await rig.slack.waitFor(
-      () => /\*cancelled\*/.test(threadText(rig, b.root.ts)),
+      () => /cancelled by FIS/.test(threadText(rig, b.root.ts)),
       20_000,
       'the cancellation',
     );
-    expect(threadText(rig, b.root.ts)).toMatch(/cancelled by FIS/i);
+    expect(threadText(rig, b.root.ts)).toMatch(/\*cancelled\*: cancelled by FIS \(Experiment was cancelled\.\)/);
   }, 90_000);
 
   it('Emergency stop after the experiment already ended says it ended (re-read from FIS), not that FIS refused the stop', async () => {
