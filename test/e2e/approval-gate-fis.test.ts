@@ -94,7 +94,9 @@ describe('FIS states and errors in the thread', () => {
       20_000,
       'the cancellation',
     );
-    expect(threadText(rig, b.root.ts)).toMatch(/\*cancelled\*: cancelled by FIS \(Experiment was cancelled\.\)/);
+    expect(threadText(rig, b.root.ts)).toMatch(
+      /\*cancelled\*: cancelled by FIS \(Experiment was cancelled\.\)/,
+    );
   }, 90_000);
 
   it('Emergency stop after the experiment already ended says it ended (re-read from FIS), not that FIS refused the stop', async () => {
