@@ -60,6 +60,7 @@ export class FisEmulator {
   private readonly regions = new Map<string, RegionStore>();
   private readonly startFaults: StartFault[] = [];
   private readonly outcomes: ExperimentOutcome[] = [];
+  private readonly opFaults = new Map<FisCall['op'], { fault: FisFault; times: number }>();
   private server: Server | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   url = '';
@@ -111,9 +112,15 @@ export class FisEmulator {
     this.startFaults.push({ times: 1, ...f });
   }
 
+  /** Answers the next `times` calls of an operation with this error (e.g. FIS unreachable for ListExperiments). */
+  failOperation(op: FisCall['op'], fault: FisFault, times = 1): void {
+    this.opFaults.set(op, { fault, times });
+  }
+
   /** Removes faults not used up yet (e.g. one applied to every call). */
   clearStartFaults(): void {
     this.startFaults.length = 0;
+    this.opFaults.clear();
   }
 
   /** Ends an experiment now, as FIS would on its own (e.g. it completed before a stop arrived). */
@@ -165,6 +172,12 @@ export class FisEmulator {
     }
     const s = this.store(scope.region);
     const region = scope.region;
+    call.op = operationOf(req.method, parts);
+    const opFault = this.opFaults.get(call.op);
+    if (opFault && opFault.times-- > 0) {
+      if (opFault.times <= 0) this.opFaults.delete(call.op);
+      return error(res, opFault.fault.status, opFault.fault.type, opFault.fault.message ?? '');
+    }
     if (req.method === 'GET' && parts[0] === 'experimentTemplates' && parts[1]) {
       call.op = 'GetExperimentTemplate';
       if (!ID.test(parts[1])) return error(res, 400, 'ValidationException', 'Invalid id.');
@@ -370,6 +383,15 @@ export class FisEmulator {
     }, ms);
     this.timers.add(t);
   }
+}
+
+function operationOf(method: string | undefined, parts: string[]): FisCall['op'] {
+  if (method === 'GET' && parts[0] === 'experimentTemplates' && parts[1]) return 'GetExperimentTemplate';
+  if (parts[0] !== 'experiments') return 'Unknown';
+  if (method === 'POST' && !parts[1]) return 'StartExperiment';
+  if (method === 'GET') return parts[1] ? 'GetExperiment' : 'ListExperiments';
+  if (method === 'DELETE' && parts[1]) return 'StopExperiment';
+  return 'Unknown';
 }
 
 function ok(res: ServerResponse, body: unknown): void {

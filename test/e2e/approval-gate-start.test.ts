@@ -156,3 +156,46 @@ describe('starting an approved experiment', () => {
     expect(experimentsOf(card)).toHaveLength(0);
   }, 60_000);
 });
+
+describe('when FIS cannot even be asked', () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig({
+      env: { FIS_APPROVAL_TTL_MINUTES: '0.1', LEASE_SECONDS: '2' },
+      harness: { defaultScenario: fisExecuteAgent() },
+    });
+    rig.fis.addTemplate(sampleTemplate(TEMPLATE));
+  });
+  afterAll(async () => {
+    await rig.close();
+  });
+
+  it('nothing is concluded while FIS does not answer: the card says so, the agent waits; once FIS answers the card and agent get the truth', async () => {
+    const down = { status: 503, type: 'ServiceUnavailableException', message: 'Service unavailable.' };
+    rig.fis.failStart({ createFirst: true, replyError: down, times: Number.POSITIVE_INFINITY });
+    rig.fis.failOperation('ListExperiments', down, Number.POSITIVE_INFINITY);
+    const { root, card } = await requestRun(rig);
+    const session = rig.harness.invocations.at(-1)!.sessionId;
+    await click(rig, APPROVER, card, 'fis_approve');
+    await rig.slack.waitFor(
+      () => /did not confirm whether it started/.test(threadText(rig, root.ts)),
+      20_000,
+      'the thread to hear that FIS did not confirm',
+    );
+    expect(cardJson(rig, card)).toContain('start not confirmed yet');
+    expect(cardJson(rig, card)).not.toMatch(/not started|could not start/);
+    expect(resumeIn(rig, session)).toBeUndefined();
+    // FIS answers again: the sweep finds the experiment by its tag.
+    rig.fis.clearStartFaults();
+    const exp = rig.fis.started.find((e) => e.tags['agentcore-slack-bot:approval-id'] === approvalId(card))!;
+    // The rig's experiments run 3 s, so by now it may have completed: the card shows its true state.
+    await rig.slack.waitFor(
+      () => cardJson(rig, card).includes(`\`${exp.id}\` is *${exp.state.status}*`),
+      20_000,
+      'the card to show the experiment and its state',
+    );
+    expect(cardJson(rig, card).includes('fis_stop')).toBe(exp.state.status === 'running');
+    await rig.slack.waitFor(() => resumeIn(rig, session), 15_000, 'the agent to be resumed');
+    expect(resumeIn(rig, session)).toMatchObject({ decision: 'approved', experimentId: exp.id });
+  }, 60_000);
+});
