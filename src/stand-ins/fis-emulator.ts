@@ -12,9 +12,9 @@
  * Tests inject the faults real FIS shows (held or lost replies, refusals) with `failStart` and
  * `endNextExperiment`.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ExperimentLifecycle } from './fis-emulator-lifecycle.ts';
 import {
   ENDED,
   type ExperimentOutcome,
@@ -59,13 +59,14 @@ export class FisEmulator {
   readonly calls: FisCall[] = [];
   private readonly regions = new Map<string, RegionStore>();
   private readonly startFaults: StartFault[] = [];
-  private readonly outcomes: ExperimentOutcome[] = [];
   private readonly opFaults = new Map<FisCall['op'], { fault: FisFault; times: number }>();
   private server: Server | undefined;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly life: ExperimentLifecycle;
   url = '';
 
-  constructor(private readonly o: FisEmulatorOptions = {}) {}
+  constructor(private readonly o: FisEmulatorOptions = {}) {
+    this.life = new ExperimentLifecycle(o);
+  }
 
   get defaultRegion(): string {
     return this.o.region ?? 'us-east-1';
@@ -127,12 +128,12 @@ export class FisEmulator {
   endExperiment(id: string, o: ExperimentOutcome | { status: 'completed'; reason: string }): void {
     const e = this.started.find((x) => x.id === id);
     if (!e) throw new Error(`no experiment ${id}`);
-    this.setState(e, o.status, o.reason, 'error' in o ? o.error : undefined);
+    this.life.setState(e, o.status, o.reason, 'error' in o ? o.error : undefined);
   }
 
   /** The next experiment created ends this way instead of completing. */
   endNextExperiment(o: ExperimentOutcome): void {
-    this.outcomes.push(o);
+    this.life.endNext(o);
   }
 
   async start(port = 0): Promise<string> {
@@ -145,7 +146,7 @@ export class FisEmulator {
   }
 
   async stop(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
+    this.life.dispose();
     if (!this.server) return;
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server!.close(() => r()));
@@ -213,10 +214,7 @@ export class FisEmulator {
           `Experiment ${e.id} is ${e.state.status} and cannot be stopped.`,
         );
       }
-      if (e.state.status !== 'stopping') {
-        this.setState(e, 'stopping', 'Experiment is stopping.');
-        this.later(200, () => this.setState(e, 'stopped', 'Experiment stopped by user.'));
-      }
+      this.life.stop(e);
       return ok(res, { experiment: experimentView(e, this.arn(region, 'experiment', e.id)) });
     }
     return error(res, 404, 'UnknownOperationException', `No operation at ${req.method} ${url.pathname}`);
@@ -253,10 +251,10 @@ export class FisEmulator {
     let created: FisExperimentRecord | FisFault | undefined;
     const create = () => {
       fault?.beforeCreate?.();
-      created = this.createOrReuse(s, region, templateId, clientToken, tags);
+      created = this.life.createOrReuse(s, region, templateId, clientToken, tags);
     };
     if (fault?.createFirst) create();
-    if (fault?.delayMs) await new Promise((r) => this.later(fault.delayMs!, () => r(undefined)));
+    if (fault?.delayMs) await new Promise((r) => this.life.later(fault.delayMs!, () => r(undefined)));
     if (fault?.until) await fault.until.catch(() => undefined);
     if (!created) {
       if (gone && fault?.abandonIfCallerGone) return;
@@ -281,77 +279,6 @@ export class FisEmulator {
     return f;
   }
 
-  private createOrReuse(
-    s: RegionStore,
-    region: string,
-    templateId: string,
-    clientToken: string,
-    tags: Record<string, string>,
-  ): FisExperimentRecord | FisFault {
-    const existing = [...s.experiments.values()].find((e) => e.clientToken === clientToken);
-    if (existing) {
-      if (existing.experimentTemplateId !== templateId)
-        return {
-          status: 409,
-          type: 'ConflictException',
-          message: 'The client token was used with different parameters.',
-        };
-      return existing;
-    }
-    const t = s.templates.get(templateId);
-    if (!t)
-      return { status: 404, type: 'ResourceNotFoundException', message: 'Experiment template not found.' };
-    const now = Date.now() / 1000;
-    const copy = structuredClone(t);
-    const e: FisExperimentRecord = {
-      id: `EXP${randomBytes(8).toString('hex').slice(0, 14)}`,
-      experimentTemplateId: templateId,
-      clientToken,
-      state: { status: 'initiating', reason: 'Experiment is initiating.' },
-      tags,
-      creationTime: now,
-      startTime: now,
-      roleArn: t.roleArn,
-      targets: copy.targets,
-      actions: Object.fromEntries(
-        Object.entries(copy.actions).map(([k, a]) => [k, { ...a, state: { status: 'pending' } }]),
-      ),
-      stopConditions: copy.stopConditions,
-      ...(copy.logConfiguration ? { logConfiguration: copy.logConfiguration } : {}),
-      ...(copy.experimentOptions ? { experimentOptions: copy.experimentOptions } : {}),
-      region,
-    };
-    s.experiments.set(e.id, e);
-    const outcome = this.outcomes.shift();
-    this.later(this.o.initiatingMs ?? 300, () => {
-      if (e.state.status !== 'initiating') return;
-      if (outcome && outcome.afterRunningMs === undefined) return this.end(e, outcome);
-      this.setState(e, 'running', 'Experiment is running.');
-      this.later(outcome?.afterRunningMs ?? this.o.runningMs ?? 5_000, () => {
-        if (e.state.status !== 'running') return;
-        if (outcome) return this.end(e, outcome);
-        this.setState(e, 'completed', 'Experiment completed.');
-      });
-    });
-    return e;
-  }
-
-  private end(e: FisExperimentRecord, o: ExperimentOutcome): void {
-    this.setState(e, o.status, o.reason, o.error);
-  }
-
-  private setState(
-    e: FisExperimentRecord,
-    status: string,
-    reason: string,
-    err?: FisExperimentRecord['state']['error'],
-  ) {
-    e.state = { status, reason, ...(err ? { error: err } : {}) };
-    const actionStatus = status === 'initiating' ? 'pending' : status;
-    for (const a of Object.values(e.actions)) a.state = { status: actionStatus };
-    if (ENDED.has(status)) e.endTime = Date.now() / 1000;
-  }
-
   private listExperiments(q: URLSearchParams, region: string, res: ServerResponse) {
     const max = q.get('maxResults') === null ? 100 : Number(q.get('maxResults'));
     if (!Number.isInteger(max) || max < 1 || max > 100)
@@ -374,14 +301,6 @@ export class FisEmulator {
 
   private arn(region: string, kind: string, id: string): string {
     return `arn:aws:fis:${region}:${this.o.account ?? '123456789012'}:${kind}/${id}`;
-  }
-
-  private later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
   }
 }
 
