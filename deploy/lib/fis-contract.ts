@@ -47,7 +47,14 @@ export const REPORTS_DIR = '/tmp/reports/';
  * anything else needs the role extended first (deploy/README.md, "Extending the FIS experiment role").
  */
 export const FIS_ACTION_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
-  'aws:ec2:stop-instances': ['ec2:StopInstances', 'ec2:StartInstances', 'ec2:DescribeInstances'],
+  // kms:CreateGrant: restarting an instance whose EBS volumes use a customer managed key needs a grant for EC2,
+  // or the instances stay stopped after the experiment.
+  'aws:ec2:stop-instances': [
+    'ec2:StopInstances',
+    'ec2:StartInstances',
+    'ec2:DescribeInstances',
+    'kms:CreateGrant',
+  ],
   'aws:ec2:reboot-instances': ['ec2:RebootInstances', 'ec2:DescribeInstances'],
   'aws:ec2:terminate-instances': ['ec2:TerminateInstances', 'ec2:DescribeInstances'],
   'aws:ec2:send-spot-instance-interruptions': ['ec2:SendSpotInstanceInterruptions', 'ec2:DescribeInstances'],
@@ -60,6 +67,8 @@ export const FIS_ACTION_PERMISSIONS: Readonly<Record<string, readonly string[]>>
   'aws:rds:failover-db-cluster': ['rds:FailoverDBCluster', 'rds:DescribeDBClusters'],
   'aws:ecs:stop-task': ['ecs:StopTask', 'ecs:DescribeTasks', 'ecs:ListTasks'],
   'aws:ssm:send-command': ['ssm:SendCommand', 'ssm:ListCommands', 'ssm:CancelCommand'],
+  // The first step of every template the prepare skill writes: the stop alarms must be OK before any fault starts.
+  'aws:cloudwatch:assert-alarm-state': ['cloudwatch:DescribeAlarms'],
 };
 
 /** The FIS action ids the deployed experiment role supports. */

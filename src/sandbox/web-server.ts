@@ -26,6 +26,10 @@ const FILES: Record<string, string> = {
   '/emoji.js': join(PUBLIC_DIR, 'emoji.js'),
   '/vendor/marked.js': join(MODULES, 'marked', 'lib', 'marked.esm.js'),
   '/vendor/purify.js': join(MODULES, 'dompurify', 'dist', 'purify.es.mjs'),
+  // A colour emoji web font from npm (Mozilla's Twemoji in COLRv0, which every Chromium build
+  // renders), so emoji look the same on any machine and in the browser test's screenshots without a
+  // system emoji font. app.css declares it for emoji code points only.
+  '/vendor/twemoji.woff2': join(MODULES, 'twemoji-colr-font', 'twemoji.woff2'),
 };
 
 const TYPES: Record<string, string> = {
@@ -33,6 +37,7 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
+  '.woff2': 'font/woff2',
 };
 
 export interface WebServerDeps {
@@ -83,7 +88,8 @@ async function route(
   const url = new URL(req.url ?? '/', 'http://localhost');
   const file = FILES[url.pathname];
   if (req.method === 'GET' && file) {
-    const body = await readFile(file);
+    const body = await readFile(file).catch(() => undefined);
+    if (!body) return sendJson(res, 404, { ok: false, error: 'not_found' });
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-cache',

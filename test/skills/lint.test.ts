@@ -112,6 +112,14 @@ describe('findSecretReads', () => {
       [],
     );
   });
+  it('reads the projection on a continuation line, and flags one that keeps values', () => {
+    const metadataOnly =
+      "kubectl get secrets -A -o json 2> err \\\n  | jq '{items: [.items[] | {metadata: {name: .metadata.name}, type}]}'";
+    expect(findSecretReads(metadataOnly)).toEqual([]);
+    expect(findSecretReads("kubectl get secrets -A -o json | jq '.items[] | .data'")).not.toEqual([]);
+    expect(findSecretReads("kubectl get secrets -A -o json | jq '[.items[].data | keys]'")).not.toEqual([]);
+    expect(findSecretReads('kubectl get secrets -A -o json > all.json')).not.toEqual([]);
+  });
 });
 
 describe('fisIds', () => {

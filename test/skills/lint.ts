@@ -159,8 +159,12 @@ export function findMutatingKubectl(code: string): string[] {
 /** Commands that would print Secret values. */
 export function findSecretReads(code: string): string[] {
   const hits: string[] = [];
-  for (const m of code.matchAll(/\bkubectl[^\n|]*\bget\s+secrets?\b[^\n]*/g)) {
-    if (!/\bkeys\b/.test(m[0])) hits.push(m[0].trim());
+  // A Secret listing is safe only when the same command pipes it into jq and keeps no values: metadata, type,
+  // and at most the key names. Continuation lines are joined so the projection on the next line counts.
+  const joined = code.replace(/\\\r?\n\s*/g, ' ');
+  for (const m of joined.matchAll(/\bkubectl[^\n|]*\bget\s+secrets?\b[^\n]*/g)) {
+    const keyNamesOnly = m[0].replace(/\(?\s*\.data\s*\/\/\s*\{\}\s*\)?\s*\|\s*keys\b/g, '');
+    if (!/\|\s*jq\b/.test(m[0]) || /\.(data|stringData)\b/.test(keyNamesOnly)) hits.push(m[0].trim());
   }
   for (const m of code.matchAll(/\baws\s+secretsmanager\s+get-secret-value\b/g)) hits.push(m[0]);
   for (const m of code.matchAll(/\baws\s+ssm\s+get-parameters?\b[^\n]*--with-decryption/g)) hits.push(m[0]);

@@ -78,6 +78,19 @@ export class FisExperimentRole extends Construct {
     );
     this.role.addToPolicy(
       new iam.PolicyStatement({
+        // aws:ec2:stop-instances restarts the instances at the end; EBS volumes encrypted with a customer managed key
+        // need EC2 to get a grant on that key, created as this role. Only grants for AWS resources, only via EC2.
+        sid: 'RestartInstancesWithEncryptedVolumes',
+        actions: ['kms:CreateGrant'],
+        resources: [`arn:${partition}:kms:${region}:${account}:key/*`],
+        conditions: {
+          Bool: { 'kms:GrantIsForAWSResource': 'true' },
+          StringEquals: { 'kms:ViaService': `ec2.${region}.amazonaws.com` },
+        },
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
         sid: 'DisruptTaggedRds',
         actions: ['rds:RebootDBInstance', 'rds:FailoverDBCluster'],
         resources: [
@@ -129,6 +142,8 @@ export class FisExperimentRole extends Construct {
           'ecs:ListTasks',
           'eks:DescribeNodegroup',
           'tag:GetResources',
+          // aws:cloudwatch:assert-alarm-state reads the stop alarms' state.
+          'cloudwatch:DescribeAlarms',
         ],
         resources: ['*'],
       }),
