@@ -160,7 +160,8 @@ async function stopMismatch(kit: GateKit, rec: ApprovalRecord, exp: FisExperimen
   const started = await d.approvals.transition(rec.id, IN_FLIGHT, 'started', {
     experimentId: exp.id,
     experimentStatus: status,
-    stoppedBy: 'bot',
+    // Only a stop that took keeps the Emergency stop button off the card.
+    ...(stopFailure ? {} : { stoppedBy: 'bot' }),
     mismatch: shown,
   });
   if (!started) return;

@@ -129,7 +129,7 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
       ];
       if (a.mismatch)
         lines.push(
-          `:rotating_light: FIS started something other than what was approved, so the bot stopped it: ${escapeMrkdwn(a.mismatch)}`,
+          `:rotating_light: FIS started something other than what was approved (${escapeMrkdwn(a.mismatch)}); ${a.stoppedBy ? 'the bot stopped it' : '*the bot could not stop it: use Emergency stop or the FIS console*'}`,
         );
       else if (a.stoppedBy) lines.push(`:octagonal_sign: Emergency stop by <@${a.stoppedBy}>`);
       if (a.experimentError?.code)
