@@ -142,8 +142,7 @@ describe('a bot killed while StartExperiment is in flight', () => {
 
   it('FIS created it: the next bot finds it by its approval tag, shows it running with Emergency stop, resumes the agent, and the thread takes follow-ups', async () => {
     const first = await child();
-    const { root, card } = await requestRun({ slack });
-    const session = harness.invocations.at(-1)!.sessionId;
+    const { root, card, session } = await requestRun({ slack, harness });
     const release = await approveAndKill(card, { createFirst: true });
     first.signal('SIGKILL');
     await first.exit;
@@ -184,8 +183,7 @@ describe('a bot killed while StartExperiment is in flight', () => {
 
   it('FIS never created it: the next bot confirms that with FIS and only then says it was not started, and tells the agent', async () => {
     const first = await child();
-    const { root, card } = await requestRun({ slack });
-    const session = harness.invocations.at(-1)!.sessionId;
+    const { root, card, session } = await requestRun({ slack, harness });
     const release = await approveAndKill(card, { abandonIfCallerGone: true });
     first.signal('SIGKILL');
     await first.exit;

@@ -135,8 +135,7 @@ describe('FIS states and errors in the thread', () => {
   }, 60_000);
 
   it('an approval whose template check was computed by another version of the bot fails closed with a clear message', async () => {
-    const { root, card } = await requestRun(rig);
-    const session = rig.harness.invocations.at(-1)!.sessionId;
+    const { root, card, session } = await requestRun(rig);
     // As if the card was posted by the previous release, whose fingerprint scheme differs.
     await rig.bot.gate!.approvals.patchApproval(approvalId(card), { fingerprintScheme: 'fis-template/v0' });
     const starts = rig.fis.calls.filter((c) => c.op === 'StartExperiment').length;

@@ -57,8 +57,7 @@ describe('starting an approved experiment', () => {
       },
       times: Number.POSITIVE_INFINITY,
     });
-    const { root, card } = await requestRun(rig);
-    const session = rig.harness.invocations.at(-1)!.sessionId;
+    const { root, card, session } = await requestRun(rig);
     await click(rig, APPROVER, card, 'fis_approve');
     await rig.slack.waitFor(() => experimentsOf(card).length > 0, 15_000, 'FIS to create the experiment');
     const exp = experimentsOf(card)[0]!;
@@ -88,8 +87,7 @@ describe('starting an approved experiment', () => {
           },
         }),
     });
-    const { root, card } = await requestRun(rig);
-    const session = rig.harness.invocations.at(-1)!.sessionId;
+    const { root, card, session } = await requestRun(rig);
     await click(rig, APPROVER, card, 'fis_approve');
     await rig.slack.waitFor(() => experimentsOf(card).length > 0, 15_000, 'the start');
     const exp = experimentsOf(card)[0]!;
@@ -115,8 +113,7 @@ describe('starting an approved experiment', () => {
 
   it('a shutdown while StartExperiment is in flight waits for it: the card shows the experiment, and the next bot resumes the agent', async () => {
     rig.fis.failStart({ delayMs: 1_500 });
-    const { card } = await requestRun(rig);
-    const session = rig.harness.invocations.at(-1)!.sessionId;
+    const { card, session } = await requestRun(rig);
     const calls = rig.fis.calls.length;
     await click(rig, APPROVER, card, 'fis_approve');
     await rig.slack.waitFor(
@@ -142,8 +139,7 @@ describe('starting an approved experiment', () => {
         message: 'You have exceeded your service quota for concurrent experiments.',
       },
     });
-    const { root, card } = await requestRun(rig);
-    const session = rig.harness.invocations.at(-1)!.sessionId;
+    const { root, card, session } = await requestRun(rig);
     await click(rig, APPROVER, card, 'fis_approve');
     await rig.slack.waitFor(
       () => /quota/i.test(threadText(rig, root.ts)) && /not started/i.test(cardJson(rig, card)),
@@ -174,8 +170,7 @@ describe('when FIS cannot even be asked', () => {
     const down = { status: 503, type: 'ServiceUnavailableException', message: 'Service unavailable.' };
     rig.fis.failStart({ createFirst: true, replyError: down, times: Number.POSITIVE_INFINITY });
     rig.fis.failOperation('ListExperiments', down, Number.POSITIVE_INFINITY);
-    const { root, card } = await requestRun(rig);
-    const session = rig.harness.invocations.at(-1)!.sessionId;
+    const { root, card, session } = await requestRun(rig);
     await click(rig, APPROVER, card, 'fis_approve');
     await rig.slack.waitFor(
       () => /did not confirm whether it started/.test(threadText(rig, root.ts)),

@@ -12,7 +12,12 @@ export type Card = {
 
 type SlackRig = Pick<Rig, 'slack'>;
 
-export async function requestRun(rig: SlackRig, template = TEMPLATE, user = USER) {
+/**
+ * Sends `/fis run` and waits for its card. `session` is the harness session of this run: the first
+ * new session id after the command (an earlier test's resumed turn may land in between).
+ */
+export async function requestRun(rig: Pick<Rig, 'slack' | 'harness'>, template = TEMPLATE, user = USER) {
+  const known = new Set(rig.harness.invocations.map((i) => i.sessionId));
   const root = await commandRoot(rig as Rig, { command: '/fis', text: `run ${template} us-east-1`, user });
   const card = (await rig.slack.waitFor(
     () =>
@@ -24,8 +29,9 @@ export async function requestRun(rig: SlackRig, template = TEMPLATE, user = USER
     15_000,
     'the approval card',
   )) as unknown as Card;
+  const session = rig.harness.invocations.find((i) => !known.has(i.sessionId))!.sessionId;
   // Snapshot: the stored message changes as the card is updated.
-  return { root, card: { ...card, blocks: [...card.blocks] } };
+  return { root, session, card: { ...card, blocks: [...card.blocks] } };
 }
 
 export function approvalId(card: Card): string {
