@@ -69,9 +69,12 @@ export class GateKit {
     this.leaseMs = d.policy.startLeaseMs ?? 30_000;
   }
 
-  /** Hands the truth to the agent; the runner tracks the resumed turn itself. */
-  resumeAgent(a: ApprovalRecord, result: ToolResult): Promise<void> {
-    return this.resume(a, result).catch((err) =>
+  /**
+   * Hands the truth to the agent. Not awaited: the approval action is done once the record and the card
+   * say what happened; the resumed agent turn is the runner's, which tracks and drains it like any run.
+   */
+  async resumeAgent(a: ApprovalRecord, result: ToolResult): Promise<void> {
+    void this.resume(a, result).catch((err) =>
       this.d.log.error({ err, approvalId: a.id }, 'could not resume the agent after the approval'),
     );
   }
