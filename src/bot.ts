@@ -224,6 +224,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       turnLogSize: 6,
       streamMode: config.streaming.mode,
       streamRolloverMs: config.streaming.rolloverMs,
+      streamMaxBytes: SLACK_LIMITS.streamedMessageBytes,
       longAnswerFileChars: config.streaming.longAnswerFileChars,
       reportFiles: config.streaming.reportFiles,
       prices: config.streaming.prices,

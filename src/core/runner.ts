@@ -395,7 +395,7 @@ export class Runner {
       this.d.log.error({ err, channel: req.channel }, 'could not post the root message');
       const advice =
         code === 'channel_not_found'
-          ? 'I can’t see this conversation. Invite me to it, or run the command in a channel I’m in.'
+          ? 'I can’t see this conversation: Slack hides private channels and DMs I’m not in. Invite me with `/invite @AgentCore Ops` (or from the channel details), or run the command in a channel I’m in.'
           : code === 'ratelimited'
             ? 'Slack is rate limiting me right now. Try again in a minute.'
             : `Slack refused my message (\`${code}\`). Try again; if it keeps failing, tell the bot’s admins.`;

@@ -55,6 +55,9 @@ export const DEFAULT_BUDGETS: Record<string, MethodBudget> = {
   'chat.startStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
   'chat.appendStream': { limit: 100, windowMs: 60_000, maxInWindow: 98, burst: 5, refillMs: 645 },
   'chat.stopStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
+  // Queued follow-ups are marked with a reaction and unmarked when they run (Tier 3 and Tier 2).
+  'reactions.add': { limit: 50, windowMs: 60_000, maxInWindow: 49, burst: 4, refillMs: 1_334 },
+  'reactions.remove': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
 };
 
 export interface CallKey {

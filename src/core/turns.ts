@@ -44,6 +44,8 @@ export interface TurnSettings {
   /** `native`: chat.*Stream (falls back to edits on any streaming error). Default `edit`. */
   streamMode?: 'edit' | 'native';
   streamRolloverMs?: number;
+  /** Native mode: UTF-8 bytes of Markdown one streamed message may hold. */
+  streamMaxBytes?: number;
   /** Answers at least this long are also uploaded as a Markdown file (0 or unset: never). */
   longAnswerFileChars?: number;
   /** Shell glob of report files the agent writes in its session, attached after each turn. */
@@ -235,6 +237,12 @@ export class TurnEngine {
       mode: this.d.settings.streamMode ?? 'edit',
       recipientUserId: user,
       ...(this.d.settings.streamRolloverMs ? { streamRolloverMs: this.d.settings.streamRolloverMs } : {}),
+      ...(this.d.settings.streamMaxBytes ? { streamMaxBytes: this.d.settings.streamMaxBytes } : {}),
+      // Slack's own stop on the stream is the requester's Stop: the same path as the Stop button.
+      onStoppedInSlack: () => {
+        void this.d.store.requestStop(key, user).catch(() => undefined);
+        abortRun(local, { kind: 'stop', by: user });
+      },
     });
     try {
       await reply.open();

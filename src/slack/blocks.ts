@@ -3,8 +3,8 @@
  * rendered message can be checked against golden files.
  *
  * The agent's Markdown goes into a `markdown` block: Slack renders standard Markdown there itself
- * (headings, lists, tables, code), so the text is never rewritten by hand-made regexes. Only
- * broadcast mentions are defused, so an agent cannot ping a whole channel.
+ * (headings, lists, code), except tables, rules and task lists, which the core rewrites first
+ * (core/slack-markdown.ts). Only broadcast mentions are defused, so an agent cannot ping a whole channel.
  */
 import type { Explanation } from '../core/explain.ts';
 import type { SlackMessage } from '../core/ports.ts';

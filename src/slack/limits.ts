@@ -11,15 +11,21 @@ export const SLACK_LIMITS = {
   contextElementText: 3_000,
   /** A markdown block, and all markdown blocks of one message together. */
   markdownBlockText: 12_000,
-  /** Observed `msg_blocks_too_long` threshold for all block text of one message. */
-  cumulativeBlockText: 13_200,
+  /**
+   * `msg_blocks_too_long` for all block text of one message: not a plain cap, it shrinks with each
+   * block (reports: 13,297 with one markdown block, 13,172 with a divider added, and a ~11,341-character
+   * payload refused). The bot keeps every message under the lowest of those.
+   */
+  cumulativeBlockText: 11_300,
+  /** A natively streamed message is refused past ~10.6k UTF-8 bytes (msg_too_long); the bot stays under. */
+  streamedMessageBytes: 9_600,
   headerText: 150,
   buttonText: 75,
   buttonValue: 2_000,
   confirmTitle: 100,
   confirmText: 300,
-  /** Agent text we put in one message: under markdownBlockText with room for status and footer. */
-  replyBodyBudget: 11_000,
+  /** Agent text we put in one message: under cumulativeBlockText with room for status, notice and footer. */
+  replyBodyBudget: 10_000,
   /** Plain-text notification fallback we send alongside blocks. */
   fallbackText: 300,
   /** Slack answers a slash command or interaction only if acked within this. */

@@ -1,5 +1,5 @@
 /** What the FIS prepare and execute skills tell the agent, checked against the validator and the deployed role. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,5 +80,29 @@ describe('execute', () => {
     ]) {
       expect(p4).toContain(`.parameters.${p}`);
     }
+  });
+});
+
+describe('the catalogue the validator reads', () => {
+  const cat = JSON.parse(
+    readFileSync(join(SKILLS_DIR, prepare.name, 'assets', 'fis-actions.json'), 'utf8'),
+  ) as {
+    actions: Record<string, { deployedRole: boolean; resourceType: string | null }>;
+  };
+
+  it('marks exactly the actions the deployed experiment role supports', () => {
+    const marked = Object.entries(cat.actions)
+      .filter(([, a]) => a.deployedRole)
+      .map(([id]) => id);
+    expect(marked.sort()).toEqual([...FIS_SUPPORTED_ACTIONS].sort());
+  });
+
+  it('lists the same action ids as the chaos-research catalogue table', () => {
+    const md = readFileSync(
+      join(SKILLS_DIR, 'aws-service-chaos-research', 'references', 'fis-actions.md'),
+      'utf8',
+    );
+    const tableIds = [...md.matchAll(/^\| `(aws:[a-z0-9-]+:[a-z0-9-]+)` \|/gm)].map((m) => m[1]);
+    expect(Object.keys(cat.actions).sort()).toEqual([...new Set(tableIds)].sort());
   });
 });

@@ -6,7 +6,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIS_SUPPORTED_ACTIONS } from '../../deploy/lib/fis-contract.ts';
 import { runWithJq } from './helpers/jq.ts';
 import { REPO_ROOT, SKILLS_DIR } from './load.ts';
 
@@ -313,27 +312,5 @@ describe('bad templates fail on the rule that is broken', () => {
     const v = validate(good(), { env: { FIS_EXPERIMENT_ROLE_ARN: '', FIS_LOG_GROUP_ARN: '' } });
     expect(where(v)).toEqual(['role roleArn']);
     expect(v.warnings.map((w) => w.rule)).toEqual(['logging']);
-  });
-});
-
-describe('the catalogue the validator reads', () => {
-  const cat = JSON.parse(readFileSync(join(PREPARE, 'assets', 'fis-actions.json'), 'utf8')) as {
-    actions: Record<string, { deployedRole: boolean; resourceType: string | null }>;
-  };
-
-  it('marks exactly the actions the deployed experiment role supports', () => {
-    const marked = Object.entries(cat.actions)
-      .filter(([, a]) => a.deployedRole)
-      .map(([id]) => id);
-    expect(marked.sort()).toEqual([...FIS_SUPPORTED_ACTIONS].sort());
-  });
-
-  it('lists the same action ids as the chaos-research catalogue table', () => {
-    const md = readFileSync(
-      join(SKILLS_DIR, 'aws-service-chaos-research', 'references', 'fis-actions.md'),
-      'utf8',
-    );
-    const tableIds = [...md.matchAll(/^\| `(aws:[a-z0-9-]+:[a-z0-9-]+)` \|/gm)].map((m) => m[1]);
-    expect(Object.keys(cat.actions).sort()).toEqual([...new Set(tableIds)].sort());
   });
 });

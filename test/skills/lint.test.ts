@@ -107,6 +107,14 @@ describe('findSecretReads', () => {
     expect(findSecretReads('aws secretsmanager get-secret-value --secret-id x')).not.toEqual([]);
     expect(findSecretReads('aws ssm get-parameter --name p --with-decryption')).not.toEqual([]);
   });
+  it('sees Secret dumps through the read-only kubectl helper too', () => {
+    expect(findSecretReads('scripts/kube.sh --cluster c --region r -- get secret db -o yaml')).not.toEqual(
+      [],
+    );
+    expect(findSecretReads('$K get secrets -A -o json')).not.toEqual([]);
+    const viaArray = ['"$', "{KUBE[@]}\" get secrets -A -o json | jq '.items[].data'"].join('');
+    expect(findSecretReads(viaArray)).not.toEqual([]);
+  });
   it('allows key-name projections', () => {
     expect(findSecretReads("kubectl get secrets -A -o json | jq '.items[] | (.data // {} | keys)'")).toEqual(
       [],

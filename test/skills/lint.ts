@@ -162,7 +162,9 @@ export function findSecretReads(code: string): string[] {
   // A Secret listing is safe only when the same command pipes it into jq and keeps no values: metadata, type,
   // and at most the key names. Continuation lines are joined so the projection on the next line counts.
   const joined = code.replace(/\\\r?\n\s*/g, ' ');
-  for (const m of joined.matchAll(/\bkubectl[^\n|]*\bget\s+secrets?\b[^\n]*/g)) {
+  // kubectl itself, or the read-only helper every skill calls it through (scripts/kube.sh, $K, ${KUBE[@]}).
+  const kube = /(?:\bkubectl|kube\.sh|\$K\b|\$\{KUBE\[@\]\})[^\n|]*\bget\s+secrets?\b[^\n]*/g;
+  for (const m of joined.matchAll(kube)) {
     const keyNamesOnly = m[0].replace(/\(?\s*\.data\s*\/\/\s*\{\}\s*\)?\s*\|\s*keys\b/g, '');
     if (!/\|\s*jq\b/.test(m[0]) || /\.(data|stringData)\b/.test(keyNamesOnly)) hits.push(m[0].trim());
   }

@@ -120,7 +120,9 @@ export class FisExperimentRole extends Construct {
       new iam.PolicyStatement({
         sid: 'RunOnlyAwsFisSsmDocuments',
         actions: ['ssm:SendCommand'],
-        resources: [`arn:${partition}:ssm:${region}::document/${FIS_SSM_DOCUMENT_PREFIX}*`],
+        // AWS-owned documents have an empty account in their ARN, which "*" matches; account documents cannot
+        // use the reserved AWS prefix, so this still names only the AWSFIS-Run-* documents AWS publishes.
+        resources: [`arn:${partition}:ssm:${region}:*:document/${FIS_SSM_DOCUMENT_PREFIX}*`],
       }),
     );
     this.role.addToPolicy(

@@ -1,7 +1,11 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { READ_ONLY_ASSESSMENT_ACTIONS } from '../policies/read-only-assessment.ts';
+import {
+  PUBLIC_SSM_PARAMETER_PATH,
+  READ_ONLY_ASSESSMENT_ACTIONS,
+  SECRET_BEARING_READS,
+} from '../policies/read-only-assessment.ts';
 import { foundationModelId } from '../settings.ts';
 
 export interface HarnessExecutionRoleProps {
@@ -90,6 +94,24 @@ export class HarnessExecutionRole extends Construct {
       new iam.PolicyStatement({
         sid: 'ReadOnlyAssessment',
         actions: [...READ_ONLY_ASSESSMENT_ACTIONS],
+        resources: ['*'],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadPublicSsmParameters',
+        actions: ['ssm:GetParameter'],
+        // Public parameters have an empty account in their ARN, which "*" matches; no account can create a
+        // parameter under /aws/ (reserved prefix), so this reaches AWS's public parameters only. Any Region,
+        // because the EKS skill reads the cluster's own Region.
+        resources: [`arn:${partition}:ssm:*:*:parameter/${PUBLIC_SSM_PARAMETER_PATH}`],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'NeverReadSecretBearingData',
+        effect: iam.Effect.DENY,
+        actions: [...SECRET_BEARING_READS],
         resources: ['*'],
       }),
     );

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Run one CloudWatch Logs Insights query with bounded polling and print the result JSON to stdout.
 # Read-only: starts a query (reads logs) and, if it runs too long, cancels that query.
-# Exit codes: 0 Complete; 1 usage error; 2 could not start (no queryId); 3 Failed/Cancelled/Timeout/Unknown;
-# 4 still running when the poll budget ran out (query cancelled).
+# Exit codes: 0 Complete; 1 usage error; 2 could not start (no queryId: the JSON carries the AWS error code
+# and message, e.g. AccessDeniedException, LimitExceededException, MalformedQueryException,
+# ResourceNotFoundException); 3 Failed/Cancelled/Timeout/Unknown; 4 still running when the poll budget ran
+# out (query cancelled).
 set -uo pipefail
 
 usage() {
@@ -34,11 +36,18 @@ done
   && [ "${#LOG_GROUPS[@]}" -ge 1 ] && [ "${#LOG_GROUPS[@]}" -le 50 ] && [ "$START" -lt "$END" ] || { usage >&2; exit 1; }
 [[ "$MAX_POLLS" =~ ^[0-9]+$ ]] && [ "$MAX_POLLS" -le 300 ] || { usage >&2; exit 1; }
 
+ERR=$(mktemp); trap 'rm -f "$ERR"' EXIT
 QID=$(timeout 30 aws logs start-query --region "$REGION" --log-group-identifiers "${LOG_GROUPS[@]}" \
   --start-time "$START" --end-time "$END" --limit "$LIMIT" --query-string "$(cat "$QFILE")" \
-  --query queryId --output text 2>/dev/null)
-if [ -z "$QID" ] || [ "$QID" = "None" ]; then
-  jq -cn '{status: "NotStarted", error: "start-query returned no queryId (check log group names, time window and query syntax)"}'
+  --query queryId --output text 2>"$ERR")
+RC=$?
+if [ "$RC" -ne 0 ] || [ -z "$QID" ] || [ "$QID" = "None" ]; then
+  # Keep the AWS error: the skill's error table decides on its code (AccessDenied, throttling, syntax, group).
+  MSG=$(tr '\n' ' ' < "$ERR" | sed -E 's/ +$//')
+  [ "$RC" -eq 124 ] && MSG="start-query timed out after 30 s"
+  CODE=$(sed -nE 's/.*An error occurred \(([A-Za-z]+)\).*/\1/p' <<<"$MSG")
+  jq -cn --arg m "${MSG:-start-query returned no queryId}" --arg c "${CODE:-Unknown}" \
+    '{status: "NotStarted", errorCode: $c, error: $m}'
   exit 2
 fi
 

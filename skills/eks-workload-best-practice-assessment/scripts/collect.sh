@@ -9,7 +9,8 @@ usage() {
   cat <<'EOF'
 Usage: collect.sh --cluster NAME --region REGION --out DIR
 Collects read-only JSON inventory of an EKS cluster into DIR.
-Uses DIR/kubeconfig (never ~/.kube/config). Never reads Secret values.
+Reaches the cluster only through kube.sh (private read-only kubeconfig, never ~/.kube/config).
+Never reads Secret values.
 EOF
 }
 
@@ -32,9 +33,9 @@ $T aws eks describe-cluster --name "$CLUSTER" --region "$REGION" --output json >
 V=$(jq -r '.cluster.version' "$OUT/cluster.json")
 # The checks' clock: pending-time and support-date checks compare with this instant, so a rerun gives the same answer.
 jq -n --arg c "$CLUSTER" --arg r "$REGION" --arg t "$(date -u +%Y-%m-%dT%H:%M:%SZ)" '{cluster: $c, region: $r, collectedAt: $t}' > "$OUT/meta.json"
-[ -f "$OUT/kubeconfig" ] || $T aws eks update-kubeconfig --name "$CLUSTER" --region "$REGION" \
-  --kubeconfig "$OUT/kubeconfig" --alias "$CLUSTER" > /dev/null || echo "kubeconfig" >> "$OUT/gaps.txt"
-export KUBECONFIG="$OUT/kubeconfig"
+# Every cluster read goes through the shared read-only helper (private kubeconfig, reads only).
+KUBE=("$(dirname "$0")/kube.sh" --cluster "$CLUSTER" --region "$REGION" --)
+"${KUBE[@]:0:5}" --print-kubeconfig > /dev/null || echo "kubeconfig" >> "$OUT/gaps.txt"
 
 aws_dump() { # file, command...
   local f="$1"; shift
@@ -42,7 +43,6 @@ aws_dump() { # file, command...
 }
 aws_dump addons aws eks list-addons --cluster-name "$CLUSTER"
 aws_dump nodegroups aws eks list-nodegroups --cluster-name "$CLUSTER"
-aws_dump fargate aws eks list-fargate-profiles --cluster-name "$CLUSTER"
 aws_dump insights aws eks list-insights --cluster-name "$CLUSTER"
 aws_dump access-entries aws eks list-access-entries --cluster-name "$CLUSTER"
 aws_dump pod-identity aws eks list-pod-identity-associations --cluster-name "$CLUSTER"
@@ -82,7 +82,7 @@ fi
 kube_dump() { # file, kinds, [scope flag]
   local f="$1" kinds="$2" scope="${3:-}"
   # shellcheck disable=SC2086
-  $T kubectl get "$kinds" $scope -o json > "$OUT/$f.json" 2> "$OUT/$f.err" && return 0
+  "${KUBE[@]}" get "$kinds" $scope -o json > "$OUT/$f.json" 2> "$OUT/$f.err" && return 0
   # A custom resource whose CRD is not installed is absent (its checks are N/A), not a gap.
   if grep -q "the server doesn't have a resource type" "$OUT/$f.err"; then echo '{"items":[],"absent":true}' > "$OUT/$f.json"
   else echo '{"items":[]}' > "$OUT/$f.json"; echo "$f" >> "$OUT/gaps.txt"; fi
@@ -106,10 +106,10 @@ kube_dump apiservices apiservices
 kube_dump nodepools nodepools.karpenter.sh
 kube_dump priorityclasses priorityclasses
 # Pod usage from metrics-server (read-only GET); missing metrics make COST-03 UNABLE_TO_ASSESS.
-$T kubectl get --raw /apis/metrics.k8s.io/v1beta1/pods > "$OUT/pod-metrics.json" 2> "$OUT/pod-metrics.err" \
+"${KUBE[@]}" get --raw /apis/metrics.k8s.io/v1beta1/pods > "$OUT/pod-metrics.json" 2> "$OUT/pod-metrics.err" \
   || { echo '{"items":[]}' > "$OUT/pod-metrics.json"; echo "pod-metrics" >> "$OUT/gaps.txt"; }
 # Secret metadata only: namespace, name and type (SEC-24). Values and key names are dropped before anything is written.
-$T kubectl get secrets -A -o json 2> "$OUT/secret-names.err" \
+"${KUBE[@]}" get secrets -A -o json 2> "$OUT/secret-names.err" \
   | jq '{items: [.items[] | {metadata: {namespace: .metadata.namespace, name: .metadata.name}, type}]}' \
   > "$OUT/secret-names.json" || { echo '{"items":[]}' > "$OUT/secret-names.json"; echo "secret-names" >> "$OUT/gaps.txt"; }
 # EC2 metadata options of every EC2-backed node (managed, self-managed, Karpenter), found by .spec.providerID.

@@ -21,7 +21,6 @@ case "$1 $2" in
   "eks describe-addon-versions") out "addon-versions-$(arg --addon-name "$@")" ;;
   "eks list-nodegroups") out nodegroups ;;
   "eks describe-nodegroup") out "nodegroup-$(arg --nodegroup-name "$@")" ;;
-  "eks list-fargate-profiles") out fargate ;;
   "eks list-insights") out insights ;;
   "eks list-access-entries") out access-entries ;;
   "eks list-pod-identity-associations") out pod-identity ;;
@@ -38,8 +37,10 @@ case "$1 $2" in
 esac
 `;
 
-const KUBECTL = String.raw`#!/usr/bin/env bash
+const KUBECTL = `#!/usr/bin/env bash
 F="$FAKE_FIXTURE"
+# scripts/kube.sh passes its private kubeconfig and context first; the rest is the read it allowed.
+while [ "$1" = "--kubeconfig" ] || [ "$1" = "--context" ]; do [ "$1" = "--kubeconfig" ] && KUBECONFIG="$2"; shift 2; done
 echo "kubectl $*" >> "$F/calls.log"
 [ -n "$KUBECONFIG" ] && [ -f "$KUBECONFIG" ] || { echo "fake kubectl: no kubeconfig" >&2; exit 1; }
 [ "$1" = "get" ] || { echo "fake kubectl: only get is allowed, got $1" >&2; exit 1; }

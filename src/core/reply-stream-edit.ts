@@ -1,0 +1,185 @@
+/**
+ * The edited replies of one run (the `edit` mode of ReplyStream, and where native mode falls back to):
+ * the current message is edited as the agent writes; when the text outgrows one message, the message
+ * is finished ("continued in the next message") and the answer goes on in a new reply, never cutting
+ * a code block without closing and reopening it. The final edit carries the result footer; if Slack
+ * refuses the content, the text goes out as plain messages so nothing is lost.
+ */
+import type { Logger } from './logger.ts';
+import { type SlackMessage, SlackWriteError, type SlackWriter, type WriteOptions } from './ports.ts';
+import type { Presenter, ReplyView } from './reply-view.ts';
+import { renderOpen, splitMarkdown, takeChunk } from './split.ts';
+
+export interface EditHost {
+  writer: SlackWriter;
+  presenter: Presenter;
+  channel: string;
+  threadTs: string;
+  bodyBudget: number;
+  log: Logger;
+  /** Everything the agent wrote so far (as shown in Slack). */
+  text: () => string;
+  /** The live view of a message body (status, activity, Stop button). */
+  present: (body: string) => SlackMessage;
+  opts: (lane: 'critical' | 'progress') => WriteOptions;
+  /** Each reply as it is posted. */
+  posted: (ts: string) => void;
+  currentTs: () => string;
+}
+
+/** Slack errors that mean the content itself was refused, so retrying it unchanged cannot help. */
+const CONTENT_ERRORS = new Set(['msg_too_long', 'invalid_blocks', 'msg_blocks_too_long', 'no_text']);
+
+export class EditedReplies {
+  /** Characters of the text already placed in finished messages. */
+  private frozen = 0;
+  private reopen: string | undefined;
+  private needsNewMessage = false;
+  /** How much of the text the last rendered edit held (new text is served before status). */
+  private shownChars = 0;
+
+  constructor(private readonly h: EditHost) {}
+
+  /** Posts the first reply. */
+  async open(): Promise<void> {
+    const ts = await this.h.writer.post(
+      this.h.channel,
+      this.h.present(''),
+      this.h.threadTs,
+      this.h.opts('critical'),
+    );
+    this.h.posted(ts);
+    this.needsNewMessage = false;
+  }
+
+  /** Edits continue in a new reply after `from` characters (a code block reopened with `reopen`). */
+  continueAfter(from: number, reopen: string | undefined): void {
+    this.reopen = reopen;
+    this.frozen = from;
+    if (!this.reopen) this.frozen += /^\s*/.exec(this.tail)![0].length;
+    this.needsNewMessage = true;
+  }
+
+  get hasNews(): boolean {
+    return this.h.text().length > this.shownChars;
+  }
+
+  /** An intermediate edit (progress lane); `rendered` runs when the scheduler actually renders it. */
+  async progress(rendered: () => void): Promise<void> {
+    await this.rollOver();
+    const render = () => {
+      const chunk = takeChunk(this.tail, this.h.bodyBudget, this.reopen);
+      return this.h.present(chunk ? chunk.text : renderOpen(this.tail, this.reopen));
+    };
+    await this.h.writer.update(this.h.channel, this.h.currentTs(), render(), {
+      ...this.h.opts('progress'),
+      // Rendered when the call is made: everything written by then, clipped to one message.
+      latest: () => {
+        rendered();
+        this.shownChars = this.h.text().length;
+        return render();
+      },
+      hasNews: () => this.hasNews,
+    });
+  }
+
+  /** Finishes full messages and opens continuation replies until the tail fits in one message. */
+  private async rollOver(): Promise<void> {
+    for (;;) {
+      if (this.needsNewMessage) {
+        // The continuation starts with the text that is already there (one call instead of two).
+        const first = () => {
+          const next = takeChunk(this.tail, this.h.bodyBudget, this.reopen);
+          return this.h.present(next ? next.text : renderOpen(this.tail, this.reopen));
+        };
+        const ts = await this.h.writer.post(this.h.channel, first(), this.h.threadTs, {
+          ...this.h.opts('critical'),
+          latest: first,
+        });
+        this.h.posted(ts);
+        this.needsNewMessage = false;
+      }
+      const chunk = takeChunk(this.tail, this.h.bodyBudget, this.reopen);
+      if (!chunk) return;
+      await this.h.writer.update(
+        this.h.channel,
+        this.h.currentTs(),
+        this.h.presenter.reply({ body: chunk.text, continued: true }),
+        this.h.opts('critical'),
+      );
+      this.frozen += chunk.consumed;
+      this.reopen = chunk.reopen;
+      if (!this.reopen) this.frozen += /^\s*/.exec(this.tail)![0].length;
+      this.needsNewMessage = true;
+    }
+  }
+
+  /** The last edit: the complete text and the result footer. Never throws. */
+  async final(result: NonNullable<ReplyView['result']>): Promise<void> {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        if (this.needsNewMessage && !takeChunk(this.tail, this.h.bodyBudget, this.reopen)) {
+          // The last message is new: post it complete, with the result, in one call.
+          const ts = await this.h.writer.post(
+            this.h.channel,
+            this.h.presenter.reply({ body: renderOpen(this.tail, this.reopen), result }),
+            this.h.threadTs,
+            this.h.opts('critical'),
+          );
+          this.h.posted(ts);
+          this.needsNewMessage = false;
+          return;
+        }
+        await this.rollOver();
+        await this.h.writer.update(
+          this.h.channel,
+          this.h.currentTs(),
+          this.h.presenter.reply({ body: renderOpen(this.tail, this.reopen), result }),
+          this.h.opts('critical'),
+        );
+        return;
+      } catch (err) {
+        this.h.log.warn({ err: describe(err), attempt }, 'final reply edit failed');
+        if (err instanceof SlackWriteError && CONTENT_ERRORS.has(err.code)) break;
+        await sleep(
+          500 * attempt + (err instanceof SlackWriteError ? (err.retryAfterSeconds ?? 0) * 1000 : 0),
+        );
+      }
+    }
+    await this.plainFallback(result);
+  }
+
+  /** Last resort: the remaining text as plain messages without blocks, so nothing is lost. */
+  private async plainFallback(result: NonNullable<ReplyView['result']>): Promise<void> {
+    const parts = splitMarkdown(renderOpen(this.tail, this.reopen), 3_500);
+    const footer = this.h.presenter.reply({ body: '', result });
+    try {
+      for (const part of parts)
+        await this.h.writer.post(
+          this.h.channel,
+          { text: part, blocks: [] },
+          this.h.threadTs,
+          this.h.opts('critical'),
+        );
+      await this.h.writer.post(this.h.channel, footer, this.h.threadTs, this.h.opts('critical'));
+    } catch (err) {
+      // Slack refused everything: the logs are the only place left, so the text goes there in full.
+      this.h.log.error(
+        { err: describe(err), channel: this.h.channel, threadTs: this.h.threadTs, undelivered: this.tail },
+        'could not deliver the agent answer to Slack',
+      );
+    }
+  }
+
+  private get tail(): string {
+    return this.h.text().slice(this.frozen);
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

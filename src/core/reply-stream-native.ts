@@ -1,0 +1,341 @@
+/**
+ * Native streaming for one reply (chat.startStream / appendStream / stopStream), kept apart from
+ * the edit-based ReplyStream because it follows Slack's streaming rules, not message edits:
+ *
+ * - Every stream opens with content, as `chunks`, the way Slack's own ChatStreamer does: Slack fixes
+ *   a stream's content mode with the opening call, so a stream opened empty would refuse the chunks
+ *   (task updates and text) appended later (`streaming_mode_mismatch`).
+ * - A streamed message holds at most `maxBytes` UTF-8 bytes (Slack caps streamed messages near 10.6k
+ *   bytes); a full or old stream is ended and the answer continues in a new one.
+ * - Slack ends streams by itself (about five minutes after the start, or after an idle gap) and
+ *   leaves the message looking broken; the message is repaired with chat.update (what it holds,
+ *   now as a normal message) and the answer continues in a new stream, losing nothing.
+ * - `stopped_by_user` (a person pressed Slack's stop) is reported as StoppedInSlack so the run can be
+ *   stopped the same way as with the bot's Stop button.
+ */
+import type { Logger } from './logger.ts';
+import {
+  type SlackMessage,
+  SlackWriteError,
+  type SlackWriter,
+  type StreamChunk,
+  type StreamChunkTask,
+  type WriteOptions,
+} from './ports.ts';
+import { openFence, renderOpen } from './split.ts';
+
+export interface NativeHost {
+  writer: SlackWriter;
+  channel: string;
+  threadTs: string;
+  recipientUserId: string;
+  team: string;
+  log: Logger;
+  now: () => number;
+  /** Start a new streamed message after this long (Slack ends streams after ~5 min). */
+  rolloverMs: number;
+  /** UTF-8 bytes of Markdown one streamed message may hold. */
+  maxBytes: number;
+  /** Everything the agent wrote so far. */
+  text: () => string;
+  opts: (lane: 'critical' | 'progress') => WriteOptions;
+  /** Each streamed message as it is opened. */
+  started: (ts: string) => void;
+  /** Renders a repaired message: its Markdown, and the footer when it is the last one. */
+  repaired: (body: string, last: boolean) => SlackMessage;
+}
+
+/** A person stopped the stream with Slack's own stop button. */
+export class StoppedInSlack extends Error {
+  constructor() {
+    super('the stream was stopped in Slack');
+    this.name = 'StoppedInSlack';
+  }
+}
+
+interface OpenStream {
+  ts: string;
+  startedAt: number;
+  /** Where this message's text starts in the answer, and the fence line reopened in front of it. */
+  from: number;
+  reopen?: string;
+  /** UTF-8 bytes of Markdown this message holds. */
+  bytes: number;
+}
+
+/** Slack allows 12,000 characters of Markdown per call; stay under it. */
+const MAX_CHARS_PER_CALL = 11_000;
+/** Room kept free in a message for the fence that closes a code block cut at the end. */
+const FENCE_ROOM = 16;
+const STATUS_TASK = 'reply-status';
+
+export class NativeStreamer {
+  private stream: OpenStream | undefined;
+  private lastClosed: { from: number; reopen?: string } | undefined;
+  /** Characters of the answer Slack has accepted. */
+  streamed = 0;
+  private readonly tasks = new Map<string, StreamChunkTask>();
+  /** The message whose status task still shows "in progress". */
+  private statusIn: string | undefined;
+
+  constructor(private readonly h: NativeHost) {}
+
+  /** Opens the first streamed message with a status task, so it has content (chunks) from the start. */
+  async open(): Promise<string> {
+    const ts = await this.start([statusTask('in_progress')]);
+    this.statusIn = ts;
+    return ts;
+  }
+
+  setTask(id: string, title: string, status: StreamChunkTask['status']): void {
+    this.tasks.set(id, { type: 'task_update', id, title: title.slice(0, 250), status });
+  }
+
+  get pending(): boolean {
+    return this.streamed < this.h.text().length || this.tasks.size > 0;
+  }
+
+  /** Sends what Slack does not have yet: one call, or (final) everything. */
+  async flush(final: boolean): Promise<'sent' | 'dropped'> {
+    for (let guard = 0; guard < 1000 && this.pending; guard++) {
+      const s = this.stream;
+      const full = s && s.bytes >= this.h.maxBytes - 400;
+      const old = s && this.h.now() - s.startedAt >= this.h.rolloverMs;
+      if (s && (full || old)) await this.end();
+      try {
+        if (!this.stream) {
+          // A new message opens with the next content (chunks), never empty.
+          const pass = this.render();
+          await this.start(pass.chunks, pass.commit).catch((err) => {
+            pass.giveBack();
+            throw err;
+          });
+        } else {
+          const r = await this.append(final);
+          if (r === 'dropped') return r;
+        }
+      } catch (err) {
+        if (code(err) === 'message_not_in_streaming_state' && this.stream) {
+          // Slack ended the stream (lifetime or idle gap): fix the broken message, go on in a new one.
+          this.h.log.info({ channel: this.h.channel }, 'stream expired; repairing it and continuing');
+          await this.repair(false);
+          continue;
+        }
+        throw classify(err);
+      }
+      if (!final) return 'sent';
+    }
+    return 'sent';
+  }
+
+  /** Ends the reply: the rest of the text, the status task done, and the footer blocks. */
+  async finish(footer: unknown[], ok: boolean): Promise<void> {
+    await this.flush(true);
+    try {
+      await this.end(footer, ok);
+    } catch (err) {
+      if (code(err) !== 'message_not_in_streaming_state') throw classify(err);
+      await this.repair(true);
+    }
+  }
+
+  /**
+   * Leaves streaming (edits take over): ends the open stream, repairing it if Slack already ended it.
+   * Returns where the edited replies continue: the text Slack has, and the code fence to reopen.
+   */
+  async handOff(opts: { stopped?: boolean } = {}): Promise<{ streamed: number; reopen?: string }> {
+    const s = this.stream ?? this.lastClosed;
+    const reopen = s ? openFence(this.h.text().slice(s.from, this.streamed), s.reopen)?.opener : undefined;
+    if (this.stream && !opts.stopped) {
+      try {
+        await this.end();
+      } catch (err) {
+        if (code(err) === 'message_not_in_streaming_state') await this.repair(false).catch(() => undefined);
+        else this.h.log.warn({ err: String(err) }, 'could not end the stream');
+      }
+    }
+    this.stream = undefined;
+    return { streamed: this.streamed, ...(reopen ? { reopen } : {}) };
+  }
+
+  private async start(content: StreamChunk[], commit?: () => void): Promise<string> {
+    const prev = this.lastClosed;
+    const reopen = prev
+      ? openFence(this.h.text().slice(prev.from, this.streamed), prev.reopen)?.opener
+      : undefined;
+    const lead: StreamChunk[] = reopen ? [{ type: 'markdown_text', text: `${reopen}\n` }] : [];
+    const chunks = [...lead, ...content];
+    const from = this.streamed;
+    const ts = await this.h.writer.startStream!(
+      {
+        channel: this.h.channel,
+        threadTs: this.h.threadTs,
+        recipientUserId: this.h.recipientUserId,
+        recipientTeamId: this.h.team,
+        chunks,
+      },
+      this.h.opts('critical'),
+    );
+    commit?.();
+    this.h.started(ts);
+    this.stream = {
+      ts,
+      startedAt: this.h.now(),
+      from,
+      bytes: bytesOf(chunks),
+      ...(reopen ? { reopen } : {}),
+    };
+    return ts;
+  }
+
+  private async append(final: boolean): Promise<'sent' | 'dropped'> {
+    const s = this.stream!;
+    let pass: ReturnType<NativeStreamer['render']> | undefined;
+    const render = () => {
+      pass?.giveBack();
+      pass = this.render();
+      return pass.chunks;
+    };
+    try {
+      const sent = await this.h.writer.appendStream!(this.h.channel, s.ts, render(), {
+        ...this.h.opts(final ? 'critical' : 'progress'),
+        latestChunks: render,
+        hasNews: () => this.streamed < this.h.text().length,
+      });
+      if (sent === false) {
+        // Dropped unsent (the run is finishing): the text and task updates are still to send.
+        pass?.giveBack();
+        return 'dropped';
+      }
+      pass?.commit();
+      return 'sent';
+    } catch (err) {
+      pass?.giveBack();
+      throw err;
+    }
+  }
+
+  /** The next chunks to send (task updates, then text that fits); commit() records them as sent. */
+  private render(): { chunks: StreamChunk[]; commit: () => void; giveBack: () => void } {
+    const tasks = [...this.tasks.values()].map((t) => ({ ...t }));
+    this.tasks.clear();
+    const delta = this.pendingDelta();
+    const until = this.streamed + delta.length;
+    const chunks: StreamChunk[] = [
+      ...tasks,
+      ...(delta ? [{ type: 'markdown_text' as const, text: delta }] : []),
+    ];
+    let done = false;
+    return {
+      chunks,
+      commit: () => {
+        if (done) return;
+        done = true;
+        this.streamed = Math.max(this.streamed, until);
+        if (this.stream) this.stream.bytes += Buffer.byteLength(delta);
+      },
+      giveBack: () => {
+        if (done) return;
+        done = true;
+        for (const t of tasks) if (!this.tasks.has(t.id)) this.tasks.set(t.id, t);
+      },
+    };
+  }
+
+  /** Text not yet accepted by Slack, at most what fits in this message and in one call. */
+  private pendingDelta(): string {
+    const text = this.h.text();
+    const used = this.stream?.bytes ?? (this.lastClosed?.reopen ? 32 : 0);
+    const room = Math.max(0, this.h.maxBytes - used - FENCE_ROOM);
+    const rest = text.slice(this.streamed, this.streamed + MAX_CHARS_PER_CALL);
+    const delta = prefixWithinBytes(rest, room);
+    if (this.streamed + delta.length >= text.length || delta.length === rest.length) return delta;
+    // The message fills up here: end it on a paragraph (else line) boundary when one is near.
+    const cut = Math.max(delta.lastIndexOf('\n\n'), delta.lastIndexOf('\n'));
+    return cut > delta.length / 2 ? delta.slice(0, cut + 1) : delta;
+  }
+
+  /** Ends the open stream, closing a code block left open so the next message can reopen it. */
+  private async end(blocks?: unknown[], ok = true): Promise<void> {
+    const s = this.stream;
+    if (!s) return;
+    const fence = openFence(this.h.text().slice(s.from, this.streamed), s.reopen);
+    const tasks = [...this.tasks.values()];
+    this.tasks.clear();
+    const status: StreamChunk[] = this.statusIn === s.ts ? [statusTask(ok ? 'complete' : 'error')] : [];
+    const chunks: StreamChunk[] = [
+      ...tasks,
+      ...status,
+      ...(fence ? [{ type: 'markdown_text' as const, text: `\n${fence.marker}\n` }] : []),
+    ];
+    try {
+      await this.h.writer.stopStream!(
+        this.h.channel,
+        s.ts,
+        { ...(chunks.length ? { chunks } : {}), ...(blocks?.length ? { blocks } : {}) },
+        this.h.opts('critical'),
+      );
+    } catch (err) {
+      for (const t of tasks) if (!this.tasks.has(t.id)) this.tasks.set(t.id, t);
+      throw err;
+    }
+    if (this.statusIn === s.ts) this.statusIn = undefined;
+    this.lastClosed = s;
+    this.stream = undefined;
+  }
+
+  /**
+   * Replaces a stream Slack ended by itself with a normal message holding the same text. If Slack
+   * still counts it as streaming (`streaming_state_conflict`), the stream is stopped first.
+   */
+  private async repair(last: boolean): Promise<void> {
+    const s = this.stream!;
+    this.stream = undefined;
+    this.lastClosed = s;
+    // The edit replaces the whole message, its task list included.
+    if (this.statusIn === s.ts) this.statusIn = undefined;
+    const body = renderOpen(this.h.text().slice(s.from, this.streamed), s.reopen);
+    const message = this.h.repaired(body, last);
+    try {
+      await this.h.writer.update(this.h.channel, s.ts, message, this.h.opts('critical'));
+    } catch (err) {
+      if (code(err) !== 'streaming_state_conflict') throw err;
+      await this.h.writer.stopStream!(this.h.channel, s.ts, {}, this.h.opts('critical')).catch(
+        () => undefined,
+      );
+      await this.h.writer.update(this.h.channel, s.ts, message, this.h.opts('critical'));
+    }
+  }
+}
+
+function statusTask(status: StreamChunkTask['status']): StreamChunkTask {
+  return { type: 'task_update', id: STATUS_TASK, title: 'Working on it', status };
+}
+
+function code(err: unknown): string | undefined {
+  return err instanceof SlackWriteError ? err.code : undefined;
+}
+
+function classify(err: unknown): unknown {
+  return code(err) === 'stopped_by_user' ? new StoppedInSlack() : err;
+}
+
+function bytesOf(chunks: StreamChunk[]): number {
+  let n = 0;
+  for (const c of chunks) if (c.type === 'markdown_text') n += Buffer.byteLength(c.text);
+  return n;
+}
+
+/** The longest prefix of `s` whose UTF-8 encoding fits in `maxBytes` (never splitting a character). */
+export function prefixWithinBytes(s: string, maxBytes: number): string {
+  if (Buffer.byteLength(s) <= maxBytes) return s;
+  let bytes = 0;
+  let i = 0;
+  for (const ch of s) {
+    const b = Buffer.byteLength(ch);
+    if (bytes + b > maxBytes) break;
+    bytes += b;
+    i += ch.length;
+  }
+  return s.slice(0, i);
+}

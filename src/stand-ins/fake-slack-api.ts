@@ -1,0 +1,203 @@
+/**
+ * The fake Slack's Web API router: token checks, forced failures, then one handler per method.
+ * Message methods live in fake-slack-workspace.ts, streaming in fake-slack-streams.ts; the
+ * smaller methods (auth, files upload v2, reactions, channels, users, user groups) are here.
+ */
+import { appendStream, startStream, stopStream, streamState } from './fake-slack-streams.ts';
+import type { UploadedFile } from './fake-slack-types.ts';
+import {
+  canWrite,
+  content,
+  postMessage,
+  type Result,
+  update,
+  visibleChannel,
+  type Workspace,
+} from './fake-slack-workspace.ts';
+
+export interface ApiHost extends Workspace {
+  readonly url: string;
+  readonly botToken: string;
+  readonly appToken: string;
+  readonly users: Map<string, { id: string; name: string }>;
+  readonly userGroups: Map<string, string[]>;
+  readonly uploads: Map<string, { name: string; length: number; content?: string }>;
+  pushEphemeral(e: {
+    channel: string;
+    user: string;
+    text: string;
+    blocks?: unknown[];
+    threadTs?: string;
+  }): void;
+  newFileId(): string;
+}
+
+export class WebApiRouter {
+  private readonly failures: Array<{ method: string; error: string; times: number }> = [];
+
+  constructor(private readonly h: ApiHost) {}
+
+  /** The next `times` calls to `method` fail with this Slack error. */
+  failNext(method: string, error: string, times = 1): void {
+    this.failures.push({ method, error, times });
+  }
+
+  dispatch(method: string, p: Result, token: string | undefined): Result {
+    const h = this.h;
+    if (!token) return { ok: false, error: 'not_authed' };
+    if (method === 'apps.connections.open') {
+      if (token !== h.appToken)
+        return { ok: false, error: token.startsWith('xoxb-') ? 'not_allowed_token_type' : 'invalid_auth' };
+      return { ok: true, url: `${h.url.replace('http', 'ws')}/socket` };
+    }
+    if (token !== h.botToken) return { ok: false, error: 'invalid_auth' };
+    const forced = this.failures.find((f) => f.method === method && f.times > 0);
+    if (forced) {
+      forced.times--;
+      return { ok: false, error: forced.error };
+    }
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          url: 'https://fake.slack.com/',
+          team: 'Fake Workspace',
+          user: 'agentcore-bot',
+          team_id: h.teamId,
+          user_id: h.botUserId,
+          bot_id: h.botId,
+          is_enterprise_install: false,
+        };
+      case 'chat.postMessage':
+        return postMessage(h, p);
+      case 'chat.update':
+        return update(h, p, (m) => streamState(h, m));
+      case 'chat.startStream':
+        return startStream(h, p);
+      case 'chat.appendStream':
+        return appendStream(h, p);
+      case 'chat.stopStream':
+        return stopStream(h, p);
+      case 'chat.postEphemeral':
+        return this.postEphemeral(p);
+      case 'files.getUploadURLExternal':
+        return this.uploadUrl(p);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(p);
+      case 'conversations.join':
+        return this.join(p);
+      case 'usergroups.users.list': {
+        if (!h.scopes.has('usergroups:read'))
+          return { ok: false, error: 'missing_scope', needed: 'usergroups:read' };
+        const members = h.userGroups.get(String(p.usergroup));
+        if (!members) return { ok: false, error: 'no_such_subteam' };
+        return { ok: true, users: members };
+      }
+      case 'users.info': {
+        const u = h.users.get(String(p.user));
+        if (!u) return { ok: false, error: 'user_not_found' };
+        return {
+          ok: true,
+          user: { id: u.id, name: u.name, real_name: u.name, profile: { display_name: u.name } },
+        };
+      }
+      case 'reactions.add':
+      case 'reactions.remove':
+        return this.reaction(method, p);
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private postEphemeral(p: Result): Result {
+    const ch = visibleChannel(this.h, p.channel);
+    if (!ch) return { ok: false, error: 'channel_not_found' };
+    if (!ch.members.has(this.h.botUserId)) return { ok: false, error: 'not_in_channel' };
+    const c = content(p);
+    if ('error' in c) return { ok: false, error: c.error };
+    this.h.pushEphemeral({
+      channel: ch.id,
+      user: String(p.user),
+      ...c,
+      ...(p.thread_ts ? { threadTs: String(p.thread_ts) } : {}),
+    });
+    return { ok: true, message_ts: this.h.nextTs() };
+  }
+
+  private join(p: Result): Result {
+    const ch = visibleChannel(this.h, p.channel);
+    if (!ch) return { ok: false, error: 'channel_not_found' };
+    if (!this.h.scopes.has('channels:join'))
+      return { ok: false, error: 'missing_scope', needed: 'channels:join' };
+    if (ch.isPrivate || ch.kind !== 'channel')
+      return { ok: false, error: 'method_not_supported_for_channel_type' };
+    ch.members.add(this.h.botUserId);
+    return { ok: true, channel: { id: ch.id, name: ch.name, is_member: true } };
+  }
+
+  private reaction(method: string, p: Result): Result {
+    if (!this.h.scopes.has('reactions:write'))
+      return { ok: false, error: 'missing_scope', needed: 'reactions:write' };
+    const ch = visibleChannel(this.h, p.channel);
+    if (!ch) return { ok: false, error: 'channel_not_found' };
+    const m = this.h.message(ch.id, String(p.timestamp));
+    if (!m) return { ok: false, error: 'message_not_found' };
+    const name = String(p.name);
+    m.reactions ??= new Set();
+    if (method === 'reactions.add') {
+      if (m.reactions.has(name)) return { ok: false, error: 'already_reacted' };
+      m.reactions.add(name);
+    } else {
+      if (!m.reactions.has(name)) return { ok: false, error: 'no_reaction' };
+      m.reactions.delete(name);
+    }
+    this.h.changed('edit', m.channel, m.ts);
+    return { ok: true };
+  }
+
+  private uploadUrl(p: Result): Result {
+    if (!this.h.scopes.has('files:write'))
+      return { ok: false, error: 'missing_scope', needed: 'files:write' };
+    const length = Number(p.length);
+    if (!p.filename || !Number.isInteger(length) || length < 1)
+      return { ok: false, error: 'invalid_arguments' };
+    const id = this.h.newFileId();
+    this.h.uploads.set(id, { name: String(p.filename), length });
+    return { ok: true, upload_url: `${this.h.url}/upload/${id}`, file_id: id };
+  }
+
+  private completeUpload(p: Result): Result {
+    const h = this.h;
+    if (!h.scopes.has('files:write')) return { ok: false, error: 'missing_scope', needed: 'files:write' };
+    const list = (typeof p.files === 'string' ? JSON.parse(p.files) : p.files) as
+      | Array<{ id?: string; title?: string }>
+      | undefined;
+    if (!Array.isArray(list) || list.length === 0) return { ok: false, error: 'invalid_arguments' };
+    const files: UploadedFile[] = [];
+    for (const f of list) {
+      const up = f.id ? h.uploads.get(f.id) : undefined;
+      if (!up || up.content === undefined) return { ok: false, error: 'file_not_found' };
+      if (Buffer.byteLength(up.content) !== up.length)
+        return { ok: false, error: 'file_upload_size_mismatch' };
+      files.push({ id: f.id!, name: up.name, title: f.title ?? up.name, content: up.content });
+    }
+    for (const f of files) h.uploads.delete(f.id);
+    const channel = p.channel_id ? String(p.channel_id) : undefined;
+    if (channel) {
+      const ch = visibleChannel(h, channel);
+      if (!ch) return { ok: false, error: 'channel_not_found' };
+      if (!canWrite(h, ch) || !ch.members.has(h.botUserId)) return { ok: false, error: 'not_in_channel' };
+      const threadTs = p.thread_ts ? String(p.thread_ts) : undefined;
+      if (threadTs && !h.message(ch.id, threadTs)) return { ok: false, error: 'thread_not_found' };
+      const msg = h.store({
+        channel: ch.id,
+        ts: h.nextTs(),
+        threadTs,
+        botId: h.botId,
+        text: typeof p.initial_comment === 'string' ? p.initial_comment : '',
+      });
+      msg.files = files;
+    }
+    return { ok: true, files: files.map((f) => ({ id: f.id, name: f.name, title: f.title })) };
+  }
+}

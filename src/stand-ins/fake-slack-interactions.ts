@@ -1,0 +1,188 @@
+/**
+ * Slash commands and button clicks as Slack sends them (signed form posts, or Socket Mode envelopes),
+ * and the response_url endpoints Slack hands out with them: five uses within 30 minutes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { Delivered, DeliveryHost, SlackDelivery } from './fake-slack-delivery.ts';
+
+export class SlackInteractions {
+  private readonly responseUrls = new Map<
+    string,
+    { uses: number; expires: number; channel: string; user: string }
+  >();
+
+  constructor(
+    private readonly host: DeliveryHost,
+    private readonly d: SlackDelivery,
+  ) {}
+
+  // ---- slash commands ------------------------------------------------------------------------
+
+  async slashCommand(input: {
+    command: string;
+    text: string;
+    user: string;
+    channel: string;
+    userName?: string;
+  }): Promise<Delivered & { ms: number; triggerId: string }> {
+    const h = this.host;
+    const responseId = randomUUID();
+    this.responseUrls.set(responseId, { uses: 0, expires: Date.now() + 30 * 60_000, ...input });
+    const triggerId = `${Date.now()}.${Math.floor(Math.random() * 1e9)}`;
+    const form = new URLSearchParams({
+      token: 'deprecated-verification-token',
+      team_id: h.teamId,
+      team_domain: 'fake',
+      channel_id: input.channel,
+      channel_name: h.channels.get(input.channel)?.name ?? 'unknown',
+      user_id: input.user,
+      user_name: input.userName ?? input.user.toLowerCase(),
+      command: input.command,
+      text: input.text,
+      api_app_id: 'A0FAKEAPP',
+      is_enterprise_install: 'false',
+      response_url: `${h.url}/response/${responseId}`,
+      trigger_id: triggerId,
+    }).toString();
+    const started = Date.now();
+    const r = this.d.socketConnected
+      ? await this.d.envelope('slash_commands', Object.fromEntries(new URLSearchParams(form)))
+      : await this.d.deliver(form, 'application/x-www-form-urlencoded');
+    const ms = Date.now() - started;
+    if (r.status === 200 && r.body) {
+      try {
+        const ack = JSON.parse(r.body) as { text?: string; blocks?: unknown[]; response_type?: string };
+        if (ack.response_type !== 'in_channel' && (ack.text || ack.blocks)) {
+          h.ephemerals.push({
+            channel: input.channel,
+            user: input.user,
+            text: ack.text ?? '',
+            blocks: ack.blocks,
+            via: 'ack',
+          });
+        }
+      } catch {
+        h.ephemerals.push({ channel: input.channel, user: input.user, text: r.body, via: 'ack' });
+      }
+    }
+    return { ...r, ms, triggerId };
+  }
+
+  // ---- interactivity -------------------------------------------------------------------------
+
+  /**
+   * A person clicks a button on a message: Slack sends a signed block_actions payload with the
+   * clicker, the message and the action (the real shape, form-encoded as `payload=`).
+   */
+  async clickButton(input: {
+    user: string;
+    channel: string;
+    messageTs: string;
+    actionId: string;
+    value?: string;
+    /** Overrides the block_id; by default the block holding the action. */
+    blockId?: string;
+    forge?: boolean;
+  }): Promise<Delivered> {
+    const h = this.host;
+    const msg = h.message(input.channel, input.messageTs);
+    const block = (
+      msg?.blocks as
+        | Array<{
+            block_id?: string;
+            type: string;
+            elements?: Array<{ action_id?: string; value?: string; text?: unknown }>;
+          }>
+        | undefined
+    )?.find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === input.actionId));
+    const element = block?.elements?.find((e) => e.action_id === input.actionId);
+    const responseId = randomUUID();
+    this.responseUrls.set(responseId, {
+      uses: 0,
+      expires: Date.now() + 30 * 60_000,
+      channel: input.channel,
+      user: input.user,
+    });
+    const payload = {
+      type: 'block_actions',
+      user: {
+        id: input.user,
+        username: h.users.get(input.user)?.name ?? input.user.toLowerCase(),
+        team_id: h.teamId,
+      },
+      api_app_id: 'A0FAKEAPP',
+      token: 'deprecated-verification-token',
+      container: {
+        type: 'message',
+        message_ts: input.messageTs,
+        channel_id: input.channel,
+        is_ephemeral: false,
+      },
+      trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}`,
+      team: { id: h.teamId, domain: 'fake' },
+      channel: { id: input.channel, name: h.channels.get(input.channel)?.name ?? 'unknown' },
+      message: msg
+        ? {
+            type: 'message',
+            ts: msg.ts,
+            text: msg.text,
+            blocks: msg.blocks,
+            thread_ts: msg.threadTs,
+            bot_id: msg.botId,
+          }
+        : undefined,
+      response_url: `${h.url}/response/${responseId}`,
+      actions: [
+        {
+          type: 'button',
+          action_id: input.actionId,
+          block_id: input.blockId ?? block?.block_id ?? 'unknown',
+          value: input.value ?? element?.value,
+          text: element?.text ?? { type: 'plain_text', text: input.actionId },
+          action_ts: `${Date.now() / 1000}`,
+        },
+      ],
+    };
+    if (this.d.socketConnected) return this.d.envelope('interactive', payload);
+    return this.d.deliver(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      'application/x-www-form-urlencoded',
+      {},
+      { forge: input.forge },
+    );
+  }
+
+  // ---- response_url --------------------------------------------------------------------------
+
+  handleResponseUrl(id: string, raw: string, res: ServerResponse): void {
+    const h = this.host;
+    const entry = this.responseUrls.get(id);
+    if (!entry || entry.uses >= 5 || Date.now() > entry.expires) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('expired_url');
+      return;
+    }
+    entry.uses++;
+    const body = JSON.parse(raw || '{}') as { text?: string; blocks?: unknown[]; response_type?: string };
+    if (body.response_type === 'in_channel') {
+      h.store({
+        channel: entry.channel,
+        ts: h.nextTs(),
+        botId: h.botId,
+        text: body.text ?? '',
+        blocks: body.blocks,
+      });
+    } else {
+      h.ephemerals.push({
+        channel: entry.channel,
+        user: entry.user,
+        text: body.text ?? '',
+        blocks: body.blocks,
+        via: 'response_url',
+      });
+    }
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('ok');
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Slack's rate limits as the fake enforces them: each Web API method belongs to a published tier
+ * (calls per minute per workspace), chat.postMessage allows about one message per second per
+ * channel, and a test can force the next calls of a method to answer HTTP 429 with Retry-After.
+ */
+
+/** Published tiers (Slack's method reference; Slack's Java SDK keeps them in rate_limit_tiers.json). */
+export const TIER_PER_MINUTE = { Tier1: 1, Tier2: 20, Tier3: 50, Tier4: 100 } as const;
+
+export type Tier = keyof typeof TIER_PER_MINUTE | 'special';
+
+/** The tier of every method the fake serves; the contract test holds this to Slack's published list. */
+export const METHOD_TIERS: Record<string, Tier> = {
+  'apps.connections.open': 'Tier1',
+  'auth.test': 'special',
+  'chat.appendStream': 'Tier4',
+  'chat.postEphemeral': 'Tier4',
+  'chat.postMessage': 'special',
+  'chat.startStream': 'Tier2',
+  'chat.stopStream': 'Tier2',
+  'chat.update': 'Tier3',
+  'conversations.join': 'Tier3',
+  'files.completeUploadExternal': 'Tier4',
+  'files.getUploadURLExternal': 'Tier4',
+  'reactions.add': 'Tier3',
+  'reactions.remove': 'Tier2',
+  'usergroups.users.list': 'Tier2',
+  'users.info': 'Tier4',
+};
+
+/** auth.test is "special" in Slack's list; it tolerates far more than the bot ever sends. */
+const SPECIAL_PER_MINUTE: Record<string, number> = { 'auth.test': 100 };
+
+export function perMinute(method: string): number {
+  const tier = METHOD_TIERS[method];
+  if (!tier) return TIER_PER_MINUTE.Tier1;
+  return tier === 'special' ? (SPECIAL_PER_MINUTE[method] ?? TIER_PER_MINUTE.Tier1) : TIER_PER_MINUTE[tier];
+}
+
+export class RateLimiter {
+  private readonly forced: Array<{ method: string; retryAfter: number; times: number }> = [];
+  private readonly windows = new Map<string, number[]>();
+
+  constructor(private readonly enforce: boolean) {}
+
+  /** The next `times` calls to `method` get HTTP 429 with Retry-After. */
+  force(method: string, retryAfter: number, times: number): void {
+    this.forced.push({ method, retryAfter, times });
+  }
+
+  /** Seconds to wait when this call is over the limit, else undefined (and the call is counted). */
+  check(method: string, p: Record<string, unknown>): number | undefined {
+    const forced = this.forced.find((f) => f.method === method && f.times > 0);
+    if (forced) {
+      forced.times--;
+      return forced.retryAfter;
+    }
+    if (!this.enforce) return undefined;
+    const now = Date.now();
+    const [key, limit, windowMs] =
+      method === 'chat.postMessage'
+        ? [`${method}:${String(p.channel)}`, 1, 1000]
+        : [method, perMinute(method), 60_000];
+    const hits = (this.windows.get(key) ?? []).filter((t) => t > now - windowMs);
+    if (hits.length >= limit) {
+      this.windows.set(key, hits);
+      return Math.max(1, Math.ceil((hits[0]! + windowMs - now) / 1000));
+    }
+    hits.push(now);
+    this.windows.set(key, hits);
+    return undefined;
+  }
+}

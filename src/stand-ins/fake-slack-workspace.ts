@@ -1,0 +1,125 @@
+/**
+ * The fake workspace's state and the rules every message method shares: which channels the bot can
+ * see, what a message may contain, and how messages are stored (each edit kept as a version).
+ */
+import { validateBlocks } from './block-kit-validator.ts';
+import type { Channel, FakeSlackOptions, StoredMessage } from './fake-slack-types.ts';
+
+export type Result = Record<string, unknown>;
+
+export interface Workspace {
+  readonly teamId: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly options: FakeSlackOptions;
+  readonly channels: Map<string, Channel>;
+  readonly scopes: Set<string>;
+  message(channel: string, ts: string): StoredMessage | undefined;
+  store(m: Omit<StoredMessage, 'versions'>): StoredMessage;
+  nextTs(): string;
+  changed(kind: 'message' | 'edit', channel: string, ts: string): void;
+  /** Delivers the bot's own new message back to it as an event, as Slack does. */
+  echo(msg: StoredMessage): void;
+}
+
+/** Slack's message text limit (longer `text` is refused). */
+const MAX_TEXT = 40_000;
+
+/**
+ * The channel, if the bot can see it. A private channel (or DM) the bot is not in does not exist
+ * as far as its token is concerned: Slack answers channel_not_found, not not_in_channel.
+ */
+export function visibleChannel(ws: Workspace, id: unknown): Channel | undefined {
+  const ch = ws.channels.get(String(id));
+  if (!ch) return undefined;
+  if ((ch.isPrivate || ch.kind !== 'channel') && !ch.members.has(ws.botUserId)) return undefined;
+  return ch;
+}
+
+/** Whether the bot may write in the channel: a member, or chat:write.public in a public channel. */
+export function canWrite(ws: Workspace, ch: Channel): boolean {
+  return (
+    ch.members.has(ws.botUserId) ||
+    (!ch.isPrivate && ch.kind === 'channel' && ws.scopes.has('chat:write.public'))
+  );
+}
+
+export function content(p: Result): { text: string; blocks?: unknown[] } | { error: string } {
+  const text = typeof p.text === 'string' ? p.text : '';
+  const blocks = p.blocks === undefined ? undefined : (p.blocks as unknown[]);
+  if (!text && (!blocks || blocks.length === 0)) return { error: 'no_text' };
+  if (text.length > MAX_TEXT) return { error: 'msg_too_long' };
+  if (blocks !== undefined) {
+    const problem = validateBlocks(blocks);
+    if (problem) return { error: problem.error };
+  }
+  return { text, blocks };
+}
+
+/** A message as Slack returns it for the current app: bot_id and bot_profile, no bot_message subtype. */
+export function messageObject(ws: Workspace, m: StoredMessage): Result {
+  return {
+    type: 'message',
+    text: m.text,
+    user: ws.botUserId,
+    bot_id: ws.botId,
+    app_id: 'A0FAKEAPP',
+    team: ws.teamId,
+    bot_profile: {
+      id: ws.botId,
+      app_id: 'A0FAKEAPP',
+      name: 'agentcore-bot',
+      deleted: false,
+      updated: 1_700_000_000,
+      team_id: ws.teamId,
+      icons: { image_36: 'https://example.com/36.png', image_48: 'https://example.com/48.png' },
+    },
+    ts: m.ts,
+    ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+    ...(m.blocks ? { blocks: m.blocks } : {}),
+  };
+}
+
+export function postMessage(ws: Workspace, p: Result): Result {
+  const ch = visibleChannel(ws, p.channel);
+  if (!ch) return { ok: false, error: 'channel_not_found' };
+  if (!canWrite(ws, ch)) return { ok: false, error: 'not_in_channel' };
+  const c = content(p);
+  if ('error' in c) return { ok: false, error: c.error };
+  const threadTs = p.thread_ts ? String(p.thread_ts) : undefined;
+  if (threadTs && !ws.message(ch.id, threadTs)) return { ok: false, error: 'thread_not_found' };
+  const msg = ws.store({ channel: ch.id, ts: ws.nextTs(), threadTs, botId: ws.botId, ...c });
+  ws.echo(msg);
+  return { ok: true, channel: ch.id, ts: msg.ts, message: messageObject(ws, msg) };
+}
+
+/** chat.update; a stream that ended by itself is repaired by it, one still streaming is refused. */
+export function update(
+  ws: Workspace,
+  p: Result,
+  streamState: (m: StoredMessage) => string | undefined,
+): Result {
+  const ch = visibleChannel(ws, p.channel);
+  if (!ch) return { ok: false, error: 'channel_not_found' };
+  const msg = ws.message(ch.id, String(p.ts));
+  if (!msg) return { ok: false, error: 'message_not_found' };
+  if (msg.botId !== ws.botId) return { ok: false, error: 'cant_update_message' };
+  if (streamState(msg) === 'streaming') return { ok: false, error: 'streaming_state_conflict' };
+  const c = content(p);
+  if ('error' in c) return { ok: false, error: c.error };
+  msg.text = c.text;
+  msg.blocks = c.blocks;
+  // The edit replaces the streamed look: the message is an ordinary one from now on.
+  if (msg.stream && msg.stream.state !== 'completed') msg.stream.state = 'completed';
+  msg.versions.push({ text: c.text, blocks: c.blocks, at: Date.now() });
+  ws.changed('edit', ch.id, msg.ts);
+  // Slack's chat.update answer carries the edited message without its ts / thread_ts.
+  const { ts: _ts, thread_ts: _thread, ...edited } = messageObject(ws, msg);
+  return {
+    ok: true,
+    channel: ch.id,
+    ts: msg.ts,
+    text: msg.text,
+    message: { ...edited, edited: { user: ws.botId, ts: ws.nextTs() } },
+  };
+}

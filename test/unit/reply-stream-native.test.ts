@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/core/logger.ts';
+import {
+  type SlackMessage,
+  SlackWriteError,
+  type SlackWriter,
+  type StreamChunk,
+  type StreamStart,
+} from '../../src/core/ports.ts';
+import { ReplyStream } from '../../src/core/reply-stream.ts';
+import { presenter } from '../../src/slack/blocks.ts';
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+
+/** A writer that logs every streaming call and fails the ones a test lines up. */
+class StreamingWriter implements SlackWriter {
+  log: string[] = [];
+  markdown = new Map<string, string>();
+  fail: Array<{ method: string; code: string }> = [];
+  private n = 0;
+  private failing(method: string): void {
+    const i = this.fail.findIndex((f) => f.method === method);
+    if (i >= 0) {
+      const [f] = this.fail.splice(i, 1);
+      this.log.push(`${method}!${f!.code}`);
+      throw new SlackWriteError(f!.code, f!.code);
+    }
+  }
+  async post(): Promise<string> {
+    this.log.push('post');
+    return `p${++this.n}`;
+  }
+  async update(_c: string, ts: string, m: SlackMessage): Promise<void> {
+    this.failing('update');
+    this.log.push(`update ${ts}`);
+    const md = (m.blocks as Array<{ type: string; text?: string }>).find((b) => b.type === 'markdown');
+    this.markdown.set(ts, md?.text ?? '');
+  }
+  async join(): Promise<void> {}
+  async react(): Promise<void> {}
+  async unreact(): Promise<void> {}
+  async startStream(s: StreamStart): Promise<string> {
+    this.failing('startStream');
+    const ts = `s${++this.n}`;
+    this.log.push(`start ${ts} ${s.chunks?.map((c) => c.type).join(',')}`);
+    this.markdown.set(ts, text(s.chunks ?? []));
+    return ts;
+  }
+  async appendStream(_c: string, ts: string, chunks: StreamChunk[]): Promise<void> {
+    this.failing('appendStream');
+    this.log.push(`append ${ts}`);
+    this.markdown.set(ts, (this.markdown.get(ts) ?? '') + text(chunks));
+  }
+  async stopStream(_c: string, ts: string, end: { chunks?: StreamChunk[] }): Promise<void> {
+    this.failing('stopStream');
+    this.log.push(`stop ${ts}`);
+    this.markdown.set(ts, (this.markdown.get(ts) ?? '') + text(end.chunks ?? []));
+  }
+}
+
+function text(chunks: StreamChunk[]): string {
+  return chunks.map((c) => (c.type === 'markdown_text' ? c.text : '')).join('');
+}
+
+function reply(writer: SlackWriter, extra: Partial<ConstructorParameters<typeof ReplyStream>[0]> = {}) {
+  return new ReplyStream({
+    writer,
+    presenter,
+    channel: 'C1',
+    threadTs: '1.0',
+    editIntervalMs: 5,
+    bodyBudget: 10_000,
+    log: silent,
+    mode: 'native',
+    recipientUserId: 'U1',
+    team: 'T1',
+    ...extra,
+  });
+}
+
+const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+
+describe('native streaming repairs and stops', () => {
+  it('opens with a task chunk, never empty', async () => {
+    const w = new StreamingWriter();
+    const r = reply(w);
+    await r.open();
+    expect(w.log[0]).toBe('start s1 task_update');
+    r.appendText('Hello.');
+    await r.finish({ outcome: 'done' });
+    expect(w.markdown.get('s1')).toBe('Hello.');
+  });
+
+  it('an expired stream Slack still calls live (streaming_state_conflict) is stopped, then repaired', async () => {
+    const w = new StreamingWriter();
+    const r = reply(w);
+    await r.open();
+    r.appendText('Part one. ');
+    await tick();
+    w.fail.push({ method: 'appendStream', code: 'message_not_in_streaming_state' });
+    w.fail.push({ method: 'update', code: 'streaming_state_conflict' });
+    r.appendText('Part two.');
+    await tick();
+    await r.finish({ outcome: 'done' });
+    const i = w.log.indexOf('update!streaming_state_conflict');
+    expect(i).toBeGreaterThan(0);
+    expect(w.log.slice(i + 1, i + 3)).toEqual(['stop s1', 'update s1']);
+    expect(w.markdown.get('s1')).toBe('Part one.');
+    expect([...w.markdown.values()].join('').replace(/\s+/g, '')).toBe('Partone.Parttwo.');
+  });
+
+  it('stopped_by_user calls onStoppedInSlack once, and the rest is written with edits', async () => {
+    const w = new StreamingWriter();
+    let stopped = 0;
+    const r = reply(w, { onStoppedInSlack: () => stopped++ });
+    await r.open();
+    r.appendText('Some text. ');
+    await tick();
+    w.fail.push({ method: 'appendStream', code: 'stopped_by_user' });
+    r.appendText('More text.');
+    await tick();
+    await r.finish({ outcome: 'stopped' });
+    expect(stopped).toBe(1);
+    // The stopped stream is not written to again.
+    const after = w.log.slice(w.log.indexOf('appendStream!stopped_by_user') + 1);
+    expect(after.some((l) => l.includes('s1'))).toBe(false);
+    expect(r.currentMode).toBe('edit');
+  });
+});
