@@ -28,7 +28,7 @@ import { retryAfterOf, ScheduledSlackWriter } from './core/scheduled-writer.ts';
 import { SlackScheduler } from './core/slack-scheduler.ts';
 import { Health } from './health.ts';
 import { register as registerActions } from './slack/actions.ts';
-import { approvalCard } from './slack/approval-card.ts';
+import { approvalCard, approvalCardFile } from './slack/approval-card.ts';
 import { presenter } from './slack/blocks.ts';
 import { boltLogger } from './slack/bolt-logger.ts';
 import { register as registerCommands } from './slack/commands.ts';
@@ -194,6 +194,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
           approvals: new DynamoApprovalStore(store.doc, table),
           writer,
           card: (a, commandTemplateId) => approvalCard(a, { approvers, commandTemplateId }),
+          cardFile: approvalCardFile,
           note: presenter.note,
           approvers: new SlackApproverDirectory(approvers, groups),
           policy: {
@@ -208,6 +209,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       : undefined;
   const runner = new Runner({
     gate,
+    access,
     harness,
     writer,
     presenter,

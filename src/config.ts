@@ -136,8 +136,18 @@ const schema = z.object({
     z
       .string()
       .regex(
-        /^\s*\/[a-z]+\s*=\s*[UWS][A-Z0-9]{2,}(\s*,\s*[UWS][A-Z0-9]{2,})*(\s*;\s*\/[a-z]+\s*=\s*[UWS][A-Z0-9]{2,}(\s*,\s*[UWS][A-Z0-9]{2,})*)*\s*;?\s*$/,
-        'must look like /fis=S0123ABCD,U0456EFGH;/chaos=S0789IJKL (command = user or user group ids)',
+        /^\s*\/[a-z]+( [a-z]+)?\s*=\s*[UWS][A-Z0-9]{2,}(\s*,\s*[UWS][A-Z0-9]{2,})*(\s*;\s*\/[a-z]+( [a-z]+)?\s*=\s*[UWS][A-Z0-9]{2,}(\s*,\s*[UWS][A-Z0-9]{2,})*)*\s*;?\s*$/,
+        'must look like /fis=S0123ABCD,U0456EFGH;/fis run=S0789IJKL;/chaos=S0789IJKL (command or "command subcommand" = user or user group ids)',
+      )
+      .optional(),
+  ),
+  BOT_ADMINS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^\s*[UWS][A-Z0-9]{2,}(\s*,\s*[UWS][A-Z0-9]{2,})*\s*$/,
+        'must be a comma-separated list of Slack user ids (U…/W…) and user group ids (S…)',
       )
       .optional(),
   ),
@@ -231,6 +241,8 @@ export interface Config {
     channels: string[];
     /** Per slash command: the users and user groups allowed to run it (commands not listed: everyone). */
     commands: Record<string, string[]>;
+    /** May Retry and Stop other people's runs (BOT_ADMINS). */
+    admins: string[];
   };
   streaming: {
     mode: 'edit' | 'native';
@@ -353,8 +365,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           .split(';')
           .map((part: string) => part.split('='))
           .filter((kv: string[]) => kv.length === 2)
-          .map(([cmd, ids]: string[]) => [cmd!.trim(), list(ids)]),
+          .map(([cmd, ids]: string[]) => [cmd!.trim().replace(/\s+/g, ' '), list(ids)]),
       ),
+      admins: list(e.BOT_ADMINS),
     },
     streaming: {
       mode: e.STREAM_MODE,

@@ -26,6 +26,8 @@ export interface Settings {
   memoryEventExpiryDays: number;
   /** Slack user or user-group ids allowed to approve FIS experiments, comma-separated (FIS_APPROVERS). */
   fisApprovers: string;
+  /** Slack user or user-group ids who may also Retry and Stop other people's runs (BOT_ADMINS); empty: none. */
+  botAdmins: string;
   /** Tag every FIS template and alarm the agent creates must carry, and every template the bot starts must have. */
   fisTemplateTagKey: string;
   fisTemplateTagValue: string;
@@ -172,6 +174,12 @@ export function readSettings(get: ContextReader): Settings {
     memoryEventExpiryDays: int('memoryEventExpiryDays', 1, 365, DEFAULTS.memoryEventExpiryDays),
     fisApprovers: matching(
       'fisApprovers',
+      SLACK_IDS,
+      'must be comma-separated Slack user (U…/W…) or user-group (S…) ids',
+      '',
+    )!,
+    botAdmins: matching(
+      'botAdmins',
       SLACK_IDS,
       'must be comma-separated Slack user (U…/W…) or user-group (S…) ids',
       '',

@@ -31,6 +31,7 @@ describe('deployment settings', () => {
     expect(s.desiredCount).toBe(0);
     expect(s.modelId).toBe('eu.anthropic.claude-x-v1:0');
     expect(s.fisApprovers).toBe('U1ABC,S2DEF');
+    expect(s.botAdmins).toBe('');
   });
 
   it('reports every bad setting at once', () => {

@@ -17,7 +17,11 @@ import {
 } from '../lib/fis-contract.ts';
 import { logicalId, synth } from './helpers/synth.ts';
 
-const s = synth({ fisApprovers: 'U012ABCDEF,S0123ABCD', defaultTargetRegion: 'us-west-2' });
+const s = synth({
+  fisApprovers: 'U012ABCDEF,S0123ABCD',
+  botAdmins: 'S0ADMINS01',
+  defaultTargetRegion: 'us-west-2',
+});
 afterAll(() => s.cleanup());
 const { template, json } = s;
 
@@ -239,6 +243,7 @@ describe('bot service', () => {
     expect(env.AWS_REGION).toEqual({ Ref: 'AWS::Region' });
     expect(env.DEFAULT_TARGET_REGION).toBe('us-west-2');
     expect(env.FIS_APPROVERS).toBe('U012ABCDEF,S0123ABCD');
+    expect(env.BOT_ADMINS).toBe('S0ADMINS01');
     expect(env.LOG_LEVEL).toBe('info');
     for (const name of Object.keys(env)) expect(name).not.toMatch(/TOKEN|SECRET/);
   });

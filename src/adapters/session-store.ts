@@ -83,6 +83,14 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async claim(key: ThreadKey, owner: string, leaseMs: number): Promise<boolean> {
+    return this.claimIdle(key, owner, leaseMs);
+  }
+
+  async claimRetry(key: ThreadKey, interruptedAt: number, owner: string, leaseMs: number): Promise<boolean> {
+    return this.claimIdle(key, owner, leaseMs, interruptedAt);
+  }
+
+  private async claimIdle(key: ThreadKey, owner: string, leaseMs: number, interruptedAt?: number) {
     const now = this.now();
     return this.conditional(
       new UpdateCommand({
@@ -91,7 +99,7 @@ export class DynamoSessionStore implements SessionStore {
         UpdateExpression:
           'SET #s = :running, #owner = :me, leaseExpiresAt = :exp, updatedAt = :now, gsi1pk = :r, gsi1sk = :sk, #ttl = :ttl REMOVE stopRequestedBy, interruptedAt',
         // Only an idle session: a running one belongs to a live owner, or to the reaper once its lease lapses.
-        ConditionExpression: 'attribute_exists(pk) AND #s = :idle',
+        ConditionExpression: `attribute_exists(pk) AND #s = :idle${interruptedAt === undefined ? '' : ' AND interruptedAt = :at'}`,
         ExpressionAttributeNames: { '#s': 'status', '#owner': 'owner', '#ttl': 'ttl' },
         ExpressionAttributeValues: {
           ':running': 'running',
@@ -102,6 +110,7 @@ export class DynamoSessionStore implements SessionStore {
           ':r': RUNNING,
           ':sk': sortable(now + leaseMs),
           ':ttl': this.expiry(),
+          ...(interruptedAt === undefined ? {} : { ':at': interruptedAt }),
         },
       }),
     );

@@ -7,6 +7,10 @@
  * scheduler at once instead of pausing the client's whole request queue; the scheduler then waits
  * Retry-After for that one method. The progress client should not retry at all (the next edit
  * carries the latest text anyway).
+ *
+ * Every displayed string passes `toSlack` here, on every path (posts, edits, the plain-text
+ * fallback, stream Markdown and task titles, stream footers, file titles and comments): text from
+ * the agent or a tool can never ping anyone or hide a link's target, whichever path carries it.
  */
 import type { WebClient } from '@slack/web-api';
 import {
@@ -18,6 +22,7 @@ import {
   type ThreadFile,
   type WriteOptions,
 } from '../core/ports.ts';
+import { toSlack, toSlackBlocks } from '../core/slack-escape.ts';
 
 export class WebApiSlackWriter implements SlackWriter {
   private readonly progress: WebClient;
@@ -33,8 +38,8 @@ export class WebApiSlackWriter implements SlackWriter {
     const res = await call(() =>
       this.client.chat.postMessage({
         channel,
-        text: message.text,
-        ...(message.blocks.length > 0 ? { blocks: message.blocks as never } : {}),
+        text: toSlack(message.text),
+        ...(message.blocks.length > 0 ? { blocks: toSlackBlocks(message.blocks) as never } : {}),
         ...(threadTs ? { thread_ts: threadTs } : {}),
         unfurl_links: false,
         unfurl_media: false,
@@ -50,8 +55,8 @@ export class WebApiSlackWriter implements SlackWriter {
       client.chat.update({
         channel,
         ts,
-        text: message.text,
-        blocks: message.blocks as never,
+        text: toSlack(message.text),
+        blocks: toSlackBlocks(message.blocks) as never,
       }),
     );
   }
@@ -75,7 +80,7 @@ export class WebApiSlackWriter implements SlackWriter {
         thread_ts: start.threadTs,
         recipient_user_id: start.recipientUserId,
         recipient_team_id: start.recipientTeamId,
-        ...(start.chunks && start.chunks.length > 0 ? { chunks: start.chunks as never } : {}),
+        ...(start.chunks && start.chunks.length > 0 ? { chunks: safeChunks(start.chunks) as never } : {}),
       }),
     );
     if (!res.ts) throw new SlackWriteError('no_ts', 'chat.startStream returned no ts');
@@ -85,7 +90,7 @@ export class WebApiSlackWriter implements SlackWriter {
   async appendStream(channel: string, ts: string, chunks: StreamChunk[], opts?: WriteOptions): Promise<void> {
     if (chunks.length === 0) return;
     const client = opts?.lane === 'progress' ? this.progress : this.client;
-    await call(() => client.chat.appendStream({ channel, ts, chunks: chunks as never }));
+    await call(() => client.chat.appendStream({ channel, ts, chunks: safeChunks(chunks) as never }));
   }
 
   async stopStream(
@@ -97,8 +102,8 @@ export class WebApiSlackWriter implements SlackWriter {
       this.client.chat.stopStream({
         channel,
         ts,
-        ...(end.chunks && end.chunks.length > 0 ? { chunks: end.chunks as never } : {}),
-        ...(end.blocks && end.blocks.length > 0 ? { blocks: end.blocks as never } : {}),
+        ...(end.chunks && end.chunks.length > 0 ? { chunks: safeChunks(end.chunks) as never } : {}),
+        ...(end.blocks && end.blocks.length > 0 ? { blocks: toSlackBlocks(end.blocks) as never } : {}),
       }),
     );
   }
@@ -109,7 +114,7 @@ export class WebApiSlackWriter implements SlackWriter {
     for (const f of files) {
       const bytes = Buffer.from(f.content, 'utf8');
       const target = await call(() =>
-        this.client.files.getUploadURLExternal({ filename: f.filename, length: bytes.length }),
+        this.client.files.getUploadURLExternal({ filename: toSlack(f.filename), length: bytes.length }),
       );
       if (!target.upload_url || !target.file_id)
         throw new SlackWriteError('no_upload_url', 'files.getUploadURLExternal returned no upload URL');
@@ -120,17 +125,32 @@ export class WebApiSlackWriter implements SlackWriter {
         signal: AbortSignal.timeout(30_000),
       });
       if (!res.ok) throw new SlackWriteError('upload_failed', `file upload answered HTTP ${res.status}`);
-      uploaded.push({ id: target.file_id, title: f.title });
+      uploaded.push({ id: target.file_id, title: toSlack(f.title) });
     }
     await call(() =>
       this.client.files.completeUploadExternal({
         files: uploaded as [{ id: string; title: string }],
         channel_id: channel,
         thread_ts: threadTs,
-        ...(comment ? { initial_comment: comment } : {}),
+        ...(comment ? { initial_comment: toSlack(comment) } : {}),
       }),
     );
   }
+}
+
+/** Slack's limit on a task title; escaping can lengthen one (a link shows its target). */
+const TASK_TITLE_CHARS = 256;
+
+/** Stream chunks: the Markdown and the task titles both come from the agent and its tools. */
+function safeChunks(chunks: StreamChunk[]): StreamChunk[] {
+  return chunks.map((c) => {
+    if (c.type === 'markdown_text') return { ...c, text: toSlack(c.text) };
+    const title = toSlack(c.title);
+    return {
+      ...c,
+      title: title.length > TASK_TITLE_CHARS ? `${title.slice(0, TASK_TITLE_CHARS - 1)}…` : title,
+    };
+  });
 }
 
 async function call<T>(fn: () => Promise<T>): Promise<T> {

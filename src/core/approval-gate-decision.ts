@@ -151,8 +151,8 @@ async function invalidate(
   await kit.postNote(
     rec,
     reason.startsWith('the bot was upgraded')
-      ? `:warning: Approved by <@${user}>, but ${reason}, so the bot did not start it. Request approval again to review the template.`
-      : `:warning: The template changed after the approval card was posted, so the bot did not start it (approved by <@${user}>).`,
+      ? `:warning: Approved by ${mention(user)}, but ${reason}, so the bot did not start it. Request approval again to review the template.`
+      : `:warning: The template changed after the approval card was posted, so the bot did not start it (approved by ${mention(user)}).`,
   );
   await kit.resumeAgent(done, {
     decision: 'denied',
@@ -176,7 +176,7 @@ async function deny(kit: GateKit, rec: ApprovalRecord, user: string, tell: Tell)
   await kit.updateCard(denied);
   await kit.postNote(
     denied,
-    `:no_entry: <@${user}> denied experiment template \`${denied.templateId}\`. Nothing was started.`,
+    `:no_entry: ${mention(user)} denied experiment template \`${denied.templateId}\`. Nothing was started.`,
   );
   await kit.resumeAgent(denied, {
     decision: 'denied',

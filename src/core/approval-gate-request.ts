@@ -75,6 +75,7 @@ export async function requestApproval(
     rec.reason ?? 'card posted',
   );
   if (rec.status === 'pending') await pause(rec.id);
+  await attachFullTemplate(kit, rec, session);
   try {
     const ts = await d.writer.post(session.channel, d.card(rec, commandTemplateId), session.threadTs);
     await d.approvals.patchApproval(rec.id, { cardTs: ts });
@@ -109,6 +110,35 @@ export async function requestApproval(
     };
   }
   return { kind: 'await', approvalId: rec.id };
+}
+
+/**
+ * A template too large for the card goes up as a file first, so the card can point at it. If the
+ * upload fails, the thread says so: approvers must not decide on a card that cannot show everything.
+ */
+async function attachFullTemplate(
+  kit: GateKit,
+  rec: ApprovalRecord,
+  thread: { channel: string; threadTs: string },
+): Promise<void> {
+  const { d } = kit;
+  const file = d.cardFile?.(rec);
+  if (!file) return;
+  try {
+    if (!d.writer.uploadFiles) throw new Error('this Slack writer cannot upload files');
+    await d.writer.uploadFiles(
+      thread.channel,
+      thread.threadTs,
+      [file],
+      `The complete FIS template for the approval card below (${rec.templateId}, every action and target).`,
+    );
+  } catch (err) {
+    d.log.error({ err, approvalId: rec.id }, 'could not attach the complete template');
+    await kit.postNote(
+      thread,
+      `:warning: *The complete template ${rec.templateId} could not be attached, and the card below cannot show all of it.* Review the template in the FIS console (fingerprint \`${rec.fingerprint}\`) before deciding, or deny.`,
+    );
+  }
 }
 
 function parseInput(raw: unknown): ApprovalInput | string {

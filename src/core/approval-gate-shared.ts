@@ -5,7 +5,8 @@
 import type { ApprovalRecord, ApprovalStore, AuditEntry } from './approval-types.ts';
 import type { FisPort } from './fis.ts';
 import type { Logger } from './logger.ts';
-import type { SlackMessage, SlackWriter } from './ports.ts';
+import type { SlackMessage, SlackWriter, ThreadFile } from './ports.ts';
+import { mention } from './slack-escape.ts';
 
 export interface ApproverDirectory {
   /** Approver user ids and user group ids as configured. */
@@ -29,6 +30,8 @@ export interface GateDeps {
   approvals: ApprovalStore;
   writer: SlackWriter;
   card: (a: ApprovalRecord, commandTemplateId?: string) => SlackMessage;
+  /** The complete template as a file, when the card cannot show all of it (it says so in bold). */
+  cardFile?: (a: ApprovalRecord) => ThreadFile | undefined;
   note: (text: string) => SlackMessage;
   approvers: ApproverDirectory;
   policy: ApprovalPolicy;
@@ -140,13 +143,12 @@ export function alreadyDecided(a: ApprovalRecord): string {
   if (a.status === 'expired') return 'This approval already expired. Nothing was changed.';
   if (a.status === 'refused') return 'Policy already refused this experiment. Nothing was changed.';
   if (a.status === 'starting') return 'This experiment is already being started. Nothing was changed.';
-  const by = a.decidedBy && a.decidedBy !== 'bot' ? ` by <@${a.decidedBy}>` : '';
+  const by = a.decidedBy && a.decidedBy !== 'bot' ? ` by ${mention(a.decidedBy)}` : '';
   return `This request was already ${a.status.replace('_', ' ')}${by}. Nothing was changed.`;
 }
 
-export function mention(id: string): string {
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
-}
+/** The bot's own mentions are sealed so the Slack writer lets them through (slack-escape.ts). */
+export { mention };
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();

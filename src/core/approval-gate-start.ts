@@ -5,7 +5,7 @@
  * asked of FIS: the experiment is looked up by its approval tag before anything is concluded, "not
  * started" is said only when FIS lists none, and what FIS started is compared with what was approved.
  */
-import { DO_NOT_PROCEED, type GateKit, iso } from './approval-gate-shared.ts';
+import { DO_NOT_PROCEED, type GateKit, iso, mention } from './approval-gate-shared.ts';
 import {
   type ApprovalRecord,
   IN_FLIGHT,
@@ -126,7 +126,7 @@ async function adopt(kit: GateKit, rec: ApprovalRecord, reported: FisExperiment)
   await kit.updateCard(started);
   await kit.postNote(
     rec,
-    `:rocket: Experiment \`${exp.id}\` started from template \`${started.templateId}\` (approved by <@${approver}> at ${iso(started.decidedAt ?? kit.now())}).`,
+    `:rocket: Experiment \`${exp.id}\` started from template \`${started.templateId}\` (approved by ${mention(approver)} at ${iso(started.decidedAt ?? kit.now())}).`,
   );
   await kit.resumeAgent(started, {
     decision: 'approved',

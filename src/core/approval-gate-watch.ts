@@ -3,7 +3,7 @@
  * the thread hears how it ended and why (FIS's `state.error` for failures); Emergency stop asks FIS
  * to stop it and, when FIS says no, re-reads the experiment instead of guessing from the error name.
  */
-import type { GateKit, Tell } from './approval-gate-shared.ts';
+import { type GateKit, mention, type Tell } from './approval-gate-shared.ts';
 import type { ApprovalRecord } from './approval-types.ts';
 import { FisError, type FisExperiment, TERMINAL_STATUSES } from './fis.ts';
 
@@ -38,7 +38,7 @@ export async function emergencyStop(
     await kit.updateCard({ ...rec, stoppedBy: user, experimentStatus: exp.status });
     await kit.postNote(
       rec,
-      `:octagonal_sign: Emergency stop of \`${rec.experimentId}\` requested by <@${user}>.`,
+      `:octagonal_sign: Emergency stop of \`${rec.experimentId}\` requested by ${mention(user)}.`,
     );
   } catch (err) {
     const code = err instanceof FisError ? err.code : 'error';

@@ -99,6 +99,11 @@ export interface SessionStore {
   get(key: ThreadKey): Promise<SessionRecord | undefined>;
   /** idle → running, owned by `owner` for `leaseMs` unless renewed; false if not idle. */
   claim(key: ThreadKey, owner: string, leaseMs: number): Promise<boolean>;
+  /**
+   * Takes an interrupted thread back for one Retry: idle → running only while it is still the
+   * interruption with this time (any later claim clears it), so each interruption is retried once.
+   */
+  claimRetry(key: ThreadKey, interruptedAt: number, owner: string, leaseMs: number): Promise<boolean>;
   /** awaiting_approval (for this approval) → running. */
   claimAwaiting(key: ThreadKey, approvalId: string, owner: string, leaseMs: number): Promise<boolean>;
   /** Renews the lease; reports a stop request. `held: false` means the run lost its claim. */

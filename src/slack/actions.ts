@@ -7,6 +7,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { ApprovalGate } from '../core/approval-gate.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Runner } from '../core/runner.ts';
+import { toSlack } from '../core/slack-escape.ts';
 import { ACTION_APPROVE, ACTION_DENY, ACTION_STOP } from './approval-card.ts';
 import { ACTION_RETRY_RUN, ACTION_STOP_RUN } from './blocks.ts';
 
@@ -35,8 +36,8 @@ export function register(app: App, deps: ActionDeps): void {
       const channel = body.container?.channel_id ?? body.channel?.id;
       const messageTs = body.container?.message_ts ?? body.message?.ts;
       const tell = async (text: string) => {
-        await respond({ response_type: 'ephemeral', replace_original: false, text }).catch((err) =>
-          deps.log.warn({ err }, 'could not answer a click'),
+        await respond({ response_type: 'ephemeral', replace_original: false, text: toSlack(text) }).catch(
+          (err) => deps.log.warn({ err }, 'could not answer a click'),
         );
       };
       if (!channel || !messageTs || !action.value) {
@@ -48,9 +49,12 @@ export function register(app: App, deps: ActionDeps): void {
         if (action.action_id === ACTION_STOP_RUN || action.action_id === ACTION_RETRY_RUN) {
           const key = threadFromValue(action.value!, body.team?.id ?? body.user.team_id ?? '', channel);
           if (!key) return tell('This button does not belong to this conversation. Nothing was changed.');
-          if (action.action_id === ACTION_RETRY_RUN) return deps.runner.startRetry(key, body.user.id);
-          if (!(await deps.runner.requestStop(key, body.user.id)))
-            await tell('Nothing is running in this thread.');
+          if (action.action_id === ACTION_RETRY_RUN) {
+            return deps.runner.startRetry({ ...key, userId: body.user.id, messageTs, tell });
+          }
+          const stop = await deps.runner.requestStop(key, body.user.id);
+          if (stop.result === 'refused') await tell(stop.reason ?? 'You may not stop this run.');
+          else if (stop.result === 'not_running') await tell('Nothing is running in this thread.');
           return;
         }
         if (!deps.gate) return tell('FIS approvals are not enabled. Nothing was changed.');
@@ -73,9 +77,13 @@ export function register(app: App, deps: ActionDeps): void {
   );
 }
 
-/** Buttons carry `<channel>|<thread_ts>`; it must name the conversation the click came from. */
+/**
+ * Buttons carry `<channel>|<thread_ts>` (Retry adds `|<interruptedAt>`); it must name the
+ * conversation the click came from.
+ */
 function threadFromValue(value: string, teamId: string, channel: string) {
-  const [c, threadTs] = value.split('|');
+  const [c, threadTs, at] = value.split('|');
   if (c !== channel || !threadTs || !/^\d+\.\d+$/.test(threadTs)) return undefined;
-  return { teamId, channel, threadTs };
+  const interruptedAt = at && /^\d{1,16}$/.test(at) ? Number(at) : undefined;
+  return { teamId, channel, threadTs, ...(interruptedAt !== undefined ? { interruptedAt } : {}) };
 }

@@ -6,9 +6,11 @@
  */
 import type { ApprovalRecord } from '../core/approval-types.ts';
 import type { FisTemplate } from '../core/fis.ts';
-import type { SlackMessage } from '../core/ports.ts';
+import type { SlackMessage, ThreadFile } from '../core/ports.ts';
+import { mention, slackDate } from '../core/slack-escape.ts';
 import { escapeMrkdwn } from './blocks.ts';
 import { SLACK_LIMITS } from './limits.ts';
+import { templateFile, templateView, totalDuration } from './template-view.ts';
 
 export const ACTION_APPROVE = 'fis_approve';
 export const ACTION_DENY = 'fis_deny';
@@ -25,16 +27,38 @@ export interface CardContext {
 
 export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage {
   const t = a.template;
+  const view = templateView(t);
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: headerText(a), emoji: true } },
     section(
-      `*Template:* \`${a.templateId}\`${t.description ? ` · ${escapeMrkdwn(t.description)}` : ''}\n*Region:* ${a.region}   *Requested by:* <@${a.requester}>   *Duration:* ${duration(t) ?? 'not stated'}`,
+      `*Template:* \`${a.templateId}\`${t.description ? ` · ${escapeMrkdwn(t.description)}` : ''}\n*Region:* ${a.region}   *Requested by:* ${mention(a.requester)}   *Duration:* ${totalDuration(view.plan)} (from the action graph)`,
     ),
-    section(`*Actions*\n${actionLines(t)}`),
-    section(`*Targets (blast radius)*\n${targetLines(t)}`),
+    ...listSections(`*Actions (${Object.keys(t.actions).length})*`, view.actionLines),
+    ...listSections(`*Targets (${Object.keys(t.targets).length}, the blast radius)*`, view.targetLines),
     section(stopConditionText(t)),
+    section(optionsText(t)),
   ];
   const warnings: string[] = [];
+  if (view.missing.length > 0) {
+    warnings.push(
+      `*Not shown in full on this card: ${view.missing.join('; ')}. The complete template (every action with its parameters and timing, every target with its resources) is in \`${templateFile(a).filename}\` in this thread. Read it before approving.*`,
+    );
+  }
+  if (t.experimentOptions?.accountTargeting === 'multi-account') {
+    warnings.push(
+      '*Multi-account experiment: it also acts in the target accounts configured on this template, which this card does not list. Check them in the FIS console before approving.*',
+    );
+  }
+  if (view.plan.cycle.length > 0) {
+    warnings.push(
+      `*The actions’ start order has a cycle (${escapeMrkdwn(view.plan.cycle.join(', '))}); the duration shown is not reliable.*`,
+    );
+  }
+  if (view.plan.unknownDependencies.length > 0) {
+    warnings.push(
+      `*Actions wait for unknown actions (${escapeMrkdwn(view.plan.unknownDependencies.join(', '))}).*`,
+    );
+  }
   if (ctx.commandTemplateId && ctx.commandTemplateId !== a.templateId) {
     warnings.push(
       `The agent asked for \`${a.templateId}\`, not \`${ctx.commandTemplateId}\` named in the command.`,
@@ -46,7 +70,7 @@ export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage 
       `*Agent's summary:* ${quote(a.input.summary)}\n*Expected impact (agent's words):* ${quote(a.input.expectedImpact)}`,
     ),
     context(
-      `Role \`${t.roleArn ?? 'none'}\`   ·   fingerprint \`${a.fingerprint.slice(0, 19)}\`   ·   approval \`${a.id}\``,
+      `Role \`${t.roleArn ?? 'none'}\`   ·   approval \`${a.id}\`\nTemplate version (fingerprint) \`${a.fingerprint}\``,
     ),
   );
   blocks.push(...stateBlocks(a, ctx));
@@ -54,6 +78,32 @@ export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage 
     text: clip(`${headerText(a)}: ${a.templateId} in ${a.region}`, SLACK_LIMITS.fallbackText),
     blocks,
   };
+}
+
+/** The complete template as a file, when the card could not show all of it; undefined when it did. */
+export function approvalCardFile(a: ApprovalRecord): ThreadFile | undefined {
+  return templateView(a.template).missing.length > 0 ? templateFile(a) : undefined;
+}
+
+/** A titled list split over as many sections as it needs (each under Slack's section limit). */
+function listSections(title: string, lines: string[]): Block[] {
+  const out: Block[] = [];
+  let current = title;
+  for (const line of lines.length ? lines : ['_none_']) {
+    if (current.length + line.length + 1 > SLACK_LIMITS.sectionText - 50) {
+      out.push(section(current));
+      current = line;
+    } else current += `\n${line}`;
+  }
+  out.push(section(current));
+  return out;
+}
+
+function optionsText(t: FisTemplate): string {
+  const o = t.experimentOptions ?? {};
+  const accounts = o.accountTargeting ?? 'single-account';
+  const empty = o.emptyTargetResolutionMode ?? 'fail';
+  return `*Account targeting:* ${escapeMrkdwn(accounts)}   *If a target resolves to nothing:* ${escapeMrkdwn(empty)}`;
 }
 
 function headerText(a: ApprovalRecord): string {
@@ -80,8 +130,7 @@ function headerText(a: ApprovalRecord): string {
 }
 
 function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
-  const when = (ms?: number) =>
-    ms ? `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString()}>` : '';
+  const when = (ms?: number) => (ms ? slackDate(ms) : '');
   switch (a.status) {
     case 'pending': {
       const who = ctx.approvers.map(mention).join(' ') || '_no approvers configured_';
@@ -102,7 +151,7 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
                 text: {
                   type: 'mrkdwn',
                   text: clip(
-                    `This injects real faults: ${actionIds(a.template)} on ${targetSummary(a.template)} in ${a.region}.`,
+                    `This injects real faults in ${a.region}: ${Object.keys(a.template.actions).length} action(s) (${actionIds(a.template)}) on ${targetSummary(a.template)}, ${totalDuration(templateView(a.template).plan)}.`,
                     SLACK_LIMITS.confirmText,
                   ),
                 },
@@ -125,13 +174,13 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
       const status = a.experimentStatus ?? 'initiating';
       const live = !['completed', 'stopped', 'failed', 'cancelled'].includes(status);
       const lines = [
-        `:white_check_mark: Approved by <@${a.decidedBy}> ${when(a.decidedAt)}   ·   experiment \`${a.experimentId}\` is *${status}*`,
+        `:white_check_mark: Approved by ${mention(a.decidedBy ?? '?')} ${when(a.decidedAt)}   ·   experiment \`${a.experimentId}\` is *${status}*`,
       ];
       if (a.mismatch)
         lines.push(
           `:rotating_light: FIS started something other than what was approved (${escapeMrkdwn(a.mismatch)}); ${a.stoppedBy ? 'the bot stopped it' : '*the bot could not stop it: use Emergency stop or the FIS console*'}`,
         );
-      else if (a.stoppedBy) lines.push(`:octagonal_sign: Emergency stop by <@${a.stoppedBy}>`);
+      else if (a.stoppedBy) lines.push(`:octagonal_sign: Emergency stop by ${mention(a.stoppedBy)}`);
       if (a.experimentError?.code)
         lines.push(
           `:x: FIS error \`${escapeMrkdwn(a.experimentError.code)}\`${a.experimentError.location ? ` at \`${escapeMrkdwn(a.experimentError.location)}\`` : ''}`,
@@ -164,19 +213,23 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
     case 'approved':
       return [
         context(
-          `:hourglass_flowing_sand: Approved by <@${a.decidedBy}> ${when(a.decidedAt)}; starting the experiment…`,
+          `:hourglass_flowing_sand: Approved by ${mention(a.decidedBy ?? '?')} ${when(a.decidedAt)}; starting the experiment…`,
         ),
       ];
     case 'starting':
       return [
         context(
           a.reason
-            ? `:hourglass_flowing_sand: Approved by <@${a.decidedBy}> ${when(a.decidedAt)}. ${escapeMrkdwn(a.reason)}; the bot keeps asking FIS. Check the FIS console for an experiment tagged \`agentcore-slack-bot:approval-id=${a.id}\`.`
-            : `:hourglass_flowing_sand: Approved by <@${a.decidedBy}> ${when(a.decidedAt)}; starting the experiment…`,
+            ? `:hourglass_flowing_sand: Approved by ${mention(a.decidedBy ?? '?')} ${when(a.decidedAt)}. ${escapeMrkdwn(a.reason)}; the bot keeps asking FIS. Check the FIS console for an experiment tagged \`agentcore-slack-bot:approval-id=${a.id}\`.`
+            : `:hourglass_flowing_sand: Approved by ${mention(a.decidedBy ?? '?')} ${when(a.decidedAt)}; starting the experiment…`,
         ),
       ];
     case 'denied':
-      return [context(`:no_entry: Denied by <@${a.decidedBy}> ${when(a.decidedAt)}. Nothing was started.`)];
+      return [
+        context(
+          `:no_entry: Denied by ${mention(a.decidedBy ?? '?')} ${when(a.decidedAt)}. Nothing was started.`,
+        ),
+      ];
     case 'expired':
       return [context(`:alarm_clock: Nobody decided before ${when(a.expiresAt)}. Nothing was started.`)];
     case 'refused':
@@ -184,46 +237,16 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
     case 'invalidated':
       return [
         context(
-          `:warning: Approved by <@${a.decidedBy}>, but the template changed after the card was posted, so nothing was started. Request approval again to review the new version.`,
+          `:warning: Approved by ${mention(a.decidedBy ?? '?')}, but the template changed after the card was posted, so nothing was started. Request approval again to review the new version.`,
         ),
       ];
     case 'start_failed':
       return [
         context(
-          `:x: Approved by <@${a.decidedBy}>, but not started: ${escapeMrkdwn(a.reason ?? 'unknown error')}. Nothing is running for this approval.`,
+          `:x: Approved by ${mention(a.decidedBy ?? '?')}, but not started: ${escapeMrkdwn(a.reason ?? 'unknown error')}. Nothing is running for this approval.`,
         ),
       ];
   }
-}
-
-function actionLines(t: FisTemplate): string {
-  const lines = Object.entries(t.actions).map(([name, a]) => {
-    const params = Object.entries(a.parameters ?? {})
-      .map(([k, v]) => `${k}=${v}`)
-      .join(', ');
-    const targets = Object.values(a.targets ?? {}).join(', ');
-    const after = a.startAfter?.length ? ` after ${a.startAfter.join(', ')}` : '';
-    return `• *${escapeMrkdwn(name)}*: \`${a.actionId ?? '?'}\`${params ? ` (${escapeMrkdwn(params)})` : ''}${targets ? ` → ${escapeMrkdwn(targets)}` : ''}${after}`;
-  });
-  return clip(lines.join('\n') || '_none_', SLACK_LIMITS.sectionText - 20);
-}
-
-function targetLines(t: FisTemplate): string {
-  const lines = Object.entries(t.targets).map(([name, x]) => {
-    const scope: string[] = [];
-    if (x.resourceArns?.length)
-      scope.push(`${x.resourceArns.length} listed resource${x.resourceArns.length === 1 ? '' : 's'}`);
-    if (x.resourceTags && Object.keys(x.resourceTags).length) {
-      scope.push(
-        `tags ${Object.entries(x.resourceTags)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(', ')}`,
-      );
-    }
-    for (const f of x.filters ?? []) scope.push(`${f.path} in ${(f.values ?? []).join(', ')}`);
-    return `• *${escapeMrkdwn(name)}*: \`${x.resourceType ?? '?'}\`, selection *${escapeMrkdwn(x.selectionMode ?? '?')}*${scope.length ? ` of ${escapeMrkdwn(scope.join('; '))}` : ''}`;
-  });
-  return clip(lines.join('\n') || '_none_', SLACK_LIMITS.sectionText - 30);
 }
 
 function stopConditionText(t: FisTemplate): string {
@@ -237,27 +260,6 @@ function stopConditionText(t: FisTemplate): string {
   );
 }
 
-/** The longest ISO-8601 duration among the actions' parameters (e.g. PT5M), as shown to approvers. */
-export function duration(t: FisTemplate): string | undefined {
-  let best: { text: string; seconds: number } | undefined;
-  for (const a of Object.values(t.actions)) {
-    for (const [k, v] of Object.entries(a.parameters ?? {})) {
-      if (!/duration/i.test(k)) continue;
-      const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(v);
-      if (!m) continue;
-      const seconds = Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
-      if (!best || seconds > best.seconds) best = { text: human(seconds), seconds };
-    }
-  }
-  return best?.text;
-}
-
-function human(s: number): string {
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
-}
-
 function actionIds(t: FisTemplate): string {
   return [...new Set(Object.values(t.actions).map((a) => a.actionId ?? '?'))].join(', ');
 }
@@ -266,10 +268,6 @@ function targetSummary(t: FisTemplate): string {
   return Object.values(t.targets)
     .map((x) => `${x.selectionMode ?? '?'} ${x.resourceType ?? '?'}`)
     .join(', ');
-}
-
-function mention(id: string): string {
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
 }
 
 function quote(s: string): string {

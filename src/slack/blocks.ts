@@ -4,11 +4,14 @@
  *
  * The agent's Markdown goes into a `markdown` block: Slack renders standard Markdown there itself
  * (headings, lists, code), except tables, rules and task lists, which the core rewrites first
- * (core/slack-markdown.ts). Only broadcast mentions are defused, so an agent cannot ping a whole channel.
+ * (core/slack-markdown.ts). Mentions and links in it are neutralized at the Slack writer
+ * (src/core/slack-escape.ts), like every other string; the bot's own mentions are sealed with
+ * `mention()` so they alone stay live.
  */
 import type { Explanation } from '../core/explain.ts';
 import type { SlackMessage } from '../core/ports.ts';
 import type { Presenter, ReplyView, RootView } from '../core/reply-view.ts';
+import { mention } from '../core/slack-escape.ts';
 import { SLACK_LIMITS } from './limits.ts';
 
 type Block = Record<string, unknown>;
@@ -25,7 +28,7 @@ export const presenter: Presenter = {
 
 export function replyMessage(view: ReplyView): SlackMessage {
   const blocks: Block[] = [];
-  const body = defuseMentions(view.body).trimEnd();
+  const body = view.body.trimEnd();
   if (body) blocks.push({ type: 'markdown', text: body });
   if (view.live) {
     const lines = [
@@ -72,7 +75,7 @@ export function rootMessage(view: RootView): SlackMessage {
     },
     context(
       clip(
-        [`Requested by <@${view.requester}>`, details, `skill \`${view.skill}\``]
+        [`Requested by ${mention(view.requester)}`, details, `skill \`${view.skill}\``]
           .filter(Boolean)
           .join('   ·   '),
         SLACK_LIMITS.contextElementText,
@@ -81,7 +84,7 @@ export function rootMessage(view: RootView): SlackMessage {
     context(':thread: The agent answers in this thread. Reply here to ask follow-up questions.'),
   ];
   return {
-    text: clip(`${view.title} (requested by <@${view.requester}>)`, SLACK_LIMITS.fallbackText),
+    text: clip(`${view.title} (requested by ${mention(view.requester)})`, SLACK_LIMITS.fallbackText),
     blocks,
   };
 }
@@ -188,11 +191,6 @@ function formatNumber(n: number): string {
 /** Text from people or the agent placed into mrkdwn: Slack's three control characters escaped. */
 export function escapeMrkdwn(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** `<!here>`, `<!channel>`, `<!everyone>` and user-group pings from agent output are shown, not sent. */
-export function defuseMentions(s: string): string {
-  return s.replace(/<!(here|channel|everyone|subteam\^[A-Z0-9]+)([^>]*)>/gi, '`@$1`');
 }
 
 function clip(s: string, n: number): string {

@@ -11,6 +11,7 @@ import { parseCommand, SLASH_COMMANDS } from '../core/commands.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SessionStore } from '../core/ports.ts';
 import type { Runner } from '../core/runner.ts';
+import { toSlack } from '../core/slack-escape.ts';
 
 const NO_APPROVERS =
   'Running FIS experiments from Slack needs human approvers, and none are configured, so nothing was started. ' +
@@ -33,16 +34,16 @@ export function register(app: App, deps: CommandDeps): void {
     app.command(name, async ({ command, ack, respond }) => {
       const parsed = parseCommand(name, command.text ?? '', deps.defaultRegion);
       if (!parsed.ok) {
-        await ack({ response_type: 'ephemeral', text: parsed.message });
+        await ack({ response_type: 'ephemeral', text: toSlack(parsed.message) });
         return;
       }
       if (parsed.route.requiresApprovers && !deps.approvalsEnabled) {
         await ack({ response_type: 'ephemeral', text: NO_APPROVERS });
         return;
       }
-      const access = await deps.access.command(name, command.channel_id, command.user_id);
+      const access = await deps.access.command(name, command.channel_id, command.user_id, parsed.route);
       if (!access.allowed) {
-        await ack({ response_type: 'ephemeral', text: access.reason });
+        await ack({ response_type: 'ephemeral', text: toSlack(access.reason) });
         return;
       }
       if (!deps.runner.isAccepting) {
@@ -61,7 +62,9 @@ export function register(app: App, deps: CommandDeps): void {
       ) {
         await ack({
           response_type: 'ephemeral',
-          text: `You just ran \`${name} ${command.text.trim()}\` here; I’m already on it, so I did not start it twice.`,
+          text: toSlack(
+            `You just ran \`${name} ${command.text.trim()}\` here; I’m already on it, so I did not start it twice.`,
+          ),
         });
         return;
       }
@@ -78,7 +81,7 @@ export function register(app: App, deps: CommandDeps): void {
           route: parsed.route,
           params: parsed.params,
           tellUser: async (text) => {
-            await respond({ response_type: 'ephemeral', replace_original: false, text });
+            await respond({ response_type: 'ephemeral', replace_original: false, text: toSlack(text) });
           },
         })
         .catch(() => undefined);

@@ -9,6 +9,7 @@ import type { AccessPolicy } from '../core/access.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SessionStore } from '../core/ports.ts';
 import type { Runner } from '../core/runner.ts';
+import { toSlack } from '../core/slack-escape.ts';
 import { SLACK_LIMITS } from './limits.ts';
 
 export interface EventDeps {
@@ -55,6 +56,17 @@ export function register(app: App, deps: EventDeps): void {
       deps.log.debug({ channel: event.channel, ts: event.ts }, 'message already handled');
       return;
     }
+    // Refusals go privately to the person who wrote, through the same escaping as everything else.
+    const tell = async (text: string) => {
+      await app.client.chat
+        .postEphemeral({
+          channel: event.channel,
+          user: event.user!,
+          text: toSlack(text),
+          ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}),
+        })
+        .catch((err) => deps.log.warn({ err }, 'could not send a refusal'));
+    };
     const mention = await mentionOfBot().catch(() => undefined);
     const text = (mention ? (event.text ?? '').replace(mention, '') : (event.text ?? '')).trim();
     const teamId = body.team_id ?? '';
@@ -66,15 +78,14 @@ export function register(app: App, deps: EventDeps): void {
         userId: event.user,
         text: text || '(empty message)',
         messageTs: event.ts,
+        tell,
       });
       // A mention in a thread that is not a run's thread starts a conversation there.
       if (result !== 'not_a_session' || event.type !== 'app_mention') return;
     }
     const where = deps.access.channel(event.channel);
     if (!where.allowed) {
-      await app.client.chat
-        .postEphemeral({ channel: event.channel, user: event.user, text: where.reason })
-        .catch((err) => deps.log.warn({ err }, 'could not send a refusal'));
+      await tell(where.reason);
       return;
     }
     if (!text) {
@@ -93,6 +104,7 @@ export function register(app: App, deps: EventDeps): void {
       threadTs: event.thread_ts ?? event.ts,
       userId: event.user,
       text,
+      tell,
     });
   };
 

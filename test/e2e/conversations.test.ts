@@ -203,7 +203,7 @@ describe('access lists, double submits, health and shutdown', () => {
       .flatMap((b) => b.elements ?? [])
       .find((e) => e.action_id === 'retry_run')!.value!;
     await rig.slack.clickButton({
-      user: OTHER_USER,
+      user: USER,
       channel: CHANNEL,
       messageTs: notice!.ts,
       actionId: 'retry_run',

@@ -160,7 +160,7 @@ describe('two replicas sharing one store', () => {
       .find((e) => e.action_id === 'stop_run')!.value!;
     slack.pinned = 1;
     await slack.clickButton({
-      user: OTHER_USER,
+      user: USER,
       channel: CHANNEL,
       messageTs: reply.ts,
       actionId: 'stop_run',
@@ -172,7 +172,7 @@ describe('two replicas sharing one store', () => {
       15_000,
       'stopped',
     );
-    expect(JSON.stringify(slack.message(CHANNEL, reply.ts)!.blocks)).toContain(`<@${OTHER_USER}>`);
+    expect(JSON.stringify(slack.message(CHANNEL, reply.ts)!.blocks)).toContain(`<@${USER}>`);
     expect(JSON.stringify(slack.message(CHANNEL, reply.ts)!.blocks)).not.toContain('stop_run');
     const inv = harness.invocations.at(-1)!;
     await slack.waitFor(() => harness.stoppedSessions.includes(inv.sessionId), 5000, 'StopRuntimeSession');

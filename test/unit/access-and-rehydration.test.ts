@@ -32,6 +32,38 @@ describe('AccessPolicy', () => {
   });
 });
 
+describe('AccessPolicy per route, skill and admin', () => {
+  const p = new AccessPolicy(
+    {
+      channels: [],
+      commands: { '/fis': ['U0LEAD'], '/fis run': ['S0SRE'], '/logs': ['S0SRE'] },
+      admins: ['U0ADMIN'],
+    },
+    groups,
+  );
+
+  it('uses the most specific list: /fis run over /fis', async () => {
+    expect(await p.route({ command: '/fis', sub: 'run' }, 'U0SRE1')).toEqual({ allowed: true });
+    expect(await p.route({ command: '/fis', sub: 'run' }, 'U0LEAD')).toMatchObject({ allowed: false });
+    expect(await p.route({ command: '/fis', sub: 'prepare' }, 'U0LEAD')).toEqual({ allowed: true });
+    expect(await p.route({ command: '/fis', sub: 'prepare' }, 'U0SRE1')).toMatchObject({ allowed: false });
+    expect(await p.routeId('fis-run', 'U0SRE1')).toEqual({ allowed: true });
+    expect(await p.routeId('no-such-route', 'U0SRE1')).toMatchObject({ allowed: false });
+  });
+
+  it('offers a skill only to people who may run a command that uses it', async () => {
+    const skills = ['aws-best-practice-research', 'app-service-log-analysis', 'aws-fis-experiment-execute'];
+    expect(await p.skillsFor('U1', skills)).toEqual(['aws-best-practice-research']);
+    expect(await p.skillsFor('U0SRE1', skills)).toEqual(skills);
+  });
+
+  it('knows its admins; none configured means nobody', async () => {
+    expect(await p.isAdmin('U0ADMIN')).toBe(true);
+    expect(await p.isAdmin('U0LEAD')).toBe(false);
+    expect(await new AccessPolicy({ channels: [], commands: {} }, groups).isAdmin('U0ADMIN')).toBe(false);
+  });
+});
+
 describe('rehydration', () => {
   const turns = Array.from({ length: 10 }, (_, i) => ({
     at: i,

@@ -4,23 +4,23 @@ import { describe, expect, it } from 'vitest';
 import type { ApprovalRecord } from '../../src/core/approval-types.ts';
 import { explainFailure, explainStopReason } from '../../src/core/explain.ts';
 import { fingerprint } from '../../src/core/fingerprint.ts';
+import { mention, toSlack, toSlackBlocks } from '../../src/core/slack-escape.ts';
 import { approvalCard } from '../../src/slack/approval-card.ts';
-import {
-  defuseMentions,
-  formatDuration,
-  noteMessage,
-  replyMessage,
-  rootMessage,
-} from '../../src/slack/blocks.ts';
+import { formatDuration, noteMessage, replyMessage, rootMessage } from '../../src/slack/blocks.ts';
 import { validateBlocks } from '../../src/stand-ins/block-kit-validator.ts';
 import { sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
+import { approvalFor, longChain, multiAccount } from '../helpers/fis-templates.ts';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
 
-/** Compares with test/unit/golden/<name>.json; UPDATE_GOLDEN=1 rewrites the file. */
-function golden(name: string, value: unknown): void {
+/**
+ * Compares what the Slack writer would send (after `toSlack`) with test/unit/golden/<name>.json;
+ * UPDATE_GOLDEN=1 rewrites the file.
+ */
+function golden(name: string, message: { text: string; blocks: unknown[] }): void {
   const file = join(GOLDEN, `${name}.json`);
-  const text = `${JSON.stringify(value, null, 2)}\n`;
+  const sent = { text: toSlack(message.text), blocks: toSlackBlocks(message.blocks) };
+  const text = `${JSON.stringify(sent, null, 2)}\n`;
   if (process.env.UPDATE_GOLDEN) {
     mkdirSync(GOLDEN, { recursive: true });
     writeFileSync(file, text);
@@ -74,6 +74,9 @@ const cases = {
     },
     cardCtx,
   ),
+  'approval-long-chain': approvalCard(approvalFor(longChain(30)), cardCtx),
+  'approval-too-large': approvalCard(approvalFor(longChain(150)), cardCtx),
+  'approval-multi-account': approvalCard(approvalFor(multiAccount()), cardCtx),
   'root-eks': rootMessage({
     title: 'EKS best-practice assessment of `my-cluster` in us-west-2',
     requester: 'U0ALICE01',
@@ -122,7 +125,9 @@ const cases = {
       notice: explainStopReason('max_iterations_exceeded'),
     },
   }),
-  'note-busy': noteMessage('<@U0BOB0002> I’m still answering the previous message in this thread.'),
+  'note-busy': noteMessage(
+    `${mention('U0BOB0002')} I’m still answering the previous message in this thread.`,
+  ),
 };
 
 describe('Block Kit builders', () => {
@@ -134,12 +139,11 @@ describe('Block Kit builders', () => {
     });
   }
 
-  it('defuses broadcast mentions from agent output', () => {
-    expect(defuseMentions('ping <!channel> and <!here|here> and <!subteam^S123|@sre>')).toBe(
-      'ping `@channel` and `@here` and `@subteam^S123`',
-    );
+  it('sends broadcast mentions from agent output as text, and the bot’s own mentions live', () => {
     const msg = replyMessage({ body: 'Alert <!everyone>', live: { elapsedMs: 0, activity: [] } });
-    expect(JSON.stringify(msg)).not.toContain('<!everyone>');
+    expect(JSON.stringify(toSlackBlocks(msg.blocks))).not.toContain('<!everyone>');
+    const root = rootMessage({ title: 'x <!here>', requester: 'U0ALICE01', skill: 's', details: [] });
+    expect(toSlack(root.text)).toBe('x @\u2060here (requested by <@U0ALICE01>)');
   });
 
   it('formats durations', () => {

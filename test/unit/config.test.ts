@@ -40,6 +40,23 @@ describe('config', () => {
     expect(http.slack.mode).toEqual({ kind: 'http', signingSecret: 's', port: 3000 });
   });
 
+  it('reads per-subcommand access lists and admins, and rejects malformed ones', () => {
+    const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', HARNESS_ARN: ARN };
+    const c = loadConfig({
+      ...base,
+      COMMAND_ACCESS: '/fis=S0SRE0001; /fis run=U0LEAD001;/logs=S0SRE0001',
+      BOT_ADMINS: 'U0ADMIN01,S0ADMINS1',
+    });
+    expect(c.access.commands).toEqual({
+      '/fis': ['S0SRE0001'],
+      '/fis run': ['U0LEAD001'],
+      '/logs': ['S0SRE0001'],
+    });
+    expect(c.access.admins).toEqual(['U0ADMIN01', 'S0ADMINS1']);
+    expect(loadConfig(base).access.admins).toEqual([]);
+    expect(() => loadConfig({ ...base, BOT_ADMINS: 'alice' })).toThrow(/BOT_ADMINS/);
+  });
+
   it('derives regions and defaults', () => {
     const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', HARNESS_ARN: ARN });
     expect(c.harness.region).toBe('us-west-2');

@@ -96,6 +96,7 @@ export class BotService extends Construct {
       SKILLS_BASE_PATH,
       LOG_LEVEL: s.logLevel,
       FIS_APPROVERS: s.fisApprovers,
+      ...(s.botAdmins ? { BOT_ADMINS: s.botAdmins } : {}),
       ...(s.defaultTargetRegion ? { DEFAULT_TARGET_REGION: s.defaultTargetRegion } : {}),
       // HTTP mode: Slack traffic and probes; Socket Mode: the /healthz and /readyz server.
       PORT: String(BOT_PORT),

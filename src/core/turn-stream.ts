@@ -1,0 +1,132 @@
+/**
+ * One harness invocation consumed into a reply: text, tool activity, usage and the way it ended,
+ * plus what a run looks like when it was aborted (Stop, shutdown, lost claim).
+ * (Split out of turns.ts: reading the agent's event stream is separate from scheduling turns.)
+ */
+import type { PendingToolCall, Usage } from './events.ts';
+import { type Explanation, explainFailure, explainStopReason } from './explain.ts';
+import type { AbortReason } from './lease.ts';
+import type { Logger } from './logger.ts';
+import type { HarnessInvocation, HarnessPort } from './ports.ts';
+import type { FinalState, ReplyStream } from './reply-stream.ts';
+import { mention } from './slack-escape.ts';
+import { describeTool } from './tool-label.ts';
+
+/** A run in flight in this process, so Stop and shutdown can reach it. */
+export interface LocalRun {
+  abort: AbortController;
+  reason?: AbortReason;
+}
+
+export interface Consumed {
+  final: FinalState;
+  completed?: { stopReason: string; pending: PendingToolCall[]; assistantMessage: unknown };
+  sessionGone?: boolean;
+}
+
+export async function consumeTurn(
+  harness: HarnessPort,
+  invocation: HarnessInvocation,
+  reply: ReplyStream,
+  local: LocalRun,
+  log: Logger,
+): Promise<Consumed> {
+  let usage: Usage | undefined;
+  for await (const ev of harness.invoke(invocation, local.abort.signal)) {
+    switch (ev.type) {
+      case 'text':
+        reply.appendText(ev.text);
+        break;
+      case 'tool_started':
+        if (ev.kind !== 'inline') reply.toolStarted(ev.toolUseId, describeTool(ev));
+        break;
+      case 'tool_finished':
+        reply.toolFinished(ev.toolUseId, ev.status === 'success');
+        break;
+      case 'usage':
+        usage = ev.usage;
+        break;
+      case 'retrying':
+        reply.setNote(`${ev.reason}; retrying in ${Math.ceil(ev.delayMs / 1000)}s (attempt ${ev.attempt}).`);
+        break;
+      case 'completed': {
+        reply.setNote(undefined);
+        const notice: Explanation | undefined =
+          ev.stopReason === 'tool_use' && ev.pending.length > 0
+            ? undefined
+            : explainStopReason(ev.stopReason);
+        if (notice) log.warn({ stopReason: ev.stopReason }, 'run ended early');
+        return { final: { outcome: notice ? 'warning' : 'done', usage, notice }, completed: ev };
+      }
+      case 'failed': {
+        reply.setNote(undefined);
+        log.warn({ failure: ev.failure }, 'run failed');
+        const gone =
+          ev.failure.code === 'not_found' && /session/i.test(ev.failure.message) && reply.fullText === '';
+        return {
+          final: {
+            outcome: ev.failure.code === 'aborted' ? 'stopped' : 'failed',
+            usage,
+            notice: explainFailure(ev.failure),
+          },
+          sessionGone: gone,
+        };
+      }
+    }
+  }
+  return {
+    final: {
+      outcome: 'failed',
+      usage,
+      notice: explainFailure({ code: 'incomplete', message: 'The harness stream ended without a result.' }),
+    },
+  };
+}
+
+export function abortRun(local: LocalRun, reason: AbortReason): void {
+  if (local.reason) return;
+  local.reason = reason;
+  local.abort.abort();
+}
+
+export function resetLocal(local: LocalRun): LocalRun {
+  local.reason = undefined;
+  local.abort = new AbortController();
+  return local;
+}
+
+export function abortedState(reason: AbortReason, usage: Usage | undefined): FinalState {
+  switch (reason.kind) {
+    case 'stop':
+      return {
+        outcome: 'stopped',
+        usage,
+        notice: {
+          severity: 'warning',
+          title: `Stopped by ${mention(reason.by)}.`,
+          advice:
+            'The agent’s session was ended; reply in this thread to continue (its context is restored from this thread).',
+        },
+      };
+    case 'shutdown':
+      return {
+        outcome: 'stopped',
+        usage,
+        notice: {
+          severity: 'warning',
+          title: 'Interrupted: the bot was restarting.',
+          advice: 'Use *Retry* below to run it again.',
+        },
+      };
+    case 'lost':
+      return {
+        outcome: 'stopped',
+        usage,
+        notice: {
+          severity: 'warning',
+          title: 'Interrupted: this run lost its lock on the thread.',
+          advice: 'Use *Retry* to run it again.',
+        },
+      };
+  }
+}

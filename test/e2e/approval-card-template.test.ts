@@ -1,0 +1,45 @@
+/**
+ * A template too large for one Slack message: the complete template is attached in the thread
+ * before the card, and the card says in bold what it does not show (issue 12, item 4).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fisExecuteAgent } from '../../src/stand-ins/scenarios.ts';
+import { longChain } from '../helpers/fis-templates.ts';
+import { CHANNEL, commandRoot, type Rig, startRig } from '../helpers/rig.ts';
+
+describe('the approval card for a template that does not fit', () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig({ env: { REPORT_FILES: 'off' } });
+  });
+  afterAll(async () => {
+    await rig.close();
+  });
+
+  it('attaches every action and target before the card, and the card says so in bold', async () => {
+    const template = longChain(150);
+    rig.fis.addTemplate({ ...template, tags: { Name: 'long' } } as never);
+    rig.harness.enqueue(fisExecuteAgent(template.id, 'us-east-1'));
+    const root = await commandRoot(rig, { command: '/fis', text: `run ${template.id} us-east-1` });
+    const card = await rig.slack.waitFor(
+      () => rig.slack.replies(CHANNEL, root.ts).find((m) => m.text.includes('FIS experiment:')),
+      15_000,
+      'the approval card',
+    );
+    const upload = rig.slack.callsTo('files.completeUploadExternal').at(-1);
+    expect(upload, 'the complete template was uploaded').toBeDefined();
+    expect(upload!.at).toBeLessThanOrEqual(
+      rig.slack.callsTo('chat.postMessage').find((c) => String(c.params.text).includes('FIS experiment:'))!
+        .at,
+    );
+    const blocks = JSON.stringify(card.blocks);
+    expect(blocks).toMatch(/\*Not shown in full on this card: [^*]+\*/);
+    expect(blocks).toContain(`fis-template-${template.id}.md`);
+    const file = rig.slack
+      .replies(CHANNEL, root.ts)
+      .flatMap((m) => m.files ?? [])
+      .find((f) => f.name === `fis-template-${template.id}.md`);
+    expect(file?.content).toContain('aws:ec2:terminate-instances');
+    expect(file?.content).toContain('| wait149 |');
+  });
+});
