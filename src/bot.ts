@@ -8,6 +8,7 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
 import {
+  DataDirError,
   EMBEDDED_CREDENTIALS,
   type EmbeddedDynamo,
   startEmbeddedDynamo,
@@ -34,6 +35,7 @@ import { boltLogger } from './slack/bolt-logger.ts';
 import { register as registerCommands } from './slack/commands.ts';
 import { register as registerEvents } from './slack/events.ts';
 import { SLACK_LIMITS } from './slack/limits.ts';
+import { guardSlackRequests, HTTP_SERVER_TIMEOUTS } from './slack/request-guard.ts';
 
 export interface RunningBot {
   app: App;
@@ -52,13 +54,17 @@ export interface RunningBot {
 export interface BotHooks {
   /** Replaces the scheduled Slack writer (the benchmark's baselines write the way other bots do). */
   writer?: (app: App) => SlackWriter;
+  /** Routes the embedded store's traffic through another address (the tests' fault-injecting proxy). */
+  storeEndpoint?: (endpoint: string) => string;
 }
 
 export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}): Promise<RunningBot> {
   let embedded: EmbeddedDynamo | undefined;
   let table = config.store.table;
   if (!table) {
-    embedded = await startEmbeddedDynamo(config.store.dataDir, config.store.region);
+    embedded = await startEmbeddedDynamo(config.store.dataDir, config.store.region).catch((err) => {
+      throw err instanceof DataDirError ? new StartupError([err.message]) : err;
+    });
     table = embedded.table;
     log.info(
       { endpoint: embedded.endpoint, dataDir: config.store.dataDir },
@@ -69,7 +75,12 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     table,
     region: config.store.region,
     ttlDays: config.store.ttlDays,
-    ...(embedded ? { endpoint: embedded.endpoint, credentials: EMBEDDED_CREDENTIALS } : {}),
+    ...(embedded
+      ? {
+          endpoint: hooks.storeEndpoint?.(embedded.endpoint) ?? embedded.endpoint,
+          credentials: EMBEDDED_CREDENTIALS,
+        }
+      : {}),
   });
   const harness = new AgentCoreHarness({
     harnessArn: config.harness.arn,
@@ -89,6 +100,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   const logger = boltLogger(
     log,
     config.logLevel === 'debug' || config.logLevel === 'trace' ? LogLevel.DEBUG : LogLevel.INFO,
+    { content: config.logContent },
   );
   const clientOptions = {
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
@@ -131,11 +143,26 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       endpoints: '/slack/events',
       processBeforeResponse: false,
       logger,
+      bodyLimit: SLACK_LIMITS.requestBodyBytes,
+      // The signed request's signature reaches the command listener (replay de-duplication).
+      customPropertiesExtractor: (req) => ({
+        requestSignature:
+          typeof req.headers['x-slack-signature'] === 'string' ? req.headers['x-slack-signature'] : undefined,
+      }),
       customRoutes: ['/healthz', '/readyz'].map((path) => ({
         path,
         method: ['GET'],
         handler: (req: IncomingMessage, res: ServerResponse) => void health.handle(req, res),
       })),
+    });
+    receiver.requestListener = guardSlackRequests(receiver.requestListener, {
+      signingSecret: config.slack.mode.signingSecret,
+      paths: ['/slack/events'],
+      bodyLimitBytes: SLACK_LIMITS.requestBodyBytes,
+      maxUnauthenticated: SLACK_LIMITS.unauthenticatedRequests,
+      bodyTimeoutMs: SLACK_LIMITS.requestBodyTimeoutMs,
+      toleranceSeconds: SLACK_LIMITS.signatureToleranceSeconds,
+      log: log.child({ component: 'receiver' }),
     });
     app = new App({
       token: config.slack.botToken,
@@ -228,6 +255,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       streamRolloverMs: config.streaming.rolloverMs,
       streamMaxBytes: SLACK_LIMITS.streamedMessageBytes,
       longAnswerFileChars: config.streaming.longAnswerFileChars,
+      maxAnswerReplies: config.streaming.maxAnswerReplies,
       reportFiles: config.streaming.reportFiles,
       prices: config.streaming.prices,
     },
@@ -242,7 +270,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     approvalsEnabled: gate !== undefined,
   });
   registerEvents(app, { runner, store, access, log });
-  registerActions(app, { runner, gate, log });
+  registerActions(app, { runner, gate, log, store });
   runnerRef = runner;
 
   // Startup self-check: say exactly what is wrong instead of failing on the first request.
@@ -277,13 +305,17 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   let healthServer: { server: Server; port: number } | undefined;
   if (config.slack.mode.kind === 'http') {
     const { port: listenPort, host } = config.slack.mode;
-    const server = (await app.start(host ? { port: listenPort, host } : listenPort)) as Server;
+    const server = (await app
+      .start(host ? { port: listenPort, host } : { port: listenPort }, HTTP_SERVER_TIMEOUTS)
+      .catch(portInUse(listenPort, 'PORT'))) as Server;
     port = (server.address() as AddressInfo).port;
     slackUp = true;
     log.info({ port, path: '/slack/events' }, 'listening for Slack (HTTP mode)');
   } else {
     await app.start();
-    healthServer = await health.listen(config.slack.healthPort, config.slack.healthHost);
+    healthServer = await health
+      .listen(config.slack.healthPort, config.slack.healthHost)
+      .catch(portInUse(config.slack.healthPort, 'PORT'));
     port = healthServer.port;
     log.info({ healthPort: port }, 'connected to Slack (Socket Mode)');
   }
@@ -317,11 +349,29 @@ export class StartupError extends Error {
   }
 }
 
+/** A listen error as a startup problem: a port in use names the port and the setting that chose it. */
+export function portInUse(port: number, setting: string) {
+  return (err: unknown): never => {
+    if ((err as { code?: string }).code === 'EADDRINUSE') {
+      throw new StartupError([
+        `Port ${port} is already in use: stop the process using it, or set ${setting} to a free port.`,
+      ]);
+    }
+    throw err;
+  };
+}
+
 /** Checks the Slack token and the table before taking traffic; collects every problem. */
 async function selfCheck(app: App, store: DynamoSessionStore, config: Config): Promise<void> {
   const problems: string[] = [];
   try {
-    await app.client.auth.test();
+    // One try, quietly: an unreachable Slack is reported once below, not as a minute of logged retries.
+    await new WebClient(config.slack.botToken, {
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      retryConfig: { retries: 0 },
+      timeout: 10_000,
+      logLevel: LogLevel.ERROR,
+    }).auth.test();
     // Bolt verifies the token itself too; deferred so its failure lands here, not as a stray rejection.
     await app.init();
   } catch (err) {

@@ -90,6 +90,7 @@ const schema = z.object({
   ),
   STREAM_ROLLOVER_SECONDS: intInRange(10, 290, 240),
   LONG_ANSWER_FILE_CHARS: intInRange(0, 10_000_000, 11_000),
+  MAX_ANSWER_REPLIES: intInRange(1, 200, 10),
   REPORT_FILES: z.preprocess(
     emptyToUndefined,
     z
@@ -175,6 +176,7 @@ const schema = z.object({
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
+  LOG_CONTENT: booleanFlag(false),
   BOT_MODE: z.preprocess(
     (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
     z.enum(['sandbox', 'slack'], { error: 'must be "sandbox" or "slack"' }).optional(),
@@ -250,12 +252,16 @@ export interface Config {
     rolloverMs: number;
     /** Answers at least this long are also uploaded as a Markdown file (0: never). */
     longAnswerFileChars: number;
+    /** Replies' worth of answer text posted at most; a longer answer is attached as answer.md. */
+    maxAnswerReplies: number;
     /** Files the agent wrote that are attached after a turn (a shell glob in the session), or undefined. */
     reportFiles: string | undefined;
     /** Prices for the cost estimate in the footer; undefined shows no estimate. */
     prices: PriceTable | undefined;
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Log what people wrote and what the agent answered (Slack bodies included); off: sizes and ids only. */
+  logContent: boolean;
 }
 
 export class ConfigError extends Error {
@@ -304,9 +310,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is required: SLACK_APP_TOKEN (xapp-…) for Socket Mode, or SLACK_SIGNING_SECRET (Basic Information → Signing Secret) for HTTP mode',
     );
   }
-  if (!env.AWS_REGION?.trim() && !env.HARNESS_ARN?.trim()) {
-    problems.push('AWS_REGION is required when HARNESS_ARN does not name the region');
-  }
+  // The region comes from the harness ARN; without one, the missing ARN is the one problem to report.
   if (!env.HARNESS_ARN?.trim()) problems.push('HARNESS_ARN is required (the ARN of your AgentCore harness)');
   if (noSlack) {
     throw new MissingSlackCredentials([
@@ -373,6 +377,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mode: e.STREAM_MODE,
       rolloverMs: e.STREAM_ROLLOVER_SECONDS * 1000,
       longAnswerFileChars: e.LONG_ANSWER_FILE_CHARS,
+      maxAnswerReplies: e.MAX_ANSWER_REPLIES,
       reportFiles: e.REPORT_FILES === 'off' ? undefined : e.REPORT_FILES,
       prices: !e.TOKEN_PRICES
         ? DEFAULT_PRICES
@@ -381,6 +386,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : (parsePriceTable(e.TOKEN_PRICES) as PriceTable),
     },
     logLevel: e.LOG_LEVEL,
+    logContent: e.LOG_CONTENT,
   };
 }
 
@@ -413,6 +419,8 @@ export interface SandboxWiring {
   fisEmulator?: { url: string };
   /** Approvers of the sandbox's fake workspace, unless FIS_APPROVERS is set. */
   approvers?: string[];
+  /** The demo's region (where its FIS template lives), unless DEFAULT_TARGET_REGION is set. */
+  defaultTargetRegion?: string;
 }
 
 export interface SandboxConfig {
@@ -471,6 +479,7 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
         DATA_DIR: w.dataDir,
         LOG_LEVEL: logLevel,
         FIS_APPROVERS: rest.FIS_APPROVERS?.trim() || w.approvers?.join(','),
+        DEFAULT_TARGET_REGION: rest.DEFAULT_TARGET_REGION?.trim() || w.defaultTargetRegion,
         ...(w.emulator
           ? { HARNESS_ARN: w.emulator.harnessArn, HARNESS_QUALIFIER: undefined, AWS_REGION: undefined }
           : {}),

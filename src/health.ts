@@ -13,6 +13,8 @@ export interface ReadinessChecks {
 }
 
 const CACHE_MS = 5_000;
+/** A store that does not answer within this is reported as such; a probe never hangs. */
+const STORE_CHECK_MS = 2_000;
 
 export class Health {
   private last: { at: number; body: { ok: boolean; checks: Record<string, string> } } | undefined;
@@ -23,8 +25,15 @@ export class Health {
     if (this.last && Date.now() - this.last.at < CACHE_MS) return this.last.body;
     const checks: Record<string, string> = {};
     checks.slack = this.checks.slack() ? 'ok' : 'not connected';
-    checks.store = await this.checks
-      .store()
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(Object.assign(new Error('no answer'), { name: 'Timeout' })),
+        STORE_CHECK_MS,
+      );
+    });
+    checks.store = await Promise.race([this.checks.store(), timeout])
+      .finally(() => clearTimeout(timer))
       .then(() => 'ok')
       .catch((err: unknown) => `unreachable: ${err instanceof Error ? err.name : 'error'}`);
     checks.accepting = this.checks.accepting() ? 'ok' : 'draining';

@@ -1,6 +1,8 @@
 /**
  * Structured JSON logs (pino) with secrets kept out: known secret fields are redacted by path,
  * and anything that looks like a Slack token or AWS secret is masked wherever it appears in a string.
+ * What people wrote and what the agent answered stays out too, at every level: content fields are
+ * logged as their size, unless LOG_CONTENT asks for the content itself (for debugging, knowingly).
  */
 import pino from 'pino';
 import type { Logger } from './core/logger.ts';
@@ -22,7 +24,31 @@ export function redactSecrets(s: string): string {
   return out;
 }
 
-function scrub(value: unknown, depth = 0): unknown {
+/** Fields that carry what a person wrote or the agent produced. */
+const CONTENT_FIELDS = new Set([
+  'text',
+  'prompt',
+  'answer',
+  'undelivered',
+  'body',
+  'blocks',
+  'markdown',
+  'summary',
+]);
+
+/** A log string without its payload: everything from the first JSON-looking part on becomes its size. */
+export function withoutContent(message: string): string {
+  const at = message.search(/[[{]/);
+  if (at < 0) return message;
+  return `${message.slice(0, at)}[${message.length - at} chars omitted; LOG_CONTENT=true logs them]`;
+}
+
+function omitted(value: unknown): string {
+  const size = typeof value === 'string' ? value.length : (JSON.stringify(value) ?? '').length;
+  return `[${size} chars omitted]`;
+}
+
+function scrub(value: unknown, content: boolean, depth = 0): unknown {
   if (typeof value === 'string') return redactSecrets(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) {
@@ -32,13 +58,19 @@ function scrub(value: unknown, depth = 0): unknown {
       code: (value as { code?: unknown }).code,
     };
   }
-  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  if (Array.isArray(value)) return value.map((v) => scrub(v, content, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = scrub(v, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    out[k] = !content && CONTENT_FIELDS.has(k) && v != null ? omitted(v) : scrub(v, content, depth + 1);
   return out;
 }
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  level: string,
+  destination?: pino.DestinationStream,
+  options: { content?: boolean } = {},
+): Logger {
+  const content = options.content ?? false;
   return pino(
     {
       level,
@@ -62,7 +94,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         censor: '[redacted]',
       },
       formatters: {
-        log: (obj) => scrub(obj) as Record<string, unknown>,
+        log: (obj) => scrub(obj, content) as Record<string, unknown>,
       },
       hooks: {
         logMethod(args, method) {

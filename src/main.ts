@@ -4,6 +4,7 @@
  * exit code 1 when the config is not usable.
  */
 
+import { isEmbeddedStoreCrash } from './adapters/embedded-dynamo.ts';
 import { StartupError, startBot } from './bot.ts';
 import {
   ConfigError,
@@ -14,6 +15,7 @@ import {
   SLACK_SETUP_HELP,
 } from './config.ts';
 import { createLogger } from './log.ts';
+import { installProcessGuards } from './process-guards.ts';
 import { sandboxBanner, startSandbox } from './sandbox/sandbox.ts';
 
 async function main(): Promise<void> {
@@ -21,12 +23,15 @@ async function main(): Promise<void> {
   try {
     if (loadBotMode() === 'sandbox') {
       const settings = loadSandboxConfig();
+      installProcessGuards(createLogger(settings.logLevel));
       const sandbox = await startSandbox(settings);
       console.log(sandboxBanner(sandbox.url, settings));
       stop = sandbox.stop;
     } else {
       const config = loadConfig();
-      const bot = await startBot(config, createLogger(config.logLevel));
+      const log = createLogger(config.logLevel, undefined, { content: config.logContent });
+      installProcessGuards(log, { survivable: isEmbeddedStoreCrash });
+      const bot = await startBot(config, log);
       stop = bot.stop;
     }
   } catch (err) {

@@ -41,6 +41,10 @@ export interface Settings {
   certificateArn: string | undefined;
   defaultTargetRegion: string | undefined;
   logLevel: string;
+  /** MAX_ANSWER_REPLIES: replies of answer text posted at most (a longer answer is attached as a file). */
+  maxAnswerReplies: number;
+  /** LOG_CONTENT: log what people wrote and the agent answered (off: sizes and ids only). */
+  logContent: boolean;
   logRetentionDays: number;
   desiredCount: number;
   natGateways: number;
@@ -67,6 +71,8 @@ const DEFAULTS = {
   fisTargetTagValue: FIS_TARGET_TAG.value,
   slackMode: 'socket',
   logLevel: 'info',
+  logContent: 'false',
+  maxAnswerReplies: 10,
   logRetentionDays: 30,
   desiredCount: 1,
   natGateways: 0,
@@ -216,6 +222,8 @@ export function readSettings(get: ContextReader): Settings {
     ),
     defaultTargetRegion: matching('defaultTargetRegion', REGION, 'must be an AWS region such as us-west-2'),
     logLevel: oneOf('logLevel', LOG_LEVELS, DEFAULTS.logLevel),
+    maxAnswerReplies: int('maxAnswerReplies', 1, 200, DEFAULTS.maxAnswerReplies),
+    logContent: oneOf('logContent', ['true', 'false'] as const, DEFAULTS.logContent) === 'true',
     logRetentionDays: int('logRetentionDays', 1, 2557, DEFAULTS.logRetentionDays),
     desiredCount: int('desiredCount', 0, 10, DEFAULTS.desiredCount),
     natGateways: int('natGateways', 0, 3, DEFAULTS.natGateways),

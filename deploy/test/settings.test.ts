@@ -34,6 +34,12 @@ describe('deployment settings', () => {
     expect(s.botAdmins).toBe('');
   });
 
+  it('content logging is off unless logContent=true, and anything else is refused', () => {
+    expect(read({}).logContent).toBe(false);
+    expect(read({ logContent: 'true' }).logContent).toBe(true);
+    expect(problems({ logContent: 'yes please' }).join()).toContain('logContent');
+  });
+
   it('reports every bad setting at once', () => {
     const p = problems({
       modelId: 'anthropic.claude-x-v1:0',

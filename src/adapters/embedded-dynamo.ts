@@ -3,7 +3,7 @@
  * (dynalite, data on disk under DATA_DIR) and creates its table there, so the same store code
  * path runs locally and in production.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -32,7 +32,7 @@ export async function startEmbeddedDynamo(
   let path: string | undefined;
   if (dataDir) {
     path = resolve(dataDir, 'dynamodb');
-    mkdirSync(path, { recursive: true });
+    checkWritable(dataDir, path);
   }
   const server: Server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((res, rej) => {
@@ -46,6 +46,54 @@ export async function startEmbeddedDynamo(
     table: EMBEDDED_TABLE,
     close: () => new Promise<void>((res) => server.close(() => res())),
   };
+}
+
+/** DATA_DIR cannot hold the embedded store: a configuration problem, said before anything starts. */
+export class DataDirError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataDirError';
+  }
+}
+
+/**
+ * Creates the store's directory and writes a probe file in it, so a read-only, missing or
+ * non-directory DATA_DIR is reported as such at startup (the store itself would die later with a
+ * stack trace, or lose writes).
+ */
+function checkWritable(dataDir: string, path: string): void {
+  const probe = resolve(path, `.write-probe-${process.pid}`);
+  try {
+    mkdirSync(path, { recursive: true });
+    writeFileSync(probe, 'ok');
+    rmSync(probe, { force: true });
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? 'error';
+    const why =
+      code === 'EROFS'
+        ? 'is on a read-only file system'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'is not writable by this user'
+          : code === 'ENOSPC'
+            ? 'is on a full disk'
+            : code === 'ENOTDIR' || code === 'EEXIST'
+              ? 'is not a directory'
+              : `cannot be written (${code})`;
+    throw new DataDirError(
+      `DATA_DIR "${dataDir}" ${why}, so the embedded session store cannot keep its data there. Point DATA_DIR at a writable directory, or set SESSIONS_TABLE to use a DynamoDB table.`,
+    );
+  }
+}
+
+/** An exception thrown by dynalite inside its own callbacks (a full or failing disk), which nothing else can catch. */
+export function isEmbeddedStoreCrash(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  // LevelDB's errors (LEVEL_IO_ERROR on a full disk) carry no stack; dynalite's own carry its path.
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('LEVEL_')) return true;
+  return /[\\/]node_modules[\\/](dynalite|level[a-z-]*|classic-level)[\\/]/.test(
+    (err as { stack?: string }).stack ?? '',
+  );
 }
 
 /**

@@ -324,7 +324,8 @@ const ERROR_CODES: Record<string, FailureCode> = {
   internalServerException: 'internal',
   ServiceUnavailableException: 'internal',
   TimeoutError: 'idle_timeout',
-  CredentialsProviderError: 'access_denied',
+  // The SDK's credential chain found nothing: no request was made, so no permission was checked.
+  CredentialsProviderError: 'no_credentials',
 };
 
 export function toFailure(err: unknown, combined?: AbortSignal, caller?: AbortSignal): HarnessFailure {

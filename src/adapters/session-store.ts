@@ -18,6 +18,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type {
   EnqueueResult,
   QueuedTurn,
@@ -26,6 +27,7 @@ import type {
   ThreadKey,
   TurnLogEntry,
 } from '../core/ports.ts';
+import { StoreUnavailableError } from '../core/store-unavailable.ts';
 
 export interface DynamoStoreOptions {
   table: string;
@@ -38,6 +40,8 @@ export interface DynamoStoreOptions {
 }
 
 const RUNNING = 'SESSIONS#running';
+/** How long a finished turn keeps trying to record that it finished while the table is unreachable. */
+const FINISH_PERSIST_MS = 10 * 60_000;
 
 export class DynamoSessionStore implements SessionStore {
   readonly doc: DynamoDBDocumentClient;
@@ -50,13 +54,34 @@ export class DynamoSessionStore implements SessionStore {
       ...(o.endpoint ? { endpoint: o.endpoint } : {}),
       ...(o.credentials ? { credentials: o.credentials } : {}),
       maxAttempts: 4,
+      // The SDK waits forever by default; an unreachable table must fail fast enough to tell the person.
+      requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 3_000 }),
     });
+    // Outermost step, so it sees the error after the SDK's retries: unreachable is told apart from
+    // the table's own answers (a lost condition, a missing table), which keep their types.
+    this.client.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (err) {
+          throw unavailable(err) ?? err;
+        }
+      },
+      { step: 'initialize', name: 'storeUnavailable' },
+    );
     this.doc = DynamoDBDocumentClient.from(this.client, { marshallOptions: { removeUndefinedValues: true } });
     this.now = o.now ?? Date.now;
   }
 
+  /** The table exists and takes writes (a full disk under the embedded store fails here, not on a person's request). */
   async ping(): Promise<void> {
     await this.client.send(new DescribeTableCommand({ TableName: this.o.table }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.o.table,
+        Item: { pk: 'HEALTH#probe', sk: 'HEALTH', at: this.now(), ttl: Math.floor(this.now() / 1000) + 3600 },
+      }),
+    );
   }
 
   async create(record: SessionRecord): Promise<boolean> {
@@ -214,7 +239,29 @@ export class DynamoSessionStore implements SessionStore {
     return 'full';
   }
 
+  /**
+   * Releases the thread after a turn. A turn that completed while the table was unreachable keeps
+   * trying (the caller still renews the lease meanwhile), so the run is recorded as finished when the
+   * table is back instead of being reaped and reported as interrupted.
+   */
   async finish(
+    key: ThreadKey,
+    owner: string,
+    leaseMs: number,
+    awaitingApprovalId?: string,
+  ): Promise<QueuedTurn | undefined> {
+    const deadline = this.now() + FINISH_PERSIST_MS;
+    for (let wait = 500; ; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        return await this.finishOnce(key, owner, leaseMs, awaitingApprovalId);
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError) || this.now() + wait > deadline) throw err;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  private async finishOnce(
     key: ThreadKey,
     owner: string,
     leaseMs: number,
@@ -296,7 +343,7 @@ export class DynamoSessionStore implements SessionStore {
     );
   }
 
-  async reapLapsed(now: number): Promise<SessionRecord[]> {
+  async reapLapsed(now: number, skip?: (rec: SessionRecord) => boolean): Promise<SessionRecord[]> {
     const won: SessionRecord[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -311,6 +358,7 @@ export class DynamoSessionStore implements SessionStore {
       );
       for (const item of out.Items ?? []) {
         const rec = strip(item);
+        if (skip?.(rec)) continue;
         try {
           const res = await this.doc.send(
             new UpdateCommand({
@@ -422,6 +470,22 @@ export class DynamoSessionStore implements SessionStore {
   private expiry(): number {
     return Math.floor(this.now() / 1000) + this.o.ttlDays * 86_400;
   }
+}
+
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TimeoutError',
+]);
+
+/** A StoreUnavailableError for network failures, timeouts, throttling and 5xx; undefined otherwise. */
+function unavailable(err: unknown): StoreUnavailableError | undefined {
+  if (!(err instanceof Error)) return new StoreUnavailableError('error', { cause: err });
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status !== undefined && status < 500 && !THROTTLED.has(err.name)) return undefined;
+  const code = (err as { code?: string }).code;
+  return new StoreUnavailableError(code ?? err.name, { cause: err });
 }
 
 function threadKey(k: ThreadKey): { pk: string; sk: string } {

@@ -1,7 +1,9 @@
 /**
  * Slack user groups, for approvers (FIS_APPROVERS) and per-command access (COMMAND_ACCESS).
  * Membership comes from usergroups.users.list and is cached briefly, so a removed member loses the
- * right within minutes and clicks do not hit Slack's Tier 2 limit. Failures deny (fail closed).
+ * right within minutes and clicks do not hit Slack's Tier 2 limit. Failures deny (fail closed): a
+ * list past its lifetime is never used again, however long Slack's API keeps failing, because an
+ * old list may still name someone who was removed from the group for a reason.
  */
 import type { WebClient } from '@slack/web-api';
 import type { GroupMembership } from '../core/access.ts';
@@ -36,8 +38,11 @@ export class SlackGroups implements GroupMembership {
       this.cache.set(group, { members, at: this.now() });
       return members;
     } catch (err) {
-      this.log.warn({ err, group }, 'could not list user group members');
-      return hit?.members ?? new Set();
+      this.log.warn(
+        { err, group, cachedAgeMs: hit ? this.now() - hit.at : undefined },
+        'could not list user group members; denying until Slack answers',
+      );
+      return new Set();
     }
   }
 }

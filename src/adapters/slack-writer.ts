@@ -61,6 +61,12 @@ export class WebApiSlackWriter implements SlackWriter {
     );
   }
 
+  async tellPrivately(channel: string, user: string, text: string, threadTs?: string): Promise<void> {
+    await call(() =>
+      this.client.chat.postEphemeral({ channel, user, text, ...(threadTs ? { thread_ts: threadTs } : {}) }),
+    );
+  }
+
   async react(channel: string, ts: string, name: string): Promise<void> {
     await call(() => this.client.reactions.add({ channel, timestamp: ts, name }));
   }

@@ -14,6 +14,7 @@ import {
   TAG_REQUESTED_BY,
 } from './approval-types.ts';
 import { definitionDifferences, FisError, type FisExperiment } from './fis.ts';
+import { slackDate } from './slack-escape.ts';
 
 /** Sends StartExperiment for an approval this replica holds in `approved`, and settles the outcome. */
 export async function startApproved(kit: GateKit, rec: ApprovalRecord, user: string): Promise<void> {
@@ -126,7 +127,7 @@ async function adopt(kit: GateKit, rec: ApprovalRecord, reported: FisExperiment)
   await kit.updateCard(started);
   await kit.postNote(
     rec,
-    `:rocket: Experiment \`${exp.id}\` started from template \`${started.templateId}\` (approved by ${mention(approver)} at ${iso(started.decidedAt ?? kit.now())}).`,
+    `:rocket: Experiment \`${exp.id}\` started from template \`${started.templateId}\` (approved by ${mention(approver)} ${slackDate(started.decidedAt ?? kit.now())}).`,
   );
   await kit.resumeAgent(started, {
     decision: 'approved',

@@ -40,6 +40,7 @@ export type AgentEvent =
 
 export type FailureCode =
   | 'access_denied'
+  | 'no_credentials'
   | 'not_found'
   | 'throttled'
   | 'validation'

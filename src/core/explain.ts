@@ -20,6 +20,11 @@ export function explainFailure(f: HarnessFailure): Explanation {
         'The bot is not allowed to call the AgentCore harness.',
         'An AWS admin should give the bot’s role `bedrock-agentcore:InvokeHarness` and `bedrock-agentcore:InvokeAgentRuntime` on this harness, then try again.',
       );
+    case 'no_credentials':
+      return e(
+        'The bot found no AWS credentials, so it could not call the AgentCore harness.',
+        'Give the bot AWS credentials: set a profile (`AWS_PROFILE`), sign in with SSO (`aws sso login`), or set the environment variables `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`; on AWS, attach a role to the task or instance. Then try again.',
+      );
     case 'not_found':
       return e(
         'The AgentCore harness was not found.',

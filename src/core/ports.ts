@@ -129,7 +129,8 @@ export interface SessionStore {
   /** Asks the owner of a running turn to stop it; false if nothing is running (or a stop was already asked). */
   requestStop(key: ThreadKey, user: string): Promise<boolean>;
   /** Runs whose owner stopped renewing: marked idle and interrupted; returns those this caller took. */
-  reapLapsed(now: number): Promise<SessionRecord[]>;
+  /** `skip`: runs the caller knows are still alive (e.g. its own, waiting for the table to come back). */
+  reapLapsed(now: number, skip?: (rec: SessionRecord) => boolean): Promise<SessionRecord[]>;
   /** Marks this owner's run interrupted (shutdown deadline). */
   interrupt(key: ThreadKey, owner: string): Promise<boolean>;
   /** Switches the thread to a new harness session (the old one expired). */
@@ -201,6 +202,8 @@ export interface ThreadFile {
 }
 
 export interface SlackWriter {
+  /** Tells one person something only they see (chat.postEphemeral), in the thread when threadTs is set. */
+  tellPrivately?(channel: string, user: string, text: string, threadTs?: string): Promise<void>;
   /** Adds / removes an emoji reaction on a message (e.g. "queued"). */
   react(channel: string, ts: string, name: string): Promise<void>;
   unreact(channel: string, ts: string, name: string): Promise<void>;

@@ -163,7 +163,7 @@ export class EditedReplies {
         );
       await this.h.writer.post(this.h.channel, footer, this.h.threadTs, this.h.opts('critical'));
     } catch (err) {
-      // Slack refused everything: the logs are the only place left, so the text goes there in full.
+      // Slack refused everything. The logger records the answer's size (the text itself only with LOG_CONTENT).
       this.h.log.error(
         { err: describe(err), channel: this.h.channel, threadTs: this.h.threadTs, undelivered: this.tail },
         'could not deliver the agent answer to Slack',

@@ -48,10 +48,17 @@ export interface ReplyStreamOptions {
   streamMaxBytes?: number;
   /** Native mode: a person pressed Slack's own stop on the stream (stop the run as with the Stop button). */
   onStoppedInSlack?: () => void;
+  /**
+   * At most this much of the answer is posted (about MAX_ANSWER_REPLIES replies); the rest is not
+   * turned into more continuation replies; the caller attaches the complete answer as a file.
+   */
+  maxShownChars?: number;
 }
 
 export interface FinalState {
-  outcome: 'done' | 'warning' | 'failed' | 'stopped' | 'paused';
+  outcome: 'done' | 'warning' | 'failed' | 'stopped' | 'paused' | 'not_started';
+  /** not_started: the approval decision that stopped the experiment (denied, expired, …). */
+  decision?: string;
   usage?: Usage;
   notice?: Explanation;
   /** Estimated cost of the turn's tokens. */
@@ -70,10 +77,14 @@ export class ReplyStream {
   private text = '';
   /** The agent's text exactly as written (turn log, file uploads). */
   private raw = '';
+  /** The answer outgrew maxShownChars: only its beginning is shown. */
+  private capped = false;
   private readonly rewriter = new SlackMarkdownRewriter();
   private tsList: string[] = [];
   private readonly edits: EditedReplies;
   private readonly activity = new Map<string, ActivityLine>();
+  /** When each tool call started (now() time), for the status line's "for 4s". */
+  private readonly toolStartedAt = new Map<string, number>();
   private toolCalls = 0;
   private note: string | undefined;
   private dirty = false;
@@ -145,6 +156,11 @@ export class ReplyStream {
     return this.raw;
   }
 
+  /** The answer was longer than maxShownChars: only its beginning is in the thread. */
+  get truncated(): boolean {
+    return this.capped;
+  }
+
   /** Posts the first reply. Throws SlackWriteError if Slack refuses it. */
   async open(): Promise<void> {
     if (this.mode === 'native') {
@@ -164,7 +180,11 @@ export class ReplyStream {
     if (!t) return;
     const first = this.raw === '';
     this.raw += t;
-    this.text += this.rewriter.push(t);
+    if (this.capped) return;
+    const shown = this.rewriter.push(t);
+    const room = (this.o.maxShownChars ?? Number.POSITIVE_INFINITY) - this.text.length;
+    if (shown.length > room) this.capped = true;
+    this.text += shown.length > room ? shown.slice(0, Math.max(0, room)) : shown;
     if (first) {
       // The first words of the answer go out as soon as the budget allows, not at the next tick.
       if (this.timer) clearTimeout(this.timer);
@@ -178,6 +198,7 @@ export class ReplyStream {
     this.toolCalls++;
     this.activity.delete(id);
     this.activity.set(id, { label, state: 'running' });
+    this.toolStartedAt.set(id, this.o.now());
     this.labels.set(id, label);
     this.native?.setTask(id, label, 'in_progress');
     while (this.activity.size > ACTIVITY_SHOWN) this.activity.delete(this.activity.keys().next().value!);
@@ -200,7 +221,9 @@ export class ReplyStream {
   /** Writes the complete answer and the result footer. Resolves when Slack has it (or every fallback failed). */
   async finish(final: FinalState): Promise<void> {
     this.closed = true;
-    this.text += this.rewriter.end();
+    if (this.capped) {
+      this.text += `\n\n_…the answer goes on: it is ${this.raw.length.toLocaleString('en-US')} characters long, so only the first ${this.text.length.toLocaleString('en-US')} are posted here. The complete answer is attached below as \`answer.md\`._`;
+    } else this.text += this.rewriter.end();
     if (this.timer) clearTimeout(this.timer);
     if (this.heartbeat) clearInterval(this.heartbeat);
     // A waiting intermediate edit is not needed any more: the final edit carries everything.
@@ -247,6 +270,7 @@ export class ReplyStream {
   private resultOf(final: FinalState): NonNullable<ReplyView['result']> {
     return {
       outcome: final.outcome,
+      ...(final.decision ? { decision: final.decision } : {}),
       elapsedMs: this.o.now() - this.startedAt,
       usage: final.usage,
       cost: final.cost,
@@ -304,7 +328,10 @@ export class ReplyStream {
     this.finalState = final;
     const footer = this.o.presenter.reply({ body: '', result: this.resultOf(final) });
     try {
-      await this.native!.finish(footer.blocks, final.outcome === 'done' || final.outcome === 'warning');
+      await this.native!.finish(
+        footer.blocks,
+        final.outcome === 'done' || final.outcome === 'warning' || final.outcome === 'not_started',
+      );
       return;
     } catch (err) {
       if (err instanceof StoppedInSlack) await this.stoppedInSlack();
@@ -321,7 +348,11 @@ export class ReplyStream {
       body,
       live: {
         elapsedMs: this.o.now() - this.startedAt,
-        activity: [...this.activity.values()],
+        activity: [...this.activity].map(([id, a]) =>
+          a.state === 'running'
+            ? { ...a, elapsedMs: this.o.now() - (this.toolStartedAt.get(id) ?? this.startedAt) }
+            : a,
+        ),
         note: this.note,
         stopValue: this.o.stopValue,
       },

@@ -9,6 +9,8 @@ import type { SlackMessage } from './ports.ts';
 export interface ActivityLine {
   label: string;
   state: 'running' | 'done' | 'failed';
+  /** While running: for how long, so the status line can say it. */
+  elapsedMs?: number;
 }
 
 export interface ReplyView {
@@ -18,7 +20,9 @@ export interface ReplyView {
   live?: { elapsedMs: number; activity: ActivityLine[]; note?: string; stopValue?: string };
   /** On the last message when the run ends. */
   result?: {
-    outcome: 'done' | 'warning' | 'failed' | 'stopped' | 'paused';
+    outcome: 'done' | 'warning' | 'failed' | 'stopped' | 'paused' | 'not_started';
+    /** not_started: the approval decision (denied, expired, …). */
+    decision?: string;
     elapsedMs: number;
     usage?: Usage;
     /** Estimated cost of the tokens (an estimate from a configured price table). */

@@ -227,12 +227,22 @@ export class RunRequests {
             `${mention(req.userId)} This thread is waiting for a decision on the FIS approval card above, so I did not send your message to the agent. Approve or deny it first, then ask again.`,
           );
           return 'busy';
-        case 'full':
-          await this.safePost(
-            key,
-            `${mention(req.userId)} ${this.d.settings.maxQueue} messages are already waiting for the agent in this thread, so I did not queue yours. Send it again once the answers above are done.`,
-          );
+        case 'full': {
+          // Only the sender needs to know; their words are quoted back so nothing is lost.
+          const n = this.d.settings.maxQueue;
+          const text = `${n} message${n === 1 ? ' is' : 's are'} already waiting for the agent in this thread, so I did not queue yours. Send it again once the answers above are done:\n>${req.text.replace(/\n/g, '\n>')}`;
+          const told = this.d.writer.tellPrivately
+            ? await this.d.writer
+                .tellPrivately(req.channel, req.userId, text, key.threadTs)
+                .then(() => true)
+                .catch((err) => {
+                  this.d.log.warn({ err, ...key }, 'could not tell the sender privately');
+                  return false;
+                })
+            : false;
+          if (!told) await this.safePost(key, `${mention(req.userId)} ${text}`);
           return 'busy';
+        }
         case 'missing':
           return 'not_a_session';
       }

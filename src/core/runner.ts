@@ -112,7 +112,9 @@ export class Runner {
   /** Finds runs whose owner died (lease lapsed), marks them interrupted and offers Retry. */
   async reap(): Promise<void> {
     const now = this.now();
-    for (const rec of await this.d.store.reapLapsed(now)) {
+    // Never our own live runs: one whose renewals failed while the table was down is still working.
+    const alive = (rec: SessionRecord) => rec.owner === this.owner && this.local.has(mapKey(rec));
+    for (const rec of await this.d.store.reapLapsed(now, alive)) {
       this.d.log.warn(
         { ...keyOf(rec), owner: rec.owner },
         'run interrupted: its owner stopped renewing the lease',

@@ -84,6 +84,14 @@ export class ScheduledSlackWriter implements SlackWriter {
     return this.inner.join(channel);
   }
 
+  tellPrivately(channel: string, user: string, text: string, threadTs?: string): Promise<void> {
+    const inner = this.inner.tellPrivately?.bind(this.inner);
+    if (!inner) return Promise.reject(new Error('this writer cannot post ephemeral messages'));
+    return this.schedule('chat.postEphemeral', undefined, 'critical', channel, () =>
+      inner(channel, user, text, threadTs),
+    );
+  }
+
   /** Reactions mark queued follow-ups: not urgent, but they draw on their own method's budget. */
   react(channel: string, ts: string, name: string): Promise<void> {
     return this.schedule('reactions.add', undefined, 'critical', channel, () =>

@@ -58,6 +58,8 @@ export const DEFAULT_BUDGETS: Record<string, MethodBudget> = {
   // Queued follow-ups are marked with a reaction and unmarked when they run (Tier 3 and Tier 2).
   'reactions.add': { limit: 50, windowMs: 60_000, maxInWindow: 49, burst: 4, refillMs: 1_334 },
   'reactions.remove': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
+  // Private notes (a follow-up that could not be queued): Tier 4.
+  'chat.postEphemeral': { limit: 100, windowMs: 60_000, maxInWindow: 98, burst: 5, refillMs: 645 },
 };
 
 export interface CallKey {

@@ -29,12 +29,13 @@ export class TurnFiles {
 
   constructor(private readonly d: TurnFileDeps) {}
 
-  async attach(session: SessionRecord, answer: string, log: Logger): Promise<void> {
+  /** `truncated`: only the answer's beginning was posted, so the file is the only place the rest exists. */
+  async attach(session: SessionRecord, answer: string, log: Logger, truncated = false): Promise<void> {
     const upload = this.d.writer.uploadFiles?.bind(this.d.writer);
     if (!upload) return;
     const files: ThreadFile[] = [];
     const longAt = this.d.longAnswerFileChars ?? 0;
-    if (longAt > 0 && answer.length >= longAt) {
+    if (truncated || (longAt > 0 && answer.length >= longAt)) {
       files.push({ filename: 'answer.md', title: 'The full answer (Markdown)', content: answer });
     }
     const pattern = this.d.reportFiles;
@@ -62,7 +63,9 @@ export class TurnFiles {
           this.d.presenter.note(
             code === 'missing_scope'
               ? 'I could not attach the files for this answer: the app is missing the `files:write` scope. Reinstall it from manifest.yml.'
-              : `I could not attach the files for this answer (\`${code}\`). The answer above is complete.`,
+              : truncated
+                ? `I could not attach the complete answer (\`${code}\`), so only its beginning is above. Ask the agent for the rest in parts.`
+                : `I could not attach the files for this answer (\`${code}\`). The answer above is complete.`,
           ),
           session.threadTs,
         )

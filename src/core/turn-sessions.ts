@@ -49,12 +49,9 @@ export class HarnessSessions {
     return { ...session, runtimeSessionId: id, rehydrate: true };
   }
 
-  /** The prompt with the thread's recent turns, and a note in the thread saying so. */
-  async restoreContext(session: SessionRecord, prompt: string, reply: ReplyStream): Promise<string> {
+  /** The prompt with the thread's recent turns, and one notice in the thread saying so. */
+  async restoreContext(session: SessionRecord, prompt: string): Promise<string> {
     const turns = await this.d.store.recentTurns(keyOf(session), this.d.settings.turnLogSize);
-    reply.setNote(
-      `The agent’s earlier session had ended, so this turn starts a new one with the context of ${turns.length} earlier turn${turns.length === 1 ? '' : 's'} restored.`,
-    );
     await this.d.writer
       .post(
         session.channel,

@@ -5,7 +5,7 @@
  */
 import type { PendingToolCall, Usage } from './events.ts';
 import { type Explanation, explainFailure, explainStopReason } from './explain.ts';
-import type { AbortReason } from './lease.ts';
+import type { AbortReason, LeaseKeeper } from './lease.ts';
 import type { Logger } from './logger.ts';
 import type { HarnessInvocation, HarnessPort } from './ports.ts';
 import type { FinalState, ReplyStream } from './reply-stream.ts';
@@ -16,6 +16,8 @@ import { describeTool } from './tool-label.ts';
 export interface LocalRun {
   abort: AbortController;
   reason?: AbortReason;
+  /** The run's lease keeper, paused while the session waits for an approval. */
+  lease?: LeaseKeeper;
 }
 
 export interface Consumed {

@@ -50,6 +50,8 @@ export interface TurnSettings {
   streamMaxBytes?: number;
   /** Answers at least this long are also uploaded as a Markdown file (0 or unset: never). */
   longAnswerFileChars?: number;
+  /** At most this many replies of answer text are posted; a longer answer is attached as a file. */
+  maxAnswerReplies?: number;
   /** Shell glob of report files the agent writes in its session, attached after each turn. */
   reportFiles?: string;
   /** Price table for the cost estimate in the footer. */
@@ -122,6 +124,7 @@ export class TurnEngine {
       log,
     );
     lease.start();
+    local.lease = lease;
     try {
       let input: TurnInput | undefined = first;
       let asker = user;
@@ -181,6 +184,7 @@ export class TurnEngine {
     let paused = false;
     const pause = async (approvalId: string) => {
       // Released into awaiting_approval before the card is posted, so no click can come first.
+      local.lease?.pause();
       await this.d.store.finish(key, this.d.owner, this.d.settings.leaseMs, approvalId);
       paused = true;
     };
@@ -202,6 +206,7 @@ export class TurnEngine {
           return 'paused';
         }
         paused = false;
+        local.lease?.resume();
       }
       next = {
         resume: { assistantMessage: outcome.assistantMessage, toolResults: handled.results },
@@ -253,6 +258,9 @@ export class TurnEngine {
       mode: this.d.settings.streamMode ?? 'edit',
       recipientUserId: user,
       ...(this.d.settings.streamRolloverMs ? { streamRolloverMs: this.d.settings.streamRolloverMs } : {}),
+      ...(this.d.settings.maxAnswerReplies
+        ? { maxShownChars: this.d.settings.maxAnswerReplies * this.d.settings.bodyBudget }
+        : {}),
       ...(this.d.settings.streamMaxBytes ? { streamMaxBytes: this.d.settings.streamMaxBytes } : {}),
       // Slack's own stop on the stream is the requester's Stop: the same path as the Stop button.
       onStoppedInSlack: () => {
@@ -260,17 +268,18 @@ export class TurnEngine {
         abortRun(local, { kind: 'stop', by: user });
       },
     });
+    let current = session;
+    // The "context restored" notice goes out once, before the reply that answers with it.
+    let prompt =
+      current.rehydrate && input.prompt !== undefined && !input.resume
+        ? await this.sessions.restoreContext(session, input.prompt)
+        : input.prompt;
     try {
       await reply.open();
     } catch (err) {
       log.error({ err }, 'could not post the reply; the turn was not started');
       return undefined;
     }
-    let current = session;
-    let prompt =
-      current.rehydrate && input.prompt !== undefined && !input.resume
-        ? await this.sessions.restoreContext(session, input.prompt, reply)
-        : input.prompt;
     await this.d.store
       .noteTurn(key, this.d.owner, {
         replyTs: reply.messageTs[0],
@@ -301,12 +310,18 @@ export class TurnEngine {
     const pending = completed?.stopReason === 'tool_use' ? completed.pending : [];
     const aborted = local.reason !== undefined;
     const cost = estimateCost(final.usage, this.d.settings.prices);
+    // The agent's answer to an approval that was not given ends without a "Done": nothing was done.
+    const declined = input.resume?.toolResults
+      .map((r) => r.result.decision)
+      .find((d) => typeof d === 'string' && d !== 'approved') as string | undefined;
     const state: FinalState = {
       ...(aborted
         ? abortedState(local.reason!, final.usage)
         : pending.length > 0
           ? { outcome: 'paused' as const, usage: final.usage }
-          : final),
+          : declined && final.outcome === 'done'
+            ? { ...final, outcome: 'not_started' as const, decision: declined }
+            : final),
       ...(cost ? { cost } : {}),
     };
     await reply.finish(state);
@@ -319,7 +334,8 @@ export class TurnEngine {
       },
       'turn finished',
     );
-    if (pending.length === 0 && !aborted) await this.files.attach(current, reply.fullText, log);
+    if (pending.length === 0 && !aborted)
+      await this.files.attach(current, reply.fullText, log, reply.truncated);
     await this.d.store
       .appendTurn(key, {
         at: this.d.now(),

@@ -25,6 +25,26 @@ export const CHANNELS: ReadonlyArray<{ id: string; name: string }> = [
 
 export const BOT_NAME = 'opsagent';
 
+/** Each person's direct-message conversation with the bot (Slack's DM ids start with D). */
+export const dmOf = (userId: string): string => `D${userId.slice(1)}`;
+
+/**
+ * The bot token's scopes in the sandbox: exactly what manifest.yml grants (a unit test compares them),
+ * so what works in a real install works here, and what fails there fails here.
+ */
+export const MANIFEST_BOT_SCOPES: readonly string[] = [
+  'commands',
+  'chat:write',
+  'channels:join',
+  'channels:history',
+  'groups:history',
+  'app_mentions:read',
+  'usergroups:read',
+  'reactions:write',
+  'im:history',
+  'files:write',
+];
+
 /** The emulator's harness when no HARNESS_ARN is configured. */
 export const SANDBOX_HARNESS_ARN =
   'arn:aws:bedrock-agentcore:us-west-2:123456789012:harness/sandbox-Sandbox001';

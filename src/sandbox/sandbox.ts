@@ -7,15 +7,24 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningBot, startBot } from '../bot.ts';
+import { portInUse, type RunningBot, startBot } from '../bot.ts';
 import type { SandboxConfig } from '../config.ts';
 import type { Logger } from '../core/logger.ts';
 import { createLogger } from '../log.ts';
 import { FakeSlack } from '../stand-ins/fake-slack.ts';
-import { FisEmulator, sampleTemplate } from '../stand-ins/fis-emulator.ts';
+import { FisEmulator } from '../stand-ins/fis-emulator.ts';
 import { HarnessEmulator } from '../stand-ins/harness-emulator.ts';
-import { DEMO_TEMPLATE, demoScenarios } from './demo-scenarios.ts';
-import { APPROVERS_GROUP, BOT_NAME, CHANNELS, PEOPLE, SANDBOX_HARNESS_ARN } from './people.ts';
+import { DEMO_TEMPLATE_REGION, fisWorld } from './demo-fis.ts';
+import { demoScenarios } from './demo-scenarios.ts';
+import {
+  APPROVERS_GROUP,
+  BOT_NAME,
+  CHANNELS,
+  dmOf,
+  MANIFEST_BOT_SCOPES,
+  PEOPLE,
+  SANDBOX_HARNESS_ARN,
+} from './people.ts';
 import { Timeline } from './timeline.ts';
 import { startWebServer } from './web-server.ts';
 
@@ -43,21 +52,14 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
     for (const c of cleanups.splice(0).reverse()) await c();
   };
   try {
-    const slack = new FakeSlack({
-      scopes: [
-        'commands',
-        'chat:write',
-        'app_mentions:read',
-        'channels:history',
-        'channels:join',
-        'usergroups:read',
-        'users:read',
-      ],
-    });
+    const slack = new FakeSlack({ scopes: [...MANIFEST_BOT_SCOPES] });
     for (const p of PEOPLE) slack.addUser({ id: p.id, name: p.name });
     slack.addUser({ id: slack.botUserId, name: BOT_NAME });
     for (const c of CHANNELS) {
       slack.addChannel({ id: c.id, name: c.name, members: [slack.botUserId, ...PEOPLE.map((p) => p.id)] });
+    }
+    for (const p of PEOPLE) {
+      slack.addChannel({ id: dmOf(p.id), name: BOT_NAME, isPrivate: true, members: [slack.botUserId, p.id] });
     }
     slack.userGroups.set(APPROVERS_GROUP.id, [...APPROVERS_GROUP.members]);
     await slack.start();
@@ -66,18 +68,22 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
     let harness: HarnessEmulator | undefined;
     let fis: FisEmulator | undefined;
     if (settings.harness.kind === 'emulator') {
+      // With the emulated agent, FIS is emulated too: the demo agent creates its template there, and
+      // the approval card reads it back. An experiment starts within the agent's first check and
+      // runs its 5 minutes.
+      const scale = opts.timeScale ?? 1;
+      const emulatedFis = new FisEmulator({ initiatingMs: 1_000 * scale, runningMs: 300_000 * scale });
+      fis = emulatedFis;
+      await fis.start();
+      cleanups.push(() => fis?.stop());
+      const world = fisWorld((t) => emulatedFis.addTemplate(t));
       harness = new HarnessEmulator({
         harnessArn: SANDBOX_HARNESS_ARN,
-        defaultScenario: demoScenarios(),
+        defaultScenario: demoScenarios(world),
         timeScale: opts.timeScale,
       });
       await harness.start();
       cleanups.push(() => harness?.stop());
-      // With the emulated agent, FIS is emulated too: a demo template the agent can ask to run.
-      fis = new FisEmulator({ initiatingMs: 1_500, runningMs: 60_000 });
-      fis.addTemplate(sampleTemplate(DEMO_TEMPLATE));
-      await fis.start();
-      cleanups.push(() => fis?.stop());
     }
 
     // Fresh storage each run: the fake Slack's messages live in memory, so old sessions would point nowhere.
@@ -92,11 +98,11 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
       ...(harness ? { emulator: { url: harness.url, harnessArn: SANDBOX_HARNESS_ARN } } : {}),
       ...(fis ? { fisEmulator: { url: fis.url } } : {}),
       approvers: [APPROVERS_GROUP.id],
+      // A command without a region targets the demo's region, so /fis prepare's thread names the
+      // region its template is created in.
+      ...(harness ? { defaultTargetRegion: DEMO_TEMPLATE_REGION } : {}),
     });
-    // FIS templates exist per region: the demo's template is also where commands point by default.
-    if (fis && !fis.store(config.defaultTargetRegion).templates.has(DEMO_TEMPLATE))
-      fis.addTemplate(sampleTemplate(DEMO_TEMPLATE), config.defaultTargetRegion);
-    const log = opts.log ?? createLogger(config.logLevel);
+    const log = opts.log ?? createLogger(config.logLevel, undefined, { content: config.logContent });
     const bot = await startBot(config, log);
     cleanups.push(() => bot.stop());
     slack.connectApp({ url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret });
@@ -110,7 +116,7 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
         harnessLabel: harness ? 'emulator' : `real harness ${config.harness.arn}`,
       },
       settings.port,
-    );
+    ).catch(portInUse(settings.port, 'SANDBOX_PORT'));
     cleanups.push(() => web.close());
     return { url: web.url, slack, harness, fis, bot, stop };
   } catch (err) {

@@ -17,6 +17,12 @@ export interface MessageView {
   edited: boolean;
   /** When it was first posted (ms), for ordering with ephemerals. */
   at: number;
+  /** Reactions on it (the bot's hourglass on a queued follow-up), as Slack shows them under a message. */
+  reactions: Array<{ name: string; count: number }>;
+  /** Files shared with it (the long answer's answer.md, report files), with their text. */
+  files: Array<{ id: string; name: string; title: string; size: number; content: string }>;
+  /** A natively streamed message (STREAM_MODE=native) still being written: its task updates (tool activity). */
+  tasks?: Array<{ title: string; status: string }>;
 }
 
 export interface EphemeralView {
@@ -88,6 +94,9 @@ export class Timeline extends EventEmitter {
   }
 }
 
+/** What the page shows of a file: enough to read it in place, not a whole log. */
+const FILE_PREVIEW_CHARS = 200_000;
+
 function view(m: StoredMessage): MessageView {
   return {
     channel: m.channel,
@@ -99,5 +108,14 @@ function view(m: StoredMessage): MessageView {
     blocks: m.blocks,
     edited: m.versions.length > 1,
     at: m.versions[0]?.at ?? Date.now(),
+    reactions: [...(m.reactions ?? [])].map((name) => ({ name, count: 1 })),
+    files: (m.files ?? []).map((f) => ({
+      id: f.id,
+      name: f.name,
+      title: f.title,
+      size: Buffer.byteLength(f.content),
+      content: f.content.slice(0, FILE_PREVIEW_CHARS),
+    })),
+    ...(m.stream?.state === 'streaming' ? { tasks: [...m.stream.tasks.values()] } : {}),
   };
 }

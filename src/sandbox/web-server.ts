@@ -2,15 +2,29 @@
  * The sandbox page's own HTTP server (loopback only): the static page, the browser builds of the
  * Markdown renderer and sanitizer from node_modules, a JSON API that acts as a person in the fake
  * Slack, and a Server-Sent Events stream of every change.
+ *
+ * With HARNESS_ARN set the sandbox drives the real harness and FIS, so another web site must not be
+ * able to drive it: every request must name a loopback Host with this port (a DNS-rebinding page
+ * reaches us under its own host name), cross-site requests are refused (Origin / Sec-Fetch-Site), and
+ * the API needs a token generated per run and handed only to the page itself.
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROUTES, SLASH_COMMANDS } from '../core/commands.ts';
+import { SLASH_COMMANDS } from '../core/commands.ts';
 import type { FakeSlack } from '../stand-ins/fake-slack.ts';
-import { BOT_NAME, CHANNELS, PEOPLE } from './people.ts';
+import {
+  channelFor,
+  channelsFor,
+  commandList,
+  explainThreadCommand,
+  tries,
+  userGroups,
+} from './page-state.ts';
+import { BOT_NAME, PEOPLE } from './people.ts';
 import type { Timeline, Update } from './timeline.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -54,8 +68,12 @@ export interface WebServer {
 
 export async function startWebServer(deps: WebServerDeps, port: number): Promise<WebServer> {
   const streams = new Set<ServerResponse>();
+  const token = randomBytes(24).toString('base64url');
+  let listening = port;
   const server: Server = createServer((req, res) => {
-    route(req, res, deps, streams).catch((err) => {
+    const refusal = refuseForeign(req, listening, token);
+    if (refusal) return sendJson(res, 403, { ok: false, error: refusal });
+    route(req, res, deps, streams, token).catch((err) => {
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: String(err) });
       else res.end();
     });
@@ -68,6 +86,7 @@ export async function startWebServer(deps: WebServerDeps, port: number): Promise
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
+  listening = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     async close() {
@@ -84,12 +103,15 @@ async function route(
   res: ServerResponse,
   deps: WebServerDeps,
   streams: Set<ServerResponse>,
+  token: string,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const file = FILES[url.pathname];
   if (req.method === 'GET' && file) {
-    const body = await readFile(file).catch(() => undefined);
-    if (!body) return sendJson(res, 404, { ok: false, error: 'not_found' });
+    const found = await readFile(file).catch(() => undefined);
+    if (!found) return sendJson(res, 404, { ok: false, error: 'not_found' });
+    // The page is the only place the token is given out.
+    const body = url.pathname === '/' ? withToken(found.toString('utf8'), token) : found;
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-cache',
@@ -103,14 +125,10 @@ async function route(
       me: user,
       people: PEOPLE,
       bot: { id: deps.slack.botUserId, name: BOT_NAME },
-      channels: CHANNELS,
-      commands: ROUTES.map((r) => ({
-        command: r.command,
-        usage: r.usage,
-        example: r.example,
-        description: r.description,
-        available: true,
-      })),
+      channels: channelsFor(user),
+      groups: userGroups(),
+      tries: tries(deps.harnessLabel === 'emulator'),
+      commands: commandList(),
       harness: deps.harnessLabel,
       messages: deps.timeline.messages(),
       ephemerals: deps.timeline.ephemeralsFor(user),
@@ -126,10 +144,14 @@ async function route(
     }
     const body = JSON.parse(await readBody(req)) as Record<string, string | undefined>;
     const user = knownUser(body.user);
-    const channel = CHANNELS.some((c) => c.id === body.channel) ? body.channel! : CHANNELS[0]!.id;
+    const channel = channelFor(body.channel, user);
     switch (url.pathname) {
       case '/api/command': {
         const command = String(body.command ?? '');
+        if (body.threadTs) {
+          explainThreadCommand(deps.timeline, { channel, user, threadTs: body.threadTs, command });
+          return sendJson(res, 200, { ok: false, error: 'command_in_thread' });
+        }
         if (!(SLASH_COMMANDS as readonly string[]).includes(command)) {
           deps.timeline.addEphemeral({
             channel,
@@ -187,6 +209,34 @@ function openStream(
     deps.timeline.off('update', send);
     streams.delete(res);
   });
+}
+
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+
+/** Why a request is refused (a foreign host or site, or no token for the API), or undefined. */
+function refuseForeign(req: IncomingMessage, port: number, token: string): string | undefined {
+  const allowed = LOOPBACK_HOSTS.map((h) => `${h}:${port}`);
+  if (!allowed.includes((req.headers.host ?? '').toLowerCase())) return 'foreign_host';
+  const origin = req.headers.origin;
+  if (origin !== undefined && !allowed.some((h) => origin.toLowerCase() === `http://${h}`))
+    return 'cross_origin';
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return 'cross_site';
+  const path = (req.url ?? '/').split('?')[0]!;
+  if (path.startsWith('/api/')) {
+    const given =
+      (req.headers['x-sandbox-token'] as string | undefined) ??
+      new URL(req.url ?? '/', 'http://localhost').searchParams.get('token') ??
+      '';
+    const a = Buffer.from(given);
+    const b = Buffer.from(token);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return 'missing_or_wrong_token';
+  }
+  return undefined;
+}
+
+function withToken(html: string, token: string): string {
+  return html.replace('<head>', `<head>\n    <meta name="sandbox-token" content="${token}" />`);
 }
 
 function knownUser(id: string | null | undefined): string {

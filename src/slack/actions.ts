@@ -6,6 +6,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { ApprovalGate } from '../core/approval-gate.ts';
 import type { Logger } from '../core/logger.ts';
+import type { SessionStore, ThreadKey } from '../core/ports.ts';
 import type { Runner } from '../core/runner.ts';
 import { toSlack } from '../core/slack-escape.ts';
 import { ACTION_APPROVE, ACTION_DENY, ACTION_STOP } from './approval-card.ts';
@@ -15,7 +16,12 @@ export interface ActionDeps {
   runner: Runner;
   gate?: ApprovalGate;
   log: Logger;
+  /** To tell a stale Stop button (its run ended in a crash or an edit outage) from a live one. */
+  store?: SessionStore;
 }
+
+/** A run's final edit may still be landing this long after it ended: its reply is left alone meanwhile. */
+const SETTLE_MS = 5_000;
 
 const APPROVAL_ACTIONS: Record<string, 'approve' | 'deny' | 'stop'> = {
   [ACTION_APPROVE]: 'approve',
@@ -54,7 +60,14 @@ export function register(app: App, deps: ActionDeps): void {
           }
           const stop = await deps.runner.requestStop(key, body.user.id);
           if (stop.result === 'refused') await tell(stop.reason ?? 'You may not stop this run.');
-          else if (stop.result === 'not_running') await tell('Nothing is running in this thread.');
+          else if (stop.result === 'not_running') {
+            const retired = await retireStaleStop(app, deps, key, messageTs, body.message);
+            await tell(
+              retired
+                ? 'Nothing is running in this thread any more, so I removed that Stop button.'
+                : 'Nothing is running in this thread.',
+            );
+          }
           return;
         }
         if (!deps.gate) return tell('FIS approvals are not enabled. Nothing was changed.');
@@ -75,6 +88,51 @@ export function register(app: App, deps: ActionDeps): void {
       });
     },
   );
+}
+
+/**
+ * A Stop button left on a reply whose run ended without its final edit (the bot crashed, or Slack
+ * refused edits then) is taken off that reply, keeping everything else the person saw. The reply of a
+ * run that ended moments ago is left alone: its own final edit may still be on the way.
+ */
+async function retireStaleStop(
+  app: App,
+  deps: ActionDeps,
+  key: ThreadKey,
+  ts: string,
+  message: { text?: string; blocks?: unknown[] } | undefined,
+): Promise<boolean> {
+  const blocks = message?.blocks as
+    | Array<{ type: string; elements?: Array<{ action_id?: string }> }>
+    | undefined;
+  if (!blocks?.some((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === ACTION_STOP_RUN)))
+    return false;
+  const session = await deps.store?.get(key).catch(() => undefined);
+  if (session?.status !== 'idle') return false;
+  if (session.replyTs === ts && Date.now() - session.updatedAt < SETTLE_MS) return false;
+  const kept = blocks
+    .map((b) =>
+      b.type === 'actions'
+        ? { ...b, elements: b.elements?.filter((e) => e.action_id !== ACTION_STOP_RUN) }
+        : b,
+    )
+    .filter((b) => b.type !== 'actions' || (b.elements?.length ?? 0) > 0);
+  kept.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: ':black_square_for_stop: This run is no longer running.' }],
+  } as never);
+  try {
+    await app.client.chat.update({
+      channel: key.channel,
+      ts,
+      text: message?.text ?? ' ',
+      blocks: kept as never,
+    });
+    return true;
+  } catch (err) {
+    deps.log.warn({ err, channel: key.channel, ts }, 'could not remove a stale Stop button');
+    return false;
+  }
 }
 
 /**

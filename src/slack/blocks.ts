@@ -31,11 +31,17 @@ export function replyMessage(view: ReplyView): SlackMessage {
   const body = view.body.trimEnd();
   if (body) blocks.push({ type: 'markdown', text: body });
   if (view.live) {
+    // The status line follows the agent: the tool it is running and for how long, else the phase.
+    const running = view.live.activity.findLast((a) => a.state === 'running');
+    const total = formatDuration(view.live.elapsedMs);
     const lines = [
-      `:hourglass_flowing_sand: ${body ? 'Working' : 'Starting'} · ${formatDuration(view.live.elapsedMs)}`,
+      running
+        ? `:hourglass_flowing_sand: ${capitalize(running.label)}${running.elapsedMs === undefined ? '' : ` for ${formatDuration(running.elapsedMs)}`} · ${total} in all`
+        : `:hourglass_flowing_sand: ${body ? 'Working' : 'Starting'} · ${total}`,
     ];
     if (view.live.note) lines.push(`:information_source: ${escapeMrkdwn(view.live.note)}`);
     for (const a of view.live.activity) {
+      if (a === running) continue;
       const icon = a.state === 'running' ? ':gear:' : a.state === 'done' ? ':white_check_mark:' : ':x:';
       lines.push(`${icon} ${a.state === 'running' ? a.label : pastTense(a.label)}`);
     }
@@ -136,11 +142,14 @@ function footer(r: NonNullable<ReplyView['result']>): string {
     failed: ':x: Failed',
     stopped: ':octagonal_sign: Stopped',
     paused: ':double_vertical_bar: Paused',
+    not_started: ':no_entry: Experiment not started',
   }[r.outcome];
   const parts = [
     r.outcome === 'paused'
       ? `${icon} after ${formatDuration(r.elapsedMs)}, waiting for the step below`
-      : `${icon} in ${formatDuration(r.elapsedMs)}`,
+      : r.outcome === 'not_started'
+        ? `${icon}${r.decision ? ` (${escapeMrkdwn(r.decision)})` : ''}   ·   answered in ${formatDuration(r.elapsedMs)}`
+        : `${icon} in ${formatDuration(r.elapsedMs)}`,
   ];
   if (r.toolCalls > 0) parts.push(`${r.toolCalls} tool call${r.toolCalls === 1 ? '' : 's'}`);
   if (r.usage) {
@@ -163,6 +172,10 @@ const PAST: Array<[string, string]> = [
 ];
 
 /** "running `x`" → "ran `x`" for finished tool lines. */
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 function pastTense(label: string): string {
   const hit = PAST.find(([now]) => label.startsWith(now));
   return hit ? hit[1] + label.slice(hit[0].length) : label;

@@ -12,6 +12,16 @@ import type { Logger } from '../core/logger.ts';
 import type { SessionStore } from '../core/ports.ts';
 import type { Runner } from '../core/runner.ts';
 import { toSlack } from '../core/slack-escape.ts';
+import { StoreUnavailableError } from '../core/store-unavailable.ts';
+import { SLACK_LIMITS } from './limits.ts';
+
+/** What a person is told when the session store cannot record their request: nothing ran, try again. */
+export const CANNOT_RECORD =
+  'I can’t record this request right now (my session store is unreachable), so nothing was started. ' +
+  'Please send it again in a minute.';
+
+/** A signed request is valid for the signature window either way; remember it a little longer than that. */
+const SIGNED_REQUEST_MEMORY_SECONDS = 2 * SLACK_LIMITS.signatureToleranceSeconds + 60;
 
 const NO_APPROVERS =
   'Running FIS experiments from Slack needs human approvers, and none are configured, so nothing was started. ' +
@@ -31,7 +41,7 @@ export interface CommandDeps {
 
 export function register(app: App, deps: CommandDeps): void {
   for (const name of SLASH_COMMANDS) {
-    app.command(name, async ({ command, ack, respond }) => {
+    app.command(name, async ({ command, ack, respond, context }) => {
       const parsed = parseCommand(name, command.text ?? '', deps.defaultRegion);
       if (!parsed.ok) {
         await ack({ response_type: 'ephemeral', text: toSlack(parsed.message) });
@@ -56,10 +66,40 @@ export function register(app: App, deps: CommandDeps): void {
       const fingerprint = createHash('sha256')
         .update(`${command.team_id}|${command.channel_id}|${command.user_id}|${name}|${command.text.trim()}`)
         .digest('hex');
-      if (
-        deps.duplicateWindowSeconds > 0 &&
-        !(await deps.store.remember(`command:${fingerprint}`, deps.duplicateWindowSeconds))
-      ) {
+      let replayed: boolean;
+      let duplicate: boolean;
+      try {
+        // A signed request replayed while its signature is still valid (HTTP mode) runs once, whenever
+        // it comes back; Slack itself never resends a slash command.
+        const signature = (context as { requestSignature?: unknown }).requestSignature;
+        // Both checks must answer before Slack's ack deadline; a store that does not is unreachable.
+        [replayed, duplicate] = await withinAckDeadline(async () => {
+          const seen =
+            typeof signature === 'string' &&
+            !(await deps.store.remember(
+              `signed:${createHash('sha256').update(signature).digest('hex')}`,
+              SIGNED_REQUEST_MEMORY_SECONDS,
+            ));
+          const dup =
+            !seen &&
+            deps.duplicateWindowSeconds > 0 &&
+            !(await deps.store.remember(`command:${fingerprint}`, deps.duplicateWindowSeconds));
+          return [seen, dup] as const;
+        });
+      } catch (err) {
+        deps.log.error({ err, command: name, user: command.user_id }, 'cannot record a command');
+        await ack({ response_type: 'ephemeral', text: CANNOT_RECORD });
+        return;
+      }
+      if (replayed) {
+        deps.log.warn(
+          { command: name, user: command.user_id, channel: command.channel_id },
+          'a replayed signed command was ignored',
+        );
+        await ack();
+        return;
+      }
+      if (duplicate) {
         await ack({
           response_type: 'ephemeral',
           text: toSlack(
@@ -86,5 +126,21 @@ export function register(app: App, deps: CommandDeps): void {
         })
         .catch(() => undefined);
     });
+  }
+}
+
+/** Runs `work`, failing as unreachable if it has not answered with time left to ack. */
+async function withinAckDeadline<T>(work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new StoreUnavailableError('no answer before the ack deadline')),
+      SLACK_LIMITS.ackDeadlineMs - 800,
+    );
+  });
+  try {
+    return await Promise.race([work(), deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -10,6 +10,8 @@ import type { Logger } from '../core/logger.ts';
 import type { SessionStore } from '../core/ports.ts';
 import type { Runner } from '../core/runner.ts';
 import { toSlack } from '../core/slack-escape.ts';
+import { isStoreUnavailable } from '../core/store-unavailable.ts';
+import { CANNOT_RECORD } from './commands.ts';
 import { SLACK_LIMITS } from './limits.ts';
 
 export interface EventDeps {
@@ -109,7 +111,19 @@ export function register(app: App, deps: EventDeps): void {
   };
 
   const run = (event: MessageLike, body: { event_id?: string; team_id?: string }) => {
-    void handle(event, body).catch((err) => deps.log.error({ err }, 'event handling failed'));
+    void handle(event, body).catch(async (err) => {
+      deps.log.error({ err, channel: event.channel, ts: event.ts }, 'event handling failed');
+      // Slack already has its ack: the only way not to drop the message silently is to say so.
+      if (!isStoreUnavailable(err) || !event.user || event.bot_id) return;
+      await app.client.chat
+        .postEphemeral({
+          channel: event.channel,
+          user: event.user,
+          text: CANNOT_RECORD.replace('this request', 'your message'),
+          ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}),
+        })
+        .catch((e) => deps.log.warn({ err: e }, 'could not tell the person their message was not recorded'));
+    });
   };
   app.event('message', async ({ event, body }) => run(event as unknown as MessageLike, body));
   app.event('app_mention', async ({ event, body }) => run(event as unknown as MessageLike, body));

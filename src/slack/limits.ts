@@ -30,6 +30,19 @@ export const SLACK_LIMITS = {
   fallbackText: 300,
   /** Slack answers a slash command or interaction only if acked within this. */
   ackDeadlineMs: 3_000,
+  /**
+   * The largest request body accepted on /slack/events. Slack documents no maximum; its largest real
+   * payloads are interactions that repeat a whole message (50 blocks of up to 3,000 characters, about
+   * 150 KB of JSON) or a modal's state (100 blocks), form-encoded (up to 3x for escaped characters):
+   * well under 1 MiB. Bolt's default is 4 MB.
+   */
+  requestBodyBytes: 1024 * 1024,
+  /** Requests being read before their signature is checked, at once; more are refused with 503. */
+  unauthenticatedRequests: 16,
+  /** Slack sends the whole body at once and waits only 3 s for the ack; a body still arriving after this is cut. */
+  requestBodyTimeoutMs: 5_000,
+  /** Slack signs with the current time; requests older or newer than this are refused (Slack's guidance: 5 min). */
+  signatureToleranceSeconds: 300,
   /** Slack redelivers events at ~0, 1 and 5 minutes; remember event ids well beyond that. */
   eventDedupSeconds: 60 * 60,
 } as const;

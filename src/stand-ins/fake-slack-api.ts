@@ -189,14 +189,15 @@ export class WebApiRouter {
       if (!canWrite(h, ch) || !ch.members.has(h.botUserId)) return { ok: false, error: 'not_in_channel' };
       const threadTs = p.thread_ts ? String(p.thread_ts) : undefined;
       if (threadTs && !h.message(ch.id, threadTs)) return { ok: false, error: 'thread_not_found' };
-      const msg = h.store({
+      h.store({
         channel: ch.id,
         ts: h.nextTs(),
         threadTs,
         botId: h.botId,
         text: typeof p.initial_comment === 'string' ? p.initial_comment : '',
+        // Part of the message when it appears (the 'message' change carries them).
+        files,
       });
-      msg.files = files;
     }
     return { ok: true, files: files.map((f) => ({ id: f.id, name: f.name, title: f.title })) };
   }

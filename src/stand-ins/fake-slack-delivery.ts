@@ -274,9 +274,12 @@ export class SlackDelivery {
     if (this.apps.length === 0) throw new Error('FakeSlack.connectApp() first');
     const ts = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
     // Like a load balancer in front of replicas: a replica that refuses the connection is skipped.
+    // Each delivery walks the replicas once from its own starting point, so concurrent deliveries
+    // (redeliveries, clicks) cannot make one of them try the same dead replica twice.
     let lastError: unknown;
+    const start = this.nextApp++;
     for (let tries = 0; tries < this.apps.length; tries++) {
-      const app = this.apps[this.pinned ?? this.nextApp++ % this.apps.length]!;
+      const app = this.apps[this.pinned ?? (start + tries) % this.apps.length]!;
       const secret = opts.forge ? 'not-the-signing-secret' : app.signingSecret;
       const sig = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
       try {

@@ -9,7 +9,8 @@ import type { Delivered, DeliveryHost, SlackDelivery } from './fake-slack-delive
 export class SlackInteractions {
   private readonly responseUrls = new Map<
     string,
-    { uses: number; expires: number; channel: string; user: string }
+    // threadTs: a click on a message in a thread; Slack shows the ephemeral response in that thread.
+    { uses: number; expires: number; channel: string; user: string; threadTs?: string }
   >();
 
   constructor(
@@ -103,6 +104,7 @@ export class SlackInteractions {
       expires: Date.now() + 30 * 60_000,
       channel: input.channel,
       user: input.user,
+      threadTs: msg?.threadTs,
     });
     const payload = {
       type: 'block_actions',
@@ -180,6 +182,7 @@ export class SlackInteractions {
         text: body.text ?? '',
         blocks: body.blocks,
         via: 'response_url',
+        ...(entry.threadTs ? { threadTs: entry.threadTs } : {}),
       });
     }
     res.writeHead(200, { 'content-type': 'text/plain' });

@@ -99,6 +99,8 @@ describe('FIS approval gate', () => {
       .map((m) => m.text)
       .join('\n');
     expect(thread).toContain(`Experiment \`${exp.id}\` started`);
+    // The time in Slack's date format (shown in each reader's time zone), not a raw ISO string.
+    expect(thread).toMatch(/approved by <@[A-Z0-9]+> <!date\^\d+\^\{date_short_pretty\} \{time\}\|[^>]+>\)/);
   });
 
   it('refuses non-approvers and self-approval privately, changing nothing', async () => {
@@ -150,10 +152,17 @@ describe('FIS approval gate', () => {
       'expiry',
     );
     await rig.slack.waitFor(
-      () => rig.slack.replies(CHANNEL, root.ts).some((m) => m.text.includes('decision: expired')),
+      () =>
+        rig.slack
+          .replies(CHANNEL, root.ts)
+          .some((m) => m.text.includes('decision: expired') && /in \d/.test(JSON.stringify(m.blocks))),
       10_000,
       'agent told',
     );
+    // The agent's answer to an expired request ends without a "Done" tick: nothing was done.
+    const told = rig.slack.replies(CHANNEL, root.ts).find((m) => m.text.includes('decision: expired'))!;
+    expect(JSON.stringify(told.blocks)).not.toContain('Done in');
+    expect(JSON.stringify(told.blocks)).toContain('Experiment not started (expired)');
     await click(rig, APPROVER, card, 'fis_approve');
     await settle();
     expect(starts(rig)).toBe(before);

@@ -57,7 +57,12 @@ describe('conversations: expiry, mentions, DMs', () => {
     const second = rig.harness.invocations.at(-1)!;
     expect(second.sessionId).not.toBe(first.sessionId);
     expect(userText(second)).toContain('and the version again?');
-    expect(rig.slack.replies(CHANNEL, root.ts).some((m) => m.text.includes('Context restored'))).toBe(true);
+    // The notice is said once, before the answer (not as a note after it, nor twice).
+    const replies = rig.slack.replies(CHANNEL, root.ts);
+    const mentioning = replies.filter((m) => /restored/i.test(JSON.stringify([m.text, m.blocks])));
+    expect(mentioning.map((m) => m.text)).toEqual([expect.stringContaining('Context restored')]);
+    const answerAt = replies.findIndex((m) => m.text === 'Seen context: true');
+    expect(replies.indexOf(mentioning[0]!)).toBeLessThan(answerAt);
   });
 
   it('a mention in a channel starts a read-only conversation in its thread; replies continue it', async () => {

@@ -38,8 +38,16 @@ describe('npm start', () => {
     expect(run.output()).toContain('No AWS calls');
     const page = await fetch(url);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('not a real Slack workspace');
-    const state = (await (await fetch(`${url}api/state`)).json()) as { harness: string; people: unknown[] };
+    const html = await page.text();
+    expect(html).toContain('not a real Slack workspace');
+    // The API needs the per-run token the page carries.
+    const token = /name="sandbox-token" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    const state = (await (
+      await fetch(`${url}api/state`, { headers: { 'x-sandbox-token': token } })
+    ).json()) as {
+      harness: string;
+      people: unknown[];
+    };
     expect(state.harness).toBe('emulator');
     expect(state.people).toHaveLength(3);
     // SIGTERM stops everything the sandbox started: the page goes away.

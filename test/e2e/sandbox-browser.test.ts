@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSandboxConfig } from '../../src/config.ts';
+import { DEMO_TEMPLATE } from '../../src/sandbox/demo-fis.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.ts';
 import { launchChromium } from '../helpers/browser.ts';
 
@@ -102,7 +103,11 @@ describe.skipIf(skip)('sandbox page in Chromium', () => {
 
   it('shows an ephemeral usage message only to the person who typed the command', async () => {
     const composer = page.locator('#composer-input');
-    await composer.fill('/logs');
+    await composer.fill('/lo');
+    // Enter with the command menu open picks the highlighted command, as in Slack; the next sends it.
+    await expect.poll(() => page.locator('#command-menu .item.selected').textContent()).toContain('/logs');
+    await composer.press('Enter');
+    await expect.poll(() => composer.inputValue()).toBe('/logs ');
     await composer.press('Enter');
     const ephemeral = page.locator('#messages .msg.ephemeral', { hasText: 'Only visible to you' });
     await ephemeral.waitFor({ timeout: 5000 });
@@ -181,25 +186,44 @@ describe.skipIf(skip)('sandbox page in Chromium', () => {
     expect(clicks[0]).toEqual({ user: 'U0ERIN003', actionId: 'approve', value: 'run-1' });
   });
 
-  it('runs /fis run: the approver approves on the card, the experiment starts once, the agent reports', async () => {
+  it('tells one FIS story: /fis prepare, "run it", a refused self-approval in the thread, the approval, the report', async () => {
     await page.locator('#identity').selectOption({ label: 'alice (requester)' });
-    const composer = page.locator('#composer-input');
-    await composer.fill('/fis run EXT7fQ2kLm9Xa1b us-east-1');
-    await composer.press('Enter');
-    const root = page.locator('#messages .msg', { hasText: 'FIS experiment run' });
+    // From the Try list, as a newcomer would.
+    await page.locator('#tries li', { hasText: '/fis prepare' }).click();
+    await page.locator('#composer-input').press('Enter');
+    const root = page.locator('#messages .msg', { hasText: 'FIS experiment preparation' });
     await root.waitFor({ timeout: 10_000 });
+    await expect.poll(() => root.textContent()).toContain('Region: us-east-1');
     await root.locator('.replies-link').click({ timeout: 10_000 });
     const thread = page.locator('#thread-messages');
+    const prepared = thread.locator('.msg', { hasText: 'Created as template' });
+    await prepared.getByText(/Done in/).waitFor({ timeout: 20_000 });
+    const preparedText = (await prepared.textContent()) ?? '';
+    expect(preparedText).toContain(`Created as template ${DEMO_TEMPLATE} in us-east-1`);
+    expect(preparedText).toContain('arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-5xx-high');
+
+    const reply = page.locator('#thread-input');
+    await reply.fill('run it');
+    await reply.press('Enter');
     const card = thread.locator('.msg', { hasText: 'approval needed' });
     await card.waitFor({ timeout: 20_000 });
-    await expect.poll(() => card.textContent()).toContain('aws:ec2:stop-instances');
-    await expect.poll(() => card.textContent()).toContain('COUNT(1)');
+    const cardText = (await card.textContent()) ?? '';
+    for (const same of [
+      DEMO_TEMPLATE,
+      'us-east-1',
+      'checkout-5xx-high',
+      'COUNT(1)',
+      'aws:ec2:stop-instances',
+    ])
+      expect(cardText).toContain(same);
+    expect(cardText).toContain('@fis-approvers');
+    expect(cardText).not.toContain('subteam');
 
-    // The requester cannot approve her own run: she is told privately, nothing starts.
+    // The requester cannot approve her own run: she is told privately, in this thread, nothing starts.
     await card.getByRole('button', { name: 'Approve and start' }).click();
     await page.locator('#confirm').getByRole('button', { name: 'Start experiment' }).click();
     await expect
-      .poll(() => page.locator('.msg.ephemeral').last().textContent(), { timeout: 5000 })
+      .poll(() => thread.locator('.msg.ephemeral').last().textContent(), { timeout: 5000 })
       .toMatch(/not an approver|someone else/);
     expect(sandbox.fis!.started).toHaveLength(0);
 
@@ -207,15 +231,121 @@ describe.skipIf(skip)('sandbox page in Chromium', () => {
     const erinCard = page.locator('#thread-messages .msg', { hasText: 'approval needed' });
     await erinCard.getByRole('button', { name: 'Approve and start' }).click();
     await page.locator('#confirm').getByRole('button', { name: 'Start experiment' }).click();
-    const report = page.locator('#thread-messages .msg', { hasText: 'Hypothesis confirmed' });
+    const report = page.locator('#thread-messages .msg', { hasText: 'So far the hypothesis holds' });
     await report.getByText(/Done in/).waitFor({ timeout: 30_000 });
     expect(sandbox.fis!.started).toHaveLength(1);
+    expect(sandbox.fis!.started[0]!.experimentTemplateId).toBe(DEMO_TEMPLATE);
+    const reportText = (await report.textContent()) ?? '';
+    for (const same of [DEMO_TEMPLATE, 'us-east-1', 'checkout-5xx-high']) expect(reportText).toContain(same);
+    expect(reportText).not.toMatch(/hypothesis confirmed/i);
     const id = sandbox.fis!.started[0]!.id;
-    await expect
-      .poll(() => page.locator('#thread-messages').textContent())
-      .toContain(`Experiment ${id} started`);
-    await expect.poll(() => page.locator('#thread-messages').textContent()).toContain('Emergency stop');
+    await expect.poll(() => thread.textContent()).toContain(`Experiment ${id} started`);
+    await expect.poll(() => thread.textContent()).toContain('Emergency stop');
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-fis-approval.png') });
+  });
+
+  it('a slash command typed in a thread is explained there, not run in the channel', async () => {
+    const runsBefore = sandbox.harness!.invocations.length;
+    const reply = page.locator('#thread-input');
+    await reply.fill('/assess eks other-cluster');
+    await reply.press('Enter');
+    await expect
+      .poll(() => page.locator('#thread-messages .msg.ephemeral').last().textContent())
+      .toContain('was not sent from this thread');
+    await page.waitForTimeout(300);
+    expect(sandbox.harness!.invocations.length).toBe(runsBefore);
+    await page.locator('#thread-close').click();
+  });
+
+  it('a long answer continues in further replies with answer.md; a follow-up sent meanwhile shows its hourglass', async () => {
+    await page.locator('#identity').selectOption({ label: 'alice (requester)' });
+    await page.locator('#tries li', { hasText: '/logs /aws/lambda/checkout 7d' }).click();
+    await page.locator('#composer-input').press('Enter');
+    const root = page.locator('#messages .msg', { hasText: 'Log analysis of' }).last();
+    await root.locator('.replies-link').click({ timeout: 10_000 });
+    const thread = page.locator('#thread-messages');
+    await thread
+      .getByText(/aws logs describe-log-groups/)
+      .first()
+      .waitFor({ timeout: 10_000 });
+    const reply = page.locator('#thread-input');
+    await reply.fill('How much did these queries cost?');
+    await reply.press('Enter');
+    // Queued behind the running answer: the bot marks it, and the page shows the reaction.
+    const queued = thread.locator('.msg', { hasText: 'How much did these queries cost?' });
+    await expect
+      .poll(() => queued.locator('.reaction').first().textContent(), { interval: 50, timeout: 10_000 })
+      .toContain('⏳');
+    const file = thread.locator('.file', { hasText: 'answer.md' });
+    await file.waitFor({ timeout: 30_000 });
+    await file.locator('summary').click();
+    await expect.poll(() => file.locator('.file-body').textContent()).toContain('Errors per hour');
+    // The report went out in more than one reply, split between days: every day's table keeps its
+    // header (tables arrive as aligned monospace blocks, as Slack shows them).
+    await expect.poll(() => thread.getByText('continued in the next message').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => thread.locator('.bk-markdown pre', { hasText: 'Hour (UTC)' }).count())
+      .toBeGreaterThanOrEqual(7);
+    expect(await thread.locator('.bk-markdown p', { hasText: '| 23:00 |' }).count()).toBe(0);
+    await expect
+      .poll(
+        () =>
+          thread
+            .locator('.msg', { hasText: 'Logs Insights queries' })
+            .getByText(/Done in/)
+            .count(),
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe(1);
+    await expect.poll(() => queued.locator('.reaction').count()).toBe(0);
+    await file.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-long-answer.png') });
+    await page.locator('#thread-close').click();
+  });
+
+  it('a mention typed with @ and autocomplete starts a conversation; a DM with the bot works too', async () => {
+    const composer = page.locator('#composer-input');
+    await composer.fill('');
+    await composer.pressSequentially('@ops');
+    await expect
+      .poll(() => page.locator('#command-menu .item.selected').textContent())
+      .toContain('@opsagent');
+    await composer.press('Enter');
+    await expect.poll(() => composer.inputValue()).toBe('@opsagent ');
+    await composer.pressSequentially('why is checkout slow?');
+    await composer.press('Enter');
+    const mention = page.locator('#messages .msg', { hasText: 'why is checkout slow?' }).last();
+    await expect.poll(() => mention.locator('.mention').textContent()).toBe('@opsagent');
+    await mention.locator('.replies-link').click({ timeout: 15_000 });
+    const answer = page.locator('#thread-messages .msg', { hasText: 'operations agent' });
+    await answer.getByText(/Done in/).waitFor({ timeout: 20_000 });
+    expect(await answer.textContent()).not.toMatch(/report above/);
+
+    await page.locator('#dms li', { hasText: 'opsagent' }).click();
+    await composer.fill('hello');
+    await composer.press('Enter');
+    const dm = page.locator('#messages .msg', { hasText: 'hello' });
+    await dm.locator('.replies-link').click({ timeout: 15_000 });
+    await page
+      .locator('#thread-messages .msg', { hasText: 'operations agent' })
+      .getByText(/Done in/)
+      .waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-dm.png') });
+    await page.locator('#thread-close').click();
+  });
+
+  it('works at phone width', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('#channels li', { hasText: 'general' }).click();
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await expect.poll(() => page.locator('#composer-input').isVisible()).toBe(true);
+    await page.locator('#messages .msg .replies-link').first().click();
+    await expect.poll(() => page.locator('#thread-input').isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-phone.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 });

@@ -173,3 +173,42 @@ describe('thread follow-ups', () => {
     expect(rig.slack.message(CHANNEL, second.ts)?.reactions?.has('hourglass_flowing_sand')).toBe(false);
   });
 });
+
+describe('a full follow-up queue', () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig({ env: { MAX_QUEUED_FOLLOW_UPS: '1' } });
+  });
+  afterAll(async () => {
+    await rig.close();
+  });
+
+  it('is told privately to the person whose message was not queued, in the thread', async () => {
+    rig.harness.enqueue(answer('Root.'));
+    const root = await startRun(rig);
+    rig.harness.enqueue(answer('Slow answer.', { delayMs: 100, chunk: 2 }));
+    await rig.slack.userMessage({ user: USER, channel: CHANNEL, text: 'first question', threadTs: root.ts });
+    await rig.slack.waitFor(
+      () => rig.harness.invocations.some((i) => userText(i) === 'first question'),
+      5000,
+      'first',
+    );
+    rig.harness.enqueue(answer('Queued answer.'));
+    await rig.slack.userMessage({ user: USER, channel: CHANNEL, text: 'queued question', threadTs: root.ts });
+    const refused = await rig.slack.userMessage({
+      user: OTHER_USER,
+      channel: CHANNEL,
+      text: 'one too many',
+      threadTs: root.ts,
+    });
+    const note = await rig.slack.waitFor(
+      () => rig.slack.ephemerals.find((e) => e.user === OTHER_USER && /already waiting/.test(e.text)),
+      5000,
+      'the private note',
+    );
+    expect(note.threadTs).toBe(root.ts);
+    expect(note.text).toContain('one too many');
+    expect(rig.slack.replies(CHANNEL, root.ts).some((m) => /already waiting/.test(m.text))).toBe(false);
+    expect(rig.slack.message(CHANNEL, refused.ts)?.reactions?.size ?? 0).toBe(0);
+  });
+});

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningBot, startBot } from '../../src/bot.ts';
+import { type BotHooks, type RunningBot, startBot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { FakeSlack, type FakeSlackOptions } from '../../src/stand-ins/fake-slack.ts';
@@ -39,6 +39,9 @@ export async function startRig(
     env?: Record<string, string>;
     /** Connect over Socket Mode instead of HTTP. */
     socketMode?: boolean;
+    hooks?: BotHooks;
+    /** Where the bot logs (default: stdout at TEST_LOG_LEVEL). */
+    log?: (config: ReturnType<typeof loadConfig>) => ReturnType<typeof createLogger>;
   } = {},
 ): Promise<Rig> {
   const slack = new FakeSlack(opts.slack);
@@ -79,7 +82,7 @@ export async function startRig(
     ...opts.env,
   });
   const boot = async () => {
-    const bot = await startBot(config, createLogger(config.logLevel));
+    const bot = await startBot(config, opts.log?.(config) ?? createLogger(config.logLevel), opts.hooks);
     if (opts.socketMode)
       await slack.waitFor(() => slack.socketConnected, 10_000, 'the Socket Mode connection');
     else

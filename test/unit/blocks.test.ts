@@ -90,7 +90,16 @@ const cases = {
       elapsedMs: 42_000,
       activity: [
         { label: 'running `aws eks describe-cluster --name my-cluster`', state: 'done' },
-        { label: 'running `kubectl get nodes -o wide`', state: 'running' },
+        { label: 'running `kubectl get nodes -o wide`', state: 'running', elapsedMs: 4_000 },
+      ],
+    },
+  }),
+  'reply-tool-running': replyMessage({
+    body: '',
+    live: {
+      elapsedMs: 9_000,
+      activity: [
+        { label: 'running `aws eks describe-cluster --name my-cluster`', state: 'running', elapsedMs: 3_000 },
       ],
     },
   }),
@@ -144,6 +153,12 @@ describe('Block Kit builders', () => {
     expect(JSON.stringify(toSlackBlocks(msg.blocks))).not.toContain('<!everyone>');
     const root = rootMessage({ title: 'x <!here>', requester: 'U0ALICE01', skill: 's', details: [] });
     expect(toSlack(root.text)).toBe('x @\u2060here (requested by <@U0ALICE01>)');
+  });
+
+  it('names the running tool and how long it has run in the status line, not "Starting"', () => {
+    const text = JSON.stringify(cases['reply-tool-running']);
+    expect(text).toContain('Running `aws eks describe-cluster --name my-cluster` for 3s · 9s in all');
+    expect(text).not.toContain('Starting');
   });
 
   it('formats durations', () => {

@@ -95,6 +95,8 @@ export class BotService extends Construct {
       SESSIONS_TABLE: props.tableName,
       SKILLS_BASE_PATH,
       LOG_LEVEL: s.logLevel,
+      ...(s.logContent ? { LOG_CONTENT: 'true' } : {}),
+      MAX_ANSWER_REPLIES: String(s.maxAnswerReplies),
       FIS_APPROVERS: s.fisApprovers,
       ...(s.botAdmins ? { BOT_ADMINS: s.botAdmins } : {}),
       ...(s.defaultTargetRegion ? { DEFAULT_TARGET_REGION: s.defaultTargetRegion } : {}),

@@ -1,4 +1,5 @@
 // The sandbox page: a Slack-like channel view over the sandbox's JSON API and its live event stream.
+import { emojify } from '/emoji.js';
 import { messageBody, mrkdwn } from '/render.js';
 
 const $ = (id) => document.getElementById(id);
@@ -9,6 +10,8 @@ const state = {
   people: [],
   bot: { id: '', name: 'bot' },
   channels: [],
+  groups: [],
+  tries: [],
   commands: [],
   channel: 'C0GENERAL',
   thread: undefined,
@@ -26,30 +29,39 @@ const ctx = {
   },
   userName: (id) => (id === state.bot.id ? state.bot.name : (person(id)?.name ?? id)),
   channelName: (id) => state.channels.find((c) => c.id === id)?.name ?? id,
+  groupName: (id) => state.groups.find((g) => g.id === id)?.handle,
   onButton: (element, block) => clickButton(element, block),
 };
+
+/** Handed out in the page by the sandbox server, required on every API call (see web-server.ts). */
+const TOKEN = document.querySelector('meta[name="sandbox-token"]')?.getAttribute('content') ?? '';
 
 async function api(path, body) {
   const res = await fetch(path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-sandbox-token': TOKEN },
     body: JSON.stringify({ user: state.me, channel: state.channel, ...body }),
   });
   return res.json();
 }
 
 async function load() {
-  const res = await fetch(`/api/state?user=${encodeURIComponent(state.me)}`);
+  const res = await fetch(`/api/state?user=${encodeURIComponent(state.me)}`, {
+    headers: { 'x-sandbox-token': TOKEN },
+  });
   const s = await res.json();
   Object.assign(state, {
     me: s.me,
     people: s.people,
     bot: s.bot,
     channels: s.channels,
+    groups: s.groups,
+    tries: s.tries,
     commands: s.commands,
     ephemerals: s.ephemerals,
   });
   state.messages = new Map(s.messages.map((m) => [key(m.channel, m.ts), m]));
+  if (!state.channels.some((c) => c.id === state.channel)) state.channel = state.channels[0].id;
   localStorage.setItem('sandbox.user', state.me);
   if (s.harness !== 'emulator')
     $('harness-label').textContent = `the agent is your ${s.harness} (real AWS calls)`;
@@ -60,7 +72,9 @@ async function load() {
 
 function connect() {
   stream?.close();
-  stream = new EventSource(`/api/stream?user=${encodeURIComponent(state.me)}`);
+  stream = new EventSource(
+    `/api/stream?user=${encodeURIComponent(state.me)}&token=${encodeURIComponent(TOKEN)}`,
+  );
   stream.addEventListener('message', (e) => {
     const m = JSON.parse(e.data);
     state.messages.set(key(m.channel, m.ts), m);
@@ -77,11 +91,11 @@ function connect() {
 // ---- sidebar ------------------------------------------------------------------------------
 
 function renderSidebar() {
-  const list = $('channels');
-  list.replaceChildren(
-    ...state.channels.map((c) => {
+  const channelItems = (list) =>
+    list.map((c) => {
       const li = document.createElement('li');
-      li.textContent = `# ${c.name}`;
+      li.textContent = c.dm ? `● ${c.name}` : `# ${c.name}`;
+      li.dataset.channel = c.id;
       li.className = c.id === state.channel ? 'active' : '';
       li.addEventListener('click', () => {
         state.channel = c.id;
@@ -90,11 +104,15 @@ function renderSidebar() {
         renderAll();
       });
       return li;
-    }),
-  );
+    });
+  $('channels').replaceChildren(...channelItems(state.channels.filter((c) => !c.dm)));
+  $('dms').replaceChildren(...channelItems(state.channels.filter((c) => c.dm)));
+  const current = state.channels.find((c) => c.id === state.channel);
   const name = ctx.channelName(state.channel);
-  $('channel-title').textContent = `# ${name}`;
-  $('composer-input').placeholder = `Message #${name}, or type / for commands`;
+  $('channel-title').textContent = current?.dm ? name : `# ${name}`;
+  $('composer-input').placeholder = current?.dm
+    ? `Message ${name}`
+    : `Message #${name}: / for commands, @ to mention`;
 
   const select = $('identity');
   select.replaceChildren(
@@ -108,20 +126,26 @@ function renderSidebar() {
   );
   $('identity-hint').textContent = `Posting and clicking as @${person(state.me)?.name ?? state.me}`;
 
-  const tries = [
-    '/assess eks my-cluster us-west-2',
-    '/chaos rds orders-db us-east-1',
-    '/fis prepare stop one EC2 instance of the checkout ASG for 5 minutes',
-    '/logs /aws/lambda/checkout 1h us-east-1',
-    '/assess help',
-  ];
   $('tries').replaceChildren(
-    ...tries.map((t) => {
+    ...state.tries.map((t) => {
       const li = document.createElement('li');
-      li.textContent = t;
-      li.title = t;
+      li.append(
+        Object.assign(document.createElement('span'), { className: 'try-text', textContent: t.text }),
+      );
+      if (t.hint)
+        li.append(
+          Object.assign(document.createElement('span'), { className: 'try-hint', textContent: t.hint }),
+        );
+      li.title = t.hint ? `${t.text} (${t.hint})` : t.text;
       li.addEventListener('click', () => {
-        $('composer-input').value = t;
+        // Commands and mentions are typed in a channel, not in a DM's thread.
+        if (state.channels.find((c) => c.id === state.channel)?.dm && t.text.startsWith('/')) {
+          state.channel = state.channels[0].id;
+          state.thread = undefined;
+          renderSidebar();
+          renderAll();
+        }
+        $('composer-input').value = t.text;
         $('composer-input').focus();
       });
       return li;
@@ -158,7 +182,17 @@ function avatar(m) {
 }
 
 function messageElement(m, where) {
-  const sig = JSON.stringify([where, m.text, m.blocks, m.edited, replyCount(m), state.me]);
+  const sig = JSON.stringify([
+    where,
+    m.text,
+    m.blocks,
+    m.edited,
+    m.reactions,
+    m.files?.map((f) => f.id),
+    m.tasks,
+    replyCount(m),
+    state.me,
+  ]);
   const cacheKey = `${where}|${m.channel}|${m.ts}`;
   const hit = rendered.get(cacheKey);
   if (hit && hit.sig === sig) return hit.el;
@@ -187,6 +221,9 @@ function messageElement(m, where) {
       Object.assign(document.createElement('span'), { className: 'edited', textContent: '(edited)' }),
     );
   main.append(head, messageBody(m, { ...ctx, messageTs: m.ts, onButton: (e, b) => clickButton(e, b, m) }));
+  if (m.tasks?.length) main.append(tasksElement(m.tasks));
+  for (const f of m.files ?? []) main.append(fileElement(f));
+  if (m.reactions?.length) main.append(reactionsElement(m.reactions));
   const n = replyCount(m);
   if (where === 'channel' && isRoot(m) && n > 0) {
     const link = document.createElement('button');
@@ -201,6 +238,55 @@ function messageElement(m, where) {
   }
   rendered.set(cacheKey, { sig, el: row });
   return row;
+}
+
+/** A native stream's task updates: the agent's tool activity while it writes. */
+function tasksElement(tasks) {
+  const box = document.createElement('ul');
+  box.className = 'tasks';
+  for (const t of tasks) {
+    const li = document.createElement('li');
+    li.className = `task ${t.status}`;
+    li.textContent = `${t.status === 'complete' ? '✔' : t.status === 'error' ? '✖' : '⋯'} ${t.title}`;
+    box.append(li);
+  }
+  return box;
+}
+
+/** A file shared with the message (answer.md, report files), readable in place as Slack previews it. */
+function fileElement(f) {
+  const box = document.createElement('details');
+  box.className = 'file';
+  const summary = document.createElement('summary');
+  const kb = f.size < 1024 ? `${f.size} B` : `${(f.size / 1024).toFixed(1)} KB`;
+  summary.append(
+    Object.assign(document.createElement('span'), { className: 'file-icon', textContent: '📄' }),
+    Object.assign(document.createElement('span'), { className: 'file-name', textContent: f.title || f.name }),
+    Object.assign(document.createElement('span'), {
+      className: 'file-meta',
+      textContent: `${f.name} · ${kb}`,
+    }),
+  );
+  const body = Object.assign(document.createElement('pre'), {
+    className: 'file-body',
+    textContent: f.content,
+  });
+  box.append(summary, body);
+  return box;
+}
+
+function reactionsElement(reactions) {
+  const box = document.createElement('div');
+  box.className = 'reactions';
+  for (const r of reactions) {
+    const chip = document.createElement('span');
+    chip.className = 'reaction';
+    chip.dataset.name = r.name;
+    chip.title = `:${r.name}:`;
+    chip.textContent = `${emojify(`:${r.name}:`)} ${r.count}`;
+    box.append(chip);
+  }
+  return box;
 }
 
 function ephemeralElement(e) {
@@ -250,8 +336,11 @@ function renderAll() {
   if (list.length === 0) {
     const empty = document.createElement('div');
     empty.className = 'empty';
+    const dm = state.channels.find((c) => c.id === state.channel)?.dm;
     empty.innerHTML = mrkdwn(
-      'This is the beginning of the channel. Type `/assess eks my-cluster us-west-2` below, or pick a command under *Try* on the left. The agent answers in a thread.',
+      dm
+        ? `This is your direct message with ${state.bot.name}. Ask it a question, e.g. \`why is checkout slow?\`; it answers in a thread.`
+        : 'This is the beginning of the channel. Type `/assess eks my-cluster us-west-2` below, or pick a command under *Try* on the left. The agent answers in a thread.',
       ctx,
     );
     list.push(empty);
@@ -267,7 +356,8 @@ function renderThread(all) {
     return;
   }
   pane.hidden = false;
-  $('thread-channel').textContent = `# ${ctx.channelName(state.channel)}`;
+  const dm = state.channels.find((c) => c.id === state.channel)?.dm;
+  $('thread-channel').textContent = `${dm ? '' : '# '}${ctx.channelName(state.channel)}`;
   const root = state.messages.get(key(state.channel, state.thread));
   const replies = all.filter(
     (m) => m.channel === state.channel && m.threadTs === state.thread && m.ts !== state.thread,
@@ -343,25 +433,143 @@ function markdownSafeText(s) {
 
 // ---- composers ----------------------------------------------------------------------------
 
+/** `@name` typed in the composer becomes Slack's `<@U…>` (people, the bot) or `<!subteam^S…>` (groups). */
+function encodeMentions(text) {
+  return text.replace(/(^|[\s(])@([a-z0-9._-]+)/gi, (all, before, name) => {
+    const lower = name.toLowerCase();
+    if (lower === state.bot.name) return `${before}<@${state.bot.id}>`;
+    const p = state.people.find((x) => x.name === lower);
+    if (p) return `${before}<@${p.id}>`;
+    const g = state.groups.find((x) => x.handle === lower);
+    return g ? `${before}<!subteam^${g.id}>` : all;
+  });
+}
+
 async function send(text, threadTs) {
   const trimmed = text.trim();
   if (!trimmed) return;
   const slash = /^(\/[a-z-]+)(?:\s+([\s\S]*))?$/i.exec(trimmed);
   if (slash) {
-    await api('/api/command', { command: slash[1].toLowerCase(), text: (slash[2] ?? '').trim() });
+    // From a thread's box the server explains instead of running it in the channel.
+    await api('/api/command', {
+      command: slash[1].toLowerCase(),
+      text: (slash[2] ?? '').trim(),
+      ...(threadTs ? { threadTs } : {}),
+    });
   } else {
-    await api('/api/message', { text: trimmed, threadTs });
+    await api('/api/message', { text: encodeMentions(trimmed), threadTs });
   }
 }
 
-function wireComposer(formId, inputId, threadTs) {
+/**
+ * A composer's pop-up menu, like Slack's: slash commands while the first word is typed (channel box
+ * only), and people, the bot and user groups after `@`. Arrow keys move, Enter or Tab picks, Escape
+ * closes.
+ */
+function menuFor(input, menu, commands) {
+  let items = [];
+  let index = 0;
+  let kind = '';
+
+  const hide = () => {
+    menu.hidden = true;
+    items = [];
+    index = 0;
+  };
+
+  const mentionAt = () => /(^|[\s(])@([a-z0-9._-]*)$/i.exec(input.value.slice(0, input.selectionStart));
+
+  const show = () => {
+    menu.replaceChildren(
+      ...items.map((it, i) => {
+        const item = document.createElement('div');
+        item.className = `item${i === index ? ' selected' : ''}`;
+        item.append(
+          Object.assign(document.createElement('div'), { className: 'usage', textContent: it.label }),
+          Object.assign(document.createElement('div'), { className: 'desc', textContent: it.desc }),
+        );
+        item.addEventListener('mousedown', (e) => {
+          e.preventDefault();
+          pick(i);
+        });
+        return item;
+      }),
+    );
+    menu.hidden = false;
+  };
+
+  const update = () => {
+    const cmd = commands ? /^\/(\S*)$/.exec(input.value) : null;
+    if (cmd) {
+      kind = 'command';
+      items = state.commands
+        .filter((c) => c.command.startsWith(`/${cmd[1].toLowerCase()}`))
+        .map((c) => ({ label: c.usage, desc: c.description, value: c }));
+    } else {
+      const m = mentionAt();
+      if (!m) return hide();
+      kind = 'mention';
+      const q = m[2].toLowerCase();
+      items = [
+        { label: `@${state.bot.name}`, desc: 'the ops agent (APP)', value: state.bot.name },
+        ...state.people.map((p) => ({ label: `@${p.name}`, desc: p.role, value: p.name })),
+        ...state.groups.map((g) => ({ label: `@${g.handle}`, desc: 'user group', value: g.handle })),
+      ].filter((it) => it.value.startsWith(q));
+    }
+    if (items.length === 0) return hide();
+    index = Math.min(index, items.length - 1);
+    show();
+  };
+
+  const pick = (i) => {
+    const it = items[i];
+    if (!it) return;
+    if (kind === 'command') {
+      const sub = /^\/\S+ ([a-z]+) /.exec(it.value.usage)?.[1];
+      input.value = `${it.value.command} ${sub ? `${sub} ` : ''}`;
+    } else {
+      const m = mentionAt();
+      const end = input.selectionStart;
+      const start = end - m[2].length - 1;
+      input.value = `${input.value.slice(0, start)}@${it.value} ${input.value.slice(end)}`;
+      input.selectionStart = input.selectionEnd = start + it.value.length + 2;
+    }
+    hide();
+    input.focus();
+  };
+
+  /** True when the key was the menu's. */
+  const key = (e) => {
+    if (menu.hidden) return false;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      index = (index + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
+      show();
+      return true;
+    }
+    if ((e.key === 'Enter' && !e.shiftKey && !e.isComposing) || e.key === 'Tab') {
+      e.preventDefault();
+      pick(index);
+      return true;
+    }
+    if (e.key === 'Escape') {
+      hide();
+      return true;
+    }
+    return false;
+  };
+  return { update, hide, key };
+}
+
+function wireComposer(formId, inputId, menuId, threadTs) {
   const form = $(formId);
   const input = $(inputId);
+  const menu = menuFor(input, $(menuId), formId === 'composer');
   const submit = async () => {
     const text = input.value;
     input.value = '';
     autosize(input);
-    hideMenu();
+    menu.hide();
     await send(text, threadTs());
   };
   form.addEventListener('submit', (e) => {
@@ -369,7 +577,7 @@ function wireComposer(formId, inputId, threadTs) {
     submit();
   });
   input.addEventListener('keydown', (e) => {
-    if (formId === 'composer' && menuKey(e, input)) return;
+    if (menu.key(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       submit();
@@ -377,8 +585,9 @@ function wireComposer(formId, inputId, threadTs) {
   });
   input.addEventListener('input', () => {
     autosize(input);
-    if (formId === 'composer') updateMenu(input.value);
+    menu.update();
   });
+  input.addEventListener('blur', () => menu.hide());
 }
 
 function autosize(t) {
@@ -386,73 +595,7 @@ function autosize(t) {
   t.style.height = `${Math.min(t.scrollHeight, 160)}px`;
 }
 
-// The slash-command menu: shown while the first word is being typed, like Slack's.
-let menuItems = [];
-let menuIndex = 0;
-
-function updateMenu(value) {
-  const m = /^\/(\S*)$/.exec(value);
-  if (!m) return hideMenu();
-  menuItems = state.commands.filter((c) => c.command.startsWith(`/${m[1].toLowerCase()}`));
-  if (menuItems.length === 0) return hideMenu();
-  menuIndex = Math.min(menuIndex, menuItems.length - 1);
-  const menu = $('command-menu');
-  menu.replaceChildren(
-    ...menuItems.map((c, i) => {
-      const item = document.createElement('div');
-      item.className = `item${i === menuIndex ? ' selected' : ''}`;
-      item.innerHTML = `<div class="usage"></div><div class="desc"></div>`;
-      item.querySelector('.usage').textContent = c.usage;
-      item.querySelector('.desc').textContent = c.available
-        ? c.description
-        : `${c.description} (not enabled yet)`;
-      item.addEventListener('mousedown', (e) => {
-        e.preventDefault();
-        pick(i);
-      });
-      return item;
-    }),
-  );
-  menu.hidden = false;
-}
-
-function hideMenu() {
-  $('command-menu').hidden = true;
-  menuItems = [];
-  menuIndex = 0;
-}
-
-function pick(i) {
-  const c = menuItems[i];
-  if (!c) return;
-  const input = $('composer-input');
-  const sub = /^\/\S+ ([a-z]+) /.exec(c.usage)?.[1];
-  input.value = `${c.command} ${sub ? `${sub} ` : ''}`;
-  hideMenu();
-  input.focus();
-}
-
-function menuKey(e, _input) {
-  if ($('command-menu').hidden) return false;
-  if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-    e.preventDefault();
-    menuIndex = (menuIndex + (e.key === 'ArrowDown' ? 1 : menuItems.length - 1)) % menuItems.length;
-    updateMenu($('composer-input').value);
-    return true;
-  }
-  if (e.key === 'Tab') {
-    e.preventDefault();
-    pick(menuIndex);
-    return true;
-  }
-  if (e.key === 'Escape') {
-    hideMenu();
-    return true;
-  }
-  return false;
-}
-
-wireComposer('composer', 'composer-input', () => undefined);
-wireComposer('thread-composer', 'thread-input', () => state.thread);
+wireComposer('composer', 'composer-input', 'command-menu', () => undefined);
+wireComposer('thread-composer', 'thread-input', 'thread-menu', () => state.thread);
 
 load();

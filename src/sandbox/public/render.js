@@ -38,6 +38,11 @@ function control(inner, ctx) {
     const when = Number.isFinite(epoch) ? new Date(epoch * 1000).toLocaleString() : label;
     return `<time>${escapeHtml(when || label)}</time>`;
   }
+  if (target.startsWith('!subteam^')) {
+    // A user group: Slack shows its handle (@fis-approvers), not the word "subteam".
+    const id = target.slice('!subteam^'.length);
+    return `<span class="mention group">@${escapeHtml(label.replace(/^@/, '') || ctx.groupName?.(id) || id)}</span>`;
+  }
   if (target.startsWith('!')) {
     const name = target.slice(1).split('^')[0];
     return `<span class="mention broadcast">@${escapeHtml(label || name)}</span>`;
@@ -87,10 +92,12 @@ export function mrkdwn(text, ctx) {
 
 /** Standard Markdown (a `markdown` block) → sanitized HTML, with emoji and mentions outside code. */
 export function markdown(text, ctx) {
-  const withMentions = text.replace(
-    /<@([A-Z0-9]+)(?:\|([^>]*))?>/g,
-    (_, id, label) => `@${label || ctx.userName(id)}`,
-  );
+  const withMentions = text
+    .replace(/<@([A-Z0-9]+)(?:\|([^>]*))?>/g, (_, id, label) => `@${label || ctx.userName(id)}`)
+    .replace(
+      /<!subteam\^([A-Z0-9]+)(?:\|@?([^>]*))?>/g,
+      (_, id, label) => `@${label || ctx.groupName?.(id) || id}`,
+    );
   const html = DOMPurify.sanitize(marked.parse(withMentions));
   const box = document.createElement('div');
   box.innerHTML = html;
