@@ -177,7 +177,7 @@ async function stopMismatch(kit: GateKit, rec: ApprovalRecord, exp: FisExperimen
   await kit.updateCard(started);
   await kit.postNote(
     rec,
-    `:rotating_light: FIS started experiment \`${exp.id}\`, but it is not what was approved (the template changed between the bot's check and the start): ${shown}. ${
+    `:octagonal_sign: FIS started experiment \`${exp.id}\`, but it is not what was approved (the template changed between the bot's check and the start): ${shown}. ${
       stopFailure
         ? `The bot could not stop it (${stopFailure}): *stop it in the AWS FIS console now.*`
         : `The bot stopped it at once (*${status}*).`

@@ -178,7 +178,7 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
       ];
       if (a.mismatch)
         lines.push(
-          `:rotating_light: FIS started something other than what was approved (${escapeMrkdwn(a.mismatch)}); ${a.stoppedBy ? 'the bot stopped it' : '*the bot could not stop it: use Emergency stop or the FIS console*'}`,
+          `:octagonal_sign: FIS started something other than what was approved (${escapeMrkdwn(a.mismatch)}); ${a.stoppedBy ? 'the bot stopped it' : '*the bot could not stop it: use Emergency stop or the FIS console*'}`,
         );
       else if (a.stoppedBy) lines.push(`:octagonal_sign: Emergency stop by ${mention(a.stoppedBy)}`);
       if (a.experimentError?.code)
