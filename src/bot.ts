@@ -40,6 +40,8 @@ import { guardSlackRequests, HTTP_SERVER_TIMEOUTS } from './slack/request-guard.
 export interface RunningBot {
   app: App;
   runner: Runner;
+  /** The FIS approval gate, when approvers are configured. */
+  gate?: ApprovalGate;
   /** The per-workspace Slack call scheduler (for health and the benchmark). */
   scheduler: SlackScheduler;
   /** HTTP mode: the port actually listened on (Socket Mode: the health port). */
@@ -226,6 +228,8 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
             ttlMs: config.approvals.ttlMs,
             allowSelfApproval: config.approvals.allowSelfApproval,
             allowNoStopConditions: config.approvals.allowNoStopConditions,
+            // A replica that dies while starting an experiment is found out like a run's owner is.
+            startLeaseMs: config.concurrency.leaseMs,
           },
           log: log.child({ component: 'approvals' }),
         })
@@ -319,6 +323,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   return {
     app,
     runner,
+    gate,
     scheduler,
     port,
     async stop(graceMs = config.concurrency.shutdownGraceMs) {
@@ -327,6 +332,9 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       clearInterval(reaper);
       slackUp = false;
       await app.stop().catch((err) => log.warn({ err }, 'stopping the Slack receiver failed'));
+      // Approval actions first (a StartExperiment in flight must reach a recorded outcome), then runs,
+      // which include the agent turns those actions resumed.
+      await gate?.drain(graceMs);
       await runner.drain(graceMs);
       healthServer?.server.close();
       await embedded?.close();

@@ -1,6 +1,6 @@
 /**
  * ApprovalStore over the bot's DynamoDB table:
- *   APPROVAL#<id> / APPROVAL        → the approval (sparse index `gsi1` holds pending and running ones)
+ *   APPROVAL#<id> / APPROVAL        → the approval (sparse index `gsi1` holds pending, in-flight and running ones)
  *   APPROVAL#<id> / AUDIT#<time>#n  → its audit trail
  * Every state change is one conditional update on `status`, so double clicks and concurrent
  * approvers produce exactly one decision.
@@ -14,11 +14,19 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ApprovalRecord, ApprovalStatus, ApprovalStore, AuditEntry } from '../core/approval-types.ts';
+import {
+  type ApprovalRecord,
+  type ApprovalStatus,
+  type ApprovalStore,
+  type AuditEntry,
+  IN_FLIGHT,
+} from '../core/approval-types.ts';
 
 export const GSI = 'gsi1';
 const PENDING = 'APPROVALS#pending';
 const RUNNING = 'APPROVALS#running';
+/** Approved or starting, sorted by when the working replica's claim lapses. */
+const INFLIGHT = 'APPROVALS#inflight';
 const AUDIT_DAYS = 400;
 
 export class DynamoApprovalStore implements ApprovalStore {
@@ -68,26 +76,35 @@ export class DynamoApprovalStore implements ApprovalStore {
 
   async transition(
     id: string,
-    from: ApprovalStatus,
+    from: ApprovalStatus | readonly ApprovalStatus[],
     to: ApprovalStatus,
     fields: Partial<ApprovalRecord>,
     notExpiredAt?: number,
   ): Promise<ApprovalRecord | undefined> {
     const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
     const sets = ['#s = :to', ...entries.map((_, i) => `#f${i} = :v${i}`)];
-    const running = to === 'started';
-    if (running) sets.push('gsi1pk = :running', 'gsi1sk = :id');
     const names: Record<string, string> = {
       '#s': 'status',
       ...Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
     };
+    const froms = typeof from === 'string' ? [from] : [...from];
     const values: Record<string, unknown> = {
-      ':from': from,
       ':to': to,
+      ...Object.fromEntries(froms.map((f, i) => [`:from${i}`, f])),
       ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
     };
-    if (running) Object.assign(values, { ':running': RUNNING, ':id': id });
-    let condition = '#s = :from';
+    // Where the record is indexed in its new state: running, in flight (until its claim lapses), or nowhere.
+    const index =
+      to === 'started'
+        ? { pk: RUNNING, sk: id }
+        : IN_FLIGHT.includes(to)
+          ? { pk: INFLIGHT, sk: sortable(fields.leaseUntil ?? 0) }
+          : undefined;
+    if (index) {
+      sets.push('gsi1pk = :ipk', 'gsi1sk = :isk');
+      Object.assign(values, { ':ipk': index.pk, ':isk': index.sk });
+    }
+    let condition = `#s IN (${froms.map((_, i) => `:from${i}`).join(', ')})`;
     if (notExpiredAt !== undefined) {
       condition += ' AND expiresAt > :now';
       values[':now'] = notExpiredAt;
@@ -97,10 +114,61 @@ export class DynamoApprovalStore implements ApprovalStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: key(id), sk: 'APPROVAL' },
-          UpdateExpression: `SET ${sets.join(', ')}${running ? '' : ' REMOVE gsi1pk, gsi1sk'}`,
+          UpdateExpression: `SET ${sets.join(', ')}${index ? '' : ' REMOVE gsi1pk, gsi1sk'}`,
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ? strip(out.Attributes) : undefined;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+
+  async renewLease(id: string, owner: string, until: number): Promise<boolean> {
+    return (await this.lease(id, owner, until, '#o = :owner')) !== undefined;
+  }
+
+  async claimLapsed(
+    id: string,
+    owner: string,
+    now: number,
+    until: number,
+  ): Promise<ApprovalRecord | undefined> {
+    return this.lease(id, owner, until, '(attribute_not_exists(leaseUntil) OR leaseUntil <= :now)', now);
+  }
+
+  async listLapsed(now: number): Promise<ApprovalRecord[]> {
+    return this.query(INFLIGHT, sortable(now));
+  }
+
+  /** Sets the in-flight claim (owner, until) if the approval is still in flight and `condition` holds. */
+  private async lease(
+    id: string,
+    owner: string,
+    until: number,
+    condition: string,
+    now?: number,
+  ): Promise<ApprovalRecord | undefined> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key(id), sk: 'APPROVAL' },
+          UpdateExpression: 'SET #o = :owner, leaseUntil = :until, gsi1sk = :isk',
+          ConditionExpression: `#s IN (:a, :b) AND ${condition}`,
+          ExpressionAttributeNames: { '#s': 'status', '#o': 'startOwner' },
+          ExpressionAttributeValues: {
+            ':owner': owner,
+            ':until': until,
+            ':isk': sortable(until),
+            ':a': IN_FLIGHT[0],
+            ':b': IN_FLIGHT[1],
+            ...(now === undefined ? {} : { ':now': now }),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );

@@ -1,13 +1,22 @@
 /** FisPort over @aws-sdk/client-fis, one client per region (experiments run in the target's region). */
 import {
+  type Experiment,
   FisClient,
   GetExperimentCommand,
   GetExperimentTemplateCommand,
+  ListExperimentsCommand,
   ResourceNotFoundException,
   StartExperimentCommand,
   StopExperimentCommand,
 } from '@aws-sdk/client-fis';
-import { FisError, type FisExperiment, type FisPort, type FisTemplate } from '../core/fis.ts';
+import {
+  type FisDefinition,
+  FisError,
+  type FisExperiment,
+  type FisExperimentError,
+  type FisPort,
+  type FisTemplate,
+} from '../core/fis.ts';
 
 export class AwsFis implements FisPort {
   private readonly clients = new Map<string, FisClient>();
@@ -77,6 +86,37 @@ export class AwsFis implements FisPort {
     }
   }
 
+  async findExperiments(
+    region: string,
+    templateId: string,
+    tag: { key: string; value: string },
+  ): Promise<FisExperiment[]> {
+    // ListExperiments in this SDK version cannot filter by template, so page through the region's
+    // experiments; the summaries carry the tags the bot set at start.
+    const ids: string[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const out = await this.client(region).send(
+          new ListExperimentsCommand({ maxResults: 100, nextToken }),
+        );
+        for (const e of out.experiments ?? []) {
+          if (e.id && e.experimentTemplateId === templateId && e.tags?.[tag.key] === tag.value)
+            ids.push(e.id);
+        }
+        nextToken = out.nextToken;
+      } while (nextToken);
+    } catch (err) {
+      throw toFisError(err);
+    }
+    const found: FisExperiment[] = [];
+    for (const id of ids) {
+      const e = await this.getExperiment(region, id);
+      if (e) found.push(e);
+    }
+    return found;
+  }
+
   private client(region: string): FisClient {
     let c = this.clients.get(region);
     if (!c) {
@@ -92,19 +132,32 @@ export class AwsFis implements FisPort {
   }
 }
 
-function toExperiment(
-  e: { id?: string; experimentTemplateId?: string; state?: { status?: string; reason?: string } } | undefined,
-): FisExperiment {
+function toExperiment(e: Experiment | undefined): FisExperiment {
   if (!e?.id) throw new FisError('InvalidResponse', 'FIS returned no experiment');
+  // state.error arrives as JSON even where this SDK version's types do not name it yet.
+  const state = e.state as { status?: string; reason?: string; error?: FisExperimentError } | undefined;
+  const definition: FisDefinition | undefined =
+    e.actions || e.targets
+      ? {
+          actions: (e.actions ?? {}) as FisDefinition['actions'],
+          targets: (e.targets ?? {}) as FisDefinition['targets'],
+          stopConditions: e.stopConditions ?? [],
+          roleArn: e.roleArn,
+        }
+      : undefined;
   return {
     id: e.id,
     templateId: e.experimentTemplateId ?? '',
-    status: e.state?.status ?? 'unknown',
-    reason: e.state?.reason,
+    status: state?.status ?? 'unknown',
+    ...(state?.reason ? { reason: state.reason } : {}),
+    ...(state?.error ? { error: state.error } : {}),
+    ...(e.tags ? { tags: e.tags } : {}),
+    ...(definition ? { definition } : {}),
   };
 }
 
 function toFisError(err: unknown): FisError {
-  const e = err as { name?: string; message?: string };
-  return new FisError(e?.name ?? 'Error', e?.message ?? String(err));
+  const e = err as { name?: string; message?: string; $fault?: string };
+  // A modeled client error is FIS's answer; a server fault or a network error says nothing about what happened.
+  return new FisError(e?.name ?? 'Error', e?.message ?? String(err), e?.$fault === 'client');
 }

@@ -7,11 +7,21 @@ import type { ThreadKey } from './ports.ts';
 
 export const APPROVAL_TOOL = 'request_fis_experiment_approval';
 
+/** Tags the bot puts on every experiment it starts; the first finds it again after a crash or a lost reply. */
+export const TAG_APPROVAL_ID = 'agentcore-slack-bot:approval-id';
+export const TAG_APPROVED_BY = 'agentcore-slack-bot:approved-by';
+export const TAG_REQUESTED_BY = 'agentcore-slack-bot:requested-by';
+
 export type ApprovalStatus =
   /** Waiting for a human decision. */
   | 'pending'
-  /** An approver approved; the bot is starting the experiment. */
+  /** An approver approved; the bot is re-checking the template (StartExperiment not sent yet). */
   | 'approved'
+  /**
+   * StartExperiment was sent (or may have been): only FIS knows whether the experiment exists until
+   * the bot has its answer or has looked it up by its approval tag.
+   */
+  | 'starting'
   | 'denied'
   | 'expired'
   /** Policy refused it before anyone was asked (e.g. no stop conditions). */
@@ -20,8 +30,11 @@ export type ApprovalStatus =
   | 'invalidated'
   /** The experiment was started by the bot. */
   | 'started'
-  /** StartExperiment failed. */
+  /** FIS confirmed that no experiment was started for this approval. */
   | 'start_failed';
+
+/** Statuses in which an approval's experiment may be starting: reconciled by any replica once its lease lapses. */
+export const IN_FLIGHT: readonly ApprovalStatus[] = ['approved', 'starting'];
 
 export interface ApprovalInput {
   experimentTemplateId: string;
@@ -42,6 +55,8 @@ export interface ApprovalRecord {
   region: string;
   /** sha256 of the template's canonical JSON, as read by the bot when the card was posted. */
   fingerprint: string;
+  /** How `fingerprint` was computed (FINGERPRINT_SCHEME); absent on records from before schemes were named (v1). */
+  fingerprintScheme?: string;
   /** The template as shown on the card. */
   template: FisTemplate;
   requester: string;
@@ -55,6 +70,14 @@ export interface ApprovalRecord {
   experimentId?: string;
   experimentStatus?: string;
   stoppedBy?: string;
+  /** While approved/starting: the replica working on it, and until when its claim holds. */
+  startOwner?: string;
+  leaseUntil?: number;
+  startRequestedAt?: number;
+  /** The error FIS gave when the experiment failed (state.error). */
+  experimentError?: { code?: string; location?: string; accountId?: string };
+  /** What FIS started that differs from what was approved (the bot stopped it). */
+  mismatch?: string;
   /** Results for other inline calls of the same paused message, sent along on resume. */
   siblingResults?: Array<{ toolUseId: string; result: Record<string, unknown> }>;
 }
@@ -68,7 +91,11 @@ export interface AuditEntry {
     | 'denied'
     | 'expired'
     | 'invalidated'
+    | 'start_requested'
+    | 'start_unconfirmed'
+    | 'reconciled'
     | 'started'
+    | 'mismatch_stopped'
     | 'start_failed'
     | 'stop_requested'
     | 'experiment_state'
@@ -85,21 +112,51 @@ export interface ApprovalStore {
   /** Sets fields without a state change (card ts, experiment status). */
   patchApproval(
     id: string,
-    fields: Partial<Pick<ApprovalRecord, 'cardTs' | 'experimentStatus' | 'stoppedBy' | 'siblingResults'>>,
+    fields: Partial<
+      Pick<
+        ApprovalRecord,
+        | 'cardTs'
+        | 'experimentStatus'
+        | 'experimentError'
+        | 'stoppedBy'
+        | 'siblingResults'
+        | 'fingerprintScheme'
+        | 'reason'
+      >
+    >,
   ): Promise<void>;
   /**
-   * Atomic state change `from` → `to`; returns the updated record, or undefined if the record was not
-   * in `from` (someone else decided first). With `notExpiredAt`, also requires expiresAt > that time.
+   * Atomic state change `from` (one of) → `to`; returns the updated record, or undefined if the record
+   * was not in `from` (someone else decided first). With `notExpiredAt`, also requires expiresAt > that
+   * time. Entering `approved`/`starting` files it under the in-flight index until `leaseUntil`.
    */
   transition(
     id: string,
-    from: ApprovalStatus,
+    from: ApprovalStatus | readonly ApprovalStatus[],
     to: ApprovalStatus,
     fields: Partial<
-      Pick<ApprovalRecord, 'decidedBy' | 'decidedAt' | 'reason' | 'experimentId' | 'experimentStatus'>
+      Pick<
+        ApprovalRecord,
+        | 'decidedBy'
+        | 'decidedAt'
+        | 'reason'
+        | 'experimentId'
+        | 'experimentStatus'
+        | 'startOwner'
+        | 'leaseUntil'
+        | 'startRequestedAt'
+        | 'stoppedBy'
+        | 'mismatch'
+      >
     >,
     notExpiredAt?: number,
   ): Promise<ApprovalRecord | undefined>;
+  /** Extends `owner`'s claim on an in-flight approval; false if it is no longer in flight or no longer theirs. */
+  renewLease(id: string, owner: string, until: number): Promise<boolean>;
+  /** Takes over an in-flight approval whose claim lapsed before `now`; undefined if someone else holds it. */
+  claimLapsed(id: string, owner: string, now: number, until: number): Promise<ApprovalRecord | undefined>;
+  /** In-flight approvals (approved / starting) whose claim lapsed before `now`. */
+  listLapsed(now: number): Promise<ApprovalRecord[]>;
   /** Pending approvals whose expiry has passed. */
   listExpired(now: number): Promise<ApprovalRecord[]>;
   /** Approvals whose experiment has not reached a terminal state yet. */

@@ -4,6 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 
+/**
+ * Names how fingerprints are computed: the canonical JSON of the template as the FIS adapter maps it.
+ * Anything that changes that JSON for an unchanged template (an SDK upgrade that adds fields, a change
+ * to the adapter's mapping) must bump this, so approvals pending across the upgrade fail closed instead
+ * of being compared against a fingerprint computed differently. test/unit/fingerprint.test.ts pins it.
+ */
+export const FINGERPRINT_SCHEME = 'fis-template/v1';
+
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;

@@ -51,21 +51,101 @@ export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
   'cancelled',
 ]);
 
+/** ExperimentState.error: why an experiment failed (FIS troubleshooting guide lists the codes). */
+export interface FisExperimentError {
+  code?: string;
+  location?: string;
+  accountId?: string;
+}
+
+/** What an experiment was started with: FIS copies it from the template at start. */
+export interface FisDefinition {
+  actions: FisTemplate['actions'];
+  targets: FisTemplate['targets'];
+  stopConditions: FisTemplate['stopConditions'];
+  roleArn?: string;
+}
+
 export interface FisExperiment {
   id: string;
   templateId: string;
   status: ExperimentStatus | string;
   reason?: string;
+  error?: FisExperimentError;
+  tags?: Record<string, string>;
+  /** Present when FIS returned the full experiment (StartExperiment, GetExperiment). */
+  definition?: FisDefinition;
 }
 
 export class FisError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** FIS answered and refused (a modeled client error), as opposed to no answer or a server fault. */
+    readonly refused = false,
   ) {
     super(message);
     this.name = 'FisError';
   }
+}
+
+/**
+ * Where what FIS started differs from what was approved: actions (id, parameters, targets, order),
+ * targets (type, resources, tags, filters, selection mode, parameters), stop conditions and role.
+ * Empty when they match. Each entry reads `path: approved X, started Y`.
+ */
+export function definitionDifferences(approved: FisTemplate, started: FisDefinition): string[] {
+  const pick = (d: FisDefinition) => ({
+    actions: Object.fromEntries(
+      Object.entries(d.actions ?? {}).map(([k, a]) => [
+        k,
+        { actionId: a.actionId, parameters: a.parameters, targets: a.targets, startAfter: a.startAfter },
+      ]),
+    ),
+    targets: Object.fromEntries(
+      Object.entries(d.targets ?? {}).map(([k, t]) => [
+        k,
+        {
+          resourceType: t.resourceType,
+          resourceArns: t.resourceArns,
+          resourceTags: t.resourceTags,
+          filters: t.filters,
+          selectionMode: t.selectionMode,
+          parameters: t.parameters,
+        },
+      ]),
+    ),
+    stopConditions: (d.stopConditions ?? []).map((s) => ({ source: s.source, value: s.value })),
+    roleArn: d.roleArn,
+  });
+  const a = flatten(pick(approved));
+  const b = flatten(pick(started));
+  const out: string[] = [];
+  for (const path of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    if (a.get(path) !== b.get(path))
+      out.push(`${path}: approved ${a.get(path) ?? '(none)'}, started ${b.get(path) ?? '(none)'}`);
+  }
+  return out;
+}
+
+/** Leaf paths to JSON values; empty objects/arrays and undefined count as absent. */
+function flatten(v: unknown, path = '', out = new Map<string, string>()): Map<string, string> {
+  if (v === undefined || v === null) return out;
+  if (typeof v !== 'object') {
+    out.set(path, JSON.stringify(v));
+    return out;
+  }
+  if (Array.isArray(v)) {
+    // startAfter and filter values are sets in FIS: order does not change the experiment.
+    if (v.every((x) => typeof x !== 'object')) {
+      if (v.length) out.set(path, JSON.stringify([...v].map(String).sort()));
+      return out;
+    }
+    for (const [i, x] of v.entries()) flatten(x, `${path}[${i}]`, out);
+    return out;
+  }
+  for (const [k, x] of Object.entries(v)) flatten(x, path ? `${path}.${k}` : k, out);
+  return out;
 }
 
 export interface FisPort {
@@ -80,4 +160,10 @@ export interface FisPort {
   ): Promise<FisExperiment>;
   getExperiment(region: string, experimentId: string): Promise<FisExperiment | undefined>;
   stopExperiment(region: string, experimentId: string): Promise<FisExperiment>;
+  /** Experiments of this template carrying this tag, in any state (from ListExperiments, then GetExperiment). */
+  findExperiments(
+    region: string,
+    templateId: string,
+    tag: { key: string; value: string },
+  ): Promise<FisExperiment[]>;
 }

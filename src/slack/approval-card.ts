@@ -112,6 +112,8 @@ function headerText(a: ApprovalRecord): string {
       return 'FIS experiment: approval needed';
     case 'approved':
       return 'FIS experiment: approved, starting';
+    case 'starting':
+      return a.reason ? 'FIS experiment: start not confirmed yet' : 'FIS experiment: approved, starting';
     case 'started':
       return `FIS experiment: ${a.experimentStatus ?? 'started'}`;
     case 'denied':
@@ -123,7 +125,7 @@ function headerText(a: ApprovalRecord): string {
     case 'invalidated':
       return 'FIS experiment: template changed, not started';
     case 'start_failed':
-      return 'FIS experiment: could not start';
+      return 'FIS experiment: not started';
   }
 }
 
@@ -174,7 +176,15 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
       const lines = [
         `:white_check_mark: Approved by ${mention(a.decidedBy ?? '?')} ${when(a.decidedAt)}   ·   experiment \`${a.experimentId}\` is *${status}*`,
       ];
-      if (a.stoppedBy) lines.push(`:octagonal_sign: Emergency stop by ${mention(a.stoppedBy)}`);
+      if (a.mismatch)
+        lines.push(
+          `:octagonal_sign: FIS started something other than what was approved (${escapeMrkdwn(a.mismatch)}); ${a.stoppedBy ? 'the bot stopped it' : '*the bot could not stop it: use Emergency stop or the FIS console*'}`,
+        );
+      else if (a.stoppedBy) lines.push(`:octagonal_sign: Emergency stop by ${mention(a.stoppedBy)}`);
+      if (a.experimentError?.code)
+        lines.push(
+          `:x: FIS error \`${escapeMrkdwn(a.experimentError.code)}\`${a.experimentError.location ? ` at \`${escapeMrkdwn(a.experimentError.location)}\`` : ''}`,
+        );
       const blocks: Block[] = [context(lines.join('\n'))];
       if (live && !a.stoppedBy) {
         blocks.push({
@@ -206,6 +216,14 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
           `:hourglass_flowing_sand: Approved by ${mention(a.decidedBy ?? '?')} ${when(a.decidedAt)}; starting the experiment…`,
         ),
       ];
+    case 'starting':
+      return [
+        context(
+          a.reason
+            ? `:hourglass_flowing_sand: Approved by ${mention(a.decidedBy ?? '?')} ${when(a.decidedAt)}. ${escapeMrkdwn(a.reason)}; the bot keeps asking FIS. Check the FIS console for an experiment tagged \`agentcore-slack-bot:approval-id=${a.id}\`.`
+            : `:hourglass_flowing_sand: Approved by ${mention(a.decidedBy ?? '?')} ${when(a.decidedAt)}; starting the experiment…`,
+        ),
+      ];
     case 'denied':
       return [
         context(
@@ -225,7 +243,7 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
     case 'start_failed':
       return [
         context(
-          `:x: Approved by ${mention(a.decidedBy ?? '?')}, but FIS did not start it: ${escapeMrkdwn(a.reason ?? 'unknown error')}`,
+          `:x: Approved by ${mention(a.decidedBy ?? '?')}, but not started: ${escapeMrkdwn(a.reason ?? 'unknown error')}. Nothing is running for this approval.`,
         ),
       ];
   }

@@ -2,66 +2,50 @@
  * A local stand-in for the AWS FIS API (rest-json, as the real @aws-sdk/client-fis speaks it):
  * experiment templates, experiments and their state machine. Reached through AWS_ENDPOINT_URL_FIS.
  *
- * Behaviour kept from the service: SigV4 required, ResourceNotFoundException for unknown ids,
- * idempotent StartExperiment by clientToken, experiments that move initiating → running →
- * completed on their own, StopExperiment → stopping → stopped, and ConflictException when stopping
- * an experiment that already ended.
+ * Behaviour kept from the service (checked against the SDK's model in test/unit/fis-emulator-contract):
+ * SigV4 required, and each region its own store (the region is the one the request was signed for, so
+ * an id looked up in another region is not found); only the errors AWS models for each operation;
+ * StartExperiment idempotent by clientToken (the same token returns the same experiment, another
+ * template with it is a ConflictException); experiments that copy the template's definition at start
+ * and move initiating → running → completed on their own, or end failed / cancelled with
+ * `state.error`; StopExperiment → stopping → stopped, a ValidationException once it has ended.
+ * Tests inject the faults real FIS shows (held or lost replies, refusals) with `failStart` and
+ * `endNextExperiment`.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ExperimentLifecycle } from './fis-emulator-lifecycle.ts';
+import {
+  ENDED,
+  type ExperimentOutcome,
+  experimentSummary,
+  experimentView,
+  type FisExperimentRecord,
+  type FisFault,
+  type FisTemplateRecord,
+  RegionStore,
+  type StartFault,
+  signedRegion,
+} from './fis-emulator-model.ts';
 
-export interface FisTarget {
-  resourceType: string;
-  resourceArns?: string[];
-  resourceTags?: Record<string, string>;
-  filters?: Array<{ path: string; values: string[] }>;
-  selectionMode: string;
-  parameters?: Record<string, string>;
-}
-
-export interface FisAction {
-  actionId: string;
-  description?: string;
-  parameters?: Record<string, string>;
-  targets?: Record<string, string>;
-  startAfter?: string[];
-}
-
-export interface FisTemplateRecord {
-  id: string;
-  description?: string;
-  targets: Record<string, FisTarget>;
-  actions: Record<string, FisAction>;
-  stopConditions: Array<{ source: string; value?: string }>;
-  roleArn: string;
-  tags?: Record<string, string>;
-  logConfiguration?: Record<string, unknown>;
-  experimentOptions?: Record<string, string>;
-  creationTime?: number;
-  lastUpdateTime?: number;
-}
-
-export interface FisExperimentRecord {
-  id: string;
-  experimentTemplateId: string;
-  clientToken: string;
-  state: { status: string; reason?: string };
-  tags: Record<string, string>;
-  creationTime: number;
-  startTime: number;
-  endTime?: number;
-  roleArn: string;
-}
+export * from './fis-emulator-model.ts';
 
 export interface FisCall {
-  op: 'GetExperimentTemplate' | 'StartExperiment' | 'GetExperiment' | 'StopExperiment' | 'Unknown';
+  op:
+    | 'GetExperimentTemplate'
+    | 'StartExperiment'
+    | 'GetExperiment'
+    | 'StopExperiment'
+    | 'ListExperiments'
+    | 'Unknown';
   path: string;
+  region: string;
   body: Record<string, unknown>;
   at: number;
 }
 
 export interface FisEmulatorOptions {
+  /** The region templates are added to by default. */
   region?: string;
   account?: string;
   /** How long an experiment stays initiating, then running, in ms. */
@@ -69,33 +53,87 @@ export interface FisEmulatorOptions {
   runningMs?: number;
 }
 
+const ID = /^[\S]{1,64}$/;
+
 export class FisEmulator {
-  readonly templates = new Map<string, FisTemplateRecord>();
-  readonly experiments = new Map<string, FisExperimentRecord>();
   readonly calls: FisCall[] = [];
+  private readonly regions = new Map<string, RegionStore>();
+  private readonly startFaults: StartFault[] = [];
+  private readonly opFaults = new Map<FisCall['op'], { fault: FisFault; times: number }>();
   private server: Server | undefined;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly life: ExperimentLifecycle;
   url = '';
 
-  constructor(private readonly o: FisEmulatorOptions = {}) {}
-
-  /** Experiments started so far (each StartExperiment that created one). */
-  get started(): FisExperimentRecord[] {
-    return [...this.experiments.values()];
+  constructor(private readonly o: FisEmulatorOptions = {}) {
+    this.life = new ExperimentLifecycle(o);
   }
 
-  addTemplate(t: Omit<FisTemplateRecord, 'creationTime' | 'lastUpdateTime'>): FisTemplateRecord {
+  get defaultRegion(): string {
+    return this.o.region ?? 'us-east-1';
+  }
+
+  store(region = this.defaultRegion): RegionStore {
+    let s = this.regions.get(region);
+    if (!s) {
+      s = new RegionStore();
+      this.regions.set(region, s);
+    }
+    return s;
+  }
+
+  /** The default region's templates. */
+  get templates(): Map<string, FisTemplateRecord> {
+    return this.store().templates;
+  }
+
+  /** Experiments created so far, in every region. */
+  get started(): FisExperimentRecord[] {
+    return [...this.regions.values()].flatMap((s) => [...s.experiments.values()]);
+  }
+
+  addTemplate(
+    t: Omit<FisTemplateRecord, 'creationTime' | 'lastUpdateTime'>,
+    region = this.defaultRegion,
+  ): FisTemplateRecord {
     const now = Date.now() / 1000;
     const rec = { ...t, creationTime: now, lastUpdateTime: now };
-    this.templates.set(t.id, rec);
+    this.store(region).templates.set(t.id, rec);
     return rec;
   }
 
   /** What UpdateExperimentTemplate would do: change the template, bump lastUpdateTime. */
-  updateTemplate(id: string, patch: Partial<FisTemplateRecord>): void {
-    const t = this.templates.get(id);
-    if (!t) throw new Error(`no template ${id}`);
-    this.templates.set(id, { ...t, ...patch, lastUpdateTime: Date.now() / 1000 });
+  updateTemplate(id: string, patch: Partial<FisTemplateRecord>, region = this.defaultRegion): void {
+    const t = this.store(region).templates.get(id);
+    if (!t) throw new Error(`no template ${id} in ${region}`);
+    this.store(region).templates.set(id, { ...t, ...patch, lastUpdateTime: Date.now() / 1000 });
+  }
+
+  /** Applies a fault to the next StartExperiment call(s). */
+  failStart(f: StartFault): void {
+    this.startFaults.push({ times: 1, ...f });
+  }
+
+  /** Answers the next `times` calls of an operation with this error (e.g. FIS unreachable for ListExperiments). */
+  failOperation(op: FisCall['op'], fault: FisFault, times = 1): void {
+    this.opFaults.set(op, { fault, times });
+  }
+
+  /** Removes faults not used up yet (e.g. one applied to every call). */
+  clearStartFaults(): void {
+    this.startFaults.length = 0;
+    this.opFaults.clear();
+  }
+
+  /** Ends an experiment now, as FIS would on its own (e.g. it completed before a stop arrived). */
+  endExperiment(id: string, o: ExperimentOutcome | { status: 'completed'; reason: string }): void {
+    const e = this.started.find((x) => x.id === id);
+    if (!e) throw new Error(`no experiment ${id}`);
+    this.life.setState(e, o.status, o.reason, 'error' in o ? o.error : undefined);
+  }
+
+  /** The next experiment created ends this way instead of completing. */
+  endNextExperiment(o: ExperimentOutcome): void {
+    this.life.endNext(o);
   }
 
   async start(port = 0): Promise<string> {
@@ -108,7 +146,7 @@ export class FisEmulator {
   }
 
   async stop(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
+    this.life.dispose();
     if (!this.server) return;
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server!.close(() => r()));
@@ -121,139 +159,168 @@ export class FisEmulator {
     const raw = Buffer.concat(chunks).toString('utf8');
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    const call: FisCall = { op: 'Unknown', path: url.pathname, body, at: Date.now() };
+    const scope = signedRegion(req.headers.authorization);
+    const call: FisCall = {
+      op: 'Unknown',
+      path: url.pathname,
+      region: scope?.region ?? '',
+      body,
+      at: Date.now(),
+    };
     this.calls.push(call);
-    if (!req.headers.authorization?.startsWith('AWS4-HMAC-SHA256 ')) {
+    if (!req.headers.authorization?.startsWith('AWS4-HMAC-SHA256 ') || !scope || scope.service !== 'fis') {
       return error(res, 403, 'AccessDeniedException', 'Missing Authentication Token');
+    }
+    const s = this.store(scope.region);
+    const region = scope.region;
+    call.op = operationOf(req.method, parts);
+    const opFault = this.opFaults.get(call.op);
+    if (opFault && opFault.times-- > 0) {
+      if (opFault.times <= 0) this.opFaults.delete(call.op);
+      return error(res, opFault.fault.status, opFault.fault.type, opFault.fault.message ?? '');
     }
     if (req.method === 'GET' && parts[0] === 'experimentTemplates' && parts[1]) {
       call.op = 'GetExperimentTemplate';
-      const t = this.templates.get(parts[1]);
+      if (!ID.test(parts[1])) return error(res, 400, 'ValidationException', 'Invalid id.');
+      const t = s.templates.get(parts[1]);
       if (!t) return error(res, 404, 'ResourceNotFoundException', 'Experiment template not found.');
-      return ok(res, { experimentTemplate: { ...t, arn: this.arn('experiment-template', t.id) } });
+      return ok(res, { experimentTemplate: { ...t, arn: this.arn(region, 'experiment-template', t.id) } });
     }
     if (req.method === 'POST' && parts[0] === 'experiments' && !parts[1]) {
       call.op = 'StartExperiment';
-      return this.startExperiment(body, res);
+      return this.startExperiment(req, body, region, res);
+    }
+    if (req.method === 'GET' && parts[0] === 'experiments' && !parts[1]) {
+      call.op = 'ListExperiments';
+      return this.listExperiments(url.searchParams, region, res);
     }
     if (req.method === 'GET' && parts[0] === 'experiments' && parts[1]) {
       call.op = 'GetExperiment';
-      const e = this.experiments.get(parts[1]);
+      if (!ID.test(parts[1])) return error(res, 400, 'ValidationException', 'Invalid id.');
+      const e = s.experiments.get(parts[1]);
       if (!e) return error(res, 404, 'ResourceNotFoundException', 'Experiment not found.');
-      return ok(res, { experiment: this.view(e) });
+      return ok(res, { experiment: experimentView(e, this.arn(region, 'experiment', e.id)) });
     }
     if (req.method === 'DELETE' && parts[0] === 'experiments' && parts[1]) {
       call.op = 'StopExperiment';
-      const e = this.experiments.get(parts[1]);
+      const e = s.experiments.get(parts[1]);
       if (!e) return error(res, 404, 'ResourceNotFoundException', 'Experiment not found.');
-      if (['completed', 'stopped', 'failed', 'cancelled'].includes(e.state.status)) {
-        return error(res, 409, 'ConflictException', `Experiment ${e.id} is already ${e.state.status}.`);
+      // StopExperiment models only ResourceNotFoundException and ValidationException.
+      if (ENDED.has(e.state.status)) {
+        return error(
+          res,
+          400,
+          'ValidationException',
+          `Experiment ${e.id} is ${e.state.status} and cannot be stopped.`,
+        );
       }
-      e.state = { status: 'stopping', reason: 'Experiment is stopping.' };
-      this.later(200, () => {
-        e.state = { status: 'stopped', reason: 'Experiment stopped by user.' };
-        e.endTime = Date.now() / 1000;
-      });
-      return ok(res, { experiment: this.view(e) });
+      this.life.stop(e);
+      return ok(res, { experiment: experimentView(e, this.arn(region, 'experiment', e.id)) });
     }
     return error(res, 404, 'UnknownOperationException', `No operation at ${req.method} ${url.pathname}`);
   }
 
-  private startExperiment(body: Record<string, unknown>, res: ServerResponse) {
-    const templateId = String(body.experimentTemplateId ?? '');
-    const clientToken = String(body.clientToken ?? '');
-    if (!clientToken) return error(res, 400, 'ValidationException', 'clientToken is required.');
-    const existing = [...this.experiments.values()].find((e) => e.clientToken === clientToken);
-    if (existing) {
-      if (existing.experimentTemplateId !== templateId) {
-        return error(res, 409, 'ConflictException', 'The client token was used with different parameters.');
-      }
-      return ok(res, { experiment: this.view(existing) });
-    }
-    const t = this.templates.get(templateId);
-    if (!t) return error(res, 404, 'ResourceNotFoundException', 'Experiment template not found.');
-    const now = Date.now() / 1000;
-    const e: FisExperimentRecord = {
-      id: `EXP${randomBytes(8).toString('hex').slice(0, 14)}`,
-      experimentTemplateId: templateId,
-      clientToken,
-      state: { status: 'initiating', reason: 'Experiment is initiating.' },
-      tags: (body.tags as Record<string, string>) ?? {},
-      creationTime: now,
-      startTime: now,
-      roleArn: t.roleArn,
-    };
-    this.experiments.set(e.id, e);
-    this.later(this.o.initiatingMs ?? 300, () => {
-      if (e.state.status !== 'initiating') return;
-      e.state = { status: 'running', reason: 'Experiment is running.' };
-      this.later(this.o.runningMs ?? 5_000, () => {
-        if (e.state.status !== 'running') return;
-        e.state = { status: 'completed', reason: 'Experiment completed.' };
-        e.endTime = Date.now() / 1000;
-      });
+  private async startExperiment(
+    req: IncomingMessage,
+    body: Record<string, unknown>,
+    region: string,
+    res: ServerResponse,
+  ): Promise<void> {
+    const s = this.store(region);
+    const templateId = body.experimentTemplateId;
+    const clientToken = body.clientToken;
+    if (typeof clientToken !== 'string' || !/^[\S]{1,1024}$/.test(clientToken))
+      return error(res, 400, 'ValidationException', 'clientToken must be 1 to 1024 non-space characters.');
+    if (typeof templateId !== 'string' || !ID.test(templateId))
+      return error(res, 400, 'ValidationException', 'experimentTemplateId is required.');
+    const tags = (body.tags ?? {}) as Record<string, string>;
+    if (
+      Object.keys(tags).length > 50 ||
+      Object.entries(tags).some(([k, v]) => k.length > 128 || String(v).length > 256)
+    )
+      return error(res, 400, 'ValidationException', 'Tags exceed their limits.');
+    const fault = this.takeStartFault();
+    fault?.onCall?.();
+    if (fault?.refuse) return error(res, fault.refuse.status, fault.refuse.type, fault.refuse.message ?? '');
+    let gone = false;
+    res.on('close', () => {
+      if (res.writableEnded) return;
+      gone = true;
+      fault?.onCallerGone?.();
     });
-    ok(res, { experiment: this.view(e) });
+    let created: FisExperimentRecord | FisFault | undefined;
+    const create = () => {
+      fault?.beforeCreate?.();
+      created = this.life.createOrReuse(s, region, templateId, clientToken, tags);
+    };
+    if (fault?.createFirst) create();
+    if (fault?.delayMs) await new Promise((r) => this.life.later(fault.delayMs!, () => r(undefined)));
+    if (fault?.until) await fault.until.catch(() => undefined);
+    if (!created) {
+      if (gone && fault?.abandonIfCallerGone) return;
+      create();
+    }
+    if (!('id' in created!)) return error(res, created!.status, created!.type, created!.message ?? '');
+    if (fault?.replyError)
+      return error(
+        res,
+        fault.replyError.status,
+        fault.replyError.type,
+        fault.replyError.message ?? 'Internal error.',
+      );
+    ok(res, { experiment: experimentView(created!, this.arn(region, 'experiment', created!.id)) });
   }
 
-  private view(e: FisExperimentRecord): Record<string, unknown> {
-    const { clientToken: _c, ...rest } = e;
-    return { ...rest, arn: this.arn('experiment', e.id) };
+  private takeStartFault(): StartFault | undefined {
+    const f = this.startFaults[0];
+    if (!f) return undefined;
+    f.times = (f.times ?? 1) - 1;
+    if (f.times <= 0) this.startFaults.shift();
+    return f;
   }
 
-  private arn(kind: string, id: string): string {
-    return `arn:aws:fis:${this.o.region ?? 'us-east-1'}:${this.o.account ?? '123456789012'}:${kind}/${id}`;
+  private listExperiments(q: URLSearchParams, region: string, res: ServerResponse) {
+    const max = q.get('maxResults') === null ? 100 : Number(q.get('maxResults'));
+    if (!Number.isInteger(max) || max < 1 || max > 100)
+      return error(res, 400, 'ValidationException', 'maxResults must be between 1 and 100.');
+    const template = q.get('experimentTemplateId');
+    const all = [...this.store(region).experiments.values()].filter(
+      (e) => !template || e.experimentTemplateId === template,
+    );
+    const token = q.get('nextToken');
+    const from = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
+    if (!Number.isInteger(from) || from < 0 || from > all.length)
+      return error(res, 400, 'ValidationException', 'Invalid nextToken.');
+    const page = all.slice(from, from + max);
+    const next = from + max < all.length ? Buffer.from(String(from + max)).toString('base64url') : undefined;
+    return ok(res, {
+      experiments: page.map((e) => experimentSummary(e, this.arn(region, 'experiment', e.id))),
+      ...(next ? { nextToken: next } : {}),
+    });
   }
 
-  private later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
+  private arn(region: string, kind: string, id: string): string {
+    return `arn:aws:fis:${region}:${this.o.account ?? '123456789012'}:${kind}/${id}`;
   }
 }
 
+function operationOf(method: string | undefined, parts: string[]): FisCall['op'] {
+  if (method === 'GET' && parts[0] === 'experimentTemplates' && parts[1]) return 'GetExperimentTemplate';
+  if (parts[0] !== 'experiments') return 'Unknown';
+  if (method === 'POST' && !parts[1]) return 'StartExperiment';
+  if (method === 'GET') return parts[1] ? 'GetExperiment' : 'ListExperiments';
+  if (method === 'DELETE' && parts[1]) return 'StopExperiment';
+  return 'Unknown';
+}
+
 function ok(res: ServerResponse, body: unknown): void {
+  if (res.destroyed) return;
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
 
 function error(res: ServerResponse, status: number, type: string, message: string): void {
+  if (res.destroyed) return;
   res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type });
   res.end(JSON.stringify({ message }));
-}
-
-/** A realistic template: stop one EC2 instance of a tagged ASG for 5 minutes, guarded by an alarm. */
-export function sampleTemplate(id = 'EXT1a2b3c4d5e6f7', overrides: Partial<FisTemplateRecord> = {}) {
-  return {
-    id,
-    description: 'Stop one checkout instance in one AZ for 5 minutes',
-    targets: {
-      checkoutInstances: {
-        resourceType: 'aws:ec2:instance',
-        resourceTags: { app: 'checkout' },
-        filters: [{ path: 'Placement.AvailabilityZone', values: ['us-east-1a'] }],
-        selectionMode: 'COUNT(1)',
-      },
-    },
-    actions: {
-      stopInstances: {
-        actionId: 'aws:ec2:stop-instances',
-        description: 'Stop the selected instance',
-        parameters: { startInstancesAfterDuration: 'PT5M' },
-        targets: { Instances: 'checkoutInstances' },
-      },
-    },
-    stopConditions: [
-      {
-        source: 'aws:cloudwatch:alarm',
-        value: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-5xx',
-      },
-    ],
-    roleArn: 'arn:aws:iam::123456789012:role/fis-experiment-role',
-    tags: { Name: 'checkout-az-stop' },
-    experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail' },
-    ...overrides,
-  };
 }

@@ -6,6 +6,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
 import { fisExecuteAgent, resumedResult } from '../../src/stand-ins/scenarios.ts';
 import {
+  approvalId,
+  type Card,
+  cardNow,
+  click,
+  requestRun,
+  resumeIn,
+  resumes,
+  settle,
+  TEMPLATE,
+} from '../helpers/approval.ts';
+import {
   APPROVER,
   CHANNEL,
   commandRoot,
@@ -16,49 +27,7 @@ import {
   USER,
 } from '../helpers/rig.ts';
 
-const TEMPLATE = 'EXT1a2b3c4d5e6f7';
-
-type Card = {
-  ts: string;
-  blocks: Array<{ type: string; elements?: Array<{ action_id?: string; value?: string }> }>;
-  text: string;
-};
-
-async function requestRun(rig: Rig, template = TEMPLATE, user = USER) {
-  const root = await commandRoot(rig, { command: '/fis', text: `run ${template} us-east-1`, user });
-  const card = (await rig.slack.waitFor(
-    () =>
-      rig.slack
-        .replies(CHANNEL, root.ts)
-        .find(
-          (m) => JSON.stringify(m.blocks ?? []).includes('fis_approve') || m.text.includes('FIS experiment:'),
-        ),
-    10_000,
-    'the approval card',
-  )) as unknown as Card;
-  // Snapshot: the stored message changes as the card is updated.
-  return { root, card: { ...card, blocks: [...card.blocks] } };
-}
-
-function approvalId(card: Card): string {
-  for (const b of card.blocks)
-    for (const e of b.elements ?? []) if (e.action_id === 'fis_approve') return e.value!;
-  throw new Error('no approve button on the card');
-}
-
-const click = (rig: Rig, user: string, card: Card, actionId: string, value?: string) =>
-  rig.slack.clickButton({
-    user,
-    channel: CHANNEL,
-    messageTs: card.ts,
-    actionId,
-    value: value ?? approvalId(card),
-  });
-
-const settle = () => new Promise((r) => setTimeout(r, 400));
 const starts = (rig: Rig) => rig.fis.calls.filter((c) => c.op === 'StartExperiment').length;
-const cardNow = (rig: Rig, card: Card) => rig.slack.message(CHANNEL, card.ts)!;
-const resumes = (rig: Rig) => rig.harness.invocations.filter((i) => resumedResult(i));
 
 describe('FIS approval gate', () => {
   let rig: Rig;
@@ -139,13 +108,15 @@ describe('FIS approval gate', () => {
     const before = starts(rig);
     await click(rig, OTHER_USER, card, 'fis_approve');
     await click(rig, APPROVER, card, 'fis_approve');
-    await settle();
-    const notes = rig.slack.ephemerals
-      .filter((e) => e.via === 'response_url')
-      .map((e) => `${e.user}: ${e.text}`);
-    expect(notes.some((n) => n.startsWith(`${OTHER_USER}:`) && n.includes('not an approver'))).toBe(true);
-    expect(notes.some((n) => n.startsWith(`${APPROVER}:`) && n.includes('someone else has to approve'))).toBe(
-      true,
+    const notes = () =>
+      rig.slack.ephemerals.filter((e) => e.via === 'response_url').map((e) => `${e.user}: ${e.text}`);
+    // Both answers arrive (clicks are handled after the ack, so wait for them rather than a fixed time).
+    await rig.slack.waitFor(
+      () =>
+        notes().some((n) => n.startsWith(`${OTHER_USER}:`) && n.includes('not an approver')) &&
+        notes().some((n) => n.startsWith(`${APPROVER}:`) && n.includes('someone else has to approve')),
+      10_000,
+      'both refusals',
     );
     expect(starts(rig)).toBe(before);
     expect(JSON.stringify(cardNow(rig, card).blocks)).toContain('fis_approve');
@@ -153,19 +124,20 @@ describe('FIS approval gate', () => {
   });
 
   it('a double click and two approvers at once produce exactly one decision and one start', async () => {
-    const { card } = await requestRun(rig);
+    const { card, session } = await requestRun(rig);
     const before = starts(rig);
-    const resumesBefore = resumes(rig).length;
+    const resumesOf = () => resumes(rig).filter((i) => i.sessionId === session);
     await Promise.all([
       click(rig, APPROVER, card, 'fis_approve'),
       click(rig, APPROVER, card, 'fis_approve'),
       click(rig, GROUP_MEMBER, card, 'fis_approve'),
       click(rig, GROUP_MEMBER, card, 'fis_deny'),
     ]);
-    await rig.slack.waitFor(() => resumes(rig).length > resumesBefore, 10_000, 'the resume');
+    // Counted in this card's session: an earlier test's resume may still be arriving under load.
+    await rig.slack.waitFor(() => resumeIn(rig, session), 10_000, 'the resume');
     await settle();
-    expect(resumes(rig).length).toBe(resumesBefore + 1);
-    const decision = resumedResult(resumes(rig).at(-1)!)!.decision;
+    expect(resumesOf()).toHaveLength(1);
+    const decision = resumeIn(rig, session)!.decision;
     expect(starts(rig) - before).toBe(decision === 'approved' ? 1 : 0);
     expect(rig.fis.started.length).toBeLessThanOrEqual(starts(rig));
     expect(rig.slack.ephemerals.filter((e) => e.text.includes('already')).length).toBeGreaterThanOrEqual(2);
