@@ -56,6 +56,8 @@ const CONTRACT: Record<string, Need[]> = {
   ],
   GetExperimentCommand: [{ actions: ['fis:GetExperiment'], resources: [`${fis}:experiment/EXPaBcD1234`] }],
   StopExperimentCommand: [{ actions: ['fis:StopExperiment'], resources: [`${fis}:experiment/EXPaBcD1234`] }],
+  // ListExperiments authorizes on no resource ARN.
+  ListExperimentsCommand: [{ actions: ['fis:ListExperiments'], resources: ['*'] }],
   DescribeTableCommand: [{ actions: ['dynamodb:DescribeTable'], resources: [table] }],
   GetCommand: [{ actions: ['dynamodb:GetItem'], resources: [table] }],
   PutCommand: [{ actions: ['dynamodb:PutItem'], resources: [table] }],
