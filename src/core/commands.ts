@@ -133,7 +133,7 @@ export const ROUTES: readonly CommandRoute[] = [
         hint: 'what the experiment should test',
       },
     ],
-    title: (p) => `FIS experiment preparation: ${truncate(p.goal ?? '', 120)}`,
+    title: (p) => `FIS experiment preparation: ${plainInTitle(truncate(p.goal ?? '', 120))}`,
     prompt: (p) =>
       `Use the ${SKILLS.fisPrepare} skill to prepare an AWS FIS experiment template for this goal, ` +
       `unless it names another region use ${p.region}. Never start an experiment.\n\nGoal (from the user):\n${p.goal}\n\n${REPORT_NOTE}`,
@@ -297,4 +297,13 @@ export function usageFor(command: string): string {
 
 function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/**
+ * User words shown inside the bold title: Slack's mrkdwn has no escape character, so a `*`, `~` or
+ * backtick typed by the user would end the bold or start other formatting. Look-alike characters keep
+ * the words readable and the title whole.
+ */
+export function plainInTitle(s: string): string {
+  return s.replace(/\*/g, '\u2217').replace(/~/g, '\u223C').replace(/`/g, '\u02CB');
 }

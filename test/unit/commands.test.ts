@@ -71,3 +71,12 @@ describe('command registry', () => {
     }
   });
 });
+
+describe('titles', () => {
+  it('a * or ~ in a /fis prepare goal cannot break the bold title', () => {
+    const route = ROUTES.find((r) => r.command === '/fis' && r.id.includes('prepare'))!;
+    const title = route.title({ goal: 'kill *all* pods ~ then `check`', region: 'us-east-1' } as never);
+    expect(title).not.toMatch(/[*~`]/);
+    expect(title).toContain('kill ∗all∗ pods');
+  });
+});
