@@ -1,0 +1,185 @@
+/**
+ * The environment variables the bot reads and their validation (zod). Parsing happens in config.ts,
+ * the only module that reads process.env; this file only describes the settings.
+ */
+import { z } from 'zod';
+import { parsePriceTable } from './core/cost.ts';
+
+export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+export const HARNESS_ARN =
+  /^arn:aws(-[a-z]+)*:bedrock-agentcore:([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d):(\d{12}):harness\/[a-zA-Z][a-zA-Z0-9_]{0,39}-[a-zA-Z0-9]{10}$/;
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
+const wholeNumber = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+};
+const booleanFlag = (fallback: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  );
+const intInRange = (min: number, max: number, fallback: number) =>
+  z.preprocess(emptyToUndefined, wholeNumber(min, max).default(fallback));
+
+export const schema = z.object({
+  SLACK_BOT_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^xoxb-/, 'must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)')
+      .optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^xapp-/,
+        'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)',
+      )
+      .optional(),
+  ),
+  SLACK_API_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  PORT: intInRange(0, 65535, 3000),
+  HARNESS_ARN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(HARNESS_ARN, 'must look like arn:aws:bedrock-agentcore:<region>:<account>:harness/<name>-<id>')
+      .optional(),
+  ),
+  HARNESS_QUALIFIER: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'must be a harness endpoint name')
+      .optional(),
+  ),
+  AWS_REGION: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(AWS_REGION, 'must be an AWS region').optional(),
+  ),
+  DEFAULT_TARGET_REGION: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(AWS_REGION, 'must be an AWS region such as us-west-2').optional(),
+  ),
+  SESSIONS_TABLE: optionalString,
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.data')),
+  SKILLS_BASE_PATH: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\/[^\s]*$/, 'must be an absolute path inside the harness image')
+      .default('/opt/.agents/skills/'),
+  ),
+  HARNESS_IDLE_TIMEOUT_SECONDS: intInRange(1, 3600, 600),
+  HARNESS_MAX_RUN_MINUTES: intInRange(1, 60, 60),
+  HARNESS_MAX_ITERATIONS: z.preprocess(emptyToUndefined, wholeNumber(1, 1000).optional()),
+  HARNESS_TIMEOUT_SECONDS: z.preprocess(emptyToUndefined, wholeNumber(60, 3599).optional()),
+  HARNESS_THROTTLE_RETRIES: intInRange(0, 10, 3),
+  STREAM_EDIT_INTERVAL_MS: intInRange(100, 60_000, 1000),
+  STREAM_MODE: z.preprocess(
+    (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
+    z.enum(['edit', 'native'], { error: 'must be "edit" or "native"' }).default('edit'),
+  ),
+  STREAM_ROLLOVER_SECONDS: intInRange(10, 290, 240),
+  LONG_ANSWER_FILE_CHARS: intInRange(0, 10_000_000, 11_000),
+  MAX_ANSWER_REPLIES: intInRange(1, 200, 10),
+  REPORT_FILES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^(off|\/[^\s'"`;|&$]*\*?[^\s'"`;|&$]*)$/,
+        'must be "off" or an absolute path pattern such as /tmp/reports/*.md',
+      )
+      .default('/tmp/reports/*.md'),
+  ),
+  TOKEN_PRICES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .superRefine((v, ctx) => {
+        if (v.trim().toLowerCase() === 'off') return;
+        const p = parsePriceTable(v);
+        if (typeof p === 'string')
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be "off" or "<model>:input=<usd>,output=<usd>[,cache_read=<usd>,cache_write=<usd>]" in USD per million tokens (${p})`,
+          });
+      })
+      .optional(),
+  ),
+  SESSION_TTL_DAYS: intInRange(1, 3650, 30),
+  LEASE_SECONDS: intInRange(2, 600, 30),
+  DUPLICATE_COMMAND_WINDOW_SECONDS: intInRange(0, 300, 5),
+  MAX_QUEUED_FOLLOW_UPS: intInRange(0, 50, 5),
+  HARNESS_SESSION_IDLE_SECONDS: intInRange(0, 28_800, 900),
+  SHUTDOWN_GRACE_SECONDS: intInRange(0, 3600, 25),
+  ALLOWED_CHANNELS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^\s*[CGD][A-Z0-9]{2,}(\s*,\s*[CGD][A-Z0-9]{2,})*\s*$/,
+        'must be a comma-separated list of Slack channel ids (C…/G…)',
+      )
+      .optional(),
+  ),
+  COMMAND_ACCESS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^\s*\/[a-z]+( [a-z]+)?\s*=\s*[UWS][A-Z0-9]{2,}(\s*,\s*[UWS][A-Z0-9]{2,})*(\s*;\s*\/[a-z]+( [a-z]+)?\s*=\s*[UWS][A-Z0-9]{2,}(\s*,\s*[UWS][A-Z0-9]{2,})*)*\s*;?\s*$/,
+        'must look like /fis=S0123ABCD,U0456EFGH;/fis run=S0789IJKL;/chaos=S0789IJKL (command or "command subcommand" = user or user group ids)',
+      )
+      .optional(),
+  ),
+  BOT_ADMINS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^\s*[UWS][A-Z0-9]{2,}(\s*,\s*[UWS][A-Z0-9]{2,})*\s*$/,
+        'must be a comma-separated list of Slack user ids (U…/W…) and user group ids (S…)',
+      )
+      .optional(),
+  ),
+  FIS_APPROVERS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^\s*[UWS][A-Z0-9]{2,}(\s*,\s*[UWS][A-Z0-9]{2,})*\s*$/,
+        'must be a comma-separated list of Slack user ids (U…/W…) and user group ids (S…)',
+      )
+      .optional(),
+  ),
+  FIS_ALLOW_SELF_APPROVAL: booleanFlag(false),
+  FIS_ALLOW_NO_STOP_CONDITIONS: booleanFlag(false),
+  FIS_APPROVAL_TTL_MINUTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of minutes from 0.05 to 1440' })
+      .min(0.05, 'must be a number of minutes from 0.05 to 1440')
+      .max(1440, 'must be a number of minutes from 0.05 to 1440')
+      .default(15),
+  ),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  LOG_CONTENT: booleanFlag(false),
+  BOT_MODE: z.preprocess(
+    (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
+    z.enum(['sandbox', 'slack'], { error: 'must be "sandbox" or "slack"' }).optional(),
+  ),
+  SANDBOX_PORT: intInRange(0, 65535, 3030),
+});

@@ -1,0 +1,108 @@
+/** The validated settings the bot runs with, and the errors a bad environment produces. */
+import type { PriceTable } from './core/cost.ts';
+
+export type SlackMode =
+  | { kind: 'socket'; appToken: string }
+  | {
+      kind: 'http';
+      signingSecret: string;
+      port: number /** Local sandbox: listen on loopback only. */;
+      host?: string;
+    };
+
+export interface Config {
+  slack: {
+    botToken: string;
+    mode: SlackMode;
+    /** Web API base URL, for local stand-ins; undefined means https://slack.com/api/. */
+    apiUrl: string | undefined;
+    /** Socket Mode: /healthz and /readyz listen here (HTTP mode serves them on the receiver's port). */
+    healthPort: number;
+    healthHost?: string;
+  };
+  harness: {
+    arn: string;
+    qualifier: string | undefined;
+    region: string;
+    skillsBasePath: string;
+    idleTimeoutMs: number;
+    maxRunMs: number;
+    maxIterations: number | undefined;
+    timeoutSeconds: number | undefined;
+    throttleRetries: number;
+    /** Local sandbox only: the harness emulator's URL and the dummy credentials it accepts. */
+    endpoint?: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+  };
+  store: { table: string | undefined; dataDir: string; region: string; ttlDays: number };
+  defaultTargetRegion: string;
+  /** Local sandbox only: the FIS emulator (otherwise the SDK's endpoint and credentials). */
+  fis?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  approvals: {
+    /** Approver user ids and user group ids; empty disables `/fis run`. */
+    approvers: string[];
+    allowSelfApproval: boolean;
+    allowNoStopConditions: boolean;
+    ttlMs: number;
+  };
+  streamEditIntervalMs: number;
+  concurrency: {
+    leaseMs: number;
+    maxQueue: number;
+    /** A harness session idle this long is assumed recycled; 0 disables the assumption. */
+    sessionIdleMs: number;
+    shutdownGraceMs: number;
+    /** The same command from the same person in the same channel within this window runs once (0: off). */
+    duplicateCommandWindowSeconds: number;
+  };
+  access: {
+    /** Empty: every channel. */
+    channels: string[];
+    /** Per slash command: the users and user groups allowed to run it (commands not listed: everyone). */
+    commands: Record<string, string[]>;
+    /** May Retry and Stop other people's runs (BOT_ADMINS). */
+    admins: string[];
+  };
+  streaming: {
+    mode: 'edit' | 'native';
+    /** Native mode: start a new streamed message after this long (Slack ends streams after ~5 min). */
+    rolloverMs: number;
+    /** Answers at least this long are also uploaded as a Markdown file (0: never). */
+    longAnswerFileChars: number;
+    /** Replies' worth of answer text posted at most; a longer answer is attached as answer.md. */
+    maxAnswerReplies: number;
+    /** Files the agent wrote that are attached after a turn (a shell glob in the session), or undefined. */
+    reportFiles: string | undefined;
+    /** Prices for the cost estimate in the footer; undefined shows no estimate. */
+    prices: PriceTable | undefined;
+  };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Log what people wrote and what the agent answered (Slack bodies included); off: sizes and ids only. */
+  logContent: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Thrown when no Slack credentials are configured at all: the caller explains how to set the app up. */
+export class MissingSlackCredentials extends ConfigError {
+  constructor(problems: string[]) {
+    super(problems);
+    this.name = 'MissingSlackCredentials';
+  }
+}
+
+export const SLACK_SETUP_HELP = [
+  'No Slack credentials are configured, so the bot cannot connect to Slack.',
+  'To run it against a workspace:',
+  '  1. Create a Slack app from manifest.yml (https://api.slack.com/apps → Create New App → From a manifest).',
+  '  2. Install it to the workspace and copy the Bot User OAuth Token into SLACK_BOT_TOKEN (xoxb-…).',
+  '  3. Socket Mode (default in the manifest): create an app-level token with connections:write and set',
+  '     SLACK_APP_TOKEN (xapp-…). HTTP mode instead: set SLACK_SIGNING_SECRET and point the request URLs',
+  '     at https://<your-host>/slack/events.',
+  '  4. Set HARNESS_ARN to your AgentCore harness ARN and provide AWS credentials the usual way.',
+].join('\n');
