@@ -188,7 +188,7 @@ export class FisEmulator {
     }
     if (req.method === 'POST' && parts[0] === 'experiments' && !parts[1]) {
       call.op = 'StartExperiment';
-      return this.startExperiment(req, body, region, res);
+      return this.startExperiment(body, region, res);
     }
     if (req.method === 'GET' && parts[0] === 'experiments' && !parts[1]) {
       call.op = 'ListExperiments';
@@ -221,7 +221,6 @@ export class FisEmulator {
   }
 
   private async startExperiment(
-    req: IncomingMessage,
     body: Record<string, unknown>,
     region: string,
     res: ServerResponse,
