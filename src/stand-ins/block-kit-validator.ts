@@ -23,10 +23,15 @@ export function cumulativeLimit(blocks: number): number {
 
 type Json = Record<string, unknown>;
 
-export function validateBlocks(blocks: unknown): BlockError | undefined {
+/** `view`: a Home tab or modal (up to 100 blocks; the message-only cumulative cap does not apply). */
+export function validateBlocks(
+  blocks: unknown,
+  opts: { maxBlocks?: number; surface?: 'message' | 'view' } = {},
+): BlockError | undefined {
   if (!Array.isArray(blocks)) return invalid('blocks must be an array');
-  if (blocks.length > MAX_BLOCKS)
-    return invalid(`no more than ${MAX_BLOCKS} items allowed [json-pointer:/blocks]`);
+  const maxBlocks = opts.maxBlocks ?? MAX_BLOCKS;
+  if (blocks.length > maxBlocks)
+    return invalid(`no more than ${maxBlocks} items allowed [json-pointer:/blocks]`);
   const ids = new Set<string>();
   let total = 0;
   let markdown = 0;
@@ -45,7 +50,7 @@ export function validateBlocks(blocks: unknown): BlockError | undefined {
   }
   if (markdown > MARKDOWN_CUMULATIVE)
     return invalid(`markdown blocks exceed ${MARKDOWN_CUMULATIVE} characters in total`);
-  if (total > cumulativeLimit(blocks.length))
+  if (opts.surface !== 'view' && total > cumulativeLimit(blocks.length))
     return {
       error: 'msg_blocks_too_long',
       detail: `${total} characters of block text in ${blocks.length} blocks`,
@@ -76,6 +81,7 @@ function checkBlock(b: Json, i: number): { text: number; markdown: number } | st
         const e = checkElement(b.accessory);
         if (e) return `${e} ${at}/accessory`;
       }
+      if (b.expand !== undefined && typeof b.expand !== 'boolean') return `expand must be a boolean ${at}`;
       return { text: n, markdown: 0 };
     }
     case 'markdown': {
@@ -119,6 +125,16 @@ function checkBlock(b: Json, i: number): { text: number; markdown: number } | st
       }
       return { text: 0, markdown: 0 };
     }
+    case 'context_actions': {
+      // @slack/types: feedback_buttons or icon_button elements, at most 5.
+      if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 5)
+        return `context_actions needs 1 to 5 elements ${at}`;
+      for (const el of b.elements) {
+        const e = checkContextAction(el);
+        if (e) return `${e} ${at}/elements`;
+      }
+      return { text: 0, markdown: 0 };
+    }
     case 'rich_text':
       return Array.isArray(b.elements) ? { text: 0, markdown: 0 } : `rich_text needs elements ${at}`;
     default:
@@ -147,6 +163,26 @@ function checkElement(el: unknown): string | undefined {
       const r = textObject(obj, max, mrkdwnOk);
       if (typeof r === 'string') return `confirm ${r}`;
     }
+  }
+  return undefined;
+}
+
+/** A feedback_buttons element: a positive and a negative button, each with plain text ≤ 75 and a value. */
+function checkContextAction(el: unknown): string | undefined {
+  if (!isObj(el)) return 'element must be an object';
+  const e = el as Json;
+  if (e.type === 'icon_button') return typeof e.icon === 'string' ? undefined : 'icon_button needs an icon';
+  if (e.type !== 'feedback_buttons') return `invalid context_actions element "${String(e.type)}"`;
+  if (typeof e.action_id === 'string' && e.action_id.length > 255) return 'action_id too long';
+  for (const side of ['positive_button', 'negative_button']) {
+    const b = e[side] as Json | undefined;
+    if (!isObj(b)) return `${side} required`;
+    const t = textObject(b!.text, 75, false);
+    if (typeof t === 'string') return `${side} ${t}`;
+    if (typeof b!.value !== 'string' || b!.value.length === 0 || b!.value.length > 2000)
+      return `${side} value must be 1 to 2000 characters`;
+    if (typeof b!.accessibility_label === 'string' && b!.accessibility_label.length > 75)
+      return `${side} accessibility_label too long`;
   }
   return undefined;
 }

@@ -3,6 +3,7 @@
  * Message methods live in fake-slack-workspace.ts, streaming in fake-slack-streams.ts; the
  * smaller methods (auth, files upload v2, reactions, channels, users, user groups) are here.
  */
+import type { AgentSurfaces } from './fake-slack-agents.ts';
 import { appendStream, startStream, stopStream, streamState } from './fake-slack-streams.ts';
 import type { UploadedFile } from './fake-slack-types.ts';
 import {
@@ -30,6 +31,7 @@ export interface ApiHost extends Workspace {
     threadTs?: string;
   }): void;
   newFileId(): string;
+  readonly agents: AgentSurfaces;
 }
 
 export class WebApiRouter {
@@ -105,7 +107,7 @@ export class WebApiRouter {
       case 'reactions.remove':
         return this.reaction(method, p);
       default:
-        return { ok: false, error: 'unknown_method' };
+        return h.agents.dispatch(method, p) ?? { ok: false, error: 'unknown_method' };
     }
   }
 

@@ -155,6 +155,77 @@ export class SlackInteractions {
     );
   }
 
+  /**
+   * A person clicks one of an AI answer's feedback buttons (a feedback_buttons element in a
+   * context_actions block). Slack sends the chosen button's value; clicks toggle in the client and
+   * Slack sends nothing when one is deselected.
+   */
+  async clickFeedback(input: {
+    user: string;
+    channel: string;
+    messageTs: string;
+    positive: boolean;
+  }): Promise<Delivered> {
+    const h = this.host;
+    const msg = h.message(input.channel, input.messageTs);
+    type El = {
+      type: string;
+      action_id?: string;
+      positive_button?: { value: string };
+      negative_button?: { value: string };
+    };
+    const block = (
+      msg?.blocks as Array<{ type: string; block_id?: string; elements?: El[] }> | undefined
+    )?.find((b) => b.type === 'context_actions' && b.elements?.some((e) => e.type === 'feedback_buttons'));
+    const element = block?.elements?.find((e) => e.type === 'feedback_buttons');
+    if (!block || !element) throw new Error(`no feedback buttons on ${input.channel}/${input.messageTs}`);
+    const chosen = input.positive ? element.positive_button : element.negative_button;
+    const payload = {
+      type: 'block_actions',
+      user: {
+        id: input.user,
+        username: h.users.get(input.user)?.name ?? input.user.toLowerCase(),
+        team_id: h.teamId,
+      },
+      api_app_id: 'A0FAKEAPP',
+      token: 'deprecated-verification-token',
+      container: {
+        type: 'message',
+        message_ts: input.messageTs,
+        channel_id: input.channel,
+        is_ephemeral: false,
+      },
+      trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}`,
+      team: { id: h.teamId, domain: 'fake' },
+      channel: { id: input.channel, name: h.channels.get(input.channel)?.name ?? 'unknown' },
+      message: {
+        type: 'message',
+        ts: msg!.ts,
+        text: msg!.text,
+        blocks: msg!.blocks,
+        thread_ts: msg!.threadTs,
+        bot_id: msg!.botId,
+      },
+      actions: [
+        {
+          type: 'feedback_buttons',
+          action_id: element.action_id ?? 'unknown',
+          block_id: block.block_id ?? 'unknown',
+          value: chosen?.value,
+          text: { type: 'plain_text', text: input.positive ? 'positive' : 'negative' },
+          action_ts: `${Date.now() / 1000}`,
+        },
+      ],
+    };
+    if (this.d.socketConnected) return this.d.envelope('interactive', payload);
+    return this.d.deliver(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      'application/x-www-form-urlencoded',
+      {},
+      {},
+    );
+  }
+
   // ---- response_url --------------------------------------------------------------------------
 
   handleResponseUrl(id: string, raw: string, res: ServerResponse): void {

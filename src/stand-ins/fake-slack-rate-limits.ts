@@ -11,6 +11,9 @@ export type Tier = keyof typeof TIER_PER_MINUTE | 'special';
 
 /** The tier of every method the fake serves; the contract test holds this to Slack's published list. */
 export const METHOD_TIERS: Record<string, Tier> = {
+  'agents.sessions.rename': 'Tier3',
+  'agents.sessions.setStatus': 'Tier3',
+  'assistant.threads.setSuggestedPrompts': 'Tier3',
   'apps.connections.open': 'Tier1',
   'auth.test': 'special',
   'chat.appendStream': 'Tier4',
@@ -26,6 +29,7 @@ export const METHOD_TIERS: Record<string, Tier> = {
   'reactions.remove': 'Tier2',
   'usergroups.users.list': 'Tier2',
   'users.info': 'Tier4',
+  'views.publish': 'Tier4',
 };
 
 /** auth.test is "special" in Slack's list; it tolerates far more than the bot ever sends. */

@@ -94,6 +94,15 @@ export interface FakeSlackOptions {
    * ~1 and ~5 minutes later). The delays here are the test's; 0 disables redelivery.
    */
   eventRetryDelaysMs?: number[];
+  /**
+   * The events the app subscribes to (manifest `bot_events`). Unset: every event is delivered. Set:
+   * agent_session_stopped, app_home_opened and assistant_thread_started reach the app only when listed.
+   */
+  botEvents?: string[];
+  /** False: an older workspace, or an app not declared as an agent (agents.* answer unknown_method). */
+  agentSessions?: boolean;
+  /** False: the app uses the legacy assistant view rather than `agent_view`. */
+  agentView?: boolean;
 }
 
 export interface AppTarget {

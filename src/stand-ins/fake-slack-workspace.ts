@@ -20,6 +20,8 @@ export interface Workspace {
   changed(kind: 'message' | 'edit', channel: string, ts: string): void;
   /** Delivers the bot's own new message back to it as an event, as Slack does. */
   echo(msg: StoredMessage): void;
+  /** The app's DM with a person (opened on first use), for a chat.postMessage to a user id. */
+  imWith?(user: string): string | undefined;
 }
 
 /** Slack's message text limit (longer `text` is refused). */
@@ -81,7 +83,10 @@ export function messageObject(ws: Workspace, m: StoredMessage): Result {
 }
 
 export function postMessage(ws: Workspace, p: Result): Result {
-  const ch = visibleChannel(ws, p.channel);
+  // A user id as the channel posts in the app's DM with that person (its App Home Messages tab).
+  const target =
+    typeof p.channel === 'string' && /^[UW]/.test(p.channel) ? ws.imWith?.(p.channel) : p.channel;
+  const ch = visibleChannel(ws, target);
   if (!ch) return { ok: false, error: 'channel_not_found' };
   if (!canWrite(ws, ch)) return { ok: false, error: 'not_in_channel' };
   const c = content(p);

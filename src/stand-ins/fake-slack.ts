@@ -11,12 +11,14 @@
  * - fake-slack-rate-limits.ts: Slack's published rate tiers and forced 429s;
  * - fake-slack-delivery.ts: deliveries to the bot, Slack's retries, Socket Mode reconnects;
  * - fake-slack-interactions.ts: slash commands, button clicks, response_url;
+ * - fake-slack-agents.ts: agent sessions and their native stop, suggested prompts, the Home tab;
  * - block-kit-validator.ts: invalid_blocks / msg_blocks_too_long.
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { AgentSurfaces } from './fake-slack-agents.ts';
 import { WebApiRouter } from './fake-slack-api.ts';
 import { SlackDelivery } from './fake-slack-delivery.ts';
 import { SlackInteractions } from './fake-slack-interactions.ts';
@@ -67,6 +69,8 @@ export class FakeSlack extends EventEmitter implements Workspace {
   /** Files between getUploadURLExternal and completeUploadExternal. */
   readonly uploads = new Map<string, { name: string; length: number; content?: string }>();
   readonly delivery: SlackDelivery;
+  /** Agent sessions, suggested prompts and Home tabs, with the person's side (native stop, opening the tab). */
+  readonly agents: AgentSurfaces;
   private readonly interactions: SlackInteractions;
   private readonly api: WebApiRouter;
   private readonly limiter: RateLimiter;
@@ -99,6 +103,7 @@ export class FakeSlack extends EventEmitter implements Workspace {
     this.delivery = new SlackDelivery(this);
     this.interactions = new SlackInteractions(this, this.delivery);
     this.api = new WebApiRouter(this);
+    this.agents = new AgentSurfaces(this);
     this.limiter = new RateLimiter(options.enforceRateLimits ?? false);
     this.addChannel({ id: 'C0GENERAL', name: 'general', isPrivate: false, members: [this.botUserId] });
   }
@@ -244,7 +249,28 @@ export class FakeSlack extends EventEmitter implements Workspace {
     return this.delivery.deliver(...args);
   }
 
+  clickFeedback(input: Parameters<SlackInteractions['clickFeedback']>[0]) {
+    return this.interactions.clickFeedback(input);
+  }
+
   // ---- Workspace (used by the Web API modules) -----------------------------------------------
+
+  subscribed(event: string): boolean {
+    return this.options.botEvents === undefined || this.options.botEvents.includes(event);
+  }
+
+  changedSurface(kind: 'agent_session' | 'home', key: string): void {
+    this.emit('change', { kind, key });
+  }
+
+  imWith(user: string): string | undefined {
+    if (!this.users.has(user)) return undefined;
+    for (const c of this.channels.values())
+      if (c.kind === 'im' && c.members.has(user) && c.members.has(this.botUserId)) return c.id;
+    const id = `D${user.slice(1)}`;
+    this.addChannel({ id, name: `dm-${this.users.get(user)!.name}`, members: [user, this.botUserId] });
+    return id;
+  }
 
   store(m: Omit<StoredMessage, 'versions'>): StoredMessage {
     const msg: StoredMessage = { ...m, versions: [{ text: m.text, blocks: m.blocks, at: Date.now() }] };

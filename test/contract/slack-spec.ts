@@ -27,6 +27,10 @@ const FROM_SDK_TYPES: Record<string, string> = {
   'files.getUploadURLExternal': 'FilesGetUploadURLExternalArguments',
   'files.completeUploadExternal': 'FilesCompleteUploadExternalArguments',
   'apps.connections.open': 'AppsConnectionsOpenArguments',
+  'agents.sessions.setStatus': 'AgentsSessionsSetStatusArguments',
+  'agents.sessions.rename': 'AgentsSessionsRenameArguments',
+  'assistant.threads.setSuggestedPrompts': 'AssistantThreadsSetSuggestedPromptsArguments',
+  'views.publish': 'ViewsPublishArguments',
 };
 
 export function documentedArgs(): Map<string, MethodArgs> {
