@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
+import { DynamoFeedbackStore } from './adapters/feedback-store.ts';
+import { SlackAgentSessions } from './adapters/slack-agent-sessions.ts';
 import {
   DataDirError,
   EMBEDDED_CREDENTIALS,
@@ -22,6 +24,7 @@ import { WebApiSlackWriter } from './adapters/slack-writer.ts';
 import type { Config } from './config.ts';
 import { AccessPolicy } from './core/access.ts';
 import { ApprovalGate } from './core/approval-gate.ts';
+import type { FeedbackStore } from './core/feedback.ts';
 import type { Logger } from './core/logger.ts';
 import type { SlackWriter } from './core/ports.ts';
 import { Runner } from './core/runner.ts';
@@ -29,6 +32,7 @@ import { retryAfterOf, ScheduledSlackWriter } from './core/scheduled-writer.ts';
 import { SlackScheduler } from './core/slack-scheduler.ts';
 import { Health } from './health.ts';
 import { register as registerActions } from './slack/actions.ts';
+import { register as registerAgentEvents } from './slack/agent-events.ts';
 import { approvalCard, approvalCardFile } from './slack/approval-card.ts';
 import { presenter } from './slack/blocks.ts';
 import { boltLogger } from './slack/bolt-logger.ts';
@@ -44,6 +48,8 @@ export interface RunningBot {
   gate?: ApprovalGate;
   /** The per-workspace Slack call scheduler (for health and the benchmark). */
   scheduler: SlackScheduler;
+  /** Feedback on answers (Slack's feedback buttons). */
+  feedback: FeedbackStore;
   /** HTTP mode: the port actually listened on (Socket Mode: the health port). */
   port?: number;
   /** Graceful stop: no new work, running turns get `graceMs` to finish, the rest are marked interrupted. */
@@ -234,7 +240,11 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
           log: log.child({ component: 'approvals' }),
         })
       : undefined;
+  // Slack's agent surfaces (sessions with Slack's own stop, feedback); the bot works without them.
+  const agentSessions = new SlackAgentSessions(app.client, log.child({ component: 'agent-sessions' }));
+  const feedback = new DynamoFeedbackStore(store.doc, table);
   const runner = new Runner({
+    agentSessions,
     gate,
     access,
     harness,
@@ -271,6 +281,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   });
   registerEvents(app, { runner, store, access, log });
   registerActions(app, { runner, gate, log, store });
+  registerAgentEvents(app, { runner, store, log, agentSessions, feedback });
   runnerRef = runner;
 
   // Startup self-check: say exactly what is wrong instead of failing on the first request.
@@ -325,6 +336,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     runner,
     gate,
     scheduler,
+    feedback,
     port,
     async stop(graceMs = config.concurrency.shutdownGraceMs) {
       // Stop receiving first (Slack redelivers to other replicas), then let running turns finish.

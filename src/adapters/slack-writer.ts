@@ -86,6 +86,8 @@ export class WebApiSlackWriter implements SlackWriter {
         thread_ts: start.threadTs,
         recipient_user_id: start.recipientUserId,
         recipient_team_id: start.recipientTeamId,
+        // Each tool call stays visible as its own step after the answer.
+        task_display_mode: 'timeline',
         ...(start.chunks && start.chunks.length > 0 ? { chunks: safeChunks(start.chunks) as never } : {}),
       }),
     );
@@ -152,9 +154,15 @@ function safeChunks(chunks: StreamChunk[]): StreamChunk[] {
   return chunks.map((c) => {
     if (c.type === 'markdown_text') return { ...c, text: toSlack(c.text) };
     const title = toSlack(c.title);
+    const output = c.output === undefined ? undefined : toSlack(c.output);
     return {
       ...c,
       title: title.length > TASK_TITLE_CHARS ? `${title.slice(0, TASK_TITLE_CHARS - 1)}…` : title,
+      ...(output === undefined
+        ? {}
+        : {
+            output: output.length > TASK_TITLE_CHARS ? `${output.slice(0, TASK_TITLE_CHARS - 1)}…` : output,
+          }),
     };
   });
 }

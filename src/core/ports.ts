@@ -77,6 +77,8 @@ export interface SessionRecord extends ThreadKey {
   pendingApprovalId?: string;
   /** The template id a `/fis run` command named. */
   commandTemplateId?: string;
+  /** What was asked, for Slack's agent-session title and the App Home. */
+  title?: string;
   queue?: QueuedTurn[];
   stopRequestedBy?: string;
   /** The reply of the turn in progress, and what it was asked (for Retry after an interruption). */
@@ -143,6 +145,25 @@ export interface SessionStore {
   ping(): Promise<void>;
 }
 
+/** Slack's agent-session lifecycle for a thread (agents.sessions.setStatus). */
+export type AgentSessionStatus = 'processing' | 'active' | 'suspended' | 'closed';
+
+/**
+ * A thread's agent session in Slack: its status, title and Slack's own stop button. Optional, and
+ * best effort: where the workspace or app lacks the feature, the bot works as before.
+ */
+export interface AgentSessionPort {
+  /**
+   * Sets the status, creating the session with `create` (title, who started it) if it does not exist.
+   * Resolves whether Slack now shows its own working stop button; never throws.
+   */
+  setStatus(
+    key: ThreadKey,
+    status: AgentSessionStatus,
+    create?: { title?: string; initiator?: string },
+  ): Promise<{ nativeStop: boolean }>;
+}
+
 /** A message as the bot wants it shown: Block Kit plus the plain-text fallback Slack requires. */
 export interface SlackMessage {
   text: string;
@@ -182,6 +203,8 @@ export interface StreamChunkTask {
   id: string;
   title: string;
   status: 'pending' | 'in_progress' | 'complete' | 'error';
+  /** Shown under the task when it ends (Slack: at most 256 characters), e.g. its duration. */
+  output?: string;
 }
 export type StreamChunk = { type: 'markdown_text'; text: string } | StreamChunkTask;
 

@@ -87,8 +87,14 @@ export class NativeStreamer {
     return ts;
   }
 
-  setTask(id: string, title: string, status: StreamChunkTask['status']): void {
-    this.tasks.set(id, { type: 'task_update', id, title: title.slice(0, 250), status });
+  setTask(id: string, title: string, status: StreamChunkTask['status'], output?: string): void {
+    this.tasks.set(id, {
+      type: 'task_update',
+      id,
+      title: title.slice(0, 250),
+      status,
+      ...(output ? { output: output.slice(0, 250) } : {}),
+    });
   }
 
   get pending(): boolean {

@@ -20,7 +20,7 @@ import type { Logger } from './logger.ts';
 import { type SlackMessage, SlackWriteError, type SlackWriter, type WriteOptions } from './ports.ts';
 import { EditedReplies } from './reply-stream-edit.ts';
 import { NativeStreamer, StoppedInSlack } from './reply-stream-native.ts';
-import type { ActivityLine, Presenter, ReplyView } from './reply-view.ts';
+import type { ActivityLine, Presenter, ReplyView, StepLine } from './reply-view.ts';
 import { SlackMarkdownRewriter } from './slack-markdown.ts';
 
 export interface ReplyStreamOptions {
@@ -36,6 +36,8 @@ export interface ReplyStreamOptions {
   heartbeatMs?: number;
   /** Shows a Stop button (with this value) while the run is live. */
   stopValue?: string;
+  /** A final answer carries feedback buttons with this value. */
+  feedbackValue?: string;
   /** The workspace (its Slack budget) and a unique id of this reply, for a scheduling writer. */
   team?: string;
   runKey?: string;
@@ -97,6 +99,8 @@ export class ReplyStream {
   private readonly native: NativeStreamer | undefined;
   /** Tool labels by id (native task titles). */
   private readonly labels = new Map<string, string>();
+  /** Every tool call in order, for the step timeline that stays after the answer. */
+  private readonly steps = new Map<string, { label: string; at: number; endedAt?: number; ok?: boolean }>();
 
   constructor(options: ReplyStreamOptions) {
     this.o = { now: Date.now, heartbeatMs: 10_000, ...options };
@@ -200,6 +204,7 @@ export class ReplyStream {
     this.activity.set(id, { label, state: 'running' });
     this.toolStartedAt.set(id, this.o.now());
     this.labels.set(id, label);
+    this.steps.set(id, { label, at: this.o.now() });
     this.native?.setTask(id, label, 'in_progress');
     while (this.activity.size > ACTIVITY_SHOWN) this.activity.delete(this.activity.keys().next().value!);
     this.touch();
@@ -209,7 +214,14 @@ export class ReplyStream {
     const line = this.activity.get(id);
     if (line) line.state = ok ? 'done' : 'failed';
     const label = this.labels.get(id);
-    if (label !== undefined) this.native?.setTask(id, label, ok ? 'complete' : 'error');
+    const step = this.steps.get(id);
+    if (step && step.endedAt === undefined) {
+      step.endedAt = this.o.now();
+      step.ok = ok;
+    }
+    const took = step ? formatMs(step.endedAt! - step.at) : undefined;
+    if (label !== undefined)
+      this.native?.setTask(id, label, ok ? 'complete' : 'error', took && `${ok ? 'ok' : 'failed'} · ${took}`);
     this.touch();
   }
 
@@ -268,7 +280,11 @@ export class ReplyStream {
 
   /** The footer's content: outcome, elapsed time, usage, cost, tool calls, notice. */
   private resultOf(final: FinalState): NonNullable<ReplyView['result']> {
+    const answered = final.outcome === 'done' || final.outcome === 'warning';
     return {
+      // Native streams keep every step as a task; edited replies list them under the answer.
+      ...(this.mode === 'edit' && this.steps.size > 0 ? { steps: this.stepLines() } : {}),
+      ...(answered && this.o.feedbackValue ? { feedbackValue: this.o.feedbackValue } : {}),
       outcome: final.outcome,
       ...(final.decision ? { decision: final.decision } : {}),
       elapsedMs: this.o.now() - this.startedAt,
@@ -277,6 +293,15 @@ export class ReplyStream {
       toolCalls: this.toolCalls,
       notice: final.notice,
     };
+  }
+
+  private stepLines(): StepLine[] {
+    const now = this.o.now();
+    return [...this.steps.values()].map((s) => ({
+      label: s.label,
+      state: s.ok === undefined ? 'running' : s.ok ? 'done' : 'failed',
+      ms: (s.endedAt ?? now) - s.at,
+    }));
   }
 
   private opts(lane: 'critical' | 'progress'): WriteOptions {
@@ -362,4 +387,12 @@ export class ReplyStream {
 
 function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/** A short duration for a step's output: 850ms, 2.1s, 3m 05s. */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m}m ${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }

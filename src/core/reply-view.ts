@@ -13,6 +13,14 @@ export interface ActivityLine {
   elapsedMs?: number;
 }
 
+/** One tool call of a finished turn, for the step timeline. */
+export interface StepLine {
+  label: string;
+  state: 'running' | 'done' | 'failed';
+  /** How long it ran (until the turn ended, for one that never finished). */
+  ms: number;
+}
+
 export interface ReplyView {
   /** The agent's Markdown for this message (may be empty). */
   body: string;
@@ -29,6 +37,10 @@ export interface ReplyView {
     cost?: { usd: number; model: string };
     toolCalls: number;
     notice?: Explanation;
+    /** Every tool call of the turn, in order (edit mode; native streams keep them as tasks). */
+    steps?: StepLine[];
+    /** A final answer: feedback buttons carrying this value. */
+    feedbackValue?: string;
   };
   /** The answer continues in the next reply. */
   continued?: boolean;

@@ -129,7 +129,10 @@ export class RunRequests {
         skillPaths: [skillPath(this.d.settings.skillsBasePath, route.skill)],
       },
       req.userId,
-      params.template ? { commandTemplateId: params.template } : {},
+      {
+        title: sessionTitle(route.title(params)),
+        ...(params.template ? { commandTemplateId: params.template } : {}),
+      },
     );
     try {
       await this.d.store.create(session);
@@ -159,6 +162,7 @@ export class RunRequests {
         skillPaths: READ_ONLY_SKILLS.map((s) => skillPath(this.d.settings.skillsBasePath, s)),
       },
       req.userId,
+      { title: sessionTitle(req.text) },
     );
     // Only the read-only skills this person could run as commands; none at all is a refusal.
     const grant = await this.grantFor(session, req.userId, false);
@@ -306,4 +310,13 @@ export class RunRequests {
       .post(key.channel, this.d.presenter.note(text), key.threadTs)
       .catch((err) => this.d.log.error({ err, ...key }, 'could not post a note in the thread'));
   }
+}
+
+/** Slack's agent-session title: what was asked, plain and on one line, at most 200 characters. */
+export function sessionTitle(text: string): string {
+  const plain = text
+    .replace(/[`*_~]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain.length > 200 ? `${plain.slice(0, 199)}…` : plain || 'Conversation';
 }

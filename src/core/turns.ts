@@ -14,6 +14,8 @@ import { answerInlineCalls } from './inline-calls.ts';
 import { type AbortReason, LeaseKeeper } from './lease.ts';
 import type { Logger } from './logger.ts';
 import type {
+  AgentSessionPort,
+  AgentSessionStatus,
   HarnessInvocation,
   HarnessPort,
   QueuedTurn,
@@ -72,6 +74,10 @@ export interface TurnDeps {
   access: AccessPolicy;
   owner: string;
   now: () => number;
+  /** Slack's agent session of the thread (status, title, Slack's own stop); optional. */
+  agentSessions?: AgentSessionPort;
+  /** Called when a thread's runs change (start, pause, end), e.g. to refresh an App Home. */
+  onRunChange?: (session: SessionRecord) => void;
 }
 
 export interface TurnInput {
@@ -133,12 +139,18 @@ export class TurnEngine {
       while (input) {
         current = await this.sessions.maybeRotate(current, lastSeen, input.resume !== undefined, log);
         const outcome = await this.turnWithInlineCalls(current, input, asker, local, log);
-        if (outcome === 'paused') return;
+        if (outcome === 'paused') {
+          await this.agentStatus(current, 'suspended');
+          return;
+        }
         if (outcome === 'aborted') {
           const reason = local.reason!;
           await this.afterAbort(current, reason, log);
           // After a Stop, queued follow-ups still run: they are separate requests, maybe from other people.
-          if (reason.kind !== 'stop') return;
+          if (reason.kind !== 'stop') {
+            await this.agentStatus(current, 'active');
+            return;
+          }
           resetLocal(local);
         }
         const next: QueuedTurn | undefined = await this.d.store.finish(
@@ -146,7 +158,10 @@ export class TurnEngine {
           this.d.owner,
           this.d.settings.leaseMs,
         );
-        if (!next) return;
+        if (!next) {
+          await this.agentStatus(current, 'active');
+          return;
+        }
         input = { prompt: next.text, followUp: true, messageTs: next.ts };
         asker = next.user;
         lastSeen = current = (await this.d.store.get(key)) ?? current;
@@ -154,6 +169,7 @@ export class TurnEngine {
     } catch (err) {
       log.error({ err }, 'run failed unexpectedly');
       await this.d.store.finish(key, this.d.owner, this.d.settings.leaseMs).catch(() => undefined);
+      await this.agentStatus(session, 'active');
     } finally {
       lease.stop();
     }
@@ -216,6 +232,20 @@ export class TurnEngine {
     return 'done';
   }
 
+  /**
+   * Moves Slack's agent session of the thread (never processing once the bot stops working, or
+   * people would see a spinner for nothing); tells the App Home.
+   */
+  private async agentStatus(session: SessionRecord, status: AgentSessionStatus): Promise<boolean> {
+    this.d.onRunChange?.(session);
+    if (!this.d.agentSessions) return false;
+    const r = await this.d.agentSessions.setStatus(keyOf(session), status, {
+      ...(session.title ? { title: session.title } : {}),
+      initiator: session.requester,
+    });
+    return r.nativeStop;
+  }
+
   private get grantContext() {
     return {
       access: this.d.access,
@@ -244,6 +274,8 @@ export class TurnEngine {
     log: Logger,
   ): Promise<{ pending: PendingToolCall[]; assistantMessage: unknown; aborted: boolean } | undefined> {
     const key = keyOf(session);
+    // Slack's own stop button replaces the bot's where the thread is an agent session with one.
+    const nativeStop = await this.agentStatus(session, 'processing');
     const reply = new ReplyStream({
       writer: this.d.writer,
       presenter: this.d.presenter,
@@ -253,7 +285,8 @@ export class TurnEngine {
       bodyBudget: this.d.settings.bodyBudget,
       log,
       now: this.d.now,
-      stopValue: `${session.channel}|${session.threadTs}`,
+      ...(nativeStop ? {} : { stopValue: `${session.channel}|${session.threadTs}` }),
+      feedbackValue: `${session.channel}|${session.threadTs}`,
       team: session.teamId,
       mode: this.d.settings.streamMode ?? 'edit',
       recipientUserId: user,

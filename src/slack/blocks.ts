@@ -12,6 +12,7 @@ import type { Explanation } from '../core/explain.ts';
 import type { SlackMessage } from '../core/ports.ts';
 import type { Presenter, ReplyView, RootView } from '../core/reply-view.ts';
 import { mention } from '../core/slack-escape.ts';
+import { answerExtras } from './answer-extras.ts';
 import { SLACK_LIMITS } from './limits.ts';
 
 type Block = Record<string, unknown>;
@@ -66,6 +67,7 @@ export function replyMessage(view: ReplyView): SlackMessage {
     const r = view.result;
     if (r.notice) blocks.push(noticeBlock(r.notice));
     blocks.push(context(footer(r)));
+    blocks.push(...answerExtras(r, pastTense));
   }
   if (blocks.length === 0) blocks.push(context('_(no text)_'));
   const fallback = body || (view.result?.notice?.title ?? (view.live ? 'Working…' : 'Done.'));

@@ -82,8 +82,9 @@ export function register(app: App, deps: EventDeps): void {
         messageTs: event.ts,
         tell,
       });
-      // A mention in a thread that is not a run's thread starts a conversation there.
-      if (result !== 'not_a_session' || event.type !== 'app_mention') return;
+      // A mention in a thread that is not a run's thread starts a conversation there, as does a
+      // message in a DM thread (Slack's agent view opens each conversation as a thread).
+      if (result !== 'not_a_session' || (event.type !== 'app_mention' && !isDm)) return;
     }
     const where = deps.access.channel(event.channel);
     if (!where.allowed) {

@@ -25,7 +25,8 @@ export const STREAMED_MESSAGE_BYTES = 10_600;
 const DEFAULT_LIFETIME_MS = 300_000;
 const DEFAULT_IDLE_MS = 120_000;
 
-type Added = { markdown: string; tasks: Array<[string, { title: string; status: string }]>; chunks: boolean };
+type Task = { title: string; status: string; output?: string };
+type Added = { markdown: string; tasks: Array<[string, Task]>; chunks: boolean };
 
 /** The stream's state now, ending it first if its lifetime or idle gap has passed. */
 export function streamState(ws: Workspace, msg: StoredMessage): StreamState['state'] | undefined {
@@ -51,6 +52,13 @@ export function startStream(ws: Workspace, p: Result): Result {
   const threadTs = p.thread_ts ? String(p.thread_ts) : undefined;
   if (!threadTs) return { ok: false, error: 'invalid_arguments' };
   if (!ws.message(ch.id, threadTs)) return { ok: false, error: 'thread_not_found' };
+  // "A timeline displays individual tasks with text and plan displays all tasks together."
+  if (
+    p.task_display_mode !== undefined &&
+    p.task_display_mode !== 'timeline' &&
+    p.task_display_mode !== 'plan'
+  )
+    return { ok: false, error: 'invalid_arguments' };
   // "Required when streaming to channels": in a DM Slack knows whom the stream answers.
   if (ch.kind !== 'im') {
     if (!p.recipient_team_id) return { ok: false, error: 'missing_recipient_team_id' };
@@ -77,6 +85,7 @@ export function startStream(ws: Workspace, p: Result): Result {
     ...(p.recipient_team_id ? { recipientTeamId: String(p.recipient_team_id) } : {}),
     markdown: added.markdown,
     tasks: new Map(added.tasks),
+    ...(p.task_display_mode ? { display: String(p.task_display_mode) } : {}),
   };
   ws.echo(msg);
   return { ok: true, channel: ch.id, ts: msg.ts };
@@ -145,7 +154,7 @@ function apply(ws: Workspace, msg: StoredMessage, added: Added, extraBlocks: unk
   const s = msg.stream!;
   s.markdown += added.markdown;
   s.lastWriteAt = Date.now();
-  for (const [id, t] of added.tasks) s.tasks.set(id, t);
+  for (const [id, t] of added.tasks) s.tasks.set(id, { ...s.tasks.get(id), ...t });
   msg.text = s.markdown;
   msg.blocks = [...(s.markdown ? [{ type: 'markdown', text: s.markdown }] : []), ...extraBlocks];
   msg.versions.push({ text: msg.text, blocks: msg.blocks, at: Date.now() });
@@ -166,7 +175,19 @@ function streamContent(p: Result): Added | { error: string } {
     if (c.type === 'markdown_text' && typeof c.text === 'string') markdown += c.text;
     else if (c.type === 'task_update' && typeof c.id === 'string' && typeof c.title === 'string') {
       if (c.title.length > 256) return { error: 'invalid_chunks' };
-      tasks.push([c.id, { title: c.title, status: String(c.status ?? 'pending') }]);
+      if (!['pending', 'in_progress', 'complete', 'error'].includes(String(c.status ?? 'pending')))
+        return { error: 'invalid_chunks' };
+      for (const f of ['details', 'output'])
+        if (c[f] !== undefined && (typeof c[f] !== 'string' || (c[f] as string).length > 256))
+          return { error: 'invalid_chunks' };
+      tasks.push([
+        c.id,
+        {
+          title: c.title,
+          status: String(c.status ?? 'pending'),
+          ...(typeof c.output === 'string' ? { output: c.output } : {}),
+        },
+      ]);
     } else return { error: 'invalid_chunks' };
   }
   if (markdown.length > MARKDOWN_PER_CALL) return { error: 'msg_too_long' };

@@ -22,7 +22,9 @@ export interface StreamState {
   recipientUserId?: string;
   recipientTeamId?: string;
   markdown: string;
-  tasks: Map<string, { title: string; status: string }>;
+  tasks: Map<string, { title: string; status: string; output?: string }>;
+  /** task_display_mode: `timeline` (each task with its text) or `plan`. */
+  display?: string;
   /** Who pressed Slack's own stop on the stream. */
   stoppedBy?: string;
 }
