@@ -7,18 +7,18 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
-import { DynamoFeedbackStore } from './adapters/feedback-store.ts';
-import { SlackAgentSessions } from './adapters/slack-agent-sessions.ts';
 import {
   DataDirError,
   EMBEDDED_CREDENTIALS,
   type EmbeddedDynamo,
   startEmbeddedDynamo,
 } from './adapters/embedded-dynamo.ts';
+import { DynamoFeedbackStore } from './adapters/feedback-store.ts';
 import { AwsFis } from './adapters/fis.ts';
 import { AgentCoreHarness, KNOWLEDGE_MCP_TOOL } from './adapters/harness.ts';
 import { AgentCoreSessionShell } from './adapters/session-shell.ts';
 import { DynamoSessionStore } from './adapters/session-store.ts';
+import { SlackAgentSessions } from './adapters/slack-agent-sessions.ts';
 import { SlackApproverDirectory, SlackGroups } from './adapters/slack-approvers.ts';
 import { WebApiSlackWriter } from './adapters/slack-writer.ts';
 import type { Config } from './config.ts';
