@@ -390,7 +390,7 @@ function describe(err: unknown): string {
 }
 
 /** A short duration for a step's output: 850ms, 2.1s, 3m 05s. */
-export function formatMs(ms: number): string {
+function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
   const m = Math.floor(ms / 60_000);

@@ -43,6 +43,7 @@ export const MANIFEST_BOT_SCOPES: readonly string[] = [
   'reactions:write',
   'im:history',
   'files:write',
+  'assistant:write',
 ];
 
 /** The emulator's harness when no HARNESS_ARN is configured. */

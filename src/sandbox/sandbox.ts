@@ -52,7 +52,9 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
     for (const c of cleanups.splice(0).reverse()) await c();
   };
   try {
-    const slack = new FakeSlack({ scopes: [...MANIFEST_BOT_SCOPES] });
+    // The page does not draw Slack's agent-session surfaces yet: the sandbox's workspace has none, so
+    // its threads keep the bot's own Stop button (the degraded path, exactly as in such a workspace).
+    const slack = new FakeSlack({ scopes: [...MANIFEST_BOT_SCOPES], agentSessions: false });
     for (const p of PEOPLE) slack.addUser({ id: p.id, name: p.name });
     slack.addUser({ id: slack.botUserId, name: BOT_NAME });
     for (const c of CHANNELS) {

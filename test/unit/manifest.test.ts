@@ -53,6 +53,7 @@ describe('manifest.yml', () => {
         'usergroups:read',
         'reactions:write',
         'im:history',
+        'assistant:write',
       ].sort(),
     );
   });
