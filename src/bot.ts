@@ -16,6 +16,7 @@ import {
 import { DynamoFeedbackStore } from './adapters/feedback-store.ts';
 import { AwsFis } from './adapters/fis.ts';
 import { AgentCoreHarness, KNOWLEDGE_MCP_TOOL } from './adapters/harness.ts';
+import { DynamoHomeStore } from './adapters/home-store.ts';
 import { AgentCoreSessionShell } from './adapters/session-shell.ts';
 import { DynamoSessionStore } from './adapters/session-store.ts';
 import { SlackAgentSessions } from './adapters/slack-agent-sessions.ts';
@@ -25,6 +26,7 @@ import type { Config } from './config.ts';
 import { AccessPolicy } from './core/access.ts';
 import { ApprovalGate } from './core/approval-gate.ts';
 import type { FeedbackStore } from './core/feedback.ts';
+import { HomeService } from './core/home.ts';
 import type { Logger } from './core/logger.ts';
 import type { SlackWriter } from './core/ports.ts';
 import { Runner } from './core/runner.ts';
@@ -34,10 +36,12 @@ import { Health } from './health.ts';
 import { register as registerActions } from './slack/actions.ts';
 import { register as registerAgentEvents } from './slack/agent-events.ts';
 import { approvalCard, approvalCardFile } from './slack/approval-card.ts';
+import { approvalNotifier } from './slack/approval-notify.ts';
 import { presenter } from './slack/blocks.ts';
 import { boltLogger } from './slack/bolt-logger.ts';
 import { register as registerCommands } from './slack/commands.ts';
 import { register as registerEvents } from './slack/events.ts';
+import { register as registerHome, SlackHomePublisher, workspaceUrl } from './slack/home.ts';
 import { SLACK_LIMITS } from './slack/limits.ts';
 import { guardSlackRequests, HTTP_SERVER_TIMEOUTS } from './slack/request-guard.ts';
 
@@ -220,31 +224,52 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   const groups = new SlackGroups(app.client, log.child({ component: 'groups' }));
   const access = new AccessPolicy(config.access, groups);
   const approvers = config.approvals.approvers;
-  const gate =
-    approvers.length > 0
-      ? new ApprovalGate({
-          fis: new AwsFis(config.fis),
-          approvals: new DynamoApprovalStore(store.doc, table),
-          writer,
-          card: (a, commandTemplateId) => approvalCard(a, { approvers, commandTemplateId }),
-          cardFile: approvalCardFile,
-          note: presenter.note,
-          approvers: new SlackApproverDirectory(approvers, groups),
-          policy: {
-            ttlMs: config.approvals.ttlMs,
-            allowSelfApproval: config.approvals.allowSelfApproval,
-            allowNoStopConditions: config.approvals.allowNoStopConditions,
-            // A replica that dies while starting an experiment is found out like a run's owner is.
-            startLeaseMs: config.concurrency.leaseMs,
-          },
-          log: log.child({ component: 'approvals' }),
-        })
-      : undefined;
+  const approvalStore = approvers.length > 0 ? new DynamoApprovalStore(store.doc, table) : undefined;
+  const approverDirectory = new SlackApproverDirectory(approvers, groups);
+  // The Home tab: drawn from the shared store, so every replica shows the same truth.
+  const wsUrl = workspaceUrl(app);
+  const home = new HomeService({
+    homes: new DynamoHomeStore(store.doc, table),
+    sessions: store,
+    approvals: approvalStore,
+    isApprover: (u) => approverDirectory.isApprover(u),
+    allowSelfApproval: config.approvals.allowSelfApproval,
+    publisher: new SlackHomePublisher(app, wsUrl),
+    log: log.child({ component: 'home' }),
+  });
+  const gate = approvalStore
+    ? new ApprovalGate({
+        fis: new AwsFis(config.fis),
+        approvals: approvalStore,
+        writer,
+        card: (a, commandTemplateId) => approvalCard(a, { approvers, commandTemplateId }),
+        cardFile: approvalCardFile,
+        note: presenter.note,
+        approvers: approverDirectory,
+        notify: approvalNotifier({
+          app,
+          approvers: () => groups.expand(approvers),
+          allowSelfApproval: config.approvals.allowSelfApproval,
+          workspaceUrl: wsUrl,
+          home,
+          log: log.child({ component: 'approval-notify' }),
+        }),
+        policy: {
+          ttlMs: config.approvals.ttlMs,
+          allowSelfApproval: config.approvals.allowSelfApproval,
+          allowNoStopConditions: config.approvals.allowNoStopConditions,
+          // A replica that dies while starting an experiment is found out like a run's owner is.
+          startLeaseMs: config.concurrency.leaseMs,
+        },
+        log: log.child({ component: 'approvals' }),
+      })
+    : undefined;
   // Slack's agent surfaces (sessions with Slack's own stop, feedback); the bot works without them.
   const agentSessions = new SlackAgentSessions(app.client, log.child({ component: 'agent-sessions' }));
   const feedback = new DynamoFeedbackStore(store.doc, table);
   const runner = new Runner({
     agentSessions,
+    onRunChange: (session) => home.runChanged(session),
     gate,
     access,
     harness,
@@ -282,6 +307,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   registerEvents(app, { runner, store, access, log });
   registerActions(app, { runner, gate, log, store });
   registerAgentEvents(app, { runner, store, log, agentSessions, feedback });
+  registerHome(app, { home, gate, approvals: approvalStore, log });
   runnerRef = runner;
 
   // Startup self-check: say exactly what is wrong instead of failing on the first request.

@@ -29,6 +29,14 @@ export class SlackGroups implements GroupMembership {
     return false;
   }
 
+  /** The people these ids name: user ids as they are, user groups by their members (fail closed). */
+  async expand(ids: readonly string[]): Promise<string[]> {
+    const out = new Set(ids.filter((id) => !id.startsWith('S')));
+    for (const group of ids.filter((id) => id.startsWith('S')))
+      for (const u of await this.members(group)) out.add(u);
+    return [...out];
+  }
+
   private async members(group: string): Promise<Set<string>> {
     const hit = this.cache.get(group);
     if (hit && this.now() - hit.at < CACHE_MS) return hit.members;

@@ -79,6 +79,12 @@ export async function requestApproval(
   try {
     const ts = await d.writer.post(session.channel, d.card(rec, commandTemplateId), session.threadTs);
     await d.approvals.patchApproval(rec.id, { cardTs: ts });
+    if (rec.status === 'pending' && d.notify) {
+      const notify = d.notify;
+      void notify({ ...rec, cardTs: ts }).catch((err) =>
+        d.log.warn({ err, approvalId: rec.id }, 'could not notify the approvers'),
+      );
+    }
   } catch (err) {
     d.log.error({ err, approvalId: rec.id }, 'could not post the approval card');
     if (rec.status === 'pending') {

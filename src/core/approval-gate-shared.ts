@@ -37,6 +37,8 @@ export interface GateDeps {
   policy: ApprovalPolicy;
   log: Logger;
   now?: () => number;
+  /** Tells the approvers where they will see it (a DM, their Home tab) once a card waits; best effort. */
+  notify?: (a: ApprovalRecord) => Promise<void>;
 }
 
 /** What the agent receives as the tool result. */

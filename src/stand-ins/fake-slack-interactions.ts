@@ -226,6 +226,47 @@ export class SlackInteractions {
     );
   }
 
+  /** A person clicks a button on their Home tab (a block_actions payload from a `home` view). */
+  async clickHomeButton(input: {
+    user: string;
+    actionId: string;
+    value: string;
+    viewId: string;
+  }): Promise<Delivered> {
+    const h = this.host;
+    const payload = {
+      type: 'block_actions',
+      user: {
+        id: input.user,
+        username: h.users.get(input.user)?.name ?? input.user.toLowerCase(),
+        team_id: h.teamId,
+      },
+      api_app_id: 'A0FAKEAPP',
+      token: 'deprecated-verification-token',
+      container: { type: 'view', view_id: input.viewId },
+      trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}`,
+      team: { id: h.teamId, domain: 'fake' },
+      view: { id: input.viewId, type: 'home', team_id: h.teamId, app_id: 'A0FAKEAPP', bot_id: h.botId },
+      actions: [
+        {
+          type: 'button',
+          action_id: input.actionId,
+          block_id: 'home',
+          value: input.value,
+          text: { type: 'plain_text', text: input.actionId },
+          action_ts: `${Date.now() / 1000}`,
+        },
+      ],
+    };
+    if (this.d.socketConnected) return this.d.envelope('interactive', payload);
+    return this.d.deliver(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      'application/x-www-form-urlencoded',
+      {},
+      {},
+    );
+  }
+
   // ---- response_url --------------------------------------------------------------------------
 
   handleResponseUrl(id: string, raw: string, res: ServerResponse): void {

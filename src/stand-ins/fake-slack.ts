@@ -253,6 +253,13 @@ export class FakeSlack extends EventEmitter implements Workspace {
     return this.interactions.clickFeedback(input);
   }
 
+  /** A click on a button of the person's Home tab (as published with views.publish). */
+  clickHomeButton(input: { user: string; actionId: string; value: string }) {
+    const view = this.agents.homes.get(input.user);
+    if (!view) throw new Error(`${input.user} has no Home tab`);
+    return this.interactions.clickHomeButton({ ...input, viewId: view.id });
+  }
+
   // ---- Workspace (used by the Web API modules) -----------------------------------------------
 
   subscribed(event: string): boolean {
