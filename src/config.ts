@@ -239,3 +239,25 @@ function isSecret(name: string): boolean {
 function withTrailingSlash(s: string): string {
   return s.endsWith('/') ? s : `${s}/`;
 }
+
+/** The store settings alone, for tools that read the bot's data (`npm run feedback`). */
+export interface StoreConfig {
+  table?: string;
+  dataDir: string;
+  region: string;
+}
+
+export function loadStoreConfig(env: Record<string, string | undefined> = process.env): StoreConfig {
+  const parsed = schema
+    .pick({ SESSIONS_TABLE: true, DATA_DIR: true, AWS_REGION: true, HARNESS_ARN: true })
+    .safeParse(env);
+  if (!parsed.success)
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`),
+    );
+  const e = parsed.data;
+  const region = e.AWS_REGION ?? (e.HARNESS_ARN ? HARNESS_ARN.exec(e.HARNESS_ARN)?.[2] : undefined);
+  if (e.SESSIONS_TABLE && !region)
+    throw new ConfigError(['AWS_REGION (or HARNESS_ARN) is required to read SESSIONS_TABLE']);
+  return { table: e.SESSIONS_TABLE, dataDir: e.DATA_DIR, region: region ?? 'us-east-1' };
+}
