@@ -14,6 +14,21 @@ import { documentedArgs, publishedTiers, responseSample, shapeProblems } from '.
 
 const spec = documentedArgs();
 
+/** The manifest's scopes: an app declared as an agent. */
+const AGENT_SCOPES = [
+  'commands',
+  'chat:write',
+  'app_mentions:read',
+  'channels:history',
+  'groups:history',
+  'channels:join',
+  'usergroups:read',
+  'reactions:write',
+  'files:write',
+  'im:history',
+  'assistant:write',
+];
+
 function argProblems(calls: ApiCall[]): string[] {
   const problems: string[] = [];
   for (const c of calls) {
@@ -44,6 +59,7 @@ describe('contract with Slack’s published Web API', () => {
   const calls: ApiCall[] = [];
   let edit: Rig;
   let native: Rig;
+  let agent: Rig;
 
   beforeAll(async () => {
     edit = await startRig({ env: { LONG_ANSWER_FILE_CHARS: '2000' } });
@@ -86,6 +102,41 @@ describe('contract with Slack’s published Web API', () => {
     await finalReplies(native, CHANNEL, nroot.ts, 20_000);
     calls.push(...native.slack.calls);
 
+    // An app declared as an agent: agent sessions, Slack's stop, feedback, the agent view, the Home tab.
+    agent = await startRig({ slack: { scopes: [...AGENT_SCOPES] } });
+    agent.harness.enqueue(
+      answer('Agent answer. '.repeat(20), {
+        chunk: 40,
+        delayMs: 20,
+        tools: [toolCall('shell', { command: 'kubectl get nodes' }, 'ok', { delayMs: 800 })],
+      }),
+    );
+    const aroot = await commandRoot(agent, { command: '/assess', text: 'eks my-cluster us-west-2' });
+    await agent.slack.waitFor(
+      () => agent.slack.agents.session(CHANNEL, aroot.ts)?.status === 'processing',
+      10_000,
+      'processing',
+    );
+    await agent.slack.agents.pressStop(CHANNEL, aroot.ts, USER);
+    await finalReplies(agent, CHANNEL, aroot.ts, 20_000);
+    agent.slack.addChannel({ id: 'D0ALICE01', name: 'dm-alice', members: [USER, agent.slack.botUserId] });
+    await agent.slack.agents.openAgentView(USER, 'D0ALICE01');
+    await agent.slack.agents.openHome(USER);
+    await agent.slack.waitFor(
+      () =>
+        agent.slack.callsTo('views.publish').length > 0 &&
+        agent.slack.callsTo('assistant.threads.setSuggestedPrompts').length > 0,
+      10_000,
+      'the Home tab and the prompts',
+    );
+    // Slack's rename answer, as the adapter would call it for a session that exists.
+    await new WebClient(agent.slack.botToken, { slackApiUrl: agent.slack.apiUrl }).agents.sessions.rename({
+      channel_id: CHANNEL,
+      thread_ts: aroot.ts,
+      title: 'Renamed',
+    });
+    calls.push(...agent.slack.calls);
+
     // Methods the scenarios above may not reach, called as the bot's adapters call them.
     const client = new WebClient(edit.slack.botToken, { slackApiUrl: edit.slack.apiUrl });
     await client.auth.test();
@@ -100,6 +151,7 @@ describe('contract with Slack’s published Web API', () => {
   afterAll(async () => {
     await edit?.close();
     await native?.close();
+    await agent?.close();
   });
 
   it('the scenarios reach every method the bot uses', () => {
@@ -120,6 +172,10 @@ describe('contract with Slack’s published Web API', () => {
       'auth.test',
       'apps.connections.open',
       'chat.postEphemeral',
+      'agents.sessions.setStatus',
+      'agents.sessions.rename',
+      'assistant.threads.setSuggestedPrompts',
+      'views.publish',
     ])
       expect(used, m).toContain(m);
   });
