@@ -22,7 +22,7 @@ const STATE: Record<string, string> = {
   running: ':hourglass_flowing_sand: working',
   awaiting_approval: ':double_vertical_bar: waiting for an approval',
   idle: ':white_check_mark: ready for follow-ups',
-  gone: ':wastebasket: expired',
+  gone: ':white_circle: expired',
 };
 
 export function homeView(m: HomeModel, workspaceUrl: string): { type: 'home'; blocks: Block[] } {
@@ -70,7 +70,7 @@ export function homeView(m: HomeModel, workspaceUrl: string): { type: 'home'; bl
         '• `/assess eks <cluster> [region]`, `/assess <service>`, `/chaos <service>`, `/logs <log group> [1h]`: a run in a thread; reply there to ask follow-ups.',
         '• `/fis prepare <what to test>` designs an experiment; `/fis run <template-id>` asks for a human approval before anything starts.',
         '• DM me, or open me in the agent view, for a read-only question.',
-        '• Stop a run with the stop button; rate answers with :+1: / :-1: so the team sees which skills disappoint.',
+        '• Stop a run with the stop button; rate answers with :thumbsup: / :thumbsdown: so the team sees which skills disappoint.',
       ].join('\n'),
     ),
   );
