@@ -33,11 +33,29 @@ export class SlackAgentSessions implements AgentSessionPort {
   /** Workspaces where agent sessions are unavailable (first refusal's code). */
   private readonly off = new Map<string, string>();
   private warned = false;
+  private scopes: Promise<void> | undefined;
 
   constructor(
     private readonly client: WebClient,
     private readonly log: Logger,
   ) {}
+
+  private async checkScopes(): Promise<void> {
+    try {
+      const res = await this.client.auth.test();
+      const granted = res.response_metadata?.scopes;
+      if (res.team_id && granted && !granted.includes('assistant:write')) {
+        this.off.set(res.team_id, 'no assistant:write');
+        this.log.info(
+          { team: res.team_id },
+          'Slack agent sessions are off: the app is not declared as an agent (no assistant:write; see manifest.yml agent_view); threads use the bot’s own Stop button',
+        );
+      }
+    } catch (err) {
+      // Unknown: the first setStatus finds out.
+      this.log.debug({ err }, 'could not read the token’s scopes');
+    }
+  }
 
   /** Why a workspace has no agent sessions, if it has none (for logs and tests). */
   unavailable(teamId: string): string | undefined {
@@ -49,6 +67,10 @@ export class SlackAgentSessions implements AgentSessionPort {
     status: AgentSessionStatus,
     create?: { title?: string; initiator?: string },
   ): Promise<{ nativeStop: boolean }> {
+    // Slack names the token's scopes on every answer: without assistant:write the app is not an
+    // agent, so no call is made that would only be refused.
+    this.scopes ??= this.checkScopes();
+    await this.scopes;
     if (this.off.has(key.teamId)) return { nativeStop: false };
     try {
       const title = create?.title ? toSlack(create.title).slice(0, 200) : undefined;

@@ -349,6 +349,8 @@ export class FakeSlack extends EventEmitter implements Workspace {
     const result = this.api.dispatch(method, params, token);
     if (result.ok === false) call.error = String(result.error);
     call.response = result;
+    // Slack names the token's scopes on every answer (X-OAuth-Scopes), as the scope docs describe.
+    if (token === this.botToken) res.setHeader('x-oauth-scopes', [...this.scopes].join(','));
     json(res, 200, result);
   }
 }
