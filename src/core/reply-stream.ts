@@ -20,8 +20,9 @@ import type { Logger } from './logger.ts';
 import { type SlackMessage, SlackWriteError, type SlackWriter, type WriteOptions } from './ports.ts';
 import { EditedReplies } from './reply-stream-edit.ts';
 import { NativeStreamer, StoppedInSlack } from './reply-stream-native.ts';
-import type { ActivityLine, Presenter, ReplyView, StepLine } from './reply-view.ts';
+import type { ActivityLine, Presenter, ReplyView } from './reply-view.ts';
 import { SlackMarkdownRewriter } from './slack-markdown.ts';
+import { StepTimeline } from './step-timeline.ts';
 
 export interface ReplyStreamOptions {
   writer: SlackWriter;
@@ -100,11 +101,12 @@ export class ReplyStream {
   /** Tool labels by id (native task titles). */
   private readonly labels = new Map<string, string>();
   /** Every tool call in order, for the step timeline that stays after the answer. */
-  private readonly steps = new Map<string, { label: string; at: number; endedAt?: number; ok?: boolean }>();
+  private readonly steps: StepTimeline;
 
   constructor(options: ReplyStreamOptions) {
     this.o = { now: Date.now, heartbeatMs: 10_000, ...options };
     this.startedAt = this.o.now();
+    this.steps = new StepTimeline(this.o.now);
     this.runKey = options.runKey ?? `${options.channel}/${options.threadTs}#${++replyCounter}`;
     const canStream =
       !!options.writer.startStream && !!options.writer.appendStream && !!options.writer.stopStream;
@@ -204,7 +206,7 @@ export class ReplyStream {
     this.activity.set(id, { label, state: 'running' });
     this.toolStartedAt.set(id, this.o.now());
     this.labels.set(id, label);
-    this.steps.set(id, { label, at: this.o.now() });
+    this.steps.started(id, label);
     this.native?.setTask(id, label, 'in_progress');
     while (this.activity.size > ACTIVITY_SHOWN) this.activity.delete(this.activity.keys().next().value!);
     this.touch();
@@ -214,14 +216,8 @@ export class ReplyStream {
     const line = this.activity.get(id);
     if (line) line.state = ok ? 'done' : 'failed';
     const label = this.labels.get(id);
-    const step = this.steps.get(id);
-    if (step && step.endedAt === undefined) {
-      step.endedAt = this.o.now();
-      step.ok = ok;
-    }
-    const took = step ? formatMs(step.endedAt! - step.at) : undefined;
-    if (label !== undefined)
-      this.native?.setTask(id, label, ok ? 'complete' : 'error', took && `${ok ? 'ok' : 'failed'} · ${took}`);
+    const output = this.steps.finished(id, ok);
+    if (label !== undefined) this.native?.setTask(id, label, ok ? 'complete' : 'error', output);
     this.touch();
   }
 
@@ -283,7 +279,7 @@ export class ReplyStream {
     const answered = final.outcome === 'done' || final.outcome === 'warning';
     return {
       // Native streams keep every step as a task; edited replies list them under the answer.
-      ...(this.mode === 'edit' && this.steps.size > 0 ? { steps: this.stepLines() } : {}),
+      ...(this.mode === 'edit' && this.steps.size > 0 ? { steps: this.steps.lines() } : {}),
       ...(answered && this.o.feedbackValue ? { feedbackValue: this.o.feedbackValue } : {}),
       outcome: final.outcome,
       ...(final.decision ? { decision: final.decision } : {}),
@@ -293,15 +289,6 @@ export class ReplyStream {
       toolCalls: this.toolCalls,
       notice: final.notice,
     };
-  }
-
-  private stepLines(): StepLine[] {
-    const now = this.o.now();
-    return [...this.steps.values()].map((s) => ({
-      label: s.label,
-      state: s.ok === undefined ? 'running' : s.ok ? 'done' : 'failed',
-      ms: (s.endedAt ?? now) - s.at,
-    }));
   }
 
   private opts(lane: 'critical' | 'progress'): WriteOptions {
@@ -387,12 +374,4 @@ export class ReplyStream {
 
 function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
-
-/** A short duration for a step's output: 850ms, 2.1s, 3m 05s. */
-function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m}m ${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }

@@ -7,23 +7,26 @@
  * "See more", so a turn with many steps stays readable and the full list is one click away.
  */
 import type { ReplyView, StepLine } from '../core/reply-view.ts';
+import { formatMs } from '../core/step-timeline.ts';
 import { SLACK_LIMITS } from './limits.ts';
 
 type Block = Record<string, unknown>;
 
 export const ACTION_FEEDBACK = 'answer_feedback';
 
-export function stepsBlock(steps: StepLine[], pastTense: (label: string) => string): Block {
+/** `room`: block text the message has left; the list is cut (saying how many more) to fit it. */
+export function stepsBlock(steps: StepLine[], pastTense: (label: string) => string, room: number): Block {
   const failed = steps.filter((s) => s.state === 'failed').length;
   const head = `*Steps* · ${steps.length} tool call${steps.length === 1 ? '' : 's'}${failed ? `, ${failed} failed` : ''}`;
   const lines: string[] = [];
+  const cap = Math.max(0, Math.min(SLACK_LIMITS.sectionText, room));
   let used = head.length;
   for (const [i, s] of steps.entries()) {
     const icon = s.state === 'done' ? ':white_check_mark:' : s.state === 'failed' ? ':x:' : ':grey_question:';
     const what = s.state === 'running' ? `${s.label} (did not finish)` : pastTense(s.label);
-    const line = `${icon} ${what} · ${duration(s.ms)}`;
+    const line = `${icon} ${what} · ${formatMs(s.ms)}`;
     // The section holds 3,000 characters: say how many more there were rather than cut a line.
-    if (used + line.length + 40 > SLACK_LIMITS.sectionText) {
+    if (used + line.length + 40 > cap) {
       lines.push(`_…and ${steps.length - i} more_`);
       break;
     }
@@ -56,17 +59,14 @@ export function feedbackBlock(value: string): Block {
   };
 }
 
-/** The blocks a result adds after its footer. */
-export function answerExtras(r: NonNullable<ReplyView['result']>, pastTense: (l: string) => string): Block[] {
+/** The blocks a result adds after its footer, within `room` characters of block text. */
+export function answerExtras(
+  r: NonNullable<ReplyView['result']>,
+  pastTense: (l: string) => string,
+  room: number,
+): Block[] {
   return [
-    ...(r.steps && r.steps.length > 0 ? [stepsBlock(r.steps, pastTense)] : []),
+    ...(r.steps && r.steps.length > 0 ? [stepsBlock(r.steps, pastTense, room)] : []),
     ...(r.feedbackValue ? [feedbackBlock(r.feedbackValue)] : []),
   ];
-}
-
-function duration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m}m ${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }

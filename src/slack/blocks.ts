@@ -67,7 +67,9 @@ export function replyMessage(view: ReplyView): SlackMessage {
     const r = view.result;
     if (r.notice) blocks.push(noticeBlock(r.notice));
     blocks.push(context(footer(r)));
-    blocks.push(...answerExtras(r, pastTense));
+    // What the message's blocks already hold decides how much of the step list fits with them.
+    const room = SLACK_LIMITS.cumulativeBlockText - blockTextLength(blocks) - 200;
+    blocks.push(...answerExtras(r, pastTense, room));
   }
   if (blocks.length === 0) blocks.push(context('_(no text)_'));
   const fallback = body || (view.result?.notice?.title ?? (view.live ? 'Working…' : 'Done.'));
@@ -210,4 +212,17 @@ export function escapeMrkdwn(s: string): string {
 
 function clip(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/** Characters of text in blocks, roughly as Slack counts them toward msg_blocks_too_long. */
+function blockTextLength(blocks: Block[]): number {
+  let n = 0;
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') n += v.length;
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) if (k === 'text' || typeof x === 'object') walk(x);
+  };
+  walk(blocks);
+  return n;
 }

@@ -21,6 +21,7 @@ import { WebSocketServer } from 'ws';
 import { AgentSurfaces } from './fake-slack-agents.ts';
 import { WebApiRouter } from './fake-slack-api.ts';
 import { SlackDelivery } from './fake-slack-delivery.ts';
+import { json, ObservedList, parseParams, readBody } from './fake-slack-http.ts';
 import { SlackInteractions } from './fake-slack-interactions.ts';
 import { RateLimiter } from './fake-slack-rate-limits.ts';
 import { stopByUser } from './fake-slack-streams.ts';
@@ -353,50 +354,4 @@ export class FakeSlack extends EventEmitter implements Workspace {
     if (token === this.botToken) res.setHeader('x-oauth-scopes', [...this.scopes].join(','));
     json(res, 200, result);
   }
-}
-
-/** An array that reports each push, so ephemerals can be observed like messages. */
-class ObservedList<T> extends Array<T> {
-  constructor(private readonly onPush: (item: T) => void) {
-    super();
-  }
-  static override get [Symbol.species]() {
-    return Array;
-  }
-  override push(...items: T[]): number {
-    const n = super.push(...items);
-    for (const i of items) this.onPush(i);
-    return n;
-  }
-}
-
-function parseParams(raw: string, contentType: string): Record<string, unknown> {
-  if (!raw) return {};
-  if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of new URLSearchParams(raw)) {
-    // web-api sends nested values (blocks, attachments) JSON-encoded inside the form body.
-    out[k] = (v.startsWith('[') || v.startsWith('{')) && isJson(v) ? JSON.parse(v) : v;
-  }
-  return out;
-}
-
-function isJson(s: string): boolean {
-  try {
-    JSON.parse(s);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
