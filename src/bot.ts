@@ -265,7 +265,10 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       })
     : undefined;
   // Slack's agent surfaces (sessions with Slack's own stop, feedback); the bot works without them.
-  const agentSessions = new SlackAgentSessions(app.client, log.child({ component: 'agent-sessions' }));
+  const agentSessions = new SlackAgentSessions(
+    writerClient(false),
+    log.child({ component: 'agent-sessions' }),
+  );
   const feedback = new DynamoFeedbackStore(store.doc, table);
   const runner = new Runner({
     agentSessions,
@@ -305,7 +308,18 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     approvalsEnabled: gate !== undefined,
   });
   registerEvents(app, { runner, store, access, log });
-  registerActions(app, { runner, gate, log, store });
+  registerActions(app, {
+    runner,
+    gate,
+    log,
+    store,
+    // Approvers' and the requester's Home tabs follow the card's decisions.
+    afterApprovalClick: (id) =>
+      void (async () => {
+        const a = await approvalStore?.getApproval(id);
+        if (a) await home.refreshAll([...(await groups.expand(approvers)), a.requester]);
+      })().catch((err) => log.warn({ err }, 'could not refresh Home tabs after an approval click')),
+  });
   registerAgentEvents(app, { runner, store, log, agentSessions, feedback });
   registerHome(app, { home, gate, approvals: approvalStore, log });
   runnerRef = runner;

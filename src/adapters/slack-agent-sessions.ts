@@ -40,6 +40,23 @@ export class SlackAgentSessions implements AgentSessionPort {
     private readonly log: Logger,
   ) {}
 
+  /**
+   * The client hands a 429 straight back (rejectRateLimitedCalls), so one busy method never pauses
+   * the bot's other Slack calls; the status is retried here after Slack's Retry-After, a few times,
+   * because a session left on "processing" would show a spinner for nothing.
+   */
+  private async withRetryAfter<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (err) {
+        const e = toWriteError(err);
+        if (e.code !== 'ratelimited' || attempt >= 3) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(30, e.retryAfterSeconds ?? 1) * 1000));
+      }
+    }
+  }
+
   private async checkScopes(): Promise<void> {
     try {
       const res = await this.client.auth.test();
@@ -74,13 +91,15 @@ export class SlackAgentSessions implements AgentSessionPort {
     if (this.off.has(key.teamId)) return { nativeStop: false };
     try {
       const title = create?.title ? toSlack(create.title).slice(0, 200) : undefined;
-      const res = await this.client.agents.sessions.setStatus({
-        channel_id: key.channel,
-        thread_ts: key.threadTs,
-        status,
-        ...(title ? { title } : {}),
-        ...(create?.initiator ? { initiator_user_id: create.initiator } : {}),
-      });
+      const res = await this.withRetryAfter(() =>
+        this.client.agents.sessions.setStatus({
+          channel_id: key.channel,
+          thread_ts: key.threadTs,
+          status,
+          ...(title ? { title } : {}),
+          ...(create?.initiator ? { initiator_user_id: create.initiator } : {}),
+        }),
+      );
       const warnings = String(res.warning ?? '').split(',');
       if (warnings.includes(STOP_NOT_SUBSCRIBED)) {
         if (!this.warned)

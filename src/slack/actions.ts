@@ -18,6 +18,8 @@ export interface ActionDeps {
   log: Logger;
   /** To tell a stale Stop button (its run ended in a crash or an edit outage) from a live one. */
   store?: SessionStore;
+  /** After a click on an approval card (a decision may have changed what Home tabs show). */
+  afterApprovalClick?: (approvalId: string) => void;
 }
 
 /** A run's final edit may still be landing this long after it ended: its reply is left alone meanwhile. */
@@ -81,6 +83,7 @@ export function register(app: App, deps: ActionDeps): void {
           },
           tell,
         );
+        deps.afterApprovalClick?.(action.value!);
       };
       void work().catch((err) => {
         deps.log.error({ err }, 'click handling failed');

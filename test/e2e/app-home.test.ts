@@ -144,6 +144,12 @@ describe('approvals reach the approvers, and running experiments can be stopped 
       10_000,
       'the running card',
     );
+    // Decided: the other approver's open Home tab no longer asks them, without their reopening it.
+    await rig.slack.waitFor(
+      () => !homeText(rig, APPROVER).includes('Open the approval card'),
+      10_000,
+      'the decided approval gone from the approver’s Home tab',
+    );
     await rig.slack.agents.openHome(OTHER_USER);
     await rig.slack.waitFor(
       () => homeText(rig, OTHER_USER).includes('home_emergency_stop'),

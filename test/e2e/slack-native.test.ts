@@ -122,6 +122,25 @@ describe('agent sessions: status, title and Slack’s own stop', () => {
     );
   }, 30_000);
 
+  it('Slack rate-limits a status change: retried after Retry-After, so no session is left processing', async () => {
+    rig.harness.enqueue(answer('Quick.'));
+    const before = rig.slack.callsTo('agents.sessions.setStatus').length;
+    rig.slack.rateLimitNext('agents.sessions.setStatus', 1, 1);
+    const root = await commandRoot(rig, { command: '/assess', text: 'eks cluster-429 us-west-2' });
+    await finalReplies(rig, CHANNEL, root.ts);
+    await rig.slack.waitFor(
+      () => rig.slack.agents.session(CHANNEL, root.ts)?.status === 'active',
+      10_000,
+      'active',
+    );
+    expect(
+      rig.slack
+        .callsTo('agents.sessions.setStatus')
+        .slice(before)
+        .map((c) => c.status),
+    ).toContain(429);
+  }, 30_000);
+
   it('someone who may not stop the run is told so privately, and the run goes on', async () => {
     rig.harness.enqueue(slowAnswer('Still working. '.repeat(30)));
     const root = await commandRoot(rig, { command: '/assess', text: 'eks cluster-other us-west-2' });
