@@ -98,6 +98,16 @@ export class SlackInteractions {
         | undefined
     )?.find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === input.actionId));
     const element = block?.elements?.find((e) => e.action_id === input.actionId);
+    // Feedback buttons live in a context_actions block: Slack sends them as their own action type.
+    const feedback = block ? undefined : this.feedbackElement(msg, input.actionId);
+    if (feedback && input.value) {
+      return this.clickFeedback({
+        user: input.user,
+        channel: input.channel,
+        messageTs: input.messageTs,
+        positive: feedback.positive_button?.value === input.value,
+      });
+    }
     const responseId = randomUUID();
     this.responseUrls.set(responseId, {
       uses: 0,
@@ -153,6 +163,19 @@ export class SlackInteractions {
       {},
       { forge: input.forge },
     );
+  }
+
+  private feedbackElement(
+    msg: { blocks?: unknown[] } | undefined,
+    actionId: string,
+  ): { positive_button?: { value: string } } | undefined {
+    type El = { type: string; action_id?: string; positive_button?: { value: string } };
+    for (const b of (msg?.blocks ?? []) as Array<{ type: string; elements?: El[] }>) {
+      if (b.type !== 'context_actions') continue;
+      const e = b.elements?.find((x) => x.type === 'feedback_buttons' && x.action_id === actionId);
+      if (e) return e;
+    }
+    return undefined;
   }
 
   /**

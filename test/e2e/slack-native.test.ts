@@ -9,7 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
 import { answer, fisExecuteAgent, toolCall } from '../../src/stand-ins/scenarios.ts';
 import { requestRun, TEMPLATE } from '../helpers/approval.ts';
-import { CHANNEL, commandRoot, finalReplies, OTHER_USER, type Rig, startRig, USER } from '../helpers/rig.ts';
+import {
+  APPROVER,
+  CHANNEL,
+  commandRoot,
+  finalReplies,
+  OTHER_USER,
+  type Rig,
+  startRig,
+  USER,
+} from '../helpers/rig.ts';
 
 /** The manifest's scopes and events, as an app declared as an agent has them. */
 const AGENT_APP = {
@@ -171,10 +180,26 @@ describe('agent sessions: status, title and Slack’s own stop', () => {
     await clickAndWait(USER, true, 1);
     await clickAndWait(USER, false, 1);
     await clickAndWait(OTHER_USER, true, 1);
+    // The same click as the sandbox page sends it (action id and the chosen button's value).
+    const element = (
+      answerMsg.blocks as Array<{
+        type: string;
+        elements?: Array<{ action_id: string; negative_button: { value: string } }>;
+      }>
+    ).find((b) => b.type === 'context_actions')!.elements![0]!;
+    await rig.slack.clickButton({
+      user: APPROVER,
+      channel: CHANNEL,
+      messageTs: answerMsg.ts,
+      actionId: element.action_id,
+      value: element.negative_button.value,
+    });
+    await new Promise((r) => setTimeout(r, 300));
     const mine = (await rig.bot.feedback.since(Date.now() - 60_000)).filter((f) => f.turnTs === answerMsg.ts);
     expect(mine.map((f) => [f.user, f.verdict]).sort()).toEqual([
       [USER, 'bad'],
       [OTHER_USER, 'good'],
+      [APPROVER, 'bad'],
     ]);
     expect(mine[0]).toMatchObject({
       channel: CHANNEL,

@@ -176,6 +176,33 @@ function renderBlock(block, ctx) {
       }
       return box;
     }
+    case 'context_actions': {
+      // Slack's feedback buttons on an AI answer: a thumbs up and a thumbs down, each sending its value.
+      const box = el('div', 'bk-actions bk-feedback');
+      for (const e of block.elements ?? []) {
+        if (e.type !== 'feedback_buttons') continue;
+        for (const [side, icon] of [
+          ['positive_button', '👍'],
+          ['negative_button', '👎'],
+        ]) {
+          const b = e[side];
+          if (!b) continue;
+          const btn = button(
+            {
+              type: 'button',
+              action_id: e.action_id,
+              value: b.value,
+              text: { type: 'plain_text', text: `${icon} ${b.text?.text ?? ''}` },
+            },
+            block,
+            ctx,
+          );
+          if (b.accessibility_label) btn.setAttribute('aria-label', b.accessibility_label);
+          box.append(btn);
+        }
+      }
+      return box;
+    }
     case 'image': {
       const img = el('img', 'bk-image');
       if (safeUrl(block.image_url ?? '')) img.src = block.image_url;
