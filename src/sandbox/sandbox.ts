@@ -52,9 +52,10 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
     for (const c of cleanups.splice(0).reverse()) await c();
   };
   try {
-    // The page does not draw Slack's agent-session surfaces yet: the sandbox's workspace has none, so
-    // its threads keep the bot's own Stop button (the degraded path, exactly as in such a workspace).
-    const slack = new FakeSlack({ scopes: [...MANIFEST_BOT_SCOPES], agentSessions: false });
+    // The page does not draw Slack's agent-session surfaces yet, so the sandbox's app is not declared
+    // as an agent (no assistant:write): its threads keep the bot's own Stop button, exactly as in such
+    // a workspace, and the bot says so only at info level.
+    const slack = new FakeSlack({ scopes: MANIFEST_BOT_SCOPES.filter((s) => s !== 'assistant:write') });
     for (const p of PEOPLE) slack.addUser({ id: p.id, name: p.name });
     slack.addUser({ id: slack.botUserId, name: BOT_NAME });
     for (const c of CHANNELS) {
