@@ -6,6 +6,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import { DynamoEpisodeStore } from './adapters/alert-episode-store.ts';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
 import {
   DataDirError,
@@ -29,6 +30,7 @@ import { retryAfterOf, ScheduledSlackWriter } from './core/scheduled-writer.ts';
 import { SlackScheduler } from './core/slack-scheduler.ts';
 import { Health } from './health.ts';
 import { register as registerActions } from './slack/actions.ts';
+import { register as registerAlerts } from './slack/alerts.ts';
 import { approvalCard, approvalCardFile } from './slack/approval-card.ts';
 import { presenter } from './slack/blocks.ts';
 import { boltLogger } from './slack/bolt-logger.ts';
@@ -271,6 +273,20 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   });
   registerEvents(app, { runner, store, access, log });
   registerActions(app, { runner, gate, log, store });
+  registerAlerts(app, {
+    runner,
+    store,
+    episodes: new DynamoEpisodeStore(store.doc, table),
+    writer,
+    presenter,
+    access,
+    log,
+    settings: {
+      ...config.alerts,
+      defaultRegion: config.defaultTargetRegion,
+      maxQueue: config.concurrency.maxQueue,
+    },
+  });
   runnerRef = runner;
 
   // Startup self-check: say exactly what is wrong instead of failing on the first request.

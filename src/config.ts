@@ -87,6 +87,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
       duplicateCommandWindowSeconds: e.DUPLICATE_COMMAND_WINDOW_SECONDS,
     },
+    alerts: {
+      enabled: e.ALERT_NOTES,
+      autoChannels: list(e.ALERT_AUTO_INVESTIGATE_CHANNELS),
+      episodeMs: e.ALERT_EPISODE_MINUTES * 60_000,
+    },
     access: {
       channels: list(e.ALLOWED_CHANNELS),
       commands: Object.fromEntries(

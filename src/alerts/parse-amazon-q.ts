@@ -53,7 +53,10 @@ function consoleAlarmUrl(text: string): { url: string; region?: string; name?: s
     const hash = safeDecode(url.hash);
     const at = hash.indexOf('alarmsV2:alarm/');
     if (at < 0) continue;
-    const name = hash.slice(at + 'alarmsV2:alarm/'.length).split('?')[0]?.trim();
+    const name = hash
+      .slice(at + 'alarmsV2:alarm/'.length)
+      .split('?')[0]
+      ?.trim();
     const region =
       url.searchParams.get('region') ?? /^([a-z0-9-]+)\.console\./.exec(url.hostname)?.[1] ?? undefined;
     return { url: url.toString(), region, name: name || undefined };

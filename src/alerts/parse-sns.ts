@@ -17,7 +17,8 @@ export function parseSnsAlarm(m: AlertMessage): AlertFacts | undefined {
   if (!name || !rawState || !state) return undefined;
   const arn = typeof alarm.AlarmArn === 'string' ? alarm.AlarmArn : undefined;
   const fromArn = arn ? parseAlarmArn(arn) : undefined;
-  const account = fromArn?.account ?? (typeof alarm.AWSAccountId === 'string' ? alarm.AWSAccountId : undefined);
+  const account =
+    fromArn?.account ?? (typeof alarm.AWSAccountId === 'string' ? alarm.AWSAccountId : undefined);
   const regionLabel = typeof alarm.Region === 'string' ? alarm.Region : undefined;
   const trigger = (alarm.Trigger ?? {}) as Json;
   const changedAt = isoTime(alarm.StateChangeTime);

@@ -52,7 +52,11 @@ describe('alert parsers on published samples (test/fixtures/alerts, sources in t
       state: 'firing',
       rawState: 'FIRING:1',
       alarmKey: 'alertmanager:slack-sre:test',
-      labels: { 'group label values': 'test', 'other common label values': 'vm1 critical', receiver: 'slack-sre' },
+      labels: {
+        'group label values': 'test',
+        'other common label values': 'vm1 critical',
+        receiver: 'slack-sre',
+      },
     });
     const resolved = recognizeAlert(fixture('alertmanager-resolved.json'))!;
     expect(resolved).toMatchObject({ state: 'ok', alarmKey: firing.alarmKey });
@@ -131,8 +135,15 @@ describe('alert parsers on published samples (test/fixtures/alerts, sources in t
       channel: 'C1',
       bot_id: 'B2',
       bot_profile: { name: 'AWS Chatbot' },
-      attachments: [{ title: 'CloudWatch Alarm | api-5xx | us-east-1 | Account: 123456789012', text: 'State: ALARM' }],
+      attachments: [
+        { title: 'CloudWatch Alarm | api-5xx | us-east-1 | Account: 123456789012', text: 'State: ALARM' },
+      ],
     });
-    expect(f).toMatchObject({ name: 'api-5xx', region: 'us-east-1', account: '123456789012', confidence: 'lookalike' });
+    expect(f).toMatchObject({
+      name: 'api-5xx',
+      region: 'us-east-1',
+      account: '123456789012',
+      confidence: 'lookalike',
+    });
   });
 });
