@@ -8,6 +8,7 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { DynamoEpisodeStore } from './adapters/alert-episode-store.ts';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
+import { AwsCloudWatch } from './adapters/cloudwatch.ts';
 import {
   DataDirError,
   EMBEDDED_CREDENTIALS,
@@ -20,6 +21,7 @@ import { AgentCoreSessionShell } from './adapters/session-shell.ts';
 import { DynamoSessionStore } from './adapters/session-store.ts';
 import { SlackApproverDirectory, SlackGroups } from './adapters/slack-approvers.ts';
 import { WebApiSlackWriter } from './adapters/slack-writer.ts';
+import { CloudWatchAlarmLookup } from './alerts/cloudwatch-lookup.ts';
 import type { Config } from './config.ts';
 import { AccessPolicy } from './core/access.ts';
 import { ApprovalGate } from './core/approval-gate.ts';
@@ -36,6 +38,7 @@ import { presenter } from './slack/blocks.ts';
 import { boltLogger } from './slack/bolt-logger.ts';
 import { register as registerCommands } from './slack/commands.ts';
 import { register as registerEvents } from './slack/events.ts';
+import { register as registerInvestigate } from './slack/investigate-command.ts';
 import { SLACK_LIMITS } from './slack/limits.ts';
 import { guardSlackRequests, HTTP_SERVER_TIMEOUTS } from './slack/request-guard.ts';
 
@@ -286,6 +289,15 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       defaultRegion: config.defaultTargetRegion,
       maxQueue: config.concurrency.maxQueue,
     },
+  });
+  registerInvestigate(app, {
+    runner,
+    access,
+    writer,
+    presenter,
+    alarms: new CloudWatchAlarmLookup(new AwsCloudWatch(config.cloudwatch)),
+    defaultRegion: config.defaultTargetRegion,
+    log,
   });
   runnerRef = runner;
 

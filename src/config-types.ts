@@ -38,6 +38,8 @@ export interface Config {
   defaultTargetRegion: string;
   /** Local sandbox only: the FIS emulator (otherwise the SDK's endpoint and credentials). */
   fis?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** The sandbox's CloudWatch emulator; otherwise the SDK's defaults. */
+  cloudwatch?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   approvals: {
     /** Approver user ids and user group ids; empty disables `/fis run`. */
     approvers: string[];

@@ -3,7 +3,7 @@
  * format carries and leave the rest undefined; nothing here is guessed.
  */
 
-export type AlertSource = 'amazon-q' | 'sns' | 'alertmanager' | 'pagerduty';
+export type AlertSource = 'amazon-q' | 'sns' | 'alertmanager' | 'pagerduty' | 'cloudwatch';
 
 /** Normalised state: firing (ALARM, FIRING, triggered), ok (OK, RESOLVED, resolved), or other. */
 export type AlertState = 'firing' | 'ok' | 'insufficient_data' | 'acknowledged';
@@ -53,6 +53,8 @@ export interface AlertFacts {
   service?: string;
   /** A link back to the alarm in its tool. */
   link?: string;
+  /** Recent state changes, oldest first (read from CloudWatch's alarm history by `/investigate`). */
+  history?: Array<{ at: string; from?: string; to?: string }>;
 }
 
 const SOURCE_NAMES: Record<AlertSource, string> = {
@@ -60,6 +62,7 @@ const SOURCE_NAMES: Record<AlertSource, string> = {
   sns: 'CloudWatch via SNS',
   alertmanager: 'Alertmanager',
   pagerduty: 'PagerDuty',
+  cloudwatch: 'CloudWatch',
 };
 
 export function sourceName(source: AlertSource): string {

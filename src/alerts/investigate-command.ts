@@ -19,7 +19,9 @@ export function parseInvestigate(text: string, defaultRegion: string): Investiga
   const arn = parseAlarmArn(tokens[0]!);
   if (arn) {
     if (tokens.length > 1) {
-      return invalid('An alarm ARN names its own Region; give nothing after it.');
+      return invalid(
+        'An alarm ARN names its own Region; give nothing after it (for an alarm name with spaces, give the name and the Region instead).',
+      );
     }
     if (!isKnownRegion(arn.region))
       return invalid(`\`${arn.region}\` in that ARN is not an AWS Region I know.`);

@@ -86,6 +86,10 @@ export function investigationFor(f: AlertFacts, defaultRegion: string, now = Dat
   if (f.service) facts.push(`Service: ${cap(f.service, 200)}`);
   for (const [k, v] of Object.entries(f.labels ?? {})) facts.push(`${k}: ${cap(v, 300)}`);
   if (f.link) facts.push(`Link: ${cap(f.link, 500)}`);
+  if (f.history?.length) {
+    const recent = f.history.slice(-10).map((h) => `${h.from ?? '?'} -> ${h.to ?? '?'} at ${h.at}`);
+    facts.push(`State changes in the last 24 hours (CloudWatch alarm history): ${recent.join('; ')}`);
+  }
 
   const steps = [
     `Use the ${SKILLS.logs} skill in region ${region} over ${window} (from ${WINDOW_BEFORE_MS / 60_000} minutes before the state change to ${WINDOW_AFTER_MS / 60_000} minutes after it): find the log groups of the resources above first, then look for errors, latency, restarts and deployments around the change, and for other alarms at the same time.`,

@@ -15,6 +15,18 @@ export interface AlarmStatus {
   reason?: string;
   /** When the state last changed (ms since epoch). */
   stateSince?: number;
+  /** What the alarm watches (metric alarms), for an investigation's prompt. */
+  description?: string;
+  metric?: {
+    namespace?: string;
+    name?: string;
+    statistic?: string;
+    comparison?: string;
+    threshold?: number;
+    periodSeconds?: number;
+    evaluationPeriods?: number;
+    dimensions: Array<{ name: string; value: string }>;
+  };
 }
 
 /** One state change of an alarm, oldest first in what the port returns. */
