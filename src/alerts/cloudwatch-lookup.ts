@@ -25,7 +25,7 @@ export class CloudWatchAlarmLookup implements AlarmLookup {
       return {
         source: 'cloudwatch',
         confidence: 'verified',
-        alarmKey: `cloudwatch:${region}:${name}`,
+        alarmKey: `cloudwatch/${region}/${name}`,
         name,
         state: cloudWatchState(found.state) ?? 'insufficient_data',
         rawState: found.state,

@@ -83,11 +83,7 @@ export function cloudWatchState(value: string): AlertState | undefined {
   }
 }
 
-/** `arn:aws:cloudwatch:<region>:<account>:alarm:<name>` → its parts. */
-export function parseAlarmArn(arn: string): { region: string; account: string; name: string } | undefined {
-  const m = /^arn:aws[a-z-]*:cloudwatch:([a-z0-9-]+):(\d{12}):alarm:(.+)$/.exec(arn.trim());
-  return m ? { region: m[1]!, account: m[2]!, name: m[3]! } : undefined;
-}
+export { parseAlarmArn } from '../core/alarms.ts';
 
 /** A CloudWatch timestamp such as `2015-06-03T17:43:27.123+0000` as ISO 8601 (UTC), if it is one. */
 export function isoTime(value: unknown): string | undefined {

@@ -28,9 +28,7 @@ export function parseInvestigate(text: string, defaultRegion: string): Investiga
     return { ok: true, name: arn.name, region: arn.region };
   }
   if (/^arn:/i.test(tokens[0]!))
-    return invalid(
-      'That is not a CloudWatch alarm ARN (`arn:aws:cloudwatch:<region>:<account>:alarm:<name>`).',
-    );
+    return invalid('That is not a CloudWatch alarm ARN (`arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME`).');
   let region = defaultRegion;
   const last = tokens.at(-1)!;
   if (tokens.length > 1 && looksLikeRegion(last.toLowerCase())) {

@@ -27,7 +27,7 @@ export function parseAmazonQAlarm(m: AlertMessage): AlertFacts | undefined {
   return {
     source: 'amazon-q',
     confidence: AWS_SENDER.test(m.sender) && console ? 'verified' : 'lookalike',
-    alarmKey: `cloudwatch:${region ?? '?'}:${name}`,
+    alarmKey: `cloudwatch/${region ?? '?'}/${name}`,
     name,
     state,
     rawState,

@@ -28,7 +28,7 @@ export function parseSnsAlarm(m: AlertMessage): AlertFacts | undefined {
     // CloudWatch always writes the time of the change and the metric (or the alarm's ARN); JSON without
     // them only looks like a notification.
     confidence: changedAt && (alarm.Trigger || fromArn) ? 'verified' : 'lookalike',
-    alarmKey: `cloudwatch:${region ?? regionLabel ?? '?'}:${name}`,
+    alarmKey: `cloudwatch/${region ?? regionLabel ?? '?'}/${name}`,
     name,
     state,
     rawState,

@@ -63,6 +63,6 @@ export interface AlarmPort {
 export function parseAlarmArn(
   arn: string,
 ): { partition: string; region: string; account: string; name: string } | undefined {
-  const m = /^arn:(aws[a-z-]*):cloudwatch:([a-z0-9-]+):(\d{12}):alarm:(.+)$/.exec(arn);
+  const m = /^arn:(aws[a-z-]*):(?:cloudwatch):([a-z0-9-]+):(\d{12}):(?:alarm):(.+)$/.exec(arn);
   return m ? { partition: m[1]!, region: m[2]!, account: m[3]!, name: m[4]! } : undefined;
 }

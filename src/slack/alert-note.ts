@@ -15,7 +15,7 @@ import { SLACK_LIMITS } from './limits.ts';
 export const ACTION_INVESTIGATE = 'alert_investigate';
 
 const STATE_EMOJI: Record<AlertState, string> = {
-  firing: ':rotating_light:',
+  firing: ':red_circle:',
   ok: ':large_green_circle:',
   insufficient_data: ':grey_question:',
   acknowledged: ':eyes:',

@@ -174,8 +174,11 @@ export function register(app: App, deps: AlertDeps): void {
       const user = body.user.id;
       void (async () => {
         const ep = action.value ? await deps.episodes.get(action.value) : undefined;
-        // The button names an episode; it must be the note this click came from.
-        if (!ep || ep.channel !== channel || ep.noteTs !== messageTs) {
+        // The button names an episode; it must be the note this click came from (a click that beats
+        // the note's recording is known by the thread it sits in: the episode's alert).
+        const fromNote =
+          ep?.noteTs === messageTs || (ep?.noteTs === undefined && body.message?.thread_ts === ep?.alertTs);
+        if (!ep || ep.channel !== channel || !messageTs || !fromNote) {
           return tell(
             'This button does not belong to an alarm note I know (it may be from an older notification). Nothing was started.',
           );
@@ -191,7 +194,7 @@ export function register(app: App, deps: AlertDeps): void {
             skill: inv.skills.join(' + '),
             details: inv.details,
           });
-          await deps.writer.update(ep.channel, ep.noteTs!, root);
+          await deps.writer.update(ep.channel, messageTs, root);
         });
       })().catch((err) => {
         log.error({ err }, 'Investigate click failed');

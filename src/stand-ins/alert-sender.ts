@@ -4,7 +4,14 @@
  * fields (`bot_id`, `bot_profile` or a webhook's `username`, `attachments`, `blocks`). Used by the
  * alert tests and the sandbox's "simulate an alarm".
  */
-import type { FakeSlack } from './fake-slack.ts';
+import type { FakeSlack, StoredMessage } from './fake-slack.ts';
+
+/** Which app posted a stored message (its profile or webhook name), for pages that show the author. */
+const APP_NAMES = new WeakMap<StoredMessage, string>();
+
+export function appNameOf(m: StoredMessage): string | undefined {
+  return APP_NAMES.get(m);
+}
 
 export async function postAppMessage(
   slack: FakeSlack,
@@ -15,7 +22,7 @@ export async function postAppMessage(
   const attachments = message.attachments as Array<{ fallback?: string }> | undefined;
   const text =
     typeof message.text === 'string' && message.text ? message.text : (attachments?.[0]?.fallback ?? '');
-  slack.store({
+  const stored = slack.store({
     channel,
     ts,
     botId: typeof message.bot_id === 'string' ? message.bot_id : undefined,
@@ -23,6 +30,9 @@ export async function postAppMessage(
     text,
     ...(Array.isArray(message.blocks) ? { blocks: message.blocks } : {}),
   });
+  const profile = message.bot_profile as { name?: string } | undefined;
+  const name = profile?.name ?? (typeof message.username === 'string' ? message.username : undefined);
+  if (name) APP_NAMES.set(stored, name);
   const ch = slack.channels.get(channel);
   if (!ch?.members.has(slack.botUserId)) return { ts };
   const { ts: _ts, channel: _ch, ...fields } = message;

@@ -71,7 +71,7 @@ describe('alert parsers on published samples (test/fixtures/alerts, sources in t
       state: 'firing',
       region: 'eu-west-1',
       reason: 'Threshold Crossed.',
-      alarmKey: 'cloudwatch:eu-west-1:productUpdateWebhook-DlqAlarm',
+      alarmKey: 'cloudwatch/eu-west-1/productUpdateWebhook-DlqAlarm',
       link: 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/productUpdateWebhook-DlqAlarm',
     });
     // The same alarm with a labelled link is the same alarm.
