@@ -43,7 +43,7 @@ export function alertNote(ep: AlertEpisode, inv: Investigation): SlackMessage {
   if (f.confidence === 'lookalike') {
     blocks.push(
       context(
-        `:warning: This message only looks like a ${sourceName(f.source)} notification, so nothing starts by itself. Check it before investigating.`,
+        `:warning: This message only looks like a notification from ${sourceName(f.source)}, so nothing starts by itself. Check it before investigating.`,
       ),
     );
   }
@@ -67,7 +67,10 @@ export function alertNote(ep: AlertEpisode, inv: Investigation): SlackMessage {
       },
     ],
   });
-  return { text: clip(`Alarm ${f.name} is ${f.rawState}: Investigate?`, SLACK_LIMITS.fallbackText), blocks };
+  return {
+    text: clip(`Alarm ${plainInTitle(f.name)} is ${f.rawState}: Investigate?`, SLACK_LIMITS.fallbackText),
+    blocks,
+  };
 }
 
 /** Said in the investigation's thread when a later notification changes the alarm's state. */
