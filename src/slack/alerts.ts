@@ -104,7 +104,8 @@ export function register(app: App, deps: AlertDeps): void {
           await deps.writer.post(e.channel, root, e.ts);
         },
       );
-      if (result !== 'refused') return;
+      // Refused (the access lists) or restarting: the alarm still gets its note, nothing is lost.
+      if (result === 'started' || result === 'already_running') return;
     }
     const noteTs = await deps.writer.post(e.channel, alertNote(episode, inv), e.ts);
     await deps.episodes.setNote(episode.id, episode.alertTs, noteTs);

@@ -260,3 +260,30 @@ describe('alerts: notes, Investigate, episodes', () => {
     expect(rig.slack.rootMessages(CHANNEL).filter((m) => m.botId === rig.slack.botId)).toHaveLength(0);
   });
 });
+
+describe('alerts: an automatic start the access lists refuse', () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig({
+      env: { ALERT_AUTO_INVESTIGATE_CHANNELS: CHANNEL, COMMAND_ACCESS: `/logs=${USER};/assess=${USER}` },
+    });
+  });
+  afterAll(async () => {
+    await rig.close();
+  });
+
+  it('falls back to the note with its button, so the alarm is not lost', async () => {
+    const { ts } = await postAppMessage(rig.slack, fixture('amazon-q-alarm.json'), CHANNEL);
+    const note = await rig.slack.waitFor(
+      () => rig.slack.replies(CHANNEL, ts).find((m) => JSON.stringify(m.blocks ?? []).includes(INVESTIGATE)),
+      8000,
+      'the note',
+    );
+    expect(rig.harness.invocations).toHaveLength(0);
+    // Someone the lists allow can still investigate it.
+    rig.harness.enqueue(answer('Investigated by alice.'));
+    await rig.slack.clickButton({ user: USER, channel: CHANNEL, messageTs: note.ts, actionId: INVESTIGATE });
+    await finalReplies(rig, CHANNEL, ts);
+    expect(rig.harness.invocations).toHaveLength(1);
+  });
+});
