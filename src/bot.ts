@@ -6,7 +6,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import { DynamoEpisodeStore } from './adapters/alert-episode-store.ts';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
+import { AwsCloudWatch } from './adapters/cloudwatch.ts';
 import {
   DataDirError,
   EMBEDDED_CREDENTIALS,
@@ -22,6 +24,7 @@ import { DynamoSessionStore } from './adapters/session-store.ts';
 import { SlackAgentSessions } from './adapters/slack-agent-sessions.ts';
 import { SlackApproverDirectory, SlackGroups } from './adapters/slack-approvers.ts';
 import { WebApiSlackWriter } from './adapters/slack-writer.ts';
+import { CloudWatchAlarmLookup } from './alerts/cloudwatch-lookup.ts';
 import type { Config } from './config.ts';
 import { AccessPolicy } from './core/access.ts';
 import { ApprovalGate } from './core/approval-gate.ts';
@@ -35,6 +38,7 @@ import { SlackScheduler } from './core/slack-scheduler.ts';
 import { Health } from './health.ts';
 import { register as registerActions } from './slack/actions.ts';
 import { register as registerAgentEvents } from './slack/agent-events.ts';
+import { register as registerAlerts } from './slack/alerts.ts';
 import { approvalCard, approvalCardFile } from './slack/approval-card.ts';
 import { approvalNotifier } from './slack/approval-notify.ts';
 import { presenter } from './slack/blocks.ts';
@@ -42,6 +46,7 @@ import { boltLogger } from './slack/bolt-logger.ts';
 import { register as registerCommands } from './slack/commands.ts';
 import { register as registerEvents } from './slack/events.ts';
 import { register as registerHome, SlackHomePublisher, workspaceUrl } from './slack/home.ts';
+import { register as registerInvestigate } from './slack/investigate-command.ts';
 import { SLACK_LIMITS } from './slack/limits.ts';
 import { guardSlackRequests, HTTP_SERVER_TIMEOUTS } from './slack/request-guard.ts';
 
@@ -322,6 +327,29 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   });
   registerAgentEvents(app, { runner, store, log, agentSessions, feedback });
   registerHome(app, { home, gate, approvals: approvalStore, log });
+  registerAlerts(app, {
+    runner,
+    store,
+    episodes: new DynamoEpisodeStore(store.doc, table),
+    writer,
+    presenter,
+    access,
+    log,
+    settings: {
+      ...config.alerts,
+      defaultRegion: config.defaultTargetRegion,
+      maxQueue: config.concurrency.maxQueue,
+    },
+  });
+  registerInvestigate(app, {
+    runner,
+    access,
+    writer,
+    presenter,
+    alarms: new CloudWatchAlarmLookup(new AwsCloudWatch(config.cloudwatch)),
+    defaultRegion: config.defaultTargetRegion,
+    log,
+  });
   runnerRef = runner;
 
   // Startup self-check: say exactly what is wrong instead of failing on the first request.
