@@ -119,7 +119,7 @@ export class SessionLeases {
       );
       for (const item of out.Items ?? []) {
         const rec = strip(item);
-        if (skip?.(rec)) continue;
+        if (rec.owner === undefined || rec.leaseExpiresAt === undefined || skip?.(rec)) continue;
         try {
           const res = await this.t.doc.send(
             new UpdateCommand({
@@ -127,9 +127,18 @@ export class SessionLeases {
               Key: threadKey(rec),
               UpdateExpression:
                 'SET #s = :idle, interruptedAt = :now, updatedAt = :now REMOVE #owner, leaseExpiresAt, gsi1pk, gsi1sk, stopRequestedBy',
-              ConditionExpression: '#s = :running AND leaseExpiresAt < :now',
+              // Only the very lease that was seen lapsed: a renewal or a recorded completion by its
+              // owner since then (even one that arrived after an outage) wins over the reaper.
+              ConditionExpression:
+                '#s = :running AND leaseExpiresAt < :now AND leaseExpiresAt = :seen AND #owner = :owner',
               ExpressionAttributeNames: { '#s': 'status', '#owner': 'owner' },
-              ExpressionAttributeValues: { ':idle': 'idle', ':running': 'running', ':now': now },
+              ExpressionAttributeValues: {
+                ':idle': 'idle',
+                ':running': 'running',
+                ':now': now,
+                ':seen': rec.leaseExpiresAt,
+                ':owner': rec.owner,
+              },
               ReturnValues: 'ALL_OLD',
             }),
           );

@@ -128,8 +128,12 @@ export interface SessionStore {
   ): Promise<QueuedTurn | undefined>;
   /** Asks the owner of a running turn to stop it; false if nothing is running (or a stop was already asked). */
   requestStop(key: ThreadKey, user: string): Promise<boolean>;
-  /** Runs whose owner stopped renewing: marked idle and interrupted; returns those this caller took. */
-  /** `skip`: runs the caller knows are still alive (e.g. its own, waiting for the table to come back). */
+  /**
+   * Runs whose owner stopped renewing: marked idle and interrupted; returns those this caller took.
+   * Each is taken only while its lease is exactly the one passed to `skip` (same owner and expiry).
+   * `skip`: runs the caller knows are still alive (e.g. its own, waiting for the table to come back),
+   * or has not yet seen lapsed for long enough.
+   */
   reapLapsed(now: number, skip?: (rec: SessionRecord) => boolean): Promise<SessionRecord[]>;
   /** Marks this owner's run interrupted (shutdown deadline). */
   interrupt(key: ThreadKey, owner: string): Promise<boolean>;
