@@ -200,7 +200,11 @@ export class Runner {
     const toolResults = [{ toolUseId: a.toolUseId, result }, ...(a.siblingResults ?? [])];
     await this.execute(
       session,
-      { resume: { assistantMessage: a.assistantMessage, toolResults }, followUp: true },
+      {
+        resume: { assistantMessage: a.assistantMessage, toolResults },
+        ...(typeof result.decision === 'string' ? { approvalDecision: result.decision } : {}),
+        followUp: true,
+      },
       a.requester,
     );
   }

@@ -4,7 +4,6 @@
  */
 import type { PendingToolCall } from './events.ts';
 import type { AbortReason } from './lease.ts';
-import type { ToolResultInput } from './ports.ts';
 import type { FinalState } from './reply-stream.ts';
 import { abortedState } from './turn-stream.ts';
 
@@ -15,17 +14,15 @@ export interface TurnEnd {
   aborted?: AbortReason;
   /** Inline calls the agent is waiting on (the turn pauses). */
   pending: PendingToolCall[];
-  /** The tool results this turn resumed with, if it was a resume. */
-  resumedWith?: ToolResultInput[];
+  /** The decision of the approval this turn resumed with, if any (see TurnInput). */
+  approvalDecision?: string;
   cost?: FinalState['cost'];
 }
 
 export function turnFinalState(end: TurnEnd): FinalState {
   const { final } = end;
   // The agent's answer to an approval that was not given ends without a "Done": nothing was done.
-  const declined = end.resumedWith
-    ?.map((r) => r.result.decision)
-    .find((d) => typeof d === 'string' && d !== 'approved') as string | undefined;
+  const declined = end.approvalDecision !== 'approved' ? end.approvalDecision : undefined;
   return {
     ...(end.aborted
       ? abortedState(end.aborted, final.usage)

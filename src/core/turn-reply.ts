@@ -95,7 +95,7 @@ export class TurnReplies {
       final,
       pending,
       ...(local.reason ? { aborted: local.reason } : {}),
-      ...(input.resume ? { resumedWith: input.resume.toolResults } : {}),
+      ...(input.resume && input.approvalDecision ? { approvalDecision: input.approvalDecision } : {}),
       ...(cost ? { cost } : {}),
     });
     await reply.finish(state);

@@ -59,6 +59,12 @@ export interface TurnDeps {
 export interface TurnInput {
   prompt?: string;
   resume?: { assistantMessage: unknown; toolResults: ToolResultInput[] };
+  /**
+   * The decision of the approval this turn resumes with (the approval tool's outcome: approved,
+   * denied, expired, error, …). It alone can make the reply end "Experiment not started"; other
+   * inline calls' results say nothing about an experiment.
+   */
+  approvalDecision?: string;
   /** True for every turn after the one the command started. */
   followUp?: boolean;
   /** The Slack message that asked (a queued follow-up), to clear its "queued" reaction. */

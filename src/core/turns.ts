@@ -150,6 +150,7 @@ export class TurnEngine {
       }
       next = {
         resume: { assistantMessage: outcome.assistantMessage, toolResults: handled.results },
+        ...(handled.approvalDecision ? { approvalDecision: handled.approvalDecision } : {}),
         followUp: true,
       };
     }
