@@ -172,6 +172,18 @@ async function route(
         const r = await deps.slack.userMessage({ user, channel, text, threadTs: body.threadTs || undefined });
         return sendJson(res, 200, { ok: true, ts: r.ts });
       }
+      case '/api/stop-stream': {
+        // Slack's own stop on a message that is still streaming (STREAM_MODE=native).
+        const ts = String(body.messageTs ?? '');
+        if (!deps.slack.message(channel, ts))
+          return sendJson(res, 404, { ok: false, error: 'message_not_found' });
+        try {
+          deps.slack.stopStreamAsUser(channel, ts, user);
+        } catch {
+          return sendJson(res, 409, { ok: false, error: 'not_streaming' });
+        }
+        return sendJson(res, 200, { ok: true });
+      }
       case '/api/click': {
         const r = await deps.slack.clickButton({
           user,

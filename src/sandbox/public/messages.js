@@ -36,6 +36,7 @@ function messageElement(m, where) {
     m.reactions,
     m.files?.map((f) => f.id),
     m.tasks,
+    m.streaming,
     replyCount(m),
     state.me,
   ]);
@@ -68,6 +69,7 @@ function messageElement(m, where) {
     );
   main.append(head, messageBody(m, { ...ctx, messageTs: m.ts, onButton: (e, b) => clickButton(e, b, m) }));
   if (m.tasks?.length) main.append(tasksElement(m.tasks));
+  if (m.streaming) main.append(streamStopElement(m));
   for (const f of m.files ?? []) main.append(fileElement(f));
   if (m.reactions?.length) main.append(reactionsElement(m.reactions));
   const n = replyCount(m);
@@ -96,6 +98,19 @@ function tasksElement(tasks) {
     li.textContent = `${t.status === 'complete' ? '✔' : t.status === 'error' ? '✖' : '⋯'} ${t.title}`;
     box.append(li);
   }
+  return box;
+}
+
+/** Slack's own stop control on a message that is still streaming (STREAM_MODE=native). */
+function streamStopElement(m) {
+  const button = Object.assign(document.createElement('button'), {
+    className: 'bk-button stream-stop',
+    textContent: 'Stop',
+    title: 'Stop the streaming reply',
+  });
+  button.addEventListener('click', () => api('/api/stop-stream', { channel: m.channel, messageTs: m.ts }));
+  const box = Object.assign(document.createElement('div'), { className: 'bk-actions' });
+  box.append(button);
   return box;
 }
 
