@@ -229,6 +229,18 @@ export interface SlackWriter {
     end: { chunks?: StreamChunk[]; blocks?: unknown[] },
     opts?: WriteOptions,
   ): Promise<void>;
+  /**
+   * Removes the live run controls (buttons whose value is `controlValue`, e.g. Stop) from the thread's
+   * messages posted at or after `fromTs`, adding `note` to each; their content stays as Slack holds it.
+   * Resolves with how many messages were changed. Absent when the writer cannot read messages.
+   */
+  retireControls?(
+    channel: string,
+    threadTs: string,
+    fromTs: string,
+    controlValue: string,
+    note: string,
+  ): Promise<number>;
   /** Uploads files into a thread (files upload v2); absent when the writer cannot upload. */
   uploadFiles?(channel: string, threadTs: string, files: ThreadFile[], comment?: string): Promise<void>;
 }

@@ -132,6 +132,7 @@ export class Runner {
         'run interrupted: its owner stopped renewing the lease',
       );
       const waiting = rec.queue?.length ?? 0;
+      await this.engine.retireControls(rec, 'the bot instance running it stopped');
       await this.engine.postInterrupted(
         keyOf(rec),
         `the bot instance running it stopped${waiting ? `; ${waiting} later message${waiting === 1 ? ' is' : 's are'} still queued and will run after the retry` : ''}`,

@@ -45,6 +45,23 @@ export class TurnEndings {
   }
 
   /**
+   * A run that ended without its owner finishing the reply (a crash, a lost lease) still shows a live
+   * Stop button on its last "Working…" message: remove it, so nobody stops what no longer runs.
+   */
+  async retireControls(session: SessionRecord, why: string): Promise<void> {
+    if (!session.replyTs || !this.d.writer.retireControls) return;
+    await this.d.writer
+      .retireControls(
+        session.channel,
+        session.threadTs,
+        session.replyTs,
+        stopValue(session),
+        `:warning: Interrupted: ${why}. See below.`,
+      )
+      .catch((err) => this.d.log.warn({ err, ...keyOf(session) }, 'could not remove the Stop button'));
+  }
+
+  /**
    * Says the run was interrupted, with a Retry button for exactly this interruption: its value names
    * the thread and the interruption's time, which the store consumes on the one retry it allows.
    */
@@ -58,4 +75,9 @@ export class TurnEndings {
 /** A Retry button's value: `<channel>|<thread_ts>|<interruptedAt>`. */
 export function retryValue(key: ThreadKey, interruptedAt: number): string {
   return `${key.channel}|${key.threadTs}|${interruptedAt}`;
+}
+
+/** A Stop button's value: `<channel>|<thread_ts>`. */
+export function stopValue(key: ThreadKey): string {
+  return `${key.channel}|${key.threadTs}`;
 }

@@ -12,7 +12,7 @@ import type { Logger } from './logger.ts';
 import type { HarnessInvocation, SessionRecord } from './ports.ts';
 import { excerpt } from './rehydrate.ts';
 import { ReplyStream } from './reply-stream.ts';
-import type { TurnEndings } from './turn-endings.ts';
+import { stopValue, type TurnEndings } from './turn-endings.ts';
 import type { TurnFiles } from './turn-files.ts';
 import { turnFinalState } from './turn-outcome.ts';
 import type { HarnessSessions } from './turn-sessions.ts';
@@ -137,7 +137,7 @@ export class TurnReplies {
       bodyBudget: s.bodyBudget,
       log,
       now: this.d.now,
-      stopValue: `${session.channel}|${session.threadTs}`,
+      stopValue: stopValue(session),
       team: session.teamId,
       mode: s.streamMode ?? 'edit',
       recipientUserId: user,

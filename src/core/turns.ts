@@ -174,6 +174,11 @@ export class TurnEngine {
     return this.endings.postInterrupted(key, why, interruptedAt);
   }
 
+  /** Removes a reaped run's Stop button (see turn-endings.ts). */
+  retireControls(session: SessionRecord, why: string): Promise<void> {
+    return this.endings.retireControls(session, why);
+  }
+
   private async postNote(session: SessionRecord, text: string): Promise<void> {
     await this.d.writer
       .post(session.channel, this.d.presenter.note(text), session.threadTs)
