@@ -49,16 +49,38 @@ export class TurnEndings {
    * Stop button on its last "Working…" message: remove it, so nobody stops what no longer runs.
    */
   async retireControls(session: SessionRecord, why: string): Promise<void> {
-    if (!session.replyTs || !this.d.writer.retireControls) return;
-    await this.d.writer
-      .retireControls(
-        session.channel,
-        session.threadTs,
-        session.replyTs,
-        stopValue(session),
-        `:warning: Interrupted: ${why}. See below.`,
-      )
-      .catch((err) => this.d.log.warn({ err, ...keyOf(session) }, 'could not remove the Stop button'));
+    await this.tryRetire(session, `:warning: Interrupted: ${why}. See below.`, session.replyTs);
+  }
+
+  /**
+   * The reply's final edit failed (a Slack edit outage) and the answer went out as new messages: the
+   * old message keeps its Stop button until Slack takes edits again. Retried in the background, so
+   * the run does not wait for Slack to recover.
+   */
+  retireControlsLater(session: SessionRecord, fromTs: string): void {
+    const note =
+      ':information_source: Slack did not accept the last update of this message; the complete answer is in the replies below.';
+    void (async () => {
+      for (const seconds of RETIRE_RETRY_SECONDS) {
+        await new Promise((r) => setTimeout(r, seconds * 1000).unref());
+        if (await this.tryRetire(session, note, fromTs)) return;
+      }
+    })();
+  }
+
+  private async tryRetire(
+    session: SessionRecord,
+    note: string,
+    fromTs: string | undefined,
+  ): Promise<boolean> {
+    if (!fromTs || !this.d.writer.retireControls) return true;
+    try {
+      await this.d.writer.retireControls(session.channel, session.threadTs, fromTs, stopValue(session), note);
+      return true;
+    } catch (err) {
+      this.d.log.warn({ err, ...keyOf(session) }, 'could not remove the Stop button');
+      return false;
+    }
   }
 
   /**
@@ -71,6 +93,9 @@ export class TurnEndings {
       .catch((err) => this.d.log.warn({ err, ...key }, 'could not post the interruption notice'));
   }
 }
+
+/** When a Stop button left behind by a failed final edit is tried again (seconds after the previous try). */
+const RETIRE_RETRY_SECONDS = [2, 5, 15, 60, 300];
 
 /** A Retry button's value: `<channel>|<thread_ts>|<interruptedAt>`. */
 export function retryValue(key: ThreadKey, interruptedAt: number): string {

@@ -99,6 +99,8 @@ export class TurnReplies {
       ...(cost ? { cost } : {}),
     });
     await reply.finish(state);
+    if (reply.controlsLeftBehind && reply.messageTs[0])
+      this.endings.retireControlsLater(current, reply.messageTs[0]);
     // The agent may still be working where nobody listens, and a follow-up would run beside it:
     // end its session; the next turn starts a new one with this thread's context.
     if (result.agentMayStillRun && !aborted) await this.endings.endAgentSession(current, log);

@@ -44,6 +44,11 @@ export class WebApiRouter {
     this.failures.push({ method, error, times });
   }
 
+  /** Ends forced failures of `method` (an outage is over). */
+  clearFailures(method: string): void {
+    for (const f of this.failures) if (f.method === method) f.times = 0;
+  }
+
   dispatch(method: string, p: Result, token: string | undefined): Result {
     const h = this.h;
     if (!token) return { ok: false, error: 'not_authed' };
