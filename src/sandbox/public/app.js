@@ -3,7 +3,7 @@
 // in messages.js, the composers in composer.js, the shared state in state.js.
 import { wireComposers } from '/composer.js';
 import { renderAll } from '/messages.js';
-import { $, ctx, key, person, state, TOKEN } from '/state.js';
+import { $, api, ctx, key, person, state, TOKEN } from '/state.js';
 
 let stream;
 
@@ -19,6 +19,7 @@ async function load() {
     channels: s.channels,
     groups: s.groups,
     tries: s.tries,
+    alarms: s.alarms ?? [],
     commands: s.commands,
     ephemerals: s.ephemerals,
   });
@@ -110,6 +111,19 @@ function renderSidebar() {
         $('composer-input').value = t.text;
         $('composer-input').focus();
       });
+      return li;
+    }),
+  );
+
+  // Simulate an alarm: another app posts a notification in the channel being read.
+  $('alarms').replaceChildren(
+    ...state.alarms.map((a) => {
+      const li = document.createElement('li');
+      li.append(
+        Object.assign(document.createElement('span'), { className: 'try-text', textContent: a.label }),
+      );
+      li.title = `Post a ${a.label} notification here`;
+      li.addEventListener('click', () => void api('/api/alarm', { source: a.id }));
       return li;
     }),
   );

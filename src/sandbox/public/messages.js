@@ -47,16 +47,16 @@ function messageElement(m, where) {
   const row = document.createElement('div');
   row.className = 'msg';
   row.dataset.ts = m.ts;
-  row.dataset.author = m.bot ? 'bot' : ctx.userName(m.user);
+  row.dataset.author = m.bot ? 'bot' : (m.app ?? ctx.userName(m.user));
   const main = document.createElement('div');
   main.className = 'msg-main';
   const head = document.createElement('div');
   head.className = 'msg-head';
   const author = document.createElement('span');
   author.className = 'msg-author';
-  author.textContent = m.bot ? state.bot.name : ctx.userName(m.user);
+  author.textContent = m.bot ? state.bot.name : (m.app ?? ctx.userName(m.user));
   head.append(author);
-  if (m.bot)
+  if (m.bot || m.app)
     head.append(
       Object.assign(document.createElement('span'), { className: 'app-badge', textContent: 'APP' }),
     );

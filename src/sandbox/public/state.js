@@ -10,6 +10,7 @@ export const state = {
   channels: [],
   groups: [],
   tries: [],
+  alarms: [],
   commands: [],
   channel: 'C0GENERAL',
   thread: undefined,
