@@ -20,6 +20,8 @@ export const METHOD_SCOPES: Record<string, string | undefined> = {
   'files.getUploadURLExternal': 'files:write',
   'files.completeUploadExternal': 'files:write',
   'usergroups.users.list': 'usergroups:read',
+  // One history scope per conversation kind (groups/im/mpim:history likewise); channels: the public one.
+  'conversations.replies': 'channels:history',
   // Thread sessions need chat:write; only apps declared as agents (which adds assistant:write) may create them.
   'agents.sessions.setStatus': 'assistant:write',
   'assistant.threads.setSuggestedPrompts': 'assistant:write',

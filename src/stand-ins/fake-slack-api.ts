@@ -4,8 +4,9 @@
  * smaller methods (auth, files upload v2, reactions, channels, users, user groups) are here.
  */
 import type { AgentSurfaces } from './fake-slack-agents.ts';
+import { conversationReplies } from './fake-slack-history.ts';
 import { appendStream, startStream, stopStream, streamState } from './fake-slack-streams.ts';
-import type { UploadedFile } from './fake-slack-types.ts';
+import type { StoredMessage, UploadedFile } from './fake-slack-types.ts';
 import {
   canWrite,
   content,
@@ -32,6 +33,7 @@ export interface ApiHost extends Workspace {
   }): void;
   newFileId(): string;
   readonly agents: AgentSurfaces;
+  replies(channel: string, threadTs: string): StoredMessage[];
 }
 
 export class WebApiRouter {
@@ -42,6 +44,11 @@ export class WebApiRouter {
   /** The next `times` calls to `method` fail with this Slack error. */
   failNext(method: string, error: string, times = 1): void {
     this.failures.push({ method, error, times });
+  }
+
+  /** Ends forced failures of `method` (an outage is over). */
+  clearFailures(method: string): void {
+    for (const f of this.failures) if (f.method === method) f.times = 0;
   }
 
   dispatch(method: string, p: Result, token: string | undefined): Result {
@@ -88,6 +95,8 @@ export class WebApiRouter {
         return this.completeUpload(p);
       case 'conversations.join':
         return this.join(p);
+      case 'conversations.replies':
+        return conversationReplies(h, p);
       case 'usergroups.users.list': {
         if (!h.scopes.has('usergroups:read'))
           return { ok: false, error: 'missing_scope', needed: 'usergroups:read' };
