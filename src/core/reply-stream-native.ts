@@ -38,6 +38,11 @@ export interface NativeHost {
   maxBytes: number;
   /** Everything the agent wrote so far. */
   text: () => string;
+  /**
+   * True when the text will not grow before something else happens (a tool call started, the reply
+   * is finishing): its last word is complete and may be sent.
+   */
+  settled: () => boolean;
   opts: (lane: 'critical' | 'progress') => WriteOptions;
   /** Each streamed message as it is opened. */
   started: (ts: string) => void;
@@ -65,6 +70,11 @@ interface OpenStream {
 
 /** Slack allows 12,000 characters of Markdown per call; stay under it. */
 const MAX_CHARS_PER_CALL = 11_000;
+/**
+ * A trailing word still being written is held back (so a stream Slack stops, or one that fills up,
+ * never ends inside a word); a run of non-space characters this long is sent anyway.
+ */
+const MAX_HELD_WORD = 200;
 /** Room kept free in a message for the fence that closes a code block cut at the end. */
 const FENCE_ROOM = 16;
 const STATUS_TASK = 'reply-status';
@@ -97,8 +107,9 @@ export class NativeStreamer {
     });
   }
 
+  /** Something is ready to send: task updates, or text (a word still being written is not ready). */
   get pending(): boolean {
-    return this.streamed < this.h.text().length || this.tasks.size > 0;
+    return this.tasks.size > 0 || this.streamed < this.ready();
   }
 
   /** Sends what Slack does not have yet: one call, or (final) everything. */
@@ -253,12 +264,29 @@ export class NativeStreamer {
     const text = this.h.text();
     const used = this.stream?.bytes ?? (this.lastClosed?.reopen ? 32 : 0);
     const room = Math.max(0, this.h.maxBytes - used - FENCE_ROOM);
-    const rest = text.slice(this.streamed, this.streamed + MAX_CHARS_PER_CALL);
+    const ready = this.ready();
+    const rest = text.slice(this.streamed, Math.min(ready, this.streamed + MAX_CHARS_PER_CALL));
     const delta = prefixWithinBytes(rest, room);
-    if (this.streamed + delta.length >= text.length || delta.length === rest.length) return delta;
-    // The message fills up here: end it on a paragraph (else line) boundary when one is near.
-    const cut = Math.max(delta.lastIndexOf('\n\n'), delta.lastIndexOf('\n'));
-    return cut > delta.length / 2 ? delta.slice(0, cut + 1) : delta;
+    if (this.streamed + delta.length >= ready || delta.length === rest.length) return delta;
+    // The message fills up here: end it on a line boundary when one is near, else between words.
+    const line = delta.lastIndexOf('\n');
+    if (line > delta.length / 2) return delta.slice(0, line + 1);
+    const space = lastSpace(delta);
+    return space > delta.length / 2 ? delta.slice(0, space + 1) : delta;
+  }
+
+  /**
+   * Where the text that may be sent ends: all of it, less a last word the agent may still be
+   * writing. A message that ends there (Slack stops the stream, it expires, the reply falls back to
+   * edits) ends between words, so the next one never starts with the rest of a word ("Set CP" /
+   * "U and memory").
+   */
+  private ready(): number {
+    const text = this.h.text();
+    if (this.h.settled() || this.streamed >= text.length || /\s$/.test(text)) return text.length;
+    const space = lastSpace(text, this.streamed);
+    if (space >= 0) return space + 1;
+    return text.length - this.streamed >= MAX_HELD_WORD ? text.length : this.streamed;
   }
 
   /** Ends the open stream, closing a code block left open so the next message can reopen it. */
@@ -324,6 +352,12 @@ function code(err: unknown): string | undefined {
 
 function classify(err: unknown): unknown {
   return code(err) === 'stopped_by_user' ? new StoppedInSlack() : err;
+}
+
+/** The index of the last whitespace character of `s` at or after `from` (-1: none). */
+function lastSpace(s: string, from = 0): number {
+  for (let i = s.length - 1; i >= from; i--) if (/\s/.test(s[i]!)) return i;
+  return -1;
 }
 
 function bytesOf(chunks: StreamChunk[]): number {

@@ -95,6 +95,8 @@ export class ReplyStream {
   private heartbeat: NodeJS.Timeout | undefined;
   private lastFlushAt = 0;
   private closed = false;
+  /** The agent is writing text (its last word may be incomplete); a tool call ends that. */
+  private writingText = false;
   private readonly runKey: string;
   private mode: 'edit' | 'native';
   private readonly native: NativeStreamer | undefined;
@@ -137,6 +139,7 @@ export class ReplyStream {
         rolloverMs: options.streamRolloverMs ?? 240_000,
         maxBytes: options.streamMaxBytes ?? 9_600,
         text: () => this.text,
+        settled: () => this.closed || !this.writingText,
         started: (ts) => this.tsList.push(ts),
         opts: (lane) => this.opts(lane),
         repaired: (body, last) =>
@@ -191,6 +194,7 @@ export class ReplyStream {
     if (!t) return;
     const first = this.raw === '';
     this.raw += t;
+    this.writingText = true;
     if (this.capped) return;
     const shown = this.rewriter.push(t);
     const room = (this.o.maxShownChars ?? Number.POSITIVE_INFINITY) - this.text.length;
@@ -207,6 +211,7 @@ export class ReplyStream {
 
   toolStarted(id: string, label: string): void {
     this.toolCalls++;
+    this.writingText = false;
     this.activity.delete(id);
     this.activity.set(id, { label, state: 'running' });
     this.toolStartedAt.set(id, this.o.now());

@@ -154,6 +154,39 @@ describe('native streaming (STREAM_MODE=native) against Slack’s streaming rule
     );
   });
 
+  it('after Slack’s stop, the text that was still on its way continues in a new message without splitting a word', async () => {
+    rig = await startRig({ env: { STREAM_MODE: 'native' } });
+    // Pieces of 7 characters end inside words, as model output does.
+    rig.harness.enqueue(
+      answer('Set CPU and memory limits on every container. '.repeat(40), { chunk: 7, delayMs: 15 }),
+    );
+    const root = await commandRoot(rig, { command: '/assess', text: 'eks my-cluster us-west-2' });
+    const live = await rig.slack.waitFor(
+      () => rig!.slack.replies(CHANNEL, root.ts).find((m) => m.stream?.state === 'streaming' && m.text),
+      10_000,
+      'a live stream',
+    );
+    rig.slack.stopStreamAsUser(CHANNEL, live.ts, USER);
+    const replies = await finalReplies(rig, CHANNEL, root.ts, 15_000);
+    const words = new Set(['Set', 'CPU', 'and', 'memory', 'limits', 'on', 'every', 'container.']);
+    const texts = replies
+      .map((m) =>
+        ((m.blocks ?? []) as Array<{ type: string; text?: string }>)
+          .filter((b) => b.type === 'markdown')
+          .map((b) => b.text ?? '')
+          .join(''),
+      )
+      .filter((t) => t.trim());
+    expect(texts.length).toBeGreaterThan(1);
+    for (const t of texts)
+      expect(
+        t
+          .trim()
+          .split(/\s+/)
+          .filter((w) => !words.has(w)),
+      ).toEqual([]);
+  });
+
   it('in a DM the stream needs no recipient; in a channel it does (and the bot always names one)', async () => {
     rig = await startRig({ env: { STREAM_MODE: 'native' } });
     rig.slack.addChannel({ id: 'D0ALICE01', name: 'alice-dm', members: [USER, rig.slack.botUserId] });

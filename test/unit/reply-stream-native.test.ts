@@ -127,3 +127,37 @@ describe('native streaming repairs and stops', () => {
     expect(r.currentMode).toBe('edit');
   });
 });
+
+describe('native streaming breaks messages between words', () => {
+  it('after Slack stops a stream mid-word, the stopped message and the continuation each hold whole words', async () => {
+    const w = new StreamingWriter();
+    const r = reply(w, { onStoppedInSlack: () => undefined });
+    await r.open();
+    // The agent's text arrives in pieces that end inside words, as model output does.
+    r.appendText('Set CP');
+    await tick();
+    w.fail.push({ method: 'appendStream', code: 'stopped_by_user' });
+    r.appendText('U and mem');
+    await tick();
+    r.appendText('ory limits.');
+    await r.finish({ outcome: 'stopped' });
+    const texts = [...w.markdown.values()].filter((t) => t.trim());
+    expect(texts.join('|')).not.toMatch(/[A-Za-z]\|[A-Za-z]/);
+    for (const t of texts)
+      for (const word of t.trim().split(/\s+/))
+        expect(['Set', 'CPU', 'and', 'memory', 'limits.']).toContain(word);
+  });
+
+  it('a message that fills up ends between words when the text has no line break near the end', async () => {
+    const w = new StreamingWriter();
+    const r = reply(w, { streamMaxBytes: 1000 });
+    await r.open();
+    const words = Array.from({ length: 300 }, (_, i) => `word${i}`).join(' ');
+    r.appendText(words);
+    await r.finish({ outcome: 'done' });
+    const texts = [...w.markdown.values()].filter((t) => t.trim());
+    expect(texts.length).toBeGreaterThan(1);
+    for (const t of texts) for (const word of t.trim().split(/\s+/)) expect(word).toMatch(/^word\d+$/);
+    expect(texts.join(' ').trim().split(/\s+/).length).toBe(300);
+  });
+});
