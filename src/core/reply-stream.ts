@@ -23,6 +23,7 @@ import { NativeStreamer, StoppedInSlack } from './reply-stream-native.ts';
 import type { ActivityLine, Presenter, ReplyView } from './reply-view.ts';
 import { SlackMarkdownRewriter } from './slack-markdown.ts';
 import { StepTimeline } from './step-timeline.ts';
+import { finishedToolLabel } from './tool-label.ts';
 
 export interface ReplyStreamOptions {
   writer: SlackWriter;
@@ -227,7 +228,8 @@ export class ReplyStream {
     if (line) line.state = ok ? 'done' : 'failed';
     const label = this.labels.get(id);
     const output = this.steps.finished(id, ok);
-    if (label !== undefined) this.native?.setTask(id, label, ok ? 'complete' : 'error', output);
+    if (label !== undefined)
+      this.native?.setTask(id, finishedToolLabel(label), ok ? 'complete' : 'error', output);
     this.touch();
   }
 
@@ -349,6 +351,9 @@ export class ReplyStream {
   private async nativeFinal(final: FinalState): Promise<void> {
     this.finalState = final;
     const footer = this.o.presenter.reply({ body: '', result: this.resultOf(final) });
+    // A step the run ended in the middle of must not keep spinning in the timeline.
+    for (const step of this.steps.unfinished())
+      this.native!.setTask(step.id, `${step.label} (did not finish)`, 'error', step.output);
     try {
       await this.native!.finish(
         footer.blocks,

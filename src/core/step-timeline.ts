@@ -30,6 +30,14 @@ export class StepTimeline {
     return `${step.ok ? 'ok' : 'failed'} · ${formatMs(step.endedAt - step.at)}`;
   }
 
+  /** Steps that never ended (the run was stopped or failed meanwhile), with how long they ran. */
+  unfinished(): Array<{ id: string; label: string; output: string }> {
+    const now = this.now();
+    return [...this.steps]
+      .filter(([, s]) => s.endedAt === undefined)
+      .map(([id, s]) => ({ id, label: s.label, output: `did not finish · ${formatMs(now - s.at)}` }));
+  }
+
   /** The steps as the final reply lists them; one still running counts until now. */
   lines(): StepLine[] {
     const now = this.now();

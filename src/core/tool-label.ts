@@ -43,6 +43,25 @@ export function describeTool(t: ToolCallInfo): string {
   return `calling ${code(t.name)}${where}`;
 }
 
+const PAST: Array<[string, string]> = [
+  ['running ', 'ran '],
+  ['reading ', 'read '],
+  ['searching ', 'searched '],
+  ['calling ', 'called '],
+  ['checking ', 'checked '],
+  ['looking up ', 'looked up '],
+  ['working ', 'worked '],
+];
+
+/**
+ * A finished call's label: "running `x`" → "ran `x`". Used wherever a step stays visible after it
+ * ended (status lines, the step list, native task titles), so nothing finished reads as running.
+ */
+export function finishedToolLabel(label: string): string {
+  const hit = PAST.find(([now]) => label.startsWith(now));
+  return hit ? hit[1] + label.slice(hit[0].length) : label;
+}
+
 function firstLine(s: string): string {
   const lines = s.trim().split('\n');
   return lines.length > 1 ? `${lines[0]} …` : lines[0]!;

@@ -12,6 +12,7 @@ import type { Explanation } from '../core/explain.ts';
 import type { SlackMessage } from '../core/ports.ts';
 import type { Presenter, ReplyView, RootView } from '../core/reply-view.ts';
 import { mention } from '../core/slack-escape.ts';
+import { finishedToolLabel as pastTense } from '../core/tool-label.ts';
 import { answerExtras } from './answer-extras.ts';
 import { SLACK_LIMITS } from './limits.ts';
 
@@ -165,24 +166,8 @@ function footer(r: NonNullable<ReplyView['result']>): string {
   return parts.join('   ·   ');
 }
 
-const PAST: Array<[string, string]> = [
-  ['running ', 'ran '],
-  ['reading ', 'read '],
-  ['searching ', 'searched '],
-  ['calling ', 'called '],
-  ['checking ', 'checked '],
-  ['looking up ', 'looked up '],
-  ['working ', 'worked '],
-];
-
-/** "running `x`" → "ran `x`" for finished tool lines. */
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-function pastTense(label: string): string {
-  const hit = PAST.find(([now]) => label.startsWith(now));
-  return hit ? hit[1] + label.slice(hit[0].length) : label;
 }
 
 function context(text: string): Block {

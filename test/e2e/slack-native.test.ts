@@ -328,6 +328,11 @@ describe('native streaming keeps the steps as a timeline', () => {
       expect(streamed.stream!.display).toBe('timeline');
       const tasks = [...streamed.stream!.tasks.values()].filter((t) => t.title.includes('kubectl'));
       expect(tasks.map((t) => t.status)).toEqual(['complete', 'error']);
+      // A finished step says what was done, not what is being done.
+      expect(tasks.map((t) => t.title)).toEqual([
+        'ran `kubectl get nodes -o wide`',
+        'ran `kubectl get pods -A`',
+      ]);
       expect(tasks[0]!.output).toMatch(/^ok · \d/);
       expect(tasks[1]!.output).toMatch(/^failed · \d/);
       expect(json(replies.at(-1)!.blocks)).toContain('"feedback_buttons"');

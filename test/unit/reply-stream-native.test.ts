@@ -16,6 +16,8 @@ const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: ()
 class StreamingWriter implements SlackWriter {
   log: string[] = [];
   markdown = new Map<string, string>();
+  /** The latest task_update per task id, as Slack would show it. */
+  tasks = new Map<string, StreamChunk>();
   fail: Array<{ method: string; code: string }> = [];
   private n = 0;
   private failing(method: string): void {
@@ -43,22 +45,23 @@ class StreamingWriter implements SlackWriter {
     this.failing('startStream');
     const ts = `s${++this.n}`;
     this.log.push(`start ${ts} ${s.chunks?.map((c) => c.type).join(',')}`);
-    this.markdown.set(ts, text(s.chunks ?? []));
+    this.markdown.set(ts, text(s.chunks ?? [], this.tasks));
     return ts;
   }
   async appendStream(_c: string, ts: string, chunks: StreamChunk[]): Promise<void> {
     this.failing('appendStream');
     this.log.push(`append ${ts}`);
-    this.markdown.set(ts, (this.markdown.get(ts) ?? '') + text(chunks));
+    this.markdown.set(ts, (this.markdown.get(ts) ?? '') + text(chunks, this.tasks));
   }
   async stopStream(_c: string, ts: string, end: { chunks?: StreamChunk[] }): Promise<void> {
     this.failing('stopStream');
     this.log.push(`stop ${ts}`);
-    this.markdown.set(ts, (this.markdown.get(ts) ?? '') + text(end.chunks ?? []));
+    this.markdown.set(ts, (this.markdown.get(ts) ?? '') + text(end.chunks ?? [], this.tasks));
   }
 }
 
-function text(chunks: StreamChunk[]): string {
+function text(chunks: StreamChunk[], tasks?: Map<string, StreamChunk>): string {
+  for (const c of chunks) if (c.type === 'task_update') tasks?.set(c.id, c);
   return chunks.map((c) => (c.type === 'markdown_text' ? c.text : '')).join('');
 }
 
@@ -159,5 +162,23 @@ describe('native streaming breaks messages between words', () => {
     expect(texts.length).toBeGreaterThan(1);
     for (const t of texts) for (const word of t.trim().split(/\s+/)) expect(word).toMatch(/^word\d+$/);
     expect(texts.join(' ').trim().split(/\s+/).length).toBe(300);
+  });
+});
+
+describe('native task titles say how each step ended', () => {
+  it('a finished call reads as done; one cut short by a stop says it did not finish, and none is left in progress', async () => {
+    const w = new StreamingWriter();
+    const r = reply(w);
+    await r.open();
+    r.toolStarted('t1', 'running `aws eks describe-cluster`');
+    r.toolFinished('t1', true);
+    r.toolStarted('t2', 'running `sleep 30`');
+    await tick();
+    await r.finish({ outcome: 'stopped' });
+    const t1 = w.tasks.get('t1') as { title: string; status: string };
+    const t2 = w.tasks.get('t2') as { title: string; status: string };
+    expect(t1).toMatchObject({ title: 'ran `aws eks describe-cluster`', status: 'complete' });
+    expect(t2.status).toBe('error');
+    expect(t2.title).toBe('running `sleep 30` (did not finish)');
   });
 });
