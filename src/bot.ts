@@ -328,7 +328,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
         if (a) await home.refreshAll([...(await groups.expand(approvers)), a.requester]);
       })().catch((err) => log.warn({ err }, 'could not refresh Home tabs after an approval click')),
   });
-  registerAgentEvents(app, { runner, store, log, agentSessions, feedback });
+  registerAgentEvents(app, { runner, store, log, agentSessions, feedback, writer, presenter });
   registerHome(app, { home, gate, approvals: approvalStore, log });
   registerAlerts(app, {
     runner,

@@ -44,6 +44,13 @@ export interface RetryClick extends ThreadKey {
 
 export type StopResult = 'stopping' | 'not_running' | 'refused';
 
+/** A Stop's outcome; when refused, `reason` is for the clicker and `only` names who may stop the run. */
+export interface StopOutcome {
+  result: StopResult;
+  reason?: string;
+  only?: string;
+}
+
 export class RunControls {
   constructor(private readonly d: RunControlDeps) {}
 
@@ -91,7 +98,7 @@ export class RunControls {
     await this.d.execute(session, { prompt: before.lastPrompt, followUp: before.turns > 0 }, asker, before);
   }
 
-  async stop(key: ThreadKey, userId: string): Promise<{ result: StopResult; reason?: string }> {
+  async stop(key: ThreadKey, userId: string): Promise<StopOutcome> {
     const rec = await this.d.store.get(key);
     if (rec?.status !== 'running') return { result: 'not_running' };
     const allowed =
@@ -102,10 +109,8 @@ export class RunControls {
         .map(mention)
         .join(' or ');
       const admins = this.d.access.adminsText();
-      return {
-        result: 'refused',
-        reason: `Only ${who}${admins ? `, or an admin (${admins}),` : ''} can stop this run. Nothing was changed.`,
-      };
+      const only = `Only ${who}${admins ? `, or an admin (${admins}),` : ''} can stop this run.`;
+      return { result: 'refused', reason: `${only} Nothing was changed.`, only };
     }
     const recorded = await this.d.store.requestStop(key, userId);
     if (this.d.abortLocal(key, userId)) return { result: 'stopping' };

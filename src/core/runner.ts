@@ -16,7 +16,7 @@ import {
 } from './investigation-runs.ts';
 import { LapseWatch } from './lapse-watch.ts';
 import type { SessionRecord, ThreadKey } from './ports.ts';
-import { type RetryClick, RunControls, type StopResult } from './run-controls.ts';
+import { type RetryClick, RunControls, type StopOutcome } from './run-controls.ts';
 import {
   type CommandRequest,
   type ConversationRequest,
@@ -27,7 +27,7 @@ import {
 } from './run-requests.ts';
 import { abortRun, type LocalRun, TurnEngine, type TurnInput } from './turns.ts';
 
-export type { RetryClick, StopResult } from './run-controls.ts';
+export type { RetryClick, StopOutcome, StopResult } from './run-controls.ts';
 export type {
   CommandRequest,
   ConversationRequest,
@@ -134,7 +134,7 @@ export class Runner {
   }
 
   /** Stops the thread's running turn, wherever it runs, if this person may stop it. */
-  requestStop(key: ThreadKey, userId: string): Promise<{ result: StopResult; reason?: string }> {
+  requestStop(key: ThreadKey, userId: string): Promise<StopOutcome> {
     return this.controls.stop(key, userId);
   }
 

@@ -156,8 +156,15 @@ export class TurnReplies {
       ...(s.streamRolloverMs ? { streamRolloverMs: s.streamRolloverMs } : {}),
       ...(s.maxAnswerReplies ? { maxShownChars: s.maxAnswerReplies * s.bodyBudget } : {}),
       ...(s.streamMaxBytes ? { streamMaxBytes: s.streamMaxBytes } : {}),
-      // Slack's own stop on the stream is the requester's Stop: the same path as the Stop button.
       onStoppedInSlack: () => {
+        // In an agent session Slack ends the streams when anyone presses its stop, and says who in
+        // agent_session_stopped: that event decides, under the Stop policy (agent-events.ts). The
+        // reply just continues in a new message; the event stops the run if the person may.
+        if (nativeStop) {
+          log.info({ user }, 'Slack ended the stream; its agent_session_stopped event decides about the run');
+          return;
+        }
+        // A bare stream's stop carries no user: it is the stream's recipient's, the person this turn answers.
         void this.d.store.requestStop(key, user).catch(() => undefined);
         abortRun(local, { kind: 'stop', by: user });
       },

@@ -2,7 +2,10 @@
  * Slack's agent surfaces, inbound:
  * - `agent_session_stopped`: a person pressed Slack's own stop on a thread's agent session. It takes
  *   the Stop button's path (same permissions, any replica, "Stopped by @user"); when nothing is
- *   running the session is moved off `processing`, since Slack does not do that itself.
+ *   running the session is moved off `processing`, since Slack does not do that itself. Slack has
+ *   already ended the app's live streams by then (`streaming_message_ts`): when the person may not
+ *   stop the run, the thread is told what happened and the answer continues in a new message (the
+ *   run's reply does that; it never takes a stream Slack ended as a stop by itself).
  * - `assistant_thread_started`: a person opened the agent view (their DM with the app): suggested
  *   prompts, one per read-only skill (Slack shows at most four).
  * - Feedback buttons on a final answer: stored per person per answer (the latest click counts).
@@ -12,9 +15,10 @@ import type { App } from '@slack/bolt';
 import type { Feedback, FeedbackStore } from '../core/feedback.ts';
 import { parseFeedbackValue } from '../core/feedback.ts';
 import type { Logger } from '../core/logger.ts';
-import type { AgentSessionPort, SessionStore, ThreadKey } from '../core/ports.ts';
+import type { AgentSessionPort, SessionStore, SlackWriter, ThreadKey } from '../core/ports.ts';
+import type { Presenter } from '../core/reply-view.ts';
 import type { Runner } from '../core/runner.ts';
-import { toSlack } from '../core/slack-escape.ts';
+import { mention, toSlack } from '../core/slack-escape.ts';
 import { ACTION_FEEDBACK } from './answer-extras.ts';
 
 /** The agent view's suggested prompts (Slack shows at most four): one per read-only skill. */
@@ -40,11 +44,20 @@ export interface AgentEventDeps {
   log: Logger;
   agentSessions?: AgentSessionPort;
   feedback?: FeedbackStore;
+  writer: SlackWriter;
+  presenter: Presenter;
 }
 
 export function register(app: App, deps: AgentEventDeps): void {
   app.event('agent_session_stopped', async ({ event, body }) => {
-    const e = event as unknown as { channel: string; thread_ts: string; user: string };
+    const e = event as unknown as {
+      channel: string;
+      thread_ts: string;
+      user: string;
+      streaming_message_ts?: string[] | string;
+    };
+    const m = e.streaming_message_ts;
+    const streamsEnded = Array.isArray(m) ? m.length > 0 : !!m;
     const key: ThreadKey = {
       teamId: (body as { team_id?: string }).team_id ?? '',
       channel: e.channel,
@@ -54,14 +67,30 @@ export function register(app: App, deps: AgentEventDeps): void {
       const stop = await deps.runner.requestStop(key, e.user);
       deps.log.info({ ...key, user: e.user, result: stop.result }, 'Slack stop button pressed');
       if (stop.result === 'refused') {
+        const only = stop.only ?? 'You may not stop this run.';
         await app.client.chat
           .postEphemeral({
             channel: key.channel,
             user: e.user,
             thread_ts: key.threadTs,
-            text: toSlack(stop.reason ?? 'You may not stop this run.'),
+            text: toSlack(
+              streamsEnded
+                ? `${only} Slack ended the live reply when you pressed its stop, but the run goes on and the answer continues in the thread.`
+                : (stop.reason ?? only),
+            ),
           })
           .catch((err) => deps.log.warn({ err }, 'could not answer a refused stop'));
+        // Everyone in the thread saw the reply stop: say why it goes on.
+        if (streamsEnded)
+          await deps.writer
+            .post(
+              key.channel,
+              deps.presenter.note(
+                `:information_source: ${mention(e.user)} pressed Slack’s stop, which ended the live reply above. ${only} The run goes on; the answer continues below.`,
+              ),
+              key.threadTs,
+            )
+            .catch((err) => deps.log.warn({ err, ...key }, 'could not explain a refused stop in the thread'));
       } else if (stop.result === 'not_running') {
         await deps.agentSessions?.setStatus(key, 'active');
       }

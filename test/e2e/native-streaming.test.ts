@@ -178,13 +178,10 @@ describe('native streaming (STREAM_MODE=native) against Slack’s streaming rule
       )
       .filter((t) => t.trim());
     expect(texts.length).toBeGreaterThan(1);
-    for (const t of texts)
-      expect(
-        t
-          .trim()
-          .split(/\s+/)
-          .filter((w) => !words.has(w)),
-      ).toEqual([]);
+    // No message ends or starts inside a word. (The very end may: the agent was stopped mid-word.)
+    expect(texts.join('|')).not.toMatch(/\w\|\w/);
+    const tokens = texts.join(' ').trim().split(/\s+/).slice(0, -1);
+    expect(tokens.filter((w) => !words.has(w))).toEqual([]);
   });
 
   it('in a DM the stream needs no recipient; in a channel it does (and the bot always names one)', async () => {

@@ -317,6 +317,73 @@ describe('without Slack’s agent features the bot works as before', () => {
   }, 30_000);
 });
 
+describe('Slack’s stop on a streaming reply: the Stop policy holds for the person who pressed it', () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig({ slack: AGENT_APP, env: { STREAM_MODE: 'native', BOT_ADMINS: APPROVER } });
+  });
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  const markdown = (m: { blocks?: unknown[] }) =>
+    ((m.blocks ?? []) as Array<{ type: string; text?: string }>)
+      .filter((b) => b.type === 'markdown')
+      .map((b) => b.text ?? '')
+      .join('');
+
+  it('someone who may not stop it: Slack ended the stream, the thread says so, the answer continues and the run is not stopped', async () => {
+    const text = 'Checking node groups and their scaling settings. '.repeat(40);
+    rig.harness.enqueue(answer(text, { chunk: 12, delayMs: 25 }));
+    const before = rig.harness.invocations.length;
+    const root = await commandRoot(rig, { command: '/assess', text: 'eks cluster-native-other us-west-2' });
+    const live = await rig.slack.waitFor(
+      () => rig.slack.replies(CHANNEL, root.ts).find((m) => m.stream?.state === 'streaming' && m.text),
+      10_000,
+      'a live stream',
+    );
+    expect(await rig.slack.agents.pressStop(CHANNEL, root.ts, OTHER_USER)).toBe(true);
+    expect(rig.slack.message(CHANNEL, live.ts)!.stream!.state).toBe('stopped_by_user');
+    await rig.slack.waitFor(
+      () => rig.slack.ephemerals.some((e) => e.user === OTHER_USER && e.text.includes('can stop this run')),
+      10_000,
+      'the refusal',
+    );
+    const replies = await finalReplies(rig, CHANNEL, root.ts, 20_000);
+    const all = json(replies.map((m) => m.blocks));
+    expect(all).not.toContain('Stopped by');
+    // Said truthfully in the thread: who pressed it, that it only ended the stream.
+    expect(replies.some((m) => m.text.includes(`<@${OTHER_USER}>`) && /continues below/.test(m.text))).toBe(
+      true,
+    );
+    // The whole answer is there, and the agent was not stopped.
+    expect(replies.map(markdown).join('').replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''));
+    expect(rig.harness.invocations[before]!.stoppedBySession).toBeFalsy();
+    await rig.slack.waitFor(
+      () => rig.slack.agents.session(CHANNEL, root.ts)?.status === 'active',
+      5000,
+      'active',
+    );
+  }, 40_000);
+
+  it('an admin who is not the asker: the run stops, and the reply names the admin, not the asker', async () => {
+    rig.harness.enqueue(
+      answer('Scanning every namespace for pods without limits. '.repeat(60), { chunk: 12, delayMs: 25 }),
+    );
+    const root = await commandRoot(rig, { command: '/assess', text: 'eks cluster-native-admin us-west-2' });
+    await rig.slack.waitFor(
+      () => rig.slack.replies(CHANNEL, root.ts).find((m) => m.stream?.state === 'streaming' && m.text),
+      10_000,
+      'a live stream',
+    );
+    expect(await rig.slack.agents.pressStop(CHANNEL, root.ts, APPROVER)).toBe(true);
+    const replies = await finalReplies(rig, CHANNEL, root.ts, 20_000);
+    const last = json(replies.at(-1)!.blocks);
+    expect(last).toContain(`Stopped by <@${APPROVER}>`);
+    expect(json(replies.map((m) => m.blocks))).not.toContain(`Stopped by <@${USER}>`);
+  }, 40_000);
+});
+
 describe('native streaming keeps the steps as a timeline', () => {
   it('each tool call is a task with its outcome and duration, still there after the answer', async () => {
     const rig = await startRig({ slack: AGENT_APP, env: { STREAM_MODE: 'native' } });
