@@ -104,6 +104,21 @@ export class SessionLeases {
     );
   }
 
+  /** The sparse running index, latest lease first: one query, however many threads the table holds. */
+  async listRunning(limit: number): Promise<SessionRecord[]> {
+    const out = await this.t.doc.send(
+      new QueryCommand({
+        TableName: this.t.name,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :r',
+        ExpressionAttributeValues: { ':r': RUNNING },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map(strip).filter((r) => r.status === 'running');
+  }
+
   async reapLapsed(now: number, skip?: (rec: SessionRecord) => boolean): Promise<SessionRecord[]> {
     const won: SessionRecord[] = [];
     let start: Record<string, unknown> | undefined;

@@ -103,6 +103,10 @@ export class DynamoSessionStore implements SessionStore {
     return this.leases.requestStop(key, user);
   }
 
+  listRunning(limit: number): Promise<SessionRecord[]> {
+    return this.leases.listRunning(limit);
+  }
+
   reapLapsed(now: number, skip?: (rec: SessionRecord) => boolean): Promise<SessionRecord[]> {
     return this.leases.reapLapsed(now, skip);
   }

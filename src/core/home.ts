@@ -33,6 +33,8 @@ export interface HomeModel {
   recent: Array<HomeRun & { status: SessionStatus | 'gone' }>;
   /** Approvals this person may decide, still pending. */
   approvals: ApprovalRecord[];
+  /** Runs being worked on now in the workspace, anyone's. */
+  workspaceRuns: Array<Pick<SessionRecord, 'channel' | 'threadTs' | 'requester' | 'skill' | 'title'>>;
   /** Experiments running now (started through an approval), any requester. */
   experiments: ApprovalRecord[];
   /** Whether approvals are enabled at all (the how-to says so). */
@@ -56,6 +58,8 @@ export interface HomeDeps {
 }
 
 const RECENT = 8;
+/** Runs in progress shown from the whole workspace. */
+const WORKSPACE_RUNS = 10;
 /** Pending approvals are listed by expiry up to this far ahead (all of them, in practice). */
 const FOREVER_MS = 10 * 365 * 86_400_000;
 
@@ -111,6 +115,18 @@ export class HomeService {
         return { ...r, status: s?.status ?? ('gone' as const) };
       }),
     );
+    const workspaceRuns = (
+      await this.d.sessions.listRunning(WORKSPACE_RUNS).catch((err) => {
+        this.d.log.warn({ err }, 'could not list the runs in progress');
+        return [];
+      })
+    ).map((s) => ({
+      channel: s.channel,
+      threadTs: s.threadTs,
+      requester: s.requester,
+      skill: s.skill,
+      ...(s.title ? { title: s.title } : {}),
+    }));
     let approvals: ApprovalRecord[] = [];
     let experiments: ApprovalRecord[] = [];
     if (this.d.approvals) {
@@ -123,6 +139,13 @@ export class HomeService {
       }
       experiments = await this.d.approvals.listRunning();
     }
-    return { user, recent, approvals, experiments, approvalsEnabled: this.d.approvals !== undefined };
+    return {
+      user,
+      recent,
+      workspaceRuns,
+      approvals,
+      experiments,
+      approvalsEnabled: this.d.approvals !== undefined,
+    };
   }
 }

@@ -137,6 +137,8 @@ export interface SessionStore {
    * or has not yet seen lapsed for long enough.
    */
   reapLapsed(now: number, skip?: (rec: SessionRecord) => boolean): Promise<SessionRecord[]>;
+  /** Runs being worked on now, anyone's (at most `limit`, the latest lease first). */
+  listRunning(limit: number): Promise<SessionRecord[]>;
   /** Marks this owner's run interrupted (shutdown deadline). */
   interrupt(key: ThreadKey, owner: string): Promise<boolean>;
   /** Switches the thread to a new harness session (the old one expired). */

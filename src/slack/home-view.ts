@@ -35,6 +35,12 @@ export function homeView(m: HomeModel, workspaceUrl: string): { type: 'home'; bl
   if (m.recent.length === 0)
     blocks.push(context('No runs yet. Try `/assess eks <cluster>` in a channel, or ask me in a DM.'));
   for (const r of m.recent) blocks.push(section(runLine(r, workspaceUrl)));
+  blocks.push(section(`*In progress in the workspace* (${m.workspaceRuns.length})`));
+  if (m.workspaceRuns.length === 0) blocks.push(context('No agent run is working right now.'));
+  for (const r of m.workspaceRuns) {
+    const url = messageLink(workspaceUrl, r.channel, r.threadTs);
+    blocks.push(section(`${link(url, clip(r.title ?? r.skill, 150))} · asked by ${mention(r.requester)}`));
+  }
 
   if (m.approvalsEnabled) {
     blocks.push({ type: 'divider' }, header('Approvals waiting for you'));

@@ -90,6 +90,35 @@ describe('App Home: my runs', () => {
     expect(homeVersions(rig, USER)).toBeGreaterThan(before + 1);
   }, 30_000);
 
+  it('lists the runs in progress across the workspace, anyone’s, with who asked', async () => {
+    rig.harness.enqueue(
+      answer('Looking. '.repeat(20), {
+        chunk: 20,
+        delayMs: 30,
+        tools: [toolCall('shell', { command: 'kubectl get nodes' }, 'ok', { delayMs: 2000 })],
+      }),
+    );
+    const root = await commandRoot(rig, {
+      command: '/assess',
+      text: 'eks home-theirs us-west-2',
+      user: OTHER_USER,
+    });
+    await rig.slack.waitFor(
+      () => rig.slack.replies(CHANNEL, root.ts).length > 0,
+      10_000,
+      'the other person’s run to start',
+    );
+    await rig.slack.agents.openHome(USER);
+    await rig.slack.waitFor(
+      () => /In progress in the workspace[^\]]*\(1\)/.test(homeText(rig, USER)),
+      10_000,
+      'the workspace’s runs on my tab',
+    );
+    const home = homeText(rig, USER);
+    expect(home).toMatch(/home-theirs[^"]*<@U0BOB0002>/);
+    await finalReplies(rig, CHANNEL, root.ts);
+  }, 30_000);
+
   it('is drawn from the shared store: a restarted bot shows the same runs', async () => {
     await rig.restartBot();
     const before = homeVersions(rig, USER);
