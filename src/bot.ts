@@ -6,6 +6,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import { EmfMetrics } from './adapters/emf-metrics.ts';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
 import {
   DataDirError,
@@ -214,6 +215,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   const groups = new SlackGroups(app.client, log.child({ component: 'groups' }));
   const access = new AccessPolicy(config.access, groups);
   const approvers = config.approvals.approvers;
+  const metrics = config.metricsNamespace ? new EmfMetrics(config.metricsNamespace) : undefined;
   const gate =
     approvers.length > 0
       ? new ApprovalGate({
@@ -232,6 +234,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
             startLeaseMs: config.concurrency.leaseMs,
           },
           log: log.child({ component: 'approvals' }),
+          metrics,
         })
       : undefined;
   const runner = new Runner({
@@ -243,6 +246,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     store,
     shell,
     log: log.child({ component: 'runner' }),
+    metrics,
     settings: {
       skillsBasePath: config.harness.skillsBasePath,
       editIntervalMs: config.streamEditIntervalMs,

@@ -177,6 +177,17 @@ export const schema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   LOG_CONTENT: booleanFlag(false),
+  // CloudWatch embedded metrics (turns, failures by kind, approvals, experiments) in the log stream; unset: none.
+  METRICS_NAMESPACE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^(?!AWS\/)[\w.\-/#: ]{1,255}$/,
+        'must be a CloudWatch namespace (letters, digits, . - _ / # : space; not starting with AWS/)',
+      )
+      .optional(),
+  ),
   BOT_MODE: z.preprocess(
     (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
     z.enum(['sandbox', 'slack'], { error: 'must be "sandbox" or "slack"' }).optional(),

@@ -112,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     logLevel: e.LOG_LEVEL,
     logContent: e.LOG_CONTENT,
+    metricsNamespace: e.METRICS_NAMESPACE,
   };
 }
 

@@ -9,7 +9,8 @@ import { Harness } from './constructs/harness.ts';
 import { HarnessExecutionRole } from './constructs/harness-execution-role.ts';
 import { SessionsTable } from './constructs/sessions-table.ts';
 import { SlackSecret } from './constructs/slack-secret.ts';
-import { FIS_LOG_GROUP_NAME } from './fis-contract.ts';
+import { EksAccess } from './constructs/eks-access.ts';
+import { GithubDeployRole } from './constructs/github-deploy-role.ts';
 import type { Settings } from './settings.ts';
 
 export interface BotStackProps extends StackProps {
@@ -25,6 +26,8 @@ export class BotStack extends Stack {
   readonly fisRole: FisExperimentRole;
   readonly botRole: BotTaskRole;
   readonly bot: BotService;
+  /** CloudWatch namespace of this stack's metrics: two stacks in one account never share one. */
+  readonly metricsNamespace: string;
 
   /**
    * Two AZs resolved by CloudFormation at deploy time, so synth never needs an AZ lookup (and AWS credentials),
@@ -38,9 +41,10 @@ export class BotStack extends Stack {
     super(scope, id, props);
     const s = props.settings;
     Tags.of(this).add('app', 'agentcore-slack-bot');
+    this.metricsNamespace = `AgentCoreSlackBot/${this.stackName}`;
 
+    // No fixed names on what outlives the stack: a second stack, or a redeploy after destroy, gets its own.
     const fisLogs = new logs.LogGroup(this, 'FisExperimentLogs', {
-      logGroupName: FIS_LOG_GROUP_NAME,
       retention: logs.RetentionDays.THREE_MONTHS,
     });
     this.fisRole = new FisExperimentRole(this, 'FisExperimentRole', {
@@ -61,6 +65,15 @@ export class BotStack extends Stack {
       fisExperimentRoleArn: this.fisRole.role.roleArn,
       fisLogGroupArn: fisLogs.logGroupArn,
     });
+    // The harness runtime's application logs (AgentCore writes to /aws/bedrock-agentcore/runtimes/<id>-<endpoint>);
+    // created here, before the first invocation, so it gets a retention instead of "never expire".
+    new logs.LogGroup(this, 'HarnessRuntimeLogs', {
+      logGroupName: `/aws/bedrock-agentcore/runtimes/${this.harness.harness.attrEnvironmentAgentCoreRuntimeEnvironmentAgentRuntimeId}-DEFAULT`,
+      retention: s.logRetentionDays as logs.RetentionDays,
+    });
+    if (s.eksClusters.length > 0) {
+      new EksAccess(this, 'EksAccess', { clusterNames: s.eksClusters, role: this.harnessRole.role });
+    }
 
     const sessions = new SessionsTable(this, 'Sessions');
     const slack = new SlackSecret(this, 'SlackSecret', { existingSecretName: s.slackSecretName });
@@ -78,6 +91,7 @@ export class BotStack extends Stack {
       slackSecret: slack.secret,
       harnessArn: this.harness.harnessArn,
       tableName: sessions.table.tableName,
+      metricsNamespace: this.metricsNamespace,
     });
     const alarms = new Alarms(this, 'Alarms', {
       logGroup: this.bot.logGroup,
@@ -86,7 +100,17 @@ export class BotStack extends Stack {
       loadBalancer: this.bot.loadBalancer,
       targetGroup: this.bot.targetGroup,
       alarmEmail: s.alarmEmail,
+      metricsNamespace: this.metricsNamespace,
+      failureRatePercent: s.alarmFailureRatePercent,
+      minTurns: s.alarmMinTurns,
     });
+    if (s.githubRepository) {
+      new GithubDeployRole(this, 'GithubDeployRole', {
+        repository: s.githubRepository,
+        branch: s.githubBranch,
+        existingProviderArn: s.githubOidcProviderArn,
+      });
+    }
 
     new CfnOutput(this, 'HarnessArn', { value: this.harness.harnessArn });
     new CfnOutput(this, 'HarnessExecutionRoleArn', { value: this.harnessRole.role.roleArn });

@@ -27,16 +27,13 @@ export const HARNESS_ENV = {
   fisLogGroupArn: 'FIS_LOG_GROUP_ARN',
 } as const;
 
-/** What the experiment role needs to log experiments (delivery setup, then writes to FIS_LOG_GROUP_NAME only). */
+/** What the experiment role needs to log experiments (delivery setup, then writes to the stack's experiment log group only). */
 export const FIS_LOGGING_PERMISSIONS = [
   'logs:CreateLogDelivery',
   'logs:PutResourcePolicy',
   'logs:CreateLogStream',
   'logs:PutLogEvents',
 ] as const;
-
-/** Log group FIS experiments write their logs to (logSchemaVersion 2). */
-export const FIS_LOG_GROUP_NAME = '/aws/fis/agentcore-slack-bot';
 
 /** Every skill writes its report here (skills/README.md, each SKILL.md). */
 export const REPORTS_DIR = '/tmp/reports/';

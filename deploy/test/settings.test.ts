@@ -30,14 +30,14 @@ describe('deployment settings', () => {
     const s = read({ desiredCount: '0', modelId: 'eu.anthropic.claude-x-v1:0', fisApprovers: 'U1ABC,S2DEF' });
     expect(s.desiredCount).toBe(0);
     expect(s.modelId).toBe('eu.anthropic.claude-x-v1:0');
-    expect(s.fisApprovers).toBe('U1ABC,S2DEF');
-    expect(s.botAdmins).toBe('');
+    expect(s.bot.FIS_APPROVERS).toBe('U1ABC,S2DEF');
+    expect(s.bot.BOT_ADMINS).toBeUndefined();
   });
 
-  it('content logging is off unless logContent=true, and anything else is refused', () => {
-    expect(read({}).logContent).toBe(false);
-    expect(read({ logContent: 'true' }).logContent).toBe(true);
-    expect(problems({ logContent: 'yes please' }).join()).toContain('logContent');
+  it('content logging is off unless logContent=true, and anything else is refused by the bot schema', () => {
+    expect(read({}).bot.LOG_CONTENT).toBeUndefined();
+    expect(read({ logContent: 'true' }).bot.LOG_CONTENT).toBe('true');
+    expect(problems({ logContent: 'yes please' }).join()).toMatch(/^logContent: LOG_CONTENT must be true or false/);
   });
 
   it('reports every bad setting at once', () => {
@@ -54,7 +54,7 @@ describe('deployment settings', () => {
     expect(p.join('\n')).toMatch(/slackMode=http needs certificateArn/);
     expect(p.join('\n')).toMatch(/account must be a 12-digit/);
     expect(p.join('\n')).toMatch(/account and region must be set together/);
-    expect(p.join('\n')).toMatch(/fisApprovers must be/);
+    expect(p.join('\n')).toMatch(/fisApprovers: FIS_APPROVERS must be a comma-separated list/);
     expect(p.join('\n')).toMatch(/harnessTimeoutSeconds must be an integer from 60 to 3599/);
   });
 

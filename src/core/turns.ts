@@ -25,6 +25,7 @@ import type {
   ToolResultInput,
 } from './ports.ts';
 import { excerpt } from './rehydrate.ts';
+import type { MetricsPort } from './metrics.ts';
 import { type FinalState, ReplyStream } from './reply-stream.ts';
 import type { Presenter } from './reply-view.ts';
 import { newRuntimeSessionId } from './session-id.ts';
@@ -72,6 +73,8 @@ export interface TurnDeps {
   access: AccessPolicy;
   owner: string;
   now: () => number;
+  /** Counts turns by outcome; optional (tests and local runs). */
+  metrics?: MetricsPort;
 }
 
 export interface TurnInput {
@@ -153,6 +156,7 @@ export class TurnEngine {
       }
     } catch (err) {
       log.error({ err }, 'run failed unexpectedly');
+      this.d.metrics?.turn('failed', 'unexpected');
       await this.d.store.finish(key, this.d.owner, this.d.settings.leaseMs).catch(() => undefined);
     } finally {
       lease.stop();
@@ -330,6 +334,7 @@ export class TurnEngine {
       ...(cost ? { cost } : {}),
     };
     await reply.finish(state);
+    this.d.metrics?.turn(state.outcome, state.outcome === 'failed' ? result.failure : undefined);
     // The agent may still be working where nobody listens, and a follow-up would run beside it:
     // end its session; the next turn starts a new one with this thread's context.
     if (result.agentMayStillRun && !aborted) await this.endAgentSession(current, log);

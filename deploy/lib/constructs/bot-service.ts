@@ -9,6 +9,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { CONTAINER_STOP_TIMEOUT_SECONDS } from '../bot-settings.ts';
 import type { Settings } from '../settings.ts';
 import { SKILLS_BASE_PATH } from './harness.ts';
 
@@ -21,6 +22,8 @@ export interface BotServiceProps {
   slackSecret: secretsmanager.ISecret;
   harnessArn: string;
   tableName: string;
+  /** CloudWatch namespace of the bot's embedded metrics (one per stack). */
+  metricsNamespace: string;
 }
 
 /**
@@ -89,23 +92,19 @@ export class BotService extends Construct {
     });
 
     const secret = (key: string) => ecs.Secret.fromSecretsManager(props.slackSecret, key);
+    // The bot's own settings (validated at synth by its schema), then what this stack derives for it.
     const environment: Record<string, string> = {
+      ...s.bot,
       HARNESS_ARN: props.harnessArn,
       AWS_REGION: Aws.REGION,
       SESSIONS_TABLE: props.tableName,
       SKILLS_BASE_PATH,
-      LOG_LEVEL: s.logLevel,
-      ...(s.logContent ? { LOG_CONTENT: 'true' } : {}),
-      MAX_ANSWER_REPLIES: String(s.maxAnswerReplies),
-      FIS_APPROVERS: s.fisApprovers,
       // The harness forgets a session idle this long; the bot must start a new one (with context) by then.
       HARNESS_SESSION_IDLE_SECONDS: String(s.harnessIdleTimeoutSeconds),
-      ...(s.botAdmins ? { BOT_ADMINS: s.botAdmins } : {}),
-      ...(s.defaultTargetRegion ? { DEFAULT_TARGET_REGION: s.defaultTargetRegion } : {}),
       // HTTP mode: Slack traffic and probes; Socket Mode: the /healthz and /readyz server.
       PORT: String(BOT_PORT),
-      // Running answers get this long after SIGTERM; below the container's stopTimeout (60 s).
-      SHUTDOWN_GRACE_SECONDS: '45',
+      BOT_MODE: 'slack',
+      METRICS_NAMESPACE: props.metricsNamespace,
     };
     // The root filesystem is read-only; give the process a scratch /tmp (task-local, discarded with the task).
     taskDefinition.addVolume({ name: 'tmp' });
@@ -123,7 +122,7 @@ export class BotService extends Construct {
       readonlyRootFilesystem: true,
       user: 'node',
       portMappings: http ? [{ containerPort: BOT_PORT, protocol: ecs.Protocol.TCP }] : [],
-      stopTimeout: Duration.seconds(60),
+      stopTimeout: Duration.seconds(CONTAINER_STOP_TIMEOUT_SECONDS),
       // Both modes serve /healthz on PORT; in Socket Mode this is the only health signal ECS gets.
       healthCheck: {
         command: [

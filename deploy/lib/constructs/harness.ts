@@ -32,6 +32,27 @@ export function harnessEnvironment(
   };
 }
 
+/** PUBLIC, or VPC mode in the given subnets (to reach private endpoints such as a private EKS API). */
+export function harnessNetwork(s: Settings): agentcore.CfnHarness.NetworkConfigurationProperty {
+  if (s.harnessSubnetIds.length === 0) return { networkMode: 'PUBLIC' };
+  return {
+    networkMode: 'VPC',
+    networkModeConfig: { subnets: s.harnessSubnetIds, securityGroups: s.harnessSecurityGroupIds },
+  };
+}
+
+/** Managed memory with its retention, strategies and key, or none. */
+export function harnessMemory(s: Settings): agentcore.CfnHarness.HarnessMemoryConfigurationProperty {
+  if (s.harnessMemory !== 'managed') return { disabled: {} };
+  return {
+    managedMemoryConfiguration: {
+      eventExpiryDuration: s.memoryEventExpiryDays,
+      ...(s.memoryStrategies ? { strategies: s.memoryStrategies } : {}),
+      ...(s.memoryKmsKeyArn ? { encryptionKeyArn: s.memoryKmsKeyArn } : {}),
+    },
+  };
+}
+
 export interface HarnessProps {
   settings: Settings;
   repoRoot: string;
@@ -100,13 +121,10 @@ export class Harness extends Construct {
             idleRuntimeSessionTimeout: s.harnessIdleTimeoutSeconds,
             maxLifetime: s.harnessMaxLifetimeSeconds,
           },
-          networkConfiguration: { networkMode: 'PUBLIC' },
+          networkConfiguration: harnessNetwork(s),
         },
       },
-      memory:
-        s.harnessMemory === 'managed'
-          ? { managedMemoryConfiguration: { eventExpiryDuration: s.memoryEventExpiryDays } }
-          : { disabled: {} },
+      memory: harnessMemory(s),
       maxIterations: s.harnessMaxIterations,
       timeoutSeconds: s.harnessTimeoutSeconds,
       tags: [{ key: 'app', value: 'agentcore-slack-bot' }],
