@@ -11,6 +11,7 @@ import { SessionsTable } from './constructs/sessions-table.ts';
 import { SlackSecret } from './constructs/slack-secret.ts';
 import { EksAccess } from './constructs/eks-access.ts';
 import { GithubDeployRole } from './constructs/github-deploy-role.ts';
+import { fisAlarmPrefix } from './fis-contract.ts';
 import type { Settings } from './settings.ts';
 
 export interface BotStackProps extends StackProps {
@@ -57,6 +58,7 @@ export class BotStack extends Stack {
       fisExperimentRole: this.fisRole.role,
       templateTagKey: s.fisTemplateTagKey,
       templateTagValue: s.fisTemplateTagValue,
+      alarmNamePrefix: fisAlarmPrefix(this.stackName),
     });
     this.harness = new Harness(this, 'Harness', {
       settings: s,

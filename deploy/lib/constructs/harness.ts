@@ -5,7 +5,7 @@ import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ALL_SKILLS, skillPath } from '../../../src/core/skills.ts';
-import { HARNESS_ENV, REPORTS_DIR } from '../fis-contract.ts';
+import { fisAlarmPrefix, HARNESS_ENV, REPORTS_DIR } from '../fis-contract.ts';
 import { harnessSystemPrompt } from '../harness-prompt.ts';
 import type { Settings } from '../settings.ts';
 
@@ -29,6 +29,7 @@ export function harnessEnvironment(
     [HARNESS_ENV.fisTargetTagValue]: s.fisTargetTagValue,
     [HARNESS_ENV.reportsDir]: REPORTS_DIR,
     ...(fisLogGroupArn ? { [HARNESS_ENV.fisLogGroupArn]: fisLogGroupArn } : {}),
+    [HARNESS_ENV.fisAlarmPrefix]: fisAlarmPrefix(s.stackName),
   };
 }
 
