@@ -6,7 +6,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import { EmfMetrics } from './adapters/emf-metrics.ts';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
 import {
   DataDirError,
@@ -14,6 +13,7 @@ import {
   type EmbeddedDynamo,
   startEmbeddedDynamo,
 } from './adapters/embedded-dynamo.ts';
+import { EmfMetrics } from './adapters/emf-metrics.ts';
 import { AwsFis } from './adapters/fis.ts';
 import { AgentCoreHarness, KNOWLEDGE_MCP_TOOL } from './adapters/harness.ts';
 import { AgentCoreSessionShell } from './adapters/session-shell.ts';

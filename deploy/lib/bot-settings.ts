@@ -7,8 +7,9 @@
  * Only the variables listed in NOT_PASSED_THROUGH are not settable, each with the reason; everything else
  * (including settings other people add to the schema later) flows into the task's environment unchanged.
  */
-import { schema } from '../../src/config-schema.ts';
+
 import { ConfigError, loadConfig, MissingSlackCredentials } from '../../src/config.ts';
+import { schema } from '../../src/config-schema.ts';
 
 export type BotVariable = keyof typeof schema.shape;
 
@@ -22,8 +23,14 @@ export type NotPassedThrough =
 
 /** Variables the deploy sets itself (from the resources it creates) or never sets, each with why. */
 export const NOT_PASSED_THROUGH: Partial<Record<BotVariable, NotPassedThrough>> = {
-  SLACK_BOT_TOKEN: { kind: 'secret', reason: 'a Slack token: it lives only in Secrets Manager (slackSecretName)' },
-  SLACK_APP_TOKEN: { kind: 'secret', reason: 'a Slack token: it lives only in Secrets Manager (slackSecretName)' },
+  SLACK_BOT_TOKEN: {
+    kind: 'secret',
+    reason: 'a Slack token: it lives only in Secrets Manager (slackSecretName)',
+  },
+  SLACK_APP_TOKEN: {
+    kind: 'secret',
+    reason: 'a Slack token: it lives only in Secrets Manager (slackSecretName)',
+  },
   SLACK_SIGNING_SECRET: {
     kind: 'secret',
     reason: 'a Slack secret: it lives only in Secrets Manager (slackSecretName)',
@@ -40,7 +47,10 @@ export const NOT_PASSED_THROUGH: Partial<Record<BotVariable, NotPassedThrough>> 
   },
   AWS_REGION: { kind: 'derived', reason: 'the region the stack is deployed to' },
   SESSIONS_TABLE: { kind: 'derived', reason: 'the DynamoDB table this stack creates' },
-  DATA_DIR: { kind: 'excluded', reason: 'the embedded store is for local runs; a deployed bot uses DynamoDB' },
+  DATA_DIR: {
+    kind: 'excluded',
+    reason: 'the embedded store is for local runs; a deployed bot uses DynamoDB',
+  },
   SKILLS_BASE_PATH: { kind: 'derived', reason: 'where the harness image puts the skills' },
   HARNESS_SESSION_IDLE_SECONDS: {
     kind: 'derived',
@@ -120,7 +130,9 @@ export function readBotSettings(
 
   const object = get(BOT_OBJECT);
   if (object !== undefined && (typeof object !== 'object' || object === null || Array.isArray(object))) {
-    problems.push(`${BOT_OBJECT} must be an object of bot variables, e.g. {"COMMAND_ACCESS": "/fis=S0123ABCD"}`);
+    problems.push(
+      `${BOT_OBJECT} must be an object of bot variables, e.g. {"COMMAND_ACCESS": "/fis=S0123ABCD"}`,
+    );
   } else if (object) {
     for (const [k, v] of Object.entries(object)) give(k, v, `${BOT_OBJECT}.${k}`);
   }

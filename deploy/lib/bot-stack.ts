@@ -4,13 +4,13 @@ import type { Construct } from 'constructs';
 import { Alarms } from './constructs/alarms.ts';
 import { BotService } from './constructs/bot-service.ts';
 import { BotTaskRole } from './constructs/bot-task-role.ts';
+import { EksAccess } from './constructs/eks-access.ts';
 import { FisExperimentRole } from './constructs/fis-experiment-role.ts';
+import { GithubDeployRole } from './constructs/github-deploy-role.ts';
 import { Harness } from './constructs/harness.ts';
 import { HarnessExecutionRole } from './constructs/harness-execution-role.ts';
 import { SessionsTable } from './constructs/sessions-table.ts';
 import { SlackSecret } from './constructs/slack-secret.ts';
-import { EksAccess } from './constructs/eks-access.ts';
-import { GithubDeployRole } from './constructs/github-deploy-role.ts';
 import { fisAlarmPrefix } from './fis-contract.ts';
 import type { Settings } from './settings.ts';
 

@@ -166,20 +166,21 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
     problems.push('account and region must be set together (or neither, for an environment-agnostic synth)');
   }
 
+  const stackName = matching(
+    'stackName',
+    /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
+    'must be a stack name',
+    DEFAULTS.stackName,
+  )!;
   const settings: Settings = {
     account,
     region,
-    stackName: matching(
-      'stackName',
-      /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
-      'must be a stack name',
-      DEFAULTS.stackName,
-    )!,
+    stackName,
     harnessName: matching(
       'harnessName',
       HARNESS_NAME,
       'must match [a-zA-Z][a-zA-Z0-9_]{0,39} (letters, digits, underscores)',
-      DEFAULTS.harnessName,
+      defaultHarnessName(stackName),
     )!,
     modelId: matching(
       'modelId',
@@ -230,7 +231,12 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
       /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
       'must be owner/repository',
     ),
-    githubBranch: matching('githubBranch', /^[\w./-]{1,200}$/, 'must be a branch name', DEFAULTS.githubBranch)!,
+    githubBranch: matching(
+      'githubBranch',
+      /^[\w./-]{1,200}$/,
+      'must be a branch name',
+      DEFAULTS.githubBranch,
+    )!,
     githubOidcProviderArn: matching(
       'githubOidcProviderArn',
       /^arn:aws[\w-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
@@ -291,7 +297,7 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
   problems.push(...bot.problems);
   const modelProblem = modelRegionProblem(settings.modelId, settings.region);
   if (modelProblem) problems.push(modelProblem);
-  if ((settings.harnessSubnetIds.length > 0) !== (settings.harnessSecurityGroupIds.length > 0)) {
+  if (settings.harnessSubnetIds.length > 0 !== settings.harnessSecurityGroupIds.length > 0) {
     problems.push('harnessSubnetIds and harnessSecurityGroupIds must be set together (VPC network mode)');
   }
   if (settings.memoryKmsKeyArn && settings.harnessMemory !== 'managed') {
@@ -309,6 +315,15 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
   }
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;
+}
+
+/**
+ * Harness names are unique per account and region, so a second stack gets its own by default: derived from its
+ * stack name (the default stack keeps the name it always had).
+ */
+export function defaultHarnessName(stackName: string): string {
+  if (stackName === DEFAULTS.stackName) return DEFAULTS.harnessName;
+  return stackName.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40);
 }
 
 /** Which regions each inference-profile geography serves (cross-region inference). */

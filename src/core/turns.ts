@@ -13,6 +13,7 @@ import { grantTurn, resumeGrant, type TurnGrant } from './grants.ts';
 import { answerInlineCalls } from './inline-calls.ts';
 import { type AbortReason, LeaseKeeper } from './lease.ts';
 import type { Logger } from './logger.ts';
+import type { MetricsPort } from './metrics.ts';
 import type {
   HarnessInvocation,
   HarnessPort,
@@ -25,7 +26,6 @@ import type {
   ToolResultInput,
 } from './ports.ts';
 import { excerpt } from './rehydrate.ts';
-import type { MetricsPort } from './metrics.ts';
 import { type FinalState, ReplyStream } from './reply-stream.ts';
 import type { Presenter } from './reply-view.ts';
 import { newRuntimeSessionId } from './session-id.ts';

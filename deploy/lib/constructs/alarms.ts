@@ -85,7 +85,10 @@ export class Alarms extends Construct {
     const configFailures = new cloudwatch.MathExpression({
       expression: CONFIGURATION_FAILURES.map((k) => `FILL(${k}, 0)`).join(' + '),
       usingMetrics: Object.fromEntries(
-        CONFIGURATION_FAILURES.map((k) => [k, turnMetric(METRIC.turnFailures, { [DIMENSION.failureKind]: k })]),
+        CONFIGURATION_FAILURES.map((k) => [
+          k,
+          turnMetric(METRIC.turnFailures, { [DIMENSION.failureKind]: k }),
+        ]),
       ),
       period: Duration.minutes(5),
       label: 'Turns failed by configuration (access denied, not found, credentials, validation)',

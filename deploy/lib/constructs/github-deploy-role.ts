@@ -52,14 +52,29 @@ export class GithubDeployRole extends Construct {
         sid: 'UseCdkBootstrapRolesOfThisRegion',
         actions: ['sts:AssumeRole', 'sts:TagSession'],
         resources: [`arn:${partition}:iam::${account}:role/cdk-*-${account}-${region}`],
-        conditions: { StringEquals: { 'iam:ResourceTag/aws-cdk:bootstrap-role': ['deploy', 'file-publishing', 'image-publishing', 'lookup'] } },
+        conditions: {
+          StringEquals: {
+            'iam:ResourceTag/aws-cdk:bootstrap-role': [
+              'deploy',
+              'file-publishing',
+              'image-publishing',
+              'lookup',
+            ],
+          },
+        },
       }),
     );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadThisStack',
         actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents'],
-        resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${stack.stackName}/*` })],
+        resources: [
+          stack.formatArn({
+            service: 'cloudformation',
+            resource: 'stack',
+            resourceName: `${stack.stackName}/*`,
+          }),
+        ],
       }),
     );
     new CfnOutput(stack, 'GithubDeployRoleArn', {
