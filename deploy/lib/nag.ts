@@ -126,8 +126,8 @@ export function nagFindings(stack: Stack): Array<{ rule: string; path: string; c
   return report.violations.flatMap((v) =>
     v.violatingResources.map((r) => ({
       rule: v.ruleName,
-      path: r.constructPath.slice(stack.node.path.length + 1),
-      construct: byPath.get(r.constructPath)!,
+      path: (r.constructPath ?? '').slice(stack.node.path.length + 1),
+      construct: byPath.get(r.constructPath ?? '')!,
     })),
   );
 }
