@@ -57,6 +57,8 @@ export interface BotHooks {
   writer?: (app: App) => SlackWriter;
   /** Routes the embedded store's traffic through another address (the tests' fault-injecting proxy). */
   storeEndpoint?: (endpoint: string) => string;
+  /** Where embedded metrics go instead of stdout (tests read them). */
+  metricsWrite?: (line: string) => void;
 }
 
 export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}): Promise<RunningBot> {
@@ -215,7 +217,9 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   const groups = new SlackGroups(app.client, log.child({ component: 'groups' }));
   const access = new AccessPolicy(config.access, groups);
   const approvers = config.approvals.approvers;
-  const metrics = config.metricsNamespace ? new EmfMetrics(config.metricsNamespace) : undefined;
+  const metrics = config.metricsNamespace
+    ? new EmfMetrics(config.metricsNamespace, hooks.metricsWrite)
+    : undefined;
   const gate =
     approvers.length > 0
       ? new ApprovalGate({
