@@ -1,4 +1,5 @@
 import { CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Alarms } from './constructs/alarms.ts';
@@ -73,6 +74,21 @@ export class BotStack extends Stack {
       logGroupName: `/aws/bedrock-agentcore/runtimes/${this.harness.harness.attrEnvironmentAgentCoreRuntimeEnvironmentAgentRuntimeId}-DEFAULT`,
       retention: s.logRetentionDays as logs.RetentionDays,
     });
+    if (s.targetAccounts.length > 0) {
+      // Read-only in the listed accounts only, through the role deploy/lib/target-account-stack.ts deploys there.
+      new iam.Policy(this, 'AssumeTargetAccountRoles', {
+        roles: [this.harnessRole.role],
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'AssumeReadOnlyRoleInListedAccounts',
+            actions: ['sts:AssumeRole'],
+            resources: s.targetAccounts.map(
+              (a) => `arn:${this.partition}:iam::${a.accountId}:role/${s.targetAccountRoleName}`,
+            ),
+          }),
+        ],
+      });
+    }
     if (s.eksClusters.length > 0) {
       new EksAccess(this, 'EksAccess', { clusterNames: s.eksClusters, role: this.harnessRole.role });
     }

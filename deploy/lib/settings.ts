@@ -1,5 +1,6 @@
 import { readBotSettings } from './bot-settings.ts';
 import { EXECUTE_MAX_WATCH_MINUTES, FIS_TARGET_TAG, FIS_TEMPLATE_TAG } from './fis-contract.ts';
+import { TARGET_ROLE_NAME } from './target-account-stack.ts';
 
 /**
  * Deployment settings: read from CDK context (`cdk deploy -c key=value`, or "context" in deploy/cdk.json), validated
@@ -49,6 +50,11 @@ export interface Settings {
   alarmFailureRatePercent: number;
   /** …and there were at least this many turns. */
   alarmMinTurns: number;
+  /** Other accounts the agent may read, by alias (alias=account id), through TARGET_ROLE_NAME deployed there. */
+  targetAccounts: Array<{ alias: string; accountId: string }>;
+  targetAccountRoleName: string;
+  /** External id the target-account role template was deployed with (not a secret: a confused-deputy guard). */
+  targetAccountExternalId: string | undefined;
   /** The bot's environment variables given through the deploy, validated by the bot's schema. */
   bot: Record<string, string>;
   /** Tag every FIS template and alarm the agent creates must carry, and every template the bot starts must have. */
@@ -244,6 +250,25 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
     ),
     alarmFailureRatePercent: int('alarmFailureRatePercent', 1, 100, DEFAULTS.alarmFailureRatePercent),
     alarmMinTurns: int('alarmMinTurns', 1, 1000, DEFAULTS.alarmMinTurns),
+    targetAccounts: list(
+      'targetAccounts',
+      /^[a-z][a-z0-9-]{0,31}=\d{12}$/,
+      'must be alias=account-id pairs, e.g. prod=123456789012,staging=210987654321',
+    ).map((pair) => {
+      const [alias, accountId] = pair.split('=') as [string, string];
+      return { alias, accountId };
+    }),
+    targetAccountRoleName: matching(
+      'targetAccountRoleName',
+      /^[\w+=,.@-]{1,64}$/,
+      'must be an IAM role name',
+      TARGET_ROLE_NAME,
+    )!,
+    targetAccountExternalId: matching(
+      'targetAccountExternalId',
+      /^[\w+=,.@:/-]{2,1224}$/,
+      'must be an external id (2-1224 characters: letters, digits, +=,.@:/-)',
+    ),
     bot: {},
     fisTemplateTagKey: matching(
       'fisTemplateTagKey',

@@ -128,6 +128,7 @@ describe('harness', () => {
       [HARNESS_ENV.fisLogGroupArn]: {
         'Fn::GetAtt': [logicalId(json, 'AWS::Logs::LogGroup', 'FisExperimentLogs'), 'Arn'],
       },
+      [HARNESS_ENV.fisAlarmPrefix]: 'AgentCoreSlackBot-fis-stop-',
     });
   });
 

@@ -57,6 +57,7 @@ describe('GitHub Actions workflows', () => {
     expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     const steps = job.steps!;
     const creds = steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
     expect(creds?.with?.['role-to-assume']).toBe('${{ vars.AWS_DEPLOY_ROLE_ARN }}');
     expect(JSON.stringify(creds)).not.toMatch(/aws-access-key-id|secret-access-key/);
     expect(steps.find((s) => s.uses?.startsWith('docker/setup-qemu-action@'))?.with?.platforms).toBe('arm64');

@@ -30,6 +30,17 @@ export function harnessEnvironment(
     [HARNESS_ENV.reportsDir]: REPORTS_DIR,
     ...(fisLogGroupArn ? { [HARNESS_ENV.fisLogGroupArn]: fisLogGroupArn } : {}),
     [HARNESS_ENV.fisAlarmPrefix]: fisAlarmPrefix(s.stackName),
+    ...targetAccountEnvironment(s),
+  };
+}
+
+/** Other accounts the agent may read (only when configured): aliases, the role to assume there, the external id. */
+export function targetAccountEnvironment(s: Settings): Record<string, string> {
+  if (s.targetAccounts.length === 0) return {};
+  return {
+    TARGET_ACCOUNTS: s.targetAccounts.map((a) => `${a.alias}=${a.accountId}`).join(','),
+    TARGET_ACCOUNT_ROLE_NAME: s.targetAccountRoleName,
+    ...(s.targetAccountExternalId ? { TARGET_ACCOUNT_EXTERNAL_ID: s.targetAccountExternalId } : {}),
   };
 }
 
@@ -103,6 +114,7 @@ export class Harness extends Construct {
             targetTagValue: s.fisTargetTagValue,
             fisExperimentRoleArnVariable: HARNESS_ENV.fisExperimentRoleArn,
             reportsDir: REPORTS_DIR,
+            otherAccounts: s.targetAccounts.length > 0,
           }),
         },
       ],

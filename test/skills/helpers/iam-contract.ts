@@ -3,7 +3,7 @@
  * synthesized policies, list every command whose IAM actions are unknown to the catalogue or not allowed.
  * An empty list means every command the agent may run works under the deployed role.
  */
-import { FIS_TEMPLATE_TAG } from '../../../deploy/lib/fis-contract.ts';
+import { FIS_TEMPLATE_TAG, fisAlarmPrefix } from '../../../deploy/lib/fis-contract.ts';
 import {
   actionInCatalogue,
   type Evaluation,
@@ -56,7 +56,8 @@ function requestsFor(action: string, fisRoleArn: string): Request[] {
       return [
         {
           action,
-          resource: `arn:${P}:cloudwatch:${R}:${A}:alarm:fis-stop-h1-alb-5xx`,
+          // The name the skill builds from $FIS_ALARM_PREFIX, for the default stack (synth() uses it).
+          resource: `arn:${P}:cloudwatch:${R}:${A}:alarm:${fisAlarmPrefix('AgentCoreSlackBot')}h1-alb-5xx`,
           context: REQUEST_TAGS,
         },
       ];
