@@ -273,6 +273,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     store,
     access,
     defaultRegion: config.defaultTargetRegion,
+    fisRegions: config.fisRegions,
     duplicateWindowSeconds: config.concurrency.duplicateCommandWindowSeconds,
     log,
     approvalsEnabled: gate !== undefined,

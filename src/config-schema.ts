@@ -162,6 +162,17 @@ export const schema = z.object({
       )
       .optional(),
   ),
+  // Where the FIS roles are deployed (deploy/ sets its region); /fis run refuses other regions. Unset: any.
+  FIS_REGIONS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^\s*[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d(\s*,\s*[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d)*\s*$/,
+        'must be a comma-separated list of AWS regions such as us-east-1',
+      )
+      .optional(),
+  ),
   FIS_ALLOW_SELF_APPROVAL: booleanFlag(false),
   FIS_ALLOW_NO_STOP_CONDITIONS: booleanFlag(false),
   FIS_APPROVAL_TTL_MINUTES: z.preprocess(

@@ -62,6 +62,10 @@ export const NOT_PASSED_THROUGH: Partial<Record<BotVariable, NotPassedThrough>> 
     reason: 'always "slack": a deployed bot with missing tokens must fail, never start the sandbox',
   },
   SANDBOX_PORT: { kind: 'excluded', reason: 'the local sandbox is not deployed' },
+  FIS_REGIONS: {
+    kind: 'derived',
+    reason: "the deploy region: the FIS roles and the bot's FIS permissions exist only there",
+  },
   METRICS_NAMESPACE: {
     kind: 'derived',
     reason: "one namespace per stack, which this stack's alarms watch",

@@ -86,6 +86,8 @@ describe('bot settings through the deploy', () => {
         'SKILLS_BASE_PATH',
         'PORT',
         'BOT_MODE',
+        'FIS_REGIONS',
+        'METRICS_NAMESPACE',
       ])
         expect(env[name], name).toBeDefined();
     });

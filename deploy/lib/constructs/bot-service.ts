@@ -104,6 +104,8 @@ export class BotService extends Construct {
       // HTTP mode: Slack traffic and probes; Socket Mode: the /healthz and /readyz server.
       PORT: String(BOT_PORT),
       BOT_MODE: 'slack',
+      // FIS works only where this stack created its roles: /fis run refuses other regions with a clear message.
+      FIS_REGIONS: Aws.REGION,
       METRICS_NAMESPACE: props.metricsNamespace,
     };
     // The root filesystem is read-only; give the process a scratch /tmp (task-local, discarded with the task).
