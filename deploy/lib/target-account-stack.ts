@@ -7,7 +7,15 @@
  * from the organization given. Permissions: the same read-only assessment actions the harness has at home, with the
  * same explicit deny of secret-bearing reads. Nothing here can write, start an experiment or read secrets.
  */
-import { type App, BootstraplessSynthesizer, CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import {
+  type App,
+  BootstraplessSynthesizer,
+  CfnCondition,
+  CfnParameter,
+  CfnRule,
+  Fn,
+  Stack,
+} from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { READ_ONLY_ASSESSMENT_ACTIONS, SECRET_BEARING_READS } from './policies/read-only-assessment.ts';
 
@@ -46,6 +54,19 @@ export class TargetAccountRoleStack extends Stack {
     });
     const hasOrg = new CfnCondition(this, 'HasOrganizationId', {
       expression: Fn.conditionNot(Fn.conditionEquals(orgId.valueAsString, '')),
+    });
+    // The harness role is already the only principal; an external id or the organization guards it further, and
+    // without either the trust's condition block would be empty. One of them is required.
+    new CfnRule(this, 'ExternalIdOrOrganization', {
+      assertions: [
+        {
+          assert: Fn.conditionOr(
+            Fn.conditionNot(Fn.conditionEquals(externalId.valueAsString, '')),
+            Fn.conditionNot(Fn.conditionEquals(orgId.valueAsString, '')),
+          ),
+          assertDescription: 'Set ExternalId, OrganizationId, or both',
+        },
+      ],
     });
     const noValue = { Ref: 'AWS::NoValue' };
 

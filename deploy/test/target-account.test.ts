@@ -24,7 +24,7 @@ function targetTemplate() {
   const stack = new TargetAccountRoleStack(app, 'Target');
   return Template.fromStack(stack).toJSON() as CfnTemplate & {
     Parameters: Record<string, unknown>;
-    Rules?: unknown;
+    Rules?: Record<string, { Assertions: Array<{ AssertDescription: string }> }>;
     Conditions: Record<string, unknown>;
   };
 }
@@ -62,14 +62,18 @@ describe('target-account read-only role template', () => {
   // Evaluated in the simulator's account: the role acts inside the account it is deployed to.
   const principal = `arn:aws:sts::${SIM_ENV.account}:assumed-role/${TARGET_ROLE_NAME}/agent`;
 
-  it('is StackSet-ready: parameters only, no CDK bootstrap parameter or rule, no assets', () => {
+  it('is StackSet-ready: parameters only, no CDK bootstrap parameter or rule, no assets; needs an external id or org', () => {
     expect(Object.keys(json.Parameters).sort()).toEqual([
       'ExternalId',
       'OrganizationId',
       'RoleName',
       'TrustedRoleArn',
     ]);
-    expect(json.Rules).toBeUndefined();
+    // Only its own rule (one of ExternalId and OrganizationId), no CDK bootstrap version check.
+    expect(Object.keys(json.Rules ?? {})).toEqual(['ExternalIdOrOrganization']);
+    expect(json.Rules!.ExternalIdOrOrganization!.Assertions[0]!.AssertDescription).toMatch(
+      /ExternalId, OrganizationId/,
+    );
     expect(Object.keys(json.Resources)).toEqual([expect.any(String)]);
   });
 
