@@ -3,8 +3,10 @@
  * counted by failure kind, as CloudWatch embedded metrics (what the failure-rate alarm in deploy/ reads).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answer } from '../../src/stand-ins/scenarios.ts';
-import { CHANNEL, commandRoot, finalReplies, type Rig, startRig } from '../helpers/rig.ts';
+import { sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
+import { answer, fisExecuteAgent } from '../../src/stand-ins/scenarios.ts';
+import { click, requestRun, TEMPLATE } from '../helpers/approval.ts';
+import { APPROVER, CHANNEL, commandRoot, finalReplies, type Rig, startRig } from '../helpers/rig.ts';
 
 interface Emf {
   _aws: { CloudWatchMetrics: Array<{ Namespace: string; Metrics: Array<{ Name: string }> }> };
@@ -43,5 +45,31 @@ describe('embedded metrics from real turns', () => {
     await expect.poll(() => named('TurnFailures').length).toBe(1);
     expect(named('TurnFailures')[0]).toMatchObject({ FailureKind: 'access_denied', TurnFailures: 1 });
     expect(named('Turns').at(-1)).toMatchObject({ Outcome: 'failed' });
+  });
+});
+
+describe('embedded metrics from the approval gate', () => {
+  let rig: Rig;
+  const lines: Emf[] = [];
+  beforeAll(async () => {
+    rig = await startRig({
+      env: { METRICS_NAMESPACE: 'AgentCoreSlackBot/Test' },
+      harness: { defaultScenario: fisExecuteAgent() },
+      hooks: { metricsWrite: (l) => lines.push(JSON.parse(l) as Emf) },
+    });
+    rig.fis.addTemplate(sampleTemplate(TEMPLATE));
+  });
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  const events = (name: string) =>
+    lines.filter((l) => l._aws.CloudWatchMetrics[0]!.Metrics[0]!.Name === name).map((l) => l.Event);
+
+  it('counts the request, the approval and the experiment start', async () => {
+    const { card } = await requestRun(rig);
+    await click(rig, APPROVER, card, 'fis_approve');
+    await expect.poll(() => events('Experiments')).toContain('started');
+    expect(events('Approvals')).toEqual(expect.arrayContaining(['requested', 'approved']));
   });
 });
