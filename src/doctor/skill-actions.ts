@@ -1,10 +1,19 @@
 /**
  * From skill text to IAM: finds every AWS CLI command a skill runs or tells the agent to run, and maps
  * each to the IAM actions AWS checks for it. The mapping is the CLI's own rule (operation name in
- * PascalCase under the service's IAM prefix) plus the exceptions listed below; the contract test checks
- * every resulting action against the IAM catalogue, so a wrong mapping fails instead of passing.
+ * PascalCase under the service's IAM prefix) plus the exceptions listed below; the contract test
+ * (test/skills/iam-contract.test.ts) checks every resulting action against the IAM catalogue, so a
+ * wrong mapping fails instead of passing. The doctor asks IAM's policy simulator about the same list,
+ * for the harness role as actually deployed: one list for both.
  */
-import type { SkillFile } from '../load.ts';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+/** One file of a skill: its path inside the skill folder (forward slashes) and its text. */
+export interface SkillFile {
+  rel: string;
+  text: string;
+}
 
 export interface AwsCommand {
   /** CLI service name as typed (`s3api`, `elbv2`, `logs`). */
@@ -114,4 +123,109 @@ export function findAwsCommands(text: string): AwsCommand[] {
 /** Every AWS CLI command in every file of a skill, with the file it came from. */
 export function awsCommandsOf(files: readonly SkillFile[]): (AwsCommand & { file: string })[] {
   return files.flatMap((f) => findAwsCommands(f.text).map((c) => ({ ...c, file: f.rel })));
+}
+
+/** Every text file of every skill folder under `dir` (the repository's skills/), by skill name. */
+export function readSkillFiles(dir: string): Array<{ name: string; files: SkillFile[] }> {
+  const walk = (d: string): string[] =>
+    readdirSync(d).flatMap((e) => (statSync(join(d, e)).isDirectory() ? walk(join(d, e)) : [join(d, e)]));
+  return readdirSync(dir)
+    .filter((e) => statSync(join(dir, e)).isDirectory())
+    .sort()
+    .map((name) => ({
+      name,
+      files: walk(join(dir, name)).map((full) => ({
+        rel: relative(join(dir, name), full).split(sep).join('/'),
+        text: readFileSync(full, 'utf8'),
+      })),
+    }));
+}
+
+/** A request as IAM authorizes it: the action, on a resource, with the request's condition context. */
+export interface ActionRequest {
+  action: string;
+  /** Undefined: any resource the action applies to (reads the role allows on "*"). */
+  resource?: string;
+  context?: Record<string, string | string[]>;
+}
+
+export interface RequestEnv {
+  partition: string;
+  region: string;
+  account: string;
+  /** The FIS experiment role templates name (passed to FIS). */
+  fisRoleArn: string;
+  /** The tag every template and alarm the agent creates carries. */
+  templateTag: { key: string; value: string };
+}
+
+/**
+ * How AWS authorizes one of the skills' actions: which resources, which request context, and which other
+ * action it needs (iam:PassRole for a template's role). Reads: the action alone.
+ */
+export function requestsFor(action: string, env: RequestEnv): ActionRequest[] {
+  const { partition: P, region: R, account: A, templateTag } = env;
+  const requestTags = {
+    [`aws:RequestTag/${templateTag.key}`]: templateTag.value,
+    'aws:TagKeys': [templateTag.key, 'hypothesis-id'],
+  };
+  const template = `arn:${P}:fis:${R}:${A}:experiment-template/EXTexample`;
+  const passRole: ActionRequest = {
+    action: 'iam:PassRole',
+    resource: env.fisRoleArn,
+    context: { 'iam:PassedToService': 'fis.amazonaws.com' },
+  };
+  switch (action) {
+    case 'fis:CreateExperimentTemplate':
+      return [
+        { action, resource: `arn:${P}:fis:${R}:${A}:action/aws:ec2:stop-instances` },
+        { action, resource: template, context: requestTags },
+        passRole,
+      ];
+    case 'fis:UpdateExperimentTemplate':
+      return [
+        {
+          action,
+          resource: template,
+          context: { [`aws:ResourceTag/${templateTag.key}`]: templateTag.value },
+        },
+        passRole,
+      ];
+    case 'fis:TagResource':
+      return [{ action, resource: template, context: requestTags }];
+    case 'cloudwatch:PutMetricAlarm':
+    case 'cloudwatch:TagResource':
+      return [
+        { action, resource: `arn:${P}:cloudwatch:${R}:${A}:alarm:fis-stop-h1-alb-5xx`, context: requestTags },
+      ];
+    default:
+      return [{ action }];
+  }
+}
+
+/** Commands a skill hands to a human with the reason; the agent's role must NOT allow them. */
+export const FOR_HUMANS: Record<string, string> = {
+  'aws fis update-safety-lever-state': 'engaging the lever is for a human with FIS administrator rights',
+};
+
+/**
+ * The requests the agent needs allowed: every AWS CLI command in the skills (except those handed to a
+ * human), mapped to IAM actions and their requests, each once.
+ */
+export function skillRequests(
+  skills: ReadonlyArray<{ name: string; files: readonly SkillFile[] }>,
+  env: RequestEnv,
+): Array<ActionRequest & { where: string }> {
+  const seen = new Map<string, ActionRequest & { where: string }>();
+  for (const skill of skills) {
+    for (const cmd of awsCommandsOf(skill.files)) {
+      if (`aws ${cmd.service} ${cmd.op}` in FOR_HUMANS) continue;
+      for (const action of iamActionsFor(cmd))
+        for (const req of requestsFor(action, env)) {
+          const key = JSON.stringify(req);
+          if (!seen.has(key)) seen.set(key, { ...req, where: `${skill.name}/${cmd.file}` });
+        }
+    }
+  }
+  return [...seen.values()];
 }
