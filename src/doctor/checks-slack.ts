@@ -6,7 +6,13 @@ import { type Check, fail, type Outcome, pass, skip, warn } from './check.ts';
 import { type DoctorContext, once } from './context.ts';
 import { type SlackIdentity, SlackProbeError } from './ports.ts';
 
-const REJECTED = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'account_inactive', 'token_expired']);
+const REJECTED = new Set([
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'account_inactive',
+  'token_expired',
+]);
 const REINSTALL = 'OAuth & Permissions → Reinstall to Workspace at https://api.slack.com/apps';
 
 function identity(ctx: DoctorContext): Promise<SlackIdentity> {
@@ -18,7 +24,8 @@ function tokenProblem(err: unknown, ctx: DoctorContext): Outcome {
   const code =
     err instanceof SlackProbeError
       ? err.code
-      : ((err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code);
+      : ((err as { data?: { error?: string }; code?: string }).data?.error ??
+        (err as { code?: string }).code);
   if (code && REJECTED.has(code))
     return fail(
       `Slack rejected SLACK_BOT_TOKEN (${code})`,
@@ -120,14 +127,20 @@ export const slackChannels: Check<DoctorContext> = {
             id,
           ),
         );
-      else out.push(fail(`Slack answered ${r.error}`, `see https://api.slack.com/methods/conversations.history`, id));
+      else
+        out.push(
+          fail(`Slack answered ${r.error}`, `see https://api.slack.com/methods/conversations.history`, id),
+        );
     }
     return out;
   },
 };
 
 /** Each id resolves: users (U…/W…) with users.info, user groups (S…) with usergroups.users.list. */
-async function resolveIds(ctx: DoctorContext, ids: Array<{ id: string; setting: string }>): Promise<Outcome[]> {
+async function resolveIds(
+  ctx: DoctorContext,
+  ids: Array<{ id: string; setting: string }>,
+): Promise<Outcome[]> {
   const out: Outcome[] = [];
   for (const { id, setting } of ids) {
     const group = id.startsWith('S');
@@ -135,7 +148,9 @@ async function resolveIds(ctx: DoctorContext, ids: Array<{ id: string; setting: 
     const what = group ? 'user group' : 'user';
     if (r === 'found') out.push(pass(`${what} found (${setting})`, id));
     else if (r === 'deactivated')
-      out.push(fail(`${what} is deactivated (${setting})`, `remove ${id} from ${setting} or name an active one`, id));
+      out.push(
+        fail(`${what} is deactivated (${setting})`, `remove ${id} from ${setting} or name an active one`, id),
+      );
     else if (r === 'not_found')
       out.push(
         fail(
@@ -145,7 +160,13 @@ async function resolveIds(ctx: DoctorContext, ids: Array<{ id: string; setting: 
         ),
       );
     else if (r.error === 'missing_scope')
-      out.push(fail(`cannot look it up: missing_scope (${setting})`, `add usergroups:read to the bot scopes, then ${REINSTALL}`, id));
+      out.push(
+        fail(
+          `cannot look it up: missing_scope (${setting})`,
+          `add usergroups:read to the bot scopes, then ${REINSTALL}`,
+          id,
+        ),
+      );
     else out.push(fail(`Slack answered ${r.error} (${setting})`, `check ${id} in ${setting}`, id));
   }
   return out;
@@ -183,4 +204,11 @@ export const slackAccessLists: Check<DoctorContext> = {
   },
 };
 
-export const SLACK_CHECKS = [slackToken, slackScopes, slackMode, slackChannels, slackApprovers, slackAccessLists];
+export const SLACK_CHECKS = [
+  slackToken,
+  slackScopes,
+  slackMode,
+  slackChannels,
+  slackApprovers,
+  slackAccessLists,
+];

@@ -4,8 +4,8 @@
  * make each call once.
  */
 import type { Config } from '../config.ts';
-import type { SkillFile } from './skill-actions.ts';
 import type { DoctorAws, SlackProbe } from './ports.ts';
+import type { SkillFile } from './skill-actions.ts';
 
 export interface Cluster {
   name: string;
