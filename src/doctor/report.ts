@@ -39,6 +39,9 @@ export function renderText(r: DoctorReport): string {
     return f.fix && f.status !== 'PASS' ? [head, `      fix: ${f.fix}`] : [head];
   });
   const s = r.summary;
-  lines.push('', `${s.pass} passed, ${s.warn} warnings, ${s.fail} failed, ${s.skip} skipped`);
+  lines.push(
+    '',
+    `${s.pass} passed, ${s.warn} warning${s.warn === 1 ? '' : 's'}, ${s.fail} failed, ${s.skip} skipped`,
+  );
   return lines.join('\n');
 }
