@@ -3,16 +3,12 @@
  * run at startup (src/bot.ts).
  */
 import { type Check, type Outcome, skip, warn } from './check.ts';
+import { EKS_CHECKS, OBSERVABILITY_CHECKS } from './checks-eks-observability.ts';
+import { FIS_CHECKS } from './checks-fis.ts';
 import { HARNESS_CHECKS } from './checks-harness.ts';
 import { IAM_CHECKS } from './checks-iam.ts';
-import {
-  EKS_CHECKS,
-  FIS_CHECKS,
-  OBSERVABILITY_CHECKS,
-  TABLE_CHECKS,
-  tableReachable,
-} from './checks-infra.ts';
 import { SLACK_CHECKS } from './checks-slack.ts';
+import { TABLE_CHECKS, tableReachable } from './checks-table.ts';
 import { type DoctorContext, Prerequisite } from './context.ts';
 import { AwsProbeError } from './ports.ts';
 

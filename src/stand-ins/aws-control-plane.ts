@@ -70,8 +70,39 @@ class ServiceError extends Error {
   }
 }
 
-const notFound = (code: string, message: string) =>
-  new ServiceError(code === 'NoSuchEntity' ? 404 : 400, code, message);
+/**
+ * The errors each operation may answer, by the SDK's name for them: exactly the ones its model lists
+ * (`@throws` in the SDK's command declarations; test/doctor/aws-control-plane-contract.test.ts holds them
+ * to it). Access denied is AWS's common error for every operation and is not listed.
+ */
+export const MODELLED_ERRORS: Record<string, { client: string; errors: readonly string[] }> = {
+  GetHarness: {
+    client: 'client-bedrock-agentcore-control',
+    errors: ['ResourceNotFoundException', 'ValidationException'],
+  },
+  GetInferenceProfile: { client: 'client-bedrock', errors: ['ResourceNotFoundException'] },
+  GetFoundationModel: { client: 'client-bedrock', errors: ['ResourceNotFoundException'] },
+  ListAccessEntries: { client: 'client-eks', errors: ['ResourceNotFoundException'] },
+  ListAssociatedAccessPolicies: { client: 'client-eks', errors: ['ResourceNotFoundException'] },
+  GetTraceSegmentDestination: { client: 'client-xray', errors: [] },
+  DescribeTable: { client: 'client-dynamodb', errors: ['ResourceNotFoundException'] },
+  DescribeTimeToLive: { client: 'client-dynamodb', errors: ['ResourceNotFoundException'] },
+  DescribeContinuousBackups: { client: 'client-dynamodb', errors: ['TableNotFoundException'] },
+  DescribeLogGroups: { client: 'client-cloudwatch-logs', errors: [] },
+  GetRole: { client: 'client-iam', errors: ['NoSuchEntityException'] },
+  SimulatePrincipalPolicy: {
+    client: 'client-iam',
+    errors: ['NoSuchEntityException', 'InvalidInputException'],
+  },
+  GetCallerIdentity: { client: 'client-sts', errors: [] },
+};
+
+/** A modelled error of `op` (query services put the name without "Exception" on the wire). */
+function modelled(op: string, name: string, message: string): ServiceError {
+  if (!MODELLED_ERRORS[op]?.errors.includes(name)) throw new Error(`${op} does not model ${name}`);
+  const wire = op === 'GetRole' || op === 'SimulatePrincipalPolicy' ? name.replace(/Exception$/, '') : name;
+  return new ServiceError(wire === 'NoSuchEntity' ? 404 : 400, wire, message);
+}
 
 export class AwsControlPlane {
   readonly calls: ControlPlaneCall[] = [];
@@ -198,20 +229,26 @@ export class AwsControlPlane {
     if (service === 'iam' && op === 'GetRole') {
       const name = required(p.get('RoleName'), 'RoleName');
       const role = s.roles.get(name);
-      if (!role) throw notFound('NoSuchEntity', `The role with name ${name} cannot be found.`);
+      if (!role)
+        throw modelled('GetRole', 'NoSuchEntityException', `The role with name ${name} cannot be found.`);
       return `<Role><Path>/</Path><RoleName>${esc(name)}</RoleName><RoleId>AROAEXAMPLE</RoleId><Arn>${role.arn}</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>${esc(encodeURIComponent(JSON.stringify(role.trust)))}</AssumeRolePolicyDocument></Role>`;
     }
     if (service === 'iam' && op === 'SimulatePrincipalPolicy') {
       const source = required(p.get('PolicySourceArn'), 'PolicySourceArn');
       const actions = members(p, 'ActionNames');
       if (actions.length === 0)
-        throw new ServiceError(
-          400,
-          'ValidationError',
-          '1 validation error detected: ActionNames must not be null',
+        throw modelled(
+          'SimulatePrincipalPolicy',
+          'InvalidInputException',
+          'ActionNames must contain at least one action',
         );
       const role = [...s.roles.values()].find((r) => r.arn === source);
-      if (!role) throw notFound('NoSuchEntity', `The user, group or role ${source} cannot be found.`);
+      if (!role)
+        throw modelled(
+          'SimulatePrincipalPolicy',
+          'NoSuchEntityException',
+          `The user, group or role ${source} cannot be found.`,
+        );
       const resources = members(p, 'ResourceArns');
       const context: Record<string, string | string[]> = {};
       for (let i = 1; p.has(`ContextEntries.member.${i}.ContextKeyName`); i++) {
@@ -254,15 +291,15 @@ export class AwsControlPlane {
       const t = s.tables.get(name);
       const missing = `Requested resource not found: Table: ${name} not found`;
       if (op === 'DescribeTable') {
-        if (!t) throw notFound('ResourceNotFoundException', missing);
+        if (!t) throw modelled(op, 'ResourceNotFoundException', missing);
         return { Table: t.table };
       }
       if (op === 'DescribeTimeToLive') {
-        if (!t) throw notFound('ResourceNotFoundException', missing);
+        if (!t) throw modelled(op, 'ResourceNotFoundException', missing);
         return { TimeToLiveDescription: t.ttl };
       }
       if (op === 'DescribeContinuousBackups') {
-        if (!t) throw notFound('TableNotFoundException', `Table not found: ${name}`);
+        if (!t) throw modelled(op, 'TableNotFoundException', `Table not found: ${name}`);
         return {
           ContinuousBackupsDescription: {
             ContinuousBackupsStatus: 'ENABLED',
@@ -304,7 +341,7 @@ export class AwsControlPlane {
         answer: () => {
           const h = s.harnesses.get(parts[1]!);
           if (!h || !String(h.arn).includes(`:${region}:`))
-            throw notFound('ResourceNotFoundException', `Harness ${parts[1]} not found`);
+            throw modelled('GetHarness', 'ResourceNotFoundException', `Harness ${parts[1]} not found`);
           return { harness: h };
         },
       };
@@ -320,7 +357,12 @@ export class AwsControlPlane {
         answer: () => {
           const id = parts[1]!.replace(/^arn:.*inference-profile\//, '');
           const p = s.inferenceProfiles.get(`${region}/${id}`);
-          if (!p) throw notFound('ResourceNotFoundException', `Inference profile ${id} not found`);
+          if (!p)
+            throw modelled(
+              'GetInferenceProfile',
+              'ResourceNotFoundException',
+              `Inference profile ${id} not found`,
+            );
           return p;
         },
       };
@@ -330,19 +372,25 @@ export class AwsControlPlane {
         op: 'GetFoundationModel',
         answer: () => {
           const m = s.foundationModels.get(`${region}/${parts[1]}`);
-          if (!m) throw notFound('ResourceNotFoundException', `The model ${parts[1]} does not exist`);
+          if (!m)
+            throw modelled(
+              'GetFoundationModel',
+              'ResourceNotFoundException',
+              `The model ${parts[1]} does not exist`,
+            );
           return { modelDetails: m };
         },
       };
     }
     if (service === 'eks' && method === 'GET' && parts[0] === 'clusters' && parts[2] === 'access-entries') {
       const cluster = s.clusters.get(`${region}/${parts[1]}`);
-      const missing = () => notFound('ResourceNotFoundException', `No cluster found for name: ${parts[1]}.`);
+      const missing = (op: string) =>
+        modelled(op, 'ResourceNotFoundException', `No cluster found for name: ${parts[1]}.`);
       if (parts.length === 3)
         return {
           op: 'ListAccessEntries',
           answer: () => {
-            if (!cluster) throw missing();
+            if (!cluster) throw missing('ListAccessEntries');
             return { accessEntries: [...cluster.keys()] };
           },
         };
@@ -350,10 +398,11 @@ export class AwsControlPlane {
         return {
           op: 'ListAssociatedAccessPolicies',
           answer: () => {
-            if (!cluster) throw missing();
+            if (!cluster) throw missing('ListAssociatedAccessPolicies');
             const policies = cluster.get(parts[3]!);
             if (!policies)
-              throw notFound(
+              throw modelled(
+                'ListAssociatedAccessPolicies',
                 'ResourceNotFoundException',
                 `The specified access entry resource is not found.`,
               );
