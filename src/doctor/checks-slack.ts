@@ -92,6 +92,12 @@ export const slackMode: Check<DoctorContext> = {
       );
     const r = await ctx.slack.appToken();
     if (r === 'ok') return pass('Socket Mode: SLACK_APP_TOKEN opens a connection (apps.connections.open)');
+    // The client's own codes (slack_webapi_…) mean Slack was not reached, not that it refused the token.
+    if (r.error.startsWith('slack_webapi_') || r.error.startsWith('slack_'))
+      return fail(
+        `Slack could not be reached for apps.connections.open (${r.error})`,
+        `check network access${ctx.config.slack.apiUrl ? ` to ${ctx.config.slack.apiUrl}` : ''}.`,
+      );
     return fail(
       `Socket Mode: Slack refused SLACK_APP_TOKEN (${r.error})`,
       'create an app-level token with the connections:write scope (Basic Information → App-Level Tokens) and set SLACK_APP_TOKEN to it; or set SLACK_SIGNING_SECRET instead of SLACK_APP_TOKEN for HTTP mode.',

@@ -52,6 +52,12 @@ export function explain(err: unknown): Outcome {
       `could not check: the doctor's credentials may not call ${err.action} (${err.code})`,
       `run the doctor with credentials allowed ${DOCTOR_ACTIONS.join(', ')} (deploy/README.md → The doctor)`,
     );
+  if (err instanceof AwsProbeError)
+    return {
+      status: 'FAIL',
+      found: `${err.action} failed: ${err.code === 'Error' ? '' : `${err.code}: `}${err.message}`,
+      fix: 'check AWS credentials, AWS_REGION and network access, then run the doctor again',
+    };
   const e = err as { name?: string; message?: string };
   return {
     status: 'FAIL',

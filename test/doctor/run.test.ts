@@ -43,6 +43,34 @@ describe('doctor without configuration', () => {
   });
 });
 
+describe('doctor with nothing reachable', () => {
+  it('says Slack and AWS could not be reached, per call, without a stack trace', async () => {
+    const r = await runDoctor(
+      [],
+      {
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_APP_TOKEN: 'xapp-1',
+        SLACK_API_URL: 'http://127.0.0.1:1/api/',
+        HARNESS_ARN: 'arn:aws:bedrock-agentcore:us-east-1:111122223333:harness/opsagent-AbCdEf1234',
+      },
+      {
+        awsEndpoint: { url: 'http://127.0.0.1:1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
+      },
+    );
+    expect(r.exitCode).toBe(1);
+    const byCheck = new Map(r.findings.map((f) => [f.check, f]));
+    expect(byCheck.get('slack.token')!.found).toMatch(/^Slack could not be reached for auth\.test/);
+    expect(byCheck.get('slack.mode')!.found).toMatch(
+      /^Slack could not be reached for apps\.connections\.open/,
+    );
+    expect(byCheck.get('harness.ready')!.found).toMatch(
+      /^bedrock-agentcore:GetHarness failed: .*ECONNREFUSED/,
+    );
+    expect(byCheck.get('harness.model')!.status).toBe('SKIP');
+    expect(r.output).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
+
 describe('doctor on the stand-ins', () => {
   let w: World;
   beforeAll(async () => {
