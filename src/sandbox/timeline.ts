@@ -4,6 +4,7 @@
  * view of each change, for the live stream.
  */
 import { EventEmitter } from 'node:events';
+import { appNameOf } from '../stand-ins/alert-sender.ts';
 import type { FakeSlack, StoredMessage } from '../stand-ins/fake-slack.ts';
 
 export interface MessageView {
@@ -12,6 +13,8 @@ export interface MessageView {
   threadTs?: string;
   user?: string;
   bot: boolean;
+  /** Another app's message: that app's name. */
+  app?: string;
   text: string;
   blocks?: unknown[];
   edited: boolean;
@@ -23,6 +26,8 @@ export interface MessageView {
   files: Array<{ id: string; name: string; title: string; size: number; content: string }>;
   /** A natively streamed message (STREAM_MODE=native) still being written: its task updates (tool activity). */
   tasks?: Array<{ title: string; status: string }>;
+  /** A native stream still open: Slack shows its own stop control on it. */
+  streaming?: boolean;
 }
 
 export interface EphemeralView {
@@ -103,7 +108,9 @@ function view(m: StoredMessage): MessageView {
     ts: m.ts,
     threadTs: m.threadTs,
     user: m.user,
-    bot: Boolean(m.botId),
+    // Another app's message (a simulated alarm) shows its own name, not the bot's.
+    bot: Boolean(m.botId) && !appNameOf(m),
+    ...(appNameOf(m) ? { app: appNameOf(m) } : {}),
     text: m.text,
     blocks: m.blocks,
     edited: m.versions.length > 1,
@@ -116,6 +123,6 @@ function view(m: StoredMessage): MessageView {
       size: Buffer.byteLength(f.content),
       content: f.content.slice(0, FILE_PREVIEW_CHARS),
     })),
-    ...(m.stream?.state === 'streaming' ? { tasks: [...m.stream.tasks.values()] } : {}),
+    ...(m.stream?.state === 'streaming' ? { tasks: [...m.stream.tasks.values()], streaming: true } : {}),
   };
 }
