@@ -22,6 +22,7 @@ interface Where {
   tableIndex?: string;
   template: string;
   experiment: string;
+  alarm: string;
   templateTag: { key: string; value: string };
 }
 
@@ -59,6 +60,9 @@ export const BOT_COMMANDS: Record<string, (w: Where) => SimulationRequest[]> = {
   GetExperimentCommand: (w) => [{ action: 'fis:GetExperiment', resource: w.experiment }],
   StopExperimentCommand: (w) => [{ action: 'fis:StopExperiment', resource: w.experiment }],
   ListExperimentsCommand: () => [{ action: 'fis:ListExperiments', resource: '*' }],
+  // Stop-condition alarms of an experiment the bot starts (the alarm resource type is required).
+  DescribeAlarmsCommand: (w) => [{ action: 'cloudwatch:DescribeAlarms', resource: w.alarm }],
+  DescribeAlarmHistoryCommand: (w) => [{ action: 'cloudwatch:DescribeAlarmHistory', resource: w.alarm }],
 };
 
 const FIS_COMMANDS = new Set([
@@ -67,6 +71,8 @@ const FIS_COMMANDS = new Set([
   'GetExperimentCommand',
   'StopExperimentCommand',
   'ListExperimentsCommand',
+  'DescribeAlarmsCommand',
+  'DescribeAlarmHistoryCommand',
 ]);
 
 /** The requests the bot's role must allow with this configuration (FIS only when approvals are on). */
@@ -88,6 +94,7 @@ export function botRequests(
     tableIndex: table ? `${table}/index/gsi1` : undefined,
     template: `arn:${P}:fis:${fisRegion}:${A}:experiment-template/EXTdoctorcheck`,
     experiment: `arn:${P}:fis:${fisRegion}:${A}:experiment/EXPdoctorcheck`,
+    alarm: `arn:${P}:cloudwatch:${fisRegion}:${A}:alarm:doctor-check`,
     templateTag,
   };
   const approvals = config.approvals.approvers.length > 0;
