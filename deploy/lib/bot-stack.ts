@@ -132,6 +132,8 @@ export class BotStack extends Stack {
 
     new CfnOutput(this, 'HarnessArn', { value: this.harness.harnessArn });
     new CfnOutput(this, 'HarnessExecutionRoleArn', { value: this.harnessRole.role.roleArn });
+    // npm run doctor -- --bot-role <this> checks the bot's permissions from an operator's machine.
+    new CfnOutput(this, 'BotTaskRoleArn', { value: this.botRole.role.roleArn });
     new CfnOutput(this, 'FisExperimentRoleArn', { value: this.fisRole.role.roleArn });
     new CfnOutput(this, 'SessionsTableName', { value: sessions.table.tableName });
     new CfnOutput(this, 'SlackSecretArn', { value: slack.secret.secretArn });

@@ -69,13 +69,16 @@ export class BotService extends Construct {
       file: path.join('deploy', 'Dockerfile'),
       platform: ecrAssets.Platform.LINUX_ARM64,
       ignoreMode: IgnoreMode.DOCKER,
-      // Allow-list: the image needs the manifest, lockfile, compiler settings and src/ - never .env or .data.
+      // Allow-list: the image needs the manifest, lockfile, compiler settings and src/ (and manifest.yml and skills/ for
+      // the doctor) - never .env or .data.
       exclude: [
         '*',
         '!package.json',
         '!package-lock.json',
         '!tsconfig.json',
         '!src',
+        '!manifest.yml',
+        '!skills',
         '!deploy/Dockerfile',
         '!deploy/tsconfig.build.json',
       ],
