@@ -5,6 +5,7 @@ import {
   GetExperimentCommand,
   GetExperimentTemplateCommand,
   ListExperimentsCommand,
+  ListTargetAccountConfigurationsCommand,
   ResourceNotFoundException,
   StartExperimentCommand,
   StopExperimentCommand,
@@ -15,6 +16,7 @@ import {
   type FisExperiment,
   type FisExperimentError,
   type FisPort,
+  type FisTargetAccount,
   type FisTemplate,
 } from '../core/fis.ts';
 
@@ -84,6 +86,34 @@ export class AwsFis implements FisPort {
     } catch (err) {
       throw toFisError(err);
     }
+  }
+
+  async listTargetAccounts(region: string, templateId: string): Promise<FisTargetAccount[]> {
+    const out: FisTargetAccount[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await this.client(region).send(
+          new ListTargetAccountConfigurationsCommand({
+            experimentTemplateId: templateId,
+            maxResults: 100,
+            nextToken,
+          }),
+        );
+        for (const c of page.targetAccountConfigurations ?? []) {
+          if (!c.accountId) continue;
+          out.push({
+            accountId: c.accountId,
+            ...(c.roleArn ? { roleArn: c.roleArn } : {}),
+            ...(c.description ? { description: c.description } : {}),
+          });
+        }
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (err) {
+      throw toFisError(err);
+    }
+    return out;
   }
 
   async findExperiments(

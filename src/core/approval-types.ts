@@ -2,7 +2,7 @@
  * The approval gate's records. An approval binds one agent tool call to the exact FIS template a
  * human was shown (its fingerprint), and moves through its states by atomic conditional updates.
  */
-import type { FisTemplate } from './fis.ts';
+import type { FisTargetAccount, FisTemplate } from './fis.ts';
 import type { ThreadKey } from './ports.ts';
 
 export const APPROVAL_TOOL = 'request_fis_experiment_approval';
@@ -59,6 +59,10 @@ export interface ApprovalRecord {
   fingerprintScheme?: string;
   /** The template as shown on the card. */
   template: FisTemplate;
+  /** A multi-account template's target accounts, as FIS listed them when the card was posted. */
+  targetAccounts?: FisTargetAccount[];
+  /** Why the target accounts could not be listed (the card says so in bold). */
+  targetAccountsError?: string;
   requester: string;
   createdAt: number;
   expiresAt: number;

@@ -44,10 +44,14 @@ export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage 
       `*Not shown in full on this card: ${view.missing.join('; ')}. The complete template (every action with its parameters and timing, every target with its resources) is in \`${templateFile(a).filename}\` in this thread. Read it before approving.*`,
     );
   }
-  if (t.experimentOptions?.accountTargeting === 'multi-account') {
-    warnings.push(
-      '*Multi-account experiment: it also acts in the target accounts configured on this template, which this card does not list. Check them in the FIS console before approving.*',
-    );
+  const multiAccount = t.experimentOptions?.accountTargeting === 'multi-account';
+  if (multiAccount) {
+    const problem = targetAccountsProblem(a);
+    if (problem) warnings.push(problem);
+    else
+      blocks.push(
+        ...listSections(`*Target accounts (${a.targetAccounts!.length}, it acts in each)*`, accountLines(a)),
+      );
   }
   if (view.plan.cycle.length > 0) {
     warnings.push(
@@ -97,6 +101,24 @@ function listSections(title: string, lines: string[]): Block[] {
   }
   out.push(section(current));
   return out;
+}
+
+/** Why the card cannot list a multi-account template's accounts, in bold; undefined when it lists them. */
+function targetAccountsProblem(a: ApprovalRecord): string | undefined {
+  if (a.targetAccountsError)
+    return `*Multi-account experiment: the bot could not list its target accounts (${escapeMrkdwn(a.targetAccountsError)}), so this card does not show every account it acts in. Check them in the FIS console before approving, or deny.*`;
+  if (!a.targetAccounts)
+    return '*Multi-account experiment: it also acts in the target accounts configured on this template, which this card does not list. Check them in the FIS console before approving.*';
+  if (a.targetAccounts.length === 0)
+    return '*Multi-account experiment, but FIS lists no target accounts for this template: check its target account configurations in the FIS console before approving.*';
+  return undefined;
+}
+
+function accountLines(a: ApprovalRecord): string[] {
+  return (a.targetAccounts ?? []).map(
+    (c) =>
+      `• account \`${escapeMrkdwn(c.accountId)}\`${c.roleArn ? ` as role \`${escapeMrkdwn(c.roleArn)}\`` : ' (no role)'}${c.description ? ` · ${escapeMrkdwn(c.description)}` : ''}`,
+  );
 }
 
 function optionsText(t: FisTemplate): string {

@@ -104,8 +104,17 @@ export interface ExperimentOutcome {
   afterRunningMs?: number;
 }
 
+/** TargetAccountConfigurationSummary: one account a multi-account template acts in. */
+export interface FisTargetAccountRecord {
+  accountId: string;
+  roleArn: string;
+  description?: string;
+}
+
 export class RegionStore {
   readonly templates = new Map<string, FisTemplateRecord>();
+  /** Target account configurations per template id (CreateTargetAccountConfiguration). */
+  readonly targetAccounts = new Map<string, FisTargetAccountRecord[]>();
   readonly experiments = new Map<string, FisExperimentRecord>();
 }
 

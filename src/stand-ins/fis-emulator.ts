@@ -9,6 +9,8 @@
  * template with it is a ConflictException); experiments that copy the template's definition at start
  * and move initiating → running → completed on their own, or end failed / cancelled with
  * `state.error`; StopExperiment → stopping → stopped, a ValidationException once it has ended.
+ * ListTargetAccountConfigurations pages a template's target accounts (addTargetAccount) with the same
+ * limits (maxResults 1-100) and errors as the SDK model.
  * Tests inject the faults real FIS shows (held or lost replies, refusals) with `failStart` and
  * `endNextExperiment`.
  */
@@ -22,6 +24,7 @@ import {
   experimentView,
   type FisExperimentRecord,
   type FisFault,
+  type FisTargetAccountRecord,
   type FisTemplateRecord,
   RegionStore,
   type StartFault,
@@ -37,6 +40,7 @@ export interface FisCall {
     | 'GetExperiment'
     | 'StopExperiment'
     | 'ListExperiments'
+    | 'ListTargetAccountConfigurations'
     | 'Unknown';
   path: string;
   region: string;
@@ -106,6 +110,17 @@ export class FisEmulator {
     const t = this.store(region).templates.get(id);
     if (!t) throw new Error(`no template ${id} in ${region}`);
     this.store(region).templates.set(id, { ...t, ...patch, lastUpdateTime: Date.now() / 1000 });
+  }
+
+  /** What CreateTargetAccountConfiguration would do: the template also acts in this account. */
+  addTargetAccount(templateId: string, c: FisTargetAccountRecord, region = this.defaultRegion): void {
+    if (!this.store(region).templates.has(templateId))
+      throw new Error(`no template ${templateId} in ${region}`);
+    const list = this.store(region).targetAccounts.get(templateId) ?? [];
+    this.store(region).targetAccounts.set(templateId, [
+      ...list.filter((x) => x.accountId !== c.accountId),
+      c,
+    ]);
   }
 
   /** Applies a fault to the next StartExperiment call(s). */
@@ -179,7 +194,9 @@ export class FisEmulator {
       if (opFault.times <= 0) this.opFaults.delete(call.op);
       return error(res, opFault.fault.status, opFault.fault.type, opFault.fault.message ?? '');
     }
-    if (req.method === 'GET' && parts[0] === 'experimentTemplates' && parts[1]) {
+    if (call.op === 'ListTargetAccountConfigurations')
+      return this.listTargetAccounts(parts[1]!, url.searchParams, region, res);
+    if (req.method === 'GET' && parts[0] === 'experimentTemplates' && parts[1] && !parts[2]) {
       call.op = 'GetExperimentTemplate';
       if (!ID.test(parts[1])) return error(res, 400, 'ValidationException', 'Invalid id.');
       const t = s.templates.get(parts[1]);
@@ -298,13 +315,41 @@ export class FisEmulator {
     });
   }
 
+  /** ListTargetAccountConfigurations: the SDK model's errors only (ResourceNotFound, Validation). */
+  private listTargetAccounts(templateId: string, q: URLSearchParams, region: string, res: ServerResponse) {
+    if (!ID.test(templateId))
+      return error(res, 400, 'ValidationException', 'Invalid experiment template id.');
+    const max = q.get('maxResults') === null ? 100 : Number(q.get('maxResults'));
+    if (!Number.isInteger(max) || max < 1 || max > 100)
+      return error(res, 400, 'ValidationException', 'maxResults must be between 1 and 100.');
+    if (!this.store(region).templates.has(templateId))
+      return error(res, 404, 'ResourceNotFoundException', 'Experiment template not found.');
+    const all = this.store(region).targetAccounts.get(templateId) ?? [];
+    const token = q.get('nextToken');
+    if (token !== null && !/^[\S]{1,1024}$/.test(token))
+      return error(res, 400, 'ValidationException', 'Invalid nextToken.');
+    const from = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
+    if (!Number.isInteger(from) || from < 0 || from > all.length)
+      return error(res, 400, 'ValidationException', 'Invalid nextToken.');
+    const next = from + max < all.length ? Buffer.from(String(from + max)).toString('base64url') : undefined;
+    return ok(res, {
+      targetAccountConfigurations: all.slice(from, from + max),
+      ...(next ? { nextToken: next } : {}),
+    });
+  }
+
   private arn(region: string, kind: string, id: string): string {
     return `arn:aws:fis:${region}:${this.o.account ?? '123456789012'}:${kind}/${id}`;
   }
 }
 
 function operationOf(method: string | undefined, parts: string[]): FisCall['op'] {
-  if (method === 'GET' && parts[0] === 'experimentTemplates' && parts[1]) return 'GetExperimentTemplate';
+  if (method === 'GET' && parts[0] === 'experimentTemplates' && parts[1]) {
+    if (!parts[2]) return 'GetExperimentTemplate';
+    return parts[2] === 'targetAccountConfigurations' && !parts[3]
+      ? 'ListTargetAccountConfigurations'
+      : 'Unknown';
+  }
   if (parts[0] !== 'experiments') return 'Unknown';
   if (method === 'POST' && !parts[1]) return 'StartExperiment';
   if (method === 'GET') return parts[1] ? 'GetExperiment' : 'ListExperiments';
