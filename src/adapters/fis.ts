@@ -88,6 +88,35 @@ export class AwsFis implements FisPort {
     }
   }
 
+  async listTaggedExperiments(region: string, tagKey: string, since: number): Promise<FisExperiment[]> {
+    // ListExperiments can filter neither by tag nor by time here, and its order is not documented:
+    // page through all of the region's experiments and keep the recent tagged ones.
+    const out: FisExperiment[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await this.client(region).send(
+          new ListExperimentsCommand({ maxResults: 100, nextToken }),
+        );
+        for (const e of page.experiments ?? []) {
+          if (!e.id || e.tags?.[tagKey] === undefined) continue;
+          if (e.creationTime && e.creationTime.getTime() < since) continue;
+          out.push({
+            id: e.id,
+            templateId: e.experimentTemplateId ?? '',
+            status: e.state?.status ?? 'unknown',
+            ...(e.state?.reason ? { reason: e.state.reason } : {}),
+            tags: e.tags,
+          });
+        }
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (err) {
+      throw toFisError(err);
+    }
+    return out;
+  }
+
   async listTargetAccounts(region: string, templateId: string): Promise<FisTargetAccount[]> {
     const out: FisTargetAccount[] = [];
     let nextToken: string | undefined;

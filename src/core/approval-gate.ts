@@ -20,6 +20,7 @@ import {
   type ToolResult,
 } from './approval-gate-shared.ts';
 import { reconcile } from './approval-gate-start.ts';
+import { sweepLateStarts } from './approval-gate-late.ts';
 import { follow } from './approval-gate-watch.ts';
 import { APPROVAL_TOOL, type ApprovalRecord, type ApprovalStore } from './approval-types.ts';
 import type { PendingToolCall } from './events.ts';
@@ -45,6 +46,11 @@ export class ApprovalGate {
   /** Resumes the paused agent turn with a tool result; set by the runner. */
   set resume(fn: (a: ApprovalRecord, result: ToolResult) => Promise<void>) {
     this.kit.resume = fn;
+  }
+
+  /** Tells a thread's agent something after its approval was answered (a new turn); set by the runner. */
+  set inform(fn: (a: ApprovalRecord, text: string) => Promise<void>) {
+    this.kit.inform = fn;
   }
 
   /** The approvals store (operations and tests). */
@@ -84,8 +90,8 @@ export class ApprovalGate {
   }
 
   /**
-   * Expires overdue approvals, asks FIS about approvals whose starting replica went away, and follows
-   * running experiments. Safe to run on every replica (conditional writes and claims).
+   * Expires overdue approvals, asks FIS about approvals whose starting replica went away, follows
+   * running experiments, and stops experiments FIS created after the bot said "not started". Safe to run on every replica (conditional writes and claims).
    */
   sweep(): Promise<void> {
     return this.track(this.runSweep());
@@ -122,6 +128,7 @@ export class ApprovalGate {
       }
     }
     for (const rec of await d.approvals.listRunning()) await follow(this.kit, rec);
+    await sweepLateStarts(this.kit);
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

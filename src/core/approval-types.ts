@@ -82,6 +82,11 @@ export interface ApprovalRecord {
   experimentError?: { code?: string; location?: string; accountId?: string };
   /** What FIS started that differs from what was approved (the bot stopped it). */
   mismatch?: string;
+  /**
+   * FIS created the experiment after the bot had concluded it was not started (found by the late-start
+   * sweep, which stopped it): when the bot concluded that, and why.
+   */
+  lateStart?: { concludedReason: string };
   /** Results for other inline calls of the same paused message, sent along on resume. */
   siblingResults?: Array<{ toolUseId: string; result: Record<string, unknown> }>;
 }
@@ -100,6 +105,7 @@ export interface AuditEntry {
     | 'reconciled'
     | 'started'
     | 'mismatch_stopped'
+    | 'late_start_stopped'
     | 'start_failed'
     | 'stop_requested'
     | 'experiment_state'
@@ -151,6 +157,7 @@ export interface ApprovalStore {
         | 'startRequestedAt'
         | 'stoppedBy'
         | 'mismatch'
+        | 'lateStart'
       >
     >,
     notExpiredAt?: number,
@@ -161,6 +168,11 @@ export interface ApprovalStore {
   claimLapsed(id: string, owner: string, now: number, until: number): Promise<ApprovalRecord | undefined>;
   /** In-flight approvals (approved / starting) whose claim lapsed before `now`. */
   listLapsed(now: number): Promise<ApprovalRecord[]>;
+  /**
+   * Approvals concluded `start_failed` at or after `since`: FIS could still create their experiment
+   * late, so the late-start sweep looks for it.
+   */
+  listNotStarted(since: number): Promise<ApprovalRecord[]>;
   /** Pending approvals whose expiry has passed. */
   listExpired(now: number): Promise<ApprovalRecord[]>;
   /** Approvals whose experiment has not reached a terminal state yet. */

@@ -198,7 +198,11 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
       const lines = [
         `:white_check_mark: Approved by ${mention(a.decidedBy ?? '?')} ${when(a.decidedAt)}   ·   experiment \`${a.experimentId}\` is *${status}*`,
       ];
-      if (a.mismatch)
+      if (a.lateStart)
+        lines.push(
+          `:octagonal_sign: FIS created this experiment after the bot had reported it not started (${escapeMrkdwn(a.lateStart.concludedReason)}); ${a.stoppedBy ? 'the bot stopped it at once. Request a new approval to run it.' : '*the bot could not stop it: use Emergency stop or the FIS console*'}`,
+        );
+      else if (a.mismatch)
         lines.push(
           `:octagonal_sign: FIS started something other than what was approved (${escapeMrkdwn(a.mismatch)}); ${a.stoppedBy ? 'the bot stopped it' : '*the bot could not stop it: use Emergency stop or the FIS console*'}`,
         );

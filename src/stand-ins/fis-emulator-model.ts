@@ -85,6 +85,11 @@ export interface StartFault {
   beforeCreate?: () => void;
   /** Create the experiment, then answer with this error instead of it: the reply is lost. */
   replyError?: FisFault;
+  /**
+   * Answer with `replyError` (a 5xx by default) at once, and create the experiment only this long (ms)
+   * afterwards: FIS finishing a request late, after the caller already looked for it and found nothing.
+   */
+  createLateMs?: number;
   /** Refuse the start; nothing is created. */
   refuse?: FisFault;
   /** How many calls this applies to (default 1; Infinity: every call). */

@@ -269,6 +269,15 @@ export class FisEmulator {
       fault?.beforeCreate?.();
       created = this.life.createOrReuse(s, region, templateId, clientToken, tags);
     };
+    if (fault?.createLateMs !== undefined) {
+      this.life.later(fault.createLateMs, create);
+      const e = fault.replyError ?? {
+        status: 500,
+        type: 'InternalServerException',
+        message: 'Internal error.',
+      };
+      return error(res, e.status, e.type, e.message ?? '');
+    }
     if (fault?.createFirst) create();
     if (fault?.delayMs) await new Promise((r) => this.life.later(fault.delayMs!, () => r(undefined)));
     if (fault?.until) await fault.until.catch(() => undefined);

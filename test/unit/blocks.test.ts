@@ -65,6 +65,22 @@ const cases = {
     },
     cardCtx,
   ),
+  'approval-late-start': approvalCard(
+    {
+      ...approval,
+      status: 'started',
+      decidedBy: 'U0CAROL03',
+      decidedAt: 1_795_000_100_000,
+      experimentId: 'EXP456',
+      experimentStatus: 'stopping',
+      stoppedBy: 'bot',
+      lateStart: {
+        concludedReason:
+          'FIS did not answer (InternalServerException: Internal error.); FIS has no experiment for this approval',
+      },
+    },
+    cardCtx,
+  ),
   'approval-refused': approvalCard(
     {
       ...approval,
