@@ -60,6 +60,7 @@ export class BotStack extends Stack {
       executionRole: this.harnessRole.role,
       fisExperimentRoleArn: this.fisRole.role.roleArn,
       fisLogGroupArn: fisLogs.logGroupArn,
+      fisReportBucket: this.fisRole.reportBucket.bucketName,
     });
 
     const sessions = new SessionsTable(this, 'Sessions');

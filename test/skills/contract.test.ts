@@ -10,6 +10,7 @@ import {
   FIS_SUPPORTED_ACTIONS,
   FIS_TARGET_TAG,
   FIS_TEMPLATE_TAG,
+  FIS_REPORT_PREFIX,
   HARNESS_ENV,
   REPORTS_DIR,
 } from '../../deploy/lib/fis-contract.ts';
@@ -82,6 +83,15 @@ describe('FIS experiment role', () => {
     const schema = file(prepare, 'references/template-schema.md');
     expect(schema).toContain(variable);
     expect(schema).toMatch(/logSchemaVersion == 2/);
+  });
+
+  it('prepare sends experiment reports to the bucket the harness names, under the prefix the role may write', () => {
+    const variable = `$${HARNESS_ENV.fisReportBucket}`;
+    expect(prepare.body).toContain(variable);
+    const schema = file(prepare, 'references/template-schema.md');
+    expect(schema).toContain(variable);
+    expect(schema).toContain(`"prefix": "${FIS_REPORT_PREFIX}`);
+    expect(schema).not.toMatch(/deployed experiment role does not have/);
   });
 
   it('prepare degrades to a role file for a human when the variable is unset', () => {

@@ -68,8 +68,14 @@ def arn_part($i): split(":")[$i];
        else empty end end),
 
   # Experiment report
-  (if ($o.reportBucket // "") != "" and ($t.experimentReportConfiguration.outputs.s3Configuration.bucketName // "") != $o.reportBucket
-   then err("report"; "experimentReportConfiguration"; "experiment reports go to s3://\($o.reportBucket)") else empty end),
+  # The deployed role may write reports only under fis-reports/ in FIS_REPORT_BUCKET; without a report the
+  # plan lists it as an open item (some Regions do not offer experiment reports).
+  (($t.experimentReportConfiguration.outputs.s3Configuration // null) as $r
+   | if ($o.reportBucket // "") == "" then empty
+     elif $r == null then warn("report"; "experimentReportConfiguration"; "no experiment report: add one writing to s3://\($o.reportBucket)/fis-reports/, or note that the Region does not offer reports")
+     elif ($r.bucketName // "") != $o.reportBucket then err("report"; "experimentReportConfiguration.outputs.s3Configuration.bucketName"; "experiment reports go to s3://\($o.reportBucket)")
+     elif (($r.prefix // "") | startswith("fis-reports/")) | not then err("report"; "experimentReportConfiguration.outputs.s3Configuration.prefix"; "the experiment role may write reports only under fis-reports/")
+     else empty end),
 
   # Targets
   ($T | to_entries[] | .key as $n | .value as $tg | ($cat.targetTypes[$tg.resourceType] // {selectBy: "arns-or-tags", parameters: {}}) as $tt
