@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { expire, handleClick } from './approval-gate-decision.ts';
+import { sweepLateStarts } from './approval-gate-late.ts';
 import { type RequestOutcome, requestApproval } from './approval-gate-request.ts';
 import {
   type ClickInput,
@@ -20,7 +21,6 @@ import {
   type ToolResult,
 } from './approval-gate-shared.ts';
 import { reconcile } from './approval-gate-start.ts';
-import { sweepLateStarts } from './approval-gate-late.ts';
 import { follow, watchClosely } from './approval-gate-watch.ts';
 import { APPROVAL_TOOL, type ApprovalRecord, type ApprovalStore } from './approval-types.ts';
 import type { PendingToolCall } from './events.ts';

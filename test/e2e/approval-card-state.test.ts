@@ -4,10 +4,9 @@
  * not still say "initiating" when that report reaches the thread.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Scenario } from '../../src/stand-ins/harness-types.ts';
 import { sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
-import { answer, fisExecuteAgent } from '../../src/stand-ins/scenarios.ts';
-import { resumedResult } from '../../src/stand-ins/scenarios.ts';
+import type { Scenario } from '../../src/stand-ins/harness-types.ts';
+import { answer, fisExecuteAgent, resumedResult } from '../../src/stand-ins/scenarios.ts';
 import { cardJson, click, requestRun, resumeIn, TEMPLATE, threadText } from '../helpers/approval.ts';
 import { APPROVER, CHANNEL, type Rig, startRig } from '../helpers/rig.ts';
 

@@ -7,10 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   EXECUTE_MAX_WATCH_MINUTES,
   EXECUTE_MONITOR_CHUNK_MINUTES,
+  FIS_REPORT_PREFIX,
   FIS_SUPPORTED_ACTIONS,
   FIS_TARGET_TAG,
   FIS_TEMPLATE_TAG,
-  FIS_REPORT_PREFIX,
   HARNESS_ENV,
   REPORTS_DIR,
 } from '../../deploy/lib/fis-contract.ts';
