@@ -86,7 +86,7 @@ export async function watchClosely(
   const until = kit.now() + CLOSE_WATCH_LIMIT_MS;
   while (!stopped() && kit.now() < until) {
     const rec = await kit.d.approvals.getApproval(id).catch(() => undefined);
-    if (!rec || rec.status !== 'started' || !rec.experimentId) return;
+    if (rec?.status !== 'started' || !rec.experimentId) return;
     if (rec.experimentStatus && !EARLY.has(rec.experimentStatus)) return;
     await follow(kit, rec);
     await new Promise((r) => setTimeout(r, everyMs).unref());
