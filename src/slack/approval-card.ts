@@ -114,6 +114,10 @@ function targetAccountsProblem(a: ApprovalRecord): string | undefined {
   return undefined;
 }
 
+function accountsChanged(a: ApprovalRecord): boolean {
+  return a.reason?.startsWith('target accounts changed') ?? false;
+}
+
 function accountLines(a: ApprovalRecord): string[] {
   return (a.targetAccounts ?? []).map(
     (c) =>
@@ -145,7 +149,9 @@ function headerText(a: ApprovalRecord): string {
     case 'refused':
       return 'FIS experiment: refused by policy';
     case 'invalidated':
-      return 'FIS experiment: template changed, not started';
+      return accountsChanged(a)
+        ? 'FIS experiment: target accounts changed, not started'
+        : 'FIS experiment: template changed, not started';
     case 'start_failed':
       return 'FIS experiment: not started';
   }
@@ -263,7 +269,7 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
     case 'invalidated':
       return [
         context(
-          `:warning: Approved by ${mention(a.decidedBy ?? '?')}, but the template changed after the card was posted, so nothing was started. Request approval again to review the new version.`,
+          `:warning: Approved by ${mention(a.decidedBy ?? '?')}, but ${accountsChanged(a) ? escapeMrkdwn(a.reason!) : 'the template changed after the card was posted'}, so nothing was started. Request approval again to review the new version.`,
         ),
       ];
     case 'start_failed':
