@@ -339,4 +339,34 @@ describe('bad templates fail on the rule that is broken', () => {
     expect(none.valid).toBe(true);
     expect(none.warnings.map((w) => w.rule)).toEqual(['report']);
   });
+
+  it('ECS network faults FIS cannot run in parallel must be ordered with startAfter', () => {
+    const t = good();
+    t.targets.Tasks = {
+      resourceType: 'aws:ecs:task',
+      resourceTags: { 'fis-allowed': 'true' },
+      selectionMode: 'COUNT(1)',
+    };
+    const first = Object.keys(t.actions).find(
+      (k) => t.actions[k].actionId === 'aws:cloudwatch:assert-alarm-state',
+    )!;
+    t.actions.latency = {
+      actionId: 'aws:ecs:task-network-latency',
+      parameters: { duration: 'PT5M' },
+      targets: { Tasks: 'Tasks' },
+      startAfter: [first],
+    };
+    t.actions.loss = {
+      actionId: 'aws:ecs:task-network-packet-loss',
+      parameters: { duration: 'PT5M' },
+      targets: { Tasks: 'Tasks' },
+      startAfter: [first],
+    };
+    const parallel = validate(t);
+    expect(parallel.errors.filter((e) => e.rule === 'not-parallel').map((e) => e.where)).toEqual([
+      'actions.loss.startAfter',
+    ]);
+    t.actions.loss.startAfter = ['latency'];
+    expect(validate(t).errors.filter((e) => e.rule === 'not-parallel')).toEqual([]);
+  });
 });
