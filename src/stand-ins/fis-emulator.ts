@@ -17,10 +17,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ExperimentLifecycle } from './fis-emulator-lifecycle.ts';
+import { type ListReply, listExperiments, listTargetAccounts } from './fis-emulator-lists.ts';
 import {
   ENDED,
   type ExperimentOutcome,
-  experimentSummary,
   experimentView,
   type FisExperimentRecord,
   type FisFault,
@@ -195,7 +195,7 @@ export class FisEmulator {
       return error(res, opFault.fault.status, opFault.fault.type, opFault.fault.message ?? '');
     }
     if (call.op === 'ListTargetAccountConfigurations')
-      return this.listTargetAccounts(parts[1]!, url.searchParams, region, res);
+      return send(res, listTargetAccounts(s, parts[1]!, url.searchParams));
     if (req.method === 'GET' && parts[0] === 'experimentTemplates' && parts[1] && !parts[2]) {
       call.op = 'GetExperimentTemplate';
       if (!ID.test(parts[1])) return error(res, 400, 'ValidationException', 'Invalid id.');
@@ -209,7 +209,10 @@ export class FisEmulator {
     }
     if (req.method === 'GET' && parts[0] === 'experiments' && !parts[1]) {
       call.op = 'ListExperiments';
-      return this.listExperiments(url.searchParams, region, res);
+      return send(
+        res,
+        listExperiments(s, url.searchParams, (id) => this.arn(region, 'experiment', id)),
+      );
     }
     if (req.method === 'GET' && parts[0] === 'experiments' && parts[1]) {
       call.op = 'GetExperiment';
@@ -304,49 +307,6 @@ export class FisEmulator {
     return f;
   }
 
-  private listExperiments(q: URLSearchParams, region: string, res: ServerResponse) {
-    const max = q.get('maxResults') === null ? 100 : Number(q.get('maxResults'));
-    if (!Number.isInteger(max) || max < 1 || max > 100)
-      return error(res, 400, 'ValidationException', 'maxResults must be between 1 and 100.');
-    const template = q.get('experimentTemplateId');
-    const all = [...this.store(region).experiments.values()].filter(
-      (e) => !template || e.experimentTemplateId === template,
-    );
-    const token = q.get('nextToken');
-    const from = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
-    if (!Number.isInteger(from) || from < 0 || from > all.length)
-      return error(res, 400, 'ValidationException', 'Invalid nextToken.');
-    const page = all.slice(from, from + max);
-    const next = from + max < all.length ? Buffer.from(String(from + max)).toString('base64url') : undefined;
-    return ok(res, {
-      experiments: page.map((e) => experimentSummary(e, this.arn(region, 'experiment', e.id))),
-      ...(next ? { nextToken: next } : {}),
-    });
-  }
-
-  /** ListTargetAccountConfigurations: the SDK model's errors only (ResourceNotFound, Validation). */
-  private listTargetAccounts(templateId: string, q: URLSearchParams, region: string, res: ServerResponse) {
-    if (!ID.test(templateId))
-      return error(res, 400, 'ValidationException', 'Invalid experiment template id.');
-    const max = q.get('maxResults') === null ? 100 : Number(q.get('maxResults'));
-    if (!Number.isInteger(max) || max < 1 || max > 100)
-      return error(res, 400, 'ValidationException', 'maxResults must be between 1 and 100.');
-    if (!this.store(region).templates.has(templateId))
-      return error(res, 404, 'ResourceNotFoundException', 'Experiment template not found.');
-    const all = this.store(region).targetAccounts.get(templateId) ?? [];
-    const token = q.get('nextToken');
-    if (token !== null && !/^[\S]{1,1024}$/.test(token))
-      return error(res, 400, 'ValidationException', 'Invalid nextToken.');
-    const from = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
-    if (!Number.isInteger(from) || from < 0 || from > all.length)
-      return error(res, 400, 'ValidationException', 'Invalid nextToken.');
-    const next = from + max < all.length ? Buffer.from(String(from + max)).toString('base64url') : undefined;
-    return ok(res, {
-      targetAccountConfigurations: all.slice(from, from + max),
-      ...(next ? { nextToken: next } : {}),
-    });
-  }
-
   private arn(region: string, kind: string, id: string): string {
     return `arn:aws:fis:${region}:${this.o.account ?? '123456789012'}:${kind}/${id}`;
   }
@@ -364,6 +324,11 @@ function operationOf(method: string | undefined, parts: string[]): FisCall['op']
   if (method === 'GET') return parts[1] ? 'GetExperiment' : 'ListExperiments';
   if (method === 'DELETE' && parts[1]) return 'StopExperiment';
   return 'Unknown';
+}
+
+function send(res: ServerResponse, r: ListReply): void {
+  if ('fault' in r) error(res, r.fault.status, r.fault.type, r.fault.message ?? '');
+  else ok(res, r.body);
 }
 
 function ok(res: ServerResponse, body: unknown): void {
