@@ -98,7 +98,8 @@ export class ApprovalGate {
 
   /**
    * Expires overdue approvals, asks FIS about approvals whose starting replica went away, follows
-   * running experiments, and stops experiments FIS created after the bot said "not started". Safe to run on every replica (conditional writes and claims).
+   * running experiments, and stops experiments FIS created after the bot said "not started". Safe to
+   * run on every replica (conditional writes and claims).
    */
   sweep(): Promise<void> {
     return this.track(this.runSweep());
