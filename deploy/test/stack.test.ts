@@ -129,6 +129,7 @@ describe('harness', () => {
       [HARNESS_ENV.fisLogGroupArn]: {
         'Fn::GetAtt': [logicalId(json, 'AWS::Logs::LogGroup', 'FisExperimentLogs'), 'Arn'],
       },
+      [HARNESS_ENV.fisReportBucket]: { Ref: logicalId(json, 'AWS::S3::Bucket', 'Reports') },
     });
   });
 
