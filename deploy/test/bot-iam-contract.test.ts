@@ -64,6 +64,19 @@ const CONTRACT: Record<string, Need[]> = {
       resources: [`${fis}:experiment-template/EXT1a2b3c4d5e6f7`],
     },
   ],
+  // Stop-condition alarms, in any Region an experiment runs in (the alarm resource type is required).
+  DescribeAlarmsCommand: [
+    {
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: [`arn:aws:cloudwatch:us-west-2:${D.account}:alarm:checkout-5xx`],
+    },
+  ],
+  DescribeAlarmHistoryCommand: [
+    {
+      actions: ['cloudwatch:DescribeAlarmHistory'],
+      resources: [`arn:aws:cloudwatch:us-west-2:${D.account}:alarm:checkout-5xx`],
+    },
+  ],
   DescribeTableCommand: [{ actions: ['dynamodb:DescribeTable'], resources: [table] }],
   GetCommand: [{ actions: ['dynamodb:GetItem'], resources: [table] }],
   PutCommand: [{ actions: ['dynamodb:PutItem'], resources: [table] }],
