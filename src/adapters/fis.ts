@@ -216,7 +216,16 @@ function toExperiment(e: Experiment | undefined): FisExperiment {
 }
 
 function toFisError(err: unknown): FisError {
-  const e = err as { name?: string; message?: string; $fault?: string };
-  // A modeled client error is FIS's answer; a server fault or a network error says nothing about what happened.
-  return new FisError(e?.name ?? 'Error', e?.message ?? String(err), e?.$fault === 'client');
+  const e = err as {
+    name?: string;
+    message?: string;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  // A client error is FIS's answer; a server fault or a network error says nothing about what happened.
+  // The SDK marks every unmodeled error (FIS's InternalServerException, a 503) `$fault: "client"`, so
+  // the HTTP status decides: a 5xx is never a refusal.
+  const status = e?.$metadata?.httpStatusCode;
+  const refused = e?.$fault === 'client' && status !== undefined && status < 500;
+  return new FisError(e?.name ?? 'Error', e?.message ?? String(err), refused);
 }

@@ -70,6 +70,11 @@ describe('an experiment FIS creates after the bot reported it not started', () =
     );
     expect(cardJson(rig, card)).toContain('the bot stopped it at once');
     expect(cardJson(rig, card)).not.toContain('fis_stop');
+    await rig.slack.waitFor(
+      () => /\*after\* the bot had reported it not started/.test(threadText(rig, root.ts)),
+      15_000,
+      'the thread to say so',
+    );
     const thread = threadText(rig, root.ts);
     expect(thread).toContain(
       `FIS created experiment \`${exp.id}\` for this approval *after* the bot had reported it not started`,
