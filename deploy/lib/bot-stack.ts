@@ -67,6 +67,7 @@ export class BotStack extends Stack {
       executionRole: this.harnessRole.role,
       fisExperimentRoleArn: this.fisRole.role.roleArn,
       fisLogGroupArn: fisLogs.logGroupArn,
+      fisReportBucket: this.fisRole.reportBucket.bucketName,
     });
     // The harness runtime's application logs (AgentCore writes to /aws/bedrock-agentcore/runtimes/<id>-<endpoint>);
     // created here, before the first invocation, so it gets a retention instead of "never expire".
