@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
+import { AwsCloudWatch } from './adapters/cloudwatch.ts';
 import {
   DataDirError,
   EMBEDDED_CREDENTIALS,
@@ -19,6 +20,7 @@ import { AgentCoreSessionShell } from './adapters/session-shell.ts';
 import { DynamoSessionStore } from './adapters/session-store.ts';
 import { SlackApproverDirectory, SlackGroups } from './adapters/slack-approvers.ts';
 import { WebApiSlackWriter } from './adapters/slack-writer.ts';
+import { AwsTagging } from './adapters/tagging.ts';
 import type { Config } from './config.ts';
 import { AccessPolicy } from './core/access.ts';
 import { ApprovalGate } from './core/approval-gate.ts';
@@ -230,6 +232,15 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
             allowNoStopConditions: config.approvals.allowNoStopConditions,
             // A replica that dies while starting an experiment is found out like a run's owner is.
             startLeaseMs: config.concurrency.leaseMs,
+          },
+          interlocks: {
+            alarms: new AwsCloudWatch(config.cloudwatch),
+            tagging: new AwsTagging(config.tagging),
+            alarmPolicy: {
+              allowAlarm: config.approvals.allowAlarmState,
+              allowInsufficientData: config.approvals.allowInsufficientData,
+            },
+            limits: config.approvals.limits,
           },
           log: log.child({ component: 'approvals' }),
         })

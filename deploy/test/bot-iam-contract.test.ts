@@ -71,6 +71,8 @@ const CONTRACT: Record<string, Need[]> = {
       resources: [`arn:aws:cloudwatch:us-west-2:${D.account}:alarm:checkout-5xx`],
     },
   ],
+  // Blast radius: resolving a template's tag-based targets the way FIS does (no resource-level permissions).
+  GetResourcesCommand: [{ actions: ['tag:GetResources'], resources: ['*'] }],
   DescribeTableCommand: [{ actions: ['dynamodb:DescribeTable'], resources: [table] }],
   GetCommand: [{ actions: ['dynamodb:GetItem'], resources: [table] }],
   PutCommand: [{ actions: ['dynamodb:PutItem'], resources: [table] }],

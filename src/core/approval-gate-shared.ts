@@ -2,6 +2,7 @@
  * What every phase of the approval gate shares: its dependencies, the audit trail, thread notes, card
  * updates and resuming the paused agent turn.
  */
+import type { InterlockDeps } from './approval-gate-checks.ts';
 import type { ApprovalRecord, ApprovalStore, AuditEntry } from './approval-types.ts';
 import type { FisPort } from './fis.ts';
 import type { Logger } from './logger.ts';
@@ -35,6 +36,8 @@ export interface GateDeps {
   note: (text: string) => SlackMessage;
   approvers: ApproverDirectory;
   policy: ApprovalPolicy;
+  /** Stop-condition alarms and blast radius, checked before the card and again before the start. */
+  interlocks: InterlockDeps;
   log: Logger;
   now?: () => number;
 }

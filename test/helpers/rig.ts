@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { type BotHooks, type RunningBot, startBot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
+import { CloudWatchEmulator } from '../../src/stand-ins/cloudwatch-emulator.ts';
 import { FakeSlack, type FakeSlackOptions } from '../../src/stand-ins/fake-slack.ts';
 import { FisEmulator } from '../../src/stand-ins/fis-emulator.ts';
 import { HarnessEmulator, type HarnessEmulatorOptions } from '../../src/stand-ins/harness-emulator.ts';
 import { policyAuthorizer, type RecordingAuthorizer } from '../../src/stand-ins/iam-authorizer.ts';
+import { TaggingEmulator } from '../../src/stand-ins/tagging-emulator.ts';
 
 export const HARNESS_ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/opsagent-AbCdEf1234';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -23,10 +25,28 @@ export const APPROVER = 'U0CAROL03';
 export const GROUP = 'S0SRE0001';
 export const GROUP_MEMBER = 'U0DAVE004';
 
+/** The world sampleTemplate acts on: its stop-condition alarm (OK) and the instances its tags match. */
+export const STOP_ALARM = 'checkout-5xx';
+export const CHECKOUT_INSTANCES = [
+  'arn:aws:ec2:us-east-1:123456789012:instance/i-0aaaaaaaaaaaaaaa1',
+  'arn:aws:ec2:us-east-1:123456789012:instance/i-0aaaaaaaaaaaaaaa2',
+  'arn:aws:ec2:us-east-1:123456789012:instance/i-0aaaaaaaaaaaaaaa3',
+];
+
+/** Puts the sample world back: the stop alarm OK, three checkout instances tagged app=checkout. */
+export function resetWorld(r: Pick<Rig, 'cloudwatch' | 'tagging'>): void {
+  r.cloudwatch.clear();
+  r.tagging.clear();
+  r.cloudwatch.putAlarm({ name: STOP_ALARM, state: 'OK', reason: 'Threshold not crossed' });
+  for (const arn of CHECKOUT_INSTANCES) r.tagging.tag(arn, { app: 'checkout' });
+}
+
 export interface Rig {
   slack: FakeSlack;
   harness: HarnessEmulator;
   fis: FisEmulator;
+  cloudwatch: CloudWatchEmulator;
+  tagging: TaggingEmulator;
   bot: RunningBot;
   /** With `deployedRole`: every AWS authorization the stand-ins decided. */
   authorizer?: RecordingAuthorizer;
@@ -68,6 +88,13 @@ export async function startRig(
   const fis = new FisEmulator({ initiatingMs: 200, runningMs: 3_000 });
   await fis.start();
   process.env.AWS_ENDPOINT_URL_FIS = fis.url;
+  const cloudwatch = new CloudWatchEmulator();
+  await cloudwatch.start();
+  process.env.AWS_ENDPOINT_URL_CLOUDWATCH = cloudwatch.url;
+  const tagging = new TaggingEmulator();
+  await tagging.start();
+  process.env.AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API = tagging.url;
+  resetWorld({ cloudwatch, tagging });
   for (const [id, name] of [
     [USER, 'alice'],
     [OTHER_USER, 'bob'],
@@ -110,6 +137,8 @@ export async function startRig(
     slack,
     harness,
     fis,
+    cloudwatch,
+    tagging,
     authorizer,
     bot: await boot(),
     async restartBot() {
@@ -121,6 +150,8 @@ export async function startRig(
       await slack.stop();
       await harness.stop();
       await fis.stop();
+      await cloudwatch.stop();
+      await tagging.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

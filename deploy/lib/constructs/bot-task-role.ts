@@ -93,6 +93,15 @@ export class BotTaskRole extends Construct {
         resources: ['*'],
       }),
     );
+    // Blast radius: the bot resolves tag-based targets as FIS will, before the card and again at start.
+    // tag:GetResources has no resource-level permissions; it only reads tags.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ResolveTargetsByTag',
+        actions: ['tag:GetResources'],
+        resources: ['*'],
+      }),
+    );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ListExperiments',
