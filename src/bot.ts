@@ -20,6 +20,7 @@ import { AgentCoreSessionShell } from './adapters/session-shell.ts';
 import { DynamoSessionStore } from './adapters/session-store.ts';
 import { SlackApproverDirectory, SlackGroups } from './adapters/slack-approvers.ts';
 import { WebApiSlackWriter } from './adapters/slack-writer.ts';
+import { AwsStartRole } from './adapters/sts.ts';
 import { AwsTagging } from './adapters/tagging.ts';
 import type { Config } from './config.ts';
 import { AccessPolicy } from './core/access.ts';
@@ -242,6 +243,14 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
             },
             limits: config.approvals.limits,
           },
+          ...(config.approvals.startRoleArn
+            ? {
+                startRole: {
+                  roleArn: config.approvals.startRoleArn,
+                  port: new AwsStartRole(config.sts),
+                },
+              }
+            : {}),
           log: log.child({ component: 'approvals' }),
         })
       : undefined;

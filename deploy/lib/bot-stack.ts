@@ -5,6 +5,7 @@ import { Alarms } from './constructs/alarms.ts';
 import { BotService } from './constructs/bot-service.ts';
 import { BotTaskRole } from './constructs/bot-task-role.ts';
 import { FisExperimentRole } from './constructs/fis-experiment-role.ts';
+import { FisStartRole } from './constructs/fis-start-role.ts';
 import { Harness } from './constructs/harness.ts';
 import { HarnessExecutionRole } from './constructs/harness-execution-role.ts';
 import { SessionsTable } from './constructs/sessions-table.ts';
@@ -71,6 +72,11 @@ export class BotStack extends Stack {
       templateTagKey: s.fisTemplateTagKey,
       templateTagValue: s.fisTemplateTagValue,
     });
+    const startRole = new FisStartRole(this, 'FisStartRole', {
+      botRole: this.botRole.role,
+      templateTagKey: s.fisTemplateTagKey,
+      templateTagValue: s.fisTemplateTagValue,
+    });
     this.bot = new BotService(this, 'Bot', {
       settings: s,
       repoRoot: props.repoRoot,
@@ -78,6 +84,7 @@ export class BotStack extends Stack {
       slackSecret: slack.secret,
       harnessArn: this.harness.harnessArn,
       tableName: sessions.table.tableName,
+      fisStartRoleArn: startRole.role.roleArn,
     });
     const alarms = new Alarms(this, 'Alarms', {
       logGroup: this.bot.logGroup,

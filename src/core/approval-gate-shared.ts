@@ -8,6 +8,7 @@ import type { FisPort } from './fis.ts';
 import type { Logger } from './logger.ts';
 import type { SlackMessage, SlackWriter, ThreadFile } from './ports.ts';
 import { mention } from './slack-escape.ts';
+import type { StartRolePort } from './start-role.ts';
 
 export interface ApproverDirectory {
   /** Approver user ids and user group ids as configured. */
@@ -38,6 +39,11 @@ export interface GateDeps {
   policy: ApprovalPolicy;
   /** Stop-condition alarms and blast radius, checked before the card and again before the start. */
   interlocks: InterlockDeps;
+  /**
+   * The start-only role assumed for each start, scoped by a session policy to the approved template.
+   * Unset: the bot starts with its own credentials (local development; the deployed task role cannot).
+   */
+  startRole?: { roleArn: string; port: StartRolePort };
   log: Logger;
   now?: () => number;
 }

@@ -10,6 +10,7 @@ import { adopt, lookUp, notStarted, settleAfterError, unconfirmed } from './appr
 import type { GateKit } from './approval-gate-shared.ts';
 import { type ApprovalRecord, TAG_APPROVAL_ID, TAG_APPROVED_BY, TAG_REQUESTED_BY } from './approval-types.ts';
 import type { FisExperiment } from './fis.ts';
+import { type ScopedCredentials, StartRoleError, sessionNameFor, startSessionPolicy } from './start-role.ts';
 
 export { notStarted };
 
@@ -18,6 +19,26 @@ export async function startApproved(kit: GateKit, rec: ApprovalRecord, user: str
   const { d } = kit;
   // Alarms, limits and targets are read again; anything worse than what was approved stops here.
   if (!(await recheckInterlocks(kit, rec, user))) return;
+  let credentials: ScopedCredentials | undefined;
+  if (d.startRole) {
+    try {
+      credentials = await d.startRole.port.assume({
+        roleArn: d.startRole.roleArn,
+        region: rec.region,
+        sessionName: sessionNameFor(rec.id),
+        sourceIdentity: sessionNameFor(rec.id),
+        sessionPolicy: startSessionPolicy(d.startRole.roleArn, rec.region, rec.templateId),
+      });
+    } catch (err) {
+      d.log.error({ err, approvalId: rec.id }, 'could not assume the start role');
+      const why = err instanceof StartRoleError ? `${err.code}: ${err.message}` : 'error';
+      return notStarted(
+        kit,
+        rec,
+        `the bot could not assume its start-only role ${d.startRole.roleArn} (${why}); StartExperiment was not sent`,
+      );
+    }
+  }
   const now = kit.now();
   const starting = await d.approvals.transition(rec.id, 'approved', 'starting', {
     startRequestedAt: now,
@@ -28,11 +49,17 @@ export async function startApproved(kit: GateKit, rec: ApprovalRecord, user: str
   await kit.audit(starting, 'start_requested', user, 'StartExperiment sent');
   let exp: FisExperiment;
   try {
-    exp = await d.fis.startExperiment(starting.region, starting.templateId, starting.id, {
-      [TAG_APPROVAL_ID]: starting.id,
-      [TAG_APPROVED_BY]: user,
-      [TAG_REQUESTED_BY]: starting.requester,
-    });
+    exp = await d.fis.startExperiment(
+      starting.region,
+      starting.templateId,
+      starting.id,
+      {
+        [TAG_APPROVAL_ID]: starting.id,
+        [TAG_APPROVED_BY]: user,
+        [TAG_REQUESTED_BY]: starting.requester,
+      },
+      credentials,
+    );
   } catch (err) {
     d.log.error({ err, approvalId: starting.id }, 'StartExperiment did not return an experiment');
     return settleAfterError(kit, starting, err);

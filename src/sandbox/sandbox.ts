@@ -11,10 +11,12 @@ import { portInUse, type RunningBot, startBot } from '../bot.ts';
 import type { SandboxConfig } from '../config.ts';
 import type { Logger } from '../core/logger.ts';
 import { createLogger } from '../log.ts';
+import { CloudWatchEmulator } from '../stand-ins/cloudwatch-emulator.ts';
 import { FakeSlack } from '../stand-ins/fake-slack.ts';
 import { FisEmulator } from '../stand-ins/fis-emulator.ts';
 import { HarnessEmulator } from '../stand-ins/harness-emulator.ts';
-import { DEMO_TEMPLATE_REGION, fisWorld } from './demo-fis.ts';
+import { TaggingEmulator } from '../stand-ins/tagging-emulator.ts';
+import { DEMO_TEMPLATE_REGION, fisWorld, seedDemoWorld } from './demo-fis.ts';
 import { demoScenarios } from './demo-scenarios.ts';
 import {
   APPROVERS_GROUP,
@@ -67,6 +69,7 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
 
     let harness: HarnessEmulator | undefined;
     let fis: FisEmulator | undefined;
+    let standIns: { cloudwatch: string; tagging: string } | undefined;
     if (settings.harness.kind === 'emulator') {
       // With the emulated agent, FIS is emulated too: the demo agent creates its template there, and
       // the approval card reads it back. An experiment starts within the agent's first check and
@@ -76,7 +79,20 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
       fis = emulatedFis;
       await fis.start();
       cleanups.push(() => fis?.stop());
-      const world = fisWorld((t) => emulatedFis.addTemplate(t));
+      // The approval card reads the stop-condition alarm and resolves the targets: their stand-ins hold
+      // the demo's alarm (OK) and the Auto Scaling group's instances in each region a template is made in.
+      const cloudwatch = new CloudWatchEmulator();
+      const tagging = new TaggingEmulator();
+      await Promise.all([cloudwatch.start(), tagging.start()]);
+      cleanups.push(
+        () => cloudwatch.stop(),
+        () => tagging.stop(),
+      );
+      standIns = { cloudwatch: cloudwatch.url, tagging: tagging.url };
+      const world = fisWorld((t, region) => {
+        emulatedFis.addTemplate(t, region);
+        seedDemoWorld(region, cloudwatch, tagging);
+      });
       harness = new HarnessEmulator({
         harnessArn: SANDBOX_HARNESS_ARN,
         defaultScenario: demoScenarios(world),
@@ -97,6 +113,7 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
       dataDir,
       ...(harness ? { emulator: { url: harness.url, harnessArn: SANDBOX_HARNESS_ARN } } : {}),
       ...(fis ? { fisEmulator: { url: fis.url } } : {}),
+      ...(standIns ? { awsStandIns: standIns } : {}),
       approvers: [APPROVERS_GROUP.id],
       // A command without a region targets the demo's region, so /fis prepare's thread names the
       // region its template is created in.

@@ -42,8 +42,8 @@ export function radiusLines(r: InterlockReading): string[] {
     limits.push(`at most ${r.limits.maxAzs} AZ${r.limits.maxAzs > 1 ? 's' : ''}`);
   lines.push(
     limits.length
-      ? `_Limits: ${limits.join(', ')}. Checked again right before the start; a grown target set is not started._`
-      : '_No blast-radius limits configured. Targets are resolved again right before the start; a grown set is not started._',
+      ? `_Limits: ${limits.join(', ')}. Checked again right before the start; if the set grew, the bot refuses to start it._`
+      : '_No blast-radius limits configured. Targets are resolved again right before the start; if the set grew, the bot refuses to start it._',
   );
   return lines;
 }

@@ -11,8 +11,10 @@ import { createLogger } from '../../src/log.ts';
 import { CloudWatchEmulator } from '../../src/stand-ins/cloudwatch-emulator.ts';
 import { FakeSlack, type FakeSlackOptions } from '../../src/stand-ins/fake-slack.ts';
 import { FisEmulator } from '../../src/stand-ins/fis-emulator.ts';
+import { scopedStartAuthorizer } from '../../src/stand-ins/fis-start-authorizer.ts';
 import { HarnessEmulator, type HarnessEmulatorOptions } from '../../src/stand-ins/harness-emulator.ts';
 import { policyAuthorizer, type RecordingAuthorizer } from '../../src/stand-ins/iam-authorizer.ts';
+import { StsEmulator } from '../../src/stand-ins/sts-emulator.ts';
 import { TaggingEmulator } from '../../src/stand-ins/tagging-emulator.ts';
 
 export const HARNESS_ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/opsagent-AbCdEf1234';
@@ -27,6 +29,7 @@ export const GROUP_MEMBER = 'U0DAVE004';
 
 /** The world sampleTemplate acts on: its stop-condition alarm (OK) and the instances its tags match. */
 export const STOP_ALARM = 'checkout-5xx';
+export const START_ROLE_ARN = 'arn:aws:iam::123456789012:role/agentcore-slack-bot-fis-start';
 export const CHECKOUT_INSTANCES = [
   'arn:aws:ec2:us-east-1:123456789012:instance/i-0aaaaaaaaaaaaaaa1',
   'arn:aws:ec2:us-east-1:123456789012:instance/i-0aaaaaaaaaaaaaaa2',
@@ -47,6 +50,7 @@ export interface Rig {
   fis: FisEmulator;
   cloudwatch: CloudWatchEmulator;
   tagging: TaggingEmulator;
+  sts: StsEmulator;
   bot: RunningBot;
   /** With `deployedRole`: every AWS authorization the stand-ins decided. */
   authorizer?: RecordingAuthorizer;
@@ -62,6 +66,11 @@ export async function startRig(
     env?: Record<string, string>;
     /** Connect over Socket Mode instead of HTTP. */
     socketMode?: boolean;
+    /**
+     * Start through the start-only role: FIS_START_ROLE_ARN is set, STS knows the role, and the FIS
+     * emulator lets only a scoped session (within its session policy) start experiments.
+     */
+    scopedStart?: boolean;
     /** Authorize the bot's harness calls against the bot task role exactly as deploy/ synthesizes it. */
     deployedRole?: boolean;
     hooks?: BotHooks;
@@ -95,6 +104,13 @@ export async function startRig(
   await tagging.start();
   process.env.AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API = tagging.url;
   resetWorld({ cloudwatch, tagging });
+  const sts = new StsEmulator();
+  await sts.start();
+  process.env.AWS_ENDPOINT_URL_STS = sts.url;
+  if (opts.scopedStart) {
+    sts.addRole(START_ROLE_ARN);
+    fis.authorizeStart = scopedStartAuthorizer(sts, { ownKeysMayStart: false });
+  }
   for (const [id, name] of [
     [USER, 'alice'],
     [OTHER_USER, 'bob'],
@@ -123,6 +139,7 @@ export async function startRig(
     FIS_APPROVERS: `${APPROVER},${GROUP}`,
     // Most tests run the same command back to back on purpose; the double-submit test turns this on.
     DUPLICATE_COMMAND_WINDOW_SECONDS: '0',
+    ...(opts.scopedStart ? { FIS_START_ROLE_ARN: START_ROLE_ARN } : {}),
     ...opts.env,
   });
   const boot = async () => {
@@ -139,6 +156,7 @@ export async function startRig(
     fis,
     cloudwatch,
     tagging,
+    sts,
     authorizer,
     bot: await boot(),
     async restartBot() {
@@ -152,6 +170,7 @@ export async function startRig(
       await fis.stop();
       await cloudwatch.stop();
       await tagging.stop();
+      await sts.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -21,6 +21,8 @@ export interface BotServiceProps {
   slackSecret: secretsmanager.ISecret;
   harnessArn: string;
   tableName: string;
+  /** The start-only role the bot assumes for each approved FIS start (FIS_START_ROLE_ARN). */
+  fisStartRoleArn?: string;
 }
 
 /**
@@ -98,6 +100,7 @@ export class BotService extends Construct {
       ...(s.logContent ? { LOG_CONTENT: 'true' } : {}),
       MAX_ANSWER_REPLIES: String(s.maxAnswerReplies),
       FIS_APPROVERS: s.fisApprovers,
+      ...(props.fisStartRoleArn ? { FIS_START_ROLE_ARN: props.fisStartRoleArn } : {}),
       // The harness forgets a session idle this long; the bot must start a new one (with context) by then.
       HARNESS_SESSION_IDLE_SECONDS: String(s.harnessIdleTimeoutSeconds),
       ...(s.botAdmins ? { BOT_ADMINS: s.botAdmins } : {}),

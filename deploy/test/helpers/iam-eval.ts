@@ -252,6 +252,15 @@ export function botTaskRolePolicy(json: CfnTemplate = synthesizedTemplate()): Po
   };
 }
 
+/** The start-only role's identity policies as one document, resolved for the sample account. */
+export function startRolePolicy(json: CfnTemplate = synthesizedTemplate()): PolicyDocument {
+  const id = logicalId(json, 'AWS::IAM::Role', 'FisStartRole');
+  return {
+    Version: '2012-10-17',
+    Statement: identityPoliciesOf(json, id).flatMap((p) => p.policy.Statement),
+  };
+}
+
 export function botTaskRolePrincipal(json: CfnTemplate = synthesizedTemplate()): string {
   return principalOf(json, logicalId(json, 'AWS::IAM::Role', 'BotTaskRole'));
 }
