@@ -243,6 +243,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
             },
             limits: config.approvals.limits,
           },
+          recovery: { withinMs: config.approvals.recoveryMs },
           ...(config.approvals.startRoleArn
             ? {
                 startRole: {
@@ -280,6 +281,18 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       prices: config.streaming.prices,
     },
   });
+  if (gate) {
+    // The recovery verdict reaches the agent as a new turn in the approval's thread, asked as the requester.
+    gate.tellAgent = async (a, text) => {
+      await runner.startFollowUp({
+        ...a.thread,
+        userId: a.requester,
+        text,
+        messageTs: a.cardTs ?? a.thread.threadTs,
+        tell: async () => undefined,
+      });
+    };
+  }
   registerCommands(app, {
     runner,
     store,

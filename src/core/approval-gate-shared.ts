@@ -3,6 +3,7 @@
  * updates and resuming the paused agent turn.
  */
 import type { InterlockDeps } from './approval-gate-checks.ts';
+import type { RecoverySettings } from './approval-gate-recovery.ts';
 import type { ApprovalRecord, ApprovalStore, AuditEntry } from './approval-types.ts';
 import type { FisPort } from './fis.ts';
 import type { Logger } from './logger.ts';
@@ -44,6 +45,8 @@ export interface GateDeps {
    * Unset: the bot starts with its own credentials (local development; the deployed task role cannot).
    */
   startRole?: { roleArn: string; port: StartRolePort };
+  /** After an experiment ends: how long its alarms have to be OK again (unset: not verified). */
+  recovery?: RecoverySettings;
   log: Logger;
   now?: () => number;
 }
@@ -71,6 +74,8 @@ export class GateKit {
   readonly leaseMs: number;
   /** Resumes the paused agent turn with a tool result; set by the runner. */
   resume: (a: ApprovalRecord, result: ToolResult) => Promise<void> = async () => undefined;
+  /** Tells the agent something in the approval's session (a new turn in its thread); set by the bot. */
+  tellAgent: (a: ApprovalRecord, text: string) => Promise<void> = async () => undefined;
 
   constructor(
     readonly d: GateDeps,

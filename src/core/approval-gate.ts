@@ -47,6 +47,11 @@ export class ApprovalGate {
     this.kit.resume = fn;
   }
 
+  /** Tells the agent something in the approval's session (the recovery verdict); set by the bot. */
+  set tellAgent(fn: (a: ApprovalRecord, text: string) => Promise<void>) {
+    this.kit.tellAgent = fn;
+  }
+
   /** The approvals store (operations and tests). */
   get approvals(): ApprovalStore {
     return this.kit.d.approvals;
