@@ -8,6 +8,7 @@ import { FisExperimentRole } from './constructs/fis-experiment-role.ts';
 import { FisStartRole } from './constructs/fis-start-role.ts';
 import { Harness } from './constructs/harness.ts';
 import { HarnessExecutionRole } from './constructs/harness-execution-role.ts';
+import { HarnessToolGuard } from './constructs/harness-tool-guard.ts';
 import { SessionsTable } from './constructs/sessions-table.ts';
 import { SlackSecret } from './constructs/slack-secret.ts';
 import { FIS_LOG_GROUP_NAME } from './fis-contract.ts';
@@ -55,10 +56,14 @@ export class BotStack extends Stack {
       templateTagKey: s.fisTemplateTagKey,
       templateTagValue: s.fisTemplateTagValue,
     });
+    const toolGuard = new HarnessToolGuard(this, 'HarnessToolGuard', {
+      executionRole: this.harnessRole.role,
+    });
     this.harness = new Harness(this, 'Harness', {
       settings: s,
       repoRoot: props.repoRoot,
       executionRole: this.harnessRole.role,
+      hooks: [toolGuard.hook],
       fisExperimentRoleArn: this.fisRole.role.roleArn,
       fisLogGroupArn: fisLogs.logGroupArn,
     });

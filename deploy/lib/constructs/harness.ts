@@ -40,6 +40,8 @@ export interface HarnessProps {
   fisExperimentRoleArn: string;
   /** Where FIS experiments log (the template's logConfiguration). */
   fisLogGroupArn?: string;
+  /** Lifecycle hooks on the harness (e.g. the tool guard, harness-tool-guard.ts). */
+  hooks?: agentcore.CfnHarness.HarnessHookProperty[];
 }
 
 /**
@@ -110,6 +112,7 @@ export class Harness extends Construct {
       maxIterations: s.harnessMaxIterations,
       timeoutSeconds: s.harnessTimeoutSeconds,
       tags: [{ key: 'app', value: 'agentcore-slack-bot' }],
+      ...(props.hooks?.length ? { hooks: props.hooks } : {}),
     });
     // The role's policies (ECR pull above all) must exist before AgentCore validates the harness.
     this.harness.node.addDependency(props.executionRole);

@@ -44,6 +44,8 @@ function arnOf(json: CfnTemplate, id: string): string {
     case 'AWS::BedrockAgentCore::Harness':
       // The service appends a 10-character id to the harness name.
       return `arn:${p}:bedrock-agentcore:${region}:${account}:harness/${name('HarnessName')}-AbCdEf1234`;
+    case 'AWS::Lambda::Function':
+      return `arn:${p}:lambda:${region}:${account}:function:${id}`;
     case 'AWS::BedrockAgentCore::Runtime':
       return `arn:${p}:bedrock-agentcore:${region}:${account}:runtime/${id}`;
     default:
