@@ -68,6 +68,14 @@ export interface Config {
     /** The same command from the same person in the same channel within this window runs once (0: off). */
     duplicateCommandWindowSeconds: number;
   };
+  alerts: {
+    /** Read other apps' alarm notifications and offer investigations (ALERT_NOTES). */
+    enabled: boolean;
+    /** Channels where an investigation starts without a click. */
+    autoChannels: string[];
+    /** Notifications of one alarm this close together are one episode. */
+    episodeMs: number;
+  };
   access: {
     /** Empty: every channel. */
     channels: string[];

@@ -95,6 +95,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
       duplicateCommandWindowSeconds: e.DUPLICATE_COMMAND_WINDOW_SECONDS,
     },
+    alerts: {
+      enabled: e.ALERT_NOTES,
+      autoChannels: list(e.ALERT_AUTO_INVESTIGATE_CHANNELS),
+      episodeMs: e.ALERT_EPISODE_MINUTES * 60_000,
+    },
     access: {
       channels: list(e.ALLOWED_CHANNELS),
       commands: Object.fromEntries(
@@ -150,8 +155,9 @@ export interface SandboxWiring {
   emulator?: { url: string; harnessArn: string };
   /** The FIS emulator, when it runs alongside the harness emulator. */
   fisEmulator?: { url: string };
-  /** The CloudWatch, tagging and STS stand-ins, when they run alongside the FIS emulator. */
-  awsStandIns?: { cloudwatch: string; tagging: string; sts?: string };
+  cloudwatchEmulator?: { url: string };
+  /** The tagging and STS stand-ins, when they run alongside the FIS emulator. */
+  awsStandIns?: { tagging: string; sts?: string };
   /** Approvers of the sandbox's fake workspace, unless FIS_APPROVERS is set. */
   approvers?: string[];
   /** The demo's region (where its FIS template lives), unless DEFAULT_TARGET_REGION is set. */
@@ -224,6 +230,12 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
         config.harness.endpoint = w.emulator.url;
         config.harness.credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
       }
+      if (w.cloudwatchEmulator) {
+        config.cloudwatch = {
+          endpoint: w.cloudwatchEmulator.url,
+          credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+        };
+      }
       if (w.fisEmulator) {
         config.fis = {
           endpoint: w.fisEmulator.url,
@@ -232,7 +244,6 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
       }
       if (w.awsStandIns) {
         const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
-        config.cloudwatch = { endpoint: w.awsStandIns.cloudwatch, credentials };
         config.tagging = { endpoint: w.awsStandIns.tagging, credentials };
         if (w.awsStandIns.sts) config.sts = { endpoint: w.awsStandIns.sts, credentials };
       }

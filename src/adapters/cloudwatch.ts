@@ -112,10 +112,37 @@ function status(
     StateValue?: string;
     StateReason?: string;
     StateUpdatedTimestamp?: Date;
+    AlarmDescription?: string;
+    Namespace?: string;
+    MetricName?: string;
+    Statistic?: string;
+    ExtendedStatistic?: string;
+    ComparisonOperator?: string;
+    Threshold?: number;
+    Period?: number;
+    EvaluationPeriods?: number;
+    Dimensions?: Array<{ Name?: string; Value?: string }>;
   },
   kind: AlarmStatus['kind'],
 ): AlarmStatus {
   return {
+    ...(a.AlarmDescription ? { description: a.AlarmDescription } : {}),
+    ...(a.MetricName
+      ? {
+          metric: {
+            namespace: a.Namespace,
+            name: a.MetricName,
+            statistic: a.Statistic ?? a.ExtendedStatistic,
+            comparison: a.ComparisonOperator,
+            threshold: a.Threshold,
+            periodSeconds: a.Period,
+            evaluationPeriods: a.EvaluationPeriods,
+            dimensions: (a.Dimensions ?? []).flatMap((d) =>
+              d.Name && d.Value ? [{ name: d.Name, value: d.Value }] : [],
+            ),
+          },
+        }
+      : {}),
     name: a.AlarmName ?? '',
     arn: a.AlarmArn ?? '',
     kind,

@@ -15,6 +15,18 @@ export interface AlarmStatus {
   reason?: string;
   /** When the state last changed (ms since epoch). */
   stateSince?: number;
+  /** What the alarm watches (metric alarms), for an investigation's prompt. */
+  description?: string;
+  metric?: {
+    namespace?: string;
+    name?: string;
+    statistic?: string;
+    comparison?: string;
+    threshold?: number;
+    periodSeconds?: number;
+    evaluationPeriods?: number;
+    dimensions: Array<{ name: string; value: string }>;
+  };
 }
 
 /** One state change of an alarm, oldest first in what the port returns. */
@@ -51,6 +63,6 @@ export interface AlarmPort {
 export function parseAlarmArn(
   arn: string,
 ): { partition: string; region: string; account: string; name: string } | undefined {
-  const m = /^arn:(aws[a-z-]*):cloudwatch:([a-z0-9-]+):(\d{12}):alarm:(.+)$/.exec(arn);
+  const m = /^arn:(aws[a-z-]*):(?:cloudwatch):([a-z0-9-]+):(\d{12}):(?:alarm):(.+)$/.exec(arn);
   return m ? { partition: m[1]!, region: m[2]!, account: m[3]!, name: m[4]! } : undefined;
 }

@@ -16,6 +16,7 @@ import { FakeSlack } from '../stand-ins/fake-slack.ts';
 import { FisEmulator } from '../stand-ins/fis-emulator.ts';
 import { HarnessEmulator } from '../stand-ins/harness-emulator.ts';
 import { TaggingEmulator } from '../stand-ins/tagging-emulator.ts';
+import { DEMO_ALARM_REGION, seedDemoAlarms } from './demo-alarms.ts';
 import { DEMO_TEMPLATE_REGION, fisWorld, seedDemoWorld } from './demo-fis.ts';
 import { demoScenarios } from './demo-scenarios.ts';
 import {
@@ -69,8 +70,14 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
 
     let harness: HarnessEmulator | undefined;
     let fis: FisEmulator | undefined;
-    let standIns: { cloudwatch: string; tagging: string } | undefined;
+    let cloudwatch: CloudWatchEmulator | undefined;
+    let tagging: TaggingEmulator | undefined;
     if (settings.harness.kind === 'emulator') {
+      // The demo's alarms, for /investigate (the simulated notifications need no AWS).
+      cloudwatch = new CloudWatchEmulator({ region: DEMO_ALARM_REGION });
+      await cloudwatch.start();
+      cleanups.push(() => cloudwatch?.stop());
+      seedDemoAlarms(cloudwatch);
       // With the emulated agent, FIS is emulated too: the demo agent creates its template there, and
       // the approval card reads it back. An experiment starts within the agent's first check and
       // runs its 5 minutes.
@@ -79,19 +86,16 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
       fis = emulatedFis;
       await fis.start();
       cleanups.push(() => fis?.stop());
-      // The approval card reads the stop-condition alarm and resolves the targets: their stand-ins hold
+      // The approval card reads the stop-condition alarm and resolves the targets: the stand-ins hold
       // the demo's alarm (OK) and the Auto Scaling group's instances in each region a template is made in.
-      const cloudwatch = new CloudWatchEmulator();
-      const tagging = new TaggingEmulator();
-      await Promise.all([cloudwatch.start(), tagging.start()]);
-      cleanups.push(
-        () => cloudwatch.stop(),
-        () => tagging.stop(),
-      );
-      standIns = { cloudwatch: cloudwatch.url, tagging: tagging.url };
+      const alarms = cloudwatch;
+      const tags = new TaggingEmulator();
+      tagging = tags;
+      await tags.start();
+      cleanups.push(() => tags.stop());
       const world = fisWorld((t, region) => {
         emulatedFis.addTemplate(t, region);
-        seedDemoWorld(region, cloudwatch, tagging);
+        seedDemoWorld(region, alarms, tags);
       });
       harness = new HarnessEmulator({
         harnessArn: SANDBOX_HARNESS_ARN,
@@ -113,7 +117,8 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
       dataDir,
       ...(harness ? { emulator: { url: harness.url, harnessArn: SANDBOX_HARNESS_ARN } } : {}),
       ...(fis ? { fisEmulator: { url: fis.url } } : {}),
-      ...(standIns ? { awsStandIns: standIns } : {}),
+      ...(cloudwatch ? { cloudwatchEmulator: { url: cloudwatch.url } } : {}),
+      ...(tagging ? { awsStandIns: { tagging: tagging.url } } : {}),
       approvers: [APPROVERS_GROUP.id],
       // A command without a region targets the demo's region, so /fis prepare's thread names the
       // region its template is created in.

@@ -43,6 +43,14 @@ export interface EmulatedAlarm {
   stateUpdated: number;
   namespace?: string;
   metricName?: string;
+  /** Metric alarms' definition as DescribeAlarms returns it (defaults below when the test gives none). */
+  description?: string;
+  dimensions?: Array<{ name: string; value: string }>;
+  statistic?: string;
+  period?: number;
+  evaluationPeriods?: number;
+  threshold?: number;
+  comparison?: string;
 }
 
 interface HistoryItem {
@@ -81,7 +89,13 @@ export class CloudWatchEmulator {
 
   /** PutMetricAlarm / PutCompositeAlarm: a new alarm starts INSUFFICIENT_DATA unless a state is given. */
   putAlarm(
-    a: { name: string; kind?: Kind; state?: EmulatedAlarmState; reason?: string },
+    a: {
+      name: string;
+      kind?: Kind;
+      state?: EmulatedAlarmState;
+      reason?: string;
+      definition?: Partial<Omit<EmulatedAlarm, 'name' | 'kind' | 'state' | 'reason' | 'stateUpdated'>>;
+    },
     region = this.defaultRegion,
   ): EmulatedAlarm {
     const alarm: EmulatedAlarm = {
@@ -92,6 +106,7 @@ export class CloudWatchEmulator {
       stateUpdated: Date.now(),
       namespace: 'AWS/ApplicationELB',
       metricName: 'HTTPCode_Target_5XX_Count',
+      ...a.definition,
     };
     this.regionAlarms(region).set(a.name, alarm);
     if (a.state && a.state !== 'INSUFFICIENT_DATA')
@@ -261,6 +276,7 @@ export class CloudWatchEmulator {
       AlarmName: a.name,
       AlarmArn: this.arn(region, a.name),
       ActionsEnabled: true,
+      ...(a.description ? { AlarmDescription: a.description } : {}),
       StateValue: a.state,
       StateReason: a.reason,
       StateUpdatedTimestamp: a.stateUpdated / 1000,
@@ -269,11 +285,12 @@ export class CloudWatchEmulator {
         ? {
             Namespace: a.namespace,
             MetricName: a.metricName,
-            Statistic: 'Sum',
-            Period: 60,
-            EvaluationPeriods: 1,
-            Threshold: 1,
-            ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+            Dimensions: (a.dimensions ?? []).map((d) => ({ Name: d.name, Value: d.value })),
+            Statistic: a.statistic ?? 'Sum',
+            Period: a.period ?? 60,
+            EvaluationPeriods: a.evaluationPeriods ?? 1,
+            Threshold: a.threshold ?? 1,
+            ComparisonOperator: a.comparison ?? 'GreaterThanOrEqualToThreshold',
           }
         : a.kind === 'CompositeAlarm'
           ? { AlarmRule: 'TRUE' }
