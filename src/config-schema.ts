@@ -225,7 +225,7 @@ export const schema = z.object({
       emptyToUndefined,
       z
         .string()
-        .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN')
+        .regex(/^arn:aws[a-z-]*:(?:iam)::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN')
         .optional(),
     )
     .describe(

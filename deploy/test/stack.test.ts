@@ -261,8 +261,8 @@ describe('bot service', () => {
   });
 
   it('logs to a log group with retention', () => {
-    // The bot's log group and the FIS experiment log group.
-    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+    // The bot's log group, the FIS experiment log group and the harness tool guard's.
+    template.resourceCountIs('AWS::Logs::LogGroup', 3);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     expect(botContainer().LogConfiguration.LogDriver).toBe('awslogs');
   });

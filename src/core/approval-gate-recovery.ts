@@ -111,7 +111,7 @@ async function settle(
   } else if (verdict.status === 'not_recovered') {
     const failing = (verdict.stillFailing ?? []).join(', ');
     const who = [...d.approvers.configured, rec.requester].map(mention).join(' ');
-    text = `:rotating_light: *Not recovered:* ${within} after experiment ${exp} ended, ${failing} ${verdict.stillFailing?.length === 1 ? 'is' : 'are'} still not OK. ${who}: check the service now (on-call: the approvers and ${mention(rec.requester)}).`;
+    text = `:sos: *Not recovered:* ${within} after experiment ${exp} ended, ${failing} ${verdict.stillFailing?.length === 1 ? 'is' : 'are'} still not OK. ${who}: check the service now (on-call: the approvers and ${mention(rec.requester)}).`;
     agent = `Not recovered: ${within} after the experiment ended, ${failing.replace(/`/g, '')} still not OK. The approvers were paged.`;
   } else {
     text = `:grey_question: Recovery of experiment ${exp} cannot be verified: ${why}.`;

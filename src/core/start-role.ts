@@ -36,9 +36,10 @@ export interface StartRolePort {
 
 /** The session policy for one start: this template, and the experiment FIS creates from it. */
 export function startSessionPolicy(roleArn: string, region: string, templateId: string): string {
-  const m = /^arn:(aws[a-z-]*):iam::(\d{12}):role\//.exec(roleArn);
+  const m = /^arn:(aws[a-z-]*):(?:iam)::(\d{12}):role\//.exec(roleArn);
   if (!m) throw new StartRoleError('InvalidRoleArn', `${roleArn} is not an IAM role ARN`);
   const [, partition, account] = m;
+  const fis = (resource: string) => ['arn', partition, 'fis', region, account, resource].join(':');
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
@@ -46,10 +47,7 @@ export function startSessionPolicy(roleArn: string, region: string, templateId: 
         Sid: 'StartThisApprovedTemplateOnly',
         Effect: 'Allow',
         Action: 'fis:StartExperiment',
-        Resource: [
-          `arn:${partition}:fis:${region}:${account}:experiment-template/${templateId}`,
-          `arn:${partition}:fis:${region}:${account}:experiment/*`,
-        ],
+        Resource: [fis(`experiment-template/${templateId}`), fis('experiment/*')],
       },
     ],
   });

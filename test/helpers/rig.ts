@@ -40,7 +40,7 @@ export const CHECKOUT_INSTANCES = [
 export function resetWorld(r: Pick<Rig, 'cloudwatch' | 'tagging'>): void {
   r.cloudwatch.clear();
   r.tagging.clear();
-  r.cloudwatch.putAlarm({ name: STOP_ALARM, state: 'OK', reason: 'Threshold not crossed' });
+  r.cloudwatch.putAlarm({ name: STOP_ALARM, state: 'OK', reason: 'Threshold not crossed' }, 'us-east-1');
   for (const arn of CHECKOUT_INSTANCES) r.tagging.tag(arn, { app: 'checkout' });
 }
 
@@ -71,6 +71,8 @@ export async function startRig(
      * emulator lets only a scoped session (within its session policy) start experiments.
      */
     scopedStart?: boolean;
+    /** A CloudWatch emulator the test set up itself (the rig seeds the sample world into it too). */
+    cloudwatch?: CloudWatchEmulator;
     /** Authorize the bot's harness calls against the bot task role exactly as deploy/ synthesizes it. */
     deployedRole?: boolean;
     hooks?: BotHooks;
@@ -97,8 +99,8 @@ export async function startRig(
   const fis = new FisEmulator({ initiatingMs: 200, runningMs: 3_000 });
   await fis.start();
   process.env.AWS_ENDPOINT_URL_FIS = fis.url;
-  const cloudwatch = new CloudWatchEmulator();
-  await cloudwatch.start();
+  const cloudwatch = opts.cloudwatch ?? new CloudWatchEmulator();
+  if (!opts.cloudwatch) await cloudwatch.start();
   process.env.AWS_ENDPOINT_URL_CLOUDWATCH = cloudwatch.url;
   const tagging = new TaggingEmulator();
   await tagging.start();
@@ -168,7 +170,7 @@ export async function startRig(
       await slack.stop();
       await harness.stop();
       await fis.stop();
-      await cloudwatch.stop();
+      if (!opts.cloudwatch) await cloudwatch.stop();
       await tagging.stop();
       await sts.stop();
       rmSync(dataDir, { recursive: true, force: true });
