@@ -15,6 +15,7 @@ import {
   type EmbeddedDynamo,
   startEmbeddedDynamo,
 } from './adapters/embedded-dynamo.ts';
+import { EmfMetrics } from './adapters/emf-metrics.ts';
 import { AwsFis } from './adapters/fis.ts';
 import { AgentCoreHarness, KNOWLEDGE_MCP_TOOL } from './adapters/harness.ts';
 import { AgentCoreSessionShell } from './adapters/session-shell.ts';
@@ -32,6 +33,9 @@ import type { SlackWriter } from './core/ports.ts';
 import { Runner } from './core/runner.ts';
 import { retryAfterOf, ScheduledSlackWriter } from './core/scheduled-writer.ts';
 import { SlackScheduler } from './core/slack-scheduler.ts';
+import { runChecks } from './doctor/check.ts';
+import { explain, QUICK_CHECKS } from './doctor/checks.ts';
+import { WebApiSlackProbe } from './doctor/slack-probe.ts';
 import { Health } from './health.ts';
 import { register as registerActions } from './slack/actions.ts';
 import { register as registerAlerts } from './slack/alerts.ts';
@@ -63,13 +67,18 @@ export interface BotHooks {
   writer?: (app: App) => SlackWriter;
   /** Routes the embedded store's traffic through another address (the tests' fault-injecting proxy). */
   storeEndpoint?: (endpoint: string) => string;
+  /** Another replica's embedded store, shared as replicas share a table (multi-replica tests); not closed on stop. */
+  sharedStore?: EmbeddedDynamo;
+  /** Where embedded metrics go instead of stdout (tests read them). */
+  metricsWrite?: (line: string) => void;
 }
 
 export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}): Promise<RunningBot> {
-  let embedded: EmbeddedDynamo | undefined;
+  let embedded: EmbeddedDynamo | undefined = hooks.sharedStore;
+  const ownsStore = embedded === undefined;
   let table = config.store.table;
   if (!table) {
-    embedded = await startEmbeddedDynamo(config.store.dataDir, config.store.region).catch((err) => {
+    embedded ??= await startEmbeddedDynamo(config.store.dataDir, config.store.region).catch((err) => {
       throw err instanceof DataDirError ? new StartupError([err.message]) : err;
     });
     table = embedded.table;
@@ -221,6 +230,9 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   const groups = new SlackGroups(app.client, log.child({ component: 'groups' }));
   const access = new AccessPolicy(config.access, groups);
   const approvers = config.approvals.approvers;
+  const metrics = config.metricsNamespace
+    ? new EmfMetrics(config.metricsNamespace, hooks.metricsWrite)
+    : undefined;
   const gate =
     approvers.length > 0
       ? new ApprovalGate({
@@ -257,6 +269,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
               }
             : {}),
           log: log.child({ component: 'approvals' }),
+          metrics,
         })
       : undefined;
   const runner = new Runner({
@@ -268,6 +281,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     store,
     shell,
     log: log.child({ component: 'runner' }),
+    metrics,
     settings: {
       skillsBasePath: config.harness.skillsBasePath,
       editIntervalMs: config.streamEditIntervalMs,
@@ -302,6 +316,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     store,
     access,
     defaultRegion: config.defaultTargetRegion,
+    fisRegions: config.fisRegions,
     duplicateWindowSeconds: config.concurrency.duplicateCommandWindowSeconds,
     log,
     approvalsEnabled: gate !== undefined,
@@ -397,7 +412,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       await gate?.drain(graceMs);
       await runner.drain(graceMs);
       healthServer?.server.close();
-      await embedded?.close();
+      if (ownsStore) await embedded?.close();
     },
   };
 }
@@ -421,40 +436,32 @@ export function portInUse(port: number, setting: string) {
   };
 }
 
-/** Checks the Slack token and the table before taking traffic; collects every problem. */
+/**
+ * The doctor's quick checks (src/doctor/checks.ts: the Slack token and the table) before taking traffic;
+ * every FAIL becomes one startup problem, in the doctor's words.
+ */
 async function selfCheck(app: App, store: DynamoSessionStore, config: Config): Promise<void> {
-  const problems: string[] = [];
-  try {
-    // One try, quietly: an unreachable Slack is reported once below, not as a minute of logged retries.
-    await new WebClient(config.slack.botToken, {
-      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-      retryConfig: { retries: 0 },
-      timeout: 10_000,
-      logLevel: LogLevel.ERROR,
-    }).auth.test();
+  const ctx = {
+    config,
+    slack: new WebApiSlackProbe({
+      botToken: config.slack.botToken,
+      ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+    }),
+    store,
+    clusters: [],
+    memo: new Map(),
+  };
+  const findings = await runChecks(QUICK_CHECKS, ctx, explain);
+  const problems = findings.filter((f) => f.status === 'FAIL').map((f) => `${f.found}: ${f.fix}`);
+  if (!findings.some((f) => f.check === 'slack.token' && f.status === 'FAIL')) {
     // Bolt verifies the token itself too; deferred so its failure lands here, not as a stray rejection.
-    await app.init();
-  } catch (err) {
-    const code =
-      (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code;
-    problems.push(
-      code === 'invalid_auth' ||
-        code === 'not_authed' ||
-        code === 'token_revoked' ||
-        code === 'account_inactive'
-        ? `Slack rejected SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token again from OAuth & Permissions.`
-        : `Slack could not be reached for auth.test (${code ?? 'error'}): check network access${config.slack.apiUrl ? ` to ${config.slack.apiUrl}` : ''}.`,
-    );
-  }
-  try {
-    await store.ping();
-  } catch (err) {
-    const name = (err as { name?: string }).name ?? 'error';
-    problems.push(
-      name === 'ResourceNotFoundException'
-        ? `The DynamoDB table "${config.store.table}" does not exist in ${config.store.region}: create it (see deploy/) or unset SESSIONS_TABLE for the embedded store.`
-        : `The DynamoDB table "${config.store.table ?? 'embedded'}" is not reachable (${name}): check AWS credentials, AWS_REGION and the bot's IAM permissions.`,
-    );
+    await app.init().catch((err: unknown) => {
+      const code =
+        (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code;
+      problems.push(
+        `Slack rejected SLACK_BOT_TOKEN (${code ?? 'error'}): copy the Bot User OAuth Token again from OAuth & Permissions.`,
+      );
+    });
   }
   if (problems.length > 0) throw new StartupError(problems);
 }
