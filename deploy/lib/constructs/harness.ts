@@ -77,6 +77,8 @@ export interface HarnessProps {
   fisLogGroupArn?: string;
   /** The experiment report bucket (FIS_REPORT_BUCKET). */
   fisReportBucket?: string;
+  /** Lifecycle hooks on the harness (e.g. the tool guard, harness-tool-guard.ts). */
+  hooks?: agentcore.CfnHarness.HarnessHookProperty[];
 }
 
 /**
@@ -150,6 +152,7 @@ export class Harness extends Construct {
       maxIterations: s.harnessMaxIterations,
       timeoutSeconds: s.harnessTimeoutSeconds,
       tags: [{ key: 'app', value: 'agentcore-slack-bot' }],
+      ...(props.hooks?.length ? { hooks: props.hooks } : {}),
     });
     // The role's policies (ECR pull above all) must exist before AgentCore validates the harness.
     this.harness.node.addDependency(props.executionRole);
