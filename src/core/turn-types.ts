@@ -6,6 +6,7 @@ import type { AccessPolicy } from './access.ts';
 import type { ApprovalGate } from './approval-gate.ts';
 import type { PriceTable } from './cost.ts';
 import type { Logger } from './logger.ts';
+import type { MetricsPort } from './metrics.ts';
 import type {
   AgentSessionPort,
   HarnessPort,
@@ -60,6 +61,8 @@ export interface TurnDeps {
   agentSessions?: AgentSessionPort;
   /** Called when a thread's runs change (start, pause, end), e.g. to refresh an App Home. */
   onRunChange?: (session: SessionRecord) => void;
+  /** Counts turns by outcome; optional (tests and local runs). */
+  metrics?: MetricsPort;
 }
 
 export interface TurnInput {

@@ -115,4 +115,6 @@ export interface AppTarget {
 export interface FakeUser {
   id: string;
   name: string;
+  /** A deactivated account: users.info still finds it, with `deleted: true`. */
+  deleted?: boolean;
 }
