@@ -22,6 +22,9 @@ export const METHOD_SCOPES: Record<string, string | undefined> = {
   'usergroups.users.list': 'usergroups:read',
   // One history scope per conversation kind (groups/im/mpim:history likewise); channels: the public one.
   'conversations.replies': 'channels:history',
+  // The doctor (npm run doctor): can the bot read a configured channel, does a configured user exist.
+  'conversations.history': 'channels:history',
+  'users.info': 'users:read',
   // Thread sessions need chat:write; only apps declared as agents (which adds assistant:write) may create them.
   'agents.sessions.setStatus': 'assistant:write',
   'assistant.threads.setSuggestedPrompts': 'assistant:write',

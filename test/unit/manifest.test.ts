@@ -54,6 +54,7 @@ describe('manifest.yml', () => {
         'files:write',
         'groups:history',
         'usergroups:read',
+        'users:read',
         'reactions:write',
         'im:history',
         'assistant:write',
