@@ -5,6 +5,9 @@
  * workspace in the fake Slack where every id resolves. Tests break one thing each and read the doctor.
  */
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import {
   botTaskRolePolicy,
   deployedArn,
@@ -33,18 +36,12 @@ const nameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 export const RUNTIME_ID = 'opsagent_runtime-AbCdEf1234';
 export const PROFILE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 export const MODEL = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
-const MANIFEST_SCOPES = [
-  'commands',
-  'chat:write',
-  'channels:join',
-  'channels:history',
-  'groups:history',
-  'app_mentions:read',
-  'usergroups:read',
-  'reactions:write',
-  'im:history',
-  'files:write',
-];
+/** The scopes a correct install grants: manifest.yml's, read from it so the two never drift apart. */
+const MANIFEST_SCOPES = (
+  parseYaml(readFileSync(join(import.meta.dirname, '..', '..', 'manifest.yml'), 'utf8')) as {
+    oauth_config: { scopes: { bot: string[] } };
+  }
+).oauth_config.scopes.bot;
 
 type Json = Record<string, unknown>;
 
