@@ -63,14 +63,15 @@ export class BotStack extends Stack {
       templateTagValue: s.fisTemplateTagValue,
       alarmNamePrefix: fisAlarmPrefix(this.stackName),
     });
-    const toolGuard = new HarnessToolGuard(this, 'HarnessToolGuard', {
-      executionRole: this.harnessRole.role,
-    });
+    const toolGuard =
+      s.harnessToolGuard === 'on'
+        ? new HarnessToolGuard(this, 'HarnessToolGuard', { executionRole: this.harnessRole.role })
+        : undefined;
     this.harness = new Harness(this, 'Harness', {
       settings: s,
       repoRoot: props.repoRoot,
       executionRole: this.harnessRole.role,
-      hooks: [toolGuard.hook],
+      hooks: toolGuard ? [toolGuard.hook] : [],
       fisExperimentRoleArn: this.fisRole.role.roleArn,
       fisLogGroupArn: fisLogs.logGroupArn,
       fisReportBucket: this.fisRole.reportBucket.bucketName,

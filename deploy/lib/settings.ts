@@ -29,6 +29,12 @@ export interface Settings {
   harnessIdleTimeoutSeconds: number;
   harnessMaxLifetimeSeconds: number;
   harnessMemory: HarnessMemory;
+  /**
+   * The before_tool_call tool-guard hook (harness-tool-guard.ts). Off by default: AgentCore does not document the
+   * hook Lambda's event and response JSON, and the hook fails closed, so a wrong guess would refuse every tool
+   * call. Turn it on after checking on a test harness that reads show decision "allow" in the thread's steps.
+   */
+  harnessToolGuard: 'on' | 'off';
   /** AgentCore Memory event retention, 7–365 days. */
   memoryEventExpiryDays: number;
   /** Managed memory's long-term strategies; unset = the service default (SEMANTIC, SUMMARIZATION). */
@@ -88,6 +94,7 @@ const DEFAULTS = {
   harnessIdleTimeoutSeconds: 1800,
   harnessMaxLifetimeSeconds: 28800,
   harnessMemory: 'managed',
+  harnessToolGuard: 'off',
   memoryEventExpiryDays: 30,
   fisTemplateTagKey: FIS_TEMPLATE_TAG.key,
   fisTemplateTagValue: FIS_TEMPLATE_TAG.value,
@@ -211,6 +218,7 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
       DEFAULTS.harnessMaxLifetimeSeconds,
     ),
     harnessMemory: oneOf('harnessMemory', ['managed', 'disabled'] as const, DEFAULTS.harnessMemory),
+    harnessToolGuard: oneOf('harnessToolGuard', ['on', 'off'] as const, DEFAULTS.harnessToolGuard),
     // AgentCore Memory keeps events 7 to 365 days.
     memoryEventExpiryDays: int('memoryEventExpiryDays', 7, 365, DEFAULTS.memoryEventExpiryDays),
     memoryStrategies: str('memoryStrategies')
