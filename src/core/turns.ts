@@ -7,6 +7,7 @@
 import type { AccessPolicy } from './access.ts';
 import type { ApprovalGate } from './approval-gate.ts';
 import { APPROVAL_INLINE_TOOL } from './approval-tool.ts';
+import { ROUTES } from './commands.ts';
 import { estimateCost, type PriceTable } from './cost.ts';
 import type { PendingToolCall } from './events.ts';
 import { grantTurn, resumeGrant, type TurnGrant } from './grants.ts';
@@ -288,12 +289,15 @@ export class TurnEngine {
       })
       .catch((err) => log.warn({ err }, 'could not note the turn'));
     const { approvals, skillPaths } = grant;
+    const allowedTools = ROUTES.find((r) => r.id === session.routeId)?.allowedTools;
     const invocation = (): HarnessInvocation => ({
       runtimeSessionId: current.runtimeSessionId,
       userId: user,
       ...(input.resume ? { resume: input.resume } : { prompt }),
       skillPaths,
       ...(approvals ? { inlineTools: [APPROVAL_INLINE_TOOL] } : {}),
+      ...(current.harness ? { harness: current.harness } : {}),
+      ...(allowedTools ? { allowedTools } : {}),
     });
     let result = await consumeTurn(this.d.harness, invocation(), reply, local, log);
     // The harness no longer knows this session: move to a new one with the context restored, once.
@@ -381,7 +385,7 @@ export class TurnEngine {
    * first turn carries the thread's context.
    */
   private async endAgentSession(session: SessionRecord, log: Logger): Promise<void> {
-    await this.d.harness.stopSession(session.runtimeSessionId);
+    await this.d.harness.stopSession(session.runtimeSessionId, session.harness);
     const key = keyOf(session);
     await this.d.store
       .rotate(key, this.d.owner, newRuntimeSessionId(key))
