@@ -1,6 +1,7 @@
 import { CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ALL_SKILLS } from '../../src/core/skills.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { BotService } from './constructs/bot-service.ts';
 import { BotTaskRole } from './constructs/bot-task-role.ts';
@@ -8,8 +9,10 @@ import { FisExperimentRole } from './constructs/fis-experiment-role.ts';
 import { Harness } from './constructs/harness.ts';
 import { HarnessExecutionRole } from './constructs/harness-execution-role.ts';
 import { SessionsTable } from './constructs/sessions-table.ts';
+import { SkillsBucket } from './constructs/skills-bucket.ts';
 import { SlackSecret } from './constructs/slack-secret.ts';
 import { FIS_LOG_GROUP_NAME } from './fis-contract.ts';
+import { harnessEnvironmentForBot, skillsOf } from './harness-plan.ts';
 import type { Settings } from './settings.ts';
 
 export interface BotStackProps extends StackProps {
@@ -21,6 +24,8 @@ export interface BotStackProps extends StackProps {
 /** Everything one `cdk deploy` creates: harness, roles, table, Slack secret, the bot service and its alarms. */
 export class BotStack extends Stack {
   readonly harness: Harness;
+  /** One harness per function (settings `harnesses`), by id. */
+  readonly namedHarnesses = new Map<string, Harness>();
   readonly harnessRole: HarnessExecutionRole;
   readonly fisRole: FisExperimentRole;
   readonly botRole: BotTaskRole;
@@ -54,19 +59,50 @@ export class BotStack extends Stack {
       templateTagKey: s.fisTemplateTagKey,
       templateTagValue: s.fisTemplateTagValue,
     });
+    const skillsBucket =
+      s.skillsSource === 's3' ? new SkillsBucket(this, 'Skills', { repoRoot: props.repoRoot }) : undefined;
     this.harness = new Harness(this, 'Harness', {
       settings: s,
       repoRoot: props.repoRoot,
       executionRole: this.harnessRole.role,
       fisExperimentRoleArn: this.fisRole.role.roleArn,
       fisLogGroupArn: fisLogs.logGroupArn,
+      name: s.harnessName,
+      tools: s.harnessTools,
+      skills: ALL_SKILLS,
+      skillsBucket,
     });
+    // Each further harness has its own execution role, so its Gateway grants stay its own.
+    for (const h of s.harnesses) {
+      const role = new HarnessExecutionRole(this, `HarnessExecutionRole-${h.id}`, {
+        modelId: s.modelId,
+        fisExperimentRole: this.fisRole.role,
+        templateTagKey: s.fisTemplateTagKey,
+        templateTagValue: s.fisTemplateTagValue,
+      });
+      this.namedHarnesses.set(
+        h.id,
+        new Harness(this, `Harness-${h.id}`, {
+          settings: s,
+          repoRoot: props.repoRoot,
+          executionRole: role.role,
+          fisExperimentRoleArn: this.fisRole.role.roleArn,
+          fisLogGroupArn: fisLogs.logGroupArn,
+          name: `${s.harnessName}_${h.id}`,
+          tools: h.tools,
+          skills: skillsOf(h.commands),
+          image: this.harness.image,
+          skillsBucket,
+        }),
+      );
+    }
 
     const sessions = new SessionsTable(this, 'Sessions');
     const slack = new SlackSecret(this, 'SlackSecret', { existingSecretName: s.slackSecretName });
 
     this.botRole = new BotTaskRole(this, 'BotTaskRole', {
       harnessArn: this.harness.harnessArn,
+      moreHarnessArns: [...this.namedHarnesses.values()].map((h) => h.harnessArn),
       table: sessions.table,
       templateTagKey: s.fisTemplateTagKey,
       templateTagValue: s.fisTemplateTagValue,
@@ -78,6 +114,13 @@ export class BotStack extends Stack {
       slackSecret: slack.secret,
       harnessArn: this.harness.harnessArn,
       tableName: sessions.table.tableName,
+      moreEnvironment: harnessEnvironmentForBot(
+        this,
+        this.harness,
+        s.harnesses,
+        this.namedHarnesses,
+        skillsBucket,
+      ),
     });
     const alarms = new Alarms(this, 'Alarms', {
       logGroup: this.bot.logGroup,

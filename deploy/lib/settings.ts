@@ -1,4 +1,5 @@
 import { EXECUTE_MAX_WATCH_MINUTES, FIS_TARGET_TAG, FIS_TEMPLATE_TAG } from './fis-contract.ts';
+import { type HarnessSettings, readHarnessSettings } from './harness-settings.ts';
 
 /**
  * Deployment settings: read from CDK context (`cdk deploy -c key=value`, or "context" in deploy/cdk.json), validated
@@ -8,7 +9,7 @@ import { EXECUTE_MAX_WATCH_MINUTES, FIS_TARGET_TAG, FIS_TEMPLATE_TAG } from './f
 export type SlackMode = 'socket' | 'http';
 export type HarnessMemory = 'managed' | 'disabled';
 
-export interface Settings {
+export interface Settings extends HarnessSettings {
   /** Target account and region; when both are unset the stack is environment-agnostic (offline synth). */
   account: string | undefined;
   region: string | undefined;
@@ -139,7 +140,7 @@ export function readSettings(get: ContextReader): Settings {
     problems.push('account and region must be set together (or neither, for an environment-agnostic synth)');
   }
 
-  const settings: Settings = {
+  const settings: Omit<Settings, keyof HarnessSettings> = {
     account,
     region,
     stackName: matching(
@@ -251,8 +252,10 @@ export function readSettings(get: ContextReader): Settings {
     // Slack may deliver a Socket Mode envelope to any open connection; one task is the verified setup.
     problems.push('desiredCount above 1 is only supported with slackMode=http (behind the load balancer)');
   }
+  const harnesses = readHarnessSettings(get, settings.harnessName);
+  problems.push(...harnesses.problems);
   if (problems.length > 0) throw new SettingsError(problems);
-  return settings;
+  return { ...settings, ...harnesses.values };
 }
 
 /** The foundation-model id behind a geography-prefixed inference profile id (us.anthropic.x → anthropic.x). */

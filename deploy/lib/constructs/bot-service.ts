@@ -21,6 +21,8 @@ export interface BotServiceProps {
   slackSecret: secretsmanager.ISecret;
   harnessArn: string;
   tableName: string;
+  /** Further environment (the harness routing: HARNESS_TOOLS, HARNESSES, HARNESS_ARNS, SKILLS_BASE_PATH). */
+  moreEnvironment?: Record<string, string>;
 }
 
 /**
@@ -106,6 +108,7 @@ export class BotService extends Construct {
       PORT: String(BOT_PORT),
       // Running answers get this long after SIGTERM; below the container's stopTimeout (60 s).
       SHUTDOWN_GRACE_SECONDS: '45',
+      ...props.moreEnvironment,
     };
     // The root filesystem is read-only; give the process a scratch /tmp (task-local, discarded with the task).
     taskDefinition.addVolume({ name: 'tmp' });
