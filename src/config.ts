@@ -183,6 +183,8 @@ export interface SandboxWiring {
   dataDir: string;
   /** Set when the harness emulator runs (no HARNESS_ARN configured). */
   emulator?: { url: string; harnessArn: string };
+  /** Further emulated harnesses (HARNESSES), unless HARNESSES is set. */
+  namedHarnesses?: { id: string; arn: string; commands: string[]; tools: unknown[] }[];
   /** The FIS emulator, when it runs alongside the harness emulator. */
   fisEmulator?: { url: string };
   /** Approvers of the sandbox's fake workspace, unless FIS_APPROVERS is set. */
@@ -250,6 +252,12 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
         DEFAULT_TARGET_REGION: rest.DEFAULT_TARGET_REGION?.trim() || w.defaultTargetRegion,
         ...(w.emulator
           ? { HARNESS_ARN: w.emulator.harnessArn, HARNESS_QUALIFIER: undefined, AWS_REGION: undefined }
+          : {}),
+        ...(w.namedHarnesses && !rest.HARNESSES?.trim()
+          ? {
+              HARNESSES: JSON.stringify(w.namedHarnesses.map(({ arn: _a, ...h }) => h)),
+              HARNESS_ARNS: w.namedHarnesses.map((h) => `${h.id}=${h.arn}`).join(';'),
+            }
           : {}),
       });
       if (config.slack.mode.kind === 'http') config.slack.mode.host = '127.0.0.1';
