@@ -283,8 +283,9 @@ function list(s: string | undefined): string[] {
     .filter(Boolean);
 }
 
+/** Values never echoed in a config error: secrets, and the JSON tool lists (a mistaken plain header value). */
 function isSecret(name: string): boolean {
-  return /TOKEN|SECRET/.test(name);
+  return /TOKEN|SECRET|^HARNESS_TOOLS|^HARNESSES/.test(name);
 }
 
 function withTrailingSlash(s: string): string {

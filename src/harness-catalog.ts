@@ -24,15 +24,21 @@ const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
 export const HARNESS_ID = /^[a-z][a-z0-9]{0,19}$/;
 
 const secretRef = z
-  .object({
-    /** A Secrets Manager secret: the header's value never appears in settings. */
-    secretArn: z.string().regex(SECRET_ARN, 'must be a Secrets Manager secret ARN'),
-    /** For a JSON secret, the key that holds the value; without it, the whole secret string. */
-    jsonKey: z
-      .string()
-      .regex(/^[\w.-]{1,128}$/)
-      .optional(),
-  })
+  .object(
+    {
+      /** A Secrets Manager secret: the header's value never appears in settings. */
+      secretArn: z.string().regex(SECRET_ARN, 'must be a Secrets Manager secret ARN'),
+      /** For a JSON secret, the key that holds the value; without it, the whole secret string. */
+      jsonKey: z
+        .string()
+        .regex(/^[\w.-]{1,128}$/)
+        .optional(),
+    },
+    {
+      error:
+        'must be {"secretArn": "arn:aws:secretsmanager:…", "jsonKey"?: "…"}: header values come from Secrets Manager, never a plain value',
+    },
+  )
   .strict();
 
 const remoteMcp = z

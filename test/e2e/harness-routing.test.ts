@@ -4,8 +4,11 @@
  * restart, go to the harness the thread started on, with the command's tool allow-list.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderTools } from '../../src/harness-catalog.ts';
+import { sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
 import { userText } from '../../src/stand-ins/harness-emulator.ts';
-import { answer } from '../../src/stand-ins/scenarios.ts';
+import { answer, fisExecuteAgent } from '../../src/stand-ins/scenarios.ts';
+import { requestRun, TEMPLATE } from '../helpers/approval.ts';
 import { CHANNEL, commandRoot, finalReplies, OTHER_USER, type Rig, startRig } from '../helpers/rig.ts';
 
 const BILLING = {
@@ -77,5 +80,40 @@ describe('commands routed to their own harness', () => {
     await cost.waitForInvocations(n + 1);
     expect(cost.invocations[n]!.sessionId).toBe(cost.invocations[n - 1]!.sessionId);
     expect(rig.harness.invocations).toHaveLength(before);
+  });
+});
+
+describe('the approval function on a harness with tools from settings', () => {
+  const JIRA = {
+    type: 'agentcore_gateway',
+    name: 'jira',
+    gatewayArn: 'arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/jira-gw-0a1b2c3d4e',
+  } as const;
+  const TOOLS = [
+    { type: 'remote_mcp', name: 'aws-knowledge-mcp', url: 'https://knowledge-mcp.global.api.aws' },
+    JIRA,
+  ] as const;
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig({
+      env: { HARNESS_TOOLS: JSON.stringify(TOOLS) },
+      harness: { defaultScenario: fisExecuteAgent() },
+    });
+    rig.fis.addTemplate(sampleTemplate(TEMPLATE));
+  });
+  afterAll(async () => {
+    await rig.close();
+  });
+
+  it('repeats exactly the configured tools next to the inline function (tools replaces the harness list)', async () => {
+    await requestRun(rig);
+    const first = rig.harness.invocations.at(-1)!;
+    const tools = first.body.tools as { type: string; name: string }[];
+    expect(tools.slice(0, 2)).toEqual(renderTools(TOOLS));
+    expect(tools.map((t) => t.name)).toEqual([
+      'aws-knowledge-mcp',
+      'jira',
+      'request_fis_experiment_approval',
+    ]);
   });
 });
