@@ -128,7 +128,12 @@ describe('harnesses and tools', () => {
     expect(
       problems({
         HARNESS_TOOLS: JSON.stringify([
-          { type: 'remote_mcp', name: 'gh', url: 'https://x.example', headers: { Authorization: 'Bearer abc' } },
+          {
+            type: 'remote_mcp',
+            name: 'gh',
+            url: 'https://x.example',
+            headers: { Authorization: 'Bearer abc' },
+          },
         ]),
       }),
     ).not.toContain('Bearer abc');
