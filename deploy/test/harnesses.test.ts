@@ -175,9 +175,17 @@ describe('one harness per function', () => {
       Statement: identityPoliciesOf(json, bot).flatMap((p) => p.policy.Statement),
     };
     const arn = (id: string) => String(resolveIntrinsics({ 'Fn::GetAtt': [id, 'Arn'] }, json));
+    // Everything the bot sends to a harness (invoke, report reads, stop), on the harness and its DEFAULT endpoint.
+    const actions = [
+      'bedrock-agentcore:InvokeHarness',
+      'bedrock-agentcore:InvokeAgentRuntime',
+      'bedrock-agentcore:InvokeAgentRuntimeCommand',
+      'bedrock-agentcore:StopRuntimeSession',
+    ];
     for (const h of [main, cost]) {
-      for (const action of ['bedrock-agentcore:InvokeHarness', 'bedrock-agentcore:InvokeAgentRuntime'])
-        expect(await decide(policy as never, action, arn(h.id)), `${action} ${h.id}`).toBe('Allowed');
+      for (const resource of [arn(h.id), `${arn(h.id)}/harness-endpoint/DEFAULT`])
+        for (const action of actions)
+          expect(await decide(policy as never, action, resource), `${action} ${resource}`).toBe('Allowed');
     }
     const stranger = `arn:aws:bedrock-agentcore:${R}:${A}:harness/someone_else-AbCdEf1234`;
     expect(await decide(policy as never, 'bedrock-agentcore:InvokeHarness', stranger)).toBe(
