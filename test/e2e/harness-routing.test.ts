@@ -96,7 +96,8 @@ describe('the approval function on a harness with tools from settings', () => {
   let rig: Rig;
   beforeAll(async () => {
     rig = await startRig({
-      env: { HARNESS_TOOLS: JSON.stringify(TOOLS) },
+      // Skills loaded from S3 (deploy setting skillsSource=s3): the bot names them as S3 sources.
+      env: { HARNESS_TOOLS: JSON.stringify(TOOLS), SKILLS_BASE_PATH: 's3://skills-bucket-1/skills/' },
       harness: { defaultScenario: fisExecuteAgent() },
     });
     rig.fis.addTemplate(sampleTemplate(TEMPLATE));
@@ -105,7 +106,7 @@ describe('the approval function on a harness with tools from settings', () => {
     await rig.close();
   });
 
-  it('repeats exactly the configured tools next to the inline function (tools replaces the harness list)', async () => {
+  it('repeats exactly the configured tools next to the inline function, and names S3 skills as S3 sources', async () => {
     await requestRun(rig);
     const first = rig.harness.invocations.at(-1)!;
     const tools = first.body.tools as { type: string; name: string }[];
