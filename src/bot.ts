@@ -6,7 +6,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import { DynamoEpisodeStore } from './adapters/alert-episode-store.ts';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
+import { AwsCloudWatch } from './adapters/cloudwatch.ts';
 import {
   DataDirError,
   EMBEDDED_CREDENTIALS,
@@ -20,6 +22,7 @@ import { AgentCoreSessionShell } from './adapters/session-shell.ts';
 import { DynamoSessionStore } from './adapters/session-store.ts';
 import { SlackApproverDirectory, SlackGroups } from './adapters/slack-approvers.ts';
 import { WebApiSlackWriter } from './adapters/slack-writer.ts';
+import { CloudWatchAlarmLookup } from './alerts/cloudwatch-lookup.ts';
 import type { Config } from './config.ts';
 import { AccessPolicy } from './core/access.ts';
 import { ApprovalGate } from './core/approval-gate.ts';
@@ -31,11 +34,13 @@ import { SlackScheduler } from './core/slack-scheduler.ts';
 import { renderTools, type ToolSpec, unrepeatableTool } from './harness-catalog.ts';
 import { Health } from './health.ts';
 import { register as registerActions } from './slack/actions.ts';
+import { register as registerAlerts } from './slack/alerts.ts';
 import { approvalCard, approvalCardFile } from './slack/approval-card.ts';
 import { presenter } from './slack/blocks.ts';
 import { boltLogger } from './slack/bolt-logger.ts';
 import { register as registerCommands } from './slack/commands.ts';
 import { register as registerEvents } from './slack/events.ts';
+import { register as registerInvestigate } from './slack/investigate-command.ts';
 import { SLACK_LIMITS } from './slack/limits.ts';
 import { guardSlackRequests, HTTP_SERVER_TIMEOUTS } from './slack/request-guard.ts';
 
@@ -288,6 +293,29 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   });
   registerEvents(app, { runner, store, access, log });
   registerActions(app, { runner, gate, log, store });
+  registerAlerts(app, {
+    runner,
+    store,
+    episodes: new DynamoEpisodeStore(store.doc, table),
+    writer,
+    presenter,
+    access,
+    log,
+    settings: {
+      ...config.alerts,
+      defaultRegion: config.defaultTargetRegion,
+      maxQueue: config.concurrency.maxQueue,
+    },
+  });
+  registerInvestigate(app, {
+    runner,
+    access,
+    writer,
+    presenter,
+    alarms: new CloudWatchAlarmLookup(new AwsCloudWatch(config.cloudwatch)),
+    defaultRegion: config.defaultTargetRegion,
+    log,
+  });
   runnerRef = runner;
 
   // Startup self-check: say exactly what is wrong instead of failing on the first request.

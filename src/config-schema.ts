@@ -178,6 +178,26 @@ export const schema = z.object({
       )
       .optional(),
   ),
+  ALERT_NOTES: booleanFlag(true).describe(
+    "Read other apps' messages for alarm notifications (Amazon Q Developer / AWS Chatbot, SNS JSON, Alertmanager, PagerDuty) and add an Investigate note under each alarm episode; false turns the alert surface off",
+  ),
+  ALERT_AUTO_INVESTIGATE_CHANNELS: z
+    .preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(
+          /^\s*[CGD][A-Z0-9]{2,}(\s*,\s*[CGD][A-Z0-9]{2,})*\s*$/,
+          'must be a comma-separated list of Slack channel ids (C…/G…)',
+        )
+        .optional(),
+    )
+    .describe(
+      'Channels where a recognised alarm starts its investigation at once instead of offering the Investigate button',
+    ),
+  ALERT_EPISODE_MINUTES: intInRange(1, 1440, 60).describe(
+    'Notifications of the same alarm within this many minutes of the previous one belong to one episode (one note)',
+  ),
   BOT_ADMINS: z.preprocess(
     emptyToUndefined,
     z

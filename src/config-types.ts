@@ -52,6 +52,8 @@ export interface Config {
   defaultTargetRegion: string;
   /** Local sandbox only: the FIS emulator (otherwise the SDK's endpoint and credentials). */
   fis?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** The sandbox's CloudWatch emulator; otherwise the SDK's defaults. */
+  cloudwatch?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   approvals: {
     /** Approver user ids and user group ids; empty disables `/fis run`. */
     approvers: string[];
@@ -68,6 +70,14 @@ export interface Config {
     shutdownGraceMs: number;
     /** The same command from the same person in the same channel within this window runs once (0: off). */
     duplicateCommandWindowSeconds: number;
+  };
+  alerts: {
+    /** Read other apps' alarm notifications and offer investigations (ALERT_NOTES). */
+    enabled: boolean;
+    /** Channels where an investigation starts without a click. */
+    autoChannels: string[];
+    /** Notifications of one alarm this close together are one episode. */
+    episodeMs: number;
   };
   access: {
     /** Empty: every channel. */

@@ -102,6 +102,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
       duplicateCommandWindowSeconds: e.DUPLICATE_COMMAND_WINDOW_SECONDS,
     },
+    alerts: {
+      enabled: e.ALERT_NOTES,
+      autoChannels: list(e.ALERT_AUTO_INVESTIGATE_CHANNELS),
+      episodeMs: e.ALERT_EPISODE_MINUTES * 60_000,
+    },
     access: {
       channels: list(e.ALLOWED_CHANNELS),
       commands: Object.fromEntries(
@@ -187,6 +192,7 @@ export interface SandboxWiring {
   namedHarnesses?: { id: string; arn: string; commands: string[]; tools: unknown[] }[];
   /** The FIS emulator, when it runs alongside the harness emulator. */
   fisEmulator?: { url: string };
+  cloudwatchEmulator?: { url: string };
   /** Approvers of the sandbox's fake workspace, unless FIS_APPROVERS is set. */
   approvers?: string[];
   /** The demo's region (where its FIS template lives), unless DEFAULT_TARGET_REGION is set. */
@@ -264,6 +270,12 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
       if (w.emulator) {
         config.harness.endpoint = w.emulator.url;
         config.harness.credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
+      }
+      if (w.cloudwatchEmulator) {
+        config.cloudwatch = {
+          endpoint: w.cloudwatchEmulator.url,
+          credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+        };
       }
       if (w.fisEmulator) {
         config.fis = {

@@ -58,6 +58,19 @@ const CONTRACT: Record<string, Need[]> = {
   StopExperimentCommand: [{ actions: ['fis:StopExperiment'], resources: [`${fis}:experiment/EXPaBcD1234`] }],
   // ListExperiments authorizes on no resource ARN.
   ListExperimentsCommand: [{ actions: ['fis:ListExperiments'], resources: ['*'] }],
+  // Stop-condition alarms, in any Region an experiment runs in (the alarm resource type is required).
+  DescribeAlarmsCommand: [
+    {
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: [`arn:aws:cloudwatch:us-west-2:${D.account}:alarm:checkout-5xx`],
+    },
+  ],
+  DescribeAlarmHistoryCommand: [
+    {
+      actions: ['cloudwatch:DescribeAlarmHistory'],
+      resources: [`arn:aws:cloudwatch:us-west-2:${D.account}:alarm:checkout-5xx`],
+    },
+  ],
   DescribeTableCommand: [{ actions: ['dynamodb:DescribeTable'], resources: [table] }],
   GetCommand: [{ actions: ['dynamodb:GetItem'], resources: [table] }],
   PutCommand: [{ actions: ['dynamodb:PutItem'], resources: [table] }],

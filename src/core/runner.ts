@@ -9,6 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ToolResult } from './approval-gate.ts';
 import type { ApprovalRecord } from './approval-types.ts';
+import {
+  type InvestigationRequest,
+  type InvestigationResult,
+  InvestigationRuns,
+} from './investigation-runs.ts';
 import type { SessionRecord, ThreadKey } from './ports.ts';
 import { type RetryClick, RunControls, type StopResult } from './run-controls.ts';
 import {
@@ -39,6 +44,7 @@ export class Runner {
   private readonly engine: TurnEngine;
   private readonly controls: RunControls;
   private readonly requests: RunRequests;
+  private readonly investigations: InvestigationRuns;
   private accepting = true;
 
   constructor(private readonly d: RunnerDeps) {
@@ -68,6 +74,18 @@ export class Runner {
         return local !== undefined;
       },
     });
+    this.investigations = new InvestigationRuns({
+      store: d.store,
+      access: d.access,
+      gate: d.gate !== undefined,
+      skillsBasePath: d.settings.skillsBasePath,
+      leaseMs: d.settings.leaseMs,
+      owner: this.owner,
+      now: this.now,
+      log: d.log,
+      isAccepting: () => this.accepting,
+      execute: (session, input, user) => this.execute(session, input, user),
+    });
     if (d.gate) d.gate.resume = (a, result) => this.resumeAfterApproval(a, result);
   }
 
@@ -93,6 +111,11 @@ export class Runner {
 
   startConversation(req: ConversationRequest): Promise<void> {
     return this.track(this.requests.runConversation(req));
+  }
+
+  /** Investigates an alarm in its thread (an Investigate click, `/investigate`, or an automatic start). */
+  startInvestigation(req: InvestigationRequest): Promise<InvestigationResult> {
+    return this.track(this.investigations.run(req));
   }
 
   /** Runs an interrupted turn again: once, and only for its asker or an admin. */

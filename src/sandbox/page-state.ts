@@ -35,10 +35,13 @@ export function tries(emulated: boolean): Try[] {
     },
     { text: '/cost ec2 3m', hint: 'runs on its own harness (cost), through the billing Gateway tools' },
     { text: `@${BOT_NAME} why is checkout slow?`, hint: 'a mention starts a conversation' },
+    { text: '/investigate checkout-5xx us-east-1', hint: 'reads the alarm from CloudWatch (emulated)' },
     { text: '/fis help' },
   ];
   // With a real harness the demo ids mean nothing: keep the commands that work anywhere.
-  return emulated ? list : list.filter((t) => !t.text.includes(DEMO_TEMPLATE));
+  return emulated
+    ? list
+    : list.filter((t) => !t.text.includes(DEMO_TEMPLATE) && !t.text.startsWith('/investigate'));
 }
 
 /** Channels a person can use: the shared ones and their own DM with the bot. */

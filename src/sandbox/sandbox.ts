@@ -11,10 +11,12 @@ import { portInUse, type RunningBot, startBot } from '../bot.ts';
 import type { SandboxConfig } from '../config.ts';
 import type { Logger } from '../core/logger.ts';
 import { createLogger } from '../log.ts';
+import { CloudWatchEmulator } from '../stand-ins/cloudwatch-emulator.ts';
 import { FakeSlack } from '../stand-ins/fake-slack.ts';
 import { FisEmulator } from '../stand-ins/fis-emulator.ts';
 import { HarnessEmulator } from '../stand-ins/harness-emulator.ts';
 import { HarnessRegion } from '../stand-ins/harness-region.ts';
+import { DEMO_ALARM_REGION, seedDemoAlarms } from './demo-alarms.ts';
 import { costScenarios, SANDBOX_COST_HARNESS_ID } from './demo-cost.ts';
 import { DEMO_TEMPLATE_REGION, fisWorld } from './demo-fis.ts';
 import { demoScenarios } from './demo-scenarios.ts';
@@ -72,7 +74,13 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
     let harness: HarnessEmulator | undefined;
     let fis: FisEmulator | undefined;
     let region: HarnessRegion | undefined;
+    let cloudwatch: CloudWatchEmulator | undefined;
     if (settings.harness.kind === 'emulator') {
+      // The demo's alarms, for /investigate (the simulated notifications need no AWS).
+      cloudwatch = new CloudWatchEmulator({ region: DEMO_ALARM_REGION });
+      await cloudwatch.start();
+      cleanups.push(() => cloudwatch?.stop());
+      seedDemoAlarms(cloudwatch);
       // With the emulated agent, FIS is emulated too: the demo agent creates its template there, and
       // the approval card reads it back. An experiment starts within the agent's first check and
       // runs its 5 minutes.
@@ -130,6 +138,7 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
           }
         : {}),
       ...(fis ? { fisEmulator: { url: fis.url } } : {}),
+      ...(cloudwatch ? { cloudwatchEmulator: { url: cloudwatch.url } } : {}),
       approvers: [APPROVERS_GROUP.id],
       // A command without a region targets the demo's region, so /fis prepare's thread names the
       // region its template is created in.

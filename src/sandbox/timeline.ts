@@ -4,6 +4,7 @@
  * view of each change, for the live stream.
  */
 import { EventEmitter } from 'node:events';
+import { appNameOf } from '../stand-ins/alert-sender.ts';
 import type { FakeSlack, StoredMessage } from '../stand-ins/fake-slack.ts';
 
 export interface MessageView {
@@ -12,6 +13,8 @@ export interface MessageView {
   threadTs?: string;
   user?: string;
   bot: boolean;
+  /** Another app's message: that app's name. */
+  app?: string;
   text: string;
   blocks?: unknown[];
   edited: boolean;
@@ -103,7 +106,9 @@ function view(m: StoredMessage): MessageView {
     ts: m.ts,
     threadTs: m.threadTs,
     user: m.user,
-    bot: Boolean(m.botId),
+    // Another app's message (a simulated alarm) shows its own name, not the bot's.
+    bot: Boolean(m.botId) && !appNameOf(m),
+    ...(appNameOf(m) ? { app: appNameOf(m) } : {}),
     text: m.text,
     blocks: m.blocks,
     edited: m.versions.length > 1,

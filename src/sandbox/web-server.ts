@@ -15,7 +15,10 @@ import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SLASH_COMMANDS } from '../core/commands.ts';
+import { INVESTIGATE_COMMAND } from '../slack/alerts.ts';
+import { postAppMessage } from '../stand-ins/alert-sender.ts';
 import type { FakeSlack } from '../stand-ins/fake-slack.ts';
+import { DEMO_ALARMS } from './demo-alarms.ts';
 import {
   channelFor,
   channelsFor,
@@ -128,6 +131,7 @@ async function route(
       channels: channelsFor(user),
       groups: userGroups(),
       tries: tries(deps.harnessLabel === 'emulator'),
+      alarms: DEMO_ALARMS.map((a) => ({ id: a.id, label: a.label })),
       commands: commandList(),
       harness: deps.harnessLabel,
       messages: deps.timeline.messages(),
@@ -152,7 +156,7 @@ async function route(
           explainThreadCommand(deps.timeline, { channel, user, threadTs: body.threadTs, command });
           return sendJson(res, 200, { ok: false, error: 'command_in_thread' });
         }
-        if (!(SLASH_COMMANDS as readonly string[]).includes(command)) {
+        if (![...SLASH_COMMANDS, INVESTIGATE_COMMAND].includes(command)) {
           deps.timeline.addEphemeral({
             channel,
             user,
@@ -168,6 +172,16 @@ async function route(
         if (!text) return sendJson(res, 400, { ok: false, error: 'no_text' });
         const r = await deps.slack.userMessage({ user, channel, text, threadTs: body.threadTs || undefined });
         return sendJson(res, 200, { ok: true, ts: r.ts });
+      }
+      case '/api/alarm': {
+        // Another app posts an alarm notification in the channel being read (not in a DM).
+        const alarm = DEMO_ALARMS.find((a) => a.id === body.source);
+        if (!alarm) return sendJson(res, 400, { ok: false, error: 'unknown_alarm' });
+        const where = channelsFor(user).find((c) => c.id === channel)?.dm
+          ? channelsFor(user)[0]!.id
+          : channel;
+        const r = await postAppMessage(deps.slack, alarm.message(Date.now()), where);
+        return sendJson(res, 200, { ok: true, ts: r.ts, channel: where });
       }
       case '/api/click': {
         const r = await deps.slack.clickButton({

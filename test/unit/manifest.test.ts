@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SLASH_COMMANDS } from '../../src/core/commands.ts';
+import { INVESTIGATE_COMMAND } from '../../src/slack/alerts.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as {
@@ -29,7 +30,9 @@ describe('manifest.yml', () => {
   });
 
   it('declares exactly the commands the bot registers', () => {
-    expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual([...SLASH_COMMANDS].sort());
+    expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual(
+      [...SLASH_COMMANDS, INVESTIGATE_COMMAND].sort(),
+    );
   });
 
   it('has Socket Mode and interactivity on, and the events thread follow-ups need', () => {

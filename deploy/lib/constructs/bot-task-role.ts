@@ -86,6 +86,16 @@ export class BotTaskRole extends Construct {
         resources: [template],
       }),
     );
+    // Stop-condition alarms are read before a card is posted, again before the start, and after the
+    // experiment (recovery). Read-only, and on `*` because CloudWatch returns composite alarms only to a
+    // caller whose DescribeAlarms/DescribeAlarmHistory permission is scoped to `*` (API reference).
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadStopConditionAlarms',
+        actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
+        resources: ['*'],
+      }),
+    );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ListExperiments',

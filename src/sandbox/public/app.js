@@ -12,6 +12,7 @@ const state = {
   channels: [],
   groups: [],
   tries: [],
+  alarms: [],
   commands: [],
   channel: 'C0GENERAL',
   thread: undefined,
@@ -57,6 +58,7 @@ async function load() {
     channels: s.channels,
     groups: s.groups,
     tries: s.tries,
+    alarms: s.alarms ?? [],
     commands: s.commands,
     ephemerals: s.ephemerals,
   });
@@ -151,6 +153,19 @@ function renderSidebar() {
       return li;
     }),
   );
+
+  // Simulate an alarm: another app posts a notification in the channel being read.
+  $('alarms').replaceChildren(
+    ...state.alarms.map((a) => {
+      const li = document.createElement('li');
+      li.append(
+        Object.assign(document.createElement('span'), { className: 'try-text', textContent: a.label }),
+      );
+      li.title = `Post a ${a.label} notification here`;
+      li.addEventListener('click', () => void api('/api/alarm', { source: a.id }));
+      return li;
+    }),
+  );
 }
 
 $('identity').addEventListener('change', (e) => {
@@ -200,16 +215,16 @@ function messageElement(m, where) {
   const row = document.createElement('div');
   row.className = 'msg';
   row.dataset.ts = m.ts;
-  row.dataset.author = m.bot ? 'bot' : ctx.userName(m.user);
+  row.dataset.author = m.bot ? 'bot' : (m.app ?? ctx.userName(m.user));
   const main = document.createElement('div');
   main.className = 'msg-main';
   const head = document.createElement('div');
   head.className = 'msg-head';
   const author = document.createElement('span');
   author.className = 'msg-author';
-  author.textContent = m.bot ? state.bot.name : ctx.userName(m.user);
+  author.textContent = m.bot ? state.bot.name : (m.app ?? ctx.userName(m.user));
   head.append(author);
-  if (m.bot)
+  if (m.bot || m.app)
     head.append(
       Object.assign(document.createElement('span'), { className: 'app-badge', textContent: 'APP' }),
     );
