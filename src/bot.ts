@@ -63,13 +63,16 @@ export interface BotHooks {
   writer?: (app: App) => SlackWriter;
   /** Routes the embedded store's traffic through another address (the tests' fault-injecting proxy). */
   storeEndpoint?: (endpoint: string) => string;
+  /** Another replica's embedded store, shared as replicas share a table (multi-replica tests); not closed on stop. */
+  sharedStore?: EmbeddedDynamo;
 }
 
 export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}): Promise<RunningBot> {
-  let embedded: EmbeddedDynamo | undefined;
+  let embedded: EmbeddedDynamo | undefined = hooks.sharedStore;
+  const ownsStore = embedded === undefined;
   let table = config.store.table;
   if (!table) {
-    embedded = await startEmbeddedDynamo(config.store.dataDir, config.store.region).catch((err) => {
+    embedded ??= await startEmbeddedDynamo(config.store.dataDir, config.store.region).catch((err) => {
       throw err instanceof DataDirError ? new StartupError([err.message]) : err;
     });
     table = embedded.table;
@@ -382,7 +385,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       await gate?.drain(graceMs);
       await runner.drain(graceMs);
       healthServer?.server.close();
-      await embedded?.close();
+      if (ownsStore) await embedded?.close();
     },
   };
 }

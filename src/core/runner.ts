@@ -14,6 +14,7 @@ import {
   type InvestigationResult,
   InvestigationRuns,
 } from './investigation-runs.ts';
+import { LapseWatch } from './lapse-watch.ts';
 import type { SessionRecord, ThreadKey } from './ports.ts';
 import { type RetryClick, RunControls, type StopResult } from './run-controls.ts';
 import {
@@ -44,6 +45,7 @@ export class Runner {
   private readonly engine: TurnEngine;
   private readonly controls: RunControls;
   private readonly requests: RunRequests;
+  private readonly lapses: LapseWatch;
   private readonly investigations: InvestigationRuns;
   private accepting = true;
 
@@ -51,6 +53,9 @@ export class Runner {
     this.now = d.now ?? Date.now;
     this.owner = d.owner ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.engine = new TurnEngine({ ...d, owner: this.owner, now: this.now });
+    // A live owner renews three times per lease, and retries recording a completion within seconds of
+    // the table coming back (the store's client gives up on a call within about 5 s).
+    this.lapses = new LapseWatch(Math.max(d.settings.leaseMs, 5_000), this.now);
     this.requests = new RunRequests(
       d,
       this.owner,
@@ -133,17 +138,24 @@ export class Runner {
     return this.controls.stop(key, userId);
   }
 
-  /** Finds runs whose owner died (lease lapsed), marks them interrupted and offers Retry. */
+  /**
+   * Finds runs whose owner died (lease lapsed, and stayed lapsed for a grace period: see
+   * lapse-watch.ts), marks them interrupted and offers Retry.
+   */
   async reap(): Promise<void> {
     const now = this.now();
     // Never our own live runs: one whose renewals failed while the table was down is still working.
     const alive = (rec: SessionRecord) => rec.owner === this.owner && this.local.has(mapKey(rec));
-    for (const rec of await this.d.store.reapLapsed(now, alive)) {
+    this.lapses.begin();
+    const won = await this.d.store.reapLapsed(now, (rec) => alive(rec) || !this.lapses.due(rec));
+    this.lapses.end();
+    for (const rec of won) {
       this.d.log.warn(
         { ...keyOf(rec), owner: rec.owner },
         'run interrupted: its owner stopped renewing the lease',
       );
       const waiting = rec.queue?.length ?? 0;
+      await this.engine.retireControls(rec, 'the bot instance running it stopped');
       await this.engine.postInterrupted(
         keyOf(rec),
         `the bot instance running it stopped${waiting ? `; ${waiting} later message${waiting === 1 ? ' is' : 's are'} still queued and will run after the retry` : ''}`,
@@ -212,7 +224,11 @@ export class Runner {
     const toolResults = [{ toolUseId: a.toolUseId, result }, ...(a.siblingResults ?? [])];
     await this.execute(
       session,
-      { resume: { assistantMessage: a.assistantMessage, toolResults }, followUp: true },
+      {
+        resume: { assistantMessage: a.assistantMessage, toolResults },
+        ...(typeof result.decision === 'string' ? { approvalDecision: result.decision } : {}),
+        followUp: true,
+      },
       a.requester,
     );
   }

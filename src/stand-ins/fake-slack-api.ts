@@ -3,8 +3,9 @@
  * Message methods live in fake-slack-workspace.ts, streaming in fake-slack-streams.ts; the
  * smaller methods (auth, files upload v2, reactions, channels, users, user groups) are here.
  */
+import { conversationReplies } from './fake-slack-history.ts';
 import { appendStream, startStream, stopStream, streamState } from './fake-slack-streams.ts';
-import type { UploadedFile } from './fake-slack-types.ts';
+import type { StoredMessage, UploadedFile } from './fake-slack-types.ts';
 import {
   canWrite,
   content,
@@ -30,6 +31,7 @@ export interface ApiHost extends Workspace {
     threadTs?: string;
   }): void;
   newFileId(): string;
+  replies(channel: string, threadTs: string): StoredMessage[];
 }
 
 export class WebApiRouter {
@@ -40,6 +42,11 @@ export class WebApiRouter {
   /** The next `times` calls to `method` fail with this Slack error. */
   failNext(method: string, error: string, times = 1): void {
     this.failures.push({ method, error, times });
+  }
+
+  /** Ends forced failures of `method` (an outage is over). */
+  clearFailures(method: string): void {
+    for (const f of this.failures) if (f.method === method) f.times = 0;
   }
 
   dispatch(method: string, p: Result, token: string | undefined): Result {
@@ -86,6 +93,8 @@ export class WebApiRouter {
         return this.completeUpload(p);
       case 'conversations.join':
         return this.join(p);
+      case 'conversations.replies':
+        return conversationReplies(h, p);
       case 'usergroups.users.list': {
         if (!h.scopes.has('usergroups:read'))
           return { ok: false, error: 'missing_scope', needed: 'usergroups:read' };

@@ -20,6 +20,7 @@ export const METHOD_TIERS: Record<string, Tier> = {
   'chat.stopStream': 'Tier2',
   'chat.update': 'Tier3',
   'conversations.join': 'Tier3',
+  'conversations.replies': 'Tier3',
   'files.completeUploadExternal': 'Tier4',
   'files.getUploadURLExternal': 'Tier4',
   'reactions.add': 'Tier3',

@@ -157,6 +157,11 @@ export class FakeSlack extends EventEmitter implements Workspace {
     this.api.failNext(method, error, times);
   }
 
+  /** Ends the forced failures of `method` (an outage is over). */
+  clearFailures(method: string): void {
+    this.api.clearFailures(method);
+  }
+
   /** A person presses Slack's own stop button on a message that is streaming. */
   stopStreamAsUser(channel: string, ts: string, user: string): void {
     const msg = this.message(channel, ts);
