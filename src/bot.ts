@@ -15,6 +15,7 @@ import {
   type EmbeddedDynamo,
   startEmbeddedDynamo,
 } from './adapters/embedded-dynamo.ts';
+import { EmfMetrics } from './adapters/emf-metrics.ts';
 import { AwsFis } from './adapters/fis.ts';
 import { AgentCoreHarness } from './adapters/harness.ts';
 import { HarnessRouter, SessionShellRouter } from './adapters/harness-router.ts';
@@ -31,6 +32,9 @@ import type { SlackWriter } from './core/ports.ts';
 import { Runner } from './core/runner.ts';
 import { retryAfterOf, ScheduledSlackWriter } from './core/scheduled-writer.ts';
 import { SlackScheduler } from './core/slack-scheduler.ts';
+import { runChecks } from './doctor/check.ts';
+import { explain, QUICK_CHECKS } from './doctor/checks.ts';
+import { WebApiSlackProbe } from './doctor/slack-probe.ts';
 import { renderTools, type ToolSpec, unrepeatableTool } from './harness-catalog.ts';
 import { Health } from './health.ts';
 import { register as registerActions } from './slack/actions.ts';
@@ -65,6 +69,8 @@ export interface BotHooks {
   storeEndpoint?: (endpoint: string) => string;
   /** Another replica's embedded store, shared as replicas share a table (multi-replica tests); not closed on stop. */
   sharedStore?: EmbeddedDynamo;
+  /** Where embedded metrics go instead of stdout (tests read them). */
+  metricsWrite?: (line: string) => void;
 }
 
 export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}): Promise<RunningBot> {
@@ -238,6 +244,9 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   const groups = new SlackGroups(app.client, log.child({ component: 'groups' }));
   const access = new AccessPolicy(config.access, groups);
   const approvers = config.approvals.approvers;
+  const metrics = config.metricsNamespace
+    ? new EmfMetrics(config.metricsNamespace, hooks.metricsWrite)
+    : undefined;
   const gate =
     approvers.length > 0
       ? new ApprovalGate({
@@ -256,6 +265,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
             startLeaseMs: config.concurrency.leaseMs,
           },
           log: log.child({ component: 'approvals' }),
+          metrics,
         })
       : undefined;
   const runner = new Runner({
@@ -267,6 +277,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     store,
     shell,
     log: log.child({ component: 'runner' }),
+    metrics,
     settings: {
       skillsBasePath: config.harness.skillsBasePath,
       editIntervalMs: config.streamEditIntervalMs,
@@ -290,6 +301,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     store,
     access,
     defaultRegion: config.defaultTargetRegion,
+    fisRegions: config.fisRegions,
     duplicateWindowSeconds: config.concurrency.duplicateCommandWindowSeconds,
     log,
     approvalsEnabled: gate !== undefined,
@@ -409,40 +421,32 @@ export function portInUse(port: number, setting: string) {
   };
 }
 
-/** Checks the Slack token and the table before taking traffic; collects every problem. */
+/**
+ * The doctor's quick checks (src/doctor/checks.ts: the Slack token and the table) before taking traffic;
+ * every FAIL becomes one startup problem, in the doctor's words.
+ */
 async function selfCheck(app: App, store: DynamoSessionStore, config: Config): Promise<void> {
-  const problems: string[] = [];
-  try {
-    // One try, quietly: an unreachable Slack is reported once below, not as a minute of logged retries.
-    await new WebClient(config.slack.botToken, {
-      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-      retryConfig: { retries: 0 },
-      timeout: 10_000,
-      logLevel: LogLevel.ERROR,
-    }).auth.test();
+  const ctx = {
+    config,
+    slack: new WebApiSlackProbe({
+      botToken: config.slack.botToken,
+      ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+    }),
+    store,
+    clusters: [],
+    memo: new Map(),
+  };
+  const findings = await runChecks(QUICK_CHECKS, ctx, explain);
+  const problems = findings.filter((f) => f.status === 'FAIL').map((f) => `${f.found}: ${f.fix}`);
+  if (!findings.some((f) => f.check === 'slack.token' && f.status === 'FAIL')) {
     // Bolt verifies the token itself too; deferred so its failure lands here, not as a stray rejection.
-    await app.init();
-  } catch (err) {
-    const code =
-      (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code;
-    problems.push(
-      code === 'invalid_auth' ||
-        code === 'not_authed' ||
-        code === 'token_revoked' ||
-        code === 'account_inactive'
-        ? `Slack rejected SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token again from OAuth & Permissions.`
-        : `Slack could not be reached for auth.test (${code ?? 'error'}): check network access${config.slack.apiUrl ? ` to ${config.slack.apiUrl}` : ''}.`,
-    );
-  }
-  try {
-    await store.ping();
-  } catch (err) {
-    const name = (err as { name?: string }).name ?? 'error';
-    problems.push(
-      name === 'ResourceNotFoundException'
-        ? `The DynamoDB table "${config.store.table}" does not exist in ${config.store.region}: create it (see deploy/) or unset SESSIONS_TABLE for the embedded store.`
-        : `The DynamoDB table "${config.store.table ?? 'embedded'}" is not reachable (${name}): check AWS credentials, AWS_REGION and the bot's IAM permissions.`,
-    );
+    await app.init().catch((err: unknown) => {
+      const code =
+        (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code;
+      problems.push(
+        `Slack rejected SLACK_BOT_TOKEN (${code ?? 'error'}): copy the Bot User OAuth Token again from OAuth & Permissions.`,
+      );
+    });
   }
   if (problems.length > 0) throw new StartupError(problems);
 }

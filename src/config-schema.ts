@@ -218,6 +218,17 @@ export const schema = z.object({
       )
       .optional(),
   ),
+  // Where the FIS roles are deployed (deploy/ sets its region); /fis run refuses other regions. Unset: any.
+  FIS_REGIONS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^\s*[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d(\s*,\s*[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d)*\s*$/,
+        'must be a comma-separated list of AWS regions such as us-east-1',
+      )
+      .optional(),
+  ),
   FIS_ALLOW_SELF_APPROVAL: booleanFlag(false),
   FIS_ALLOW_NO_STOP_CONDITIONS: booleanFlag(false),
   FIS_APPROVAL_TTL_MINUTES: z.preprocess(
@@ -233,6 +244,17 @@ export const schema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   LOG_CONTENT: booleanFlag(false),
+  // CloudWatch embedded metrics (turns, failures by kind, approvals, experiments) in the log stream; unset: none.
+  METRICS_NAMESPACE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^(?!AWS\/)[\w.\-/#: ]{1,255}$/,
+        'must be a CloudWatch namespace (letters, digits, . - _ / # : space; not starting with AWS/)',
+      )
+      .optional(),
+  ),
   BOT_MODE: z.preprocess(
     (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
     z.enum(['sandbox', 'slack'], { error: 'must be "sandbox" or "slack"' }).optional(),

@@ -103,6 +103,10 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Log what people wrote and what the agent answered (Slack bodies included); off: sizes and ids only. */
   logContent: boolean;
+  /** Regions where /fis run may start experiments (the FIS roles' regions); empty: any. */
+  fisRegions: string[];
+  /** CloudWatch namespace for embedded metrics (EMF lines on stdout); unset: no metrics. */
+  metricsNamespace?: string;
 }
 
 export class ConfigError extends Error {

@@ -85,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     store: { table: e.SESSIONS_TABLE, dataDir: e.DATA_DIR, region, ttlDays: e.SESSION_TTL_DAYS },
     defaultTargetRegion: e.DEFAULT_TARGET_REGION ?? region,
+    fisRegions: list(e.FIS_REGIONS),
     approvals: {
       approvers: (e.FIS_APPROVERS ?? '')
         .split(',')
@@ -132,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     logLevel: e.LOG_LEVEL,
     logContent: e.LOG_CONTENT,
+    metricsNamespace: e.METRICS_NAMESPACE,
   };
 }
 

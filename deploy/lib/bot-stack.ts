@@ -1,17 +1,20 @@
 import { CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ALL_SKILLS } from '../../src/core/skills.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { BotService } from './constructs/bot-service.ts';
 import { BotTaskRole } from './constructs/bot-task-role.ts';
+import { EksAccess } from './constructs/eks-access.ts';
 import { FisExperimentRole } from './constructs/fis-experiment-role.ts';
+import { GithubDeployRole } from './constructs/github-deploy-role.ts';
 import { Harness } from './constructs/harness.ts';
 import { HarnessExecutionRole } from './constructs/harness-execution-role.ts';
 import { SessionsTable } from './constructs/sessions-table.ts';
 import { SkillsBucket } from './constructs/skills-bucket.ts';
 import { SlackSecret } from './constructs/slack-secret.ts';
-import { FIS_LOG_GROUP_NAME } from './fis-contract.ts';
+import { fisAlarmPrefix } from './fis-contract.ts';
 import { harnessEnvironmentForBot, skillsOf } from './harness-plan.ts';
 import type { Settings } from './settings.ts';
 
@@ -30,6 +33,8 @@ export class BotStack extends Stack {
   readonly fisRole: FisExperimentRole;
   readonly botRole: BotTaskRole;
   readonly bot: BotService;
+  /** CloudWatch namespace of this stack's metrics: two stacks in one account never share one. */
+  readonly metricsNamespace: string;
 
   /**
    * Two AZs resolved by CloudFormation at deploy time, so synth never needs an AZ lookup (and AWS credentials),
@@ -43,9 +48,10 @@ export class BotStack extends Stack {
     super(scope, id, props);
     const s = props.settings;
     Tags.of(this).add('app', 'agentcore-slack-bot');
+    this.metricsNamespace = `AgentCoreSlackBot/${this.stackName}`;
 
+    // No fixed names on what outlives the stack: a second stack, or a redeploy after destroy, gets its own.
     const fisLogs = new logs.LogGroup(this, 'FisExperimentLogs', {
-      logGroupName: FIS_LOG_GROUP_NAME,
       retention: logs.RetentionDays.THREE_MONTHS,
     });
     this.fisRole = new FisExperimentRole(this, 'FisExperimentRole', {
@@ -58,6 +64,7 @@ export class BotStack extends Stack {
       fisExperimentRole: this.fisRole.role,
       templateTagKey: s.fisTemplateTagKey,
       templateTagValue: s.fisTemplateTagValue,
+      alarmNamePrefix: fisAlarmPrefix(this.stackName),
     });
     const skillsBucket =
       s.skillsSource === 's3' ? new SkillsBucket(this, 'Skills', { repoRoot: props.repoRoot }) : undefined;
@@ -79,6 +86,7 @@ export class BotStack extends Stack {
         fisExperimentRole: this.fisRole.role,
         templateTagKey: s.fisTemplateTagKey,
         templateTagValue: s.fisTemplateTagValue,
+        alarmNamePrefix: fisAlarmPrefix(this.stackName),
       });
       this.namedHarnesses.set(
         h.id,
@@ -95,6 +103,30 @@ export class BotStack extends Stack {
           skillsBucket,
         }),
       );
+    }
+    // The harness runtime's application logs (AgentCore writes to /aws/bedrock-agentcore/runtimes/<id>-<endpoint>);
+    // created here, before the first invocation, so it gets a retention instead of "never expire".
+    new logs.LogGroup(this, 'HarnessRuntimeLogs', {
+      logGroupName: `/aws/bedrock-agentcore/runtimes/${this.harness.harness.attrEnvironmentAgentCoreRuntimeEnvironmentAgentRuntimeId}-DEFAULT`,
+      retention: s.logRetentionDays as logs.RetentionDays,
+    });
+    if (s.targetAccounts.length > 0) {
+      // Read-only in the listed accounts only, through the role deploy/lib/target-account-stack.ts deploys there.
+      new iam.Policy(this, 'AssumeTargetAccountRoles', {
+        roles: [this.harnessRole.role],
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'AssumeReadOnlyRoleInListedAccounts',
+            actions: ['sts:AssumeRole'],
+            resources: s.targetAccounts.map(
+              (a) => `arn:${this.partition}:iam::${a.accountId}:role/${s.targetAccountRoleName}`,
+            ),
+          }),
+        ],
+      });
+    }
+    if (s.eksClusters.length > 0) {
+      new EksAccess(this, 'EksAccess', { clusterNames: s.eksClusters, role: this.harnessRole.role });
     }
 
     const sessions = new SessionsTable(this, 'Sessions');
@@ -114,6 +146,7 @@ export class BotStack extends Stack {
       slackSecret: slack.secret,
       harnessArn: this.harness.harnessArn,
       tableName: sessions.table.tableName,
+      metricsNamespace: this.metricsNamespace,
       moreEnvironment: harnessEnvironmentForBot(
         this,
         this.harness,
@@ -129,10 +162,22 @@ export class BotStack extends Stack {
       loadBalancer: this.bot.loadBalancer,
       targetGroup: this.bot.targetGroup,
       alarmEmail: s.alarmEmail,
+      metricsNamespace: this.metricsNamespace,
+      failureRatePercent: s.alarmFailureRatePercent,
+      minTurns: s.alarmMinTurns,
     });
+    if (s.githubRepository) {
+      new GithubDeployRole(this, 'GithubDeployRole', {
+        repository: s.githubRepository,
+        branch: s.githubBranch,
+        existingProviderArn: s.githubOidcProviderArn,
+      });
+    }
 
     new CfnOutput(this, 'HarnessArn', { value: this.harness.harnessArn });
     new CfnOutput(this, 'HarnessExecutionRoleArn', { value: this.harnessRole.role.roleArn });
+    // npm run doctor -- --bot-role <this> checks the bot's permissions from an operator's machine.
+    new CfnOutput(this, 'BotTaskRoleArn', { value: this.botRole.role.roleArn });
     new CfnOutput(this, 'FisExperimentRoleArn', { value: this.fisRole.role.roleArn });
     new CfnOutput(this, 'SessionsTableName', { value: sessions.table.tableName });
     new CfnOutput(this, 'SlackSecretArn', { value: slack.secret.secretArn });

@@ -74,6 +74,8 @@ describe('deploy/Dockerfile (bot image)', () => {
       if (existsSync(path.join(REPO_ROOT, 'src', 'main.ts'))) {
         expect(existsSync(path.join(out, 'main.js'))).toBe(true);
       }
+      // `node dist/doctor.js` in the image (a one-off task) runs the doctor.
+      expect(existsSync(path.join(out, 'doctor.js'))).toBe(true);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

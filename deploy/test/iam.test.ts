@@ -131,9 +131,13 @@ describe('harness execution role', () => {
     expect(templateCreate?.Condition).toEqual({
       StringEquals: { 'aws:RequestTag/managed-by': 'agentcore-slack-bot' },
     });
-    const alarm = tagged.find((x) => asArray(x.Action).includes('cloudwatch:PutMetricAlarm'));
+    const alarm = tagged.find(
+      (x) => x.Effect === 'Allow' && asArray(x.Action).includes('cloudwatch:PutMetricAlarm'),
+    );
+    // Tagged, and without alarm actions (deploy/test/iam-tightened.test.ts evaluates both).
     expect(alarm?.Condition).toEqual({
       StringEquals: { 'aws:RequestTag/managed-by': 'agentcore-slack-bot' },
+      Null: { 'cloudwatch:AlarmActions': 'true' },
     });
     for (const a of [
       'fis:DeleteExperimentTemplate',

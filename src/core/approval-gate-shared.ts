@@ -5,6 +5,7 @@
 import type { ApprovalRecord, ApprovalStore, AuditEntry } from './approval-types.ts';
 import type { FisPort } from './fis.ts';
 import type { Logger } from './logger.ts';
+import type { MetricsPort } from './metrics.ts';
 import type { SlackMessage, SlackWriter, ThreadFile } from './ports.ts';
 import { mention } from './slack-escape.ts';
 
@@ -37,6 +38,8 @@ export interface GateDeps {
   policy: ApprovalPolicy;
   log: Logger;
   now?: () => number;
+  /** Counts approval decisions and experiment starts and stops; optional. */
+  metrics?: MetricsPort;
 }
 
 /** What the agent receives as the tool result. */
@@ -129,6 +132,7 @@ export class GateKit {
       fingerprint: fp ?? rec.fingerprint,
       ...(experimentId ? { experimentId } : {}),
     };
+    this.d.metrics?.approvalEvent(action);
     this.d.log.info(
       { audit: true, approvalId: rec.id, templateId: rec.templateId, thread: rec.thread, ...entry },
       `approval ${action}`,

@@ -104,6 +104,7 @@ export class TurnReplies {
       ...(cost ? { cost } : {}),
     });
     await reply.finish(state);
+    this.d.metrics?.turn(state.outcome, state.outcome === 'failed' ? result.failure : undefined);
     if (reply.controlsLeftBehind && reply.messageTs[0])
       this.endings.retireControlsLater(current, reply.messageTs[0]);
     // The agent may still be working where nobody listens, and a follow-up would run beside it:

@@ -6,6 +6,7 @@ import type { AccessPolicy } from './access.ts';
 import type { ApprovalGate } from './approval-gate.ts';
 import type { PriceTable } from './cost.ts';
 import type { Logger } from './logger.ts';
+import type { MetricsPort } from './metrics.ts';
 import type {
   HarnessPort,
   SessionShell,
@@ -54,6 +55,8 @@ export interface TurnDeps {
   access: AccessPolicy;
   owner: string;
   now: () => number;
+  /** Counts turns by outcome; optional (tests and local runs). */
+  metrics?: MetricsPort;
 }
 
 export interface TurnInput {

@@ -93,6 +93,7 @@ export class TurnEngine {
       }
     } catch (err) {
       log.error({ err }, 'run failed unexpectedly');
+      this.d.metrics?.turn('failed', 'unexpected');
       await this.d.store.finish(key, this.d.owner, this.d.settings.leaseMs).catch(() => undefined);
     } finally {
       lease.stop();

@@ -19,6 +19,7 @@ export const METHOD_TIERS: Record<string, Tier> = {
   'chat.startStream': 'Tier2',
   'chat.stopStream': 'Tier2',
   'chat.update': 'Tier3',
+  'conversations.history': 'Tier3',
   'conversations.join': 'Tier3',
   'conversations.replies': 'Tier3',
   'files.completeUploadExternal': 'Tier4',

@@ -29,7 +29,7 @@ import {
 } from '../../deploy/test/helpers/iam-eval.ts';
 import { logicalId, synth } from '../../deploy/test/helpers/synth.ts';
 import { SKILLS } from '../../src/core/skills.ts';
-import { awsCommandsOf, findAwsCommands } from './helpers/aws-cli.ts';
+import { awsCommandsOf, FOR_HUMANS, findAwsCommands } from '../../src/doctor/skill-actions.ts';
 import { deniedCommands } from './helpers/iam-contract.ts';
 import { fisIds } from './lint.ts';
 import { loadAllSkills, loadSkill } from './load.ts';
@@ -45,11 +45,6 @@ const fisRole = identityPoliciesOf(json, fisId);
 const fisPrincipal = principalOf(json, fisId);
 const fisRoleArn = String(resolveIntrinsics({ 'Fn::GetAtt': [fisId, 'Arn'] }, json));
 const { partition: P, region: R, account: A } = SIM_ENV;
-
-/** Commands a skill hands to a human with the reason; the agent's role must NOT allow them. */
-const FOR_HUMANS: Record<string, string> = {
-  'aws fis update-safety-lever-state': 'engaging the lever is for a human with FIS administrator rights',
-};
 
 const skills = loadAllSkills();
 const commands = skills.flatMap((k) =>

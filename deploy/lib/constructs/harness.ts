@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { type SkillName, skillPath } from '../../../src/core/skills.ts';
 import { type GatewayTool, renderTools, type ToolSpec } from '../../../src/harness-catalog.ts';
-import { HARNESS_ENV, REPORTS_DIR } from '../fis-contract.ts';
+import { fisAlarmPrefix, HARNESS_ENV, REPORTS_DIR } from '../fis-contract.ts';
 import { harnessSystemPrompt } from '../harness-prompt.ts';
 import type { Settings } from '../settings.ts';
 import { McpGateway } from './mcp-gateway.ts';
@@ -29,6 +29,39 @@ export function harnessEnvironment(
     [HARNESS_ENV.fisTargetTagValue]: s.fisTargetTagValue,
     [HARNESS_ENV.reportsDir]: REPORTS_DIR,
     ...(fisLogGroupArn ? { [HARNESS_ENV.fisLogGroupArn]: fisLogGroupArn } : {}),
+    [HARNESS_ENV.fisAlarmPrefix]: fisAlarmPrefix(s.stackName),
+    ...targetAccountEnvironment(s),
+  };
+}
+
+/** Other accounts the agent may read (only when configured): aliases, the role to assume there, the external id. */
+export function targetAccountEnvironment(s: Settings): Record<string, string> {
+  if (s.targetAccounts.length === 0) return {};
+  return {
+    TARGET_ACCOUNTS: s.targetAccounts.map((a) => `${a.alias}=${a.accountId}`).join(','),
+    TARGET_ACCOUNT_ROLE_NAME: s.targetAccountRoleName,
+    ...(s.targetAccountExternalId ? { TARGET_ACCOUNT_EXTERNAL_ID: s.targetAccountExternalId } : {}),
+  };
+}
+
+/** PUBLIC, or VPC mode in the given subnets (to reach private endpoints such as a private EKS API). */
+export function harnessNetwork(s: Settings): agentcore.CfnHarness.NetworkConfigurationProperty {
+  if (s.harnessSubnetIds.length === 0) return { networkMode: 'PUBLIC' };
+  return {
+    networkMode: 'VPC',
+    networkModeConfig: { subnets: s.harnessSubnetIds, securityGroups: s.harnessSecurityGroupIds },
+  };
+}
+
+/** Managed memory with its retention, strategies and key, or none. */
+export function harnessMemory(s: Settings): agentcore.CfnHarness.HarnessMemoryConfigurationProperty {
+  if (s.harnessMemory !== 'managed') return { disabled: {} };
+  return {
+    managedMemoryConfiguration: {
+      eventExpiryDuration: s.memoryEventExpiryDays,
+      ...(s.memoryStrategies ? { strategies: s.memoryStrategies } : {}),
+      ...(s.memoryKmsKeyArn ? { encryptionKeyArn: s.memoryKmsKeyArn } : {}),
+    },
   };
 }
 
@@ -126,6 +159,7 @@ export class Harness extends Construct {
             targetTagValue: s.fisTargetTagValue,
             fisExperimentRoleArnVariable: HARNESS_ENV.fisExperimentRoleArn,
             reportsDir: REPORTS_DIR,
+            otherAccounts: s.targetAccounts.length > 0,
           }),
         },
       ],
@@ -143,13 +177,10 @@ export class Harness extends Construct {
             idleRuntimeSessionTimeout: s.harnessIdleTimeoutSeconds,
             maxLifetime: s.harnessMaxLifetimeSeconds,
           },
-          networkConfiguration: { networkMode: 'PUBLIC' },
+          networkConfiguration: harnessNetwork(s),
         },
       },
-      memory:
-        s.harnessMemory === 'managed'
-          ? { managedMemoryConfiguration: { eventExpiryDuration: s.memoryEventExpiryDays } }
-          : { disabled: {} },
+      memory: harnessMemory(s),
       maxIterations: s.harnessMaxIterations,
       timeoutSeconds: s.harnessTimeoutSeconds,
       tags: [{ key: 'app', value: 'agentcore-slack-bot' }],
