@@ -25,9 +25,26 @@ export const HARNESS_ENV = {
   reportsDir: 'REPORTS_DIR',
   /** The CloudWatch log group experiments log to (the template's logConfiguration). */
   fisLogGroupArn: 'FIS_LOG_GROUP_ARN',
+  /** The S3 bucket FIS writes experiment reports to (the template's experimentReportConfiguration). */
+  fisReportBucket: 'FIS_REPORT_BUCKET',
   /** Name prefix every stop-condition alarm the agent creates must start with (IAM allows no other name). */
   fisAlarmPrefix: 'FIS_ALARM_PREFIX',
 } as const;
+
+/** Key prefix of experiment reports in the report bucket; the experiment role may write only there. */
+export const FIS_REPORT_PREFIX = 'fis-reports/';
+
+/**
+ * What the experiment role needs for experiment reports, as the FIS user guide lists them
+ * (https://docs.aws.amazon.com/fis/latest/userguide/experiment-report-configuration.html): write and read
+ * the report objects, and read the dashboards whose widgets the report captures.
+ */
+export const FIS_REPORT_PERMISSIONS = [
+  's3:PutObject',
+  's3:GetObject',
+  'cloudwatch:GetDashboard',
+  'cloudwatch:GetMetricWidgetImage',
+] as const;
 
 /** What the experiment role needs to log experiments (delivery setup, then writes to the stack's experiment log group only). */
 export const FIS_LOGGING_PERMISSIONS = [

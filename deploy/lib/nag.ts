@@ -54,6 +54,24 @@ export const NAG_JUSTIFICATIONS: readonly NagJustification[] = [
     reason: "Log streams of this stack's experiment log group only",
   },
   {
+    rule: /^AwsSolutions-IAM5\[Resource::<FisExperimentRoleReports[0-9A-F]+\.Arn>\/fis-reports\/\*\]$/,
+    path: ROLE_POLICY('FisExperimentRole'),
+    reason:
+      "Experiment report objects under fis-reports/ of this stack's report bucket only (one object per experiment)",
+  },
+  {
+    rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:cloudwatch::<AWS::AccountId>:dashboard\/\*\]$/,
+    path: ROLE_POLICY('FisExperimentRole'),
+    reason:
+      "cloudwatch:GetDashboard (read only) for experiment reports: the dashboard is named by each template the agent prepares, so it cannot be known at deploy time; this account's dashboards only",
+  },
+  {
+    rule: /^AwsSolutions-S1$/,
+    path: /^FisExperimentRole\/Reports\/Resource$/,
+    reason:
+      'Report bucket: only the FIS experiment role writes to it (TLS only, public access blocked, encrypted); server access logs would need a second bucket for little gain; CloudTrail data events are the audit path if a team needs one',
+  },
+  {
     rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:bedrock:\*::foundation-model\/[^\]]+\]$/,
     path: ROLE_POLICY('HarnessExecutionRole'),
     reason: 'The configured model in every region its cross-region inference profile routes to',

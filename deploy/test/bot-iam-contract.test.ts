@@ -58,6 +58,12 @@ const CONTRACT: Record<string, Need[]> = {
   StopExperimentCommand: [{ actions: ['fis:StopExperiment'], resources: [`${fis}:experiment/EXPaBcD1234`] }],
   // ListExperiments authorizes on no resource ARN.
   ListExperimentsCommand: [{ actions: ['fis:ListExperiments'], resources: ['*'] }],
+  ListTargetAccountConfigurationsCommand: [
+    {
+      actions: ['fis:ListTargetAccountConfigurations'],
+      resources: [`${fis}:experiment-template/EXT1a2b3c4d5e6f7`],
+    },
+  ],
   // Stop-condition alarms, in any Region an experiment runs in (the alarm resource type is required).
   DescribeAlarmsCommand: [
     {

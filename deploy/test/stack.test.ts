@@ -130,6 +130,7 @@ describe('harness', () => {
         'Fn::GetAtt': [logicalId(json, 'AWS::Logs::LogGroup', 'FisExperimentLogs'), 'Arn'],
       },
       [HARNESS_ENV.fisAlarmPrefix]: 'AgentCoreSlackBot-fis-stop-',
+      [HARNESS_ENV.fisReportBucket]: { Ref: logicalId(json, 'AWS::S3::Bucket', 'Reports') },
     });
   });
 

@@ -61,6 +61,8 @@ export async function requestApproval(
     expiresAt: now + d.policy.ttlMs,
     status: 'pending',
   };
+  if (template.experimentOptions?.accountTargeting === 'multi-account')
+    Object.assign(rec, await targetAccounts(kit, rec));
   const stopConditions = template.stopConditions.filter((s) => s.source && s.source !== 'none');
   if (stopConditions.length === 0 && !d.policy.allowNoStopConditions) {
     rec.status = 'refused';
@@ -138,6 +140,21 @@ async function attachFullTemplate(
       thread,
       `:warning: *The complete template ${rec.templateId} could not be attached, and the card below cannot show all of it.* Review the template in the FIS console (fingerprint \`${rec.fingerprint}\`) before deciding, or deny.`,
     );
+  }
+}
+
+/** A multi-account template acts in every configured account: the card lists them, or says it could not. */
+async function targetAccounts(
+  kit: GateKit,
+  rec: ApprovalRecord,
+): Promise<Pick<ApprovalRecord, 'targetAccounts' | 'targetAccountsError'>> {
+  try {
+    return { targetAccounts: await kit.d.fis.listTargetAccounts(rec.region, rec.templateId) };
+  } catch (err) {
+    kit.d.log.warn({ err, templateId: rec.templateId }, 'could not list the template’s target accounts');
+    return {
+      targetAccountsError: err instanceof FisError ? `${err.code}: ${err.message}` : 'no answer from FIS',
+    };
   }
 }
 

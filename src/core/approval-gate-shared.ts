@@ -85,6 +85,18 @@ export class GateKit {
     );
   }
 
+  /**
+   * Tells the agent of an approval's thread something after its tool call was answered, as a new turn
+   * in the thread if its session is still alive; set by the runner. Not awaited, like resumeAgent.
+   */
+  inform: (a: ApprovalRecord, text: string) => Promise<void> = async () => undefined;
+
+  informAgent(a: ApprovalRecord, text: string): void {
+    void this.inform(a, text).catch((err) =>
+      this.d.log.error({ err, approvalId: a.id }, 'could not tell the agent about the approval'),
+    );
+  }
+
   /** Keeps this replica's claim on an in-flight approval alive while it works on it. */
   holdLease(id: string): { release(): void } {
     const timer = setInterval(

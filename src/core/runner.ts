@@ -25,6 +25,7 @@ import {
   type RunnerDeps,
   RunRequests,
 } from './run-requests.ts';
+import { sessionMayBeRecycled } from './session-expiry.ts';
 import { abortRun, type LocalRun, TurnEngine, type TurnInput } from './turns.ts';
 
 export type { RetryClick, StopResult } from './run-controls.ts';
@@ -91,7 +92,10 @@ export class Runner {
       isAccepting: () => this.accepting,
       execute: (session, input, user) => this.execute(session, input, user),
     });
-    if (d.gate) d.gate.resume = (a, result) => this.resumeAfterApproval(a, result);
+    if (d.gate) {
+      d.gate.resume = (a, result) => this.resumeAfterApproval(a, result);
+      d.gate.inform = (a, text) => this.informAfterApproval(a, text);
+    }
   }
 
   /** Runs in flight in this process. */
@@ -131,6 +135,15 @@ export class Runner {
   /** Continues a turn that paused for an approval, once the gate has a decision. */
   async resumeAfterApproval(a: ApprovalRecord, result: ToolResult): Promise<void> {
     await this.track(this.runResume(a, result));
+  }
+
+  /**
+   * Tells the agent of an approval's thread what happened after its tool call was answered: a turn
+   * with the bot's message, queued behind a running one. Only while the thread's harness session is
+   * the approval's and still alive; a recycled session has no agent that remembers the approval.
+   */
+  async informAfterApproval(a: ApprovalRecord, text: string): Promise<void> {
+    await this.track(this.runInform(a, text));
   }
 
   /** Stops the thread's running turn, wherever it runs, if this person may stop it. */
@@ -209,6 +222,36 @@ export class Runner {
     } finally {
       if (this.local.get(k) === local) this.local.delete(k);
     }
+  }
+
+  private async runInform(a: ApprovalRecord, text: string): Promise<void> {
+    const before = await this.d.store.get(a.thread);
+    const alive =
+      before !== undefined &&
+      before.runtimeSessionId === a.runtimeSessionId &&
+      !sessionMayBeRecycled(before.updatedAt, this.now(), this.d.settings.sessionIdleMs);
+    if (!alive || !this.accepting) {
+      this.d.log.info(
+        { approvalId: a.id, ...a.thread },
+        'agent session gone; the thread note is all that is told',
+      );
+      return;
+    }
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await this.d.store.claim(a.thread, this.owner, this.d.settings.leaseMs)) {
+        const session: SessionRecord = { ...before, status: 'running', owner: this.owner };
+        await this.execute(session, { prompt: text, followUp: true }, a.requester, before);
+        return;
+      }
+      const queued = await this.d.store.enqueue(
+        a.thread,
+        { user: a.requester, text, ts: a.cardTs ?? a.thread.threadTs },
+        this.d.settings.maxQueue,
+      );
+      if (queued === 'queued') return;
+      if (queued !== 'idle') break;
+    }
+    this.d.log.warn({ approvalId: a.id, ...a.thread }, 'could not tell the agent about the approval');
   }
 
   private async runResume(a: ApprovalRecord, result: ToolResult): Promise<void> {

@@ -216,6 +216,9 @@ export function requestApproval(
  * An FIS execute agent: asks for approval when it can, and on resume reports what the tool result
  * says; it proceeds only on "approved".
  */
+/** How the bot's own messages to the agent begin (approval-gate-late.ts). */
+const BOT_MESSAGE = '[Message from the Slack bot, not from a person]';
+
 export function fisExecuteAgent(templateId?: string, region?: string): Scenario {
   return (inv) => {
     const result = resumedResult(inv);
@@ -232,6 +235,13 @@ export function fisExecuteAgent(templateId?: string, region?: string): Scenario 
     if (!offered(inv, APPROVAL_TOOL_NAME)) {
       return answer(
         'I cannot request approval for an experiment in this conversation, so I will not start anything.',
+      );
+    }
+    // The bot reporting what happened to an approval after the fact: acknowledge, start nothing.
+    if (userText(inv).includes(BOT_MESSAGE)) {
+      const id = /`(EXP[A-Za-z0-9]+)`/.exec(userText(inv))?.[1] ?? 'the experiment';
+      return answer(
+        `Correction: FIS created experiment \`${id}\` late, after I reported it not started, and the bot stopped it. Nothing else runs; a new approval is needed to run it.`,
       );
     }
     // Otherwise take the template and region from the request, as the agent would.

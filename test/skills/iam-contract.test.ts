@@ -245,4 +245,32 @@ describe('FIS experiment role and the actions the prepare skill builds templates
     const [delivery] = await evaluate(fisRole, fisPrincipal, { action: 'logs:CreateLogDelivery' });
     expect(delivery?.decision).toBe('Allowed');
   });
+
+  it('can write experiment reports to the deployed report bucket under its prefix, and read dashboards for them', async () => {
+    const bucket = resolveIntrinsics(
+      { 'Fn::GetAtt': [logicalId(json, 'AWS::S3::Bucket', 'Reports'), 'Arn'] },
+      json,
+    ) as string;
+    for (const action of ['s3:PutObject', 's3:GetObject']) {
+      const [ok] = await evaluate(fisRole, fisPrincipal, {
+        action,
+        resource: `${bucket}/fis-reports/checkout/EXP123/report.pdf`,
+      });
+      expect(ok?.decision, action).toBe('Allowed');
+      const [outside] = await evaluate(fisRole, fisPrincipal, { action, resource: `${bucket}/other/x` });
+      expect(outside?.decision, `${action} outside the prefix`).not.toBe('Allowed');
+      const [other] = await evaluate(fisRole, fisPrincipal, {
+        action,
+        resource: 'arn:aws:s3:::someone-elses-bucket/fis-reports/x',
+      });
+      expect(other?.decision, `${action} in another bucket`).not.toBe('Allowed');
+    }
+    const [dashboard] = await evaluate(fisRole, fisPrincipal, {
+      action: 'cloudwatch:GetDashboard',
+      resource: `arn:${P}:cloudwatch::${A}:dashboard/checkout`,
+    });
+    expect(dashboard?.decision).toBe('Allowed');
+    const [widget] = await evaluate(fisRole, fisPrincipal, { action: 'cloudwatch:GetMetricWidgetImage' });
+    expect(widget?.decision).toBe('Allowed');
+  });
 });

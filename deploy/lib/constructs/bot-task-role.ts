@@ -82,7 +82,8 @@ export class BotTaskRole extends Construct {
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadTemplates',
-        actions: ['fis:GetExperimentTemplate'],
+        // The approval card lists a multi-account template's target accounts.
+        actions: ['fis:GetExperimentTemplate', 'fis:ListTargetAccountConfigurations'],
         resources: [template],
       }),
     );

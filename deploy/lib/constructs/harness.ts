@@ -20,6 +20,7 @@ export function harnessEnvironment(
   s: Settings,
   fisExperimentRoleArn: string,
   fisLogGroupArn?: string,
+  fisReportBucket?: string,
 ): Record<string, string> {
   return {
     [HARNESS_ENV.fisExperimentRoleArn]: fisExperimentRoleArn,
@@ -29,6 +30,7 @@ export function harnessEnvironment(
     [HARNESS_ENV.fisTargetTagValue]: s.fisTargetTagValue,
     [HARNESS_ENV.reportsDir]: REPORTS_DIR,
     ...(fisLogGroupArn ? { [HARNESS_ENV.fisLogGroupArn]: fisLogGroupArn } : {}),
+    ...(fisReportBucket ? { [HARNESS_ENV.fisReportBucket]: fisReportBucket } : {}),
     [HARNESS_ENV.fisAlarmPrefix]: fisAlarmPrefix(s.stackName),
     ...targetAccountEnvironment(s),
   };
@@ -73,6 +75,8 @@ export interface HarnessProps {
   fisExperimentRoleArn: string;
   /** Where FIS experiments log (the template's logConfiguration). */
   fisLogGroupArn?: string;
+  /** The experiment report bucket (FIS_REPORT_BUCKET). */
+  fisReportBucket?: string;
   /** AgentCore harness name. */
   name: string;
   /** The harness's tools, from the definition the bot reads too (src/harness-catalog.ts). */
@@ -164,7 +168,12 @@ export class Harness extends Construct {
         },
       ],
       // What the FIS skills read from the shell environment (deploy/lib/fis-contract.ts).
-      environmentVariables: harnessEnvironment(s, props.fisExperimentRoleArn, props.fisLogGroupArn),
+      environmentVariables: harnessEnvironment(
+        s,
+        props.fisExperimentRoleArn,
+        props.fisLogGroupArn,
+        props.fisReportBucket,
+      ),
       skills: props.skills.map((name) =>
         props.skillsBucket
           ? { s3: { uri: `${skillPath(skillsBase, name)}/` } }

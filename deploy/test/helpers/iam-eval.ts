@@ -49,6 +49,9 @@ function arnOf(json: CfnTemplate, id: string): string {
       return `arn:${p}:s3:::${id}`;
     case 'AWS::BedrockAgentCore::Runtime':
       return `arn:${p}:bedrock-agentcore:${region}:${account}:runtime/${id}`;
+    case 'AWS::S3::Bucket':
+      // An unnamed bucket gets a generated lowercase name; the logical id stands in for it.
+      return `arn:${p}:s3:::${name('BucketName').toLowerCase()}`;
     default:
       throw new Error(`no ARN rule for ${r.Type} (${id}); add one to iam-eval.ts`);
   }
