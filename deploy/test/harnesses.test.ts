@@ -205,7 +205,7 @@ describe('one harness per function', () => {
 
 describe('skills from S3', () => {
   it('uploads skills/ and points every harness and the bot at the bucket', async () => {
-    const [bucketId] = Object.entries(json.Resources).find(([, r]) => r.Type === 'AWS::S3::Bucket')!;
+    const bucketId = logicalId(json, 'AWS::S3::Bucket', 'Skills');
     expect(Object.values(json.Resources).some((r) => r.Type === 'Custom::CDKBucketDeployment')).toBe(true);
     const skills = resolveIntrinsics(main.props.Skills, json) as { S3: { Uri: string } }[];
     expect(skills.map((k) => k.S3.Uri)).toContain(`s3://${bucketId}/skills/${SKILLS.eks}/`);
