@@ -23,6 +23,8 @@ import { AgentCoreSessionShell } from './adapters/session-shell.ts';
 import { DynamoSessionStore } from './adapters/session-store.ts';
 import { SlackApproverDirectory, SlackGroups } from './adapters/slack-approvers.ts';
 import { WebApiSlackWriter } from './adapters/slack-writer.ts';
+import { AwsStartRole } from './adapters/sts.ts';
+import { AwsTagging } from './adapters/tagging.ts';
 import { CloudWatchAlarmLookup } from './alerts/cloudwatch-lookup.ts';
 import type { Config } from './config.ts';
 import { AccessPolicy } from './core/access.ts';
@@ -264,6 +266,24 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
             // A replica that dies while starting an experiment is found out like a run's owner is.
             startLeaseMs: config.concurrency.leaseMs,
           },
+          interlocks: {
+            alarms: new AwsCloudWatch(config.cloudwatch),
+            tagging: new AwsTagging(config.tagging),
+            alarmPolicy: {
+              allowAlarm: config.approvals.allowAlarmState,
+              allowInsufficientData: config.approvals.allowInsufficientData,
+            },
+            limits: config.approvals.limits,
+          },
+          recovery: { withinMs: config.approvals.recoveryMs },
+          ...(config.approvals.startRoleArn
+            ? {
+                startRole: {
+                  roleArn: config.approvals.startRoleArn,
+                  port: new AwsStartRole(config.sts),
+                },
+              }
+            : {}),
           log: log.child({ component: 'approvals' }),
           metrics,
         })

@@ -85,6 +85,10 @@ export const NOT_PASSED_THROUGH: Partial<Record<BotVariable, NotPassedThrough>> 
     kind: 'derived',
     reason: "one namespace per stack, which this stack's alarms watch",
   },
+  FIS_START_ROLE_ARN: {
+    kind: 'derived',
+    reason: 'the start-only role this stack creates, the only identity that can start an experiment',
+  },
 };
 
 /** Defaults the deploy picks for the task, still overridable with bot.NAME. */

@@ -8,9 +8,11 @@ import { BotService } from './constructs/bot-service.ts';
 import { BotTaskRole } from './constructs/bot-task-role.ts';
 import { EksAccess } from './constructs/eks-access.ts';
 import { FisExperimentRole } from './constructs/fis-experiment-role.ts';
+import { FisStartRole } from './constructs/fis-start-role.ts';
 import { GithubDeployRole } from './constructs/github-deploy-role.ts';
 import { Harness } from './constructs/harness.ts';
 import { HarnessExecutionRole } from './constructs/harness-execution-role.ts';
+import { HarnessToolGuard } from './constructs/harness-tool-guard.ts';
 import { SessionsTable } from './constructs/sessions-table.ts';
 import { SkillsBucket } from './constructs/skills-bucket.ts';
 import { SlackSecret } from './constructs/slack-secret.ts';
@@ -68,10 +70,14 @@ export class BotStack extends Stack {
     });
     const skillsBucket =
       s.skillsSource === 's3' ? new SkillsBucket(this, 'Skills', { repoRoot: props.repoRoot }) : undefined;
+    const toolGuard = new HarnessToolGuard(this, 'HarnessToolGuard', {
+      executionRole: this.harnessRole.role,
+    });
     this.harness = new Harness(this, 'Harness', {
       settings: s,
       repoRoot: props.repoRoot,
       executionRole: this.harnessRole.role,
+      hooks: [toolGuard.hook],
       fisExperimentRoleArn: this.fisRole.role.roleArn,
       fisLogGroupArn: fisLogs.logGroupArn,
       fisReportBucket: this.fisRole.reportBucket.bucketName,
@@ -89,6 +95,7 @@ export class BotStack extends Stack {
         templateTagValue: s.fisTemplateTagValue,
         alarmNamePrefix: fisAlarmPrefix(this.stackName),
       });
+      toolGuard.fn.grantInvoke(role.role);
       this.namedHarnesses.set(
         h.id,
         new Harness(this, `Harness-${h.id}`, {
@@ -103,6 +110,8 @@ export class BotStack extends Stack {
           skills: skillsOf(h.commands),
           image: this.harness.image,
           skillsBucket,
+          // The same tool guard as the default harness: its role may invoke the guard too.
+          hooks: [toolGuard.hook],
         }),
       );
     }
@@ -141,6 +150,11 @@ export class BotStack extends Stack {
       templateTagKey: s.fisTemplateTagKey,
       templateTagValue: s.fisTemplateTagValue,
     });
+    const startRole = new FisStartRole(this, 'FisStartRole', {
+      botRole: this.botRole.role,
+      templateTagKey: s.fisTemplateTagKey,
+      templateTagValue: s.fisTemplateTagValue,
+    });
     this.bot = new BotService(this, 'Bot', {
       settings: s,
       repoRoot: props.repoRoot,
@@ -148,6 +162,7 @@ export class BotStack extends Stack {
       slackSecret: slack.secret,
       harnessArn: this.harness.harnessArn,
       tableName: sessions.table.tableName,
+      fisStartRoleArn: startRole.role.roleArn,
       metricsNamespace: this.metricsNamespace,
       moreEnvironment: harnessEnvironmentForBot(
         this,

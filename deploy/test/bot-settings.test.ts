@@ -88,6 +88,7 @@ describe('bot settings through the deploy', () => {
         'BOT_MODE',
         'FIS_REGIONS',
         'METRICS_NAMESPACE',
+        'FIS_START_ROLE_ARN',
       ])
         expect(env[name], name).toBeDefined();
     });

@@ -224,16 +224,19 @@ describe('bot task role', () => {
     expect(allows(onIndex, 'dynamodb:Query')).toBe(true);
   });
 
-  it('starts experiments only from managed-by templates, and can stop and read them', () => {
-    for (const a of [
-      'fis:StartExperiment',
-      'fis:StopExperiment',
-      'fis:GetExperiment',
-      'fis:GetExperimentTemplate',
-    ]) {
+  it('cannot start experiments itself (the start-only role does, per approval); can stop and read them', () => {
+    for (const a of ['fis:StopExperiment', 'fis:GetExperiment', 'fis:GetExperimentTemplate']) {
       expect(allows(statements, a), a).toBe(true);
     }
-    const startOnTemplates = statements.filter(
+    expect(allows(statements, 'fis:StartExperiment')).toBe(false);
+    for (const a of ['fis:CreateExperimentTemplate', 'iam:PassRole', 'bedrock:InvokeModel']) {
+      expect(allows(statements, a), a).toBe(false);
+    }
+  });
+
+  it('the start-only role starts experiments only from managed-by templates', () => {
+    const start = policiesOf('FisStartRole');
+    const startOnTemplates = start.filter(
       (x) =>
         asArray(x.Action).includes('fis:StartExperiment') &&
         JSON.stringify(x.Resource).includes('experiment-template'),
@@ -242,9 +245,6 @@ describe('bot task role', () => {
     expect(startOnTemplates[0]!.Condition).toEqual({
       StringEquals: { 'aws:ResourceTag/managed-by': 'agentcore-slack-bot' },
     });
-    for (const a of ['fis:CreateExperimentTemplate', 'iam:PassRole', 'bedrock:InvokeModel']) {
-      expect(allows(statements, a), a).toBe(false);
-    }
   });
 });
 

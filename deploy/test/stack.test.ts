@@ -265,8 +265,8 @@ describe('bot service', () => {
   });
 
   it('logs to a log group with retention', () => {
-    // The bot's log group, the FIS experiment log group and the harness runtime's log group.
-    template.resourceCountIs('AWS::Logs::LogGroup', 3);
+    // The bot's log group, the FIS experiment log group, the harness runtime's and the tool guard's.
+    template.resourceCountIs('AWS::Logs::LogGroup', 4);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     expect(botContainer().LogConfiguration.LogDriver).toBe('awslogs');
   });

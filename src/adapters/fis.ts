@@ -58,14 +58,25 @@ export class AwsFis implements FisPort {
     templateId: string,
     clientToken: string,
     tags: Record<string, string>,
+    credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken: string },
   ): Promise<FisExperiment> {
+    // A one-off client for the scoped session: its credentials serve this one start and are dropped.
+    const client = credentials
+      ? this.newClient(region, {
+          accessKeyId: credentials.accessKeyId,
+          secretAccessKey: credentials.secretAccessKey,
+          sessionToken: credentials.sessionToken,
+        })
+      : this.client(region);
     try {
-      const out = await this.client(region).send(
+      const out = await client.send(
         new StartExperimentCommand({ experimentTemplateId: templateId, clientToken, tags }),
       );
       return toExperiment(out.experiment);
     } catch (err) {
       throw toFisError(err);
+    } finally {
+      if (credentials) client.destroy();
     }
   }
 
@@ -179,15 +190,22 @@ export class AwsFis implements FisPort {
   private client(region: string): FisClient {
     let c = this.clients.get(region);
     if (!c) {
-      c = new FisClient({
-        region,
-        maxAttempts: 3,
-        ...(this.o.endpoint ? { endpoint: this.o.endpoint } : {}),
-        ...(this.o.credentials ? { credentials: this.o.credentials } : {}),
-      });
+      c = this.newClient(region, this.o.credentials);
       this.clients.set(region, c);
     }
     return c;
+  }
+
+  private newClient(
+    region: string,
+    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined,
+  ): FisClient {
+    return new FisClient({
+      region,
+      maxAttempts: 3,
+      ...(this.o.endpoint ? { endpoint: this.o.endpoint } : {}),
+      ...(credentials ? { credentials } : {}),
+    });
   }
 }
 

@@ -3,6 +3,7 @@
  * stores a pending approval (or refuses it by policy) and posts the card.
  */
 import { randomBytes } from 'node:crypto';
+import { checkInterlocks } from './approval-gate-checks.ts';
 import { DO_NOT_PROCEED, type GateKit, type ToolResult } from './approval-gate-shared.ts';
 import type { ApprovalInput, ApprovalRecord } from './approval-types.ts';
 import type { PendingToolCall } from './events.ts';
@@ -68,6 +69,18 @@ export async function requestApproval(
     rec.status = 'refused';
     rec.reason =
       'The template has no stop conditions, and policy requires at least one CloudWatch alarm stop condition.';
+  }
+  // Alarms that can stop it and a blast radius within the limits, before anyone is asked.
+  const checked = await checkInterlocks(d.interlocks, input.region, template, now);
+  if (!checked.ok) {
+    rec.status = 'refused';
+    rec.reason = `${rec.reason ? `${rec.reason} Also, ` : ''}${capitalize(checked.error)}: the bot does not ask for approval of what it cannot check.`;
+  } else {
+    rec.interlocks = checked.reading;
+    if (checked.reading.problems.length) {
+      rec.status = 'refused';
+      rec.reason = `${rec.reason ? `${rec.reason} ` : ''}${checked.reading.problems.map((p) => `${capitalize(p)}.`).join(' ')}`;
+    }
   }
   await d.approvals.createApproval(rec);
   await kit.audit(
@@ -156,6 +169,10 @@ async function targetAccounts(
       targetAccountsError: err instanceof FisError ? `${err.code}: ${err.message}` : 'no answer from FIS',
     };
   }
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function parseInput(raw: unknown): ApprovalInput | string {

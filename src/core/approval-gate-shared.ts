@@ -2,12 +2,15 @@
  * What every phase of the approval gate shares: its dependencies, the audit trail, thread notes, card
  * updates and resuming the paused agent turn.
  */
+import type { InterlockDeps } from './approval-gate-checks.ts';
+import type { RecoverySettings } from './approval-gate-recovery.ts';
 import type { ApprovalRecord, ApprovalStore, AuditEntry } from './approval-types.ts';
 import type { FisPort } from './fis.ts';
 import type { Logger } from './logger.ts';
 import type { MetricsPort } from './metrics.ts';
 import type { SlackMessage, SlackWriter, ThreadFile } from './ports.ts';
 import { mention } from './slack-escape.ts';
+import type { StartRolePort } from './start-role.ts';
 
 export interface ApproverDirectory {
   /** Approver user ids and user group ids as configured. */
@@ -36,6 +39,15 @@ export interface GateDeps {
   note: (text: string) => SlackMessage;
   approvers: ApproverDirectory;
   policy: ApprovalPolicy;
+  /** Stop-condition alarms and blast radius, checked before the card and again before the start. */
+  interlocks: InterlockDeps;
+  /**
+   * The start-only role assumed for each start, scoped by a session policy to the approved template.
+   * Unset: the bot starts with its own credentials (local development; the deployed task role cannot).
+   */
+  startRole?: { roleArn: string; port: StartRolePort };
+  /** After an experiment ends: how long its alarms have to be OK again (unset: not verified). */
+  recovery?: RecoverySettings;
   log: Logger;
   now?: () => number;
   /** Counts approval decisions and experiment starts and stops; optional. */

@@ -3,6 +3,8 @@
  * the thread hears how it ended and why (FIS's `state.error` for failures); Emergency stop asks FIS
  * to stop it and, when FIS says no, re-reads the experiment instead of guessing from the error name.
  */
+
+import { watchRecovery } from './approval-gate-recovery.ts';
 import { type GateKit, mention, type Tell } from './approval-gate-shared.ts';
 import type { ApprovalRecord } from './approval-types.ts';
 import { FisError, type FisExperiment, TERMINAL_STATUSES } from './fis.ts';
@@ -118,6 +120,7 @@ async function record(kit: GateKit, rec: ApprovalRecord, exp: FisExperiment): Pr
     ...(exp.error ? { experimentError: exp.error } : {}),
   });
   if (ended && rec.experimentStatus !== exp.status) await kit.postNote(rec, explainEnd(exp));
+  if (ended && rec.experimentStatus !== exp.status) watchRecovery(kit, rec);
 }
 
 /** How an experiment ended, in words, with FIS's error code, where it failed and what to do. */

@@ -2,6 +2,7 @@
  * The approval gate's records. An approval binds one agent tool call to the exact FIS template a
  * human was shown (its fingerprint), and moves through its states by atomic conditional updates.
  */
+import type { InterlockReading } from './approval-gate-checks.ts';
 import type { FisTargetAccount, FisTemplate } from './fis.ts';
 import type { ThreadKey } from './ports.ts';
 
@@ -87,8 +88,25 @@ export interface ApprovalRecord {
    * sweep, which stopped it): when the bot concluded that, and why.
    */
   lateStart?: { concludedReason: string };
+  /** Stop-condition alarms and blast radius as read when the card was posted (shown on it). */
+  interlocks?: InterlockReading;
+  /** The same, read again right before the start; `shrunk` says which shown resources were gone. */
+  startCheck?: InterlockReading & { shrunk?: string };
+  /** After the experiment ended: whether the stop-condition alarms came back to OK in time. */
+  recovery?: RecoveryVerdict;
   /** Results for other inline calls of the same paused message, sent along on resume. */
   siblingResults?: Array<{ toolUseId: string; result: Record<string, unknown> }>;
+}
+
+export interface RecoveryVerdict {
+  status: 'watching' | 'recovered' | 'not_recovered' | 'unknown';
+  /** When the experiment ended, and until when recovery is awaited (ms since epoch). */
+  endedAt: number;
+  deadline: number;
+  /** Recovered: how long after the end the last alarm was OK again (0: they never left OK). */
+  afterMs?: number;
+  /** Not recovered: the alarms still not OK, with their states. */
+  stillFailing?: string[];
 }
 
 export interface AuditEntry {
@@ -109,6 +127,8 @@ export interface AuditEntry {
     | 'start_failed'
     | 'stop_requested'
     | 'experiment_state'
+    | 'interlock_refused'
+    | 'recovery'
     | 'rejected_click';
   actor: string;
   outcome: string;
@@ -132,6 +152,8 @@ export interface ApprovalStore {
         | 'siblingResults'
         | 'fingerprintScheme'
         | 'reason'
+        | 'startCheck'
+        | 'recovery'
       >
     >,
   ): Promise<void>;

@@ -158,12 +158,16 @@ function flatten(v: unknown, path = '', out = new Map<string, string>()): Map<st
 export interface FisPort {
   /** undefined when the template does not exist. */
   getTemplate(region: string, templateId: string): Promise<FisTemplate | undefined>;
-  /** Idempotent by clientToken: the same token never starts a second experiment. */
+  /**
+   * Idempotent by clientToken: the same token never starts a second experiment. With `credentials`
+   * (the scoped start role's session) the call is made as that session, not as the bot.
+   */
   startExperiment(
     region: string,
     templateId: string,
     clientToken: string,
     tags: Record<string, string>,
+    credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken: string },
   ): Promise<FisExperiment>;
   getExperiment(region: string, experimentId: string): Promise<FisExperiment | undefined>;
   stopExperiment(region: string, experimentId: string): Promise<FisExperiment>;

@@ -8,6 +8,7 @@ import type { ApprovalRecord } from '../core/approval-types.ts';
 import type { FisTemplate } from '../core/fis.ts';
 import type { SlackMessage, ThreadFile } from '../core/ports.ts';
 import { mention, slackDate } from '../core/slack-escape.ts';
+import { alarmText, radiusLines } from './approval-card-interlocks.ts';
 import { escapeMrkdwn } from './blocks.ts';
 import { SLACK_LIMITS } from './limits.ts';
 import { templateFile, templateView, totalDuration } from './template-view.ts';
@@ -35,7 +36,13 @@ export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage 
     ),
     ...listSections(`*Actions (${Object.keys(t.actions).length})*`, view.actionLines),
     ...listSections(`*Targets (${Object.keys(t.targets).length}, the blast radius)*`, view.targetLines),
-    section(stopConditionText(t)),
+    ...(a.interlocks
+      ? listSections(
+          `*Blast radius as resolved ${slackDate(a.interlocks.checkedAt)}*`,
+          radiusLines(a.interlocks),
+        )
+      : []),
+    section(a.interlocks ? alarmText(a.interlocks) : stopConditionText(t)),
     section(optionsText(t)),
   ];
   const warnings: string[] = [];
@@ -269,7 +276,9 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
     case 'invalidated':
       return [
         context(
-          `:warning: Approved by ${mention(a.decidedBy ?? '?')}, but ${accountsChanged(a) ? escapeMrkdwn(a.reason!) : 'the template changed after the card was posted'}, so nothing was started. Request approval again to review the new version.`,
+          a.reason?.startsWith('checked again at start')
+            ? `:no_entry: Approved by ${mention(a.decidedBy ?? '?')}, but not started: ${escapeMrkdwn(a.reason)}. Nothing was started; request approval again for a fresh card.`
+            : `:warning: Approved by ${mention(a.decidedBy ?? '?')}, but ${accountsChanged(a) ? escapeMrkdwn(a.reason!) : 'the template changed after the card was posted'}, so nothing was started. Request approval again to review the new version.`,
         ),
       ];
     case 'start_failed':

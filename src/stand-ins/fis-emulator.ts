@@ -46,7 +46,15 @@ export interface FisCall {
   region: string;
   body: Record<string, unknown>;
   at: number;
+  /** The access key id the request was signed with (a scoped session's ASIA… key, or the bot's own). */
+  accessKeyId?: string;
 }
+
+/** Decides whether the signer of a StartExperiment may start it; a message means AccessDeniedException. */
+export type StartAuthorizer = (
+  accessKeyId: string,
+  resources: { template: string; experiment: string },
+) => Promise<string | undefined>;
 
 export interface FisEmulatorOptions {
   /** The region templates are added to by default. */
@@ -67,6 +75,8 @@ export class FisEmulator {
   private server: Server | undefined;
   private readonly life: ExperimentLifecycle;
   url = '';
+  /** When set, StartExperiment is authorized like IAM would (e.g. a scoped session's policy). */
+  authorizeStart: StartAuthorizer | undefined;
 
   constructor(private readonly o: FisEmulatorOptions = {}) {
     this.life = new ExperimentLifecycle(o);
@@ -181,6 +191,7 @@ export class FisEmulator {
       region: scope?.region ?? '',
       body,
       at: Date.now(),
+      accessKeyId: /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1],
     };
     this.calls.push(call);
     if (!req.headers.authorization?.startsWith('AWS4-HMAC-SHA256 ') || !scope || scope.service !== 'fis') {
@@ -205,6 +216,13 @@ export class FisEmulator {
     }
     if (req.method === 'POST' && parts[0] === 'experiments' && !parts[1]) {
       call.op = 'StartExperiment';
+      if (this.authorizeStart && typeof body.experimentTemplateId === 'string') {
+        const denied = await this.authorizeStart(call.accessKeyId ?? '', {
+          template: this.arn(region, 'experiment-template', body.experimentTemplateId),
+          experiment: this.arn(region, 'experiment', 'EXPnew'),
+        });
+        if (denied) return error(res, 403, 'AccessDeniedException', denied);
+      }
       return this.startExperiment(body, region, res);
     }
     if (req.method === 'GET' && parts[0] === 'experiments' && !parts[1]) {

@@ -246,6 +246,9 @@ export function fisExecuteAgent(templateId?: string, region?: string): Scenario 
     }
     // Otherwise take the template and region from the request, as the agent would.
     const text = userText(inv);
+    // The bot's recovery verdict after the experiment: the report agrees with it.
+    if (text.startsWith('[Bot measurement'))
+      return answer(`Noted the bot's measurement for the report: ${text.replace(/^\[[^\]]*\]\s*/, '')}`);
     const id = templateId ?? /EXT[A-Za-z0-9]+/.exec(text)?.[0] ?? 'EXT1a2b3c4d5e6f7';
     const where = region ?? /\b[a-z]{2}-[a-z]+-\d\b/.exec(text)?.[0] ?? 'us-east-1';
     return requestApproval({ experimentTemplateId: id, region: where });

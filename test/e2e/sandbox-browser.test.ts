@@ -218,6 +218,10 @@ describe.skipIf(skip)('sandbox page in Chromium', () => {
       expect(cardText).toContain(same);
     expect(cardText).toContain('@fis-approvers');
     expect(cardText).not.toContain('subteam');
+    // The interlocks as read by the bot: the stop alarm's state and the targets resolved by tag.
+    expect(cardText).toMatch(/checkout-5xx-high\s*OK/);
+    expect(cardText).toMatch(/acts on 1 of 3 \(33%\)/);
+    expect(cardText).toContain('i-0c0ffee000000001');
 
     // The requester cannot approve her own run: she is told privately, in this thread, nothing starts.
     await card.getByRole('button', { name: 'Approve and start' }).click();

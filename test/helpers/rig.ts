@@ -8,11 +8,15 @@ import { join } from 'node:path';
 import { type BotHooks, type RunningBot, startBot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
+import { CloudWatchEmulator } from '../../src/stand-ins/cloudwatch-emulator.ts';
 import { FakeSlack, type FakeSlackOptions } from '../../src/stand-ins/fake-slack.ts';
 import { FisEmulator } from '../../src/stand-ins/fis-emulator.ts';
+import { scopedStartAuthorizer } from '../../src/stand-ins/fis-start-authorizer.ts';
 import { HarnessEmulator, type HarnessEmulatorOptions } from '../../src/stand-ins/harness-emulator.ts';
 import { HarnessRegion } from '../../src/stand-ins/harness-region.ts';
 import { policyAuthorizer, type RecordingAuthorizer } from '../../src/stand-ins/iam-authorizer.ts';
+import { StsEmulator } from '../../src/stand-ins/sts-emulator.ts';
+import { TaggingEmulator } from '../../src/stand-ins/tagging-emulator.ts';
 
 export const HARNESS_ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/opsagent-AbCdEf1234';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -24,12 +28,32 @@ export const APPROVER = 'U0CAROL03';
 export const GROUP = 'S0SRE0001';
 export const GROUP_MEMBER = 'U0DAVE004';
 
+/** The world sampleTemplate acts on: its stop-condition alarm (OK) and the instances its tags match. */
+export const STOP_ALARM = 'checkout-5xx';
+export const START_ROLE_ARN = 'arn:aws:iam::123456789012:role/agentcore-slack-bot-fis-start';
+export const CHECKOUT_INSTANCES = [
+  'arn:aws:ec2:us-east-1:123456789012:instance/i-0aaaaaaaaaaaaaaa1',
+  'arn:aws:ec2:us-east-1:123456789012:instance/i-0aaaaaaaaaaaaaaa2',
+  'arn:aws:ec2:us-east-1:123456789012:instance/i-0aaaaaaaaaaaaaaa3',
+];
+
+/** Puts the sample world back: the stop alarm OK, three checkout instances tagged app=checkout. */
+export function resetWorld(r: Pick<Rig, 'cloudwatch' | 'tagging'>): void {
+  r.cloudwatch.clear();
+  r.tagging.clear();
+  r.cloudwatch.putAlarm({ name: STOP_ALARM, state: 'OK', reason: 'Threshold not crossed' }, 'us-east-1');
+  for (const arn of CHECKOUT_INSTANCES) r.tagging.tag(arn, { app: 'checkout' });
+}
+
 export interface Rig {
   slack: FakeSlack;
   harness: HarnessEmulator;
   fis: FisEmulator;
   /** With `harnesses`: each further harness's emulator, by id (behind the same regional endpoint). */
   named: Map<string, HarnessEmulator>;
+  cloudwatch: CloudWatchEmulator;
+  tagging: TaggingEmulator;
+  sts: StsEmulator;
   bot: RunningBot;
   /** With `deployedRole`: every AWS authorization the stand-ins decided. */
   authorizer?: RecordingAuthorizer;
@@ -45,6 +69,13 @@ export async function startRig(
     env?: Record<string, string>;
     /** Connect over Socket Mode instead of HTTP. */
     socketMode?: boolean;
+    /**
+     * Start through the start-only role: FIS_START_ROLE_ARN is set, STS knows the role, and the FIS
+     * emulator lets only a scoped session (within its session policy) start experiments.
+     */
+    scopedStart?: boolean;
+    /** A CloudWatch emulator the test set up itself (the rig seeds the sample world into it too). */
+    cloudwatch?: CloudWatchEmulator;
     /** Authorize the bot's harness calls against the bot task role exactly as deploy/ synthesizes it. */
     deployedRole?: boolean;
     hooks?: BotHooks;
@@ -88,6 +119,20 @@ export async function startRig(
   const fis = new FisEmulator({ initiatingMs: 200, runningMs: 3_000 });
   await fis.start();
   process.env.AWS_ENDPOINT_URL_FIS = fis.url;
+  const cloudwatch = opts.cloudwatch ?? new CloudWatchEmulator();
+  if (!opts.cloudwatch) await cloudwatch.start();
+  process.env.AWS_ENDPOINT_URL_CLOUDWATCH = cloudwatch.url;
+  const tagging = new TaggingEmulator();
+  await tagging.start();
+  process.env.AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API = tagging.url;
+  resetWorld({ cloudwatch, tagging });
+  const sts = new StsEmulator();
+  await sts.start();
+  process.env.AWS_ENDPOINT_URL_STS = sts.url;
+  if (opts.scopedStart) {
+    sts.addRole(START_ROLE_ARN);
+    fis.authorizeStart = scopedStartAuthorizer(sts, { ownKeysMayStart: false });
+  }
   for (const [id, name] of [
     [USER, 'alice'],
     [OTHER_USER, 'bob'],
@@ -122,6 +167,7 @@ export async function startRig(
           HARNESS_ARNS: [...named.entries()].map(([id, e]) => `${id}=${e.harnessArn}`).join(';'),
         }
       : {}),
+    ...(opts.scopedStart ? { FIS_START_ROLE_ARN: START_ROLE_ARN } : {}),
     ...opts.env,
   });
   const boot = async () => {
@@ -137,6 +183,9 @@ export async function startRig(
     harness,
     fis,
     named,
+    cloudwatch,
+    tagging,
+    sts,
     authorizer,
     bot: await boot(),
     async restartBot() {
@@ -150,6 +199,9 @@ export async function startRig(
       for (const e of named.values()) await e.stop();
       await region?.stop();
       await fis.stop();
+      if (!opts.cloudwatch) await cloudwatch.stop();
+      await tagging.stop();
+      await sts.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

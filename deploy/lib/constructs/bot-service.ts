@@ -22,6 +22,8 @@ export interface BotServiceProps {
   slackSecret: secretsmanager.ISecret;
   harnessArn: string;
   tableName: string;
+  /** The start-only role the bot assumes for each approved FIS start (FIS_START_ROLE_ARN). */
+  fisStartRoleArn?: string;
   /** CloudWatch namespace of the bot's embedded metrics (one per stack). */
   metricsNamespace: string;
   /** Further environment (the harness routing: HARNESS_TOOLS, HARNESSES, HARNESS_ARNS, SKILLS_BASE_PATH). */
@@ -113,6 +115,8 @@ export class BotService extends Construct {
       FIS_REGIONS: Aws.REGION,
       METRICS_NAMESPACE: props.metricsNamespace,
       ...props.moreEnvironment,
+      // The start-only role this stack creates: the only identity that can start an experiment.
+      ...(props.fisStartRoleArn ? { FIS_START_ROLE_ARN: props.fisStartRoleArn } : {}),
     };
     // The root filesystem is read-only; give the process a scratch /tmp (task-local, discarded with the task).
     taskDefinition.addVolume({ name: 'tmp' });

@@ -87,6 +87,8 @@ export interface HarnessProps {
   image?: ecrAssets.DockerImageAsset;
   /** skillsSource=s3: load the skills from this bucket instead of the image. */
   skillsBucket?: SkillsBucket;
+  /** Lifecycle hooks on the harness (e.g. the tool guard, harness-tool-guard.ts). */
+  hooks?: agentcore.CfnHarness.HarnessHookProperty[];
 }
 
 /**
@@ -193,6 +195,7 @@ export class Harness extends Construct {
       maxIterations: s.harnessMaxIterations,
       timeoutSeconds: s.harnessTimeoutSeconds,
       tags: [{ key: 'app', value: 'agentcore-slack-bot' }],
+      ...(props.hooks?.length ? { hooks: props.hooks } : {}),
     });
     // The role's policies (ECR pull above all) must exist before AgentCore validates the harness.
     this.harness.node.addDependency(props.executionRole);

@@ -47,6 +47,8 @@ function arnOf(json: CfnTemplate, id: string): string {
     case 'AWS::S3::Bucket':
       // A bucket's Ref (its name) resolves to the logical id here, so the ARN uses it too.
       return `arn:${p}:s3:::${id}`;
+    case 'AWS::Lambda::Function':
+      return `arn:${p}:lambda:${region}:${account}:function:${id}`;
     case 'AWS::BedrockAgentCore::Runtime':
       return `arn:${p}:bedrock-agentcore:${region}:${account}:runtime/${id}`;
     case 'AWS::S3::Bucket':
@@ -258,6 +260,15 @@ export function deployedArn(type: string, hint: string, json: CfnTemplate = synt
 /** The bot task role's identity policies as one document, resolved for the sample account. */
 export function botTaskRolePolicy(json: CfnTemplate = synthesizedTemplate()): PolicyDocument {
   const id = logicalId(json, 'AWS::IAM::Role', 'BotTaskRole');
+  return {
+    Version: '2012-10-17',
+    Statement: identityPoliciesOf(json, id).flatMap((p) => p.policy.Statement),
+  };
+}
+
+/** The start-only role's identity policies as one document, resolved for the sample account. */
+export function startRolePolicy(json: CfnTemplate = synthesizedTemplate()): PolicyDocument {
+  const id = logicalId(json, 'AWS::IAM::Role', 'FisStartRole');
   return {
     Version: '2012-10-17',
     Statement: identityPoliciesOf(json, id).flatMap((p) => p.policy.Statement),
