@@ -1,5 +1,6 @@
 import { readBotSettings } from './bot-settings.ts';
 import { EXECUTE_MAX_WATCH_MINUTES, FIS_TARGET_TAG, FIS_TEMPLATE_TAG } from './fis-contract.ts';
+import { type HarnessSettings, readHarnessSettings } from './harness-settings.ts';
 import { TARGET_ROLE_NAME } from './target-account-stack.ts';
 
 /**
@@ -14,7 +15,7 @@ export type HarnessMemory = 'managed' | 'disabled';
 export const MEMORY_STRATEGIES = ['SEMANTIC', 'SUMMARIZATION', 'USER_PREFERENCE'] as const;
 export type MemoryStrategy = (typeof MEMORY_STRATEGIES)[number];
 
-export interface Settings {
+export interface Settings extends HarnessSettings {
   /** Target account and region; when both are unset the stack is environment-agnostic (offline synth). */
   account: string | undefined;
   region: string | undefined;
@@ -185,7 +186,7 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
     'must be a stack name',
     DEFAULTS.stackName,
   )!;
-  const settings: Settings = {
+  const settings: Omit<Settings, keyof HarnessSettings> = {
     account,
     region,
     stackName,
@@ -346,8 +347,10 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
     // Slack may deliver a Socket Mode envelope to any open connection; one task is the verified setup.
     problems.push('desiredCount above 1 is only supported with slackMode=http (behind the load balancer)');
   }
+  const harnesses = readHarnessSettings(get, settings.harnessName);
+  problems.push(...harnesses.problems);
   if (problems.length > 0) throw new SettingsError(problems);
-  return settings;
+  return { ...settings, ...harnesses.values };
 }
 
 /**

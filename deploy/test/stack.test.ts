@@ -3,7 +3,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GSI } from '../../src/adapters/approval-store.ts';
 import { ALL_SKILLS } from '../../src/core/skills.ts';
-import { AWS_KNOWLEDGE_MCP_URL, SKILLS_BASE_PATH } from '../lib/constructs/harness.ts';
+import { AWS_KNOWLEDGE_MCP } from '../../src/harness-catalog.ts';
+import { SKILLS_BASE_PATH } from '../lib/constructs/harness.ts';
 import { SESSIONS_GSI } from '../lib/constructs/sessions-table.ts';
 import { SLACK_SECRET_KEYS } from '../lib/constructs/slack-secret.ts';
 import {
@@ -62,7 +63,7 @@ describe('harness', () => {
         {
           Type: 'remote_mcp',
           Name: 'aws-knowledge-mcp',
-          Config: { RemoteMcp: { Url: AWS_KNOWLEDGE_MCP_URL } },
+          Config: { RemoteMcp: { Url: AWS_KNOWLEDGE_MCP.url } },
         },
       ],
       Environment: {
@@ -76,7 +77,7 @@ describe('harness', () => {
       TimeoutSeconds: 3300,
       Memory: { ManagedMemoryConfiguration: { EventExpiryDuration: 30 } },
     });
-    expect(ALL_SKILLS).toHaveLength(6);
+    expect(ALL_SKILLS).toHaveLength(7);
   });
 
   it('points the harness at the harness image asset', () => {
