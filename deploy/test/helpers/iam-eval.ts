@@ -51,9 +51,6 @@ function arnOf(json: CfnTemplate, id: string): string {
       return `arn:${p}:lambda:${region}:${account}:function:${id}`;
     case 'AWS::BedrockAgentCore::Runtime':
       return `arn:${p}:bedrock-agentcore:${region}:${account}:runtime/${id}`;
-    case 'AWS::S3::Bucket':
-      // An unnamed bucket gets a generated lowercase name; the logical id stands in for it.
-      return `arn:${p}:s3:::${name('BucketName').toLowerCase()}`;
     default:
       throw new Error(`no ARN rule for ${r.Type} (${id}); add one to iam-eval.ts`);
   }
