@@ -40,6 +40,7 @@ export const MANIFEST_BOT_SCOPES: readonly string[] = [
   'groups:history',
   'app_mentions:read',
   'usergroups:read',
+  'users:read',
   'reactions:write',
   'im:history',
   'files:write',
