@@ -24,6 +24,8 @@ interface Where {
   experiment: string;
   alarm: string;
   templateTag: { key: string; value: string };
+  /** The start-only role the bot assumes for each approved start (FIS_START_ROLE_ARN), when deployed. */
+  startRole?: string;
 }
 
 /** SDK command → what AWS authorizes for it. */
@@ -49,14 +51,31 @@ export const BOT_COMMANDS: Record<string, (w: Where) => SimulationRequest[]> = {
         ]
       : [],
   GetExperimentTemplateCommand: (w) => [{ action: 'fis:GetExperimentTemplate', resource: w.template }],
-  StartExperimentCommand: (w) => [
-    {
-      action: 'fis:StartExperiment',
-      resource: w.template,
-      context: { [`aws:ResourceTag/${w.templateTag.key}`]: w.templateTag.value },
-    },
-    { action: 'fis:StartExperiment', resource: w.experiment },
+  // With a start-only role the bot's own role never starts anything: it assumes that role (fis.template-tag
+  // checks what the start role may start). Without one, the bot's role starts tagged templates itself.
+  StartExperimentCommand: (w) =>
+    w.startRole
+      ? []
+      : [
+          {
+            action: 'fis:StartExperiment',
+            resource: w.template,
+            context: { [`aws:ResourceTag/${w.templateTag.key}`]: w.templateTag.value },
+          },
+          { action: 'fis:StartExperiment', resource: w.experiment },
+        ],
+  AssumeRoleCommand: (w) =>
+    w.startRole
+      ? [
+          { action: 'sts:AssumeRole', resource: w.startRole },
+          { action: 'sts:SetSourceIdentity', resource: w.startRole },
+        ]
+      : [],
+  ListTargetAccountConfigurationsCommand: (w) => [
+    { action: 'fis:ListTargetAccountConfigurations', resource: w.template },
   ],
+  // Blast radius: resolving a template's tag-selected targets the way FIS will.
+  GetResourcesCommand: () => [{ action: 'tag:GetResources', resource: '*' }],
   GetExperimentCommand: (w) => [{ action: 'fis:GetExperiment', resource: w.experiment }],
   StopExperimentCommand: (w) => [{ action: 'fis:StopExperiment', resource: w.experiment }],
   ListExperimentsCommand: () => [{ action: 'fis:ListExperiments', resource: '*' }],
@@ -68,6 +87,9 @@ export const BOT_COMMANDS: Record<string, (w: Where) => SimulationRequest[]> = {
 const FIS_COMMANDS = new Set([
   'GetExperimentTemplateCommand',
   'StartExperimentCommand',
+  'AssumeRoleCommand',
+  'ListTargetAccountConfigurationsCommand',
+  'GetResourcesCommand',
   'GetExperimentCommand',
   'StopExperimentCommand',
   'ListExperimentsCommand',
@@ -96,6 +118,7 @@ export function botRequests(
     experiment: `arn:${P}:fis:${fisRegion}:${A}:experiment/EXPdoctorcheck`,
     alarm: `arn:${P}:cloudwatch:${fisRegion}:${A}:alarm:doctor-check`,
     templateTag,
+    startRole: config.approvals.startRoleArn,
   };
   const approvals = config.approvals.approvers.length > 0;
   return Object.entries(BOT_COMMANDS)

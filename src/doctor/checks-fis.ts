@@ -112,11 +112,13 @@ export const fisLogGroup: Check<DoctorContext> = {
 
 export const fisTemplateTag: Check<DoctorContext> = {
   id: 'fis.template-tag',
-  title: "the bot's role starts templates with the tag the harness puts on them, and no others",
+  title:
+    "the role that starts experiments (the start-only role, or the bot's) starts templates with the tag the harness puts on them, and no others",
   async run(ctx) {
     if (ctx.config.approvals.approvers.length === 0)
       return skip('FIS_APPROVERS is not set: the bot starts no experiments');
-    const role = await botRole(ctx);
+    // With a start-only role (FIS_START_ROLE_ARN) that role starts experiments; otherwise the bot's own.
+    const role = ctx.config.approvals.startRoleArn ?? (await botRole(ctx));
     const h = await readyHarness(ctx);
     const tag = templateTagOf(h);
     const { partition: P, account: A } = harnessEnv(h.arn);

@@ -32,6 +32,7 @@ export const ADMIN = 'U0ALICE01';
 export const BOT_ROLE = deployedArn('AWS::IAM::Role', 'BotTaskRole');
 export const HARNESS_ROLE = deployedArn('AWS::IAM::Role', 'HarnessExecutionRole');
 export const FIS_ROLE = deployedArn('AWS::IAM::Role', 'FisExperimentRole');
+export const START_ROLE = deployedArn('AWS::IAM::Role', 'FisStartRole');
 const nameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 export const RUNTIME_ID = 'opsagent_runtime-AbCdEf1234';
 export const PROFILE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -183,6 +184,10 @@ export function healthyState(): Partial<ControlPlaneState> & { account: string }
           policies: rolePolicies('FisExperimentRole') as never,
         },
       ],
+      [
+        nameOf(START_ROLE),
+        { arn: START_ROLE, trust: trustOf('FisStartRole'), policies: rolePolicies('FisStartRole') as never },
+      ],
     ]),
     tables: new Map([
       [
@@ -277,6 +282,8 @@ export async function world(
     ),
     ALLOWED_CHANNELS: 'C0GENERAL,C0OPS0001',
     FIS_APPROVERS: `${APPROVER},${GROUP}`,
+    // As the deploy sets it (bot-service.ts): each approved start assumes this role.
+    FIS_START_ROLE_ARN: START_ROLE,
     COMMAND_ACCESS: `/fis run=${GROUP}`,
     BOT_ADMINS: ADMIN,
   };
