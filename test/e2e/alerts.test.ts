@@ -234,7 +234,14 @@ describe('alerts: notes, Investigate, episodes', () => {
     expect(JSON.stringify(ok)).not.toEqual(JSON.stringify(alarm));
     const { ts } = await postAppMessage(rig.slack, alarm, CHANNEL);
     const note = await noteOf(CHANNEL, ts);
-    rig.harness.enqueue(answer('Looking at the logs of the service now.', { chunk: 4, delayMs: 250 }));
+    // Long enough (about 9 s) that the run is surely still working when the OK arrives, even when earlier
+    // tests in this file have used up the workspace's edit budget and the first text shows late.
+    rig.harness.enqueue(
+      answer(
+        'Looking at the logs of the service now. Reading the error timeline first, then the deployments around the state change, then its dependencies.',
+        { chunk: 4, delayMs: 250 },
+      ),
+    );
     rig.harness.enqueue((inv) => answer(`Noted: ${/is now OK/.test(userText(inv))}`));
     await rig.slack.clickButton({ user: USER, channel: CHANNEL, messageTs: note.ts, actionId: INVESTIGATE });
     await rig.slack.waitFor(
@@ -251,7 +258,7 @@ describe('alerts: notes, Investigate, episodes', () => {
     // The agent hears of it as its next turn in the same session, with the new state.
     await rig.slack.waitFor(
       () => rig.slack.replies(CHANNEL, ts).some((m) => m.text === 'Noted: true'),
-      15_000,
+      30_000,
       'the agent to be told',
     );
     const told = rig.harness.invocations.at(-1)!;
