@@ -393,6 +393,7 @@ async function ackBurst(
   p99: number;
   max: number;
   helpP99: number;
+  storeDedupMs: { p50: number; p99: number };
   dynamoPerCommand: Record<string, number>;
   load: number[];
 }> {
@@ -419,6 +420,9 @@ async function ackBurst(
   const dynamoPerCommand = Object.fromEntries(
     Object.entries(dynamo.counts()).map(([k, v]) => [k, Math.round((v / count) * 100) / 100]),
   );
+  // What the ack waits on: the dedup checks, as long as the store takes to answer them.
+  const dedup = dynamo.serviceMs()['dedup (remember)'] ?? [];
+  const storeDedupMs = { p50: Math.round(pct(dedup, 50)), p99: Math.round(pct(dedup, 99)) };
   await stopBot(child);
   await slack.stop();
   await harness.stop();
@@ -428,6 +432,7 @@ async function ackBurst(
     p99: pct(acks, 99),
     max: Math.max(...acks),
     helpP99: pct(helpAcks, 99),
+    storeDedupMs,
     dynamoPerCommand,
     load: loads(),
   };
@@ -507,7 +512,7 @@ const loadAtStart = loads();
 // Side by side in the same run: the store remote (as in production, counted) and in the bot's process.
 const burst = await ackBurst(100, false);
 console.log(
-  `ack of 100 concurrent slash commands: p50 ${burst.p50} ms, p99 ${burst.p99} ms, max ${burst.max} ms; 100 \`help\` p99 ${burst.helpP99} ms (load ${burst.load.join(' ')})`,
+  `ack of 100 concurrent slash commands: p50 ${burst.p50} ms, p99 ${burst.p99} ms, max ${burst.max} ms; 100 \`help\` p99 ${burst.helpP99} ms; the store answered the dedup checks in p50 ${burst.storeDedupMs.p50} / p99 ${burst.storeDedupMs.p99} ms (load ${burst.load.join(' ')})`,
 );
 const burstEmbedded = await ackBurst(100, true);
 console.log(
@@ -516,14 +521,21 @@ console.log(
 if (args.has('ack-only')) process.exit(0);
 // --parallel=K runs K scenarios at once, largest first (each has its own stand-ins, so its own
 // workspace budget; staleness is paced by the budget, but latencies then include the others' load).
+// --big-n-strategies=… limits the strategies run above N = 50 (the baselines at N = 200 take the whole cap).
+const bigN = args.get('big-n-strategies')?.split(',');
 const tasks = ns.flatMap((n) =>
-  strategies.filter((st) => !(st === 'ours-native' && n > nativeMaxN)).map((st) => ({ n, st })),
+  strategies
+    .filter((st) => !(st === 'ours-native' && n > nativeMaxN))
+    .filter((st) => n <= 50 || !bigN || bigN.includes(st))
+    .map((st) => ({ n, st })),
 );
 const order = [...tasks].sort((a, b) => b.n - a.n);
 const parallel = Math.max(1, Number(args.get('parallel') ?? 1));
 const done: Array<{ i: number; r: Record_ }> = [];
 await Promise.all(
-  Array.from({ length: parallel }, async () => {
+  Array.from({ length: parallel }, async (_, w) => {
+    // Workers start 30 s apart, so their command bursts (N acks at once) do not coincide.
+    await new Promise((r) => setTimeout(r, w * 30_000));
     for (let t = order.shift(); t; t = order.shift()) {
       const r = await scenario(t.st, t.n);
       done.push({ i: tasks.indexOf(t), r });
@@ -547,6 +559,7 @@ const md = [
   '',
   `Ack latency, 100 concurrent slash commands, load generator in its own process: p50 ${burst.p50} ms, p99 ${burst.p99} ms (max ${burst.max} ms) ` +
     `with the store out of the bot's process as in production; ${burstEmbedded.p50} / ${burstEmbedded.p99} ms with the embedded store in the bot's process. ` +
+    `The store (dynalite in the stand-ins' process) took p50 ${burst.storeDedupMs.p50} / p99 ${burst.storeDedupMs.p99} ms to answer the dedup checks the ack waits for. ` +
     `Floor under the same load (100 concurrent \`/assess help\`, answered in the ack with no store and no run): p99 ${burst.helpP99} ms and ${burstEmbedded.helpP99} ms. ` +
     `Store requests per command while the acks were answered (dedup checks side by side, one round trip; the runs that started meanwhile add theirs): ${Object.entries(
       burst.dynamoPerCommand,

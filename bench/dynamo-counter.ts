@@ -7,7 +7,7 @@
  * Categories are read from the request itself (operation, key prefix, update expression), so a
  * change in the store's code that adds or removes a request shows up here without touching this file.
  */
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { EMBEDDED_TABLE, ensureTable } from '../src/adapters/embedded-dynamo.ts';
@@ -16,6 +16,8 @@ export interface CountingDynamo {
   endpoint: string;
   /** Requests so far, by category ("dedup", "heartbeat", …). */
   counts(): Record<string, number>;
+  /** How long the stand-in took to answer each request (arrival to response sent), ms, by category. */
+  serviceMs(): Record<string, number[]>;
   /** Starts counting from zero. */
   reset(): void;
   close(): Promise<void>;
@@ -62,14 +64,20 @@ export function categorize(target: string, body: string): string {
 export async function startCountingDynamo(region: string): Promise<CountingDynamo> {
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   let counts: Record<string, number> = {};
+  let service: Record<string, number[]> = {};
   // A listener added before dynalite's own sees the same chunks; dynalite still reads the body.
-  server.prependListener('request', (req: IncomingMessage) => {
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    const at = performance.now();
     const target = String(req.headers['x-amz-target'] ?? 'unknown');
     const chunks: Buffer[] = [];
+    let cat = target;
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const cat = categorize(target, Buffer.concat(chunks).toString('utf8'));
+      cat = categorize(target, Buffer.concat(chunks).toString('utf8'));
       counts[cat] = (counts[cat] ?? 0) + 1;
+    });
+    res.on('finish', () => {
+      (service[cat] ??= []).push(performance.now() - at);
     });
   });
   await new Promise<void>((res, rej) => {
@@ -82,8 +90,10 @@ export async function startCountingDynamo(region: string): Promise<CountingDynam
   return {
     endpoint,
     counts: () => ({ ...counts }),
+    serviceMs: () => service,
     reset: () => {
       counts = {};
+      service = {};
     },
     close: () =>
       new Promise<void>((res) => {
