@@ -143,6 +143,7 @@ interface Record_ {
   stalenessP95VsFloor: number;
   slackCallsPerRun: number;
   responses429: number;
+  responses429ByMethod: Record<string, number>;
   charsLost: number;
   unfinishedRuns: number;
   peakRssMb: number;
@@ -349,6 +350,8 @@ async function scenario(strategy: string, n: number): Promise<Record_> {
       : DEFAULT_BUDGETS['chat.update']!;
   const slackPerRun: Record<string, number> = {};
   for (const c of calls) slackPerRun[c.method] = (slackPerRun[c.method] ?? 0) + 1 / n;
+  const limitedBy: Record<string, number> = {};
+  for (const c of calls) if (c.status === 429) limitedBy[c.method] = (limitedBy[c.method] ?? 0) + 1;
   const dynamoPerTurn = Object.fromEntries(
     Object.entries(dynamo.counts()).map(([k, v]) => [k, Math.round((v / n) * 100) / 100]),
   );
@@ -366,6 +369,7 @@ async function scenario(strategy: string, n: number): Promise<Record_> {
     stalenessP95VsFloor: pct(stale, 95) / floor.p95,
     slackCallsPerRun: calls.length / n,
     responses429: calls.filter((c) => c.status === 429).length,
+    responses429ByMethod: limitedBy,
     charsLost: lost,
     unfinishedRuns: unfinished,
     peakRssMb: use.maxRssMb,
