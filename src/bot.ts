@@ -15,12 +15,15 @@ import {
   type EmbeddedDynamo,
   startEmbeddedDynamo,
 } from './adapters/embedded-dynamo.ts';
+import { EmfMetrics } from './adapters/emf-metrics.ts';
 import { AwsFis } from './adapters/fis.ts';
 import { AgentCoreHarness, KNOWLEDGE_MCP_TOOL } from './adapters/harness.ts';
 import { AgentCoreSessionShell } from './adapters/session-shell.ts';
 import { DynamoSessionStore } from './adapters/session-store.ts';
 import { SlackApproverDirectory, SlackGroups } from './adapters/slack-approvers.ts';
 import { WebApiSlackWriter } from './adapters/slack-writer.ts';
+import { AwsStartRole } from './adapters/sts.ts';
+import { AwsTagging } from './adapters/tagging.ts';
 import { CloudWatchAlarmLookup } from './alerts/cloudwatch-lookup.ts';
 import type { Config } from './config.ts';
 import { AccessPolicy } from './core/access.ts';
@@ -30,6 +33,9 @@ import type { SlackWriter } from './core/ports.ts';
 import { Runner } from './core/runner.ts';
 import { retryAfterOf, ScheduledSlackWriter } from './core/scheduled-writer.ts';
 import { SlackScheduler } from './core/slack-scheduler.ts';
+import { runChecks } from './doctor/check.ts';
+import { explain, QUICK_CHECKS } from './doctor/checks.ts';
+import { WebApiSlackProbe } from './doctor/slack-probe.ts';
 import { Health } from './health.ts';
 import { register as registerActions } from './slack/actions.ts';
 import { register as registerAlerts } from './slack/alerts.ts';
@@ -61,13 +67,18 @@ export interface BotHooks {
   writer?: (app: App) => SlackWriter;
   /** Routes the embedded store's traffic through another address (the tests' fault-injecting proxy). */
   storeEndpoint?: (endpoint: string) => string;
+  /** Another replica's embedded store, shared as replicas share a table (multi-replica tests); not closed on stop. */
+  sharedStore?: EmbeddedDynamo;
+  /** Where embedded metrics go instead of stdout (tests read them). */
+  metricsWrite?: (line: string) => void;
 }
 
 export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}): Promise<RunningBot> {
-  let embedded: EmbeddedDynamo | undefined;
+  let embedded: EmbeddedDynamo | undefined = hooks.sharedStore;
+  const ownsStore = embedded === undefined;
   let table = config.store.table;
   if (!table) {
-    embedded = await startEmbeddedDynamo(config.store.dataDir, config.store.region).catch((err) => {
+    embedded ??= await startEmbeddedDynamo(config.store.dataDir, config.store.region).catch((err) => {
       throw err instanceof DataDirError ? new StartupError([err.message]) : err;
     });
     table = embedded.table;
@@ -219,6 +230,9 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   const groups = new SlackGroups(app.client, log.child({ component: 'groups' }));
   const access = new AccessPolicy(config.access, groups);
   const approvers = config.approvals.approvers;
+  const metrics = config.metricsNamespace
+    ? new EmfMetrics(config.metricsNamespace, hooks.metricsWrite)
+    : undefined;
   const gate =
     approvers.length > 0
       ? new ApprovalGate({
@@ -236,7 +250,26 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
             // A replica that dies while starting an experiment is found out like a run's owner is.
             startLeaseMs: config.concurrency.leaseMs,
           },
+          interlocks: {
+            alarms: new AwsCloudWatch(config.cloudwatch),
+            tagging: new AwsTagging(config.tagging),
+            alarmPolicy: {
+              allowAlarm: config.approvals.allowAlarmState,
+              allowInsufficientData: config.approvals.allowInsufficientData,
+            },
+            limits: config.approvals.limits,
+          },
+          recovery: { withinMs: config.approvals.recoveryMs },
+          ...(config.approvals.startRoleArn
+            ? {
+                startRole: {
+                  roleArn: config.approvals.startRoleArn,
+                  port: new AwsStartRole(config.sts),
+                },
+              }
+            : {}),
           log: log.child({ component: 'approvals' }),
+          metrics,
         })
       : undefined;
   const runner = new Runner({
@@ -248,6 +281,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     store,
     shell,
     log: log.child({ component: 'runner' }),
+    metrics,
     settings: {
       skillsBasePath: config.harness.skillsBasePath,
       editIntervalMs: config.streamEditIntervalMs,
@@ -270,6 +304,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     store,
     access,
     defaultRegion: config.defaultTargetRegion,
+    fisRegions: config.fisRegions,
     duplicateWindowSeconds: config.concurrency.duplicateCommandWindowSeconds,
     log,
     approvalsEnabled: gate !== undefined,
@@ -365,7 +400,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       await gate?.drain(graceMs);
       await runner.drain(graceMs);
       healthServer?.server.close();
-      await embedded?.close();
+      if (ownsStore) await embedded?.close();
     },
   };
 }
@@ -389,40 +424,32 @@ export function portInUse(port: number, setting: string) {
   };
 }
 
-/** Checks the Slack token and the table before taking traffic; collects every problem. */
+/**
+ * The doctor's quick checks (src/doctor/checks.ts: the Slack token and the table) before taking traffic;
+ * every FAIL becomes one startup problem, in the doctor's words.
+ */
 async function selfCheck(app: App, store: DynamoSessionStore, config: Config): Promise<void> {
-  const problems: string[] = [];
-  try {
-    // One try, quietly: an unreachable Slack is reported once below, not as a minute of logged retries.
-    await new WebClient(config.slack.botToken, {
-      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-      retryConfig: { retries: 0 },
-      timeout: 10_000,
-      logLevel: LogLevel.ERROR,
-    }).auth.test();
+  const ctx = {
+    config,
+    slack: new WebApiSlackProbe({
+      botToken: config.slack.botToken,
+      ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+    }),
+    store,
+    clusters: [],
+    memo: new Map(),
+  };
+  const findings = await runChecks(QUICK_CHECKS, ctx, explain);
+  const problems = findings.filter((f) => f.status === 'FAIL').map((f) => `${f.found}: ${f.fix}`);
+  if (!findings.some((f) => f.check === 'slack.token' && f.status === 'FAIL')) {
     // Bolt verifies the token itself too; deferred so its failure lands here, not as a stray rejection.
-    await app.init();
-  } catch (err) {
-    const code =
-      (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code;
-    problems.push(
-      code === 'invalid_auth' ||
-        code === 'not_authed' ||
-        code === 'token_revoked' ||
-        code === 'account_inactive'
-        ? `Slack rejected SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token again from OAuth & Permissions.`
-        : `Slack could not be reached for auth.test (${code ?? 'error'}): check network access${config.slack.apiUrl ? ` to ${config.slack.apiUrl}` : ''}.`,
-    );
-  }
-  try {
-    await store.ping();
-  } catch (err) {
-    const name = (err as { name?: string }).name ?? 'error';
-    problems.push(
-      name === 'ResourceNotFoundException'
-        ? `The DynamoDB table "${config.store.table}" does not exist in ${config.store.region}: create it (see deploy/) or unset SESSIONS_TABLE for the embedded store.`
-        : `The DynamoDB table "${config.store.table ?? 'embedded'}" is not reachable (${name}): check AWS credentials, AWS_REGION and the bot's IAM permissions.`,
-    );
+    await app.init().catch((err: unknown) => {
+      const code =
+        (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code;
+      problems.push(
+        `Slack rejected SLACK_BOT_TOKEN (${code ?? 'error'}): copy the Bot User OAuth Token again from OAuth & Permissions.`,
+      );
+    });
   }
   if (problems.length > 0) throw new StartupError(problems);
 }

@@ -182,6 +182,17 @@ export const schema = z.object({
       )
       .optional(),
   ),
+  // Where the FIS roles are deployed (deploy/ sets its region); /fis run refuses other regions. Unset: any.
+  FIS_REGIONS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^\s*[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d(\s*,\s*[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d)*\s*$/,
+        'must be a comma-separated list of AWS regions such as us-east-1',
+      )
+      .optional(),
+  ),
   FIS_ALLOW_SELF_APPROVAL: booleanFlag(false),
   FIS_ALLOW_NO_STOP_CONDITIONS: booleanFlag(false),
   FIS_APPROVAL_TTL_MINUTES: z.preprocess(
@@ -192,11 +203,61 @@ export const schema = z.object({
       .max(1440, 'must be a number of minutes from 0.05 to 1440')
       .default(15),
   ),
+  FIS_ALLOW_ALARM_STATE: booleanFlag(false).describe(
+    'Let an FIS approval proceed while a stop-condition alarm is already in ALARM (default: refused, the alarm would stop it at once).',
+  ),
+  FIS_ALLOW_INSUFFICIENT_DATA: booleanFlag(false).describe(
+    'Let an FIS approval proceed while a stop-condition alarm has INSUFFICIENT_DATA (default: refused, such an alarm cannot stop anything).',
+  ),
+  FIS_MAX_TARGET_PERCENT: z
+    .preprocess(emptyToUndefined, wholeNumber(1, 100).optional())
+    .describe(
+      'Most of a target group an FIS experiment may act on, in percent (e.g. 30); a template over it is refused before the card is posted. Unset: no limit.',
+    ),
+  FIS_MAX_TARGET_AZS: z
+    .preprocess(emptyToUndefined, wholeNumber(1, 10).optional())
+    .describe(
+      'Most Availability Zones one FIS target may span (e.g. 1); a target not limited to named AZs cannot be verified and is refused. Unset: no limit.',
+    ),
+  FIS_RECOVERY_MINUTES: z
+    .preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ error: 'must be a number of minutes from 0.05 to 240' })
+        .min(0.05, 'must be a number of minutes from 0.05 to 240')
+        .max(240, 'must be a number of minutes from 0.05 to 240')
+        .default(15),
+    )
+    .describe(
+      'After an experiment ends, how long its stop-condition alarms have to be back to OK before the approvers are paged as not recovered.',
+    ),
+  FIS_START_ROLE_ARN: z
+    .preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^arn:aws[a-z-]*:(?:iam)::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN')
+        .optional(),
+    )
+    .describe(
+      'The start-only role the bot assumes for each approved start, with a session policy for that one template (deploy/ creates it). Unset: the bot starts experiments with its own credentials (local development only).',
+    ),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   LOG_CONTENT: booleanFlag(false),
+  // CloudWatch embedded metrics (turns, failures by kind, approvals, experiments) in the log stream; unset: none.
+  METRICS_NAMESPACE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^(?!AWS\/)[\w.\-/#: ]{1,255}$/,
+        'must be a CloudWatch namespace (letters, digits, . - _ / # : space; not starting with AWS/)',
+      )
+      .optional(),
+  ),
   BOT_MODE: z.preprocess(
     (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
     z.enum(['sandbox', 'slack'], { error: 'must be "sandbox" or "slack"' }).optional(),

@@ -38,14 +38,25 @@ export interface Config {
   defaultTargetRegion: string;
   /** Local sandbox only: the FIS emulator (otherwise the SDK's endpoint and credentials). */
   fis?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
-  /** The sandbox's CloudWatch emulator; otherwise the SDK's defaults. */
+  /** Local sandbox only: the CloudWatch, tagging and STS stand-ins (otherwise the SDK's endpoints and credentials). */
   cloudwatch?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  tagging?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  sts?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   approvals: {
     /** Approver user ids and user group ids; empty disables `/fis run`. */
     approvers: string[];
     allowSelfApproval: boolean;
     allowNoStopConditions: boolean;
     ttlMs: number;
+    /** Stop-condition alarms in ALARM / INSUFFICIENT_DATA that policy lets through. */
+    allowAlarmState: boolean;
+    allowInsufficientData: boolean;
+    /** Blast-radius limits enforced before a card is posted and again at start. */
+    limits: { maxPercent?: number; maxAzs?: number };
+    /** How long stop-condition alarms have to be OK again after an experiment ends. */
+    recoveryMs: number;
+    /** The start-only role assumed for each start; unset: the bot's own credentials. */
+    startRoleArn?: string;
   };
   streamEditIntervalMs: number;
   concurrency: {
@@ -89,6 +100,10 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Log what people wrote and what the agent answered (Slack bodies included); off: sizes and ids only. */
   logContent: boolean;
+  /** Regions where /fis run may start experiments (the FIS roles' regions); empty: any. */
+  fisRegions: string[];
+  /** CloudWatch namespace for embedded metrics (EMF lines on stdout); unset: no metrics. */
+  metricsNamespace?: string;
 }
 
 export class ConfigError extends Error {

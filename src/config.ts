@@ -70,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     store: { table: e.SESSIONS_TABLE, dataDir: e.DATA_DIR, region, ttlDays: e.SESSION_TTL_DAYS },
     defaultTargetRegion: e.DEFAULT_TARGET_REGION ?? region,
+    fisRegions: list(e.FIS_REGIONS),
     approvals: {
       approvers: (e.FIS_APPROVERS ?? '')
         .split(',')
@@ -78,6 +79,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowSelfApproval: e.FIS_ALLOW_SELF_APPROVAL,
       allowNoStopConditions: e.FIS_ALLOW_NO_STOP_CONDITIONS,
       ttlMs: Math.round(e.FIS_APPROVAL_TTL_MINUTES * 60_000),
+      allowAlarmState: e.FIS_ALLOW_ALARM_STATE,
+      allowInsufficientData: e.FIS_ALLOW_INSUFFICIENT_DATA,
+      limits: {
+        ...(e.FIS_MAX_TARGET_PERCENT !== undefined ? { maxPercent: e.FIS_MAX_TARGET_PERCENT } : {}),
+        ...(e.FIS_MAX_TARGET_AZS !== undefined ? { maxAzs: e.FIS_MAX_TARGET_AZS } : {}),
+      },
+      recoveryMs: Math.round(e.FIS_RECOVERY_MINUTES * 60_000),
+      ...(e.FIS_START_ROLE_ARN ? { startRoleArn: e.FIS_START_ROLE_ARN } : {}),
     },
     streamEditIntervalMs: e.STREAM_EDIT_INTERVAL_MS,
     concurrency: {
@@ -117,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     logLevel: e.LOG_LEVEL,
     logContent: e.LOG_CONTENT,
+    metricsNamespace: e.METRICS_NAMESPACE,
   };
 }
 
@@ -148,6 +158,8 @@ export interface SandboxWiring {
   /** The FIS emulator, when it runs alongside the harness emulator. */
   fisEmulator?: { url: string };
   cloudwatchEmulator?: { url: string };
+  /** The tagging and STS stand-ins, when they run alongside the FIS emulator. */
+  awsStandIns?: { tagging: string; sts?: string };
   /** Approvers of the sandbox's fake workspace, unless FIS_APPROVERS is set. */
   approvers?: string[];
   /** The demo's region (where its FIS template lives), unless DEFAULT_TARGET_REGION is set. */
@@ -231,6 +243,11 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
           endpoint: w.fisEmulator.url,
           credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
         };
+      }
+      if (w.awsStandIns) {
+        const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
+        config.tagging = { endpoint: w.awsStandIns.tagging, credentials };
+        if (w.awsStandIns.sts) config.sts = { endpoint: w.awsStandIns.sts, credentials };
       }
       return config;
     },

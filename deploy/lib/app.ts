@@ -12,7 +12,7 @@ export function buildApp(options: { context?: Record<string, unknown>; outdir?: 
   stack: BotStack;
 } {
   const app = new App({ context: options.context, outdir: options.outdir });
-  const settings = readSettings((key) => app.node.tryGetContext(key));
+  const settings = readSettings((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext()));
   const env =
     settings.account && settings.region ? { account: settings.account, region: settings.region } : undefined;
   const stack = new BotStack(app, settings.stackName, {

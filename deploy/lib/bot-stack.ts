@@ -1,15 +1,20 @@
 import { CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Alarms } from './constructs/alarms.ts';
 import { BotService } from './constructs/bot-service.ts';
 import { BotTaskRole } from './constructs/bot-task-role.ts';
+import { EksAccess } from './constructs/eks-access.ts';
 import { FisExperimentRole } from './constructs/fis-experiment-role.ts';
+import { FisStartRole } from './constructs/fis-start-role.ts';
+import { GithubDeployRole } from './constructs/github-deploy-role.ts';
 import { Harness } from './constructs/harness.ts';
 import { HarnessExecutionRole } from './constructs/harness-execution-role.ts';
+import { HarnessToolGuard } from './constructs/harness-tool-guard.ts';
 import { SessionsTable } from './constructs/sessions-table.ts';
 import { SlackSecret } from './constructs/slack-secret.ts';
-import { FIS_LOG_GROUP_NAME } from './fis-contract.ts';
+import { fisAlarmPrefix } from './fis-contract.ts';
 import type { Settings } from './settings.ts';
 
 export interface BotStackProps extends StackProps {
@@ -25,6 +30,8 @@ export class BotStack extends Stack {
   readonly fisRole: FisExperimentRole;
   readonly botRole: BotTaskRole;
   readonly bot: BotService;
+  /** CloudWatch namespace of this stack's metrics: two stacks in one account never share one. */
+  readonly metricsNamespace: string;
 
   /**
    * Two AZs resolved by CloudFormation at deploy time, so synth never needs an AZ lookup (and AWS credentials),
@@ -38,9 +45,10 @@ export class BotStack extends Stack {
     super(scope, id, props);
     const s = props.settings;
     Tags.of(this).add('app', 'agentcore-slack-bot');
+    this.metricsNamespace = `AgentCoreSlackBot/${this.stackName}`;
 
+    // No fixed names on what outlives the stack: a second stack, or a redeploy after destroy, gets its own.
     const fisLogs = new logs.LogGroup(this, 'FisExperimentLogs', {
-      logGroupName: FIS_LOG_GROUP_NAME,
       retention: logs.RetentionDays.THREE_MONTHS,
     });
     this.fisRole = new FisExperimentRole(this, 'FisExperimentRole', {
@@ -53,14 +61,44 @@ export class BotStack extends Stack {
       fisExperimentRole: this.fisRole.role,
       templateTagKey: s.fisTemplateTagKey,
       templateTagValue: s.fisTemplateTagValue,
+      alarmNamePrefix: fisAlarmPrefix(this.stackName),
+    });
+    const toolGuard = new HarnessToolGuard(this, 'HarnessToolGuard', {
+      executionRole: this.harnessRole.role,
     });
     this.harness = new Harness(this, 'Harness', {
       settings: s,
       repoRoot: props.repoRoot,
       executionRole: this.harnessRole.role,
+      hooks: [toolGuard.hook],
       fisExperimentRoleArn: this.fisRole.role.roleArn,
       fisLogGroupArn: fisLogs.logGroupArn,
+      fisReportBucket: this.fisRole.reportBucket.bucketName,
     });
+    // The harness runtime's application logs (AgentCore writes to /aws/bedrock-agentcore/runtimes/<id>-<endpoint>);
+    // created here, before the first invocation, so it gets a retention instead of "never expire".
+    new logs.LogGroup(this, 'HarnessRuntimeLogs', {
+      logGroupName: `/aws/bedrock-agentcore/runtimes/${this.harness.harness.attrEnvironmentAgentCoreRuntimeEnvironmentAgentRuntimeId}-DEFAULT`,
+      retention: s.logRetentionDays as logs.RetentionDays,
+    });
+    if (s.targetAccounts.length > 0) {
+      // Read-only in the listed accounts only, through the role deploy/lib/target-account-stack.ts deploys there.
+      new iam.Policy(this, 'AssumeTargetAccountRoles', {
+        roles: [this.harnessRole.role],
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'AssumeReadOnlyRoleInListedAccounts',
+            actions: ['sts:AssumeRole'],
+            resources: s.targetAccounts.map(
+              (a) => `arn:${this.partition}:iam::${a.accountId}:role/${s.targetAccountRoleName}`,
+            ),
+          }),
+        ],
+      });
+    }
+    if (s.eksClusters.length > 0) {
+      new EksAccess(this, 'EksAccess', { clusterNames: s.eksClusters, role: this.harnessRole.role });
+    }
 
     const sessions = new SessionsTable(this, 'Sessions');
     const slack = new SlackSecret(this, 'SlackSecret', { existingSecretName: s.slackSecretName });
@@ -71,6 +109,11 @@ export class BotStack extends Stack {
       templateTagKey: s.fisTemplateTagKey,
       templateTagValue: s.fisTemplateTagValue,
     });
+    const startRole = new FisStartRole(this, 'FisStartRole', {
+      botRole: this.botRole.role,
+      templateTagKey: s.fisTemplateTagKey,
+      templateTagValue: s.fisTemplateTagValue,
+    });
     this.bot = new BotService(this, 'Bot', {
       settings: s,
       repoRoot: props.repoRoot,
@@ -78,6 +121,8 @@ export class BotStack extends Stack {
       slackSecret: slack.secret,
       harnessArn: this.harness.harnessArn,
       tableName: sessions.table.tableName,
+      fisStartRoleArn: startRole.role.roleArn,
+      metricsNamespace: this.metricsNamespace,
     });
     const alarms = new Alarms(this, 'Alarms', {
       logGroup: this.bot.logGroup,
@@ -86,10 +131,22 @@ export class BotStack extends Stack {
       loadBalancer: this.bot.loadBalancer,
       targetGroup: this.bot.targetGroup,
       alarmEmail: s.alarmEmail,
+      metricsNamespace: this.metricsNamespace,
+      failureRatePercent: s.alarmFailureRatePercent,
+      minTurns: s.alarmMinTurns,
     });
+    if (s.githubRepository) {
+      new GithubDeployRole(this, 'GithubDeployRole', {
+        repository: s.githubRepository,
+        branch: s.githubBranch,
+        existingProviderArn: s.githubOidcProviderArn,
+      });
+    }
 
     new CfnOutput(this, 'HarnessArn', { value: this.harness.harnessArn });
     new CfnOutput(this, 'HarnessExecutionRoleArn', { value: this.harnessRole.role.roleArn });
+    // npm run doctor -- --bot-role <this> checks the bot's permissions from an operator's machine.
+    new CfnOutput(this, 'BotTaskRoleArn', { value: this.botRole.role.roleArn });
     new CfnOutput(this, 'FisExperimentRoleArn', { value: this.fisRole.role.roleArn });
     new CfnOutput(this, 'SessionsTableName', { value: sessions.table.tableName });
     new CfnOutput(this, 'SlackSecretArn', { value: slack.secret.secretArn });

@@ -25,9 +25,28 @@ export const HARNESS_ENV = {
   reportsDir: 'REPORTS_DIR',
   /** The CloudWatch log group experiments log to (the template's logConfiguration). */
   fisLogGroupArn: 'FIS_LOG_GROUP_ARN',
+  /** The S3 bucket FIS writes experiment reports to (the template's experimentReportConfiguration). */
+  fisReportBucket: 'FIS_REPORT_BUCKET',
+  /** Name prefix every stop-condition alarm the agent creates must start with (IAM allows no other name). */
+  fisAlarmPrefix: 'FIS_ALARM_PREFIX',
 } as const;
 
-/** What the experiment role needs to log experiments (delivery setup, then writes to FIS_LOG_GROUP_NAME only). */
+/** Key prefix of experiment reports in the report bucket; the experiment role may write only there. */
+export const FIS_REPORT_PREFIX = 'fis-reports/';
+
+/**
+ * What the experiment role needs for experiment reports, as the FIS user guide lists them
+ * (https://docs.aws.amazon.com/fis/latest/userguide/experiment-report-configuration.html): write and read
+ * the report objects, and read the dashboards whose widgets the report captures.
+ */
+export const FIS_REPORT_PERMISSIONS = [
+  's3:PutObject',
+  's3:GetObject',
+  'cloudwatch:GetDashboard',
+  'cloudwatch:GetMetricWidgetImage',
+] as const;
+
+/** What the experiment role needs to log experiments (delivery setup, then writes to the stack's experiment log group only). */
 export const FIS_LOGGING_PERMISSIONS = [
   'logs:CreateLogDelivery',
   'logs:PutResourcePolicy',
@@ -35,8 +54,10 @@ export const FIS_LOGGING_PERMISSIONS = [
   'logs:PutLogEvents',
 ] as const;
 
-/** Log group FIS experiments write their logs to (logSchemaVersion 2). */
-export const FIS_LOG_GROUP_NAME = '/aws/fis/agentcore-slack-bot';
+/** The prefix of the stop-condition alarms the agent may create in this stack (the stack name keeps stacks apart). */
+export function fisAlarmPrefix(stackName: string): string {
+  return `${stackName}-fis-stop-`;
+}
 
 /** Every skill writes its report here (skills/README.md, each SKILL.md). */
 export const REPORTS_DIR = '/tmp/reports/';

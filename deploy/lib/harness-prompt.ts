@@ -10,6 +10,8 @@ export interface PromptOptions {
   fisExperimentRoleArnVariable: string;
   /** Directory every skill writes its report to. */
   reportsDir: string;
+  /** Whether other accounts are configured (TARGET_ACCOUNTS in the shell environment). */
+  otherAccounts?: boolean;
 }
 
 /** The harness's default system prompt. The bot may override it per call; this is the baseline. */
@@ -40,5 +42,13 @@ export function harnessSystemPrompt(o: PromptOptions): string {
     '  You cannot create or change IAM roles or policies.',
     '- You may stop a running FIS experiment at any time (aws fis stop-experiment); that needs no approval.',
     `- Write every report to ${o.reportsDir}<skill>-<UTC timestamp>.md as the skill says, and print it too.`,
+    ...(o.otherAccounts
+      ? [
+          '- Other accounts: $TARGET_ACCOUNTS lists alias=account-id pairs. When a request names one of those aliases,',
+          '  read that account through a profile that assumes arn:aws:iam::<account-id>:role/$TARGET_ACCOUNT_ROLE_NAME',
+          '  (with --external-id "$TARGET_ACCOUNT_EXTERNAL_ID" when it is set), say which account every finding is',
+          '  from, and never prepare or stop FIS experiments there: FIS works only in this account.',
+        ]
+      : []),
   ].join('\n');
 }

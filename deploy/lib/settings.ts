@@ -1,12 +1,18 @@
+import { readBotSettings } from './bot-settings.ts';
 import { EXECUTE_MAX_WATCH_MINUTES, FIS_TARGET_TAG, FIS_TEMPLATE_TAG } from './fis-contract.ts';
+import { TARGET_ROLE_NAME } from './target-account-stack.ts';
 
 /**
  * Deployment settings: read from CDK context (`cdk deploy -c key=value`, or "context" in deploy/cdk.json), validated
  * once, with defaults. Nothing secret belongs here: Slack tokens live only in Secrets Manager.
+ * The bot's own settings are not repeated here: they pass through from the bot's schema (bot-settings.ts).
  */
 
 export type SlackMode = 'socket' | 'http';
 export type HarnessMemory = 'managed' | 'disabled';
+/** Managed memory strategy types the harness accepts. */
+export const MEMORY_STRATEGIES = ['SEMANTIC', 'SUMMARIZATION', 'USER_PREFERENCE'] as const;
+export type MemoryStrategy = (typeof MEMORY_STRATEGIES)[number];
 
 export interface Settings {
   /** Target account and region; when both are unset the stack is environment-agnostic (offline synth). */
@@ -23,11 +29,34 @@ export interface Settings {
   harnessIdleTimeoutSeconds: number;
   harnessMaxLifetimeSeconds: number;
   harnessMemory: HarnessMemory;
+  /** AgentCore Memory event retention, 7–365 days. */
   memoryEventExpiryDays: number;
-  /** Slack user or user-group ids allowed to approve FIS experiments, comma-separated (FIS_APPROVERS). */
-  fisApprovers: string;
-  /** Slack user or user-group ids who may also Retry and Stop other people's runs (BOT_ADMINS); empty: none. */
-  botAdmins: string;
+  /** Managed memory's long-term strategies; unset = the service default (SEMANTIC, SUMMARIZATION). */
+  memoryStrategies: MemoryStrategy[] | undefined;
+  /** Customer managed KMS key for managed memory (cannot be changed after the harness is created). */
+  memoryKmsKeyArn: string | undefined;
+  /** VPC network mode for the harness: both set, or neither (PUBLIC). */
+  harnessSubnetIds: string[];
+  harnessSecurityGroupIds: string[];
+  /** EKS clusters (in the deploy region) that get an access entry for the harness role (read-only view). */
+  eksClusters: string[];
+  /** owner/repo whose GitHub Actions may assume the deploy role; unset: no deploy role is created. */
+  githubRepository: string | undefined;
+  /** Branch the deploy role trusts (refs/heads/<branch>). */
+  githubBranch: string;
+  /** The account's existing GitHub OIDC provider (one per account); unset: the stack creates it. */
+  githubOidcProviderArn: string | undefined;
+  /** Page when at least this percentage of turns fail in 15 minutes… */
+  alarmFailureRatePercent: number;
+  /** …and there were at least this many turns. */
+  alarmMinTurns: number;
+  /** Other accounts the agent may read, by alias (alias=account id), through TARGET_ROLE_NAME deployed there. */
+  targetAccounts: Array<{ alias: string; accountId: string }>;
+  targetAccountRoleName: string;
+  /** External id the target-account role template was deployed with (not a secret: a confused-deputy guard). */
+  targetAccountExternalId: string | undefined;
+  /** The bot's environment variables given through the deploy, validated by the bot's schema. */
+  bot: Record<string, string>;
   /** Tag every FIS template and alarm the agent creates must carry, and every template the bot starts must have. */
   fisTemplateTagKey: string;
   fisTemplateTagValue: string;
@@ -39,12 +68,7 @@ export interface Settings {
   slackMode: SlackMode;
   /** ACM certificate for the HTTPS listener (HTTP mode only; Slack only calls https:// request URLs). */
   certificateArn: string | undefined;
-  defaultTargetRegion: string | undefined;
-  logLevel: string;
-  /** MAX_ANSWER_REPLIES: replies of answer text posted at most (a longer answer is attached as a file). */
-  maxAnswerReplies: number;
-  /** LOG_CONTENT: log what people wrote and the agent answered (off: sizes and ids only). */
-  logContent: boolean;
+  /** Retention of the bot's and the harness runtime's log groups. */
   logRetentionDays: number;
   desiredCount: number;
   natGateways: number;
@@ -70,9 +94,9 @@ const DEFAULTS = {
   fisTargetTagKey: FIS_TARGET_TAG.key,
   fisTargetTagValue: FIS_TARGET_TAG.value,
   slackMode: 'socket',
-  logLevel: 'info',
-  logContent: 'false',
-  maxAnswerReplies: 10,
+  githubBranch: 'main',
+  alarmFailureRatePercent: 50,
+  alarmMinTurns: 3,
   logRetentionDays: 30,
   desiredCount: 1,
   natGateways: 0,
@@ -86,9 +110,7 @@ const ACCOUNT = /^\d{12}$/;
 const HARNESS_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,39}$/;
 /** A geography-prefixed inference profile id (cross-region inference); bare model ids are rejected by Bedrock. */
 const INFERENCE_PROFILE_ID = /^(us|eu|apac|global|jp|au|ca|us-gov)\.[a-z0-9-]+\.[A-Za-z0-9._:-]+$/;
-const SLACK_IDS = /^$|^[UWS][A-Z0-9]{2,}(,[UWS][A-Z0-9]{2,})*$/;
 const TAG = /^[\w.:/=+\-@ ]{1,128}$/;
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
 ];
@@ -100,7 +122,10 @@ export class SettingsError extends Error {
   }
 }
 
-export function readSettings(get: ContextReader): Settings {
+/**
+ * `contextKeys` lists every context key that is set (app.node.getAllContext()), so bot.NAME keys can be found.
+ */
+export function readSettings(get: ContextReader, contextKeys: readonly string[] = []): Settings {
   const problems: string[] = [];
 
   const str = (key: string): string | undefined => {
@@ -124,6 +149,14 @@ export function readSettings(get: ContextReader): Settings {
     }
     return n;
   };
+  const list = (key: string, re: RegExp, hint: string): string[] => {
+    const items = (str(key) ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    for (const x of items) if (!re.test(x)) problems.push(`${key} ${hint} (got "${x}")`);
+    return items;
+  };
   const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
     const v = str(key) ?? fallback;
     if (!allowed.includes(v as T)) {
@@ -139,20 +172,21 @@ export function readSettings(get: ContextReader): Settings {
     problems.push('account and region must be set together (or neither, for an environment-agnostic synth)');
   }
 
+  const stackName = matching(
+    'stackName',
+    /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
+    'must be a stack name',
+    DEFAULTS.stackName,
+  )!;
   const settings: Settings = {
     account,
     region,
-    stackName: matching(
-      'stackName',
-      /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
-      'must be a stack name',
-      DEFAULTS.stackName,
-    )!,
+    stackName,
     harnessName: matching(
       'harnessName',
       HARNESS_NAME,
       'must match [a-zA-Z][a-zA-Z0-9_]{0,39} (letters, digits, underscores)',
-      DEFAULTS.harnessName,
+      defaultHarnessName(stackName),
     )!,
     modelId: matching(
       'modelId',
@@ -177,19 +211,65 @@ export function readSettings(get: ContextReader): Settings {
       DEFAULTS.harnessMaxLifetimeSeconds,
     ),
     harnessMemory: oneOf('harnessMemory', ['managed', 'disabled'] as const, DEFAULTS.harnessMemory),
-    memoryEventExpiryDays: int('memoryEventExpiryDays', 1, 365, DEFAULTS.memoryEventExpiryDays),
-    fisApprovers: matching(
-      'fisApprovers',
-      SLACK_IDS,
-      'must be comma-separated Slack user (U…/W…) or user-group (S…) ids',
-      '',
+    // AgentCore Memory keeps events 7 to 365 days.
+    memoryEventExpiryDays: int('memoryEventExpiryDays', 7, 365, DEFAULTS.memoryEventExpiryDays),
+    memoryStrategies: str('memoryStrategies')
+      ? (list(
+          'memoryStrategies',
+          new RegExp(`^(${MEMORY_STRATEGIES.join('|')})$`),
+          `must be a comma-separated list of ${MEMORY_STRATEGIES.join(', ')}`,
+        ) as MemoryStrategy[])
+      : undefined,
+    memoryKmsKeyArn: matching(
+      'memoryKmsKeyArn',
+      /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/,
+      'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+    ),
+    harnessSubnetIds: list('harnessSubnetIds', /^subnet-[0-9a-f]{8,17}$/, 'must be subnet ids (subnet-…)'),
+    harnessSecurityGroupIds: list(
+      'harnessSecurityGroupIds',
+      /^sg-[0-9a-f]{8,17}$/,
+      'must be security group ids (sg-…)',
+    ),
+    eksClusters: list('eksClusters', /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/, 'must be EKS cluster names'),
+    githubRepository: matching(
+      'githubRepository',
+      /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
+      'must be owner/repository',
+    ),
+    githubBranch: matching(
+      'githubBranch',
+      /^[\w./-]{1,200}$/,
+      'must be a branch name',
+      DEFAULTS.githubBranch,
     )!,
-    botAdmins: matching(
-      'botAdmins',
-      SLACK_IDS,
-      'must be comma-separated Slack user (U…/W…) or user-group (S…) ids',
-      '',
+    githubOidcProviderArn: matching(
+      'githubOidcProviderArn',
+      /^arn:aws[\w-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+      'must be the ARN of the token.actions.githubusercontent.com OIDC provider',
+    ),
+    alarmFailureRatePercent: int('alarmFailureRatePercent', 1, 100, DEFAULTS.alarmFailureRatePercent),
+    alarmMinTurns: int('alarmMinTurns', 1, 1000, DEFAULTS.alarmMinTurns),
+    targetAccounts: list(
+      'targetAccounts',
+      /^[a-z][a-z0-9-]{0,31}=\d{12}$/,
+      'must be alias=account-id pairs, e.g. prod=123456789012,staging=210987654321',
+    ).map((pair) => {
+      const [alias, accountId] = pair.split('=') as [string, string];
+      return { alias, accountId };
+    }),
+    targetAccountRoleName: matching(
+      'targetAccountRoleName',
+      /^[\w+=,.@-]{1,64}$/,
+      'must be an IAM role name',
+      TARGET_ROLE_NAME,
     )!,
+    targetAccountExternalId: matching(
+      'targetAccountExternalId',
+      /^[\w+=,.@:/-]{2,1224}$/,
+      'must be an external id (2-1224 characters: letters, digits, +=,.@:/-)',
+    ),
+    bot: {},
     fisTemplateTagKey: matching(
       'fisTemplateTagKey',
       TAG,
@@ -220,10 +300,6 @@ export function readSettings(get: ContextReader): Settings {
       /^arn:aws[\w-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/,
       'must be an ACM certificate ARN',
     ),
-    defaultTargetRegion: matching('defaultTargetRegion', REGION, 'must be an AWS region such as us-west-2'),
-    logLevel: oneOf('logLevel', LOG_LEVELS, DEFAULTS.logLevel),
-    maxAnswerReplies: int('maxAnswerReplies', 1, 200, DEFAULTS.maxAnswerReplies),
-    logContent: oneOf('logContent', ['true', 'false'] as const, DEFAULTS.logContent) === 'true',
     logRetentionDays: int('logRetentionDays', 1, 2557, DEFAULTS.logRetentionDays),
     desiredCount: int('desiredCount', 0, 10, DEFAULTS.desiredCount),
     natGateways: int('natGateways', 0, 3, DEFAULTS.natGateways),
@@ -241,6 +317,17 @@ export function readSettings(get: ContextReader): Settings {
       `harnessTimeoutSeconds must be at least ${MIN_TIMEOUT_FOR_EXECUTE}: the FIS execute skill watches an experiment for up to ${EXECUTE_MAX_WATCH_MINUTES} minutes in one invocation`,
     );
   }
+  const bot = readBotSettings(get, contextKeys);
+  settings.bot = bot.values;
+  problems.push(...bot.problems);
+  const modelProblem = modelRegionProblem(settings.modelId, settings.region);
+  if (modelProblem) problems.push(modelProblem);
+  if (settings.harnessSubnetIds.length > 0 !== settings.harnessSecurityGroupIds.length > 0) {
+    problems.push('harnessSubnetIds and harnessSecurityGroupIds must be set together (VPC network mode)');
+  }
+  if (settings.memoryKmsKeyArn && settings.harnessMemory !== 'managed') {
+    problems.push('memoryKmsKeyArn only applies to harnessMemory=managed');
+  }
   if (settings.harnessIdleTimeoutSeconds > settings.harnessMaxLifetimeSeconds) {
     problems.push('harnessIdleTimeoutSeconds must not exceed harnessMaxLifetimeSeconds');
   }
@@ -253,6 +340,39 @@ export function readSettings(get: ContextReader): Settings {
   }
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;
+}
+
+/**
+ * Harness names are unique per account and region, so a second stack gets its own by default: derived from its
+ * stack name (the default stack keeps the name it always had).
+ */
+export function defaultHarnessName(stackName: string): string {
+  if (stackName === DEFAULTS.stackName) return DEFAULTS.harnessName;
+  return stackName.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40);
+}
+
+/** Which regions each inference-profile geography serves (cross-region inference). */
+const PROFILE_GEOGRAPHIES: ReadonlyArray<[prefix: string, regions: RegExp, name: string]> = [
+  ['us-gov', /^us-gov-/, 'AWS GovCloud (US) regions'],
+  ['us', /^us-(east|west)-\d$/, 'US regions (us-east-1, us-west-2, …)'],
+  ['eu', /^eu-/, 'EU regions (eu-central-1, eu-west-1, …)'],
+  ['apac', /^ap-/, 'Asia Pacific regions (ap-…)'],
+  ['jp', /^ap-northeast-[13]$/, 'Japan regions (ap-northeast-1, ap-northeast-3)'],
+  ['au', /^ap-southeast-[24]$/, 'Australia regions (ap-southeast-2, ap-southeast-4)'],
+  ['ca', /^ca-/, 'Canada regions (ca-…)'],
+  ['global', /^(?!us-gov-|cn-)[a-z]{2}-/, 'commercial regions'],
+];
+
+/**
+ * A `us.` profile deployed in eu-central-1 is refused by Bedrock at the first turn; say so at synth instead.
+ * Unknown region (environment-agnostic synth): nothing to check.
+ */
+export function modelRegionProblem(modelId: string, region: string | undefined): string | undefined {
+  if (!region) return undefined;
+  const prefix = /^(us-gov|us|eu|apac|global|jp|au|ca)\./.exec(modelId)?.[1];
+  const geo = PROFILE_GEOGRAPHIES.find(([p]) => p === prefix);
+  if (!geo || geo[1].test(region)) return undefined;
+  return `modelId ${modelId} is a "${prefix}." inference profile, which serves ${geo[2]}, not ${region}: use the profile of ${region}'s geography (for example ${region.startsWith('eu-') ? 'eu.' : region.startsWith('ap-') ? 'apac.' : 'global.'}${foundationModelId(modelId)})`;
 }
 
 /** The foundation-model id behind a geography-prefixed inference profile id (us.anthropic.x → anthropic.x). */

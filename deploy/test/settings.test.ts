@@ -30,14 +30,16 @@ describe('deployment settings', () => {
     const s = read({ desiredCount: '0', modelId: 'eu.anthropic.claude-x-v1:0', fisApprovers: 'U1ABC,S2DEF' });
     expect(s.desiredCount).toBe(0);
     expect(s.modelId).toBe('eu.anthropic.claude-x-v1:0');
-    expect(s.fisApprovers).toBe('U1ABC,S2DEF');
-    expect(s.botAdmins).toBe('');
+    expect(s.bot.FIS_APPROVERS).toBe('U1ABC,S2DEF');
+    expect(s.bot.BOT_ADMINS).toBeUndefined();
   });
 
-  it('content logging is off unless logContent=true, and anything else is refused', () => {
-    expect(read({}).logContent).toBe(false);
-    expect(read({ logContent: 'true' }).logContent).toBe(true);
-    expect(problems({ logContent: 'yes please' }).join()).toContain('logContent');
+  it('content logging is off unless logContent=true, and anything else is refused by the bot schema', () => {
+    expect(read({}).bot.LOG_CONTENT).toBeUndefined();
+    expect(read({ logContent: 'true' }).bot.LOG_CONTENT).toBe('true');
+    expect(problems({ logContent: 'yes please' }).join()).toMatch(
+      /^logContent: LOG_CONTENT must be true or false/,
+    );
   });
 
   it('reports every bad setting at once', () => {
@@ -54,7 +56,7 @@ describe('deployment settings', () => {
     expect(p.join('\n')).toMatch(/slackMode=http needs certificateArn/);
     expect(p.join('\n')).toMatch(/account must be a 12-digit/);
     expect(p.join('\n')).toMatch(/account and region must be set together/);
-    expect(p.join('\n')).toMatch(/fisApprovers must be/);
+    expect(p.join('\n')).toMatch(/fisApprovers: FIS_APPROVERS must be a comma-separated list/);
     expect(p.join('\n')).toMatch(/harnessTimeoutSeconds must be an integer from 60 to 3599/);
   });
 
@@ -75,5 +77,69 @@ describe('deployment settings', () => {
       'anthropic.claude-sonnet-4-5-20250929-v1:0',
     );
     expect(foundationModelId('global.anthropic.claude-x')).toBe('anthropic.claude-x');
+  });
+});
+
+describe('model id and region, checked together', () => {
+  it('refuses a us. inference profile deployed in eu-central-1, naming the profile to use', () => {
+    const p = problems({ account: '123456789012', region: 'eu-central-1' }).join('\n');
+    expect(p).toMatch(/modelId us\.anthropic\.claude-sonnet-4-5-20250929-v1:0 is a "us\." inference profile/);
+    expect(p).toMatch(/not eu-central-1.*eu\.anthropic\.claude-sonnet-4-5-20250929-v1:0/);
+  });
+
+  it.each([
+    ['us.anthropic.claude-x-v1:0', 'us-west-2'],
+    ['eu.anthropic.claude-x-v1:0', 'eu-west-1'],
+    ['apac.anthropic.claude-x-v1:0', 'ap-southeast-1'],
+    ['jp.anthropic.claude-x-v1:0', 'ap-northeast-1'],
+    ['global.anthropic.claude-x-v1:0', 'eu-central-1'],
+    ['global.anthropic.claude-x-v1:0', 'us-east-1'],
+  ])('accepts %s in %s', (modelId, region) => {
+    expect(problems({ modelId, account: '123456789012', region })).toEqual([]);
+  });
+
+  it.each([
+    ['eu.anthropic.claude-x-v1:0', 'us-east-1'],
+    ['apac.anthropic.claude-x-v1:0', 'eu-west-1'],
+    ['jp.anthropic.claude-x-v1:0', 'ap-southeast-1'],
+    ['global.anthropic.claude-x-v1:0', 'us-gov-west-1'],
+  ])('refuses %s in %s', (modelId, region) => {
+    expect(problems({ modelId, account: '123456789012', region }).join()).toMatch(/inference profile/);
+  });
+});
+
+describe('memory settings', () => {
+  it('accepts only the 7 to 365 days AgentCore Memory keeps events', () => {
+    expect(problems({ memoryEventExpiryDays: '6' }).join()).toMatch(/from 7 to 365/);
+    expect(problems({ memoryEventExpiryDays: '366' }).join()).toMatch(/from 7 to 365/);
+    expect(read({ memoryEventExpiryDays: '7' }).memoryEventExpiryDays).toBe(7);
+  });
+
+  it('reads strategies and the KMS key, refusing unknown strategies', () => {
+    const s = read({
+      memoryStrategies: 'SEMANTIC,USER_PREFERENCE',
+      memoryKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    });
+    expect(s.memoryStrategies).toEqual(['SEMANTIC', 'USER_PREFERENCE']);
+    expect(problems({ memoryStrategies: 'SEMANTIC,EVERYTHING' }).join()).toMatch(
+      /memoryStrategies .*EVERYTHING/,
+    );
+    expect(problems({ memoryKmsKeyArn: 'alias/mine' }).join()).toMatch(
+      /memoryKmsKeyArn must be a KMS key ARN/,
+    );
+  });
+});
+
+describe('network and stack names', () => {
+  it('needs subnets and security groups together for VPC mode', () => {
+    expect(problems({ harnessSubnetIds: 'subnet-0123456789abcdef0' }).join()).toMatch(/must be set together/);
+    expect(
+      problems({ harnessSubnetIds: 'subnet-x', harnessSecurityGroupIds: 'sg-0123456789abcdef0' }).join(),
+    ).toMatch(/harnessSubnetIds must be subnet ids/);
+  });
+
+  it('gives a second stack its own harness name', () => {
+    expect(read({}).harnessName).toBe('slack_ops_agent');
+    expect(read({ stackName: 'OpsBot-Staging' }).harnessName).toBe('OpsBot_Staging');
   });
 });

@@ -9,7 +9,6 @@ import { SLACK_SECRET_KEYS } from '../lib/constructs/slack-secret.ts';
 import {
   EXECUTE_MAX_WATCH_MINUTES,
   EXECUTE_MONITOR_CHUNK_MINUTES,
-  FIS_LOG_GROUP_NAME,
   FIS_TARGET_TAG,
   FIS_TEMPLATE_TAG,
   HARNESS_ENV,
@@ -129,14 +128,16 @@ describe('harness', () => {
       [HARNESS_ENV.fisLogGroupArn]: {
         'Fn::GetAtt': [logicalId(json, 'AWS::Logs::LogGroup', 'FisExperimentLogs'), 'Arn'],
       },
+      [HARNESS_ENV.fisAlarmPrefix]: 'AgentCoreSlackBot-fis-stop-',
+      [HARNESS_ENV.fisReportBucket]: { Ref: logicalId(json, 'AWS::S3::Bucket', 'Reports') },
     });
   });
 
   it('creates the experiment log group, with retention, that the FIS role may deliver logs to', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: FIS_LOG_GROUP_NAME,
-      RetentionInDays: 90,
-    });
+    const group = json.Resources[logicalId(json, 'AWS::Logs::LogGroup', 'FisExperimentLogs')]!;
+    expect(group.Properties?.RetentionInDays).toBe(90);
+    // Generated name: it outlives the stack, and a second stack must not collide with it.
+    expect(group.Properties?.LogGroupName).toBeUndefined();
   });
 
   it('tells the agent the tags, the FIS role, that it may stop experiments, and where reports go', () => {
@@ -244,7 +245,9 @@ describe('bot service', () => {
     expect(env.DEFAULT_TARGET_REGION).toBe('us-west-2');
     expect(env.FIS_APPROVERS).toBe('U012ABCDEF,S0123ABCD');
     expect(env.BOT_ADMINS).toBe('S0ADMINS01');
-    expect(env.LOG_LEVEL).toBe('info');
+    // Bot settings left unset keep the bot's own defaults (its schema), not a second copy here.
+    expect(env.LOG_LEVEL).toBeUndefined();
+    expect(env.BOT_MODE).toBe('slack');
     for (const name of Object.keys(env)) expect(name).not.toMatch(/TOKEN|SECRET/);
   });
 
@@ -261,8 +264,8 @@ describe('bot service', () => {
   });
 
   it('logs to a log group with retention', () => {
-    // The bot's log group and the FIS experiment log group.
-    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+    // The bot's log group, the FIS experiment log group, the harness runtime's and the tool guard's.
+    template.resourceCountIs('AWS::Logs::LogGroup', 4);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     expect(botContainer().LogConfiguration.LogDriver).toBe('awslogs');
   });
@@ -276,10 +279,14 @@ describe('alarms', () => {
     });
     const topicId = logicalId(json, 'AWS::SNS::Topic', 'Alarms');
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.map((a) => (a.Properties as { MetricName: string }).MetricName).sort()).toEqual([
-      'BotErrorLogs',
-      'RunningTaskCount',
-    ]);
+    expect(
+      alarms
+        .map((a) => (a.Properties as { MetricName?: string }).MetricName)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['BotErrorLogs', 'RunningTaskCount']);
+    // Plus the two metric-math alarms on turns (deploy/test/alarms.test.ts).
+    expect(alarms).toHaveLength(4);
     for (const a of alarms)
       expect((a.Properties as { AlarmActions: unknown[] }).AlarmActions).toEqual([{ Ref: topicId }]);
   });

@@ -1,6 +1,7 @@
 /**
  * ApprovalStore over the bot's DynamoDB table:
- *   APPROVAL#<id> / APPROVAL        → the approval (sparse index `gsi1` holds pending, in-flight and running ones)
+ *   APPROVAL#<id> / APPROVAL        → the approval (sparse index `gsi1` holds pending, in-flight, running and
+ *                                     not-started ones)
  *   APPROVAL#<id> / AUDIT#<time>#n  → its audit trail
  * Every state change is one conditional update on `status`, so double clicks and concurrent
  * approvers produce exactly one decision.
@@ -27,6 +28,8 @@ const PENDING = 'APPROVALS#pending';
 const RUNNING = 'APPROVALS#running';
 /** Approved or starting, sorted by when the working replica's claim lapses. */
 const INFLIGHT = 'APPROVALS#inflight';
+/** Concluded start_failed, sorted by when: the late-start sweep reads only a recent window of them. */
+const NOT_STARTED = 'APPROVALS#notstarted';
 const AUDIT_DAYS = 400;
 
 export class DynamoApprovalStore implements ApprovalStore {
@@ -99,7 +102,9 @@ export class DynamoApprovalStore implements ApprovalStore {
         ? { pk: RUNNING, sk: id }
         : IN_FLIGHT.includes(to)
           ? { pk: INFLIGHT, sk: sortable(fields.leaseUntil ?? 0) }
-          : undefined;
+          : to === 'start_failed'
+            ? { pk: NOT_STARTED, sk: `${sortable(Date.now())}#${id}` }
+            : undefined;
     if (index) {
       sets.push('gsi1pk = :ipk', 'gsi1sk = :isk');
       Object.assign(values, { ':ipk': index.pk, ':isk': index.sk });
@@ -191,6 +196,10 @@ export class DynamoApprovalStore implements ApprovalStore {
     );
   }
 
+  async listNotStarted(since: number): Promise<ApprovalRecord[]> {
+    return this.query(NOT_STARTED, undefined, sortable(since));
+  }
+
   async listExpired(now: number): Promise<ApprovalRecord[]> {
     return this.query(PENDING, sortable(now));
   }
@@ -225,16 +234,21 @@ export class DynamoApprovalStore implements ApprovalStore {
     return (out.Items ?? []).map(({ pk: _p, sk: _s, ttl: _t, ...rest }) => rest as AuditEntry);
   }
 
-  private async query(partition: string, before?: string): Promise<ApprovalRecord[]> {
+  private async query(partition: string, before?: string, from?: string): Promise<ApprovalRecord[]> {
     const items: ApprovalRecord[] = [];
     let start: Record<string, unknown> | undefined;
+    const range = before ? ' AND gsi1sk <= :b' : from ? ' AND gsi1sk >= :f' : '';
     do {
       const out = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
           IndexName: GSI,
-          KeyConditionExpression: before ? 'gsi1pk = :p AND gsi1sk <= :b' : 'gsi1pk = :p',
-          ExpressionAttributeValues: before ? { ':p': partition, ':b': before } : { ':p': partition },
+          KeyConditionExpression: `gsi1pk = :p${range}`,
+          ExpressionAttributeValues: {
+            ':p': partition,
+            ...(before ? { ':b': before } : {}),
+            ...(from && !before ? { ':f': from } : {}),
+          },
           ExclusiveStartKey: start,
         }),
       );

@@ -5,6 +5,7 @@ import {
   GetExperimentCommand,
   GetExperimentTemplateCommand,
   ListExperimentsCommand,
+  ListTargetAccountConfigurationsCommand,
   ResourceNotFoundException,
   StartExperimentCommand,
   StopExperimentCommand,
@@ -15,6 +16,7 @@ import {
   type FisExperiment,
   type FisExperimentError,
   type FisPort,
+  type FisTargetAccount,
   type FisTemplate,
 } from '../core/fis.ts';
 
@@ -56,14 +58,25 @@ export class AwsFis implements FisPort {
     templateId: string,
     clientToken: string,
     tags: Record<string, string>,
+    credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken: string },
   ): Promise<FisExperiment> {
+    // A one-off client for the scoped session: its credentials serve this one start and are dropped.
+    const client = credentials
+      ? this.newClient(region, {
+          accessKeyId: credentials.accessKeyId,
+          secretAccessKey: credentials.secretAccessKey,
+          sessionToken: credentials.sessionToken,
+        })
+      : this.client(region);
     try {
-      const out = await this.client(region).send(
+      const out = await client.send(
         new StartExperimentCommand({ experimentTemplateId: templateId, clientToken, tags }),
       );
       return toExperiment(out.experiment);
     } catch (err) {
       throw toFisError(err);
+    } finally {
+      if (credentials) client.destroy();
     }
   }
 
@@ -84,6 +97,63 @@ export class AwsFis implements FisPort {
     } catch (err) {
       throw toFisError(err);
     }
+  }
+
+  async listTaggedExperiments(region: string, tagKey: string, since: number): Promise<FisExperiment[]> {
+    // ListExperiments can filter neither by tag nor by time here, and its order is not documented:
+    // page through all of the region's experiments and keep the recent tagged ones.
+    const out: FisExperiment[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await this.client(region).send(
+          new ListExperimentsCommand({ maxResults: 100, nextToken }),
+        );
+        for (const e of page.experiments ?? []) {
+          if (!e.id || e.tags?.[tagKey] === undefined) continue;
+          if (e.creationTime && e.creationTime.getTime() < since) continue;
+          out.push({
+            id: e.id,
+            templateId: e.experimentTemplateId ?? '',
+            status: e.state?.status ?? 'unknown',
+            ...(e.state?.reason ? { reason: e.state.reason } : {}),
+            tags: e.tags,
+          });
+        }
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (err) {
+      throw toFisError(err);
+    }
+    return out;
+  }
+
+  async listTargetAccounts(region: string, templateId: string): Promise<FisTargetAccount[]> {
+    const out: FisTargetAccount[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await this.client(region).send(
+          new ListTargetAccountConfigurationsCommand({
+            experimentTemplateId: templateId,
+            maxResults: 100,
+            nextToken,
+          }),
+        );
+        for (const c of page.targetAccountConfigurations ?? []) {
+          if (!c.accountId) continue;
+          out.push({
+            accountId: c.accountId,
+            ...(c.roleArn ? { roleArn: c.roleArn } : {}),
+            ...(c.description ? { description: c.description } : {}),
+          });
+        }
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (err) {
+      throw toFisError(err);
+    }
+    return out;
   }
 
   async findExperiments(
@@ -120,15 +190,22 @@ export class AwsFis implements FisPort {
   private client(region: string): FisClient {
     let c = this.clients.get(region);
     if (!c) {
-      c = new FisClient({
-        region,
-        maxAttempts: 3,
-        ...(this.o.endpoint ? { endpoint: this.o.endpoint } : {}),
-        ...(this.o.credentials ? { credentials: this.o.credentials } : {}),
-      });
+      c = this.newClient(region, this.o.credentials);
       this.clients.set(region, c);
     }
     return c;
+  }
+
+  private newClient(
+    region: string,
+    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined,
+  ): FisClient {
+    return new FisClient({
+      region,
+      maxAttempts: 3,
+      ...(this.o.endpoint ? { endpoint: this.o.endpoint } : {}),
+      ...(credentials ? { credentials } : {}),
+    });
   }
 }
 
@@ -157,7 +234,16 @@ function toExperiment(e: Experiment | undefined): FisExperiment {
 }
 
 function toFisError(err: unknown): FisError {
-  const e = err as { name?: string; message?: string; $fault?: string };
-  // A modeled client error is FIS's answer; a server fault or a network error says nothing about what happened.
-  return new FisError(e?.name ?? 'Error', e?.message ?? String(err), e?.$fault === 'client');
+  const e = err as {
+    name?: string;
+    message?: string;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  // A client error is FIS's answer; a server fault or a network error says nothing about what happened.
+  // The SDK marks every unmodeled error (FIS's InternalServerException, a 503) `$fault: "client"`, so
+  // the HTTP status decides: a 5xx is never a refusal.
+  const status = e?.$metadata?.httpStatusCode;
+  const refused = e?.$fault === 'client' && status !== undefined && status < 500;
+  return new FisError(e?.name ?? 'Error', e?.message ?? String(err), refused);
 }

@@ -115,6 +115,50 @@ export class WebApiSlackWriter implements SlackWriter {
   }
 
   /** Files upload v2: get an upload URL per file, upload the bytes, then share them all in the thread. */
+  /**
+   * Reads the thread's replies from `fromTs` on (conversations.replies, under the history scopes the
+   * bot already holds for thread follow-ups) and rewrites each one that carries a button with
+   * `controlValue` without that actions block, plus a note. The blocks go back as Slack returned
+   * them: they were escaped when the bot first wrote them, and escaping again would garble them.
+   */
+  async retireControls(
+    channel: string,
+    threadTs: string,
+    fromTs: string,
+    controlValue: string,
+    note: string,
+  ): Promise<number> {
+    const res = await call(() =>
+      this.client.conversations.replies({
+        channel,
+        ts: threadTs,
+        oldest: fromTs,
+        inclusive: true,
+        limit: 100,
+      }),
+    );
+    let changed = 0;
+    for (const m of res.messages ?? []) {
+      if (!m.ts || m.ts < fromTs || !m.bot_id || !Array.isArray(m.blocks)) continue;
+      const blocks = m.blocks as Array<{ type?: string; elements?: Array<{ value?: string }> }>;
+      const kept = blocks.filter(
+        (b) => !(b.type === 'actions' && b.elements?.some((e) => e.value === controlValue)),
+      );
+      if (kept.length === blocks.length) continue;
+      const noteBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: toSlack(note) }] };
+      await call(() =>
+        this.client.chat.update({
+          channel,
+          ts: m.ts!,
+          text: m.text || toSlack(note),
+          blocks: [...kept, noteBlock] as never,
+        }),
+      );
+      changed++;
+    }
+    return changed;
+  }
+
   async uploadFiles(channel: string, threadTs: string, files: ThreadFile[], comment?: string): Promise<void> {
     const uploaded: Array<{ id: string; title: string }> = [];
     for (const f of files) {

@@ -15,7 +15,7 @@ import { notStarted, startApproved } from './approval-gate-start.ts';
 import { emergencyStop } from './approval-gate-watch.ts';
 import type { ApprovalRecord } from './approval-types.ts';
 import { FINGERPRINT_SCHEME, fingerprint } from './fingerprint.ts';
-import { FisError, type FisPort } from './fis.ts';
+import { FisError, type FisPort, type FisTargetAccount } from './fis.ts';
 
 export async function handleClick(kit: GateKit, c: ClickInput, tell: Tell): Promise<void> {
   const { d } = kit;
@@ -130,10 +130,38 @@ async function approve(kit: GateKit, rec: ApprovalRecord, user: string, tell: Te
         current ? fingerprint(current) : undefined,
       );
     }
+    // A multi-account template acts in its target accounts, which are not part of the template itself:
+    // they too must still be the ones the card listed.
+    if (approved.targetAccounts) {
+      let accounts: FisTargetAccount[];
+      try {
+        accounts = await d.fis.listTargetAccounts(approved.region, approved.templateId);
+      } catch (err) {
+        return notStarted(
+          kit,
+          approved,
+          `the bot could not re-read the template's target accounts before starting it (${err instanceof FisError ? err.code : 'error'}); StartExperiment was not sent`,
+        );
+      }
+      if (accountsKey(accounts) !== accountsKey(approved.targetAccounts)) {
+        return invalidate(
+          kit,
+          approved,
+          user,
+          `target accounts changed after the approval was requested (now ${accounts.map((a) => a.accountId).join(', ') || 'none'})`,
+          'The target accounts of the multi-account template changed after approval was requested, so the approval no longer applies. Ask for approval again if the change is intended.',
+        );
+      }
+    }
     await startApproved(kit, approved, user);
   } finally {
     lease.release();
   }
+}
+
+/** The accounts and roles a multi-account experiment acts with, order-free. */
+function accountsKey(list: readonly FisTargetAccount[]): string {
+  return JSON.stringify(list.map((a) => `${a.accountId} ${a.roleArn ?? ''}`).sort());
 }
 
 async function invalidate(
@@ -150,7 +178,7 @@ async function invalidate(
   await kit.updateCard(done);
   await kit.postNote(
     rec,
-    reason.startsWith('the bot was upgraded')
+    reason.startsWith('the bot was upgraded') || reason.startsWith('target accounts')
       ? `:warning: Approved by ${mention(user)}, but ${reason}, so the bot did not start it. Request approval again to review the template.`
       : `:warning: The template changed after the approval card was posted, so the bot did not start it (approved by ${mention(user)}).`,
   );

@@ -3,6 +3,7 @@
  * stores a pending approval (or refuses it by policy) and posts the card.
  */
 import { randomBytes } from 'node:crypto';
+import { checkInterlocks } from './approval-gate-checks.ts';
 import { DO_NOT_PROCEED, type GateKit, type ToolResult } from './approval-gate-shared.ts';
 import type { ApprovalInput, ApprovalRecord } from './approval-types.ts';
 import type { PendingToolCall } from './events.ts';
@@ -61,11 +62,25 @@ export async function requestApproval(
     expiresAt: now + d.policy.ttlMs,
     status: 'pending',
   };
+  if (template.experimentOptions?.accountTargeting === 'multi-account')
+    Object.assign(rec, await targetAccounts(kit, rec));
   const stopConditions = template.stopConditions.filter((s) => s.source && s.source !== 'none');
   if (stopConditions.length === 0 && !d.policy.allowNoStopConditions) {
     rec.status = 'refused';
     rec.reason =
       'The template has no stop conditions, and policy requires at least one CloudWatch alarm stop condition.';
+  }
+  // Alarms that can stop it and a blast radius within the limits, before anyone is asked.
+  const checked = await checkInterlocks(d.interlocks, input.region, template, now);
+  if (!checked.ok) {
+    rec.status = 'refused';
+    rec.reason = `${rec.reason ? `${rec.reason} Also, ` : ''}${capitalize(checked.error)}: the bot does not ask for approval of what it cannot check.`;
+  } else {
+    rec.interlocks = checked.reading;
+    if (checked.reading.problems.length) {
+      rec.status = 'refused';
+      rec.reason = `${rec.reason ? `${rec.reason} ` : ''}${checked.reading.problems.map((p) => `${capitalize(p)}.`).join(' ')}`;
+    }
   }
   await d.approvals.createApproval(rec);
   await kit.audit(
@@ -139,6 +154,25 @@ async function attachFullTemplate(
       `:warning: *The complete template ${rec.templateId} could not be attached, and the card below cannot show all of it.* Review the template in the FIS console (fingerprint \`${rec.fingerprint}\`) before deciding, or deny.`,
     );
   }
+}
+
+/** A multi-account template acts in every configured account: the card lists them, or says it could not. */
+async function targetAccounts(
+  kit: GateKit,
+  rec: ApprovalRecord,
+): Promise<Pick<ApprovalRecord, 'targetAccounts' | 'targetAccountsError'>> {
+  try {
+    return { targetAccounts: await kit.d.fis.listTargetAccounts(rec.region, rec.templateId) };
+  } catch (err) {
+    kit.d.log.warn({ err, templateId: rec.templateId }, 'could not list the template’s target accounts');
+    return {
+      targetAccountsError: err instanceof FisError ? `${err.code}: ${err.message}` : 'no answer from FIS',
+    };
+  }
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function parseInput(raw: unknown): ApprovalInput | string {

@@ -2,11 +2,15 @@
  * What every phase of the approval gate shares: its dependencies, the audit trail, thread notes, card
  * updates and resuming the paused agent turn.
  */
+import type { InterlockDeps } from './approval-gate-checks.ts';
+import type { RecoverySettings } from './approval-gate-recovery.ts';
 import type { ApprovalRecord, ApprovalStore, AuditEntry } from './approval-types.ts';
 import type { FisPort } from './fis.ts';
 import type { Logger } from './logger.ts';
+import type { MetricsPort } from './metrics.ts';
 import type { SlackMessage, SlackWriter, ThreadFile } from './ports.ts';
 import { mention } from './slack-escape.ts';
+import type { StartRolePort } from './start-role.ts';
 
 export interface ApproverDirectory {
   /** Approver user ids and user group ids as configured. */
@@ -35,8 +39,19 @@ export interface GateDeps {
   note: (text: string) => SlackMessage;
   approvers: ApproverDirectory;
   policy: ApprovalPolicy;
+  /** Stop-condition alarms and blast radius, checked before the card and again before the start. */
+  interlocks: InterlockDeps;
+  /**
+   * The start-only role assumed for each start, scoped by a session policy to the approved template.
+   * Unset: the bot starts with its own credentials (local development; the deployed task role cannot).
+   */
+  startRole?: { roleArn: string; port: StartRolePort };
+  /** After an experiment ends: how long its alarms have to be OK again (unset: not verified). */
+  recovery?: RecoverySettings;
   log: Logger;
   now?: () => number;
+  /** Counts approval decisions and experiment starts and stops; optional. */
+  metrics?: MetricsPort;
 }
 
 /** What the agent receives as the tool result. */
@@ -79,6 +94,18 @@ export class GateKit {
   async resumeAgent(a: ApprovalRecord, result: ToolResult): Promise<void> {
     void this.resume(a, result).catch((err) =>
       this.d.log.error({ err, approvalId: a.id }, 'could not resume the agent after the approval'),
+    );
+  }
+
+  /**
+   * Tells the agent of an approval's thread something after its tool call was answered, as a new turn
+   * in the thread if its session is still alive; set by the runner. Not awaited, like resumeAgent.
+   */
+  inform: (a: ApprovalRecord, text: string) => Promise<void> = async () => undefined;
+
+  informAgent(a: ApprovalRecord, text: string): void {
+    void this.inform(a, text).catch((err) =>
+      this.d.log.error({ err, approvalId: a.id }, 'could not tell the agent about the approval'),
     );
   }
 
@@ -129,6 +156,7 @@ export class GateKit {
       fingerprint: fp ?? rec.fingerprint,
       ...(experimentId ? { experimentId } : {}),
     };
+    this.d.metrics?.approvalEvent(action);
     this.d.log.info(
       { audit: true, approvalId: rec.id, templateId: rec.templateId, thread: rec.thread, ...entry },
       `approval ${action}`,

@@ -3,6 +3,8 @@
  * the thread hears how it ended and why (FIS's `state.error` for failures); Emergency stop asks FIS
  * to stop it and, when FIS says no, re-reads the experiment instead of guessing from the error name.
  */
+
+import { watchRecovery } from './approval-gate-recovery.ts';
 import { type GateKit, mention, type Tell } from './approval-gate-shared.ts';
 import type { ApprovalRecord } from './approval-types.ts';
 import { FisError, type FisExperiment, TERMINAL_STATUSES } from './fis.ts';
@@ -64,6 +66,35 @@ export async function emergencyStop(
   }
 }
 
+/** States an experiment passes through quickly, while the agent may already be reporting on it. */
+const EARLY = new Set(['pending', 'initiating']);
+/** How often a just-started experiment is read while it is still pending or initiating. */
+export const CLOSE_WATCH_MS = 500;
+/** The close watch gives way to the regular sweep after this long. */
+const CLOSE_WATCH_LIMIT_MS = 120_000;
+
+/**
+ * Follows a just-started experiment closely until it leaves pending/initiating: the agent is told it
+ * started and checks FIS itself, so a card refreshed only by the sweep (every 15 s) would say
+ * "initiating" while the agent's report already says running. Resolves when the state moved on,
+ * the experiment is no longer the approval's running one, `stopped()` says so, or after two minutes.
+ */
+export async function watchClosely(
+  kit: GateKit,
+  id: string,
+  stopped: () => boolean,
+  everyMs = CLOSE_WATCH_MS,
+): Promise<void> {
+  const until = kit.now() + CLOSE_WATCH_LIMIT_MS;
+  while (!stopped() && kit.now() < until) {
+    const rec = await kit.d.approvals.getApproval(id).catch(() => undefined);
+    if (rec?.status !== 'started' || !rec.experimentId) return;
+    if (rec.experimentStatus && !EARLY.has(rec.experimentStatus)) return;
+    await follow(kit, rec);
+    await new Promise((r) => setTimeout(r, everyMs).unref());
+  }
+}
+
 /** Refreshes a running experiment's state on its card; explains in the thread how it ended. */
 export async function follow(kit: GateKit, rec: ApprovalRecord): Promise<void> {
   if (!rec.experimentId) return;
@@ -89,6 +120,7 @@ async function record(kit: GateKit, rec: ApprovalRecord, exp: FisExperiment): Pr
     ...(exp.error ? { experimentError: exp.error } : {}),
   });
   if (ended && rec.experimentStatus !== exp.status) await kit.postNote(rec, explainEnd(exp));
+  if (ended && rec.experimentStatus !== exp.status) watchRecovery(kit, rec);
 }
 
 /** How an experiment ended, in words, with FIS's error code, where it failed and what to do. */

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { expire, handleClick } from './approval-gate-decision.ts';
+import { sweepLateStarts } from './approval-gate-late.ts';
 import { type RequestOutcome, requestApproval } from './approval-gate-request.ts';
 import {
   type ClickInput,
@@ -20,7 +21,7 @@ import {
   type ToolResult,
 } from './approval-gate-shared.ts';
 import { reconcile } from './approval-gate-start.ts';
-import { follow } from './approval-gate-watch.ts';
+import { follow, watchClosely } from './approval-gate-watch.ts';
 import { APPROVAL_TOOL, type ApprovalRecord, type ApprovalStore } from './approval-types.ts';
 import type { PendingToolCall } from './events.ts';
 import type { SessionRecord } from './ports.ts';
@@ -37,6 +38,9 @@ export type {
 export class ApprovalGate {
   private readonly kit: GateKit;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Approvals whose just-started experiment is being watched closely (at most one watch each). */
+  private readonly closeWatches = new Set<string>();
+  private closing = false;
 
   constructor(d: GateDeps, owner = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`) {
     this.kit = new GateKit(d, owner);
@@ -45,6 +49,11 @@ export class ApprovalGate {
   /** Resumes the paused agent turn with a tool result; set by the runner. */
   set resume(fn: (a: ApprovalRecord, result: ToolResult) => Promise<void>) {
     this.kit.resume = fn;
+  }
+
+  /** Tells a thread's agent something after its approval was answered (a new turn); set by the runner. */
+  set inform(fn: (a: ApprovalRecord, text: string) => Promise<void>) {
+    this.kit.inform = fn;
   }
 
   /** The approvals store (operations and tests). */
@@ -80,12 +89,17 @@ export class ApprovalGate {
 
   /** A button click on a card. `tell` answers the clicker privately. */
   click(c: ClickInput, tell: Tell): Promise<void> {
-    return this.track(handleClick(this.kit, c, tell));
+    return this.track(
+      handleClick(this.kit, c, tell).then(() => {
+        if (c.action === 'approve') this.watchIfEarly(c.approvalId);
+      }),
+    );
   }
 
   /**
-   * Expires overdue approvals, asks FIS about approvals whose starting replica went away, and follows
-   * running experiments. Safe to run on every replica (conditional writes and claims).
+   * Expires overdue approvals, asks FIS about approvals whose starting replica went away, follows
+   * running experiments, and stops experiments FIS created after the bot said "not started". Safe to
+   * run on every replica (conditional writes and claims).
    */
   sweep(): Promise<void> {
     return this.track(this.runSweep());
@@ -93,6 +107,7 @@ export class ApprovalGate {
 
   /** Waits (up to `graceMs`) for approval actions in flight, as a shutdown waits for runs. */
   async drain(graceMs: number): Promise<void> {
+    this.closing = true;
     const deadline = Date.now() + graceMs;
     while (this.inFlight.size > 0 && Date.now() < deadline) {
       await Promise.race([
@@ -121,7 +136,22 @@ export class ApprovalGate {
         lease.release();
       }
     }
-    for (const rec of await d.approvals.listRunning()) await follow(this.kit, rec);
+    for (const rec of await d.approvals.listRunning()) {
+      await follow(this.kit, rec);
+      // One reconciled by this sweep, or started elsewhere, still initiating: watch it closely too.
+      if (!rec.experimentStatus || ['pending', 'initiating'].includes(rec.experimentStatus))
+        this.watchIfEarly(rec.id);
+    }
+    await sweepLateStarts(this.kit);
+  }
+
+  /** Starts the close watch of an approval's just-started experiment, unless one runs already. */
+  private watchIfEarly(id: string): void {
+    if (this.closing || this.closeWatches.has(id)) return;
+    this.closeWatches.add(id);
+    void watchClosely(this.kit, id, () => this.closing)
+      .catch((err) => this.kit.d.log.warn({ err, approvalId: id }, 'close watch of the experiment failed'))
+      .finally(() => this.closeWatches.delete(id));
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

@@ -2,7 +2,8 @@
  * The approval gate's records. An approval binds one agent tool call to the exact FIS template a
  * human was shown (its fingerprint), and moves through its states by atomic conditional updates.
  */
-import type { FisTemplate } from './fis.ts';
+import type { InterlockReading } from './approval-gate-checks.ts';
+import type { FisTargetAccount, FisTemplate } from './fis.ts';
 import type { ThreadKey } from './ports.ts';
 
 export const APPROVAL_TOOL = 'request_fis_experiment_approval';
@@ -59,6 +60,10 @@ export interface ApprovalRecord {
   fingerprintScheme?: string;
   /** The template as shown on the card. */
   template: FisTemplate;
+  /** A multi-account template's target accounts, as FIS listed them when the card was posted. */
+  targetAccounts?: FisTargetAccount[];
+  /** Why the target accounts could not be listed (the card says so in bold). */
+  targetAccountsError?: string;
   requester: string;
   createdAt: number;
   expiresAt: number;
@@ -78,8 +83,30 @@ export interface ApprovalRecord {
   experimentError?: { code?: string; location?: string; accountId?: string };
   /** What FIS started that differs from what was approved (the bot stopped it). */
   mismatch?: string;
+  /**
+   * FIS created the experiment after the bot had concluded it was not started (found by the late-start
+   * sweep, which stopped it): when the bot concluded that, and why.
+   */
+  lateStart?: { concludedReason: string };
+  /** Stop-condition alarms and blast radius as read when the card was posted (shown on it). */
+  interlocks?: InterlockReading;
+  /** The same, read again right before the start; `shrunk` says which shown resources were gone. */
+  startCheck?: InterlockReading & { shrunk?: string };
+  /** After the experiment ended: whether the stop-condition alarms came back to OK in time. */
+  recovery?: RecoveryVerdict;
   /** Results for other inline calls of the same paused message, sent along on resume. */
   siblingResults?: Array<{ toolUseId: string; result: Record<string, unknown> }>;
+}
+
+export interface RecoveryVerdict {
+  status: 'watching' | 'recovered' | 'not_recovered' | 'unknown';
+  /** When the experiment ended, and until when recovery is awaited (ms since epoch). */
+  endedAt: number;
+  deadline: number;
+  /** Recovered: how long after the end the last alarm was OK again (0: they never left OK). */
+  afterMs?: number;
+  /** Not recovered: the alarms still not OK, with their states. */
+  stillFailing?: string[];
 }
 
 export interface AuditEntry {
@@ -96,9 +123,12 @@ export interface AuditEntry {
     | 'reconciled'
     | 'started'
     | 'mismatch_stopped'
+    | 'late_start_stopped'
     | 'start_failed'
     | 'stop_requested'
     | 'experiment_state'
+    | 'interlock_refused'
+    | 'recovery'
     | 'rejected_click';
   actor: string;
   outcome: string;
@@ -122,6 +152,8 @@ export interface ApprovalStore {
         | 'siblingResults'
         | 'fingerprintScheme'
         | 'reason'
+        | 'startCheck'
+        | 'recovery'
       >
     >,
   ): Promise<void>;
@@ -147,6 +179,7 @@ export interface ApprovalStore {
         | 'startRequestedAt'
         | 'stoppedBy'
         | 'mismatch'
+        | 'lateStart'
       >
     >,
     notExpiredAt?: number,
@@ -157,6 +190,11 @@ export interface ApprovalStore {
   claimLapsed(id: string, owner: string, now: number, until: number): Promise<ApprovalRecord | undefined>;
   /** In-flight approvals (approved / starting) whose claim lapsed before `now`. */
   listLapsed(now: number): Promise<ApprovalRecord[]>;
+  /**
+   * Approvals concluded `start_failed` at or after `since`: FIS could still create their experiment
+   * late, so the late-start sweep looks for it.
+   */
+  listNotStarted(since: number): Promise<ApprovalRecord[]>;
   /** Pending approvals whose expiry has passed. */
   listExpired(now: number): Promise<ApprovalRecord[]>;
   /** Approvals whose experiment has not reached a terminal state yet. */

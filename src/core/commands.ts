@@ -35,6 +35,8 @@ export interface CommandRoute {
   args: ArgSpec[];
   /** Runs only when FIS approvers are configured (the human approval gate). */
   requiresApprovers?: boolean;
+  /** Experiments start only where the FIS roles are deployed (FIS_REGIONS); other regions are refused here. */
+  fisRegionsOnly?: boolean;
   /** Headline for the root message, in Slack mrkdwn. */
   title(p: Params): string;
   /** The user message sent to the agent. Built server-side from validated values only. */
@@ -157,6 +159,7 @@ export const ROUTES: readonly CommandRoute[] = [
       REGION,
     ],
     requiresApprovers: true,
+    fisRegionsOnly: true,
     title: (p) => `FIS experiment run: \`${p.template}\` in ${p.region}`,
     prompt: (p) =>
       `Use the ${SKILLS.fisExecute} skill for the AWS FIS experiment template ${p.template} in region ${p.region}. ` +
@@ -195,8 +198,16 @@ export type ParseResult =
   | { ok: true; route: CommandRoute; params: Params }
   | { ok: false; kind: 'help' | 'invalid'; message: string };
 
-/** Parse the text of a slash command. `defaultRegion` fills a missing region. */
-export function parseCommand(command: string, text: string, defaultRegion: string): ParseResult {
+/**
+ * Parse the text of a slash command. `defaultRegion` fills a missing region; `fisRegions` (when set) are the only
+ * regions an FIS run may target.
+ */
+export function parseCommand(
+  command: string,
+  text: string,
+  defaultRegion: string,
+  fisRegions: readonly string[] = [],
+): ParseResult {
   const routes = ROUTES.filter((r) => r.command === command);
   if (routes.length === 0) return { ok: false, kind: 'invalid', message: `Unknown command \`${command}\`.` };
   const tokens = text.trim().split(/\s+/).filter(Boolean);
@@ -216,6 +227,12 @@ export function parseCommand(command: string, text: string, defaultRegion: strin
   );
   if (typeof result === 'string') return invalid(command, result);
   result.region ??= defaultRegion;
+  if (route.fisRegionsOnly && fisRegions.length > 0 && !fisRegions.includes(result.region)) {
+    return invalid(
+      command,
+      `FIS experiments run only in ${fisRegions.map((r) => `\`${r}\``).join(', ')}, where this bot's FIS roles are deployed; \`${result.region}\` is not one of them. Name one of those regions, or deploy another bot stack in \`${result.region}\` for experiments there.`,
+    );
+  }
   if (route.args.some((a) => a.kind === 'timeRange')) result.range ??= DEFAULT_TIME_RANGE;
   return { ok: true, route, params: result };
 }

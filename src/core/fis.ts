@@ -77,6 +77,13 @@ export interface FisExperiment {
   definition?: FisDefinition;
 }
 
+/** A target account configuration of a multi-account template (ListTargetAccountConfigurations). */
+export interface FisTargetAccount {
+  accountId: string;
+  roleArn?: string;
+  description?: string;
+}
+
 export class FisError extends Error {
   constructor(
     readonly code: string,
@@ -151,15 +158,26 @@ function flatten(v: unknown, path = '', out = new Map<string, string>()): Map<st
 export interface FisPort {
   /** undefined when the template does not exist. */
   getTemplate(region: string, templateId: string): Promise<FisTemplate | undefined>;
-  /** Idempotent by clientToken: the same token never starts a second experiment. */
+  /**
+   * Idempotent by clientToken: the same token never starts a second experiment. With `credentials`
+   * (the scoped start role's session) the call is made as that session, not as the bot.
+   */
   startExperiment(
     region: string,
     templateId: string,
     clientToken: string,
     tags: Record<string, string>,
+    credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken: string },
   ): Promise<FisExperiment>;
   getExperiment(region: string, experimentId: string): Promise<FisExperiment | undefined>;
   stopExperiment(region: string, experimentId: string): Promise<FisExperiment>;
+  /**
+   * Experiments in a region carrying tag `tagKey` (any value) created at or after `since` (ms), in any
+   * state, as ListExperiments summarizes them (no definition).
+   */
+  listTaggedExperiments(region: string, tagKey: string, since: number): Promise<FisExperiment[]>;
+  /** Every target account configuration of a template (a multi-account template acts in each). */
+  listTargetAccounts(region: string, templateId: string): Promise<FisTargetAccount[]>;
   /** Experiments of this template carrying this tag, in any state (from ListExperiments, then GetExperiment). */
   findExperiments(
     region: string,

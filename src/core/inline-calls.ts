@@ -19,11 +19,19 @@ export async function answerInlineCalls(
   user: string,
   pause: (approvalId: string) => Promise<void>,
 ): Promise<
-  { kind: 'await'; approvalId: string } | { kind: 'results'; results: ToolResultInput[]; pausedFor?: string }
+  | { kind: 'await'; approvalId: string }
+  | {
+      kind: 'results';
+      results: ToolResultInput[];
+      pausedFor?: string;
+      /** The gate's answer to the approval request, when there was one (not to a duplicate). */
+      approvalDecision?: string;
+    }
 > {
   const results: ToolResultInput[] = [];
   let awaitingId: string | undefined;
   let pausedFor: string | undefined;
+  let approvalDecision: string | undefined;
   for (const call of outcome.pending) {
     if (call.name === APPROVAL_TOOL && gate && grant.approvals && !awaitingId) {
       const r = await gate.request(
@@ -38,6 +46,7 @@ export async function answerInlineCalls(
       else {
         results.push({ toolUseId: call.toolUseId, result: r.result });
         pausedFor ??= r.paused;
+        if (typeof r.result.decision === 'string') approvalDecision ??= r.result.decision;
       }
     } else {
       const reason =
@@ -51,5 +60,5 @@ export async function answerInlineCalls(
     if (results.length > 0) await gate!.attachSiblingResults(awaitingId, results);
     return { kind: 'await', approvalId: awaitingId };
   }
-  return { kind: 'results', results, pausedFor };
+  return { kind: 'results', results, pausedFor, ...(approvalDecision ? { approvalDecision } : {}) };
 }

@@ -128,8 +128,12 @@ export interface SessionStore {
   ): Promise<QueuedTurn | undefined>;
   /** Asks the owner of a running turn to stop it; false if nothing is running (or a stop was already asked). */
   requestStop(key: ThreadKey, user: string): Promise<boolean>;
-  /** Runs whose owner stopped renewing: marked idle and interrupted; returns those this caller took. */
-  /** `skip`: runs the caller knows are still alive (e.g. its own, waiting for the table to come back). */
+  /**
+   * Runs whose owner stopped renewing: marked idle and interrupted; returns those this caller took.
+   * Each is taken only while its lease is exactly the one passed to `skip` (same owner and expiry).
+   * `skip`: runs the caller knows are still alive (e.g. its own, waiting for the table to come back),
+   * or has not yet seen lapsed for long enough.
+   */
   reapLapsed(now: number, skip?: (rec: SessionRecord) => boolean): Promise<SessionRecord[]>;
   /** Marks this owner's run interrupted (shutdown deadline). */
   interrupt(key: ThreadKey, owner: string): Promise<boolean>;
@@ -225,6 +229,18 @@ export interface SlackWriter {
     end: { chunks?: StreamChunk[]; blocks?: unknown[] },
     opts?: WriteOptions,
   ): Promise<void>;
+  /**
+   * Removes the live run controls (buttons whose value is `controlValue`, e.g. Stop) from the thread's
+   * messages posted at or after `fromTs`, adding `note` to each; their content stays as Slack holds it.
+   * Resolves with how many messages were changed. Absent when the writer cannot read messages.
+   */
+  retireControls?(
+    channel: string,
+    threadTs: string,
+    fromTs: string,
+    controlValue: string,
+    note: string,
+  ): Promise<number>;
   /** Uploads files into a thread (files upload v2); absent when the writer cannot upload. */
   uploadFiles?(channel: string, threadTs: string, files: ThreadFile[], comment?: string): Promise<void>;
 }

@@ -114,6 +114,9 @@ export class EditedReplies {
     }
   }
 
+  /** The final edit never landed: the last message still shows its live controls (Stop). */
+  controlsLeft = false;
+
   /** The last edit: the complete text and the result footer. Never throws. */
   async final(result: NonNullable<ReplyView['result']>): Promise<void> {
     for (let attempt = 1; attempt <= 3; attempt++) {
@@ -146,6 +149,7 @@ export class EditedReplies {
         );
       }
     }
+    this.controlsLeft = true;
     await this.plainFallback(result);
   }
 

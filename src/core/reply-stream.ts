@@ -157,6 +157,11 @@ export class ReplyStream {
   }
 
   /** The answer was longer than maxShownChars: only its beginning is in the thread. */
+  /** The final edit could not be made: a message of this reply may still show the Stop button. */
+  get controlsLeftBehind(): boolean {
+    return this.edits.controlsLeft;
+  }
+
   get truncated(): boolean {
     return this.capped;
   }

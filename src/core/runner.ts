@@ -14,6 +14,7 @@ import {
   type InvestigationResult,
   InvestigationRuns,
 } from './investigation-runs.ts';
+import { LapseWatch } from './lapse-watch.ts';
 import type { SessionRecord, ThreadKey } from './ports.ts';
 import { type RetryClick, RunControls, type StopResult } from './run-controls.ts';
 import {
@@ -24,6 +25,7 @@ import {
   type RunnerDeps,
   RunRequests,
 } from './run-requests.ts';
+import { sessionMayBeRecycled } from './session-expiry.ts';
 import { abortRun, type LocalRun, TurnEngine, type TurnInput } from './turns.ts';
 
 export type { RetryClick, StopResult } from './run-controls.ts';
@@ -44,6 +46,7 @@ export class Runner {
   private readonly engine: TurnEngine;
   private readonly controls: RunControls;
   private readonly requests: RunRequests;
+  private readonly lapses: LapseWatch;
   private readonly investigations: InvestigationRuns;
   private accepting = true;
 
@@ -51,6 +54,9 @@ export class Runner {
     this.now = d.now ?? Date.now;
     this.owner = d.owner ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.engine = new TurnEngine({ ...d, owner: this.owner, now: this.now });
+    // A live owner renews three times per lease, and retries recording a completion within seconds of
+    // the table coming back (the store's client gives up on a call within about 5 s).
+    this.lapses = new LapseWatch(Math.max(d.settings.leaseMs, 5_000), this.now);
     this.requests = new RunRequests(
       d,
       this.owner,
@@ -86,7 +92,10 @@ export class Runner {
       isAccepting: () => this.accepting,
       execute: (session, input, user) => this.execute(session, input, user),
     });
-    if (d.gate) d.gate.resume = (a, result) => this.resumeAfterApproval(a, result);
+    if (d.gate) {
+      d.gate.resume = (a, result) => this.resumeAfterApproval(a, result);
+      d.gate.inform = (a, text) => this.informAfterApproval(a, text);
+    }
   }
 
   /** Runs in flight in this process. */
@@ -128,22 +137,38 @@ export class Runner {
     await this.track(this.runResume(a, result));
   }
 
+  /**
+   * Tells the agent of an approval's thread what happened after its tool call was answered: a turn
+   * with the bot's message, queued behind a running one. Only while the thread's harness session is
+   * the approval's and still alive; a recycled session has no agent that remembers the approval.
+   */
+  async informAfterApproval(a: ApprovalRecord, text: string): Promise<void> {
+    await this.track(this.runInform(a, text));
+  }
+
   /** Stops the thread's running turn, wherever it runs, if this person may stop it. */
   requestStop(key: ThreadKey, userId: string): Promise<{ result: StopResult; reason?: string }> {
     return this.controls.stop(key, userId);
   }
 
-  /** Finds runs whose owner died (lease lapsed), marks them interrupted and offers Retry. */
+  /**
+   * Finds runs whose owner died (lease lapsed, and stayed lapsed for a grace period: see
+   * lapse-watch.ts), marks them interrupted and offers Retry.
+   */
   async reap(): Promise<void> {
     const now = this.now();
     // Never our own live runs: one whose renewals failed while the table was down is still working.
     const alive = (rec: SessionRecord) => rec.owner === this.owner && this.local.has(mapKey(rec));
-    for (const rec of await this.d.store.reapLapsed(now, alive)) {
+    this.lapses.begin();
+    const won = await this.d.store.reapLapsed(now, (rec) => alive(rec) || !this.lapses.due(rec));
+    this.lapses.end();
+    for (const rec of won) {
       this.d.log.warn(
         { ...keyOf(rec), owner: rec.owner },
         'run interrupted: its owner stopped renewing the lease',
       );
       const waiting = rec.queue?.length ?? 0;
+      await this.engine.retireControls(rec, 'the bot instance running it stopped');
       await this.engine.postInterrupted(
         keyOf(rec),
         `the bot instance running it stopped${waiting ? `; ${waiting} later message${waiting === 1 ? ' is' : 's are'} still queued and will run after the retry` : ''}`,
@@ -199,6 +224,36 @@ export class Runner {
     }
   }
 
+  private async runInform(a: ApprovalRecord, text: string): Promise<void> {
+    const before = await this.d.store.get(a.thread);
+    const alive =
+      before !== undefined &&
+      before.runtimeSessionId === a.runtimeSessionId &&
+      !sessionMayBeRecycled(before.updatedAt, this.now(), this.d.settings.sessionIdleMs);
+    if (!alive || !this.accepting) {
+      this.d.log.info(
+        { approvalId: a.id, ...a.thread },
+        'agent session gone; the thread note is all that is told',
+      );
+      return;
+    }
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await this.d.store.claim(a.thread, this.owner, this.d.settings.leaseMs)) {
+        const session: SessionRecord = { ...before, status: 'running', owner: this.owner };
+        await this.execute(session, { prompt: text, followUp: true }, a.requester, before);
+        return;
+      }
+      const queued = await this.d.store.enqueue(
+        a.thread,
+        { user: a.requester, text, ts: a.cardTs ?? a.thread.threadTs },
+        this.d.settings.maxQueue,
+      );
+      if (queued === 'queued') return;
+      if (queued !== 'idle') break;
+    }
+    this.d.log.warn({ approvalId: a.id, ...a.thread }, 'could not tell the agent about the approval');
+  }
+
   private async runResume(a: ApprovalRecord, result: ToolResult): Promise<void> {
     if (!(await this.d.store.claimAwaiting(a.thread, a.id, this.owner, this.d.settings.leaseMs))) {
       this.d.log.warn(
@@ -212,7 +267,11 @@ export class Runner {
     const toolResults = [{ toolUseId: a.toolUseId, result }, ...(a.siblingResults ?? [])];
     await this.execute(
       session,
-      { resume: { assistantMessage: a.assistantMessage, toolResults }, followUp: true },
+      {
+        resume: { assistantMessage: a.assistantMessage, toolResults },
+        ...(typeof result.decision === 'string' ? { approvalDecision: result.decision } : {}),
+        followUp: true,
+      },
       a.requester,
     );
   }

@@ -24,6 +24,7 @@ export class ScheduledSlackWriter implements SlackWriter {
   readonly appendStream?: SlackWriter['appendStream'];
   readonly stopStream?: SlackWriter['stopStream'];
   readonly uploadFiles?: SlackWriter['uploadFiles'];
+  readonly retireControls?: SlackWriter['retireControls'];
 
   constructor(
     private readonly inner: SlackWriter,
@@ -58,6 +59,10 @@ export class ScheduledSlackWriter implements SlackWriter {
         this.schedule('chat.stopStream', opts, 'critical', channel, () =>
           inner0.stopStream!(channel, ts, end, opts),
         );
+    }
+    if (inner0.retireControls) {
+      // Rare (a reaped run), and a read then an edit: outside the edit budget, like uploads.
+      this.retireControls = (...args) => inner0.retireControls!(...args);
     }
     if (inner0.uploadFiles) {
       this.uploadFiles = (channel: string, threadTs: string, files: ThreadFile[], comment?: string) =>

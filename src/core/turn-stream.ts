@@ -3,7 +3,7 @@
  * plus what a run looks like when it was aborted (Stop, shutdown, lost claim).
  * (Split out of turns.ts: reading the agent's event stream is separate from scheduling turns.)
  */
-import type { PendingToolCall, Usage } from './events.ts';
+import type { FailureCode, PendingToolCall, Usage } from './events.ts';
 import {
   type Explanation,
   explainFailure,
@@ -30,6 +30,8 @@ export interface Consumed {
   final: FinalState;
   completed?: { stopReason: string; pending: PendingToolCall[]; assistantMessage: unknown };
   sessionGone?: boolean;
+  /** Why the stream failed (metrics count failures by kind). */
+  failure?: FailureCode;
   /** The bot stopped listening while the agent may still be working in its session. */
   agentMayStillRun?: boolean;
   /** The harness answered with a stream (a refusal before the stream started no session). */
@@ -103,6 +105,7 @@ export async function consumeTurn(
             notice: explainFailure(ev.failure),
           },
           sessionGone: gone,
+          failure: ev.failure.code,
           agentMayStillRun: STILL_RUNNING.has(ev.failure.code),
           streamed,
         };
@@ -115,6 +118,7 @@ export async function consumeTurn(
       usage,
       notice: explainFailure({ code: 'incomplete', message: 'The harness stream ended without a result.' }),
     },
+    failure: 'incomplete',
     agentMayStillRun: true,
     streamed,
   };

@@ -4,102 +4,42 @@
  * follow-ups queued meanwhile, and keeps the lease alive. A run can be aborted by Stop, by shutdown
  * or by losing its claim; each ends with a clear note in the thread.
  */
-import type { AccessPolicy } from './access.ts';
-import type { ApprovalGate } from './approval-gate.ts';
-import { APPROVAL_INLINE_TOOL } from './approval-tool.ts';
-import { estimateCost, type PriceTable } from './cost.ts';
-import type { PendingToolCall } from './events.ts';
 import { grantTurn, resumeGrant, type TurnGrant } from './grants.ts';
 import { answerInlineCalls } from './inline-calls.ts';
-import { type AbortReason, LeaseKeeper } from './lease.ts';
+import { LeaseKeeper } from './lease.ts';
 import type { Logger } from './logger.ts';
-import type {
-  HarnessInvocation,
-  HarnessPort,
-  QueuedTurn,
-  SessionRecord,
-  SessionShell,
-  SessionStore,
-  SlackWriter,
-  ThreadKey,
-  ToolResultInput,
-} from './ports.ts';
-import { excerpt } from './rehydrate.ts';
-import { type FinalState, ReplyStream } from './reply-stream.ts';
-import type { Presenter } from './reply-view.ts';
-import { newRuntimeSessionId } from './session-id.ts';
+import type { QueuedTurn, SessionRecord, ThreadKey } from './ports.ts';
+import { TurnEndings } from './turn-endings.ts';
 import { TurnFiles } from './turn-files.ts';
+import { TurnReplies } from './turn-reply.ts';
 import { HarnessSessions } from './turn-sessions.ts';
-import { abortedState, abortRun, consumeTurn, type LocalRun, resetLocal } from './turn-stream.ts';
+import { abortRun, type LocalRun, resetLocal } from './turn-stream.ts';
+import { keyOf, type TurnDeps, type TurnInput } from './turn-types.ts';
 
 export { abortRun, type LocalRun } from './turn-stream.ts';
 
-export interface TurnSettings {
-  skillsBasePath: string;
-  editIntervalMs: number;
-  bodyBudget: number;
-  leaseMs: number;
-  /** A harness session idle longer than this is assumed recycled (0: never assume). */
-  sessionIdleMs: number;
-  /** Turns kept for rebuilding context. */
-  turnLogSize: number;
-  /** `native`: chat.*Stream (falls back to edits on any streaming error). Default `edit`. */
-  streamMode?: 'edit' | 'native';
-  streamRolloverMs?: number;
-  /** Native mode: UTF-8 bytes of Markdown one streamed message may hold. */
-  streamMaxBytes?: number;
-  /** Answers at least this long are also uploaded as a Markdown file (0 or unset: never). */
-  longAnswerFileChars?: number;
-  /** At most this many replies of answer text are posted; a longer answer is attached as a file. */
-  maxAnswerReplies?: number;
-  /** Shell glob of report files the agent writes in its session, attached after each turn. */
-  reportFiles?: string;
-  /** Price table for the cost estimate in the footer. */
-  prices?: PriceTable;
-}
-
-export interface TurnDeps {
-  gate?: ApprovalGate;
-  harness: HarnessPort;
-  writer: SlackWriter;
-  presenter: Presenter;
-  store: SessionStore;
-  log: Logger;
-  settings: TurnSettings;
-  /** Reads files the agent wrote in its session (report attachments); optional. */
-  shell?: SessionShell;
-  /** Who may use which skills and the approval tool, decided per turn for its asker. */
-  access: AccessPolicy;
-  owner: string;
-  now: () => number;
-}
-
-export interface TurnInput {
-  prompt?: string;
-  resume?: { assistantMessage: unknown; toolResults: ToolResultInput[] };
-  /** True for every turn after the one the command started. */
-  followUp?: boolean;
-  /** The Slack message that asked (a queued follow-up), to clear its "queued" reaction. */
-  messageTs?: string;
-}
+export type { TurnDeps, TurnInput, TurnSettings } from './turn-types.ts';
 
 /** Inline calls answered without a human (errors, refusals) resume at once; bound the loop. */
 const MAX_IMMEDIATE_RESUMES = 4;
 export const QUEUED_REACTION = 'hourglass_flowing_sand';
 
 export class TurnEngine {
-  private readonly files: TurnFiles;
   private readonly sessions: HarnessSessions;
+  private readonly endings: TurnEndings;
+  private readonly replies: TurnReplies;
 
   constructor(private readonly d: TurnDeps) {
     this.sessions = new HarnessSessions(d);
-    this.files = new TurnFiles({
+    this.endings = new TurnEndings(d);
+    const files = new TurnFiles({
       writer: d.writer,
       presenter: d.presenter,
       shell: d.shell,
       longAnswerFileChars: d.settings.longAnswerFileChars,
       reportFiles: d.settings.reportFiles,
     });
+    this.replies = new TurnReplies(d, this.sessions, files, this.endings);
   }
 
   /**
@@ -136,7 +76,7 @@ export class TurnEngine {
         if (outcome === 'paused') return;
         if (outcome === 'aborted') {
           const reason = local.reason!;
-          await this.afterAbort(current, reason, log);
+          await this.endings.afterAbort(current, reason, log);
           // After a Stop, queued follow-ups still run: they are separate requests, maybe from other people.
           if (reason.kind !== 'stop') return;
           resetLocal(local);
@@ -153,6 +93,7 @@ export class TurnEngine {
       }
     } catch (err) {
       log.error({ err }, 'run failed unexpectedly');
+      this.d.metrics?.turn('failed', 'unexpected');
       await this.d.store.finish(key, this.d.owner, this.d.settings.leaseMs).catch(() => undefined);
     } finally {
       lease.stop();
@@ -192,7 +133,7 @@ export class TurnEngine {
     for (let round = 0; next && round < MAX_IMMEDIATE_RESUMES; round++) {
       const currentInput: TurnInput = next;
       next = undefined;
-      const outcome = await this.streamTurn(session, currentInput, user, grant, local, log);
+      const outcome = await this.replies.stream(session, currentInput, user, grant, local, log);
       if (!outcome) return 'done';
       if (outcome.aborted) return 'aborted';
       if (outcome.pending.length === 0) return 'done';
@@ -210,6 +151,7 @@ export class TurnEngine {
       }
       next = {
         resume: { assistantMessage: outcome.assistantMessage, toolResults: handled.results },
+        ...(handled.approvalDecision ? { approvalDecision: handled.approvalDecision } : {}),
         followUp: true,
       };
     }
@@ -228,182 +170,22 @@ export class TurnEngine {
     return grantTurn(this.grantContext, session, user, input.followUp === true);
   }
 
+  /** Says a run was interrupted, with a Retry button for exactly this interruption (see turn-endings.ts). */
+  postInterrupted(key: ThreadKey, why: string, interruptedAt: number): Promise<void> {
+    return this.endings.postInterrupted(key, why, interruptedAt);
+  }
+
+  /** Removes a reaped run's Stop button (see turn-endings.ts). */
+  retireControls(session: SessionRecord, why: string): Promise<void> {
+    return this.endings.retireControls(session, why);
+  }
+
   private async postNote(session: SessionRecord, text: string): Promise<void> {
     await this.d.writer
       .post(session.channel, this.d.presenter.note(text), session.threadTs)
       .catch((err) => this.d.log.warn({ err, ...keyOf(session) }, 'could not post a note in the thread'));
   }
-
-  /** Streams one invocation into a new reply. */
-  private async streamTurn(
-    session: SessionRecord,
-    input: TurnInput,
-    user: string,
-    grant: TurnGrant & { allowed: true },
-    local: LocalRun,
-    log: Logger,
-  ): Promise<{ pending: PendingToolCall[]; assistantMessage: unknown; aborted: boolean } | undefined> {
-    const key = keyOf(session);
-    const reply = new ReplyStream({
-      writer: this.d.writer,
-      presenter: this.d.presenter,
-      channel: session.channel,
-      threadTs: session.threadTs,
-      editIntervalMs: this.d.settings.editIntervalMs,
-      bodyBudget: this.d.settings.bodyBudget,
-      log,
-      now: this.d.now,
-      stopValue: `${session.channel}|${session.threadTs}`,
-      team: session.teamId,
-      mode: this.d.settings.streamMode ?? 'edit',
-      recipientUserId: user,
-      ...(this.d.settings.streamRolloverMs ? { streamRolloverMs: this.d.settings.streamRolloverMs } : {}),
-      ...(this.d.settings.maxAnswerReplies
-        ? { maxShownChars: this.d.settings.maxAnswerReplies * this.d.settings.bodyBudget }
-        : {}),
-      ...(this.d.settings.streamMaxBytes ? { streamMaxBytes: this.d.settings.streamMaxBytes } : {}),
-      // Slack's own stop on the stream is the requester's Stop: the same path as the Stop button.
-      onStoppedInSlack: () => {
-        void this.d.store.requestStop(key, user).catch(() => undefined);
-        abortRun(local, { kind: 'stop', by: user });
-      },
-    });
-    let current = session;
-    // The "context restored" notice goes out once, before the reply that answers with it.
-    let prompt =
-      current.rehydrate && input.prompt !== undefined && !input.resume
-        ? await this.sessions.restoreContext(session, input.prompt)
-        : input.prompt;
-    try {
-      await reply.open();
-    } catch (err) {
-      log.error({ err }, 'could not post the reply; the turn was not started');
-      return undefined;
-    }
-    await this.d.store
-      .noteTurn(key, this.d.owner, {
-        replyTs: reply.messageTs[0],
-        ...(input.resume ? {} : { lastPrompt: input.prompt, lastUser: user }),
-        rehydrate: false,
-      })
-      .catch((err) => log.warn({ err }, 'could not note the turn'));
-    const { approvals, skillPaths } = grant;
-    const invocation = (): HarnessInvocation => ({
-      runtimeSessionId: current.runtimeSessionId,
-      userId: user,
-      ...(input.resume ? { resume: input.resume } : { prompt }),
-      skillPaths,
-      ...(approvals ? { inlineTools: [APPROVAL_INLINE_TOOL] } : {}),
-    });
-    let result = await consumeTurn(this.d.harness, invocation(), reply, local, log);
-    // The harness no longer knows this session: move to a new one with the context restored, once.
-    if (result.sessionGone && !input.resume && input.prompt !== undefined) {
-      ({ session: current, prompt } = await this.sessions.afterSessionGone(
-        current,
-        input.prompt,
-        reply,
-        log,
-      ));
-      result = await consumeTurn(this.d.harness, invocation(), reply, local, log);
-    }
-    const { final, completed } = result;
-    // A stream that failed may have been ended by a Stop clicked on another replica.
-    if (final.outcome === 'failed' && !local.reason) {
-      const by = (await this.d.store.get(key).catch(() => undefined))?.stopRequestedBy;
-      if (by) abortRun(local, { kind: 'stop', by });
-    }
-    const pending = completed?.stopReason === 'tool_use' ? completed.pending : [];
-    const aborted = local.reason !== undefined;
-    const cost = estimateCost(final.usage, this.d.settings.prices);
-    // The agent's answer to an approval that was not given ends without a "Done": nothing was done.
-    const declined = input.resume?.toolResults
-      .map((r) => r.result.decision)
-      .find((d) => typeof d === 'string' && d !== 'approved') as string | undefined;
-    const state: FinalState = {
-      ...(aborted
-        ? abortedState(local.reason!, final.usage)
-        : pending.length > 0
-          ? { outcome: 'paused' as const, usage: final.usage }
-          : declined && final.outcome === 'done'
-            ? { ...final, outcome: 'not_started' as const, decision: declined }
-            : final),
-      ...(cost ? { cost } : {}),
-    };
-    await reply.finish(state);
-    // The agent may still be working where nobody listens, and a follow-up would run beside it:
-    // end its session; the next turn starts a new one with this thread's context.
-    if (result.agentMayStillRun && !aborted) await this.endAgentSession(current, log);
-    log.info(
-      {
-        outcome: state.outcome,
-        chars: reply.fullText.length,
-        messages: reply.messageTs.length,
-        mode: reply.currentMode,
-      },
-      'turn finished',
-    );
-    // A refusal before the stream started no session: reading its files would start a microVM for nothing.
-    if (pending.length === 0 && !aborted && result.streamed)
-      await this.files.attach(current, reply.fullText, log, reply.truncated);
-    await this.d.store
-      .appendTurn(key, {
-        at: this.d.now(),
-        user,
-        prompt: input.resume ? '(continued after an inline tool result)' : (input.prompt ?? ''),
-        answer: excerpt(reply.fullText),
-      })
-      .catch((err) => log.warn({ err }, 'could not append to the turn log'));
-    return { pending, assistantMessage: completed?.assistantMessage, aborted };
-  }
-
-  /** What happens to the thread after Stop, shutdown or a lost claim. */
-  private async afterAbort(session: SessionRecord, reason: AbortReason, log: Logger): Promise<void> {
-    const key = keyOf(session);
-    if (reason.kind === 'stop') {
-      await this.endAgentSession(session, log);
-      return;
-    }
-    if (reason.kind === 'shutdown') {
-      // Nobody will read what the agent does next; Retry runs in a new session with the context.
-      await this.endAgentSession(session, log);
-      if (await this.d.store.interrupt(key, this.d.owner)) {
-        const at = (await this.d.store.get(key).catch(() => undefined))?.interruptedAt;
-        if (at !== undefined) await this.postInterrupted(key, 'the bot was restarting', at);
-      }
-      return;
-    }
-    log.warn({ ...key }, 'run ended after losing its claim');
-  }
-
-  /**
-   * Aborting a stream does not stop the agent's loop; ending the runtime session does
-   * (StopRuntimeSession ends the agent and its streams). The thread moves to a new session whose
-   * first turn carries the thread's context.
-   */
-  private async endAgentSession(session: SessionRecord, log: Logger): Promise<void> {
-    await this.d.harness.stopSession(session.runtimeSessionId);
-    const key = keyOf(session);
-    await this.d.store
-      .rotate(key, this.d.owner, newRuntimeSessionId(key))
-      .catch((err) => log.warn({ err }, 'could not move the thread to a new harness session'));
-  }
-
-  /**
-   * Says the run was interrupted, with a Retry button for exactly this interruption: its value names
-   * the thread and the interruption's time, which the store consumes on the one retry it allows.
-   */
-  async postInterrupted(key: ThreadKey, why: string, interruptedAt: number): Promise<void> {
-    await this.d.writer
-      .post(key.channel, this.d.presenter.interrupted(why, retryValue(key, interruptedAt)), key.threadTs)
-      .catch((err) => this.d.log.warn({ err, ...key }, 'could not post the interruption notice'));
-  }
 }
 
-export function keyOf(s: ThreadKey): ThreadKey {
-  return { teamId: s.teamId, channel: s.channel, threadTs: s.threadTs };
-}
-
-/** A Retry button's value: `<channel>|<thread_ts>|<interruptedAt>`. */
-export function retryValue(key: ThreadKey, interruptedAt: number): string {
-  return `${key.channel}|${key.threadTs}|${interruptedAt}`;
-}
+export { retryValue } from './turn-endings.ts';
+export { keyOf } from './turn-types.ts';

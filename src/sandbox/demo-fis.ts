@@ -53,6 +53,23 @@ export function demoTemplate(id: string, region: string): DemoTemplate {
   };
 }
 
+/** The demo's world in a region: its stop-condition alarm, OK, and the three instances of its Auto Scaling group. */
+export function seedDemoWorld(
+  region: string,
+  cloudwatch: {
+    alarm(name: string, region: string): unknown;
+    putAlarm(a: { name: string; state: 'OK'; reason: string }, region: string): unknown;
+  },
+  tagging: { tag(arn: string, tags: Record<string, string>): void },
+): void {
+  if (!cloudwatch.alarm(STOP_ALARM, region))
+    cloudwatch.putAlarm({ name: STOP_ALARM, state: 'OK', reason: 'Threshold not crossed' }, region);
+  for (const n of [1, 2, 3])
+    tagging.tag(`arn:aws:ec2:${region}:${ACCOUNT}:instance/i-0c0ffee00000000${n}`, {
+      'aws:autoscaling:groupName': ASG,
+    });
+}
+
 /** The id `/fis prepare` gives the demo template in a region (the help's id in us-east-1). */
 export function templateIdFor(region: string): string {
   return region === DEMO_TEMPLATE_REGION
@@ -69,14 +86,14 @@ export interface FisWorld {
 }
 
 /** A world over the sandbox's FIS emulator (`add` stores a template there), seeded with the help's template. */
-export function fisWorld(add: (t: DemoTemplate) => void): FisWorld {
+export function fisWorld(add: (t: DemoTemplate, region: string) => void): FisWorld {
   const regions = new Map<string, string>();
   const world: FisWorld = {
     regionOf: (id) => regions.get(id),
     create(region) {
       const id = templateIdFor(region);
       regions.set(id, region);
-      add(demoTemplate(id, region));
+      add(demoTemplate(id, region), region);
       return id;
     },
   };

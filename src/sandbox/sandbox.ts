@@ -15,8 +15,9 @@ import { CloudWatchEmulator } from '../stand-ins/cloudwatch-emulator.ts';
 import { FakeSlack } from '../stand-ins/fake-slack.ts';
 import { FisEmulator } from '../stand-ins/fis-emulator.ts';
 import { HarnessEmulator } from '../stand-ins/harness-emulator.ts';
+import { TaggingEmulator } from '../stand-ins/tagging-emulator.ts';
 import { DEMO_ALARM_REGION, seedDemoAlarms } from './demo-alarms.ts';
-import { DEMO_TEMPLATE_REGION, fisWorld } from './demo-fis.ts';
+import { DEMO_TEMPLATE_REGION, fisWorld, seedDemoWorld } from './demo-fis.ts';
 import { demoScenarios } from './demo-scenarios.ts';
 import {
   APPROVERS_GROUP,
@@ -70,6 +71,7 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
     let harness: HarnessEmulator | undefined;
     let fis: FisEmulator | undefined;
     let cloudwatch: CloudWatchEmulator | undefined;
+    let tagging: TaggingEmulator | undefined;
     if (settings.harness.kind === 'emulator') {
       // The demo's alarms, for /investigate (the simulated notifications need no AWS).
       cloudwatch = new CloudWatchEmulator({ region: DEMO_ALARM_REGION });
@@ -84,7 +86,17 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
       fis = emulatedFis;
       await fis.start();
       cleanups.push(() => fis?.stop());
-      const world = fisWorld((t) => emulatedFis.addTemplate(t));
+      // The approval card reads the stop-condition alarm and resolves the targets: the stand-ins hold
+      // the demo's alarm (OK) and the Auto Scaling group's instances in each region a template is made in.
+      const alarms = cloudwatch;
+      const tags = new TaggingEmulator();
+      tagging = tags;
+      await tags.start();
+      cleanups.push(() => tags.stop());
+      const world = fisWorld((t, region) => {
+        emulatedFis.addTemplate(t, region);
+        seedDemoWorld(region, alarms, tags);
+      });
       harness = new HarnessEmulator({
         harnessArn: SANDBOX_HARNESS_ARN,
         defaultScenario: demoScenarios(world),
@@ -106,6 +118,7 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
       ...(harness ? { emulator: { url: harness.url, harnessArn: SANDBOX_HARNESS_ARN } } : {}),
       ...(fis ? { fisEmulator: { url: fis.url } } : {}),
       ...(cloudwatch ? { cloudwatchEmulator: { url: cloudwatch.url } } : {}),
+      ...(tagging ? { awsStandIns: { tagging: tagging.url } } : {}),
       approvers: [APPROVERS_GROUP.id],
       // A command without a region targets the demo's region, so /fis prepare's thread names the
       // region its template is created in.

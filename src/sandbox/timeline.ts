@@ -26,6 +26,8 @@ export interface MessageView {
   files: Array<{ id: string; name: string; title: string; size: number; content: string }>;
   /** A natively streamed message (STREAM_MODE=native) still being written: its task updates (tool activity). */
   tasks?: Array<{ title: string; status: string }>;
+  /** A native stream still open: Slack shows its own stop control on it. */
+  streaming?: boolean;
 }
 
 export interface EphemeralView {
@@ -121,6 +123,6 @@ function view(m: StoredMessage): MessageView {
       size: Buffer.byteLength(f.content),
       content: f.content.slice(0, FILE_PREVIEW_CHARS),
     })),
-    ...(m.stream?.state === 'streaming' ? { tasks: [...m.stream.tasks.values()] } : {}),
+    ...(m.stream?.state === 'streaming' ? { tasks: [...m.stream.tasks.values()], streaming: true } : {}),
   };
 }

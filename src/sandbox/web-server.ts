@@ -39,6 +39,9 @@ const FILES: Record<string, string> = {
   '/': join(PUBLIC_DIR, 'index.html'),
   '/app.css': join(PUBLIC_DIR, 'app.css'),
   '/app.js': join(PUBLIC_DIR, 'app.js'),
+  '/state.js': join(PUBLIC_DIR, 'state.js'),
+  '/messages.js': join(PUBLIC_DIR, 'messages.js'),
+  '/composer.js': join(PUBLIC_DIR, 'composer.js'),
   '/render.js': join(PUBLIC_DIR, 'render.js'),
   '/emoji.js': join(PUBLIC_DIR, 'emoji.js'),
   '/vendor/marked.js': join(MODULES, 'marked', 'lib', 'marked.esm.js'),
@@ -172,6 +175,18 @@ async function route(
         if (!text) return sendJson(res, 400, { ok: false, error: 'no_text' });
         const r = await deps.slack.userMessage({ user, channel, text, threadTs: body.threadTs || undefined });
         return sendJson(res, 200, { ok: true, ts: r.ts });
+      }
+      case '/api/stop-stream': {
+        // Slack's own stop on a message that is still streaming (STREAM_MODE=native).
+        const ts = String(body.messageTs ?? '');
+        if (!deps.slack.message(channel, ts))
+          return sendJson(res, 404, { ok: false, error: 'message_not_found' });
+        try {
+          deps.slack.stopStreamAsUser(channel, ts, user);
+        } catch {
+          return sendJson(res, 409, { ok: false, error: 'not_streaming' });
+        }
+        return sendJson(res, 200, { ok: true });
       }
       case '/api/alarm': {
         // Another app posts an alarm notification in the channel being read (not in a DM).

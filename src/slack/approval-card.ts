@@ -8,6 +8,7 @@ import type { ApprovalRecord } from '../core/approval-types.ts';
 import type { FisTemplate } from '../core/fis.ts';
 import type { SlackMessage, ThreadFile } from '../core/ports.ts';
 import { mention, slackDate } from '../core/slack-escape.ts';
+import { alarmText, radiusLines } from './approval-card-interlocks.ts';
 import { escapeMrkdwn } from './blocks.ts';
 import { SLACK_LIMITS } from './limits.ts';
 import { templateFile, templateView, totalDuration } from './template-view.ts';
@@ -35,7 +36,13 @@ export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage 
     ),
     ...listSections(`*Actions (${Object.keys(t.actions).length})*`, view.actionLines),
     ...listSections(`*Targets (${Object.keys(t.targets).length}, the blast radius)*`, view.targetLines),
-    section(stopConditionText(t)),
+    ...(a.interlocks
+      ? listSections(
+          `*Blast radius as resolved ${slackDate(a.interlocks.checkedAt)}*`,
+          radiusLines(a.interlocks),
+        )
+      : []),
+    section(a.interlocks ? alarmText(a.interlocks) : stopConditionText(t)),
     section(optionsText(t)),
   ];
   const warnings: string[] = [];
@@ -44,10 +51,14 @@ export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage 
       `*Not shown in full on this card: ${view.missing.join('; ')}. The complete template (every action with its parameters and timing, every target with its resources) is in \`${templateFile(a).filename}\` in this thread. Read it before approving.*`,
     );
   }
-  if (t.experimentOptions?.accountTargeting === 'multi-account') {
-    warnings.push(
-      '*Multi-account experiment: it also acts in the target accounts configured on this template, which this card does not list. Check them in the FIS console before approving.*',
-    );
+  const multiAccount = t.experimentOptions?.accountTargeting === 'multi-account';
+  if (multiAccount) {
+    const problem = targetAccountsProblem(a);
+    if (problem) warnings.push(problem);
+    else
+      blocks.push(
+        ...listSections(`*Target accounts (${a.targetAccounts!.length}, it acts in each)*`, accountLines(a)),
+      );
   }
   if (view.plan.cycle.length > 0) {
     warnings.push(
@@ -99,6 +110,28 @@ function listSections(title: string, lines: string[]): Block[] {
   return out;
 }
 
+/** Why the card cannot list a multi-account template's accounts, in bold; undefined when it lists them. */
+function targetAccountsProblem(a: ApprovalRecord): string | undefined {
+  if (a.targetAccountsError)
+    return `*Multi-account experiment: the bot could not list its target accounts (${escapeMrkdwn(a.targetAccountsError)}), so this card does not show every account it acts in. Check them in the FIS console before approving, or deny.*`;
+  if (!a.targetAccounts)
+    return '*Multi-account experiment: it also acts in the target accounts configured on this template, which this card does not list. Check them in the FIS console before approving.*';
+  if (a.targetAccounts.length === 0)
+    return '*Multi-account experiment, but FIS lists no target accounts for this template: check its target account configurations in the FIS console before approving.*';
+  return undefined;
+}
+
+function accountsChanged(a: ApprovalRecord): boolean {
+  return a.reason?.startsWith('target accounts changed') ?? false;
+}
+
+function accountLines(a: ApprovalRecord): string[] {
+  return (a.targetAccounts ?? []).map(
+    (c) =>
+      `• account \`${escapeMrkdwn(c.accountId)}\`${c.roleArn ? ` as role \`${escapeMrkdwn(c.roleArn)}\`` : ' (no role)'}${c.description ? ` · ${escapeMrkdwn(c.description)}` : ''}`,
+  );
+}
+
 function optionsText(t: FisTemplate): string {
   const o = t.experimentOptions ?? {};
   const accounts = o.accountTargeting ?? 'single-account';
@@ -123,7 +156,9 @@ function headerText(a: ApprovalRecord): string {
     case 'refused':
       return 'FIS experiment: refused by policy';
     case 'invalidated':
-      return 'FIS experiment: template changed, not started';
+      return accountsChanged(a)
+        ? 'FIS experiment: target accounts changed, not started'
+        : 'FIS experiment: template changed, not started';
     case 'start_failed':
       return 'FIS experiment: not started';
   }
@@ -176,7 +211,11 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
       const lines = [
         `:white_check_mark: Approved by ${mention(a.decidedBy ?? '?')} ${when(a.decidedAt)}   ·   experiment \`${a.experimentId}\` is *${status}*`,
       ];
-      if (a.mismatch)
+      if (a.lateStart)
+        lines.push(
+          `:octagonal_sign: FIS created this experiment after the bot had reported it not started (${escapeMrkdwn(a.lateStart.concludedReason)}); ${a.stoppedBy ? 'the bot stopped it at once. Request a new approval to run it.' : '*the bot could not stop it: use Emergency stop or the FIS console*'}`,
+        );
+      else if (a.mismatch)
         lines.push(
           `:octagonal_sign: FIS started something other than what was approved (${escapeMrkdwn(a.mismatch)}); ${a.stoppedBy ? 'the bot stopped it' : '*the bot could not stop it: use Emergency stop or the FIS console*'}`,
         );
@@ -237,7 +276,9 @@ function stateBlocks(a: ApprovalRecord, ctx: CardContext): Block[] {
     case 'invalidated':
       return [
         context(
-          `:warning: Approved by ${mention(a.decidedBy ?? '?')}, but the template changed after the card was posted, so nothing was started. Request approval again to review the new version.`,
+          a.reason?.startsWith('checked again at start')
+            ? `:no_entry: Approved by ${mention(a.decidedBy ?? '?')}, but not started: ${escapeMrkdwn(a.reason)}. Nothing was started; request approval again for a fresh card.`
+            : `:warning: Approved by ${mention(a.decidedBy ?? '?')}, but ${accountsChanged(a) ? escapeMrkdwn(a.reason!) : 'the template changed after the card was posted'}, so nothing was started. Request approval again to review the new version.`,
         ),
       ];
     case 'start_failed':

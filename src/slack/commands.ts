@@ -34,6 +34,8 @@ export interface CommandDeps {
   store: SessionStore;
   access: AccessPolicy;
   defaultRegion: string;
+  /** Regions where FIS experiments may run (FIS_REGIONS); empty: any. */
+  fisRegions?: readonly string[];
   /** The same command from the same person in the same channel within this window is a double submit. */
   duplicateWindowSeconds: number;
   log: Logger;
@@ -42,7 +44,7 @@ export interface CommandDeps {
 export function register(app: App, deps: CommandDeps): void {
   for (const name of SLASH_COMMANDS) {
     app.command(name, async ({ command, ack, respond, context }) => {
-      const parsed = parseCommand(name, command.text ?? '', deps.defaultRegion);
+      const parsed = parseCommand(name, command.text ?? '', deps.defaultRegion, deps.fisRegions);
       if (!parsed.ok) {
         await ack({ response_type: 'ephemeral', text: toSlack(parsed.message) });
         return;

@@ -3,8 +3,9 @@
  * Message methods live in fake-slack-workspace.ts, streaming in fake-slack-streams.ts; the
  * smaller methods (auth, files upload v2, reactions, channels, users, user groups) are here.
  */
+import { conversationReplies } from './fake-slack-history.ts';
 import { appendStream, startStream, stopStream, streamState } from './fake-slack-streams.ts';
-import type { UploadedFile } from './fake-slack-types.ts';
+import type { StoredMessage, UploadedFile } from './fake-slack-types.ts';
 import {
   canWrite,
   content,
@@ -19,9 +20,10 @@ export interface ApiHost extends Workspace {
   readonly url: string;
   readonly botToken: string;
   readonly appToken: string;
-  readonly users: Map<string, { id: string; name: string }>;
+  readonly users: Map<string, { id: string; name: string; deleted?: boolean }>;
   readonly userGroups: Map<string, string[]>;
   readonly uploads: Map<string, { name: string; length: number; content?: string }>;
+  readonly messages: readonly StoredMessage[];
   pushEphemeral(e: {
     channel: string;
     user: string;
@@ -30,6 +32,7 @@ export interface ApiHost extends Workspace {
     threadTs?: string;
   }): void;
   newFileId(): string;
+  replies(channel: string, threadTs: string): StoredMessage[];
 }
 
 export class WebApiRouter {
@@ -40,6 +43,11 @@ export class WebApiRouter {
   /** The next `times` calls to `method` fail with this Slack error. */
   failNext(method: string, error: string, times = 1): void {
     this.failures.push({ method, error, times });
+  }
+
+  /** Ends forced failures of `method` (an outage is over). */
+  clearFailures(method: string): void {
+    for (const f of this.failures) if (f.method === method) f.times = 0;
   }
 
   dispatch(method: string, p: Result, token: string | undefined): Result {
@@ -86,6 +94,10 @@ export class WebApiRouter {
         return this.completeUpload(p);
       case 'conversations.join':
         return this.join(p);
+      case 'conversations.history':
+        return this.history(p);
+      case 'conversations.replies':
+        return conversationReplies(h, p);
       case 'usergroups.users.list': {
         if (!h.scopes.has('usergroups:read'))
           return { ok: false, error: 'missing_scope', needed: 'usergroups:read' };
@@ -98,7 +110,13 @@ export class WebApiRouter {
         if (!u) return { ok: false, error: 'user_not_found' };
         return {
           ok: true,
-          user: { id: u.id, name: u.name, real_name: u.name, profile: { display_name: u.name } },
+          user: {
+            id: u.id,
+            name: u.name,
+            deleted: u.deleted ?? false,
+            real_name: u.name,
+            profile: { display_name: u.name },
+          },
         };
       }
       case 'reactions.add':
@@ -122,6 +140,38 @@ export class WebApiRouter {
       ...(p.thread_ts ? { threadTs: String(p.thread_ts) } : {}),
     });
     return { ok: true, message_ts: this.h.nextTs() };
+  }
+
+  /**
+   * The newest messages of a channel. A bot token reads only channels it is a member of: a public
+   * channel it has not joined answers not_in_channel, a private one it cannot see channel_not_found.
+   */
+  private history(p: Result): Result {
+    const ch = visibleChannel(this.h, p.channel);
+    if (!ch) return { ok: false, error: 'channel_not_found' };
+    const scope =
+      ch.kind === 'im'
+        ? 'im:history'
+        : ch.kind === 'mpim' || ch.isPrivate
+          ? 'groups:history'
+          : 'channels:history';
+    if (!this.h.scopes.has(scope)) return { ok: false, error: 'missing_scope', needed: scope };
+    if (!ch.members.has(this.h.botUserId)) return { ok: false, error: 'not_in_channel' };
+    const limit = Math.min(Math.max(Number(p.limit ?? 100) || 100, 1), 999);
+    const all = this.h.messages.filter((m) => m.channel === ch.id && !m.threadTs);
+    const newest = all.slice(-limit).reverse();
+    return {
+      ok: true,
+      messages: newest.map((m) => ({
+        type: 'message',
+        text: m.text,
+        ts: m.ts,
+        ...(m.botId ? { bot_id: m.botId } : {}),
+      })),
+      has_more: all.length > limit,
+      pin_count: 0,
+      response_metadata: { next_cursor: '' },
+    };
   }
 
   private join(p: Result): Result {

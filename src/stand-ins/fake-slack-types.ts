@@ -104,4 +104,6 @@ export interface AppTarget {
 export interface FakeUser {
   id: string;
   name: string;
+  /** A deactivated account: users.info still finds it, with `deleted: true`. */
+  deleted?: boolean;
 }

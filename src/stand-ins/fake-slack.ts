@@ -157,6 +157,11 @@ export class FakeSlack extends EventEmitter implements Workspace {
     this.api.failNext(method, error, times);
   }
 
+  /** Ends the forced failures of `method` (an outage is over). */
+  clearFailures(method: string): void {
+    this.api.clearFailures(method);
+  }
+
   /** A person presses Slack's own stop button on a message that is streaming. */
   stopStreamAsUser(channel: string, ts: string, user: string): void {
     const msg = this.message(channel, ts);
@@ -316,7 +321,11 @@ export class FakeSlack extends EventEmitter implements Workspace {
     const result = this.api.dispatch(method, params, token);
     if (result.ok === false) call.error = String(result.error);
     call.response = result;
-    json(res, 200, result);
+    // Slack reports the token's granted scopes on every call it authenticated (apps read them from
+    // here; @slack/web-api exposes them as response_metadata.scopes).
+    const granted: Record<string, string> =
+      token === this.botToken ? { 'x-oauth-scopes': [...this.scopes].join(',') } : {};
+    json(res, 200, result, granted);
   }
 }
 
@@ -355,8 +364,13 @@ function isJson(s: string): boolean {
   }
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }
 

@@ -85,6 +85,11 @@ export interface StartFault {
   beforeCreate?: () => void;
   /** Create the experiment, then answer with this error instead of it: the reply is lost. */
   replyError?: FisFault;
+  /**
+   * Answer with `replyError` (a 5xx by default) at once, and create the experiment only this long (ms)
+   * afterwards: FIS finishing a request late, after the caller already looked for it and found nothing.
+   */
+  createLateMs?: number;
   /** Refuse the start; nothing is created. */
   refuse?: FisFault;
   /** How many calls this applies to (default 1; Infinity: every call). */
@@ -104,8 +109,17 @@ export interface ExperimentOutcome {
   afterRunningMs?: number;
 }
 
+/** TargetAccountConfigurationSummary: one account a multi-account template acts in. */
+export interface FisTargetAccountRecord {
+  accountId: string;
+  roleArn: string;
+  description?: string;
+}
+
 export class RegionStore {
   readonly templates = new Map<string, FisTemplateRecord>();
+  /** Target account configurations per template id (CreateTargetAccountConfiguration). */
+  readonly targetAccounts = new Map<string, FisTargetAccountRecord[]>();
   readonly experiments = new Map<string, FisExperimentRecord>();
 }
 

@@ -9,19 +9,22 @@
  * template with it is a ConflictException); experiments that copy the template's definition at start
  * and move initiating → running → completed on their own, or end failed / cancelled with
  * `state.error`; StopExperiment → stopping → stopped, a ValidationException once it has ended.
+ * ListTargetAccountConfigurations pages a template's target accounts (addTargetAccount) with the same
+ * limits (maxResults 1-100) and errors as the SDK model.
  * Tests inject the faults real FIS shows (held or lost replies, refusals) with `failStart` and
  * `endNextExperiment`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ExperimentLifecycle } from './fis-emulator-lifecycle.ts';
+import { type ListReply, listExperiments, listTargetAccounts } from './fis-emulator-lists.ts';
 import {
   ENDED,
   type ExperimentOutcome,
-  experimentSummary,
   experimentView,
   type FisExperimentRecord,
   type FisFault,
+  type FisTargetAccountRecord,
   type FisTemplateRecord,
   RegionStore,
   type StartFault,
@@ -37,12 +40,21 @@ export interface FisCall {
     | 'GetExperiment'
     | 'StopExperiment'
     | 'ListExperiments'
+    | 'ListTargetAccountConfigurations'
     | 'Unknown';
   path: string;
   region: string;
   body: Record<string, unknown>;
   at: number;
+  /** The access key id the request was signed with (a scoped session's ASIA… key, or the bot's own). */
+  accessKeyId?: string;
 }
+
+/** Decides whether the signer of a StartExperiment may start it; a message means AccessDeniedException. */
+export type StartAuthorizer = (
+  accessKeyId: string,
+  resources: { template: string; experiment: string },
+) => Promise<string | undefined>;
 
 export interface FisEmulatorOptions {
   /** The region templates are added to by default. */
@@ -63,6 +75,8 @@ export class FisEmulator {
   private server: Server | undefined;
   private readonly life: ExperimentLifecycle;
   url = '';
+  /** When set, StartExperiment is authorized like IAM would (e.g. a scoped session's policy). */
+  authorizeStart: StartAuthorizer | undefined;
 
   constructor(private readonly o: FisEmulatorOptions = {}) {
     this.life = new ExperimentLifecycle(o);
@@ -106,6 +120,17 @@ export class FisEmulator {
     const t = this.store(region).templates.get(id);
     if (!t) throw new Error(`no template ${id} in ${region}`);
     this.store(region).templates.set(id, { ...t, ...patch, lastUpdateTime: Date.now() / 1000 });
+  }
+
+  /** What CreateTargetAccountConfiguration would do: the template also acts in this account. */
+  addTargetAccount(templateId: string, c: FisTargetAccountRecord, region = this.defaultRegion): void {
+    if (!this.store(region).templates.has(templateId))
+      throw new Error(`no template ${templateId} in ${region}`);
+    const list = this.store(region).targetAccounts.get(templateId) ?? [];
+    this.store(region).targetAccounts.set(templateId, [
+      ...list.filter((x) => x.accountId !== c.accountId),
+      c,
+    ]);
   }
 
   /** Applies a fault to the next StartExperiment call(s). */
@@ -166,6 +191,7 @@ export class FisEmulator {
       region: scope?.region ?? '',
       body,
       at: Date.now(),
+      accessKeyId: /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1],
     };
     this.calls.push(call);
     if (!req.headers.authorization?.startsWith('AWS4-HMAC-SHA256 ') || !scope || scope.service !== 'fis') {
@@ -179,7 +205,9 @@ export class FisEmulator {
       if (opFault.times <= 0) this.opFaults.delete(call.op);
       return error(res, opFault.fault.status, opFault.fault.type, opFault.fault.message ?? '');
     }
-    if (req.method === 'GET' && parts[0] === 'experimentTemplates' && parts[1]) {
+    if (call.op === 'ListTargetAccountConfigurations')
+      return send(res, listTargetAccounts(s, parts[1]!, url.searchParams));
+    if (req.method === 'GET' && parts[0] === 'experimentTemplates' && parts[1] && !parts[2]) {
       call.op = 'GetExperimentTemplate';
       if (!ID.test(parts[1])) return error(res, 400, 'ValidationException', 'Invalid id.');
       const t = s.templates.get(parts[1]);
@@ -188,11 +216,21 @@ export class FisEmulator {
     }
     if (req.method === 'POST' && parts[0] === 'experiments' && !parts[1]) {
       call.op = 'StartExperiment';
+      if (this.authorizeStart && typeof body.experimentTemplateId === 'string') {
+        const denied = await this.authorizeStart(call.accessKeyId ?? '', {
+          template: this.arn(region, 'experiment-template', body.experimentTemplateId),
+          experiment: this.arn(region, 'experiment', 'EXPnew'),
+        });
+        if (denied) return error(res, 403, 'AccessDeniedException', denied);
+      }
       return this.startExperiment(body, region, res);
     }
     if (req.method === 'GET' && parts[0] === 'experiments' && !parts[1]) {
       call.op = 'ListExperiments';
-      return this.listExperiments(url.searchParams, region, res);
+      return send(
+        res,
+        listExperiments(s, url.searchParams, (id) => this.arn(region, 'experiment', id)),
+      );
     }
     if (req.method === 'GET' && parts[0] === 'experiments' && parts[1]) {
       call.op = 'GetExperiment';
@@ -252,6 +290,15 @@ export class FisEmulator {
       fault?.beforeCreate?.();
       created = this.life.createOrReuse(s, region, templateId, clientToken, tags);
     };
+    if (fault?.createLateMs !== undefined) {
+      this.life.later(fault.createLateMs, create);
+      const e = fault.replyError ?? {
+        status: 500,
+        type: 'InternalServerException',
+        message: 'Internal error.',
+      };
+      return error(res, e.status, e.type, e.message ?? '');
+    }
     if (fault?.createFirst) create();
     if (fault?.delayMs) await new Promise((r) => this.life.later(fault.delayMs!, () => r(undefined)));
     if (fault?.until) await fault.until.catch(() => undefined);
@@ -278,38 +325,28 @@ export class FisEmulator {
     return f;
   }
 
-  private listExperiments(q: URLSearchParams, region: string, res: ServerResponse) {
-    const max = q.get('maxResults') === null ? 100 : Number(q.get('maxResults'));
-    if (!Number.isInteger(max) || max < 1 || max > 100)
-      return error(res, 400, 'ValidationException', 'maxResults must be between 1 and 100.');
-    const template = q.get('experimentTemplateId');
-    const all = [...this.store(region).experiments.values()].filter(
-      (e) => !template || e.experimentTemplateId === template,
-    );
-    const token = q.get('nextToken');
-    const from = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
-    if (!Number.isInteger(from) || from < 0 || from > all.length)
-      return error(res, 400, 'ValidationException', 'Invalid nextToken.');
-    const page = all.slice(from, from + max);
-    const next = from + max < all.length ? Buffer.from(String(from + max)).toString('base64url') : undefined;
-    return ok(res, {
-      experiments: page.map((e) => experimentSummary(e, this.arn(region, 'experiment', e.id))),
-      ...(next ? { nextToken: next } : {}),
-    });
-  }
-
   private arn(region: string, kind: string, id: string): string {
     return `arn:aws:fis:${region}:${this.o.account ?? '123456789012'}:${kind}/${id}`;
   }
 }
 
 function operationOf(method: string | undefined, parts: string[]): FisCall['op'] {
-  if (method === 'GET' && parts[0] === 'experimentTemplates' && parts[1]) return 'GetExperimentTemplate';
+  if (method === 'GET' && parts[0] === 'experimentTemplates' && parts[1]) {
+    if (!parts[2]) return 'GetExperimentTemplate';
+    return parts[2] === 'targetAccountConfigurations' && !parts[3]
+      ? 'ListTargetAccountConfigurations'
+      : 'Unknown';
+  }
   if (parts[0] !== 'experiments') return 'Unknown';
   if (method === 'POST' && !parts[1]) return 'StartExperiment';
   if (method === 'GET') return parts[1] ? 'GetExperiment' : 'ListExperiments';
   if (method === 'DELETE' && parts[1]) return 'StopExperiment';
   return 'Unknown';
+}
+
+function send(res: ServerResponse, r: ListReply): void {
+  if ('fault' in r) error(res, r.fault.status, r.fault.type, r.fault.message ?? '');
+  else ok(res, r.body);
 }
 
 function ok(res: ServerResponse, body: unknown): void {

@@ -216,6 +216,9 @@ export function requestApproval(
  * An FIS execute agent: asks for approval when it can, and on resume reports what the tool result
  * says; it proceeds only on "approved".
  */
+/** How the bot's own messages to the agent begin (approval-gate-late.ts). */
+const BOT_MESSAGE = '[Message from the Slack bot, not from a person]';
+
 export function fisExecuteAgent(templateId?: string, region?: string): Scenario {
   return (inv) => {
     const result = resumedResult(inv);
@@ -234,8 +237,18 @@ export function fisExecuteAgent(templateId?: string, region?: string): Scenario 
         'I cannot request approval for an experiment in this conversation, so I will not start anything.',
       );
     }
+    // The bot reporting what happened to an approval after the fact: acknowledge, start nothing.
+    if (userText(inv).includes(BOT_MESSAGE)) {
+      const id = /`(EXP[A-Za-z0-9]+)`/.exec(userText(inv))?.[1] ?? 'the experiment';
+      return answer(
+        `Correction: FIS created experiment \`${id}\` late, after I reported it not started, and the bot stopped it. Nothing else runs; a new approval is needed to run it.`,
+      );
+    }
     // Otherwise take the template and region from the request, as the agent would.
     const text = userText(inv);
+    // The bot's recovery verdict after the experiment: the report agrees with it.
+    if (text.startsWith('[Bot measurement'))
+      return answer(`Noted the bot's measurement for the report: ${text.replace(/^\[[^\]]*\]\s*/, '')}`);
     const id = templateId ?? /EXT[A-Za-z0-9]+/.exec(text)?.[0] ?? 'EXT1a2b3c4d5e6f7';
     const where = region ?? /\b[a-z]{2}-[a-z]+-\d\b/.exec(text)?.[0] ?? 'us-east-1';
     return requestApproval({ experimentTemplateId: id, region: where });

@@ -11,10 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBot, startBot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
+import { CloudWatchEmulator } from '../../src/stand-ins/cloudwatch-emulator.ts';
 import { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
 import { FisEmulator, sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
 import { HarnessEmulator } from '../../src/stand-ins/harness-emulator.ts';
 import { fisExecuteAgent } from '../../src/stand-ins/scenarios.ts';
+import { TaggingEmulator } from '../../src/stand-ins/tagging-emulator.ts';
 import {
   approvalId,
   type Card,
@@ -33,6 +35,7 @@ import {
   GROUP_MEMBER,
   HARNESS_ARN,
   OTHER_USER,
+  resetWorld,
   SIGNING_SECRET,
   USER,
 } from '../helpers/rig.ts';
@@ -43,12 +46,21 @@ describe('a bot killed while StartExperiment is in flight', () => {
   const slack = new FakeSlack();
   const harness = new HarnessEmulator({ harnessArn: HARNESS_ARN, defaultScenario: fisExecuteAgent() });
   const fis = new FisEmulator({ initiatingMs: 200, runningMs: 60_000 });
+  // The template's stop-condition alarm (OK) and the instances it targets, which the bot checks first.
+  const world = { cloudwatch: new CloudWatchEmulator(), tagging: new TaggingEmulator() };
   const dataDir = mkdtempSync(join(tmpdir(), 'approval-crash-'));
   let env: Record<string, string>;
   let inProcess: RunningBot | undefined;
 
   beforeAll(async () => {
-    await Promise.all([slack.start(), harness.start(), fis.start()]);
+    await Promise.all([
+      slack.start(),
+      harness.start(),
+      fis.start(),
+      world.cloudwatch.start(),
+      world.tagging.start(),
+    ]);
+    resetWorld(world);
     for (const [id, name] of [
       [USER, 'alice'],
       [OTHER_USER, 'bob'],
@@ -69,6 +81,8 @@ describe('a bot killed while StartExperiment is in flight', () => {
       AWS_SECRET_ACCESS_KEY: 'example-secret',
       AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: harness.url,
       AWS_ENDPOINT_URL_FIS: fis.url,
+      AWS_ENDPOINT_URL_CLOUDWATCH: world.cloudwatch.url,
+      AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: world.tagging.url,
       DATA_DIR: dataDir,
       FIS_APPROVERS: `${APPROVER},${GROUP}`,
       FIS_APPROVAL_TTL_MINUTES: '2',
@@ -79,7 +93,13 @@ describe('a bot killed while StartExperiment is in flight', () => {
   });
   afterAll(async () => {
     await inProcess?.stop(0);
-    await Promise.all([slack.stop(), harness.stop(), fis.stop()]);
+    await Promise.all([
+      slack.stop(),
+      harness.stop(),
+      fis.stop(),
+      world.cloudwatch.stop(),
+      world.tagging.stop(),
+    ]);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -101,6 +121,8 @@ describe('a bot killed while StartExperiment is in flight', () => {
     for (const k of [
       'AWS_ENDPOINT_URL_BEDROCK_AGENTCORE',
       'AWS_ENDPOINT_URL_FIS',
+      'AWS_ENDPOINT_URL_CLOUDWATCH',
+      'AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API',
       'AWS_ACCESS_KEY_ID',
       'AWS_SECRET_ACCESS_KEY',
     ])

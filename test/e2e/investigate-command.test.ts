@@ -17,7 +17,7 @@ describe('/investigate', () => {
   beforeAll(async () => {
     await cw.start();
     process.env.AWS_ENDPOINT_URL_CLOUDWATCH = cw.url;
-    rig = await startRig({ env: { COMMAND_ACCESS: `/investigate=${USER}` } });
+    rig = await startRig({ cloudwatch: cw, env: { COMMAND_ACCESS: `/investigate=${USER}` } });
     cw.putAlarm({
       name: 'checkout 5xx',
       state: 'OK',

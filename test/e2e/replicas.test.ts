@@ -15,6 +15,7 @@ import { createLogger } from '../../src/log.ts';
 import { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
 import { HarnessEmulator, type Reply, userText } from '../../src/stand-ins/harness-emulator.ts';
 import { answer, assistantText } from '../../src/stand-ins/scenarios.ts';
+import { documentedArgs } from '../contract/slack-spec.ts';
 import { freePort, type NpmStart, npmStart } from '../helpers/processes.ts';
 import { CHANNEL, HARNESS_ARN, OTHER_USER, SIGNING_SECRET, USER } from '../helpers/rig.ts';
 
@@ -186,8 +187,16 @@ describe('two replicas sharing one store', () => {
       10_000,
       'the run to start',
     );
+    const working = await slack.waitFor(
+      () =>
+        slack.replies(CHANNEL, thread.ts).find((m) => JSON.stringify(m.blocks ?? []).includes('stop_run')),
+      10_000,
+      'the Stop button on the working reply',
+    );
     a.signal('SIGKILL');
     await a.exit;
+    // What the dead replica last wrote on its reply.
+    const lastShown = (slack.message(CHANNEL, working.ts)!.blocks ?? []) as Array<{ type: string }>;
     const notice = await slack.waitFor(
       () =>
         slack.replies(CHANNEL, thread.ts).find((m) => JSON.stringify(m.blocks ?? []).includes('retry_run')),
@@ -195,6 +204,21 @@ describe('two replicas sharing one store', () => {
       'the interruption notice',
     );
     expect(notice.text).toContain('interrupted');
+    // The replica that reaped the run took the dead run's Stop button away; its text stays.
+    await slack.waitFor(
+      () => !JSON.stringify(slack.message(CHANNEL, working.ts)!.blocks ?? []).includes('stop_run'),
+      5_000,
+      'the Stop button to be removed',
+    );
+    const after = slack.message(CHANNEL, working.ts)!.blocks as Array<{ type: string }>;
+    expect(after.slice(0, -1)).toEqual(lastShown.filter((b) => b.type !== 'actions'));
+    expect(JSON.stringify(after.at(-1))).toContain('Interrupted');
+    // Read with conversations.replies, using only arguments Slack documents for it.
+    const reads = slack.callsTo('conversations.replies');
+    expect(reads.length).toBeGreaterThan(0);
+    const known = documentedArgs().get('conversations.replies')!.known;
+    for (const r of reads)
+      for (const k of Object.keys(r.params)) if (k !== 'token') expect(known).toContain(k);
     harness.enqueue((inv) => answer(`Retried: ${userText(inv).slice(0, 40)}`));
     const value = (notice.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>)
       .flatMap((bl) => bl.elements ?? [])

@@ -218,6 +218,10 @@ describe.skipIf(skip)('sandbox page in Chromium', () => {
       expect(cardText).toContain(same);
     expect(cardText).toContain('@fis-approvers');
     expect(cardText).not.toContain('subteam');
+    // The interlocks as read by the bot: the stop alarm's state and the targets resolved by tag.
+    expect(cardText).toMatch(/checkout-5xx-high\s*OK/);
+    expect(cardText).toMatch(/acts on 1 of 3 \(33%\)/);
+    expect(cardText).toContain('i-0c0ffee000000001');
 
     // The requester cannot approve her own run: she is told privately, in this thread, nothing starts.
     await card.getByRole('button', { name: 'Approve and start' }).click();
@@ -337,6 +341,46 @@ describe.skipIf(skip)('sandbox page in Chromium', () => {
     await page.locator('#thread-close').click();
   });
 
+  it('Stop, then a follow-up: the follow-up is answered (not the whole assessment again), after one "context restored" notice', async () => {
+    await page.locator('#identity').selectOption({ label: 'alice (requester)' });
+    await page.locator('#channels li', { hasText: 'general' }).click();
+    const composer = page.locator('#composer-input');
+    await composer.fill('/assess eks stop-cluster us-west-2');
+    await composer.press('Enter');
+    const root = page.locator('#messages .msg', { hasText: 'stop-cluster' }).last();
+    await root.locator('.replies-link').click({ timeout: 15_000 });
+    const thread = page.locator('#thread-messages');
+    await thread
+      .getByText(/kubectl get nodes -o wide/)
+      .first()
+      .waitFor({ timeout: 10_000 });
+    const working = thread.locator('.msg', { has: page.getByRole('button', { name: 'Stop' }) });
+    await working.getByRole('button', { name: 'Stop' }).click();
+    await thread
+      .getByText(/Stopped by/)
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await expect.poll(() => thread.getByRole('button', { name: 'Stop' }).count()).toBe(0);
+    const runsBefore = sandbox.harness!.invocations.length;
+
+    const reply = page.locator('#thread-input');
+    await reply.fill('How do I fix the single-replica deployments?');
+    await reply.press('Enter');
+    const answer = thread.locator('.msg', { hasText: 'PodDisruptionBudget' }).last();
+    await answer.getByText(/Done in/).waitFor({ timeout: 30_000 });
+    // One new agent turn, and it answers the question: not the assessment again.
+    expect(sandbox.harness!.invocations.length).toBe(runsBefore + 1);
+    expect(await answer.locator('.bk-markdown h2', { hasText: 'EKS assessment' }).count()).toBe(0);
+    // The notice appears once, and before the answer it explains.
+    const texts = await thread.locator('.msg').allTextContents();
+    const notices = texts.flatMap((t, i) => (/Context restored/.test(t) ? [i] : []));
+    expect(notices).toHaveLength(1);
+    const answerAt = texts.findIndex((t) => t.includes('PodDisruptionBudget') && /Done in/.test(t));
+    expect(notices[0]!).toBeLessThan(answerAt);
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-stop-follow-up.png') });
+    await page.locator('#thread-close').click();
+  });
+
   it('works at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('#channels li', { hasText: 'general' }).click();
@@ -347,5 +391,66 @@ describe.skipIf(skip)('sandbox page in Chromium', () => {
     await expect.poll(() => page.locator('#thread-input').isVisible()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-phone.png') });
     await page.setViewportSize({ width: 1440, height: 900 });
+  });
+});
+
+describe.skipIf(skip)('sandbox page in Chromium, STREAM_MODE=native', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    const settings = loadSandboxConfig({
+      SANDBOX_PORT: '0',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      STREAM_MODE: 'native',
+      STREAM_EDIT_INTERVAL_MS: '200',
+    });
+    // The demo's own pace: at a quarter of it the answer is complete before a person could press Stop.
+    sandbox = await startSandbox(settings, { timeScale: 1 });
+    browser = (await launchChromium(process.env.CHROMIUM_PATH)).browser;
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (err) => {
+      throw err;
+    });
+    await page.goto(sandbox.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+
+  it('the reply fills in while it streams, shows tool activity, and Stop ends it', async () => {
+    const composer = page.locator('#composer-input');
+    // The long demo answer, so a person has time to press Stop while it streams.
+    await composer.fill('/logs /aws/lambda/checkout 7d us-east-1');
+    await composer.press('Enter');
+    const root = page.locator('#messages .msg', { hasText: 'Log analysis of' });
+    await root.locator('.replies-link').click({ timeout: 15_000 });
+    const thread = page.locator('#thread-messages');
+    // Tool activity while the stream is open.
+    await thread
+      .locator('.tasks .task', { hasText: 'aws logs describe-log-groups' })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    // Text arrives while the stream is still open (a streaming message with text and a Stop control).
+    const streaming = thread.locator('.msg', { has: page.getByRole('button', { name: 'Stop' }) });
+    await expect
+      .poll(async () => ((await streaming.locator('.bk-markdown').textContent()) ?? '').length, {
+        timeout: 20_000,
+        interval: 50,
+      })
+      .toBeGreaterThan(0);
+    const runs = sandbox.harness!.invocations.length;
+    await streaming.getByRole('button', { name: 'Stop' }).click();
+    await thread
+      .getByText(/Stopped by/)
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await expect.poll(() => thread.getByRole('button', { name: 'Stop' }).count()).toBe(0);
+    const session = sandbox.harness!.invocations[runs - 1]!.sessionId;
+    await expect.poll(() => sandbox.harness!.stoppedSessions.includes(session)).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-native-stopped.png') });
   });
 });

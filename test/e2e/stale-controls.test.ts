@@ -18,6 +18,7 @@ describe('stale run controls', () => {
     rig = await startRig();
   }, 30_000);
   afterAll(async () => {
+    rig.slack.clearFailures('conversations.replies');
     await rig.close();
   });
 
@@ -30,6 +31,9 @@ describe('stale run controls', () => {
       'the live reply with Stop',
     );
     rig.slack.failNext('chat.update', 'internal_error', OUTAGE);
+    // The bot also removes such a button by itself once Slack takes edits again (see
+    // edit-outage-controls.test.ts); here it cannot read the thread, so only the click is left.
+    rig.slack.failNext('conversations.replies', 'internal_error', 1_000);
     await rig.slack.waitFor(
       () =>
         rig.slack.replies(CHANNEL, root.ts).some((m) => m.ts !== working.ts && m.text.includes('plain text')),

@@ -68,6 +68,16 @@ export function multiAccount(): FisTemplate {
   } as FisTemplate;
 }
 
+/** The target accounts FIS lists for multiAccount() (ListTargetAccountConfigurations). */
+export const TARGET_ACCOUNTS = [
+  {
+    accountId: '222233334444',
+    roleArn: 'arn:aws:iam::222233334444:role/fis-target',
+    description: 'payments prod',
+  },
+  { accountId: '555566667777', roleArn: 'arn:aws:iam::555566667777:role/fis-target' },
+];
+
 export function approvalFor(template: FisTemplate): ApprovalRecord {
   return {
     id: 'apprv_0123456789abcdef',

@@ -8,10 +8,14 @@ import { join } from 'node:path';
 import { type BotHooks, type RunningBot, startBot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
+import { CloudWatchEmulator } from '../../src/stand-ins/cloudwatch-emulator.ts';
 import { FakeSlack, type FakeSlackOptions } from '../../src/stand-ins/fake-slack.ts';
 import { FisEmulator } from '../../src/stand-ins/fis-emulator.ts';
+import { scopedStartAuthorizer } from '../../src/stand-ins/fis-start-authorizer.ts';
 import { HarnessEmulator, type HarnessEmulatorOptions } from '../../src/stand-ins/harness-emulator.ts';
 import { policyAuthorizer, type RecordingAuthorizer } from '../../src/stand-ins/iam-authorizer.ts';
+import { StsEmulator } from '../../src/stand-ins/sts-emulator.ts';
+import { TaggingEmulator } from '../../src/stand-ins/tagging-emulator.ts';
 
 export const HARNESS_ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/opsagent-AbCdEf1234';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -23,10 +27,30 @@ export const APPROVER = 'U0CAROL03';
 export const GROUP = 'S0SRE0001';
 export const GROUP_MEMBER = 'U0DAVE004';
 
+/** The world sampleTemplate acts on: its stop-condition alarm (OK) and the instances its tags match. */
+export const STOP_ALARM = 'checkout-5xx';
+export const START_ROLE_ARN = 'arn:aws:iam::123456789012:role/agentcore-slack-bot-fis-start';
+export const CHECKOUT_INSTANCES = [
+  'arn:aws:ec2:us-east-1:123456789012:instance/i-0aaaaaaaaaaaaaaa1',
+  'arn:aws:ec2:us-east-1:123456789012:instance/i-0aaaaaaaaaaaaaaa2',
+  'arn:aws:ec2:us-east-1:123456789012:instance/i-0aaaaaaaaaaaaaaa3',
+];
+
+/** Puts the sample world back: the stop alarm OK, three checkout instances tagged app=checkout. */
+export function resetWorld(r: Pick<Rig, 'cloudwatch' | 'tagging'>): void {
+  r.cloudwatch.clear();
+  r.tagging.clear();
+  r.cloudwatch.putAlarm({ name: STOP_ALARM, state: 'OK', reason: 'Threshold not crossed' }, 'us-east-1');
+  for (const arn of CHECKOUT_INSTANCES) r.tagging.tag(arn, { app: 'checkout' });
+}
+
 export interface Rig {
   slack: FakeSlack;
   harness: HarnessEmulator;
   fis: FisEmulator;
+  cloudwatch: CloudWatchEmulator;
+  tagging: TaggingEmulator;
+  sts: StsEmulator;
   bot: RunningBot;
   /** With `deployedRole`: every AWS authorization the stand-ins decided. */
   authorizer?: RecordingAuthorizer;
@@ -42,6 +66,13 @@ export async function startRig(
     env?: Record<string, string>;
     /** Connect over Socket Mode instead of HTTP. */
     socketMode?: boolean;
+    /**
+     * Start through the start-only role: FIS_START_ROLE_ARN is set, STS knows the role, and the FIS
+     * emulator lets only a scoped session (within its session policy) start experiments.
+     */
+    scopedStart?: boolean;
+    /** A CloudWatch emulator the test set up itself (the rig seeds the sample world into it too). */
+    cloudwatch?: CloudWatchEmulator;
     /** Authorize the bot's harness calls against the bot task role exactly as deploy/ synthesizes it. */
     deployedRole?: boolean;
     hooks?: BotHooks;
@@ -68,6 +99,20 @@ export async function startRig(
   const fis = new FisEmulator({ initiatingMs: 200, runningMs: 3_000 });
   await fis.start();
   process.env.AWS_ENDPOINT_URL_FIS = fis.url;
+  const cloudwatch = opts.cloudwatch ?? new CloudWatchEmulator();
+  if (!opts.cloudwatch) await cloudwatch.start();
+  process.env.AWS_ENDPOINT_URL_CLOUDWATCH = cloudwatch.url;
+  const tagging = new TaggingEmulator();
+  await tagging.start();
+  process.env.AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API = tagging.url;
+  resetWorld({ cloudwatch, tagging });
+  const sts = new StsEmulator();
+  await sts.start();
+  process.env.AWS_ENDPOINT_URL_STS = sts.url;
+  if (opts.scopedStart) {
+    sts.addRole(START_ROLE_ARN);
+    fis.authorizeStart = scopedStartAuthorizer(sts, { ownKeysMayStart: false });
+  }
   for (const [id, name] of [
     [USER, 'alice'],
     [OTHER_USER, 'bob'],
@@ -96,6 +141,7 @@ export async function startRig(
     FIS_APPROVERS: `${APPROVER},${GROUP}`,
     // Most tests run the same command back to back on purpose; the double-submit test turns this on.
     DUPLICATE_COMMAND_WINDOW_SECONDS: '0',
+    ...(opts.scopedStart ? { FIS_START_ROLE_ARN: START_ROLE_ARN } : {}),
     ...opts.env,
   });
   const boot = async () => {
@@ -110,6 +156,9 @@ export async function startRig(
     slack,
     harness,
     fis,
+    cloudwatch,
+    tagging,
+    sts,
     authorizer,
     bot: await boot(),
     async restartBot() {
@@ -121,6 +170,9 @@ export async function startRig(
       await slack.stop();
       await harness.stop();
       await fis.stop();
+      if (!opts.cloudwatch) await cloudwatch.stop();
+      await tagging.stop();
+      await sts.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   EXECUTE_MAX_WATCH_MINUTES,
   EXECUTE_MONITOR_CHUNK_MINUTES,
+  FIS_REPORT_PREFIX,
   FIS_SUPPORTED_ACTIONS,
   FIS_TARGET_TAG,
   FIS_TEMPLATE_TAG,
@@ -82,6 +83,15 @@ describe('FIS experiment role', () => {
     const schema = file(prepare, 'references/template-schema.md');
     expect(schema).toContain(variable);
     expect(schema).toMatch(/logSchemaVersion == 2/);
+  });
+
+  it('prepare sends experiment reports to the bucket the harness names, under the prefix the role may write', () => {
+    const variable = `$${HARNESS_ENV.fisReportBucket}`;
+    expect(prepare.body).toContain(variable);
+    const schema = file(prepare, 'references/template-schema.md');
+    expect(schema).toContain(variable);
+    expect(schema).toContain(`"prefix": "${FIS_REPORT_PREFIX}`);
+    expect(schema).not.toMatch(/deployed experiment role does not have/);
   });
 
   it('prepare degrades to a role file for a human when the variable is unset', () => {

@@ -313,4 +313,60 @@ describe('bad templates fail on the rule that is broken', () => {
     expect(where(v)).toEqual(['role roleArn']);
     expect(v.warnings.map((w) => w.rule)).toEqual(['logging']);
   });
+
+  it('experiment reports go to the deployed bucket under the prefix the role may write (FIS_REPORT_BUCKET)', () => {
+    const env = { FIS_REPORT_BUCKET: 'agentcore-reports-bucket' };
+    const report = (bucketName: string, prefix: string) => ({
+      outputs: { s3Configuration: { bucketName, prefix } },
+      preExperimentDuration: 'PT10M',
+      postExperimentDuration: 'PT10M',
+    });
+    const withReport = (r: unknown) => ({ ...good(), experimentReportConfiguration: r });
+    expect(
+      validate(withReport(report('agentcore-reports-bucket', 'fis-reports/checkout/')), { env }),
+    ).toMatchObject({
+      valid: true,
+      warnings: [],
+    });
+    expect(where(validate(withReport(report('someone-elses-bucket', 'fis-reports/')), { env }))).toEqual([
+      'report experimentReportConfiguration.outputs.s3Configuration.bucketName',
+    ]);
+    expect(where(validate(withReport(report('agentcore-reports-bucket', 'other/')), { env }))).toEqual([
+      'report experimentReportConfiguration.outputs.s3Configuration.prefix',
+    ]);
+    // No report configured while the bucket exists: an open item (the Region may not offer reports).
+    const none = validate(good(), { env });
+    expect(none.valid).toBe(true);
+    expect(none.warnings.map((w) => w.rule)).toEqual(['report']);
+  });
+
+  it('ECS network faults FIS cannot run in parallel must be ordered with startAfter', () => {
+    const t = good();
+    t.targets.Tasks = {
+      resourceType: 'aws:ecs:task',
+      resourceTags: { 'fis-allowed': 'true' },
+      selectionMode: 'COUNT(1)',
+    };
+    const first = Object.keys(t.actions).find(
+      (k) => t.actions[k].actionId === 'aws:cloudwatch:assert-alarm-state',
+    )!;
+    t.actions.latency = {
+      actionId: 'aws:ecs:task-network-latency',
+      parameters: { duration: 'PT5M' },
+      targets: { Tasks: 'Tasks' },
+      startAfter: [first],
+    };
+    t.actions.loss = {
+      actionId: 'aws:ecs:task-network-packet-loss',
+      parameters: { duration: 'PT5M' },
+      targets: { Tasks: 'Tasks' },
+      startAfter: [first],
+    };
+    const parallel = validate(t);
+    expect(parallel.errors.filter((e) => e.rule === 'not-parallel').map((e) => e.where)).toEqual([
+      'actions.loss.startAfter',
+    ]);
+    t.actions.loss.startAfter = ['latency'];
+    expect(validate(t).errors.filter((e) => e.rule === 'not-parallel')).toEqual([]);
+  });
 });

@@ -29,7 +29,7 @@ import {
 } from '../../deploy/test/helpers/iam-eval.ts';
 import { logicalId, synth } from '../../deploy/test/helpers/synth.ts';
 import { SKILLS } from '../../src/core/skills.ts';
-import { awsCommandsOf, findAwsCommands } from './helpers/aws-cli.ts';
+import { awsCommandsOf, FOR_HUMANS, findAwsCommands } from '../../src/doctor/skill-actions.ts';
 import { deniedCommands } from './helpers/iam-contract.ts';
 import { fisIds } from './lint.ts';
 import { loadAllSkills, loadSkill } from './load.ts';
@@ -45,11 +45,6 @@ const fisRole = identityPoliciesOf(json, fisId);
 const fisPrincipal = principalOf(json, fisId);
 const fisRoleArn = String(resolveIntrinsics({ 'Fn::GetAtt': [fisId, 'Arn'] }, json));
 const { partition: P, region: R, account: A } = SIM_ENV;
-
-/** Commands a skill hands to a human with the reason; the agent's role must NOT allow them. */
-const FOR_HUMANS: Record<string, string> = {
-  'aws fis update-safety-lever-state': 'engaging the lever is for a human with FIS administrator rights',
-};
 
 const skills = loadAllSkills();
 const commands = skills.flatMap((k) =>
@@ -249,5 +244,33 @@ describe('FIS experiment role and the actions the prepare skill builds templates
     }
     const [delivery] = await evaluate(fisRole, fisPrincipal, { action: 'logs:CreateLogDelivery' });
     expect(delivery?.decision).toBe('Allowed');
+  });
+
+  it('can write experiment reports to the deployed report bucket under its prefix, and read dashboards for them', async () => {
+    const bucket = resolveIntrinsics(
+      { 'Fn::GetAtt': [logicalId(json, 'AWS::S3::Bucket', 'Reports'), 'Arn'] },
+      json,
+    ) as string;
+    for (const action of ['s3:PutObject', 's3:GetObject']) {
+      const [ok] = await evaluate(fisRole, fisPrincipal, {
+        action,
+        resource: `${bucket}/fis-reports/checkout/EXP123/report.pdf`,
+      });
+      expect(ok?.decision, action).toBe('Allowed');
+      const [outside] = await evaluate(fisRole, fisPrincipal, { action, resource: `${bucket}/other/x` });
+      expect(outside?.decision, `${action} outside the prefix`).not.toBe('Allowed');
+      const [other] = await evaluate(fisRole, fisPrincipal, {
+        action,
+        resource: 'arn:aws:s3:::someone-elses-bucket/fis-reports/x',
+      });
+      expect(other?.decision, `${action} in another bucket`).not.toBe('Allowed');
+    }
+    const [dashboard] = await evaluate(fisRole, fisPrincipal, {
+      action: 'cloudwatch:GetDashboard',
+      resource: `arn:${P}:cloudwatch::${A}:dashboard/checkout`,
+    });
+    expect(dashboard?.decision).toBe('Allowed');
+    const [widget] = await evaluate(fisRole, fisPrincipal, { action: 'cloudwatch:GetMetricWidgetImage' });
+    expect(widget?.decision).toBe('Allowed');
   });
 });

@@ -12,7 +12,7 @@ import { approvalCard, approvalCardFile } from '../../src/slack/approval-card.ts
 import { SLACK_LIMITS } from '../../src/slack/limits.ts';
 import { templateFile } from '../../src/slack/template-view.ts';
 import { validateBlocks } from '../../src/stand-ins/block-kit-validator.ts';
-import { ARNS, approvalFor, longChain, multiAccount } from '../helpers/fis-templates.ts';
+import { ARNS, approvalFor, longChain, multiAccount, TARGET_ACCOUNTS } from '../helpers/fis-templates.ts';
 
 /** What Slack would receive. */
 function sent(a: ApprovalRecord) {
@@ -58,7 +58,28 @@ describe('the approval card shows the whole template', () => {
     expect(card.json).toContain('*If a target resolves to nothing:* skip');
     expect(card.json).toContain('selection *PERCENT(50)*');
     expect(card.json).toContain('selectorValue=app=checkout');
-    expect(card.json).toMatch(/\*Multi-account experiment:[^*]+\*/);
+  });
+
+  it('a multi-account template lists every target account FIS has for it, with the role used there', () => {
+    const card = sent({ ...approvalFor(multiAccount()), targetAccounts: TARGET_ACCOUNTS });
+    expect(card.json).toContain('*Target accounts (2, it acts in each)*');
+    for (const c of TARGET_ACCOUNTS) {
+      expect(card.json).toContain(`account \`${c.accountId}\` as role \`${c.roleArn}\``);
+    }
+    expect(card.json).toContain('payments prod');
+    expect(card.json).not.toContain('Multi-account experiment:');
+    expect(validateBlocks(card.blocks)).toBeUndefined();
+  });
+
+  it('when FIS would not list the target accounts, the card says so in bold with the reason', () => {
+    const card = sent({
+      ...approvalFor(multiAccount()),
+      targetAccountsError: 'AccessDeniedException: not authorized',
+    });
+    expect(card.json).toMatch(
+      /\*Multi-account experiment: the bot could not list its target accounts \(AccessDeniedException: not authorized\)[^*]+\*/,
+    );
+    expect(card.json).not.toContain('*Target accounts');
   });
 
   it('shows the full fingerprint as the template’s version', () => {

@@ -9,7 +9,7 @@ import { approvalCard } from '../../src/slack/approval-card.ts';
 import { formatDuration, noteMessage, replyMessage, rootMessage } from '../../src/slack/blocks.ts';
 import { validateBlocks } from '../../src/stand-ins/block-kit-validator.ts';
 import { sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
-import { approvalFor, longChain, multiAccount } from '../helpers/fis-templates.ts';
+import { approvalFor, longChain, multiAccount, TARGET_ACCOUNTS } from '../helpers/fis-templates.ts';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
 
@@ -65,6 +65,22 @@ const cases = {
     },
     cardCtx,
   ),
+  'approval-late-start': approvalCard(
+    {
+      ...approval,
+      status: 'started',
+      decidedBy: 'U0CAROL03',
+      decidedAt: 1_795_000_100_000,
+      experimentId: 'EXP456',
+      experimentStatus: 'stopping',
+      stoppedBy: 'bot',
+      lateStart: {
+        concludedReason:
+          'FIS did not answer (InternalServerException: Internal error.); FIS has no experiment for this approval',
+      },
+    },
+    cardCtx,
+  ),
   'approval-refused': approvalCard(
     {
       ...approval,
@@ -76,7 +92,18 @@ const cases = {
   ),
   'approval-long-chain': approvalCard(approvalFor(longChain(30)), cardCtx),
   'approval-too-large': approvalCard(approvalFor(longChain(150)), cardCtx),
-  'approval-multi-account': approvalCard(approvalFor(multiAccount()), cardCtx),
+  'approval-multi-account': approvalCard(
+    { ...approvalFor(multiAccount()), targetAccounts: TARGET_ACCOUNTS },
+    cardCtx,
+  ),
+  'approval-multi-account-unlisted': approvalCard(
+    {
+      ...approvalFor(multiAccount()),
+      targetAccountsError:
+        'AccessDeniedException: not authorized to perform fis:ListTargetAccountConfigurations',
+    },
+    cardCtx,
+  ),
   'root-eks': rootMessage({
     title: 'EKS best-practice assessment of `my-cluster` in us-west-2',
     requester: 'U0ALICE01',

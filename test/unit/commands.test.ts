@@ -80,3 +80,16 @@ describe('titles', () => {
     expect(title).toContain('kill ∗all∗ pods');
   });
 });
+
+describe('FIS regions', () => {
+  it('refuses /fis run outside FIS_REGIONS, and only /fis run', () => {
+    const r = parseCommand('/fis', 'run EXT1a2b3c4d5e6f7 eu-west-1', 'us-east-1', ['us-east-1']);
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.message).toMatch(/FIS experiments run only in `us-east-1`.*`eu-west-1` is not one of them/);
+    expect(parseCommand('/fis', 'run EXT1a2b3c4d5e6f7', 'us-east-1', ['us-east-1']).ok).toBe(true);
+    expect(parseCommand('/assess', 'eks c eu-west-1', 'us-east-1', ['us-east-1']).ok).toBe(true);
+    // Unset: any region (local runs, the sandbox).
+    expect(parseCommand('/fis', 'run EXT1a2b3c4d5e6f7 eu-west-1', 'us-east-1').ok).toBe(true);
+  });
+});

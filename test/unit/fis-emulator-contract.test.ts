@@ -13,6 +13,7 @@ import {
   GetExperimentCommand,
   GetExperimentTemplateCommand,
   ListExperimentsCommand,
+  ListTargetAccountConfigurationsCommand,
   StartExperimentCommand,
   StopExperimentCommand,
 } from '@aws-sdk/client-fis';
@@ -80,6 +81,21 @@ describe('FIS emulator contract (SDK model)', () => {
       ],
       StopExperiment: [await errorOf(east.send(new StopExperimentCommand({ id: 'EXPnope' })))],
       ListExperiments: [await errorOf(east.send(new ListExperimentsCommand({ maxResults: 0 })))],
+      ListTargetAccountConfigurations: [
+        await errorOf(
+          east.send(new ListTargetAccountConfigurationsCommand({ experimentTemplateId: 'EXTnope' })),
+        ),
+        await errorOf(
+          east.send(
+            new ListTargetAccountConfigurationsCommand({ experimentTemplateId: 'EXTeast', maxResults: 101 }),
+          ),
+        ),
+        await errorOf(
+          east.send(
+            new ListTargetAccountConfigurationsCommand({ experimentTemplateId: 'EXTeast', nextToken: 'bad' }),
+          ),
+        ),
+      ],
     };
     // The same token with another template is a conflict; refusals injected by tests are modeled ones.
     fis.addTemplate(sampleTemplate('EXTother'), 'us-east-1');
@@ -130,6 +146,58 @@ describe('FIS emulator contract (SDK model)', () => {
     expect(ids).toContain(a.experiment!.id);
     const all = await east.send(new ListExperimentsCommand({}));
     expect(all.experiments!.find((e) => e.id === a.experiment!.id)!.tags).toEqual({ k: 'v' });
+  });
+
+  it('ListTargetAccountConfigurations lists a template’s accounts in pages, per region', async () => {
+    const east = client('us-east-1');
+    fis.addTemplate(sampleTemplate('EXTmulti'), 'us-east-1');
+    for (let i = 0; i < 5; i++)
+      fis.addTargetAccount(
+        'EXTmulti',
+        {
+          accountId: `11112222333${i}`,
+          roleArn: `arn:aws:iam::11112222333${i}:role/fis`,
+          description: `a${i}`,
+        },
+        'us-east-1',
+      );
+    const seen: string[] = [];
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const out = await east.send(
+        new ListTargetAccountConfigurationsCommand({
+          experimentTemplateId: 'EXTmulti',
+          maxResults: 2,
+          nextToken,
+        }),
+      );
+      for (const c of out.targetAccountConfigurations ?? []) {
+        expect(c.roleArn).toBe(`arn:aws:iam::${c.accountId}:role/fis`);
+        seen.push(c.accountId!);
+      }
+      nextToken = out.nextToken;
+      pages++;
+    } while (nextToken);
+    expect(pages).toBe(3);
+    expect(seen.sort()).toEqual([
+      '111122223330',
+      '111122223331',
+      '111122223332',
+      '111122223333',
+      '111122223334',
+    ]);
+    const none = await east.send(
+      new ListTargetAccountConfigurationsCommand({ experimentTemplateId: 'EXTeast' }),
+    );
+    expect(none.targetAccountConfigurations).toEqual([]);
+    expect(
+      await errorOf(
+        client('us-west-2').send(
+          new ListTargetAccountConfigurationsCommand({ experimentTemplateId: 'EXTmulti' }),
+        ),
+      ),
+    ).toBe('ResourceNotFoundException');
   });
 
   it('experiment states are the modeled ones; failures carry state.error', async () => {

@@ -30,7 +30,13 @@ describe('sandbox fidelity', () => {
   it('has an emoji for every :shortcode: the bot writes', () => {
     const used = new Set<string>();
     for (const file of files(join(root, 'src'))) {
-      if (!file.endsWith('.ts') || file.includes(`${join('src', 'sandbox')}`) || file.includes('stand-ins'))
+      // The doctor prints to a terminal, never to Slack (its ARNs would read as shortcodes).
+      if (
+        !file.endsWith('.ts') ||
+        file.includes(`${join('src', 'sandbox')}`) ||
+        file.includes('stand-ins') ||
+        file.includes(join('src', 'doctor'))
+      )
         continue;
       // Shortcodes in string literals: `:name:` with letters and underscores (not ARNs or times).
       for (const m of readFileSync(file, 'utf8').matchAll(

@@ -7,10 +7,17 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { DIMENSION, METRIC } from '../../../src/core/metrics.ts';
 
-export const METRIC_NAMESPACE = 'AgentCoreSlackBot';
+/** Failure kinds that will not go away by themselves: the deploy or a permission is wrong. Any one pages. */
+export const CONFIGURATION_FAILURES = ['access_denied', 'not_found', 'no_credentials', 'validation'] as const;
 
 export interface AlarmsProps {
+  /** This stack's namespace: the bot's embedded metrics and the log metric filter. */
+  metricsNamespace: string;
+  /** Failure rate (percent of turns in 15 minutes) that pages; with at least minTurns turns. */
+  failureRatePercent: number;
+  minTurns: number;
   logGroup: logs.ILogGroup;
   service: ecs.FargateService;
   desiredCount: number;
@@ -19,7 +26,11 @@ export interface AlarmsProps {
   alarmEmail: string | undefined;
 }
 
-/** Alarms on the bot's errors, sent to one SNS topic (optionally subscribed by e-mail). */
+/**
+ * Alarms that page when the product is broken, sent to one SNS topic (optionally subscribed by e-mail): the share of
+ * turns that fail (from the bot's embedded metrics), configuration failures, error logs, no running task, and in
+ * HTTP mode the load balancer's view.
+ */
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -36,7 +47,7 @@ export class Alarms extends Construct {
     const errors = new logs.MetricFilter(this, 'ErrorLogs', {
       logGroup: props.logGroup,
       filterPattern: logs.FilterPattern.numberValue('$.level', '>=', 50),
-      metricNamespace: METRIC_NAMESPACE,
+      metricNamespace: props.metricsNamespace,
       metricName: 'BotErrorLogs',
       metricValue: '1',
       defaultValue: 0,
@@ -45,6 +56,47 @@ export class Alarms extends Construct {
       'BotErrors',
       errors.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
       'The bot logged errors (pino level >= 50) in the last 5 minutes',
+      1,
+      1,
+    );
+
+    // Turns that failed, as a share of all turns, once there are enough turns to mean something.
+    const turnMetric = (name: string, dimensionsMap?: Record<string, string>) =>
+      new cloudwatch.Metric({
+        namespace: props.metricsNamespace,
+        metricName: name,
+        dimensionsMap,
+        statistic: 'Sum',
+        period: Duration.minutes(15),
+      });
+    const rate = new cloudwatch.MathExpression({
+      expression: `IF(turns >= ${props.minTurns}, 100 * FILL(failures, 0) / turns, 0)`,
+      usingMetrics: { turns: turnMetric(METRIC.turns), failures: turnMetric(METRIC.turnFailures) },
+      period: Duration.minutes(15),
+      label: 'Failed turns (%)',
+    });
+    this.add(
+      'TurnFailureRate',
+      rate,
+      `At least ${props.failureRatePercent}% of the bot's turns failed in 15 minutes (harness errors, cut streams, throttling)`,
+      props.failureRatePercent,
+      1,
+    );
+    const configFailures = new cloudwatch.MathExpression({
+      expression: CONFIGURATION_FAILURES.map((k) => `FILL(${k}, 0)`).join(' + '),
+      usingMetrics: Object.fromEntries(
+        CONFIGURATION_FAILURES.map((k) => [
+          k,
+          turnMetric(METRIC.turnFailures, { [DIMENSION.failureKind]: k }),
+        ]),
+      ),
+      period: Duration.minutes(5),
+      label: 'Turns failed by configuration (access denied, not found, credentials, validation)',
+    });
+    this.add(
+      'TurnConfigurationFailures',
+      configFailures,
+      'A turn failed because a permission, the harness or a setting is wrong: it will not fix itself',
       1,
       1,
     );

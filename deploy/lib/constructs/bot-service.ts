@@ -9,6 +9,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { CONTAINER_STOP_TIMEOUT_SECONDS } from '../bot-settings.ts';
 import type { Settings } from '../settings.ts';
 import { SKILLS_BASE_PATH } from './harness.ts';
 
@@ -21,6 +22,10 @@ export interface BotServiceProps {
   slackSecret: secretsmanager.ISecret;
   harnessArn: string;
   tableName: string;
+  /** The start-only role the bot assumes for each approved FIS start (FIS_START_ROLE_ARN). */
+  fisStartRoleArn?: string;
+  /** CloudWatch namespace of the bot's embedded metrics (one per stack). */
+  metricsNamespace: string;
 }
 
 /**
@@ -66,13 +71,16 @@ export class BotService extends Construct {
       file: path.join('deploy', 'Dockerfile'),
       platform: ecrAssets.Platform.LINUX_ARM64,
       ignoreMode: IgnoreMode.DOCKER,
-      // Allow-list: the image needs the manifest, lockfile, compiler settings and src/ - never .env or .data.
+      // Allow-list: the image needs the manifest, lockfile, compiler settings and src/ (and manifest.yml and skills/ for
+      // the doctor) - never .env or .data.
       exclude: [
         '*',
         '!package.json',
         '!package-lock.json',
         '!tsconfig.json',
         '!src',
+        '!manifest.yml',
+        '!skills',
         '!deploy/Dockerfile',
         '!deploy/tsconfig.build.json',
       ],
@@ -89,23 +97,23 @@ export class BotService extends Construct {
     });
 
     const secret = (key: string) => ecs.Secret.fromSecretsManager(props.slackSecret, key);
+    // The bot's own settings (validated at synth by its schema), then what this stack derives for it.
     const environment: Record<string, string> = {
+      ...s.bot,
       HARNESS_ARN: props.harnessArn,
       AWS_REGION: Aws.REGION,
       SESSIONS_TABLE: props.tableName,
       SKILLS_BASE_PATH,
-      LOG_LEVEL: s.logLevel,
-      ...(s.logContent ? { LOG_CONTENT: 'true' } : {}),
-      MAX_ANSWER_REPLIES: String(s.maxAnswerReplies),
-      FIS_APPROVERS: s.fisApprovers,
       // The harness forgets a session idle this long; the bot must start a new one (with context) by then.
       HARNESS_SESSION_IDLE_SECONDS: String(s.harnessIdleTimeoutSeconds),
-      ...(s.botAdmins ? { BOT_ADMINS: s.botAdmins } : {}),
-      ...(s.defaultTargetRegion ? { DEFAULT_TARGET_REGION: s.defaultTargetRegion } : {}),
       // HTTP mode: Slack traffic and probes; Socket Mode: the /healthz and /readyz server.
       PORT: String(BOT_PORT),
-      // Running answers get this long after SIGTERM; below the container's stopTimeout (60 s).
-      SHUTDOWN_GRACE_SECONDS: '45',
+      BOT_MODE: 'slack',
+      // FIS works only where this stack created its roles: /fis run refuses other regions with a clear message.
+      FIS_REGIONS: Aws.REGION,
+      METRICS_NAMESPACE: props.metricsNamespace,
+      // The start-only role this stack creates: the only identity that can start an experiment.
+      ...(props.fisStartRoleArn ? { FIS_START_ROLE_ARN: props.fisStartRoleArn } : {}),
     };
     // The root filesystem is read-only; give the process a scratch /tmp (task-local, discarded with the task).
     taskDefinition.addVolume({ name: 'tmp' });
@@ -123,7 +131,7 @@ export class BotService extends Construct {
       readonlyRootFilesystem: true,
       user: 'node',
       portMappings: http ? [{ containerPort: BOT_PORT, protocol: ecs.Protocol.TCP }] : [],
-      stopTimeout: Duration.seconds(60),
+      stopTimeout: Duration.seconds(CONTAINER_STOP_TIMEOUT_SECONDS),
       // Both modes serve /healthz on PORT; in Socket Mode this is the only health signal ECS gets.
       healthCheck: {
         command: [

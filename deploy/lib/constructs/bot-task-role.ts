@@ -14,8 +14,9 @@ export interface BotTaskRoleProps {
 }
 
 /**
- * What the running bot may do: talk to this one harness, read/write its own table, and start, stop and watch FIS
- * experiments from the templates the harness prepared. Nothing else.
+ * What the running bot may do: talk to this one harness, read/write its own table, read templates, stop and
+ * watch FIS experiments, read stop-condition alarms and resolve targets by tag. Starting needs the
+ * start-only role (fis-start-role.ts). Nothing else.
  */
 export class BotTaskRole extends Construct {
   readonly role: iam.Role;
@@ -59,27 +60,20 @@ export class BotTaskRole extends Construct {
 
     const template = `arn:${partition}:fis:${region}:${account}:experiment-template/*`;
     const experiment = `arn:${partition}:fis:${region}:${account}:experiment/*`;
+    // No fis:StartExperiment here: starts go through the start-only role (fis-start-role.ts), assumed
+    // per approval with a session policy for that one template.
     this.role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'StartApprovedExperimentsFromOwnTemplates',
-        actions: ['fis:StartExperiment'],
-        resources: [template],
-        conditions: {
-          StringEquals: { [`aws:ResourceTag/${props.templateTagKey}`]: props.templateTagValue },
-        },
-      }),
-    );
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'CreateAndControlExperiments',
-        actions: ['fis:StartExperiment', 'fis:StopExperiment', 'fis:GetExperiment'],
+        sid: 'ControlExperiments',
+        actions: ['fis:StopExperiment', 'fis:GetExperiment'],
         resources: [experiment],
       }),
     );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadTemplates',
-        actions: ['fis:GetExperimentTemplate'],
+        // The approval card lists a multi-account template's target accounts.
+        actions: ['fis:GetExperimentTemplate', 'fis:ListTargetAccountConfigurations'],
         resources: [template],
       }),
     );
@@ -90,6 +84,15 @@ export class BotTaskRole extends Construct {
       new iam.PolicyStatement({
         sid: 'ReadStopConditionAlarms',
         actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
+        resources: ['*'],
+      }),
+    );
+    // Blast radius: the bot resolves tag-based targets as FIS will, before the card and again at start.
+    // tag:GetResources has no resource-level permissions; it only reads tags.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ResolveTargetsByTag',
+        actions: ['tag:GetResources'],
         resources: ['*'],
       }),
     );

@@ -1,7 +1,8 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { FIS_SSM_DOCUMENT_PREFIX } from '../fis-contract.ts';
+import { FIS_REPORT_PREFIX, FIS_SSM_DOCUMENT_PREFIX } from '../fis-contract.ts';
 
 export interface FisExperimentRoleProps {
   /** The log group experiments log to; the role may deliver logs there. */
@@ -21,6 +22,8 @@ export interface FisExperimentRoleProps {
  */
 export class FisExperimentRole extends Construct {
   readonly role: iam.Role;
+  /** Where FIS writes experiment reports (PDF and widget images) for templates that configure one. */
+  readonly reportBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: FisExperimentRoleProps) {
     super(scope, id);
@@ -60,6 +63,42 @@ export class FisExperimentRole extends Construct {
         }),
       );
     }
+
+    // Experiment reports (FIS user guide, "Experiment report configurations for AWS FIS"): private,
+    // encrypted, TLS only, kept a year; the role may write and read report objects under the prefix only,
+    // and read dashboards (their widget images go into the report).
+    this.reportBucket = new s3.Bucket(this, 'Reports', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        { expiration: Duration.days(365), abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteExperimentReports',
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [this.reportBucket.arnForObjects(`${FIS_REPORT_PREFIX}*`)],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadDashboardsForReports',
+        actions: ['cloudwatch:GetDashboard'],
+        resources: [`arn:${partition}:cloudwatch::${account}:dashboard/*`],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        // GetMetricWidgetImage has no resource-level permissions.
+        sid: 'RenderWidgetsForReports',
+        actions: ['cloudwatch:GetMetricWidgetImage'],
+        resources: ['*'],
+      }),
+    );
 
     const ec2Instance = `arn:${partition}:ec2:${region}:${account}:instance/*`;
     this.role.addToPolicy(

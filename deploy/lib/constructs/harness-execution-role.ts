@@ -16,6 +16,8 @@ export interface HarnessExecutionRoleProps {
   /** Tag the agent must put on every FIS template and CloudWatch alarm it creates. */
   templateTagKey: string;
   templateTagValue: string;
+  /** Name prefix of the only CloudWatch alarms the agent may create (this stack's). */
+  alarmNamePrefix: string;
 }
 
 /**
@@ -121,10 +123,12 @@ export class HarnessExecutionRole extends Construct {
       StringEquals: { [`aws:RequestTag/${props.templateTagKey}`]: props.templateTagValue },
     };
     const template = `arn:${partition}:fis:${region}:${account}:experiment-template/*`;
+    // Tags go on at creation (aws:RequestTag on CreateExperimentTemplate). No fis:TagResource: with it the agent could
+    // put the ownership tag on someone else's template and so make it startable by the bot.
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'CreateTaggedFisTemplates',
-        actions: ['fis:CreateExperimentTemplate', 'fis:TagResource'],
+        actions: ['fis:CreateExperimentTemplate'],
         resources: [template],
         conditions: requestTag,
       }),
@@ -146,12 +150,24 @@ export class HarnessExecutionRole extends Construct {
         },
       }),
     );
+    // Stop-condition alarms: only under this stack's name prefix (never someone else's alarm, never another stack's),
+    // tagged as ours, and never with actions: an alarm action could notify, scale, stop or terminate on the agent's behalf.
+    const ownAlarms = `arn:${partition}:cloudwatch:${region}:${account}:alarm:${props.alarmNamePrefix}*`;
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'CreateTaggedStopConditionAlarms',
         actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
-        resources: [`arn:${partition}:cloudwatch:${region}:${account}:alarm:*`],
-        conditions: requestTag,
+        resources: [ownAlarms],
+        conditions: { ...requestTag, Null: { 'cloudwatch:AlarmActions': 'true' } },
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'NeverAlarmActions',
+        effect: iam.Effect.DENY,
+        actions: ['cloudwatch:PutMetricAlarm'],
+        resources: ['*'],
+        conditions: { Null: { 'cloudwatch:AlarmActions': 'false' } },
       }),
     );
     this.role.addToPolicy(

@@ -5,7 +5,7 @@ import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ALL_SKILLS, skillPath } from '../../../src/core/skills.ts';
-import { HARNESS_ENV, REPORTS_DIR } from '../fis-contract.ts';
+import { fisAlarmPrefix, HARNESS_ENV, REPORTS_DIR } from '../fis-contract.ts';
 import { harnessSystemPrompt } from '../harness-prompt.ts';
 import type { Settings } from '../settings.ts';
 
@@ -20,6 +20,7 @@ export function harnessEnvironment(
   s: Settings,
   fisExperimentRoleArn: string,
   fisLogGroupArn?: string,
+  fisReportBucket?: string,
 ): Record<string, string> {
   return {
     [HARNESS_ENV.fisExperimentRoleArn]: fisExperimentRoleArn,
@@ -29,6 +30,40 @@ export function harnessEnvironment(
     [HARNESS_ENV.fisTargetTagValue]: s.fisTargetTagValue,
     [HARNESS_ENV.reportsDir]: REPORTS_DIR,
     ...(fisLogGroupArn ? { [HARNESS_ENV.fisLogGroupArn]: fisLogGroupArn } : {}),
+    ...(fisReportBucket ? { [HARNESS_ENV.fisReportBucket]: fisReportBucket } : {}),
+    [HARNESS_ENV.fisAlarmPrefix]: fisAlarmPrefix(s.stackName),
+    ...targetAccountEnvironment(s),
+  };
+}
+
+/** Other accounts the agent may read (only when configured): aliases, the role to assume there, the external id. */
+export function targetAccountEnvironment(s: Settings): Record<string, string> {
+  if (s.targetAccounts.length === 0) return {};
+  return {
+    TARGET_ACCOUNTS: s.targetAccounts.map((a) => `${a.alias}=${a.accountId}`).join(','),
+    TARGET_ACCOUNT_ROLE_NAME: s.targetAccountRoleName,
+    ...(s.targetAccountExternalId ? { TARGET_ACCOUNT_EXTERNAL_ID: s.targetAccountExternalId } : {}),
+  };
+}
+
+/** PUBLIC, or VPC mode in the given subnets (to reach private endpoints such as a private EKS API). */
+export function harnessNetwork(s: Settings): agentcore.CfnHarness.NetworkConfigurationProperty {
+  if (s.harnessSubnetIds.length === 0) return { networkMode: 'PUBLIC' };
+  return {
+    networkMode: 'VPC',
+    networkModeConfig: { subnets: s.harnessSubnetIds, securityGroups: s.harnessSecurityGroupIds },
+  };
+}
+
+/** Managed memory with its retention, strategies and key, or none. */
+export function harnessMemory(s: Settings): agentcore.CfnHarness.HarnessMemoryConfigurationProperty {
+  if (s.harnessMemory !== 'managed') return { disabled: {} };
+  return {
+    managedMemoryConfiguration: {
+      eventExpiryDuration: s.memoryEventExpiryDays,
+      ...(s.memoryStrategies ? { strategies: s.memoryStrategies } : {}),
+      ...(s.memoryKmsKeyArn ? { encryptionKeyArn: s.memoryKmsKeyArn } : {}),
+    },
   };
 }
 
@@ -40,6 +75,10 @@ export interface HarnessProps {
   fisExperimentRoleArn: string;
   /** Where FIS experiments log (the template's logConfiguration). */
   fisLogGroupArn?: string;
+  /** The experiment report bucket (FIS_REPORT_BUCKET). */
+  fisReportBucket?: string;
+  /** Lifecycle hooks on the harness (e.g. the tool guard, harness-tool-guard.ts). */
+  hooks?: agentcore.CfnHarness.HarnessHookProperty[];
 }
 
 /**
@@ -81,11 +120,17 @@ export class Harness extends Construct {
             targetTagValue: s.fisTargetTagValue,
             fisExperimentRoleArnVariable: HARNESS_ENV.fisExperimentRoleArn,
             reportsDir: REPORTS_DIR,
+            otherAccounts: s.targetAccounts.length > 0,
           }),
         },
       ],
       // What the FIS skills read from the shell environment (deploy/lib/fis-contract.ts).
-      environmentVariables: harnessEnvironment(s, props.fisExperimentRoleArn, props.fisLogGroupArn),
+      environmentVariables: harnessEnvironment(
+        s,
+        props.fisExperimentRoleArn,
+        props.fisLogGroupArn,
+        props.fisReportBucket,
+      ),
       skills: ALL_SKILLS.map((name) => ({ path: skillPath(SKILLS_BASE_PATH, name) })),
       tools: [
         {
@@ -100,16 +145,14 @@ export class Harness extends Construct {
             idleRuntimeSessionTimeout: s.harnessIdleTimeoutSeconds,
             maxLifetime: s.harnessMaxLifetimeSeconds,
           },
-          networkConfiguration: { networkMode: 'PUBLIC' },
+          networkConfiguration: harnessNetwork(s),
         },
       },
-      memory:
-        s.harnessMemory === 'managed'
-          ? { managedMemoryConfiguration: { eventExpiryDuration: s.memoryEventExpiryDays } }
-          : { disabled: {} },
+      memory: harnessMemory(s),
       maxIterations: s.harnessMaxIterations,
       timeoutSeconds: s.harnessTimeoutSeconds,
       tags: [{ key: 'app', value: 'agentcore-slack-bot' }],
+      ...(props.hooks?.length ? { hooks: props.hooks } : {}),
     });
     // The role's policies (ECR pull above all) must exist before AgentCore validates the harness.
     this.harness.node.addDependency(props.executionRole);

@@ -44,8 +44,13 @@ function arnOf(json: CfnTemplate, id: string): string {
     case 'AWS::BedrockAgentCore::Harness':
       // The service appends a 10-character id to the harness name.
       return `arn:${p}:bedrock-agentcore:${region}:${account}:harness/${name('HarnessName')}-AbCdEf1234`;
+    case 'AWS::Lambda::Function':
+      return `arn:${p}:lambda:${region}:${account}:function:${id}`;
     case 'AWS::BedrockAgentCore::Runtime':
       return `arn:${p}:bedrock-agentcore:${region}:${account}:runtime/${id}`;
+    case 'AWS::S3::Bucket':
+      // An unnamed bucket gets a generated lowercase name; the logical id stands in for it.
+      return `arn:${p}:s3:::${name('BucketName').toLowerCase()}`;
     default:
       throw new Error(`no ARN rule for ${r.Type} (${id}); add one to iam-eval.ts`);
   }
@@ -246,6 +251,15 @@ export function deployedArn(type: string, hint: string, json: CfnTemplate = synt
 /** The bot task role's identity policies as one document, resolved for the sample account. */
 export function botTaskRolePolicy(json: CfnTemplate = synthesizedTemplate()): PolicyDocument {
   const id = logicalId(json, 'AWS::IAM::Role', 'BotTaskRole');
+  return {
+    Version: '2012-10-17',
+    Statement: identityPoliciesOf(json, id).flatMap((p) => p.policy.Statement),
+  };
+}
+
+/** The start-only role's identity policies as one document, resolved for the sample account. */
+export function startRolePolicy(json: CfnTemplate = synthesizedTemplate()): PolicyDocument {
+  const id = logicalId(json, 'AWS::IAM::Role', 'FisStartRole');
   return {
     Version: '2012-10-17',
     Statement: identityPoliciesOf(json, id).flatMap((p) => p.policy.Statement),

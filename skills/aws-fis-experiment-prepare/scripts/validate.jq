@@ -9,6 +9,8 @@ def minutes: # ISO-8601 duration (PT5M, PT1H30M, PT90S, P1D) to minutes; null wh
 def err($rule; $where; $msg): {level: "error", rule: $rule, where: $where, message: $msg};
 def warn($rule; $where; $msg): {level: "warning", rule: $rule, where: $where, message: $msg};
 def arn_part($i): split(":")[$i];
+# Names of the actions that must end before action $n starts (startAfter, followed; bounded against cycles).
+def before($X; $n): [limit(500; $n | recurse(($X[.].startAfter // [])[]))] | .[1:];
 
 . as $t
 | ($cat.actions) as $A
@@ -68,8 +70,14 @@ def arn_part($i): split(":")[$i];
        else empty end end),
 
   # Experiment report
-  (if ($o.reportBucket // "") != "" and ($t.experimentReportConfiguration.outputs.s3Configuration.bucketName // "") != $o.reportBucket
-   then err("report"; "experimentReportConfiguration"; "experiment reports go to s3://\($o.reportBucket)") else empty end),
+  # The deployed role may write reports only under fis-reports/ in FIS_REPORT_BUCKET; without a report the
+  # plan lists it as an open item (some Regions do not offer experiment reports).
+  (($t.experimentReportConfiguration.outputs.s3Configuration // null) as $r
+   | if ($o.reportBucket // "") == "" then empty
+     elif $r == null then warn("report"; "experimentReportConfiguration"; "no experiment report: add one writing to s3://\($o.reportBucket)/fis-reports/, or note that the Region does not offer reports")
+     elif ($r.bucketName // "") != $o.reportBucket then err("report"; "experimentReportConfiguration.outputs.s3Configuration.bucketName"; "experiment reports go to s3://\($o.reportBucket)")
+     elif (($r.prefix // "") | startswith("fis-reports/")) | not then err("report"; "experimentReportConfiguration.outputs.s3Configuration.prefix"; "the experiment role may write reports only under fis-reports/")
+     else empty end),
 
   # Targets
   ($T | to_entries[] | .key as $n | .value as $tg | ($cat.targetTypes[$tg.resourceType] // {selectBy: "arns-or-tags", parameters: {}}) as $tt
@@ -132,6 +140,14 @@ def arn_part($i): split(":")[$i];
          else empty end
      end,
      if $def != null and ($def.deployedRole | not) then warn("deployed-role"; "actions.\($n)"; "\($ac.actionId) is plan-only: the experiment role must be extended first") else empty end),
+
+  # Actions FIS cannot run at the same time must be ordered with startAfter.
+  ($cat.notParallel[] as $group
+   | [$X | to_entries[] | select(.value.actionId as $id | $group | index($id) != null) | .key] as $ns
+   | range(0; $ns | length) as $i | range($i + 1; $ns | length) as $j
+   | $ns[$i] as $a | $ns[$j] as $b
+   | if (before($X; $a) | index($b)) != null or (before($X; $b) | index($a)) != null then empty
+     else err("not-parallel"; "actions.\($b).startAfter"; "\($X[$b].actionId) cannot run in parallel with \($a) (\($X[$a].actionId)): order them with startAfter") end),
 
   # The first step asserts the stop alarms are OK; every other action starts after it.
   (([$X | to_entries[] | select(.value.actionId == "aws:cloudwatch:assert-alarm-state") | .key]) as $assert

@@ -2,16 +2,17 @@
 # Validates a FIS experiment template against this project's rules before it is registered.
 # Usage: validate_template.sh --template FILE [--alarms FILE] [--tag-mappings FILE] [--max-duration PT10M]
 #        [--report-bucket NAME]
-# Reads FIS_EXPERIMENT_ROLE_ARN, FIS_LOG_GROUP_ARN, AWS_REGION and the FIS tag variables (deploy defaults apply).
+# Reads FIS_EXPERIMENT_ROLE_ARN, FIS_LOG_GROUP_ARN, FIS_REPORT_BUCKET (--report-bucket overrides it), AWS_REGION
+# and the FIS tag variables (deploy defaults apply).
 # --alarms: `aws cloudwatch describe-alarms --alarm-names ...` output for the stop alarms (state and ALB metrics).
 # --tag-mappings: `aws resourcegroupstaggingapi get-resources --resource-arn-list ...` output for ARN targets.
 # Prints {valid, errors[], warnings[], prerequisites[], maxActionMinutes}. Exit codes: 0 valid, 4 invalid,
 # 1 usage error, 2 unreadable input.
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-usage() { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
-TEMPLATE="" ALARMS="" TAGS="" MAXD="PT10M" BUCKET=""
+TEMPLATE="" ALARMS="" TAGS="" MAXD="PT10M" BUCKET="${FIS_REPORT_BUCKET:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --template) TEMPLATE="${2:-}"; shift 2 ;;

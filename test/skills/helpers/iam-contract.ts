@@ -3,7 +3,7 @@
  * synthesized policies, list every command whose IAM actions are unknown to the catalogue or not allowed.
  * An empty list means every command the agent may run works under the deployed role.
  */
-import { FIS_TEMPLATE_TAG } from '../../../deploy/lib/fis-contract.ts';
+import { FIS_TEMPLATE_TAG, fisAlarmPrefix } from '../../../deploy/lib/fis-contract.ts';
 import {
   actionInCatalogue,
   type Evaluation,
@@ -12,57 +12,23 @@ import {
   type Request,
   SIM_ENV,
 } from '../../../deploy/test/helpers/iam-eval.ts';
-import { type AwsCommand, iamActionsFor } from './aws-cli.ts';
+import {
+  type AwsCommand,
+  iamActionsFor,
+  requestsFor as sharedRequestsFor,
+} from '../../../src/doctor/skill-actions.ts';
 
 const { partition: P, region: R, account: A } = SIM_ENV;
 
-/** The tags every template and alarm the agent creates carries (test/skills/contract.test.ts checks the text). */
-const REQUEST_TAGS = {
-  [`aws:RequestTag/${FIS_TEMPLATE_TAG.key}`]: FIS_TEMPLATE_TAG.value,
-  'aws:TagKeys': [FIS_TEMPLATE_TAG.key, 'hypothesis-id'],
-};
-const TEMPLATE_ARN = `arn:${P}:fis:${R}:${A}:experiment-template/EXTexample`;
-
-/**
- * How AWS authorizes the FIS writes the skills run: which resources, which request context, and which
- * other action each needs (iam:PassRole for the template's role). Reads use the catalogue's sample ARNs.
- */
+/** The skills' requests as the doctor makes them (src/doctor/skill-actions.ts), in the sample account. */
 function requestsFor(action: string, fisRoleArn: string): Request[] {
-  const passRole: Request = {
-    action: 'iam:PassRole',
-    resource: fisRoleArn,
-    context: { 'iam:PassedToService': 'fis.amazonaws.com' },
-  };
-  switch (action) {
-    case 'fis:CreateExperimentTemplate':
-      return [
-        { action, resource: `arn:${P}:fis:${R}:${A}:action/aws:ec2:stop-instances` },
-        { action, resource: TEMPLATE_ARN, context: REQUEST_TAGS },
-        passRole,
-      ];
-    case 'fis:UpdateExperimentTemplate':
-      return [
-        {
-          action,
-          resource: TEMPLATE_ARN,
-          context: { [`aws:ResourceTag/${FIS_TEMPLATE_TAG.key}`]: FIS_TEMPLATE_TAG.value },
-        },
-        passRole,
-      ];
-    case 'fis:TagResource':
-      return [{ action, resource: TEMPLATE_ARN, context: REQUEST_TAGS }];
-    case 'cloudwatch:PutMetricAlarm':
-    case 'cloudwatch:TagResource':
-      return [
-        {
-          action,
-          resource: `arn:${P}:cloudwatch:${R}:${A}:alarm:fis-stop-h1-alb-5xx`,
-          context: REQUEST_TAGS,
-        },
-      ];
-    default:
-      return [{ action }];
-  }
+  return sharedRequestsFor(action, {
+    ...SIM_ENV,
+    fisRoleArn,
+    templateTag: FIS_TEMPLATE_TAG,
+    // The prefix the default stack gives the harness (synth() uses it).
+    alarmPrefix: fisAlarmPrefix('AgentCoreSlackBot'),
+  });
 }
 
 /** Resource a command names explicitly, where the sample ARN would not say the same thing. */

@@ -1,0 +1,67 @@
+/** TaggingPort over @aws-sdk/client-resource-groups-tagging-api, one client per region. */
+import {
+  GetResourcesCommand,
+  ResourceGroupsTaggingAPIClient,
+} from '@aws-sdk/client-resource-groups-tagging-api';
+import { type TaggedResource, TaggingError, type TaggingPort } from '../core/tagging.ts';
+
+export class AwsTagging implements TaggingPort {
+  private readonly clients = new Map<string, ResourceGroupsTaggingAPIClient>();
+
+  /** `endpoint`/`credentials`: a local stand-in; otherwise the SDK's defaults (AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API included). */
+  constructor(
+    private readonly o: {
+      endpoint?: string;
+      credentials?: { accessKeyId: string; secretAccessKey: string };
+    } = {},
+  ) {}
+
+  async findResources(
+    region: string,
+    resourceType: string,
+    tags: Record<string, string>,
+  ): Promise<TaggedResource[]> {
+    const out: TaggedResource[] = [];
+    let PaginationToken: string | undefined;
+    try {
+      do {
+        const page = await this.client(region).send(
+          new GetResourcesCommand({
+            // Each filter with one value: a resource must carry every tag with exactly that value.
+            TagFilters: Object.entries(tags).map(([Key, v]) => ({ Key, Values: [v] })),
+            ResourceTypeFilters: [resourceType],
+            ResourcesPerPage: 100,
+            ...(PaginationToken ? { PaginationToken } : {}),
+          }),
+        );
+        for (const r of page.ResourceTagMappingList ?? []) {
+          if (!r.ResourceARN) continue;
+          out.push({
+            arn: r.ResourceARN,
+            tags: Object.fromEntries((r.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+          });
+        }
+        // The last page carries an empty token, not none.
+        PaginationToken = page.PaginationToken || undefined;
+      } while (PaginationToken);
+    } catch (err) {
+      const e = err as { name?: string; message?: string; $fault?: string };
+      throw new TaggingError(e?.name ?? 'Error', e?.message ?? String(err), e?.$fault === 'client');
+    }
+    return out;
+  }
+
+  private client(region: string): ResourceGroupsTaggingAPIClient {
+    let c = this.clients.get(region);
+    if (!c) {
+      c = new ResourceGroupsTaggingAPIClient({
+        region,
+        maxAttempts: 3,
+        ...(this.o.endpoint ? { endpoint: this.o.endpoint } : {}),
+        ...(this.o.credentials ? { credentials: this.o.credentials } : {}),
+      });
+      this.clients.set(region, c);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * When a lapsed lease may be reaped. A lease lapses in the table whenever its owner cannot write,
+ * and that includes every owner during a table outage: the first sweep after the table comes back
+ * sees all of them lapsed, while their owners (alive, some with a completed run to record) are
+ * still waiting to get through. So a replica reaps a run only after it has seen the very same lapsed
+ * lease (same owner, same expiry) for a grace period of its own; any write by the owner in between
+ * (a renewal, or recording the completion) changes the record and starts over. The store's reaping
+ * write is conditional on that same lease, so the owner's write and the reaper's are ordered: the
+ * first to land wins, and the reaper cannot land first while the owner is alive and reachable.
+ */
+import type { SessionRecord } from './ports.ts';
+
+interface Sighting {
+  owner: string | undefined;
+  expiry: number | undefined;
+  firstSeen: number;
+}
+
+export class LapseWatch {
+  private seen = new Map<string, Sighting>();
+  private current = new Map<string, Sighting>();
+
+  constructor(
+    private readonly graceMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** Starts a sweep: leases not seen lapsed again in it are forgotten when it ends. */
+  begin(): void {
+    this.current = new Map();
+  }
+
+  /** True once this lapsed lease (unchanged) has been seen for the grace period. */
+  due(rec: SessionRecord): boolean {
+    const k = `${rec.teamId}|${rec.channel}|${rec.threadTs}`;
+    const prior = this.seen.get(k);
+    const same = prior && prior.owner === rec.owner && prior.expiry === rec.leaseExpiresAt;
+    const sighting = same ? prior : { owner: rec.owner, expiry: rec.leaseExpiresAt, firstSeen: this.now() };
+    this.current.set(k, sighting);
+    return this.now() - sighting.firstSeen >= this.graceMs;
+  }
+
+  end(): void {
+    this.seen = this.current;
+  }
+}

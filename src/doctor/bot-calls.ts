@@ -1,0 +1,104 @@
+/**
+ * Every AWS command the bot's adapters send, and the requests IAM authorizes for it, in the deployment
+ * the configuration describes. The doctor simulates these for the bot's role; test/doctor/bot-calls.test.ts
+ * fails when an adapter sends a command this list does not know.
+ */
+import type { Config } from '../config.ts';
+import { harnessEnv } from './arns.ts';
+import type { HarnessInfo, SimulationRequest } from './ports.ts';
+
+/** The tag the bot's role requires on templates it starts (deploy's default; the harness says what it uses). */
+export const DEFAULT_TEMPLATE_TAG = { key: 'managed-by', value: 'agentcore-slack-bot' } as const;
+
+export function templateTagOf(h: HarnessInfo | undefined): { key: string; value: string } {
+  const key = h?.environmentVariables.FIS_TEMPLATE_TAG_KEY;
+  const value = h?.environmentVariables.FIS_TEMPLATE_TAG_VALUE;
+  return key && value ? { key, value } : DEFAULT_TEMPLATE_TAG;
+}
+
+interface Where {
+  harness: string[];
+  table?: string;
+  tableIndex?: string;
+  template: string;
+  experiment: string;
+  alarm: string;
+  templateTag: { key: string; value: string };
+}
+
+/** SDK command → what AWS authorizes for it. */
+export const BOT_COMMANDS: Record<string, (w: Where) => SimulationRequest[]> = {
+  InvokeHarnessCommand: (w) =>
+    w.harness.flatMap((resource) => [
+      { action: 'bedrock-agentcore:InvokeHarness', resource },
+      { action: 'bedrock-agentcore:InvokeAgentRuntime', resource },
+    ]),
+  InvokeAgentRuntimeCommandCommand: (w) =>
+    w.harness.map((resource) => ({ action: 'bedrock-agentcore:InvokeAgentRuntimeCommand', resource })),
+  StopRuntimeSessionCommand: (w) =>
+    w.harness.map((resource) => ({ action: 'bedrock-agentcore:StopRuntimeSession', resource })),
+  DescribeTableCommand: (w) => (w.table ? [{ action: 'dynamodb:DescribeTable', resource: w.table }] : []),
+  GetCommand: (w) => (w.table ? [{ action: 'dynamodb:GetItem', resource: w.table }] : []),
+  PutCommand: (w) => (w.table ? [{ action: 'dynamodb:PutItem', resource: w.table }] : []),
+  UpdateCommand: (w) => (w.table ? [{ action: 'dynamodb:UpdateItem', resource: w.table }] : []),
+  QueryCommand: (w) =>
+    w.table && w.tableIndex
+      ? [
+          { action: 'dynamodb:Query', resource: w.table },
+          { action: 'dynamodb:Query', resource: w.tableIndex },
+        ]
+      : [],
+  GetExperimentTemplateCommand: (w) => [{ action: 'fis:GetExperimentTemplate', resource: w.template }],
+  StartExperimentCommand: (w) => [
+    {
+      action: 'fis:StartExperiment',
+      resource: w.template,
+      context: { [`aws:ResourceTag/${w.templateTag.key}`]: w.templateTag.value },
+    },
+    { action: 'fis:StartExperiment', resource: w.experiment },
+  ],
+  GetExperimentCommand: (w) => [{ action: 'fis:GetExperiment', resource: w.experiment }],
+  StopExperimentCommand: (w) => [{ action: 'fis:StopExperiment', resource: w.experiment }],
+  ListExperimentsCommand: () => [{ action: 'fis:ListExperiments', resource: '*' }],
+  // Stop-condition alarms of an experiment the bot starts (the alarm resource type is required).
+  DescribeAlarmsCommand: (w) => [{ action: 'cloudwatch:DescribeAlarms', resource: w.alarm }],
+  DescribeAlarmHistoryCommand: (w) => [{ action: 'cloudwatch:DescribeAlarmHistory', resource: w.alarm }],
+};
+
+const FIS_COMMANDS = new Set([
+  'GetExperimentTemplateCommand',
+  'StartExperimentCommand',
+  'GetExperimentCommand',
+  'StopExperimentCommand',
+  'ListExperimentsCommand',
+  'DescribeAlarmsCommand',
+  'DescribeAlarmHistoryCommand',
+]);
+
+/** The requests the bot's role must allow with this configuration (FIS only when approvals are on). */
+export function botRequests(
+  config: Config,
+  templateTag: { key: string; value: string },
+): SimulationRequest[] {
+  const { partition: P, account: A } = harnessEnv(config.harness.arn);
+  const fisRegion = config.defaultTargetRegion;
+  const table = config.store.table
+    ? `arn:${P}:dynamodb:${config.store.region}:${A}:table/${config.store.table}`
+    : undefined;
+  const where: Where = {
+    harness: [
+      config.harness.arn,
+      `${config.harness.arn}/harness-endpoint/${config.harness.qualifier ?? 'DEFAULT'}`,
+    ],
+    table,
+    tableIndex: table ? `${table}/index/gsi1` : undefined,
+    template: `arn:${P}:fis:${fisRegion}:${A}:experiment-template/EXTdoctorcheck`,
+    experiment: `arn:${P}:fis:${fisRegion}:${A}:experiment/EXPdoctorcheck`,
+    alarm: `arn:${P}:cloudwatch:${fisRegion}:${A}:alarm:doctor-check`,
+    templateTag,
+  };
+  const approvals = config.approvals.approvers.length > 0;
+  return Object.entries(BOT_COMMANDS)
+    .filter(([name]) => approvals || !FIS_COMMANDS.has(name))
+    .flatMap(([, f]) => f(where));
+}
