@@ -77,7 +77,9 @@ export async function startCountingDynamo(region: string): Promise<CountingDynam
       counts[cat] = (counts[cat] ?? 0) + 1;
     });
     res.on('finish', () => {
-      (service[cat] ??= []).push(performance.now() - at);
+      const list = service[cat] ?? [];
+      list.push(performance.now() - at);
+      service[cat] = list;
     });
   });
   await new Promise<void>((res, rej) => {
