@@ -17,7 +17,8 @@ import {
 } from './adapters/embedded-dynamo.ts';
 import { EmfMetrics } from './adapters/emf-metrics.ts';
 import { AwsFis } from './adapters/fis.ts';
-import { AgentCoreHarness, KNOWLEDGE_MCP_TOOL } from './adapters/harness.ts';
+import { AgentCoreHarness } from './adapters/harness.ts';
+import { HarnessRouter, SessionShellRouter } from './adapters/harness-router.ts';
 import { AgentCoreSessionShell } from './adapters/session-shell.ts';
 import { DynamoSessionStore } from './adapters/session-store.ts';
 import { SlackApproverDirectory, SlackGroups } from './adapters/slack-approvers.ts';
@@ -36,6 +37,7 @@ import { SlackScheduler } from './core/slack-scheduler.ts';
 import { runChecks } from './doctor/check.ts';
 import { explain, QUICK_CHECKS } from './doctor/checks.ts';
 import { WebApiSlackProbe } from './doctor/slack-probe.ts';
+import { renderTools, type ToolSpec, unrepeatableTool } from './harness-catalog.ts';
 import { Health } from './health.ts';
 import { register as registerActions } from './slack/actions.ts';
 import { register as registerAlerts } from './slack/alerts.ts';
@@ -98,20 +100,37 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
         }
       : {}),
   });
-  const harness = new AgentCoreHarness({
-    harnessArn: config.harness.arn,
-    qualifier: config.harness.qualifier,
-    region: config.harness.region,
-    idleTimeoutMs: config.harness.idleTimeoutMs,
-    maxRunMs: config.harness.maxRunMs,
-    maxIterations: config.harness.maxIterations,
-    timeoutSeconds: config.harness.timeoutSeconds,
-    throttleRetries: config.harness.throttleRetries,
-    baseTools: [KNOWLEDGE_MCP_TOOL],
-    endpoint: config.harness.endpoint,
-    credentials: config.harness.credentials,
-    log: log.child({ component: 'harness' }),
-  });
+  // One adapter per harness; the router sends each thread's turns to the harness it started on.
+  const harnessAdapter = (arn: string, region: string, tools: ToolSpec[], id?: string) =>
+    new AgentCoreHarness({
+      harnessArn: arn,
+      // The qualifier names an endpoint of the default harness; the others are invoked on DEFAULT.
+      qualifier: id ? undefined : config.harness.qualifier,
+      region,
+      idleTimeoutMs: config.harness.idleTimeoutMs,
+      maxRunMs: config.harness.maxRunMs,
+      maxIterations: config.harness.maxIterations,
+      timeoutSeconds: config.harness.timeoutSeconds,
+      throttleRetries: config.harness.throttleRetries,
+      // Only a list the bot can repeat (config.ts refuses others where the approval gate needs them).
+      baseTools: unrepeatableTool(tools) ? [] : renderTools(tools),
+      endpoint: config.harness.endpoint,
+      credentials: config.harness.credentials,
+      log: log.child({ component: 'harness', ...(id ? { harness: id } : {}) }),
+    });
+  const shellAdapter = (arn: string, region: string, id?: string) =>
+    new AgentCoreSessionShell({
+      harnessArn: arn,
+      qualifier: id ? undefined : config.harness.qualifier,
+      region,
+      endpoint: config.harness.endpoint,
+      credentials: config.harness.credentials,
+    });
+  const others = config.harness.others;
+  const harness = new HarnessRouter(
+    harnessAdapter(config.harness.arn, config.harness.region, config.harness.tools),
+    new Map(others.map((h) => [h.id, harnessAdapter(h.arn, h.region, h.tools, h.id)])),
+  );
 
   const logger = boltLogger(
     log,
@@ -220,13 +239,10 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       scheduler,
       'bot-token-workspace',
     );
-  const shell = new AgentCoreSessionShell({
-    harnessArn: config.harness.arn,
-    qualifier: config.harness.qualifier,
-    region: config.harness.region,
-    endpoint: config.harness.endpoint,
-    credentials: config.harness.credentials,
-  });
+  const shell = new SessionShellRouter(
+    shellAdapter(config.harness.arn, config.harness.region),
+    new Map(others.map((h) => [h.id, shellAdapter(h.arn, h.region, h.id)])),
+  );
   const groups = new SlackGroups(app.client, log.child({ component: 'groups' }));
   const access = new AccessPolicy(config.access, groups);
   const approvers = config.approvals.approvers;
@@ -297,6 +313,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       maxAnswerReplies: config.streaming.maxAnswerReplies,
       reportFiles: config.streaming.reportFiles,
       prices: config.streaming.prices,
+      harnessFor: (command) => others.find((h) => h.commands.includes(command))?.id,
     },
   });
   registerCommands(app, {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parsePriceTable } from './core/cost.ts';
+import { AWS_KNOWLEDGE_MCP, harnessList, parseJsonSetting, toolList } from './harness-catalog.ts';
 
 export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 export const HARNESS_ARN =
@@ -25,6 +26,18 @@ const booleanFlag = (fallback: boolean) =>
   );
 const intInRange = (min: number, max: number, fallback: number) =>
   z.preprocess(emptyToUndefined, wholeNumber(min, max).default(fallback));
+
+/** A JSON-valued setting: parsed and validated here, so a bad value is one clear config problem. */
+const jsonSetting = <T>(inner: z.ZodType<T>, fallback: T) =>
+  z.preprocess(emptyToUndefined, z.string().optional()).transform((raw, ctx): T => {
+    if (raw === undefined) return fallback;
+    const v = parseJsonSetting(inner, raw);
+    if (typeof v === 'string') {
+      ctx.addIssue({ code: 'custom', message: v });
+      return z.NEVER;
+    }
+    return v;
+  });
 
 export const schema = z.object({
   SLACK_BOT_TOKEN: z.preprocess(
@@ -54,6 +67,26 @@ export const schema = z.object({
       .regex(HARNESS_ARN, 'must look like arn:aws:bedrock-agentcore:<region>:<account>:harness/<name>-<id>')
       .optional(),
   ),
+  HARNESS_TOOLS: jsonSetting(toolList, [AWS_KNOWLEDGE_MCP]).describe(
+    'JSON list of the default harness\'s tools: {"type":"remote_mcp","name","url","headers"?:{"<Header>":{"secretArn","jsonKey"?}}} or {"type":"agentcore_gateway","name","gatewayArn"} (or "create":{"targetName","runtimeArn","endpoint"} for a Gateway the stack creates). Default: the AWS Knowledge MCP server.',
+  ),
+  HARNESSES: jsonSetting(harnessList, []).describe(
+    'JSON list of further harnesses, one per function: {"id":"cost","commands":["/cost"],"tools":[…]} (tools as in HARNESS_TOOLS). Their commands run there; every other command runs on HARNESS_ARN.',
+  ),
+  HARNESS_ARNS: z
+    .preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(
+          /^\s*[a-z][a-z0-9]{0,19}\s*=\s*arn:\S+(\s*;\s*[a-z][a-z0-9]{0,19}\s*=\s*arn:\S+)*\s*;?\s*$/,
+          'must look like cost=arn:aws:bedrock-agentcore:…:harness/…;chaos=arn:…',
+        )
+        .optional(),
+    )
+    .describe(
+      'Where each harness of HARNESSES lives: id=harness ARN, separated by ";" (the deploy sets it).',
+    ),
   HARNESS_QUALIFIER: z.preprocess(
     emptyToUndefined,
     z
@@ -75,7 +108,10 @@ export const schema = z.object({
     emptyToUndefined,
     z
       .string()
-      .regex(/^\/[^\s]*$/, 'must be an absolute path inside the harness image')
+      .regex(
+        /^(\/[^\s]*|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^\s]*)$/,
+        'must be an absolute path inside the harness image, or the s3:// prefix the skills are loaded from',
+      )
       .default('/opt/.agents/skills/'),
   ),
   HARNESS_IDLE_TIMEOUT_SECONDS: intInRange(1, 3600, 600),

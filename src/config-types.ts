@@ -1,5 +1,15 @@
 /** The validated settings the bot runs with, and the errors a bad environment produces. */
 import type { PriceTable } from './core/cost.ts';
+import type { ToolSpec } from './harness-catalog.ts';
+
+/** A harness of HARNESSES: the commands it answers and where it lives. */
+export interface NamedHarness {
+  id: string;
+  arn: string;
+  region: string;
+  commands: string[];
+  tools: ToolSpec[];
+}
 
 export type SlackMode =
   | { kind: 'socket'; appToken: string }
@@ -30,6 +40,10 @@ export interface Config {
     maxIterations: number | undefined;
     timeoutSeconds: number | undefined;
     throttleRetries: number;
+    /** The default harness's tools (HARNESS_TOOLS), repeated when an invocation adds inline functions. */
+    tools: ToolSpec[];
+    /** Further harnesses, one per function (HARNESSES with HARNESS_ARNS). */
+    others: NamedHarness[];
     /** Local sandbox only: the harness emulator's URL and the dummy credentials it accepts. */
     endpoint?: string;
     credentials?: { accessKeyId: string; secretAccessKey: string };

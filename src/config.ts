@@ -5,7 +5,9 @@
 
 import { HARNESS_ARN, schema } from './config-schema.ts';
 import { type Config, ConfigError, MissingSlackCredentials } from './config-types.ts';
+import { SLASH_COMMANDS } from './core/commands.ts';
 import { DEFAULT_PRICES, type PriceTable, parsePriceTable } from './core/cost.ts';
+import { type HarnessSpec, unrepeatableTool } from './harness-catalog.ts';
 
 export {
   type Config,
@@ -43,6 +45,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...problems,
     ]);
   }
+  const others = e ? namedHarnesses(e.HARNESSES, e.HARNESS_ARNS, problems) : [];
+  if (e && (e.FIS_APPROVERS ?? '').trim()) {
+    // The approval gate adds an inline function, and InvokeHarness then replaces the harness's tool list:
+    // the bot must be able to repeat that list, and it never holds the secrets or creates gateways.
+    const fis = others.find((h) => h.commands.includes('/fis'));
+    const why = unrepeatableTool(fis?.tools ?? e.HARNESS_TOOLS);
+    if (why)
+      problems.push(
+        `${fis ? `HARNESSES (harness "${fis.id}")` : 'HARNESS_TOOLS'}: the harness that answers /fis cannot have this tool while FIS_APPROVERS is set: ${why}. Put the tool on another harness.`,
+      );
+  }
   if (problems.length > 0 || !e) throw new ConfigError(problems);
 
   const harnessArn = e.HARNESS_ARN!;
@@ -67,6 +80,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxIterations: e.HARNESS_MAX_ITERATIONS,
       timeoutSeconds: e.HARNESS_TIMEOUT_SECONDS,
       throttleRetries: e.HARNESS_THROTTLE_RETRIES,
+      tools: e.HARNESS_TOOLS,
+      others,
     },
     store: { table: e.SESSIONS_TABLE, dataDir: e.DATA_DIR, region, ttlDays: e.SESSION_TTL_DAYS },
     defaultTargetRegion: e.DEFAULT_TARGET_REGION ?? region,
@@ -130,6 +145,34 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+/** HARNESSES joined with HARNESS_ARNS: every harness needs an ARN, every ARN a harness, commands must exist. */
+function namedHarnesses(specs: HarnessSpec[], arns: string | undefined, problems: string[]) {
+  const byId = new Map(
+    (arns ?? '')
+      .split(';')
+      .map((part) => part.split('=').map((x) => x.trim()))
+      .filter((kv) => kv.length === 2 && kv[0])
+      .map(([id, arn]) => [id!, arn!] as const),
+  );
+  const out = [];
+  for (const h of specs) {
+    const arn = byId.get(h.id);
+    const region = arn ? HARNESS_ARN.exec(arn)?.[2] : undefined;
+    if (!arn) problems.push(`HARNESS_ARNS has no ARN for harness "${h.id}" (add ${h.id}=arn:…:harness/…)`);
+    else if (!region)
+      problems.push(
+        `HARNESS_ARNS: "${h.id}" must look like arn:aws:bedrock-agentcore:<region>:<account>:harness/<name>-<id> (got "${arn}")`,
+      );
+    for (const c of h.commands.filter((c) => !(SLASH_COMMANDS as readonly string[]).includes(c)))
+      problems.push(`HARNESSES: harness "${h.id}" names ${c}, which is not a command of this bot`);
+    if (arn && region) out.push({ id: h.id, arn, region, commands: h.commands, tools: h.tools });
+  }
+  for (const id of byId.keys())
+    if (!specs.some((h) => h.id === id))
+      problems.push(`HARNESS_ARNS names "${id}", which HARNESSES does not define`);
+  return out;
+}
+
 export type BotMode = 'sandbox' | 'slack';
 
 /**
@@ -155,6 +198,8 @@ export interface SandboxWiring {
   dataDir: string;
   /** Set when the harness emulator runs (no HARNESS_ARN configured). */
   emulator?: { url: string; harnessArn: string };
+  /** Further emulated harnesses (HARNESSES), unless HARNESSES is set. */
+  namedHarnesses?: { id: string; arn: string; commands: string[]; tools: unknown[] }[];
   /** The FIS emulator, when it runs alongside the harness emulator. */
   fisEmulator?: { url: string };
   cloudwatchEmulator?: { url: string };
@@ -226,6 +271,12 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
         ...(w.emulator
           ? { HARNESS_ARN: w.emulator.harnessArn, HARNESS_QUALIFIER: undefined, AWS_REGION: undefined }
           : {}),
+        ...(w.namedHarnesses && !rest.HARNESSES?.trim()
+          ? {
+              HARNESSES: JSON.stringify(w.namedHarnesses.map(({ arn: _a, ...h }) => h)),
+              HARNESS_ARNS: w.namedHarnesses.map((h) => `${h.id}=${h.arn}`).join(';'),
+            }
+          : {}),
       });
       if (config.slack.mode.kind === 'http') config.slack.mode.host = '127.0.0.1';
       if (w.emulator) {
@@ -261,8 +312,9 @@ function list(s: string | undefined): string[] {
     .filter(Boolean);
 }
 
+/** Values never echoed in a config error: secrets, and the JSON tool lists (a mistaken plain header value). */
 function isSecret(name: string): boolean {
-  return /TOKEN|SECRET/.test(name);
+  return /TOKEN|SECRET|^HARNESS_TOOLS|^HARNESSES/.test(name);
 }
 
 function withTrailingSlash(s: string): string {

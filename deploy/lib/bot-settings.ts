@@ -51,7 +51,22 @@ export const NOT_PASSED_THROUGH: Partial<Record<BotVariable, NotPassedThrough>> 
     kind: 'excluded',
     reason: 'the embedded store is for local runs; a deployed bot uses DynamoDB',
   },
-  SKILLS_BASE_PATH: { kind: 'derived', reason: 'where the harness image puts the skills' },
+  SKILLS_BASE_PATH: {
+    kind: 'derived',
+    reason: 'where the harness image puts the skills, or the bucket they are uploaded to (skillsSource=s3)',
+  },
+  HARNESS_TOOLS: {
+    kind: 'derived',
+    from: 'harnessTools',
+    reason:
+      'the tools the stack gives its harness (with the ARNs of Gateways it creates); set harnessTools instead',
+  },
+  HARNESSES: {
+    kind: 'derived',
+    from: 'harnesses',
+    reason: 'the further harnesses the stack creates; set harnesses instead',
+  },
+  HARNESS_ARNS: { kind: 'derived', reason: 'the ARNs of the harnesses this stack creates' },
   HARNESS_SESSION_IDLE_SECONDS: {
     kind: 'derived',
     from: 'harnessIdleTimeoutSeconds',

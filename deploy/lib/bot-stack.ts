@@ -2,6 +2,7 @@ import { CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ALL_SKILLS } from '../../src/core/skills.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { BotService } from './constructs/bot-service.ts';
 import { BotTaskRole } from './constructs/bot-task-role.ts';
@@ -13,8 +14,10 @@ import { Harness } from './constructs/harness.ts';
 import { HarnessExecutionRole } from './constructs/harness-execution-role.ts';
 import { HarnessToolGuard } from './constructs/harness-tool-guard.ts';
 import { SessionsTable } from './constructs/sessions-table.ts';
+import { SkillsBucket } from './constructs/skills-bucket.ts';
 import { SlackSecret } from './constructs/slack-secret.ts';
 import { fisAlarmPrefix } from './fis-contract.ts';
+import { harnessEnvironmentForBot, skillsOf } from './harness-plan.ts';
 import type { Settings } from './settings.ts';
 
 export interface BotStackProps extends StackProps {
@@ -26,6 +29,8 @@ export interface BotStackProps extends StackProps {
 /** Everything one `cdk deploy` creates: harness, roles, table, Slack secret, the bot service and its alarms. */
 export class BotStack extends Stack {
   readonly harness: Harness;
+  /** One harness per function (settings `harnesses`), by id. */
+  readonly namedHarnesses = new Map<string, Harness>();
   readonly harnessRole: HarnessExecutionRole;
   readonly fisRole: FisExperimentRole;
   readonly botRole: BotTaskRole;
@@ -63,18 +68,54 @@ export class BotStack extends Stack {
       templateTagValue: s.fisTemplateTagValue,
       alarmNamePrefix: fisAlarmPrefix(this.stackName),
     });
-    const toolGuard = new HarnessToolGuard(this, 'HarnessToolGuard', {
-      executionRole: this.harnessRole.role,
-    });
+    const skillsBucket =
+      s.skillsSource === 's3' ? new SkillsBucket(this, 'Skills', { repoRoot: props.repoRoot }) : undefined;
+    const toolGuard =
+      s.harnessToolGuard === 'on'
+        ? new HarnessToolGuard(this, 'HarnessToolGuard', { executionRole: this.harnessRole.role })
+        : undefined;
     this.harness = new Harness(this, 'Harness', {
       settings: s,
       repoRoot: props.repoRoot,
       executionRole: this.harnessRole.role,
-      hooks: [toolGuard.hook],
+      hooks: toolGuard ? [toolGuard.hook] : [],
       fisExperimentRoleArn: this.fisRole.role.roleArn,
       fisLogGroupArn: fisLogs.logGroupArn,
       fisReportBucket: this.fisRole.reportBucket.bucketName,
+      name: s.harnessName,
+      tools: s.harnessTools,
+      skills: ALL_SKILLS,
+      skillsBucket,
     });
+    // Each further harness has its own execution role, so its Gateway grants stay its own.
+    for (const h of s.harnesses) {
+      const role = new HarnessExecutionRole(this, `HarnessExecutionRole-${h.id}`, {
+        modelId: s.modelId,
+        fisExperimentRole: this.fisRole.role,
+        templateTagKey: s.fisTemplateTagKey,
+        templateTagValue: s.fisTemplateTagValue,
+        alarmNamePrefix: fisAlarmPrefix(this.stackName),
+      });
+      toolGuard?.fn.grantInvoke(role.role);
+      this.namedHarnesses.set(
+        h.id,
+        new Harness(this, `Harness-${h.id}`, {
+          settings: s,
+          repoRoot: props.repoRoot,
+          executionRole: role.role,
+          fisExperimentRoleArn: this.fisRole.role.roleArn,
+          fisLogGroupArn: fisLogs.logGroupArn,
+          fisReportBucket: this.fisRole.reportBucket.bucketName,
+          name: `${s.harnessName}_${h.id}`,
+          tools: h.tools,
+          skills: skillsOf(h.commands),
+          image: this.harness.image,
+          skillsBucket,
+          // The same tool guard as the default harness (when on): its role may invoke the guard too.
+          hooks: toolGuard ? [toolGuard.hook] : [],
+        }),
+      );
+    }
     // The harness runtime's application logs (AgentCore writes to /aws/bedrock-agentcore/runtimes/<id>-<endpoint>);
     // created here, before the first invocation, so it gets a retention instead of "never expire".
     new logs.LogGroup(this, 'HarnessRuntimeLogs', {
@@ -105,6 +146,7 @@ export class BotStack extends Stack {
 
     this.botRole = new BotTaskRole(this, 'BotTaskRole', {
       harnessArn: this.harness.harnessArn,
+      moreHarnessArns: [...this.namedHarnesses.values()].map((h) => h.harnessArn),
       table: sessions.table,
       templateTagKey: s.fisTemplateTagKey,
       templateTagValue: s.fisTemplateTagValue,
@@ -123,6 +165,13 @@ export class BotStack extends Stack {
       tableName: sessions.table.tableName,
       fisStartRoleArn: startRole.role.roleArn,
       metricsNamespace: this.metricsNamespace,
+      moreEnvironment: harnessEnvironmentForBot(
+        this,
+        this.harness,
+        s.harnesses,
+        this.namedHarnesses,
+        skillsBucket,
+      ),
     });
     const alarms = new Alarms(this, 'Alarms', {
       logGroup: this.bot.logGroup,

@@ -72,6 +72,23 @@ export const NAG_JUSTIFICATIONS: readonly NagJustification[] = [
       'Report bucket: only the FIS experiment role writes to it (TLS only, public access blocked, encrypted); server access logs would need a second bucket for little gain; CloudTrail data events are the audit path if a team needs one',
   },
   {
+    rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:fis:<AWS::Region>:<AWS::AccountId>:experiment(-template)?\/\*\]$/,
+    path: ROLE_POLICY('FisStartRole'),
+    reason:
+      'Start-only role: templates carrying the managed-by tag (aws:ResourceTag condition) and the experiment FIS creates at start (its id is not known before); each start assumes it with a session policy naming the one approved template',
+  },
+  {
+    rule: /^AwsSolutions-IAM5\[Resource::<HarnessToolGuardFunction[0-9A-F]+\.Arn>:\*\]$/,
+    path: ROLE_POLICY('HarnessExecutionRole'),
+    reason: "Invoking the tool-guard hook function's versions and aliases only (grantInvoke)",
+  },
+  {
+    rule: /^AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\]$/,
+    path: /^HarnessToolGuard\/Function\/ServiceRole\/Resource$/,
+    reason:
+      'The tool-guard function only writes its own logs (CreateLogGroup/CreateLogStream/PutLogEvents); it calls no AWS API',
+  },
+  {
     rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:bedrock:\*::foundation-model\/[^\]]+\]$/,
     path: ROLE_POLICY('HarnessExecutionRole'),
     reason: 'The configured model in every region its cross-region inference profile routes to',

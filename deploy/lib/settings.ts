@@ -1,5 +1,6 @@
 import { readBotSettings } from './bot-settings.ts';
 import { EXECUTE_MAX_WATCH_MINUTES, FIS_TARGET_TAG, FIS_TEMPLATE_TAG } from './fis-contract.ts';
+import { type HarnessSettings, readHarnessSettings } from './harness-settings.ts';
 import { TARGET_ROLE_NAME } from './target-account-stack.ts';
 
 /**
@@ -14,7 +15,7 @@ export type HarnessMemory = 'managed' | 'disabled';
 export const MEMORY_STRATEGIES = ['SEMANTIC', 'SUMMARIZATION', 'USER_PREFERENCE'] as const;
 export type MemoryStrategy = (typeof MEMORY_STRATEGIES)[number];
 
-export interface Settings {
+export interface Settings extends HarnessSettings {
   /** Target account and region; when both are unset the stack is environment-agnostic (offline synth). */
   account: string | undefined;
   region: string | undefined;
@@ -29,6 +30,12 @@ export interface Settings {
   harnessIdleTimeoutSeconds: number;
   harnessMaxLifetimeSeconds: number;
   harnessMemory: HarnessMemory;
+  /**
+   * The before_tool_call tool-guard hook (harness-tool-guard.ts). Off by default: AgentCore does not document the
+   * hook Lambda's event and response JSON, and the hook fails closed, so a wrong guess would refuse every tool
+   * call. Turn it on after checking on a test harness that reads show decision "allow" in the thread's steps.
+   */
+  harnessToolGuard: 'on' | 'off';
   /** AgentCore Memory event retention, 7–365 days. */
   memoryEventExpiryDays: number;
   /** Managed memory's long-term strategies; unset = the service default (SEMANTIC, SUMMARIZATION). */
@@ -88,6 +95,7 @@ const DEFAULTS = {
   harnessIdleTimeoutSeconds: 1800,
   harnessMaxLifetimeSeconds: 28800,
   harnessMemory: 'managed',
+  harnessToolGuard: 'off',
   memoryEventExpiryDays: 30,
   fisTemplateTagKey: FIS_TEMPLATE_TAG.key,
   fisTemplateTagValue: FIS_TEMPLATE_TAG.value,
@@ -178,7 +186,7 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
     'must be a stack name',
     DEFAULTS.stackName,
   )!;
-  const settings: Settings = {
+  const settings: Omit<Settings, keyof HarnessSettings> = {
     account,
     region,
     stackName,
@@ -211,6 +219,7 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
       DEFAULTS.harnessMaxLifetimeSeconds,
     ),
     harnessMemory: oneOf('harnessMemory', ['managed', 'disabled'] as const, DEFAULTS.harnessMemory),
+    harnessToolGuard: oneOf('harnessToolGuard', ['on', 'off'] as const, DEFAULTS.harnessToolGuard),
     // AgentCore Memory keeps events 7 to 365 days.
     memoryEventExpiryDays: int('memoryEventExpiryDays', 7, 365, DEFAULTS.memoryEventExpiryDays),
     memoryStrategies: str('memoryStrategies')
@@ -338,8 +347,10 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
     // Slack may deliver a Socket Mode envelope to any open connection; one task is the verified setup.
     problems.push('desiredCount above 1 is only supported with slackMode=http (behind the load balancer)');
   }
+  const harnesses = readHarnessSettings(get, settings.harnessName);
+  problems.push(...harnesses.problems);
   if (problems.length > 0) throw new SettingsError(problems);
-  return settings;
+  return { ...settings, ...harnesses.values };
 }
 
 /**

@@ -70,7 +70,7 @@ describe('deploy/Dockerfile (bot image)', () => {
         },
       );
       const skills = await import(pathToFileURL(path.join(out, 'core', 'skills.js')).href);
-      expect(skills.ALL_SKILLS).toHaveLength(6);
+      expect(skills.ALL_SKILLS).toHaveLength(7);
       // config.js imports zod and the compiled siblings with rewritten .js specifiers.
       expect(readFileSync(path.join(out, 'config.js'), 'utf8')).not.toMatch(/from '\.{1,2}\/[^']*\.ts'/);
       if (existsSync(path.join(REPO_ROOT, 'src', 'main.ts'))) {

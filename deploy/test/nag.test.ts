@@ -15,8 +15,9 @@ import {
 
 const VARIANTS: Record<string, Record<string, unknown>> = {
   default: {},
-  'http mode, deploy role, EKS, VPC': {
+  'http mode, deploy role, EKS, VPC, tool guard': {
     slackMode: 'http',
+    harnessToolGuard: 'on',
     certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
     desiredCount: 2,
     githubRepository: 'example/agentcore-slack-bot',

@@ -3,7 +3,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GSI } from '../../src/adapters/approval-store.ts';
 import { ALL_SKILLS } from '../../src/core/skills.ts';
-import { AWS_KNOWLEDGE_MCP_URL, SKILLS_BASE_PATH } from '../lib/constructs/harness.ts';
+import { AWS_KNOWLEDGE_MCP } from '../../src/harness-catalog.ts';
+import { SKILLS_BASE_PATH } from '../lib/constructs/harness.ts';
 import { SESSIONS_GSI } from '../lib/constructs/sessions-table.ts';
 import { SLACK_SECRET_KEYS } from '../lib/constructs/slack-secret.ts';
 import {
@@ -62,7 +63,7 @@ describe('harness', () => {
         {
           Type: 'remote_mcp',
           Name: 'aws-knowledge-mcp',
-          Config: { RemoteMcp: { Url: AWS_KNOWLEDGE_MCP_URL } },
+          Config: { RemoteMcp: { Url: AWS_KNOWLEDGE_MCP.url } },
         },
       ],
       Environment: {
@@ -76,7 +77,7 @@ describe('harness', () => {
       TimeoutSeconds: 3300,
       Memory: { ManagedMemoryConfiguration: { EventExpiryDuration: 30 } },
     });
-    expect(ALL_SKILLS).toHaveLength(6);
+    expect(ALL_SKILLS).toHaveLength(7);
   });
 
   it('points the harness at the harness image asset', () => {
@@ -264,8 +265,9 @@ describe('bot service', () => {
   });
 
   it('logs to a log group with retention', () => {
-    // The bot's log group, the FIS experiment log group, the harness runtime's and the tool guard's.
-    template.resourceCountIs('AWS::Logs::LogGroup', 4);
+    // The bot's log group, the FIS experiment log group and the harness runtime's (the tool guard, off by
+    // default, brings its own: deploy/test/tool-guard.test.ts).
+    template.resourceCountIs('AWS::Logs::LogGroup', 3);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     expect(botContainer().LogConfiguration.LogDriver).toBe('awslogs');
   });

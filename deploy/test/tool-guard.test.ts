@@ -4,7 +4,9 @@
  * and the allow-listed writes pass; a call it cannot read is denied. The Lambda event's field names are
  * not documented, so fixtures cover the likely shapes (flat, nested under toolUse, input as a JSON string).
  */
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { awsCommandsOf, FOR_HUMANS, readSkillFiles } from '../../src/doctor/skill-actions.ts';
 import { decide } from '../lambda/tool-guard/index.mjs';
 
 const shell = (command: string) => ({
@@ -22,6 +24,9 @@ describe('tool guard: denied', () => {
     'aws fis list-experiments && aws fis start-experiment --experiment-template-id EXT1',
     'echo $(aws fis start-experiment --experiment-template-id EXT1)',
     'aws fis update-experiment-template --id EXT1 --stop-conditions source=none',
+    'aws fis create-experiment-template --cli-input-json file://t.json --stop-conditions source=none',
+    'aws fis tag-resource --resource-arn arn:aws:fis:us-east-1:1:experiment-template/EXT1 --tags managed-by=x',
+    'aws cloudwatch delete-alarms --alarm-names checkout-5xx',
     'aws fis delete-experiment-template --id EXT1',
     "python3 -c \"import boto3; boto3.client('fis').start_experiment(experimentTemplateId='EXT1')\"",
     'aws ec2 terminate-instances --instance-ids i-0123',
@@ -82,12 +87,20 @@ describe('tool guard: allowed', () => {
 });
 
 describe('tool guard: deployed on the harness', () => {
-  it('the harness has a blocking before_tool_call hook (failure mode deny) on the guard Lambda, which only its execution role may invoke', async () => {
-    const { synthesizedTemplate, identityPoliciesOf, resolveIntrinsics, deployedArn } = await import(
-      './helpers/iam-eval.ts'
-    );
-    const { logicalId } = await import('./helpers/synth.ts');
+  it('is off unless harnessToolGuard=on (its Lambda event shape is undocumented and it fails closed)', async () => {
+    const { synthesizedTemplate } = await import('./helpers/iam-eval.ts');
     const json = synthesizedTemplate();
+    const harness = Object.values(json.Resources).find((r) => r.Type === 'AWS::BedrockAgentCore::Harness')!;
+    expect(harness.Properties?.Hooks ?? []).toEqual([]);
+    expect(Object.values(json.Resources).some((r) => r.Type === 'AWS::Lambda::Function')).toBe(false);
+  }, 120_000);
+
+  it('the harness has a blocking before_tool_call hook (failure mode deny) on the guard Lambda, which only its execution role may invoke', async () => {
+    const { identityPoliciesOf, resolveIntrinsics, deployedArn } = await import('./helpers/iam-eval.ts');
+    const { logicalId, synth } = await import('./helpers/synth.ts');
+    const s = synth({ harnessToolGuard: 'on' });
+    const json = s.json;
+    s.cleanup();
     const harness = Object.values(json.Resources).find((r) => r.Type === 'AWS::BedrockAgentCore::Harness')!;
     const hooks = resolveIntrinsics(harness.Properties?.Hooks, json) as Array<{
       BeforeToolCall?: { Name: string; Target: { Lambda: { Arn: string; FailureMode: string } } };
@@ -105,4 +118,29 @@ describe('tool guard: deployed on the harness', () => {
     expect(guard?.Target.Lambda.Arn).toBe(fnArn);
     expect(JSON.stringify(invoke)).toContain(fnArn);
   }, 120_000);
+});
+
+/**
+ * The seam with the skills: every AWS CLI command a skill runs (as the skill writes it, continuations joined)
+ * passes the guard, except those a skill hands to a human. A guard stricter than the skills would break
+ * assessments in production (every tool call denied mid-run) while every other test stayed green.
+ */
+describe('tool guard: every command the skills run is allowed', () => {
+  const commands = readSkillFiles(path.join(import.meta.dirname, '..', '..', 'skills')).flatMap((s) =>
+    awsCommandsOf(s.files).map((c) => ({ ...c, skill: s.name })),
+  );
+  const forAgent = commands.filter((c) => !(`aws ${c.service} ${c.op}` in FOR_HUMANS));
+  const distinct = [...new Map(forAgent.map((c) => [`${c.skill} ${c.text}`, c])).values()];
+
+  it('finds the skills’ commands', () => {
+    expect(distinct.length).toBeGreaterThan(50);
+  });
+
+  it('allows each one', () => {
+    const denied = distinct
+      .map((c) => ({ c, d: decide(shell(c.text)) }))
+      .filter(({ d }) => d.decision !== 'allow')
+      .map(({ c, d }) => `${c.skill}/${c.file}: ${c.text.slice(0, 120)} -> ${d.reason}`);
+    expect(denied).toEqual([]);
+  });
 });

@@ -11,6 +11,7 @@
 import {
   BedrockAgentCoreClient,
   type HarnessMessage,
+  type HarnessSkill,
   type HarnessTool,
   InvokeHarnessCommand,
   type InvokeHarnessStreamOutput,
@@ -20,6 +21,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AgentEvent } from '../core/events.ts';
 import type { Logger } from '../core/logger.ts';
 import type { HarnessInvocation, HarnessPort, InlineTool } from '../core/ports.ts';
+import type { RenderedTool } from '../harness-catalog.ts';
 import { toFailure } from './harness-errors.ts';
 import { foldHarnessStream } from './harness-fold.ts';
 
@@ -36,10 +38,11 @@ export interface HarnessAdapterOptions {
   /** Base delay for throttling backoff (doubles per attempt, with jitter). */
   retryBaseMs?: number;
   /**
-   * Tools the harness is deployed with. `tools` on an invocation replaces the harness's list, so an
-   * invocation that adds inline functions must repeat these.
+   * Tools the harness is deployed with, rendered from the one definition deploy/ also reads
+   * (src/harness-catalog.ts). `tools` on an invocation replaces the harness's list, so an invocation
+   * that adds inline functions must repeat these.
    */
-  baseTools?: HarnessTool[];
+  baseTools?: readonly RenderedTool[];
   /** Local sandbox only: the emulator's URL and its dummy credentials (otherwise the SDK's defaults). */
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
@@ -97,10 +100,11 @@ export class AgentCoreHarness implements HarnessPort {
               // (harness-security), and the header would need InvokeAgentRuntimeForUser, a grant to
               // act for any user id. The bot enforces who may do what itself.
               messages: messagesFor(inv),
-              skills: inv.skillPaths.map((path) => ({ path })),
+              skills: inv.skillPaths.map(skillSource),
               ...(inv.inlineTools?.length
                 ? { tools: toolsFor(inv.inlineTools, this.o.baseTools ?? []) }
                 : {}),
+              ...(inv.allowedTools ? { allowedTools: allowedFor(inv.allowedTools, inv.inlineTools) } : {}),
               maxIterations: this.o.maxIterations,
               timeoutSeconds: this.o.timeoutSeconds,
             }),
@@ -164,9 +168,9 @@ function messagesFor(inv: HarnessInvocation): HarnessMessage[] {
   return [{ role: 'user', content: [{ text: inv.prompt ?? '' }] }];
 }
 
-function toolsFor(inline: InlineTool[], base: HarnessTool[]): HarnessTool[] {
+function toolsFor(inline: InlineTool[], base: readonly RenderedTool[]): HarnessTool[] {
   return [
-    ...base,
+    ...(base as HarnessTool[]),
     ...inline.map((t) => ({
       type: 'inline_function' as const,
       name: t.name,
@@ -175,12 +179,16 @@ function toolsFor(inline: InlineTool[], base: HarnessTool[]): HarnessTool[] {
   ];
 }
 
-/** The AWS Knowledge MCP server the harness is deployed with (see deploy/), repeated when tools are overridden. */
-export const KNOWLEDGE_MCP_TOOL: HarnessTool = {
-  type: 'remote_mcp',
-  name: 'aws-knowledge-mcp',
-  config: { remoteMcp: { url: 'https://knowledge-mcp.global.api.aws' } },
-};
+/** The inline functions this invocation offers must stay usable under the command's allow-list. */
+function allowedFor(allowed: readonly string[], inline: InlineTool[] | undefined): string[] {
+  if (allowed.includes('*')) return [...allowed];
+  return [...new Set([...allowed, ...(inline ?? []).map((t) => t.name)])];
+}
+
+/** A skill in the image is a path; with SKILLS_BASE_PATH=s3://… the harness loads it from S3. */
+function skillSource(path: string): HarnessSkill {
+  return path.startsWith('s3://') ? { s3: { uri: path.endsWith('/') ? path : `${path}/` } } : { path };
+}
 
 function backoff(attempt: number, base: number): number {
   const exp = base * 2 ** attempt;

@@ -6,8 +6,8 @@
 import { isKnownRegion, looksLikeRegion } from './regions.ts';
 import { SKILLS, type SkillName } from './skills.ts';
 
-export type SlashCommand = '/assess' | '/chaos' | '/fis' | '/logs';
-export const SLASH_COMMANDS: readonly SlashCommand[] = ['/assess', '/chaos', '/fis', '/logs'];
+export type SlashCommand = '/assess' | '/chaos' | '/fis' | '/logs' | '/cost';
+export const SLASH_COMMANDS: readonly SlashCommand[] = ['/assess', '/chaos', '/fis', '/logs', '/cost'];
 
 type ArgKind = 'word' | 'region' | 'timeRange' | 'text';
 
@@ -19,6 +19,8 @@ interface ArgSpec {
   pattern?: RegExp;
   hint?: string;
   maxLength?: number;
+  /** Filled in when an optional word is not given. */
+  fallback?: string;
 }
 
 export type Params = Record<string, string>;
@@ -33,6 +35,12 @@ export interface CommandRoute {
   example: string;
   description: string;
   args: ArgSpec[];
+  /**
+   * The only tools this command's turns may use (InvokeHarness `allowedTools`: `@builtin`, `shell`,
+   * `@<tool name>` for every tool of one MCP server or Gateway, `@<tool name>/<tool>`); unset: all of
+   * the harness's tools. The bot's inline approval function is added when it offers it.
+   */
+  allowedTools?: readonly string[];
   /** Runs only when FIS approvers are configured (the human approval gate). */
   requiresApprovers?: boolean;
   /** Experiments start only where the FIS roles are deployed (FIS_REGIONS); other regions are refused here. */
@@ -58,6 +66,10 @@ const RESOURCE: ArgSpec = {
   hint: 'a resource name, id or ARN',
 };
 const REGION: ArgSpec = { name: 'region', kind: 'region', required: false };
+
+/** The Gateway tool of the cost harness (deploy settings name it; the cost skill calls its tools). */
+export const COST_GATEWAY_TOOL = 'billing';
+export const DEFAULT_COST_PERIOD = '30d';
 
 const REPORT_NOTE =
   'Answer in English unless asked otherwise. Lead with a short summary, then the findings, each with the evidence you observed.';
@@ -188,7 +200,52 @@ export const ROUTES: readonly CommandRoute[] = [
       `Use the ${SKILLS.logs} skill to analyze the logs of "${p.source}" in region ${p.region} ` +
       `over the last ${p.range}. If it is not a log group name, find the matching log groups first. Stay read-only. ${REPORT_NOTE}`,
   },
+  {
+    id: 'cost',
+    command: '/cost',
+    skill: SKILLS.cost,
+    usage: '/cost <service|account> [period]',
+    example: '/cost ec2 3m',
+    description: 'Explain what a service or the account costs and why it changed (read-only)',
+    args: [
+      {
+        name: 'target',
+        kind: 'word',
+        required: true,
+        pattern: /^([a-z][a-z0-9-]{1,39}|\d{12})$/i,
+        hint: 'an AWS service such as ec2, rds or s3, `account` for the whole account, or a 12-digit linked account id',
+      },
+      {
+        name: 'period',
+        kind: 'word',
+        required: false,
+        pattern: /^(([1-9]\d?)[dwm]|mtd|ytd|\d{4}-(0[1-9]|1[0-2]))$/i,
+        hint: 'a period such as 7d, 4w, 3m, mtd, ytd or a month like 2026-10',
+        fallback: DEFAULT_COST_PERIOD,
+      },
+    ],
+    // Cost data comes from the billing Gateway; the shell only for the read-only Cost Explorer fallback.
+    allowedTools: ['@builtin', `@${COST_GATEWAY_TOOL}`, '@aws-knowledge-mcp'],
+    title: (p) => `Cost analysis of ${costTarget(p.target ?? '')}, ${costPeriod(p.period!)}`,
+    prompt: (p) =>
+      `Use the ${SKILLS.cost} skill to explain the AWS cost of ${costTarget(p.target ?? '')} ` +
+      `for the period "${p.period}": the total, the main drivers, ` +
+      `what changed against the previous period of the same length, and savings worth checking. ` +
+      `Use the ${COST_GATEWAY_TOOL} Gateway tools first. Stay read-only. ${REPORT_NOTE}`,
+  },
 ];
+
+function costTarget(t: string): string {
+  if (/^\d{12}$/.test(t)) return `linked account \`${t}\``;
+  return t.toLowerCase() === 'account' ? 'the whole account' : `\`${t.toLowerCase()}\``;
+}
+
+function costPeriod(p: string): string {
+  const m = /^(\d+)([dwm])$/i.exec(p);
+  if (!m) return { mtd: 'month to date', ytd: 'year to date' }[p.toLowerCase()] ?? p;
+  const unit = { d: 'day', w: 'week', m: 'month' }[m[2]!.toLowerCase() as 'd' | 'w' | 'm'];
+  return `last ${m[1]} ${unit}${m[1] === '1' ? '' : 's'}`;
+}
 
 export const DEFAULT_TIME_RANGE = '1h';
 const TIME_RANGE = /^(\d{1,3})([mhd])$/;
@@ -271,6 +328,7 @@ function parseArgs(route: CommandRoute, tokens: string[], rawRest: string): Para
     const value = rest.shift();
     if (value === undefined) {
       if (spec.required) return `Missing ${spec.hint ?? spec.name}.`;
+      if (spec.fallback !== undefined) params[spec.name] = spec.fallback;
       continue;
     }
     if (looksLikeRegion(value.toLowerCase())) {
@@ -279,7 +337,7 @@ function parseArgs(route: CommandRoute, tokens: string[], rawRest: string): Para
     if (spec.pattern && !spec.pattern.test(value)) {
       return `\`${truncate(value, 80)}\` is not ${spec.hint ?? `a valid ${spec.name}`}.`;
     }
-    params[spec.name] = spec.name === 'service' ? value.toLowerCase() : value;
+    params[spec.name] = spec.name === 'service' || spec.fallback ? value.toLowerCase() : value;
   }
   if (rest.length > 0) return `Unexpected \`${truncate(rest.join(' '), 80)}\`.`;
   return params;

@@ -49,7 +49,7 @@ export function explainFailure(f: HarnessFailure): Explanation {
     case 'not_found':
       return e(
         'The AgentCore harness was not found.',
-        'Check that `HARNESS_ARN` (and `HARNESS_QUALIFIER`, if set) name an existing, READY harness in that account and Region.',
+        'Check that `HARNESS_ARN` (and `HARNESS_QUALIFIER`, if set), or for a command on its own harness its entry in `HARNESS_ARNS`, name an existing, READY harness in that account and Region.',
       );
     case 'throttled':
       return e(

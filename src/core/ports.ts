@@ -27,13 +27,17 @@ export interface HarnessInvocation {
   skillPaths: string[];
   /** Inline functions offered on this invocation (never user-controlled). */
   inlineTools?: InlineTool[];
+  /** The harness of the thread (a HARNESSES id); undefined: the default harness. */
+  harness?: string;
+  /** The command's tool allow-list (registry); undefined: every tool of the harness. */
+  allowedTools?: readonly string[];
 }
 
 export interface HarnessPort {
   /** Streams one agent turn. Never throws: failures end the stream with a `failed` event. */
   invoke(invocation: HarnessInvocation, signal?: AbortSignal): AsyncIterable<AgentEvent>;
   /** Ends the runtime session (its microVM) so the agent stops working; best effort. */
-  stopSession(runtimeSessionId: string): Promise<void>;
+  stopSession(runtimeSessionId: string, harness?: string): Promise<void>;
 }
 
 export interface ThreadKey {
@@ -65,6 +69,8 @@ export interface SessionRecord extends ThreadKey {
   /** Counts harness sessions used by this thread (a new one after expiry). */
   generation?: number;
   routeId: string;
+  /** The harness the thread started on (a HARNESSES id; unset: the default); every turn goes there. */
+  harness?: string;
   skill: string;
   /** Every skill path this thread's turns may load. */
   skillPaths: string[];
@@ -252,5 +258,7 @@ export interface SessionShell {
     runtimeSessionId: string,
     command: string,
     timeoutSeconds?: number,
+    /** The session's harness (a HARNESSES id); undefined: the default harness. */
+    harness?: string,
   ): Promise<{ stdout: string; stderr: string; exitCode: number; status: string }>;
 }

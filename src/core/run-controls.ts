@@ -28,7 +28,7 @@ export interface RunControlDeps {
   /** Aborts the thread's run in this process; false when it runs elsewhere (or nowhere). */
   abortLocal(key: ThreadKey, by: string): boolean;
   /** Ends an agent's runtime session (StopRuntimeSession). */
-  stopAgentSession(runtimeSessionId: string): Promise<void>;
+  stopAgentSession(runtimeSessionId: string, harness?: string): Promise<void>;
 }
 
 /** A click on a Retry button: the thread, the interruption it was offered for, the message it is on. */
@@ -111,7 +111,7 @@ export class RunControls {
     if (this.d.abortLocal(key, userId)) return { result: 'stopping' };
     // Another replica owns the run. Ending the agent's session stops the agent now and ends the
     // owner's stream (which then finds the recorded stop), instead of at the owner's next renewal.
-    if (recorded) await this.d.stopAgentSession(rec.runtimeSessionId);
+    if (recorded) await this.d.stopAgentSession(rec.runtimeSessionId, rec.harness);
     return { result: recorded ? 'stopping' : 'not_running' };
   }
 

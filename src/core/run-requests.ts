@@ -16,6 +16,8 @@ import { mention } from './slack-escape.ts';
 import { QUEUED_REACTION, type TurnDeps, type TurnInput, type TurnSettings } from './turns.ts';
 
 export interface RunnerSettings extends TurnSettings {
+  /** The harness a command runs on (a HARNESSES id), or undefined for the default harness. */
+  harnessFor?: (command: string) => string | undefined;
   /** Follow-ups that may wait behind a running turn, per thread. */
   maxQueue: number;
 }
@@ -121,6 +123,7 @@ export class RunRequests {
     const threadTs = await this.postRoot(req, root);
     if (!threadTs) return;
     const key: ThreadKey = { teamId: req.teamId, channel: req.channel, threadTs };
+    const harness = this.d.settings.harnessFor?.(route.command);
     const session = this.newSession(
       key,
       {
@@ -129,7 +132,10 @@ export class RunRequests {
         skillPaths: [skillPath(this.d.settings.skillsBasePath, route.skill)],
       },
       req.userId,
-      params.template ? { commandTemplateId: params.template } : {},
+      {
+        ...(params.template ? { commandTemplateId: params.template } : {}),
+        ...(harness ? { harness } : {}),
+      },
     );
     try {
       await this.d.store.create(session);

@@ -73,7 +73,7 @@ export class Runner {
       owner: this.owner,
       leaseMs: d.settings.leaseMs,
       execute: (session, input, user, before) => this.execute(session, input, user, before),
-      stopAgentSession: (id) => d.harness.stopSession(id),
+      stopAgentSession: (id, harness) => d.harness.stopSession(id, harness),
       abortLocal: (key, by) => {
         const local = this.local.get(mapKey(key));
         if (local) abortRun(local, { kind: 'stop', by });

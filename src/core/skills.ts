@@ -1,4 +1,4 @@
-/** The six Agent Skills baked into the harness image, by folder name under the skills base path. */
+/** The Agent Skills baked into the harness image, by folder name under the skills base path. */
 export const SKILLS = {
   bestPractice: 'aws-best-practice-research',
   eks: 'eks-workload-best-practice-assessment',
@@ -6,6 +6,7 @@ export const SKILLS = {
   fisPrepare: 'aws-fis-experiment-prepare',
   fisExecute: 'aws-fis-experiment-execute',
   logs: 'app-service-log-analysis',
+  cost: 'aws-cost-analysis',
 } as const;
 
 export type SkillName = (typeof SKILLS)[keyof typeof SKILLS];
@@ -18,6 +19,7 @@ export const READ_ONLY_SKILLS: readonly SkillName[] = [
   SKILLS.eks,
   SKILLS.chaos,
   SKILLS.logs,
+  SKILLS.cost,
 ];
 
 export function skillPath(basePath: string, skill: SkillName): string {

@@ -37,7 +37,7 @@ export class TurnEndings {
    * first turn carries the thread's context.
    */
   async endAgentSession(session: SessionRecord, log: Logger): Promise<void> {
-    await this.d.harness.stopSession(session.runtimeSessionId);
+    await this.d.harness.stopSession(session.runtimeSessionId, session.harness);
     const key = keyOf(session);
     await this.d.store
       .rotate(key, this.d.owner, newRuntimeSessionId(key))

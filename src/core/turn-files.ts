@@ -41,7 +41,7 @@ export class TurnFiles {
     const pattern = this.d.reportFiles;
     if (pattern && this.d.shell) {
       try {
-        files.push(...(await this.readReports(session.runtimeSessionId, pattern, log)));
+        files.push(...(await this.readReports(session.runtimeSessionId, pattern, log, session.harness)));
       } catch (err) {
         log.warn({ err }, 'could not read the report files the agent wrote');
       }
@@ -73,9 +73,14 @@ export class TurnFiles {
     }
   }
 
-  private async readReports(sessionId: string, pattern: string, log: Logger): Promise<ThreadFile[]> {
+  private async readReports(
+    sessionId: string,
+    pattern: string,
+    log: Logger,
+    harness?: string,
+  ): Promise<ThreadFile[]> {
     const shell = this.d.shell!;
-    const listed = await shell.run(sessionId, `ls -1d -- ${pattern} 2>/dev/null`);
+    const listed = await shell.run(sessionId, `ls -1d -- ${pattern} 2>/dev/null`, undefined, harness);
     if (listed.exitCode !== 0) return [];
     const seen = this.attached.get(sessionId) ?? new Set<string>();
     this.attached.set(sessionId, seen);
@@ -85,7 +90,7 @@ export class TurnFiles {
       .map((p) => p.trim())
       .filter((p) => p.startsWith('/') && !p.includes("'"));
     for (const path of paths.slice(0, MAX_REPORT_FILES)) {
-      const r = await shell.run(sessionId, `cat -- '${path}'`);
+      const r = await shell.run(sessionId, `cat -- '${path}'`, undefined, harness);
       if (r.exitCode !== 0) {
         log.warn(
           { path, exitCode: r.exitCode, stderr: r.stderr.slice(0, 200) },

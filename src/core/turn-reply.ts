@@ -5,6 +5,7 @@
  * (Split out of turns.ts: the engine decides which turns run; this runs one.)
  */
 import { APPROVAL_INLINE_TOOL } from './approval-tool.ts';
+import { ROUTES } from './commands.ts';
 import { estimateCost } from './cost.ts';
 import type { PendingToolCall } from './events.ts';
 import type { TurnGrant } from './grants.ts';
@@ -64,12 +65,16 @@ export class TurnReplies {
       })
       .catch((err) => log.warn({ err }, 'could not note the turn'));
     const { approvals, skillPaths } = grant;
+    // The command's tool allow-list applies to every turn of its thread (registry, src/core/commands.ts).
+    const allowedTools = ROUTES.find((r) => r.id === session.routeId)?.allowedTools;
     const invocation = (): HarnessInvocation => ({
       runtimeSessionId: current.runtimeSessionId,
       userId: user,
       ...(input.resume ? { resume: input.resume } : { prompt }),
       skillPaths,
       ...(approvals ? { inlineTools: [APPROVAL_INLINE_TOOL] } : {}),
+      ...(current.harness ? { harness: current.harness } : {}),
+      ...(allowedTools ? { allowedTools } : {}),
     });
     let result = await consumeTurn(this.d.harness, invocation(), reply, local, log);
     // The harness no longer knows this session: move to a new one with the context restored, once.

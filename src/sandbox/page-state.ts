@@ -33,6 +33,7 @@ export function tries(emulated: boolean): Try[] {
       text: '/logs /aws/lambda/checkout 7d us-east-1',
       hint: 'a long answer: continued replies and answer.md',
     },
+    { text: '/cost ec2 3m', hint: 'runs on its own harness (cost), through the billing Gateway tools' },
     { text: `@${BOT_NAME} why is checkout slow?`, hint: 'a mention starts a conversation' },
     { text: '/investigate checkout-5xx us-east-1', hint: 'reads the alarm from CloudWatch (emulated)' },
     { text: '/fis help' },

@@ -48,3 +48,9 @@ export const MANIFEST_BOT_SCOPES: readonly string[] = [
 /** The emulator's harness when no HARNESS_ARN is configured. */
 export const SANDBOX_HARNESS_ARN =
   'arn:aws:bedrock-agentcore:us-west-2:123456789012:harness/sandbox-Sandbox001';
+
+/** The sandbox's cost harness (`/cost`, one harness per function) and its billing Gateway. */
+export const SANDBOX_COST_HARNESS_ARN =
+  'arn:aws:bedrock-agentcore:us-west-2:123456789012:harness/sandbox_cost-CoSt123456';
+export const SANDBOX_BILLING_GATEWAY_ARN =
+  'arn:aws:bedrock-agentcore:us-west-2:123456789012:gateway/sandbox-billing-0a1b2c3d4e';

@@ -15,8 +15,10 @@ import { CloudWatchEmulator } from '../stand-ins/cloudwatch-emulator.ts';
 import { FakeSlack } from '../stand-ins/fake-slack.ts';
 import { FisEmulator } from '../stand-ins/fis-emulator.ts';
 import { HarnessEmulator } from '../stand-ins/harness-emulator.ts';
+import { HarnessRegion } from '../stand-ins/harness-region.ts';
 import { TaggingEmulator } from '../stand-ins/tagging-emulator.ts';
 import { DEMO_ALARM_REGION, seedDemoAlarms } from './demo-alarms.ts';
+import { costScenarios, SANDBOX_COST_HARNESS_ID } from './demo-cost.ts';
 import { DEMO_TEMPLATE_REGION, fisWorld, seedDemoWorld } from './demo-fis.ts';
 import { demoScenarios } from './demo-scenarios.ts';
 import {
@@ -26,6 +28,8 @@ import {
   dmOf,
   MANIFEST_BOT_SCOPES,
   PEOPLE,
+  SANDBOX_BILLING_GATEWAY_ARN,
+  SANDBOX_COST_HARNESS_ARN,
   SANDBOX_HARNESS_ARN,
 } from './people.ts';
 import { Timeline } from './timeline.ts';
@@ -70,6 +74,7 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
 
     let harness: HarnessEmulator | undefined;
     let fis: FisEmulator | undefined;
+    let region: HarnessRegion | undefined;
     let cloudwatch: CloudWatchEmulator | undefined;
     let tagging: TaggingEmulator | undefined;
     if (settings.harness.kind === 'emulator') {
@@ -104,6 +109,20 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
       });
       await harness.start();
       cleanups.push(() => harness?.stop());
+      // /cost runs on a harness of its own (one per function), behind the same regional endpoint.
+      const costHarness = new HarnessEmulator({
+        harnessArn: SANDBOX_COST_HARNESS_ARN,
+        defaultScenario: costScenarios(),
+        timeScale: opts.timeScale,
+      });
+      await costHarness.start();
+      cleanups.push(() => costHarness.stop());
+      region = new HarnessRegion([
+        { arn: SANDBOX_HARNESS_ARN, emulator: harness },
+        { arn: SANDBOX_COST_HARNESS_ARN, emulator: costHarness },
+      ]);
+      await region.start();
+      cleanups.push(() => region?.stop());
     }
 
     // Fresh storage each run: the fake Slack's messages live in memory, so old sessions would point nowhere.
@@ -115,7 +134,21 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
       signingSecret,
       slackApiUrl: slack.apiUrl,
       dataDir,
-      ...(harness ? { emulator: { url: harness.url, harnessArn: SANDBOX_HARNESS_ARN } } : {}),
+      ...(harness && region
+        ? {
+            emulator: { url: region.url, harnessArn: SANDBOX_HARNESS_ARN },
+            namedHarnesses: [
+              {
+                id: SANDBOX_COST_HARNESS_ID,
+                arn: SANDBOX_COST_HARNESS_ARN,
+                commands: ['/cost'],
+                tools: [
+                  { type: 'agentcore_gateway', name: 'billing', gatewayArn: SANDBOX_BILLING_GATEWAY_ARN },
+                ],
+              },
+            ],
+          }
+        : {}),
       ...(fis ? { fisEmulator: { url: fis.url } } : {}),
       ...(cloudwatch ? { cloudwatchEmulator: { url: cloudwatch.url } } : {}),
       ...(tagging ? { awsStandIns: { tagging: tagging.url } } : {}),

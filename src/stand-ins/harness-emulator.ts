@@ -76,6 +76,11 @@ export class HarnessEmulator {
     return this.sessions.stopped;
   }
 
+  /** The harness this emulator is deployed as. */
+  get harnessArn(): string {
+    return this.options.harnessArn;
+  }
+
   /** The managed runtime behind the harness; AWS refuses calls that name it instead of the harness. */
   get runtimeArn(): string {
     return this.options.harnessArn.replace(':harness/', ':runtime/');

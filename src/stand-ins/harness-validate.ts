@@ -3,11 +3,12 @@
  * session id is 33–100 characters of [a-zA-Z0-9][a-zA-Z0-9-_]*, messages are not empty, text blocks
  * have at least one character, and a resume answers every toolUse of the paused assistant message.
  */
+import { allowedToolsProblem, skillsProblem, toolsProblem } from './harness-validate-config.ts';
 import { type HttpError, sessionIdProblem } from './harness-wire.ts';
 
 export interface HarnessRequestBody {
   messages: Array<{ role: string; content: Array<Record<string, unknown>> }>;
-  skills?: Array<{ path?: string }>;
+  skills?: Array<{ path?: string; s3?: { uri: string } }>;
   tools?: unknown[];
   allowedTools?: string[];
   maxIterations?: number;
@@ -37,6 +38,9 @@ export function invokeProblem(
   }
   const idProblem = sessionIdProblem(o.sessionId, 100);
   if (idProblem) return idProblem;
+  const overrides =
+    toolsProblem(o.body.tools) ?? allowedToolsProblem(o.body.allowedTools) ?? skillsProblem(o.body.skills);
+  if (overrides) return overrides;
   const messages = o.body.messages;
   if (!Array.isArray(messages) || messages.length === 0) {
     return { status: 400, errorType: 'ValidationException', message: 'messages must not be empty' };

@@ -13,6 +13,7 @@ import { FakeSlack, type FakeSlackOptions } from '../../src/stand-ins/fake-slack
 import { FisEmulator } from '../../src/stand-ins/fis-emulator.ts';
 import { scopedStartAuthorizer } from '../../src/stand-ins/fis-start-authorizer.ts';
 import { HarnessEmulator, type HarnessEmulatorOptions } from '../../src/stand-ins/harness-emulator.ts';
+import { HarnessRegion } from '../../src/stand-ins/harness-region.ts';
 import { policyAuthorizer, type RecordingAuthorizer } from '../../src/stand-ins/iam-authorizer.ts';
 import { StsEmulator } from '../../src/stand-ins/sts-emulator.ts';
 import { TaggingEmulator } from '../../src/stand-ins/tagging-emulator.ts';
@@ -48,6 +49,8 @@ export interface Rig {
   slack: FakeSlack;
   harness: HarnessEmulator;
   fis: FisEmulator;
+  /** With `harnesses`: each further harness's emulator, by id (behind the same regional endpoint). */
+  named: Map<string, HarnessEmulator>;
   cloudwatch: CloudWatchEmulator;
   tagging: TaggingEmulator;
   sts: StsEmulator;
@@ -76,6 +79,8 @@ export async function startRig(
     /** Authorize the bot's harness calls against the bot task role exactly as deploy/ synthesizes it. */
     deployedRole?: boolean;
     hooks?: BotHooks;
+    /** Further harnesses (HARNESSES), each with its own emulator: id, the commands it answers, its tools. */
+    harnesses?: { id: string; commands: string[]; tools?: unknown[] }[];
     /** Where the bot logs (default: stdout at TEST_LOG_LEVEL). */
     log?: (config: ReturnType<typeof loadConfig>) => ReturnType<typeof createLogger>;
   } = {},
@@ -96,6 +101,21 @@ export async function startRig(
   }
   const harness = new HarnessEmulator({ harnessArn, authorizer, ...opts.harness });
   await harness.start();
+  const named = new Map<string, HarnessEmulator>();
+  for (const [i, h] of (opts.harnesses ?? []).entries()) {
+    const emulator = new HarnessEmulator({
+      harnessArn: `arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/${h.id}_agent-Xy${i}Zw56789`,
+    });
+    await emulator.start();
+    named.set(h.id, emulator);
+  }
+  const region = named.size
+    ? new HarnessRegion([
+        { arn: harnessArn, emulator: harness },
+        ...[...named.values()].map((e) => ({ arn: e.harnessArn, emulator: e })),
+      ])
+    : undefined;
+  await region?.start();
   const fis = new FisEmulator({ initiatingMs: 200, runningMs: 3_000 });
   await fis.start();
   process.env.AWS_ENDPOINT_URL_FIS = fis.url;
@@ -123,7 +143,7 @@ export async function startRig(
   }
   slack.userGroups.set(GROUP, [GROUP_MEMBER]);
   // The standard SDK variables, exactly as an operator would set them.
-  process.env.AWS_ENDPOINT_URL_BEDROCK_AGENTCORE = harness.url;
+  process.env.AWS_ENDPOINT_URL_BEDROCK_AGENTCORE = region?.url ?? harness.url;
   process.env.AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
   process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
   const dataDir = mkdtempSync(join(tmpdir(), 'bot-rig-'));
@@ -141,6 +161,12 @@ export async function startRig(
     FIS_APPROVERS: `${APPROVER},${GROUP}`,
     // Most tests run the same command back to back on purpose; the double-submit test turns this on.
     DUPLICATE_COMMAND_WINDOW_SECONDS: '0',
+    ...(opts.harnesses
+      ? {
+          HARNESSES: JSON.stringify(opts.harnesses.map((h) => ({ tools: [], ...h }))),
+          HARNESS_ARNS: [...named.entries()].map(([id, e]) => `${id}=${e.harnessArn}`).join(';'),
+        }
+      : {}),
     ...(opts.scopedStart ? { FIS_START_ROLE_ARN: START_ROLE_ARN } : {}),
     ...opts.env,
   });
@@ -156,6 +182,7 @@ export async function startRig(
     slack,
     harness,
     fis,
+    named,
     cloudwatch,
     tagging,
     sts,
@@ -169,6 +196,8 @@ export async function startRig(
       await rig.bot.stop();
       await slack.stop();
       await harness.stop();
+      for (const e of named.values()) await e.stop();
+      await region?.stop();
       await fis.stop();
       if (!opts.cloudwatch) await cloudwatch.stop();
       await tagging.stop();

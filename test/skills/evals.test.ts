@@ -62,6 +62,7 @@ const DOMAIN: Record<string, RegExp> = {
   'eks-workload-best-practice-assessment': /\b(EKS|cluster)\b/i,
   'aws-best-practice-research': /\b(best practices?|Well-Architected)\b/i,
   'app-service-log-analysis': /\b(logs?|errors?)\b/i,
+  'aws-cost-analysis': /\b(cost|spend|bill|Savings Plan)\b/i,
 };
 const NEIGHBOURS: Record<string, string[]> = {
   'aws-fis-experiment-prepare': ['aws-fis-experiment-execute', 'aws-service-chaos-research'],
@@ -70,6 +71,7 @@ const NEIGHBOURS: Record<string, string[]> = {
   'eks-workload-best-practice-assessment': ['aws-best-practice-research', 'aws-service-chaos-research'],
   'aws-best-practice-research': ['eks-workload-best-practice-assessment', 'aws-service-chaos-research'],
   'app-service-log-analysis': ['aws-best-practice-research', 'aws-fis-experiment-execute'],
+  'aws-cost-analysis': ['aws-best-practice-research', 'app-service-log-analysis'],
 };
 
 describe.each(skills)('%s evals', (name) => {

@@ -32,9 +32,9 @@ describe('no skill writes IAM (the FIS experiment role is pre-created by the dep
 describe('read-only skills contain no mutating commands', () => {
   const readOnly = skills.filter((s) => (READ_ONLY_SKILLS as readonly string[]).includes(s.name));
 
-  it('covers exactly the four read-only skills', () => {
+  it('covers exactly the five read-only skills', () => {
     expect(readOnly.map((s) => s.name).sort()).toEqual(
-      [SKILLS.bestPractice, SKILLS.eks, SKILLS.chaos, SKILLS.logs].sort(),
+      [SKILLS.bestPractice, SKILLS.eks, SKILLS.chaos, SKILLS.logs, SKILLS.cost].sort(),
     );
   });
 

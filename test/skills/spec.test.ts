@@ -138,6 +138,6 @@ describe.each(skills.map((s) => [s.name, s] as const))('skill %s', (_name, skill
   });
 });
 
-it('finds six skills', () => {
-  expect(skills).toHaveLength(6);
+it('finds seven skills', () => {
+  expect(skills).toHaveLength(7);
 });

@@ -50,6 +50,27 @@ describe('command registry', () => {
     });
   });
 
+  it('parses /cost <service|account> [period], defaulting the period and refusing bad ones', () => {
+    expect(parse('/cost', 'EC2 3M')).toMatchObject({
+      ok: true,
+      route: { id: 'cost', allowedTools: ['@builtin', '@billing', '@aws-knowledge-mcp'] },
+      params: { target: 'EC2', period: '3m' },
+    });
+    expect(parse('/cost', 'account')).toMatchObject({
+      ok: true,
+      params: { target: 'account', period: '30d' },
+    });
+    expect(parse('/cost', '123456789012 2026-10')).toMatchObject({ ok: true, params: { period: '2026-10' } });
+    const ok = parse('/cost', 'rds mtd');
+    expect(ok.ok && ok.route.title(ok.params)).toBe('Cost analysis of `rds`, month to date');
+    expect(ok.ok && ok.route.prompt(ok.params)).toContain('for the period "mtd"');
+    for (const bad of ['rds 0d', 'rds 2026-13', 'rds 3m extra', '']) {
+      const r = parse('/cost', bad);
+      expect(r.ok, bad).toBe(false);
+    }
+    expect(usageFor('/cost')).toContain('/cost <service|account> [period]');
+  });
+
   it('answers help and bad input with usage', () => {
     expect(parse('/logs', 'help')).toMatchObject({ ok: false, kind: 'help' });
     expect(parse('/fis', 'prepare help')).toMatchObject({ ok: false, kind: 'help' });

@@ -79,3 +79,95 @@ describe('config', () => {
     expect(d.slack.apiUrl).toBe('http://127.0.0.1:9/api/');
   });
 });
+
+describe('harnesses and tools', () => {
+  const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', HARNESS_ARN: ARN };
+  const COST = 'arn:aws:bedrock-agentcore:us-west-2:123456789012:harness/opsagent_cost-ZyXw987654';
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig({ ...base, ...env });
+    } catch (err) {
+      return (err as ConfigError).problems.join('\n');
+    }
+    return '';
+  };
+
+  it('defaults to the AWS Knowledge MCP server on the default harness and no further harnesses', () => {
+    const c = loadConfig(base);
+    expect(c.harness.tools).toEqual([
+      { type: 'remote_mcp', name: 'aws-knowledge-mcp', url: 'https://knowledge-mcp.global.api.aws' },
+    ]);
+    expect(c.harness.others).toEqual([]);
+  });
+
+  it('routes a command family to a named harness with its ARN and region', () => {
+    const c = loadConfig({
+      ...base,
+      HARNESSES: JSON.stringify([{ id: 'cost', commands: ['/cost'] }]),
+      HARNESS_ARNS: `cost=${COST}`,
+    });
+    expect(c.harness.others).toEqual([
+      { id: 'cost', arn: COST, region: 'us-west-2', commands: ['/cost'], tools: [] },
+    ]);
+  });
+
+  it('names every problem: bad JSON, plain header values, missing or unknown ARNs, unknown commands', () => {
+    expect(problems({ HARNESS_TOOLS: '[{' })).toMatch(/HARNESS_TOOLS is not valid JSON/);
+    expect(
+      problems({
+        HARNESS_TOOLS: JSON.stringify([
+          {
+            type: 'remote_mcp',
+            name: 'gh',
+            url: 'https://x.example',
+            headers: { Authorization: 'Bearer abc' },
+          },
+        ]),
+      }),
+    ).toMatch(/HARNESS_TOOLS .*never a plain value/);
+    expect(
+      problems({
+        HARNESS_TOOLS: JSON.stringify([
+          {
+            type: 'remote_mcp',
+            name: 'gh',
+            url: 'https://x.example',
+            headers: { Authorization: 'Bearer abc' },
+          },
+        ]),
+      }),
+    ).not.toContain('Bearer abc');
+    const text = problems({
+      HARNESSES: JSON.stringify([{ id: 'cost', commands: ['/cost', '/nope'] }]),
+      HARNESS_ARNS: `chaos=${COST}`,
+    });
+    expect(text).toContain('HARNESS_ARNS has no ARN for harness "cost"');
+    expect(text).toContain('/nope, which is not a command of this bot');
+    expect(text).toContain('HARNESS_ARNS names "chaos"');
+  });
+
+  it('refuses tools the bot cannot repeat on the harness that answers /fis when approvals are on', () => {
+    const secretTool = JSON.stringify([
+      {
+        type: 'remote_mcp',
+        name: 'gh',
+        url: 'https://x.example',
+        headers: {
+          Authorization: { secretArn: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:gh-AbCdEf' },
+        },
+      },
+    ]);
+    expect(problems({ HARNESS_TOOLS: secretTool })).toBe('');
+    expect(problems({ HARNESS_TOOLS: secretTool, FIS_APPROVERS: 'U0123ABCD' })).toMatch(
+      /HARNESS_TOOLS: the harness that answers \/fis cannot have this tool while FIS_APPROVERS is set: gh has secret-backed headers/,
+    );
+    // On another harness it is fine: /fis stays on the default one.
+    expect(
+      problems({
+        FIS_APPROVERS: 'U0123ABCD',
+        HARNESSES: JSON.stringify([{ id: 'cost', commands: ['/cost'], tools: JSON.parse(secretTool) }]),
+        HARNESS_ARNS: `cost=${COST}`,
+      }),
+    ).toBe('');
+  });
+});

@@ -8,13 +8,20 @@
 // but not the JSON field names, so the tool input is looked for under the likely names, and a call
 // whose shape is not understood is denied (the hook's failureMode is deny as well).
 
-/** AWS CLI writes the agent may make: creating (tagged) templates for /fis prepare, stopping an experiment, log queries. */
+/**
+ * AWS CLI writes the skills make (deploy/test/tool-guard.test.ts fails if a skill runs one not listed here):
+ * /fis prepare creates and revises tagged templates (a revision after the card was posted changes the
+ * fingerprint, so the gate refuses to start it) and the stack-prefixed stop-condition alarms; an experiment may
+ * be stopped; log queries; and `eks update-kubeconfig`, which only writes the session's own kubeconfig file.
+ */
 const ALLOWED_WRITES = new Set([
   'fis create-experiment-template',
-  'fis tag-resource',
+  'fis update-experiment-template',
   'fis stop-experiment',
+  'cloudwatch put-metric-alarm',
   'logs start-query',
   'logs stop-query',
+  'eks update-kubeconfig',
 ]);
 
 /** Operations that only read (AWS CLI verbs). */
@@ -46,6 +53,10 @@ export function decide(event) {
     if (service === 'fis' && operation === 'start-experiment')
       return deny(
         '`aws fis start-experiment` is refused: the bot starts experiments only after a human approves them in Slack',
+      );
+    if (service === 'fis' && /\bsource=none\b/.test(segment))
+      return deny(
+        'a FIS template without a stop-condition alarm is refused: every experiment needs one that can stop it',
       );
     if (service === 's3') {
       if (['ls'].includes(operation)) continue;

@@ -26,6 +26,8 @@ export interface BotServiceProps {
   fisStartRoleArn?: string;
   /** CloudWatch namespace of the bot's embedded metrics (one per stack). */
   metricsNamespace: string;
+  /** Further environment (the harness routing: HARNESS_TOOLS, HARNESSES, HARNESS_ARNS, SKILLS_BASE_PATH). */
+  moreEnvironment?: Record<string, string>;
 }
 
 /**
@@ -112,6 +114,7 @@ export class BotService extends Construct {
       // FIS works only where this stack created its roles: /fis run refuses other regions with a clear message.
       FIS_REGIONS: Aws.REGION,
       METRICS_NAMESPACE: props.metricsNamespace,
+      ...props.moreEnvironment,
       // The start-only role this stack creates: the only identity that can start an experiment.
       ...(props.fisStartRoleArn ? { FIS_START_ROLE_ARN: props.fisStartRoleArn } : {}),
     };

@@ -5,6 +5,8 @@ import { Construct } from 'constructs';
 
 export interface BotTaskRoleProps {
   harnessArn: string;
+  /** The stack's further harnesses (one per function): invoked the same way, on their DEFAULT endpoint. */
+  moreHarnessArns?: readonly string[];
   /** The harness endpoint the bot invokes (its HARNESS_QUALIFIER; unset means DEFAULT). */
   harnessEndpoint?: string;
   table: dynamodb.ITable;
@@ -52,6 +54,7 @@ export class BotTaskRole extends Construct {
         resources: [
           props.harnessArn,
           `${props.harnessArn}/harness-endpoint/${props.harnessEndpoint ?? 'DEFAULT'}`,
+          ...(props.moreHarnessArns ?? []).flatMap((arn) => [arn, `${arn}/harness-endpoint/DEFAULT`]),
         ],
       }),
     );

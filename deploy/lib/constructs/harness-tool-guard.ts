@@ -28,7 +28,8 @@ export class HarnessToolGuard extends Construct {
     this.fn = new lambda.Function(this, 'Function', {
       description:
         'AgentCore Slack bot: refuses experiment-changing and non-allow-listed AWS writes in the harness shell',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      // The newest Node.js Lambda runtime (cdk-nag L1); the handler is plain ESM with no dependencies.
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       // Plain JavaScript run as written: the asset is this one directory, nothing bundled.

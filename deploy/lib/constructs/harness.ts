@@ -1,19 +1,19 @@
 import * as path from 'node:path';
-import { IgnoreMode } from 'aws-cdk-lib';
+import { IgnoreMode, SecretValue } from 'aws-cdk-lib';
 import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ALL_SKILLS, skillPath } from '../../../src/core/skills.ts';
+import { type SkillName, skillPath } from '../../../src/core/skills.ts';
+import { type GatewayTool, renderTools, type ToolSpec } from '../../../src/harness-catalog.ts';
 import { fisAlarmPrefix, HARNESS_ENV, REPORTS_DIR } from '../fis-contract.ts';
 import { harnessSystemPrompt } from '../harness-prompt.ts';
 import type { Settings } from '../settings.ts';
+import { McpGateway } from './mcp-gateway.ts';
+import { SKILLS_PREFIX, type SkillsBucket } from './skills-bucket.ts';
 
 /** Where the bot (src/config.ts SKILLS_BASE_PATH default) and the image (Dockerfile COPY) put the skills. */
 export const SKILLS_BASE_PATH = '/opt/.agents/skills/';
-
-/** The public AWS Knowledge MCP server, attached as a remote_mcp tool. */
-export const AWS_KNOWLEDGE_MCP_URL = 'https://knowledge-mcp.global.api.aws';
 
 /** The environment variables the agent's shell sees: the FIS contract as deployed. */
 export function harnessEnvironment(
@@ -77,6 +77,16 @@ export interface HarnessProps {
   fisLogGroupArn?: string;
   /** The experiment report bucket (FIS_REPORT_BUCKET). */
   fisReportBucket?: string;
+  /** AgentCore harness name. */
+  name: string;
+  /** The harness's tools, from the definition the bot reads too (src/harness-catalog.ts). */
+  tools: readonly ToolSpec[];
+  /** The skills it loads. */
+  skills: readonly SkillName[];
+  /** The harness image, when another harness of the stack already builds it. */
+  image?: ecrAssets.DockerImageAsset;
+  /** skillsSource=s3: load the skills from this bucket instead of the image. */
+  skillsBucket?: SkillsBucket;
   /** Lifecycle hooks on the harness (e.g. the tool guard, harness-tool-guard.ts). */
   hooks?: agentcore.CfnHarness.HarnessHookProperty[];
 }
@@ -90,30 +100,65 @@ export class Harness extends Construct {
   readonly harness: agentcore.CfnHarness;
   /** arn:aws:bedrock-agentcore:<region>:<account>:harness/<name>-<id> */
   readonly harnessArn: string;
+  /** The Gateways this harness's tools reach (existing and created); its role may invoke exactly these. */
+  readonly gatewayArns: string[] = [];
+  /** The tool list with the ARNs of created Gateways filled in: what the bot repeats (HARNESS_TOOLS). */
+  readonly toolSpecs: ToolSpec[];
 
   constructor(scope: Construct, id: string, props: HarnessProps) {
     super(scope, id);
     const s = props.settings;
 
-    this.image = new ecrAssets.DockerImageAsset(this, 'Image', {
-      directory: props.repoRoot,
-      file: path.join('harness-container', 'Dockerfile'),
-      platform: ecrAssets.Platform.LINUX_ARM64,
-      // Stage only what the Dockerfile copies: the build context is the repo root, so allow-list it.
-      ignoreMode: IgnoreMode.DOCKER,
-      exclude: ['*', '!harness-container/Dockerfile', '!harness-container/aws-cli-team.asc', '!skills'],
-    });
+    this.image =
+      props.image ??
+      new ecrAssets.DockerImageAsset(this, 'Image', {
+        directory: props.repoRoot,
+        file: path.join('harness-container', 'Dockerfile'),
+        platform: ecrAssets.Platform.LINUX_ARM64,
+        // Stage only what the Dockerfile copies: the build context is the repo root, so allow-list it.
+        ignoreMode: IgnoreMode.DOCKER,
+        exclude: ['*', '!harness-container/Dockerfile', '!harness-container/aws-cli-team.asc', '!skills'],
+      });
     this.image.repository.grantPull(props.executionRole);
 
+    // Gateways the stack creates for this harness, one per tool that asks for one.
+    const created = new Map<GatewayTool, string>();
+    for (const t of props.tools) {
+      if (t.type !== 'agentcore_gateway') continue;
+      const arn =
+        t.gatewayArn ??
+        new McpGateway(this, `Gateway-${t.name}`, {
+          name: `${props.name}-${t.name}`.replace(/_/g, '-').slice(0, 100),
+          target: t.create!,
+        }).gatewayArn;
+      if (!t.gatewayArn) created.set(t, arn);
+      this.gatewayArns.push(arn);
+    }
+    this.toolSpecs = props.tools.map((t) =>
+      t.type === 'agentcore_gateway' && created.has(t)
+        ? { type: t.type, name: t.name, gatewayArn: created.get(t)! }
+        : t,
+    );
+    const tools = renderTools(props.tools, {
+      gatewayArn: (t) => created.get(t)!,
+      // Resolved by CloudFormation at deploy time: the value is in no template, setting or log.
+      header: (ref) =>
+        SecretValue.secretsManager(
+          ref.secretArn,
+          ref.jsonKey ? { jsonField: ref.jsonKey } : {},
+        ).unsafeUnwrap(),
+    });
+    const skillsBase = props.skillsBucket?.baseUri ?? SKILLS_BASE_PATH;
+
     this.harness = new agentcore.CfnHarness(this, 'Resource', {
-      harnessName: s.harnessName,
+      harnessName: props.name,
       executionRoleArn: props.executionRole.roleArn,
       environmentArtifact: { containerConfiguration: { containerUri: this.image.imageUri } },
       model: { bedrockModelConfig: { modelId: s.modelId, maxTokens: s.modelMaxTokens } },
       systemPrompt: [
         {
           text: harnessSystemPrompt({
-            skillsBasePath: SKILLS_BASE_PATH,
+            skillsBasePath: skillsBase,
             templateTagKey: s.fisTemplateTagKey,
             templateTagValue: s.fisTemplateTagValue,
             targetTagKey: s.fisTargetTagKey,
@@ -131,14 +176,12 @@ export class Harness extends Construct {
         props.fisLogGroupArn,
         props.fisReportBucket,
       ),
-      skills: ALL_SKILLS.map((name) => ({ path: skillPath(SKILLS_BASE_PATH, name) })),
-      tools: [
-        {
-          type: 'remote_mcp',
-          name: 'aws-knowledge-mcp',
-          config: { remoteMcp: { url: AWS_KNOWLEDGE_MCP_URL } },
-        },
-      ],
+      skills: props.skills.map((name) =>
+        props.skillsBucket
+          ? { s3: { uri: `${skillPath(skillsBase, name)}/` } }
+          : { path: skillPath(SKILLS_BASE_PATH, name) },
+      ),
+      tools,
       environment: {
         agentCoreRuntimeEnvironment: {
           lifecycleConfiguration: {
@@ -157,6 +200,25 @@ export class Harness extends Construct {
     // The role's policies (ECR pull above all) must exist before AgentCore validates the harness.
     this.harness.node.addDependency(props.executionRole);
     this.harnessArn = this.harness.attrArn;
+    if (props.skillsBucket) {
+      // The skills must be in the bucket before the harness loads them, and the harness may read them.
+      this.harness.node.addDependency(props.skillsBucket.deployment);
+      props.skillsBucket.bucket.grantRead(props.executionRole, `${SKILLS_PREFIX}*`);
+    }
+    if (this.gatewayArns.length > 0) {
+      // The harness signs its calls to its Gateways with this role: exactly these Gateways.
+      const gatewayAccess = new iam.Policy(this, 'GatewayAccess', {
+        roles: [props.executionRole],
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'InvokeOwnGateways',
+            actions: ['bedrock-agentcore:InvokeGateway'],
+            resources: this.gatewayArns,
+          }),
+        ],
+      });
+      this.harness.node.addDependency(gatewayAccess);
+    }
 
     if (s.harnessMemory === 'managed') {
       // Kept outside the role's construct: it refers to the harness, which itself depends on the role.

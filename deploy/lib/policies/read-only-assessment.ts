@@ -16,6 +16,10 @@ export const READ_ONLY_ASSESSMENT_ACTIONS: readonly string[] = [
   'tag:GetResources',
   'tag:GetTagKeys',
   'tag:GetTagValues',
+  // Cost and usage (the cost skill's fallback when the billing Gateway is absent); no purchase or budget writes
+  'ce:GetCostAndUsage',
+  'ce:GetCostForecast',
+  'ce:GetDimensionValues',
   // Compute, networking, load balancing
   'ec2:Describe*',
   'autoscaling:Describe*',

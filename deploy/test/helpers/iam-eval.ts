@@ -44,13 +44,13 @@ function arnOf(json: CfnTemplate, id: string): string {
     case 'AWS::BedrockAgentCore::Harness':
       // The service appends a 10-character id to the harness name.
       return `arn:${p}:bedrock-agentcore:${region}:${account}:harness/${name('HarnessName')}-AbCdEf1234`;
+    case 'AWS::S3::Bucket':
+      // A bucket's Ref (its name) resolves to the logical id here, so the ARN uses it too.
+      return `arn:${p}:s3:::${id}`;
     case 'AWS::Lambda::Function':
       return `arn:${p}:lambda:${region}:${account}:function:${id}`;
     case 'AWS::BedrockAgentCore::Runtime':
       return `arn:${p}:bedrock-agentcore:${region}:${account}:runtime/${id}`;
-    case 'AWS::S3::Bucket':
-      // An unnamed bucket gets a generated lowercase name; the logical id stands in for it.
-      return `arn:${p}:s3:::${name('BucketName').toLowerCase()}`;
     default:
       throw new Error(`no ARN rule for ${r.Type} (${id}); add one to iam-eval.ts`);
   }
@@ -79,6 +79,12 @@ export function resolveIntrinsics(value: unknown, json: CfnTemplate): unknown {
     if (k === 'Fn::GetAtt') {
       const [id, attr] = arg as [string, string];
       if (attr === 'Arn') return arnOf(json, id);
+      if (attr === 'GatewayArn' && json.Resources[id]?.Type === 'AWS::BedrockAgentCore::Gateway') {
+        const { partition: p, region, account } = SIM_ENV;
+        // The service appends a 10-character id to the lower-cased gateway name.
+        const name = String(resolveIntrinsics(json.Resources[id]!.Properties?.Name, json)).toLowerCase();
+        return `arn:${p}:bedrock-agentcore:${region}:${account}:gateway/${name}-abcde12345`;
+      }
       if (attr === 'Memory.ManagedMemoryConfiguration.Arn') {
         const { partition: p, region, account } = SIM_ENV;
         return `arn:${p}:bedrock-agentcore:${region}:${account}:memory/${id}Memory-AbCdEf1234`;
