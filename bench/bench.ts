@@ -18,12 +18,14 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_BUDGETS } from '../src/core/slack-scheduler.ts';
 import { FakeSlack, type StoredMessage } from '../src/stand-ins/fake-slack.ts';
 import { HarnessEmulator, type Invocation, type Step, userText } from '../src/stand-ins/harness-emulator.ts';
 import { toolCall, usage } from '../src/stand-ins/scenarios.ts';
+import { startCountingDynamo } from './dynamo-counter.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const HARNESS_ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/benchagent-AbCdEf1234';
@@ -44,7 +46,7 @@ const args = new Map(
 const quick = args.has('quick');
 const ns = (args.get('n') ?? (quick ? '1,10,50' : '1,10,50,200')).split(',').map(Number);
 const chars = Number(args.get('chars') ?? (quick ? 4_000 : 20_000));
-const strategies = (args.get('strategies') ?? 'ours,every-delta,every-2s,ours-native').split(',');
+const strategies = (args.get('strategies') ?? 'ours,every-delta,every-2s,chat-stream,ours-native').split(',');
 const nativeMaxN = Number(args.get('native-max-n') ?? (quick ? 10 : 50));
 
 // ---- realistic output -------------------------------------------------------------------------
@@ -141,16 +143,28 @@ interface Record_ {
   stalenessP95VsFloor: number;
   slackCallsPerRun: number;
   responses429: number;
+  responses429ByMethod: Record<string, number>;
   charsLost: number;
   unfinishedRuns: number;
   peakRssMb: number;
   cpuMs: number;
+  /** Bot process CPU time ÷ its wall time (1 = one core busy throughout). */
+  cpuAvgCores: number;
   wallS: number;
+  /** Slack Web API calls per run, by method. */
+  slackPerRun: Record<string, number>;
+  /** DynamoDB requests per turn (one turn per run here), by purpose; counted at the stand-in. */
+  dynamoPerTurn: Record<string, number>;
+  /** 1-, 5- and 15-minute load averages of the machine at the start and the end of the scenario. */
+  load: { start: number[]; end: number[] };
 }
 
+const loads = () => loadavg().map((l) => Math.round(l * 10) / 10);
+
 function startBotProcess(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+  const prof = args.get('cpu-prof');
   const child = fork(join(here, 'bot-process.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -184,7 +198,11 @@ async function stopBot(child: ChildProcess): Promise<void> {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-async function stands(n: number, onText?: (run: number, text: string, at: number) => void) {
+async function stands(
+  n: number,
+  onText?: (run: number, text: string, at: number) => void,
+  embeddedDynamo = args.get('dynamo') === 'embedded',
+) {
   const slack = new FakeSlack({ enforceRateLimits: true, echoBotMessages: false });
   await slack.start();
   const channels = Math.max(1, Math.ceil(n / RUNS_PER_CHANNEL));
@@ -211,7 +229,9 @@ async function stands(n: number, onText?: (run: number, text: string, at: number
     },
   });
   await harness.start();
+  const dynamo = await startCountingDynamo('us-east-1');
   const env = {
+    ...(embeddedDynamo ? {} : { BENCH_DYNAMO_ENDPOINT: dynamo.endpoint }),
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
@@ -221,7 +241,7 @@ async function stands(n: number, onText?: (run: number, text: string, at: number
     AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
     AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
   };
-  return { slack, harness, channels, env };
+  return { slack, harness, dynamo, channels, env };
 }
 
 // ---- one scenario -----------------------------------------------------------------------------
@@ -232,7 +252,8 @@ async function scenario(strategy: string, n: number): Promise<Record_> {
     lens: [] as number[],
     text: '',
   }));
-  const { slack, harness, channels, env } = await stands(n, (run, t, at) => {
+  const loadStart = loads();
+  const { slack, harness, dynamo, channels, env } = await stands(n, (run, t, at) => {
     const p = produced[run];
     if (!p) return;
     p.text += norm(t);
@@ -241,6 +262,7 @@ async function scenario(strategy: string, n: number): Promise<Record_> {
   });
   const { child, port } = await startBotProcess({ ...env, BENCH_STRATEGY: strategy });
   slack.connectApp({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET });
+  dynamo.reset(); // the startup's own requests (table check, health record) are not a turn's
   const started = Date.now();
   const acks = await commandBurst(slack, n);
   const streamS =
@@ -260,7 +282,7 @@ async function scenario(strategy: string, n: number): Promise<Record_> {
     await new Promise((r) => setTimeout(r, 250));
   }
   const wallS = (Date.now() - started) / 1000;
-  const use = await ask<{ maxRssMb: number; cpuMs: number }>(child, 'usage');
+  const use = await ask<{ maxRssMb: number; cpuMs: number; cpuAvgCores: number }>(child, 'usage');
   await stopBot(child);
 
   const firsts: number[] = [];
@@ -323,7 +345,16 @@ async function scenario(strategy: string, n: number): Promise<Record_> {
   // The floor: the workspace budget shared by N continuously writing runs gives each run one update
   // every T = N / rate; text written at a uniformly random moment waits U(0, T) for the next one.
   const budget =
-    strategy === 'ours-native' ? DEFAULT_BUDGETS['chat.appendStream']! : DEFAULT_BUDGETS['chat.update']!;
+    strategy === 'ours-native' || strategy === 'chat-stream'
+      ? DEFAULT_BUDGETS['chat.appendStream']!
+      : DEFAULT_BUDGETS['chat.update']!;
+  const slackPerRun: Record<string, number> = {};
+  for (const c of calls) slackPerRun[c.method] = (slackPerRun[c.method] ?? 0) + 1 / n;
+  const limitedBy: Record<string, number> = {};
+  for (const c of calls) if (c.status === 429) limitedBy[c.method] = (limitedBy[c.method] ?? 0) + 1;
+  const dynamoPerTurn = Object.fromEntries(
+    Object.entries(dynamo.counts()).map(([k, v]) => [k, Math.round((v / n) * 100) / 100]),
+  );
   const period = (n * budget.windowMs) / budget.limit;
   const floor = { p50: period * 0.5, p95: period * 0.95 };
   const rec: Record_ = {
@@ -338,36 +369,77 @@ async function scenario(strategy: string, n: number): Promise<Record_> {
     stalenessP95VsFloor: pct(stale, 95) / floor.p95,
     slackCallsPerRun: calls.length / n,
     responses429: calls.filter((c) => c.status === 429).length,
+    responses429ByMethod: limitedBy,
     charsLost: lost,
     unfinishedRuns: unfinished,
     peakRssMb: use.maxRssMb,
     cpuMs: use.cpuMs,
+    cpuAvgCores: use.cpuAvgCores,
     wallS,
+    slackPerRun: Object.fromEntries(
+      Object.entries(slackPerRun).map(([k, v]) => [k, Math.round(v * 100) / 100]),
+    ),
+    dynamoPerTurn,
+    load: { start: loadStart, end: loads() },
   };
   await slack.stop();
   await harness.stop();
+  await dynamo.close();
   return rec;
 }
 
 /** 100 slash commands at once: how fast each is acked (the runs themselves are not waited for). */
-async function ackBurst(count: number): Promise<{ p50: number; p99: number; max: number }> {
-  const { slack, harness, env } = await stands(count);
+async function ackBurst(
+  count: number,
+  embeddedDynamo: boolean,
+): Promise<{
+  p50: number;
+  p99: number;
+  max: number;
+  helpP99: number;
+  storeDedupMs: { p50: number; p99: number };
+  dynamoPerCommand: Record<string, number>;
+  load: number[];
+}> {
+  const { slack, harness, dynamo, env } = await stands(count, undefined, embeddedDynamo);
   const { child, port } = await startBotProcess({ ...env, BENCH_STRATEGY: 'ours' });
   slack.connectApp({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET });
   // Warm up first, as a long-running bot would be: the request path (module loading, JIT) and the
   // HTTP connections (Slack keeps connections to a busy app open): 100 concurrent `help` commands,
   // which are answered in the ack and start nothing.
+  // The second round is the floor under the machine's current load: an ack with no store and no run.
+  let helpAcks: number[] = [];
   for (let round = 0; round < 2; round++)
-    await Promise.all(
+    helpAcks = await Promise.all(
       Array.from({ length: count }, () =>
-        slack.slashCommand({ command: '/assess', text: 'help', user: USER, channel: 'C0BENCH0' }),
+        slack
+          .slashCommand({ command: '/assess', text: 'help', user: USER, channel: 'C0BENCH0' })
+          .then((r) => r.ms),
       ),
     );
+  dynamo.reset();
+  const mark = await ask<{ atUs: number }>(child, 'mark');
+  if (args.has('cpu-prof')) console.log(`profile mark: burst starts at ${mark.atUs} µs`);
   const acks = await commandBurst(slack, count);
+  const dynamoPerCommand = Object.fromEntries(
+    Object.entries(dynamo.counts()).map(([k, v]) => [k, Math.round((v / count) * 100) / 100]),
+  );
+  // What the ack waits on: the dedup checks, as long as the store takes to answer them.
+  const dedup = dynamo.serviceMs()['dedup (remember)'] ?? [];
+  const storeDedupMs = { p50: Math.round(pct(dedup, 50)), p99: Math.round(pct(dedup, 99)) };
   await stopBot(child);
   await slack.stop();
   await harness.stop();
-  return { p50: pct(acks, 50), p99: pct(acks, 99), max: Math.max(...acks) };
+  await dynamo.close();
+  return {
+    p50: pct(acks, 50),
+    p99: pct(acks, 99),
+    max: Math.max(...acks),
+    helpP99: pct(helpAcks, 99),
+    storeDedupMs,
+    dynamoPerCommand,
+    load: loads(),
+  };
 }
 
 // ---- main -------------------------------------------------------------------------------------
@@ -389,19 +461,46 @@ function table(records: Record_[]): string {
   return lines.join('\n');
 }
 
+/** What a turn costs: DynamoDB requests by purpose and Slack calls by method, per strategy and N. */
+function costs(records: Record_[]): string {
+  const lines = [
+    '| Strategy | N | DynamoDB requests per turn (by purpose) | Slack calls per run (by method) |',
+    '|---|---:|---|---|',
+  ];
+  const list = (o: Record<string, number>) =>
+    Object.entries(o)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${fmt(v, 2)}`)
+      .join(', ');
+  for (const r of records) {
+    const total = Object.values(r.dynamoPerTurn).reduce((a, b) => a + b, 0);
+    lines.push(
+      `| ${r.strategy} | ${r.n} | **${fmt(total, 2)}**: ${list(r.dynamoPerTurn)} | **${fmt(r.slackCallsPerRun, 1)}**: ${list(r.slackPerRun)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 function ratios(records: Record_[]): string {
   const lines = [
-    '| N | vs baseline | staleness p95 (ours ÷ theirs) | first visible p50 | Slack calls/run | 429s (ours / theirs) | chars lost (ours / theirs) |',
+    '| N | ours vs baseline | staleness p95 (ours ÷ theirs) | first visible p50 | Slack calls/run | 429s (ours / theirs) | chars lost (ours / theirs) |',
     '|---:|---|---:|---:|---:|---:|---:|',
   ];
   for (const n of ns) {
     const ours = records.find((r) => r.strategy === 'ours' && r.n === n);
     if (!ours) continue;
-    for (const base of ['every-delta', 'every-2s']) {
+    const native = records.find((r) => r.strategy === 'ours-native' && r.n === n);
+    const pairs: Array<[Record_, string]> = [
+      [ours, 'every-delta'],
+      [ours, 'every-2s'],
+      [ours, 'chat-stream'],
+      ...(native ? [[native, 'chat-stream'] as [Record_, string]] : []),
+    ];
+    for (const [us, base] of pairs) {
       const b = records.find((r) => r.strategy === base && r.n === n);
       if (!b) continue;
       lines.push(
-        `| ${n} | ${base} | ${fmt(ours.stalenessMs.p95 / b.stalenessMs.p95, 2)} | ${fmt(ours.firstVisibleMs.p50 / b.firstVisibleMs.p50, 2)} | ${fmt(ours.slackCallsPerRun / b.slackCallsPerRun, 2)} | ${ours.responses429} / ${b.responses429} | ${ours.charsLost} / ${b.charsLost} |`,
+        `| ${n} | ${us.strategy} vs ${base} | ${fmt(us.stalenessMs.p95 / b.stalenessMs.p95, 2)} | ${fmt(us.firstVisibleMs.p50 / b.firstVisibleMs.p50, 2)} | ${fmt(us.slackCallsPerRun / b.slackCallsPerRun, 2)} | ${us.responses429} / ${b.responses429} | ${us.charsLost} / ${b.charsLost} |`,
       );
     }
   }
@@ -413,26 +512,70 @@ const began = Date.now();
 console.log(
   `bench: N=${ns.join(',')}, ${chars} chars per run at ~${(CHARS_PER_DELTA * 1000) / DELTA_EVERY_MS / 4} tokens/s, strategies ${strategies.join(', ')}`,
 );
-const burst = await ackBurst(100);
+const loadAtStart = loads();
+// Side by side in the same run: the store remote (as in production, counted) and in the bot's process.
+const burst = await ackBurst(100, false);
 console.log(
-  `ack of 100 concurrent slash commands: p50 ${burst.p50} ms, p99 ${burst.p99} ms, max ${burst.max} ms`,
+  `ack of 100 concurrent slash commands: p50 ${burst.p50} ms, p99 ${burst.p99} ms, max ${burst.max} ms; 100 \`help\` p99 ${burst.helpP99} ms; the store answered the dedup checks in p50 ${burst.storeDedupMs.p50} / p99 ${burst.storeDedupMs.p99} ms (load ${burst.load.join(' ')})`,
 );
-for (const n of ns) {
-  for (const strategy of strategies) {
-    if (strategy === 'ours-native' && n > nativeMaxN) continue;
-    const r = await scenario(strategy, n);
-    records.push(r);
-    console.log(table([r]).split('\n').at(-1));
-  }
-}
+const burstEmbedded = await ackBurst(100, true);
+console.log(
+  `  with the store in the bot's process: p50 ${burstEmbedded.p50} ms, p99 ${burstEmbedded.p99} ms, max ${burstEmbedded.max} ms; \`help\` p99 ${burstEmbedded.helpP99} ms (load ${burstEmbedded.load.join(' ')})`,
+);
+if (args.has('ack-only')) process.exit(0);
+// --parallel=K runs K scenarios at once, largest first (each has its own stand-ins, so its own
+// workspace budget; staleness is paced by the budget, but latencies then include the others' load).
+// --big-n-strategies=… limits the strategies run above N = 50 (the baselines at N = 200 take the whole cap).
+const bigN = args.get('big-n-strategies')?.split(',');
+const tasks = ns.flatMap((n) =>
+  strategies
+    .filter((st) => !(st === 'ours-native' && n > nativeMaxN))
+    .filter((st) => n <= 50 || !bigN || bigN.includes(st))
+    .map((st) => ({ n, st })),
+);
+const order = [...tasks].sort((a, b) => b.n - a.n);
+const parallel = Math.max(1, Number(args.get('parallel') ?? 1));
+const done: Array<{ i: number; r: Record_ }> = [];
+await Promise.all(
+  Array.from({ length: parallel }, async (_, w) => {
+    // Workers start 30 s apart, so their command bursts (N acks at once) do not coincide.
+    await new Promise((r) => setTimeout(r, w * 30_000));
+    for (let t = order.shift(); t; t = order.shift()) {
+      const r = await scenario(t.st, t.n);
+      done.push({ i: tasks.indexOf(t), r });
+      console.log(table([r]).split('\n').at(-1));
+    }
+  }),
+);
+records.push(...done.sort((a, b) => a.i - b.i).map((d) => d.r));
+const machine = {
+  cpus: cpus().length,
+  model: cpus()[0]?.model ?? 'CPU',
+  node: process.version,
+  date: new Date(began).toISOString(),
+  loadAtStart,
+  loadAtEnd: loads(),
+};
 const md = [
-  `Machine: ${(await import('node:os')).cpus().length} × ${(await import('node:os')).cpus()[0]?.model ?? 'CPU'}, Node ${process.version}. ` +
-    `${chars} characters per run at ~50 tokens/s with tool calls, ${RUNS_PER_CHANNEL} runs per channel, ` +
-    `one workspace. Total ${fmt((Date.now() - began) / 60_000, 1)} min.`,
+  `Run ${machine.date}, ${fmt((Date.now() - began) / 60_000, 1)} min. Machine: ${machine.cpus} × ${machine.model}, Node ${machine.node}, ` +
+    `shared with other work: load average (1/5/15 min) ${loadAtStart.join(' / ')} at the start, ${machine.loadAtEnd.join(' / ')} at the end ` +
+    `(each scenario's own is in results.json). ${chars} characters per run at ~50 tokens/s with tool calls, ${RUNS_PER_CHANNEL} runs per channel, one workspace, ${parallel} scenario(s) at a time, each capped at ${args.get('cap') ?? 'its stream time + 60 s + 3 s × N'}.`,
   '',
-  `Ack latency, 100 concurrent slash commands: p50 ${burst.p50} ms, p99 ${burst.p99} ms (max ${burst.max} ms).`,
+  `Ack latency, 100 concurrent slash commands, load generator in its own process: p50 ${burst.p50} ms, p99 ${burst.p99} ms (max ${burst.max} ms) ` +
+    `with the store out of the bot's process as in production; ${burstEmbedded.p50} / ${burstEmbedded.p99} ms with the embedded store in the bot's process. ` +
+    `The store (dynalite in the stand-ins' process) took p50 ${burst.storeDedupMs.p50} / p99 ${burst.storeDedupMs.p99} ms to answer the dedup checks the ack waits for. ` +
+    `Floor under the same load (100 concurrent \`/assess help\`, answered in the ack with no store and no run): p99 ${burst.helpP99} ms and ${burstEmbedded.helpP99} ms. ` +
+    `Store requests per command while the acks were answered (dedup checks side by side, one round trip; the runs that started meanwhile add theirs): ${Object.entries(
+      burst.dynamoPerCommand,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
   '',
   table(records),
+  '',
+  'Cost per turn (one turn per run; counted at the stand-ins):',
+  '',
+  costs(records),
   '',
   'Ours as a ratio of each baseline (same N, same stand-ins; below 1 is better):',
   '',
@@ -440,7 +583,10 @@ const md = [
   '',
 ].join('\n');
 const out = args.get('out') ?? 'results';
-writeFileSync(join(here, `${out}.json`), `${JSON.stringify({ ackBurst100: burst, records }, null, 2)}\n`);
+writeFileSync(
+  join(here, `${out}.json`),
+  `${JSON.stringify({ machine, ackBurst100: burst, ackBurst100EmbeddedStore: burstEmbedded, records }, null, 2)}\n`,
+);
 writeFileSync(join(here, `${out}.md`), md);
 console.log(`\n${md}`);
 process.exit(0);

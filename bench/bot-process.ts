@@ -6,6 +6,9 @@
  *   ours-native the bot as shipped with STREAM_MODE=native
  *   every-delta baseline: one shared WebClient (web-api's 429 handling), an edit on every delta
  *   every-2s    baseline: one shared WebClient, an edit every 2 seconds per reply
+ *   chat-stream baseline: a Bolt app written the way Slack's templates stream (baseline-chat-stream.ts)
+ * The session store is the counting dynalite in the bench process (BENCH_DYNAMO_ENDPOINT), as
+ * production's DynamoDB is remote; BENCH_DYNAMO=embedded keeps the bot's own in-process dynalite.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +17,7 @@ import { WebApiSlackWriter } from '../src/adapters/slack-writer.ts';
 import { startBot } from '../src/bot.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
+import { startChatStreamBaseline } from './baseline-chat-stream.ts';
 
 const strategy = process.env.BENCH_STRATEGY ?? 'ours';
 const config = loadConfig({
@@ -31,11 +35,15 @@ if (strategy === 'every-2s') config.streamEditIntervalMs = 2_000;
 const baseline = strategy === 'every-delta' || strategy === 'every-2s';
 
 const cpu0 = process.cpuUsage();
-const bot = await startBot(
-  config,
-  createLogger(config.logLevel),
-  baseline ? { writer: (app) => new WebApiSlackWriter(app.client) } : {},
-);
+const started = performance.now();
+const dynamo = process.env.BENCH_DYNAMO_ENDPOINT;
+const bot =
+  strategy === 'chat-stream'
+    ? { ...(await startChatStreamBaseline(config)), scheduler: { stats: undefined } }
+    : await startBot(config, createLogger(config.logLevel), {
+        ...(baseline ? { writer: (app) => new WebApiSlackWriter(app.client) } : {}),
+        ...(dynamo ? { storeEndpoint: () => dynamo } : {}),
+      });
 process.send?.({ type: 'ready', port: bot.port });
 process.on('message', async (m: { type: string }) => {
   if (m.type === 'usage') {
@@ -43,9 +51,14 @@ process.on('message', async (m: { type: string }) => {
     process.send?.({
       type: 'usage',
       maxRssMb: process.resourceUsage().maxRSS / 1024,
+      cpuAvgCores: (cpu.user + cpu.system) / 1000 / (performance.now() - started),
       cpuMs: (cpu.user + cpu.system) / 1000,
       scheduler: bot.scheduler.stats,
     });
+  }
+  // A point in time on the CPU profile's clock (--cpu-prof), to cut the profile to one phase.
+  if (m.type === 'mark') {
+    process.send?.({ type: 'mark', atUs: Number(process.hrtime.bigint() / 1000n) });
   }
   if (m.type === 'stop') {
     await Promise.race([bot.stop(), new Promise((r) => setTimeout(r, 5_000))]);

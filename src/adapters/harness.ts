@@ -57,7 +57,14 @@ export class AgentCoreHarness implements HarnessPort {
       maxAttempts: 1,
       ...(o.endpoint ? { endpoint: o.endpoint } : {}),
       ...(o.credentials ? { credentials: o.credentials } : {}),
-      requestHandler: new NodeHttpHandler({ connectionTimeout: 10_000, socketTimeout: o.idleTimeoutMs }),
+      // Each run's stream holds one connection for as long as the agent works: the SDK's default
+      // pool of 50 would make the 51st concurrent run wait, unseen, for another run to finish.
+      requestHandler: new NodeHttpHandler({
+        connectionTimeout: 10_000,
+        socketTimeout: o.idleTimeoutMs,
+        httpAgent: { keepAlive: true, maxSockets: Number.POSITIVE_INFINITY },
+        httpsAgent: { keepAlive: true, maxSockets: Number.POSITIVE_INFINITY },
+      }),
     });
   }
 

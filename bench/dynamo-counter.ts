@@ -1,0 +1,106 @@
+/**
+ * The session store's DynamoDB for the benchmark: dynalite in the stand-ins' process (production
+ * DynamoDB is a remote service, so its work must not be charged to the bot process's CPU, nor
+ * compete with the bot's event loop), counting every request by what it is for. The bot is pointed
+ * at it through the `storeEndpoint` hook.
+ *
+ * Categories are read from the request itself (operation, key prefix, update expression), so a
+ * change in the store's code that adds or removes a request shows up here without touching this file.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import { EMBEDDED_TABLE, ensureTable } from '../src/adapters/embedded-dynamo.ts';
+
+export interface CountingDynamo {
+  endpoint: string;
+  /** Requests so far, by category ("dedup", "heartbeat", …). */
+  counts(): Record<string, number>;
+  /** How long the stand-in took to answer each request (arrival to response sent), ms, by category. */
+  serviceMs(): Record<string, number[]>;
+  /** Starts counting from zero. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** What one request is for, from its operation and body. */
+export function categorize(target: string, body: string): string {
+  const op = target.split('.').pop() ?? target;
+  let req: {
+    Item?: { pk?: { S?: string }; sk?: { S?: string } };
+    UpdateExpression?: string;
+    IndexName?: string;
+    KeyConditionExpression?: string;
+  } = {};
+  try {
+    req = JSON.parse(body);
+  } catch {
+    // An unparsable body is still a request; it is counted under its operation.
+  }
+  const pk = req.Item?.pk?.S ?? '';
+  const sk = req.Item?.sk?.S ?? '';
+  const upd = req.UpdateExpression ?? '';
+  if (op === 'PutItem') {
+    if (pk.startsWith('SEEN#')) return 'dedup (remember)';
+    if (sk === 'SESSION') return 'session create (claim)';
+    if (sk.startsWith('TURN#')) return 'turn log write';
+    return `PutItem ${pk.split('#')[0]}`;
+  }
+  if (op === 'UpdateItem') {
+    if (upd.startsWith('SET leaseExpiresAt = :exp')) return 'heartbeat';
+    if (upd.startsWith('SET #s = :running')) return 'claim';
+    if (upd.startsWith('SET #s = :st')) return 'finish';
+    if (upd.startsWith('REMOVE #q[0]')) return 'queue pop';
+    if (upd.includes('list_append')) return 'queue push';
+    if (/^SET #f0 = :v0/.test(upd)) return 'turn note';
+    if (upd.startsWith('SET stopRequestedBy')) return 'stop request';
+    return `UpdateItem ${upd.slice(0, 24)}`;
+  }
+  if (op === 'Query') return req.IndexName ? 'reaper scan (query)' : 'turn log read';
+  if (op === 'GetItem') return 'session read';
+  return op;
+}
+
+export async function startCountingDynamo(region: string): Promise<CountingDynamo> {
+  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  let counts: Record<string, number> = {};
+  let service: Record<string, number[]> = {};
+  // A listener added before dynalite's own sees the same chunks; dynalite still reads the body.
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    const at = performance.now();
+    const target = String(req.headers['x-amz-target'] ?? 'unknown');
+    const chunks: Buffer[] = [];
+    let cat = target;
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      cat = categorize(target, Buffer.concat(chunks).toString('utf8'));
+      counts[cat] = (counts[cat] ?? 0) + 1;
+    });
+    res.on('finish', () => {
+      const list = service[cat] ?? [];
+      list.push(performance.now() - at);
+      service[cat] = list;
+    });
+  });
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(0, '127.0.0.1', () => res());
+  });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await ensureTable(endpoint, region, EMBEDDED_TABLE);
+  counts = {};
+  return {
+    endpoint,
+    counts: () => ({ ...counts }),
+    serviceMs: () => service,
+    reset: () => {
+      counts = {};
+      service = {};
+    },
+    close: () =>
+      new Promise<void>((res) => {
+        server.closeAllConnections?.();
+        server.close(() => res());
+      }),
+  };
+}
