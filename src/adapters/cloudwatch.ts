@@ -12,6 +12,7 @@ import {
   type AlarmStateChange,
   type AlarmStatus,
 } from '../core/alarms.ts';
+import { type AwsTarget, regionalClients } from './regional-clients.ts';
 
 /** Without AlarmTypes, CloudWatch returns metric alarms only: a composite stop condition would look missing. */
 const EVERY_KIND: AlarmType[] = ['MetricAlarm', 'CompositeAlarm', 'LogAlarm'];
@@ -19,15 +20,12 @@ const EVERY_KIND: AlarmType[] = ['MetricAlarm', 'CompositeAlarm', 'LogAlarm'];
 const PAGE = 100;
 
 export class AwsCloudWatch implements AlarmPort {
-  private readonly clients = new Map<string, CloudWatchClient>();
-
   /** `endpoint`/`credentials`: a local stand-in; otherwise the SDK's defaults (AWS_ENDPOINT_URL_CLOUDWATCH included). */
-  constructor(
-    private readonly o: {
-      endpoint?: string;
-      credentials?: { accessKeyId: string; secretAccessKey: string };
-    } = {},
-  ) {}
+  constructor(o: AwsTarget = {}) {
+    this.client = regionalClients((config) => new CloudWatchClient(config), o);
+  }
+
+  private readonly client: (region: string) => CloudWatchClient;
 
   async describeAlarms(region: string, names: readonly string[]): Promise<AlarmStatus[]> {
     const out: AlarmStatus[] = [];
@@ -88,20 +86,6 @@ export class AwsCloudWatch implements AlarmPort {
       throw toAlarmError(err);
     }
     return out.sort((a, b) => a.at - b.at);
-  }
-
-  private client(region: string): CloudWatchClient {
-    let c = this.clients.get(region);
-    if (!c) {
-      c = new CloudWatchClient({
-        region,
-        maxAttempts: 3,
-        ...(this.o.endpoint ? { endpoint: this.o.endpoint } : {}),
-        ...(this.o.credentials ? { credentials: this.o.credentials } : {}),
-      });
-      this.clients.set(region, c);
-    }
-    return c;
   }
 }
 

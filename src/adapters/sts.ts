@@ -1,20 +1,18 @@
 /** StartRolePort over @aws-sdk/client-sts AssumeRole (the regional STS endpoint of the experiment's region). */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { type ScopedCredentials, StartRoleError, type StartRolePort } from '../core/start-role.ts';
+import { type AwsTarget, regionalClients } from './regional-clients.ts';
 
 /** The shortest session STS allows: the credentials serve one StartExperiment call. */
 const SESSION_SECONDS = 900;
 
 export class AwsStartRole implements StartRolePort {
-  private readonly clients = new Map<string, STSClient>();
-
   /** `endpoint`/`credentials`: a local stand-in; otherwise the SDK's defaults (AWS_ENDPOINT_URL_STS included). */
-  constructor(
-    private readonly o: {
-      endpoint?: string;
-      credentials?: { accessKeyId: string; secretAccessKey: string };
-    } = {},
-  ) {}
+  constructor(o: AwsTarget = {}) {
+    this.client = regionalClients((config) => new STSClient(config), o);
+  }
+
+  private readonly client: (region: string) => STSClient;
 
   async assume(input: Parameters<StartRolePort['assume']>[0]): Promise<ScopedCredentials> {
     try {
@@ -41,19 +39,5 @@ export class AwsStartRole implements StartRolePort {
       const e = err as { name?: string; message?: string };
       throw new StartRoleError(e?.name ?? 'Error', e?.message ?? String(err));
     }
-  }
-
-  private client(region: string): STSClient {
-    let c = this.clients.get(region);
-    if (!c) {
-      c = new STSClient({
-        region,
-        maxAttempts: 3,
-        ...(this.o.endpoint ? { endpoint: this.o.endpoint } : {}),
-        ...(this.o.credentials ? { credentials: this.o.credentials } : {}),
-      });
-      this.clients.set(region, c);
-    }
-    return c;
   }
 }

@@ -4,17 +4,15 @@ import {
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { type TaggedResource, TaggingError, type TaggingPort } from '../core/tagging.ts';
+import { type AwsTarget, regionalClients } from './regional-clients.ts';
 
 export class AwsTagging implements TaggingPort {
-  private readonly clients = new Map<string, ResourceGroupsTaggingAPIClient>();
-
   /** `endpoint`/`credentials`: a local stand-in; otherwise the SDK's defaults (AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API included). */
-  constructor(
-    private readonly o: {
-      endpoint?: string;
-      credentials?: { accessKeyId: string; secretAccessKey: string };
-    } = {},
-  ) {}
+  constructor(o: AwsTarget = {}) {
+    this.client = regionalClients((config) => new ResourceGroupsTaggingAPIClient(config), o);
+  }
+
+  private readonly client: (region: string) => ResourceGroupsTaggingAPIClient;
 
   async findResources(
     region: string,
@@ -49,19 +47,5 @@ export class AwsTagging implements TaggingPort {
       throw new TaggingError(e?.name ?? 'Error', e?.message ?? String(err), e?.$fault === 'client');
     }
     return out;
-  }
-
-  private client(region: string): ResourceGroupsTaggingAPIClient {
-    let c = this.clients.get(region);
-    if (!c) {
-      c = new ResourceGroupsTaggingAPIClient({
-        region,
-        maxAttempts: 3,
-        ...(this.o.endpoint ? { endpoint: this.o.endpoint } : {}),
-        ...(this.o.credentials ? { credentials: this.o.credentials } : {}),
-      });
-      this.clients.set(region, c);
-    }
-    return c;
   }
 }
