@@ -2,9 +2,9 @@
  * Composition root: config in, a running bot out. Builds the adapters (Slack, harness, store),
  * the core runner, and the Bolt surfaces, then starts the receiver.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { DynamoEpisodeStore } from './adapters/alert-episode-store.ts';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
@@ -17,21 +17,20 @@ import {
 } from './adapters/embedded-dynamo.ts';
 import { EmfMetrics } from './adapters/emf-metrics.ts';
 import { DynamoFeedbackStore } from './adapters/feedback-store.ts';
-import { AwsFis } from './adapters/fis.ts';
-import { AgentCoreHarness } from './adapters/harness.ts';
-import { HarnessRouter, SessionShellRouter } from './adapters/harness-router.ts';
 import { DynamoHomeStore } from './adapters/home-store.ts';
-import { AgentCoreSessionShell } from './adapters/session-shell.ts';
 import { DynamoSessionStore } from './adapters/session-store.ts';
 import { SlackAgentSessions } from './adapters/slack-agent-sessions.ts';
 import { SlackApproverDirectory, SlackGroups } from './adapters/slack-approvers.ts';
 import { WebApiSlackWriter } from './adapters/slack-writer.ts';
-import { AwsStartRole } from './adapters/sts.ts';
-import { AwsTagging } from './adapters/tagging.ts';
 import { CloudWatchAlarmLookup } from './alerts/cloudwatch-lookup.ts';
+import { buildApprovalGate } from './compose/approval-gate.ts';
+import { startBackground } from './compose/background.ts';
+import { buildBoltApp } from './compose/bolt-app.ts';
+import { buildHarnesses } from './compose/harnesses.ts';
+import { portInUse, StartupError, selfCheck } from './compose/startup.ts';
 import type { Config } from './config.ts';
 import { AccessPolicy } from './core/access.ts';
-import { ApprovalGate } from './core/approval-gate.ts';
+import type { ApprovalGate } from './core/approval-gate.ts';
 import type { FeedbackStore } from './core/feedback.ts';
 import { HomeService } from './core/home.ts';
 import type { Logger } from './core/logger.ts';
@@ -39,24 +38,19 @@ import type { SlackWriter } from './core/ports.ts';
 import { Runner } from './core/runner.ts';
 import { retryAfterOf, ScheduledSlackWriter } from './core/scheduled-writer.ts';
 import { SlackScheduler } from './core/slack-scheduler.ts';
-import { runChecks } from './doctor/check.ts';
-import { explain, QUICK_CHECKS } from './doctor/checks.ts';
-import { WebApiSlackProbe } from './doctor/slack-probe.ts';
-import { renderTools, type ToolSpec, unrepeatableTool } from './harness-catalog.ts';
 import { Health } from './health.ts';
 import { register as registerActions } from './slack/actions.ts';
 import { register as registerAgentEvents } from './slack/agent-events.ts';
 import { register as registerAlerts } from './slack/alerts.ts';
-import { approvalCard, approvalCardFile } from './slack/approval-card.ts';
-import { approvalNotifier } from './slack/approval-notify.ts';
 import { presenter } from './slack/blocks.ts';
-import { boltLogger } from './slack/bolt-logger.ts';
 import { register as registerCommands } from './slack/commands.ts';
 import { register as registerEvents } from './slack/events.ts';
 import { register as registerHome, SlackHomePublisher, workspaceUrl } from './slack/home.ts';
 import { register as registerInvestigate } from './slack/investigate-command.ts';
 import { SLACK_LIMITS } from './slack/limits.ts';
-import { guardSlackRequests, HTTP_SERVER_TIMEOUTS } from './slack/request-guard.ts';
+import { HTTP_SERVER_TIMEOUTS } from './slack/request-guard.ts';
+
+export { portInUse, StartupError };
 
 export interface RunningBot {
   app: App;
@@ -110,113 +104,20 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
         }
       : {}),
   });
-  // One adapter per harness; the router sends each thread's turns to the harness it started on.
-  const harnessAdapter = (arn: string, region: string, tools: ToolSpec[], id?: string) =>
-    new AgentCoreHarness({
-      harnessArn: arn,
-      // The qualifier names an endpoint of the default harness; the others are invoked on DEFAULT.
-      qualifier: id ? undefined : config.harness.qualifier,
-      region,
-      idleTimeoutMs: config.harness.idleTimeoutMs,
-      maxRunMs: config.harness.maxRunMs,
-      maxIterations: config.harness.maxIterations,
-      timeoutSeconds: config.harness.timeoutSeconds,
-      throttleRetries: config.harness.throttleRetries,
-      // Only a list the bot can repeat (config.ts refuses others where the approval gate needs them).
-      baseTools: unrepeatableTool(tools) ? [] : renderTools(tools),
-      endpoint: config.harness.endpoint,
-      credentials: config.harness.credentials,
-      log: log.child({ component: 'harness', ...(id ? { harness: id } : {}) }),
-    });
-  const shellAdapter = (arn: string, region: string, id?: string) =>
-    new AgentCoreSessionShell({
-      harnessArn: arn,
-      qualifier: id ? undefined : config.harness.qualifier,
-      region,
-      endpoint: config.harness.endpoint,
-      credentials: config.harness.credentials,
-    });
+  const { harness, shell } = buildHarnesses(config, log);
   const others = config.harness.others;
-  const harness = new HarnessRouter(
-    harnessAdapter(config.harness.arn, config.harness.region, config.harness.tools),
-    new Map(others.map((h) => [h.id, harnessAdapter(h.arn, h.region, h.tools, h.id)])),
-  );
 
-  const logger = boltLogger(
-    log,
-    config.logLevel === 'debug' || config.logLevel === 'trace' ? LogLevel.DEBUG : LogLevel.INFO,
-    { content: config.logContent },
-  );
-  const clientOptions = {
-    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-    // Bounded retries (the SDK default is 10 over ~30 minutes) and a request timeout (default: none).
-    retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 15_000, randomize: true },
-    timeout: 20_000,
-  };
-  let receiver: HTTPReceiver | undefined;
-  let socket: SocketModeReceiver | undefined;
-  let app: App;
   let slackUp = false;
   let runnerRef: Runner | undefined;
+  let socketActive: (() => boolean) | undefined;
   const health = new Health({
-    slack: () =>
-      config.slack.mode.kind === 'socket'
-        ? Boolean(
-            (socket?.client as unknown as { websocket?: { isActive(): boolean } })?.websocket?.isActive(),
-          )
-        : slackUp,
+    slack: () => socketActive?.() ?? slackUp,
     store: () => store.ping(),
     accepting: () => runnerRef?.isAccepting ?? false,
   });
-  if (config.slack.mode.kind === 'socket') {
-    socket = new SocketModeReceiver({
-      appToken: config.slack.mode.appToken,
-      logger,
-      // The Socket Mode client takes its API URL from here (apps.connections.open).
-      installerOptions: { clientOptions } as never,
-    });
-    app = new App({
-      token: config.slack.botToken,
-      receiver: socket,
-      logger,
-      clientOptions,
-      deferInitialization: true,
-    });
-  } else {
-    receiver = new HTTPReceiver({
-      signingSecret: config.slack.mode.signingSecret,
-      endpoints: '/slack/events',
-      processBeforeResponse: false,
-      logger,
-      bodyLimit: SLACK_LIMITS.requestBodyBytes,
-      // The signed request's signature reaches the command listener (replay de-duplication).
-      customPropertiesExtractor: (req) => ({
-        requestSignature:
-          typeof req.headers['x-slack-signature'] === 'string' ? req.headers['x-slack-signature'] : undefined,
-      }),
-      customRoutes: ['/healthz', '/readyz'].map((path) => ({
-        path,
-        method: ['GET'],
-        handler: (req: IncomingMessage, res: ServerResponse) => void health.handle(req, res),
-      })),
-    });
-    receiver.requestListener = guardSlackRequests(receiver.requestListener, {
-      signingSecret: config.slack.mode.signingSecret,
-      paths: ['/slack/events'],
-      bodyLimitBytes: SLACK_LIMITS.requestBodyBytes,
-      maxUnauthenticated: SLACK_LIMITS.unauthenticatedRequests,
-      bodyTimeoutMs: SLACK_LIMITS.requestBodyTimeoutMs,
-      toleranceSeconds: SLACK_LIMITS.signatureToleranceSeconds,
-      log: log.child({ component: 'receiver' }),
-    });
-    app = new App({
-      token: config.slack.botToken,
-      receiver,
-      logger,
-      clientOptions,
-      deferInitialization: true,
-    });
-  }
+  const bolt = buildBoltApp(config, log, health);
+  const { app, logger } = bolt;
+  socketActive = bolt.socketActive;
   app.error(async (err) => {
     log.error({ err }, 'unhandled error in a Slack listener');
   });
@@ -249,10 +150,6 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       scheduler,
       'bot-token-workspace',
     );
-  const shell = new SessionShellRouter(
-    shellAdapter(config.harness.arn, config.harness.region),
-    new Map(others.map((h) => [h.id, shellAdapter(h.arn, h.region, h.id)])),
-  );
   const groups = new SlackGroups(app.client, log.child({ component: 'groups' }));
   const access = new AccessPolicy(config.access, groups);
   const approvers = config.approvals.approvers;
@@ -273,49 +170,16 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     log: log.child({ component: 'home' }),
   });
   const gate = approvalStore
-    ? new ApprovalGate({
-        fis: new AwsFis(config.fis),
+    ? buildApprovalGate(config, {
+        app,
         approvals: approvalStore,
+        directory: approverDirectory,
+        groups,
+        home,
         writer,
-        card: (a, commandTemplateId) => approvalCard(a, { approvers, commandTemplateId }),
-        cardFile: approvalCardFile,
-        note: presenter.note,
-        approvers: approverDirectory,
-        notify: approvalNotifier({
-          app,
-          approvers: () => groups.expand(approvers),
-          allowSelfApproval: config.approvals.allowSelfApproval,
-          workspaceUrl: wsUrl,
-          home,
-          log: log.child({ component: 'approval-notify' }),
-        }),
-        policy: {
-          ttlMs: config.approvals.ttlMs,
-          allowSelfApproval: config.approvals.allowSelfApproval,
-          allowNoStopConditions: config.approvals.allowNoStopConditions,
-          // A replica that dies while starting an experiment is found out like a run's owner is.
-          startLeaseMs: config.concurrency.leaseMs,
-        },
-        interlocks: {
-          alarms: new AwsCloudWatch(config.cloudwatch),
-          tagging: new AwsTagging(config.tagging),
-          alarmPolicy: {
-            allowAlarm: config.approvals.allowAlarmState,
-            allowInsufficientData: config.approvals.allowInsufficientData,
-          },
-          limits: config.approvals.limits,
-        },
-        recovery: { withinMs: config.approvals.recoveryMs },
-        ...(config.approvals.startRoleArn
-          ? {
-              startRole: {
-                roleArn: config.approvals.startRoleArn,
-                port: new AwsStartRole(config.sts),
-              },
-            }
-          : {}),
-        log: log.child({ component: 'approvals' }),
+        workspaceUrl: wsUrl,
         metrics,
+        log,
       })
     : undefined;
   // Slack's agent surfaces (sessions with Slack's own stop, feedback); the bot works without them.
@@ -407,30 +271,14 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   // Startup self-check: say exactly what is wrong instead of failing on the first request.
   await selfCheck(app, store, config);
 
-  // Runs whose owner died (lease lapsed) are marked interrupted, with Retry; any replica may do it.
-  await runner.reap().catch((err) => log.warn({ err }, 'startup reap failed'));
-  const reaper = setInterval(
-    () => void runner.reap().catch((err) => log.warn({ err }, 'reap failed')),
-    Math.max(500, Math.floor(config.concurrency.leaseMs / 2)),
+  // Runs whose owner died (lease lapsed) are marked interrupted, with Retry; overdue approvals expire and
+  // running experiments are followed. Any replica may do both (conditional writes).
+  const stopBackground = await startBackground(
+    runner,
+    gate,
+    { leaseMs: config.concurrency.leaseMs, approvalTtlMs: config.approvals.ttlMs },
+    log,
   );
-  reaper.unref();
-
-  // Expire overdue approvals and follow running experiments; any replica may do it (conditional writes).
-  const sweepMs = Math.min(15_000, Math.max(500, Math.floor(config.approvals.ttlMs / 5)));
-  let sweeping = false;
-  const sweeper = gate
-    ? setInterval(() => {
-        if (sweeping) return;
-        sweeping = true;
-        gate
-          .sweep()
-          .catch((err) => log.warn({ err }, 'approval sweep failed'))
-          .finally(() => {
-            sweeping = false;
-          });
-      }, sweepMs)
-    : undefined;
-  sweeper?.unref();
 
   let port: number | undefined;
   let healthServer: { server: Server; port: number } | undefined;
@@ -460,8 +308,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     port,
     async stop(graceMs = config.concurrency.shutdownGraceMs) {
       // Stop receiving first (Slack redelivers to other replicas), then let running turns finish.
-      if (sweeper) clearInterval(sweeper);
-      clearInterval(reaper);
+      stopBackground();
       slackUp = false;
       await app.stop().catch((err) => log.warn({ err }, 'stopping the Slack receiver failed'));
       // Approval actions first (a StartExperiment in flight must reach a recorded outcome), then runs,
@@ -472,53 +319,4 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       if (ownsStore) await embedded?.close();
     },
   };
-}
-
-export class StartupError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`The bot cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'StartupError';
-  }
-}
-
-/** A listen error as a startup problem: a port in use names the port and the setting that chose it. */
-export function portInUse(port: number, setting: string) {
-  return (err: unknown): never => {
-    if ((err as { code?: string }).code === 'EADDRINUSE') {
-      throw new StartupError([
-        `Port ${port} is already in use: stop the process using it, or set ${setting} to a free port.`,
-      ]);
-    }
-    throw err;
-  };
-}
-
-/**
- * The doctor's quick checks (src/doctor/checks.ts: the Slack token and the table) before taking traffic;
- * every FAIL becomes one startup problem, in the doctor's words.
- */
-async function selfCheck(app: App, store: DynamoSessionStore, config: Config): Promise<void> {
-  const ctx = {
-    config,
-    slack: new WebApiSlackProbe({
-      botToken: config.slack.botToken,
-      ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
-    }),
-    store,
-    clusters: [],
-    memo: new Map(),
-  };
-  const findings = await runChecks(QUICK_CHECKS, ctx, explain);
-  const problems = findings.filter((f) => f.status === 'FAIL').map((f) => `${f.found}: ${f.fix}`);
-  if (!findings.some((f) => f.check === 'slack.token' && f.status === 'FAIL')) {
-    // Bolt verifies the token itself too; deferred so its failure lands here, not as a stray rejection.
-    await app.init().catch((err: unknown) => {
-      const code =
-        (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code;
-      problems.push(
-        `Slack rejected SLACK_BOT_TOKEN (${code ?? 'error'}): copy the Bot User OAuth Token again from OAuth & Permissions.`,
-      );
-    });
-  }
-  if (problems.length > 0) throw new StartupError(problems);
 }
