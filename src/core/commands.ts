@@ -5,6 +5,14 @@
  */
 import { isKnownRegion, looksLikeRegion } from './regions.ts';
 import { SKILLS, type SkillName } from './skills.ts';
+import {
+  ACCOUNT_TOKEN,
+  type Accounts,
+  accountDetail,
+  accountInstructions,
+  NO_ACCOUNTS,
+  unknownAlias,
+} from './target-accounts.ts';
 
 export type SlashCommand = '/assess' | '/chaos' | '/fis' | '/logs' | '/cost';
 export const SLASH_COMMANDS: readonly SlashCommand[] = ['/assess', '/chaos', '/fis', '/logs', '/cost'];
@@ -45,6 +53,8 @@ export interface CommandRoute {
   requiresApprovers?: boolean;
   /** Experiments start only where the FIS roles are deployed (FIS_REGIONS); other regions are refused here. */
   fisRegionsOnly?: boolean;
+  /** May read another configured account (`account:<alias>`, TARGET_ACCOUNTS); others work only in the bot's own. */
+  otherAccounts?: boolean;
   /** Headline for the root message, in Slack mrkdwn. */
   title(p: Params): string;
   /** The user message sent to the agent. Built server-side from validated values only. */
@@ -78,9 +88,10 @@ function target(p: Params): string {
   return p.resource ? `\`${p.resource}\` (${p.service})` : `${p.service}`;
 }
 
-export const ROUTES: readonly CommandRoute[] = [
+const BASE_ROUTES: readonly CommandRoute[] = [
   {
     id: 'assess-eks',
+    otherAccounts: true,
     command: '/assess',
     sub: 'eks',
     skill: SKILLS.eks,
@@ -104,6 +115,7 @@ export const ROUTES: readonly CommandRoute[] = [
   },
   {
     id: 'assess-service',
+    otherAccounts: true,
     command: '/assess',
     skill: SKILLS.bestPractice,
     usage: '/assess <service> [resource] [region]',
@@ -118,6 +130,7 @@ export const ROUTES: readonly CommandRoute[] = [
   },
   {
     id: 'chaos',
+    otherAccounts: true,
     command: '/chaos',
     skill: SKILLS.chaos,
     usage: '/chaos <service> [resource] [region]',
@@ -179,6 +192,7 @@ export const ROUTES: readonly CommandRoute[] = [
   },
   {
     id: 'logs',
+    otherAccounts: true,
     command: '/logs',
     skill: SKILLS.logs,
     usage: '/logs <log group or service> [time range] [region]',
@@ -235,6 +249,22 @@ export const ROUTES: readonly CommandRoute[] = [
   },
 ];
 
+/**
+ * The registry. A run in another account (params.account, set only by the parser from TARGET_ACCOUNTS) tells the
+ * agent which account and role to use, after the route's own prompt.
+ */
+export const ROUTES: readonly CommandRoute[] = BASE_ROUTES.map((r) =>
+  r.otherAccounts
+    ? { ...r, prompt: (p: Params) => r.prompt(p) + accountInstructions(p, p.accountExternalId) }
+    : r,
+);
+
+/** The facts under a run's title on its root message: the region and the account it works in. */
+export function rootDetails(p: Params): Array<[string, string]> {
+  const account = accountDetail(p);
+  return [...(p.region ? [['Region', p.region] as [string, string]] : []), ...(account ? [account] : [])];
+}
+
 function costTarget(t: string): string {
   if (/^\d{12}$/.test(t)) return `linked account \`${t}\``;
   return t.toLowerCase() === 'account' ? 'the whole account' : `\`${t.toLowerCase()}\``;
@@ -257,41 +287,75 @@ export type ParseResult =
 
 /**
  * Parse the text of a slash command. `defaultRegion` fills a missing region; `fisRegions` (when set) are the only
- * regions an FIS run may target.
+ * regions an FIS run may target; `accounts` are the other accounts a command may name (`account:<alias>`).
  */
 export function parseCommand(
   command: string,
   text: string,
   defaultRegion: string,
   fisRegions: readonly string[] = [],
+  accounts: Accounts = NO_ACCOUNTS,
 ): ParseResult {
   const routes = ROUTES.filter((r) => r.command === command);
   if (routes.length === 0) return { ok: false, kind: 'invalid', message: `Unknown command \`${command}\`.` };
   const tokens = text.trim().split(/\s+/).filter(Boolean);
   const first = tokens[0]?.toLowerCase();
-  if (!first || first === 'help') return { ok: false, kind: 'help', message: usageFor(command) };
+  if (!first || first === 'help') return { ok: false, kind: 'help', message: usageFor(command, accounts) };
 
   const route = routes.find((r) => r.sub === first) ?? routes.find((r) => r.sub === undefined);
   if (!route) {
-    return invalid(command, `\`${tokens[0]}\` is not a \`${command}\` subcommand.`);
+    return invalid(command, `\`${tokens[0]}\` is not a \`${command}\` subcommand.`, accounts);
   }
   const rest = route.sub ? tokens.slice(1) : tokens;
-  if (rest[0]?.toLowerCase() === 'help') return { ok: false, kind: 'help', message: usageFor(command) };
+  if (rest[0]?.toLowerCase() === 'help')
+    return { ok: false, kind: 'help', message: usageFor(command, accounts) };
+  const named = rest.filter((t) => ACCOUNT_TOKEN.test(t));
+  if (named.length > 1)
+    return invalid(command, 'Name one account (`account:<alias>`), not several.', accounts);
+  const alias = named[0] ? ACCOUNT_TOKEN.exec(named[0])![1]!.toLowerCase() : undefined;
+  const target = alias === undefined ? undefined : accounts.others.find((a) => a.alias === alias);
+  if (alias !== undefined && !route.otherAccounts) {
+    return invalid(command, ownAccountOnly(route, accounts, target), accounts);
+  }
+  if (alias !== undefined && !target) return invalid(command, unknownAlias(alias, accounts), accounts);
   const result = parseArgs(
     route,
-    rest,
+    rest.filter((t) => t !== named[0]),
     route.sub ? text.trim().slice(tokens[0]!.length).trim() : text.trim(),
   );
-  if (typeof result === 'string') return invalid(command, result);
+  if (typeof result === 'string') return invalid(command, result, accounts);
   result.region ??= defaultRegion;
   if (route.fisRegionsOnly && fisRegions.length > 0 && !fisRegions.includes(result.region)) {
     return invalid(
       command,
       `FIS experiments run only in ${fisRegions.map((r) => `\`${r}\``).join(', ')}, where this bot's FIS roles are deployed; \`${result.region}\` is not one of them. Name one of those regions, or deploy another bot stack in \`${result.region}\` for experiments there.`,
+      accounts,
     );
   }
   if (route.args.some((a) => a.kind === 'timeRange')) result.range ??= DEFAULT_TIME_RANGE;
+  if (target) {
+    result.account = target.alias;
+    result.accountId = target.accountId;
+    result.accountRoleArn = target.roleArn;
+    if (accounts.externalId) result.accountExternalId = accounts.externalId;
+  } else if (accounts.home) result.accountId = accounts.home;
   return { ok: true, route, params: result };
+}
+
+/** Why a command that works only in the bot's own account refuses `account:<alias>`, and what to do instead. */
+function ownAccountOnly(
+  route: CommandRoute,
+  accounts: Accounts,
+  target: { accountId: string } | undefined,
+): string {
+  const home = accounts.home ? ` (${accounts.home})` : '';
+  if (route.command === '/fis') {
+    return `FIS experiments are prepared and run only in this bot's own account${home}: the experiment role, the start role and the approval gate exist only there, so \`account:\` is refused and nothing was started. Leave it out; a multi-account experiment is a template in this account whose target accounts the approval card lists.`;
+  }
+  if (route.command === '/cost') {
+    return `\`/cost\` reads billing data through this bot's own account${home}. For a linked account, name its id instead of an alias${target ? `: \`/cost ${target.accountId}\`` : ''}.`;
+  }
+  return `\`${route.command}\` works only in this bot's own account${home}; leave \`account:\` out.`;
 }
 
 function parseArgs(route: CommandRoute, tokens: string[], rawRest: string): Params | string {
@@ -353,12 +417,12 @@ function checkRange(range: string): string | undefined {
   return undefined;
 }
 
-function invalid(command: string, problem: string): ParseResult {
-  return { ok: false, kind: 'invalid', message: `${problem}\n\n${usageFor(command)}` };
+function invalid(command: string, problem: string, accounts: Accounts): ParseResult {
+  return { ok: false, kind: 'invalid', message: `${problem}\n\n${usageFor(command, accounts)}` };
 }
 
 /** Usage text for one slash command, in Slack mrkdwn. */
-export function usageFor(command: string): string {
+export function usageFor(command: string, accounts: Accounts = NO_ACCOUNTS): string {
   const routes = ROUTES.filter((r) => r.command === command);
   const lines = routes.map((r) => `• \`${r.usage}\`: ${r.description}\n   e.g. \`${r.example}\``);
   const regionNote = routes.some((r) => r.args.some((a) => a.kind === 'region'))
@@ -367,7 +431,11 @@ export function usageFor(command: string): string {
   const rangeNote = routes.some((r) => r.args.some((a) => a.kind === 'timeRange'))
     ? `\nTime range: 15m, 1h, 24h, 7d and similar (default ${DEFAULT_TIME_RANGE}).`
     : '';
-  return `*Usage of \`${command}\`*\n${lines.join('\n')}${regionNote}${rangeNote}`;
+  const accountNote =
+    accounts.others.length > 0 && routes.some((r) => r.otherAccounts)
+      ? `\nAdd \`account:<alias>\` to work in another account: ${accounts.others.map((a) => `\`${a.alias}\` (${a.accountId})`).join(', ')}; without it, this bot's own account.`
+      : '';
+  return `*Usage of \`${command}\`*\n${lines.join('\n')}${regionNote}${rangeNote}${accountNote}`;
 }
 
 function truncate(s: string, n: number): string {
