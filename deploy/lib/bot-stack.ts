@@ -130,9 +130,7 @@ export class BotStack extends Stack {
           new iam.PolicyStatement({
             sid: 'AssumeReadOnlyRoleInListedAccounts',
             actions: ['sts:AssumeRole'],
-            resources: s.targetAccounts.map(
-              (a) => `arn:${this.partition}:iam::${a.accountId}:role/${s.targetAccountRoleName}`,
-            ),
+            resources: s.targetAccounts.map((a) => a.roleArn),
           }),
         ],
       });
