@@ -1,7 +1,7 @@
+import { parseTargetAccounts, type TargetAccount } from '../../src/core/target-accounts.ts';
 import { readBotSettings } from './bot-settings.ts';
 import { EXECUTE_MAX_WATCH_MINUTES, FIS_TARGET_TAG, FIS_TEMPLATE_TAG } from './fis-contract.ts';
 import { type HarnessSettings, readHarnessSettings } from './harness-settings.ts';
-import { parseTargetAccounts, type TargetAccount } from '../../src/core/target-accounts.ts';
 
 /**
  * Deployment settings: read from CDK context (`cdk deploy -c key=value`, or "context" in deploy/cdk.json), validated

@@ -59,11 +59,14 @@ describe('commands that name another account', () => {
       'run EXT1a2b3c4d5e6f7 account:prod',
       "FIS experiments are prepared and run only in this bot's own account (123456789012)",
     ],
-  ])('%s: refused privately with the reason, nothing posted or invoked', async (_n, command, text, reason) => {
-    const r = await slash(command, text);
-    expect(r.ack.response_type).toBe('ephemeral');
-    expect(r.ack.text).toContain(reason);
-    expect(r.posted).toBe(0);
-    expect(r.invoked).toBe(0);
-  });
+  ])(
+    '%s: refused privately with the reason, nothing posted or invoked',
+    async (_n, command, text, reason) => {
+      const r = await slash(command, text);
+      expect(r.ack.response_type).toBe('ephemeral');
+      expect(r.ack.text).toContain(reason);
+      expect(r.posted).toBe(0);
+      expect(r.invoked).toBe(0);
+    },
+  );
 });
