@@ -32,7 +32,7 @@ function assumeRoleOutput(expiresInMs: number): string {
 
 describe('which skills can work in another account', () => {
   const skills = loadAllSkills();
-  const accountSkills = new Set(ROUTES.filter((r) => r.otherAccounts).map((r) => r.skill));
+  const accountSkills = new Set<string>(ROUTES.filter((r) => r.otherAccounts).map((r) => r.skill));
 
   it.each([...accountSkills])('%s ships the identical helper and tells the agent to use it', (name) => {
     const skill = skills.find((k) => k.name === name)!;
