@@ -13,9 +13,11 @@ import { GithubDeployRole } from './constructs/github-deploy-role.ts';
 import { Harness } from './constructs/harness.ts';
 import { HarnessExecutionRole } from './constructs/harness-execution-role.ts';
 import { HarnessToolGuard } from './constructs/harness-tool-guard.ts';
+import { RuntimeLogRetention } from './constructs/runtime-log-retention.ts';
 import { SessionsTable } from './constructs/sessions-table.ts';
 import { SkillsBucket } from './constructs/skills-bucket.ts';
 import { SlackSecret } from './constructs/slack-secret.ts';
+import { TransactionSearch } from './constructs/transaction-search.ts';
 import { fisAlarmPrefix } from './fis-contract.ts';
 import { harnessEnvironmentForBot, skillsOf } from './harness-plan.ts';
 import type { Settings } from './settings.ts';
@@ -116,10 +118,13 @@ export class BotStack extends Stack {
         }),
       );
     }
-    // The harness runtime's application logs (AgentCore writes to /aws/bedrock-agentcore/runtimes/<id>-<endpoint>);
-    // created here, before the first invocation, so it gets a retention instead of "never expire".
-    new logs.LogGroup(this, 'HarnessRuntimeLogs', {
-      logGroupName: `/aws/bedrock-agentcore/runtimes/${this.harness.harness.attrEnvironmentAgentCoreRuntimeEnvironmentAgentRuntimeId}-DEFAULT`,
+    // A retention on each harness runtime's log group, whether or not AgentCore created the group first.
+    const runtimeId = (h: Harness) => h.harness.attrEnvironmentAgentCoreRuntimeEnvironmentAgentRuntimeId;
+    new RuntimeLogRetention(this, 'HarnessRuntimeLogs', {
+      runtimes: [
+        ['Harness', runtimeId(this.harness)],
+        ...[...this.namedHarnesses].map(([k, h]): [string, string] => [`Harness-${k}`, runtimeId(h)]),
+      ],
       retention: s.logRetentionDays as logs.RetentionDays,
     });
     if (s.targetAccounts.length > 0) {
@@ -133,6 +138,11 @@ export class BotStack extends Stack {
             resources: s.targetAccounts.map((a) => a.roleArn),
           }),
         ],
+      });
+    }
+    if (s.transactionSearch === 'on') {
+      new TransactionSearch(this, 'TransactionSearch', {
+        indexingPercent: s.transactionSearchIndexingPercent,
       });
     }
     if (s.eksClusters.length > 0) {

@@ -75,6 +75,10 @@ export interface Settings extends HarnessSettings {
   slackMode: SlackMode;
   /** ACM certificate for the HTTPS listener (HTTP mode only; Slack only calls https:// request URLs). */
   certificateArn: string | undefined;
+  /** CloudWatch Transaction Search for the account and Region (one setting there: opt-in, one stack). */
+  transactionSearch: 'on' | 'off';
+  /** Percentage of spans X-Ray indexes as trace summaries (1 is free). */
+  transactionSearchIndexingPercent: number;
   /** Retention of the bot's and the harness runtime's log groups. */
   logRetentionDays: number;
   desiredCount: number;
@@ -106,6 +110,8 @@ const DEFAULTS = {
   alarmFailureRatePercent: 50,
   alarmMinTurns: 3,
   logRetentionDays: 30,
+  transactionSearch: 'off',
+  transactionSearchIndexingPercent: 1,
   desiredCount: 1,
   natGateways: 0,
 } as const;
@@ -292,6 +298,13 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
       'must be an ACM certificate ARN',
     ),
     logRetentionDays: int('logRetentionDays', 1, 2557, DEFAULTS.logRetentionDays),
+    transactionSearch: oneOf('transactionSearch', ['on', 'off'] as const, DEFAULTS.transactionSearch),
+    transactionSearchIndexingPercent: int(
+      'transactionSearchIndexingPercent',
+      0,
+      100,
+      DEFAULTS.transactionSearchIndexingPercent,
+    ),
     desiredCount: int('desiredCount', 0, 10, DEFAULTS.desiredCount),
     natGateways: int('natGateways', 0, 3, DEFAULTS.natGateways),
     alarmEmail: matching('alarmEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must be an email address'),
@@ -301,6 +314,9 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
     problems.push(
       `logRetentionDays must be one of ${RETENTION_DAYS.join(', ')} (CloudWatch Logs retention values)`,
     );
+  }
+  if (str('transactionSearchIndexingPercent') && settings.transactionSearch !== 'on') {
+    problems.push('transactionSearchIndexingPercent only applies to transactionSearch=on');
   }
   if (settings.harnessTimeoutSeconds < MIN_TIMEOUT_FOR_EXECUTE) {
     // The execute skill watches an approved experiment inside one resumed invocation.
