@@ -46,7 +46,7 @@ export function harnessSystemPrompt(o: PromptOptions): string {
     ...(o.otherAccounts
       ? [
           '- Other accounts: $TARGET_ACCOUNTS lists alias=role-ARN pairs. When a request names one of those aliases,',
-          "  run the skill's scripts/target-account.sh --profile <alias> --role-arn <role ARN> (with --external-id",
+          "  run the skill's bash scripts/target-account.sh --profile <alias> --role-arn <role ARN> (with --external-id",
           '  "$TARGET_ACCOUNT_EXTERNAL_ID" when it is set) once, then use --profile <alias> on every AWS CLI command and',
           '  AWS_PROFILE=<alias> for the scripts. If the role cannot be assumed, say so: never read your own account',
           '  instead. Say which account every finding is from, and never prepare or stop FIS experiments there: FIS',

@@ -104,7 +104,7 @@ export function accountDetail(p: AccountParams): [string, string] | undefined {
 export function accountInstructions(p: AccountParams, externalId: string | undefined): string {
   if (!p.account || !p.accountId || !p.accountRoleArn) return '';
   const setup = [
-    'scripts/target-account.sh',
+    'bash scripts/target-account.sh',
     `--profile ${p.account}`,
     `--role-arn ${p.accountRoleArn}`,
     ...(externalId ? [`--external-id ${externalId}`] : []),
