@@ -7,7 +7,7 @@ import { HARNESS_ARN, schema } from './config-schema.ts';
 import { type Config, ConfigError, MissingSlackCredentials } from './config-types.ts';
 import { SLASH_COMMANDS } from './core/commands.ts';
 import { DEFAULT_PRICES, type PriceTable, parsePriceTable } from './core/cost.ts';
-import { type HarnessSpec, unrepeatableTool } from './harness-catalog.ts';
+import { approvalGateToolProblem, type HarnessSpec } from './harness-catalog.ts';
 
 export {
   type Config,
@@ -49,11 +49,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e && (e.FIS_APPROVERS ?? '').trim()) {
     // The approval gate adds an inline function, and InvokeHarness then replaces the harness's tool list:
     // the bot must be able to repeat that list, and it never holds the secrets or creates gateways.
-    const fis = others.find((h) => h.commands.includes('/fis'));
-    const why = unrepeatableTool(fis?.tools ?? e.HARNESS_TOOLS);
-    if (why)
+    const p = approvalGateToolProblem(e.HARNESS_TOOLS, others);
+    if (p)
       problems.push(
-        `${fis ? `HARNESSES (harness "${fis.id}")` : 'HARNESS_TOOLS'}: the harness that answers /fis cannot have this tool while FIS_APPROVERS is set: ${why}. Put the tool on another harness.`,
+        `${p.harness ? `HARNESSES (harness "${p.harness}")` : 'HARNESS_TOOLS'}: the harness that answers /fis cannot have this tool while FIS_APPROVERS is set: ${p.why}. Put the tool on another harness.`,
       );
   }
   if (problems.length > 0 || !e) throw new ConfigError(problems);

@@ -186,13 +186,33 @@ export function renderTools(
   });
 }
 
-/** Why the bot could not repeat this list on an invocation, or undefined when it can. */
-export function unrepeatableTool(tools: readonly ToolSpec[]): string | undefined {
+/**
+ * Why the bot could not repeat this list on an invocation, or undefined when it can. `deployed`: the list as
+ * the deploy hands it to the bot, where the ARNs of the gateways the stack creates are filled in.
+ */
+export function unrepeatableTool(tools: readonly ToolSpec[], deployed = false): string | undefined {
   for (const t of tools) {
     if (t.type === 'remote_mcp' && t.headers)
       return `${t.name} has secret-backed headers, which only the harness holds`;
-    if (t.type === 'agentcore_gateway' && !t.gatewayArn)
+    if (t.type === 'agentcore_gateway' && !t.gatewayArn && !deployed)
       return `${t.name} is a gateway the stack creates; set its gatewayArn (the deploy does)`;
   }
   return undefined;
+}
+
+/**
+ * With FIS approvers set, every /fis invocation adds the bot's inline approval function, and `tools` on
+ * InvokeHarness then replaces the harness's whole list: the bot must repeat that list, so the harness that
+ * answers /fis (a HARNESSES entry, or the default harness) may only have tools the bot can repeat. Returns
+ * which harness breaks this and why, or undefined. The bot (src/config.ts) and the deploy (synth) both ask.
+ */
+export function approvalGateToolProblem(
+  defaultTools: readonly ToolSpec[],
+  harnesses: ReadonlyArray<Pick<HarnessSpec, 'id' | 'commands' | 'tools'>>,
+  deployed = false,
+): { harness?: string; why: string } | undefined {
+  const fis = harnesses.find((h) => h.commands.includes('/fis'));
+  const why = unrepeatableTool(fis?.tools ?? defaultTools, deployed);
+  if (!why) return undefined;
+  return fis ? { harness: fis.id, why } : { why };
 }
