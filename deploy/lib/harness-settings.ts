@@ -11,8 +11,8 @@
  * A JSON value may be given as a string (`-c harnesses='[…]'`) or as JSON in cdk.json's context.
  */
 import {
-  approvalGateToolProblem,
   AWS_KNOWLEDGE_MCP,
+  approvalGateToolProblem,
   type HarnessSpec,
   harnessList,
   parseJsonSetting,

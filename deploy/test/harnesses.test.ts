@@ -271,7 +271,9 @@ describe('the harness that answers /fis, with the approval gate on', () => {
       'bot.FIS_APPROVERS': 'U012ABCDEF',
       harnesses: JSON.stringify([{ id: 'chaos', commands: ['/chaos', '/fis'], tools: [github] }]),
     });
-    expect(onNamed).toEqual([expect.stringMatching(/^harnesses \(harness "chaos"\): github has secret-backed/)]);
+    expect(onNamed).toEqual([
+      expect.stringMatching(/^harnesses \(harness "chaos"\): github has secret-backed/),
+    ]);
   });
 
   it('accepts them without approvers, on a harness that does not answer /fis, and a created Gateway on it', () => {
