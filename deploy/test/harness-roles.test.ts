@@ -26,6 +26,7 @@ const s = synth({
   harnesses: [
     { id: 'cost', commands: ['/cost'] },
     { id: 'chaos', commands: ['/chaos', '/fis'] },
+    { id: 'ops', commands: ['/investigate'] },
   ],
 });
 afterAll(() => s.cleanup());
@@ -63,17 +64,19 @@ const tagged = {
 const template = `arn:${P}:fis:${R}:${A}:experiment-template/EXT0123456789abc`;
 
 describe('every harness role allows the AWS CLI commands of the skills it loads', () => {
-  it('deploys three harnesses, each with its own role', () => {
+  it('deploys four harnesses, each with its own role and the skills of its commands', () => {
     expect(deployed.map((h) => h.name).sort()).toEqual([
       'slack_ops_agent',
       'slack_ops_agent_chaos',
       'slack_ops_agent_cost',
+      'slack_ops_agent_ops',
     ]);
-    expect(new Set(deployed.map((h) => h.roleId)).size).toBe(3);
+    expect(new Set(deployed.map((h) => h.roleId)).size).toBe(4);
     expect(harness('slack_ops_agent_cost').skills).toEqual([SKILLS.cost]);
+    expect(harness('slack_ops_agent_ops').skills).toEqual([SKILLS.logs, SKILLS.eks, SKILLS.bestPractice]);
   });
 
-  it.each(['slack_ops_agent', 'slack_ops_agent_cost', 'slack_ops_agent_chaos'])(
+  it.each(['slack_ops_agent', 'slack_ops_agent_cost', 'slack_ops_agent_chaos', 'slack_ops_agent_ops'])(
     '%s: the skill→IAM contract holds under a real IAM evaluator',
     async (name) => {
       const h = harness(name);
