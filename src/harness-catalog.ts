@@ -15,6 +15,14 @@ export const AWS_KNOWLEDGE_MCP = {
 
 /** Tool names become `@name` in allowedTools and prefixes of the tools the agent sees. */
 const TOOL_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,47}$/;
+/** `@builtin` in allowedTools means the built-in tools (src/harness-allowed-tools.ts): no server may take the name. */
+const toolName = (example: string) =>
+  z
+    .string()
+    .regex(TOOL_NAME, `must be a tool name such as ${example}`)
+    .refine((n) => n !== 'builtin', {
+      error: '"builtin" is reserved: @builtin in allowedTools means the built-in tools',
+    });
 // [:] keeps the colons around "secret" from reading as a Slack emoji code to the sandbox fidelity check.
 const SECRET_ARN = /^arn:aws[a-z-]*[:]secretsmanager[:][a-z0-9-]+[:]\d{12}[:]secret[:][\w/+=.@-]+$/;
 const GATEWAY_ARN = /^arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\d{12}:gateway\/[a-zA-Z0-9-]{1,100}$/;
@@ -45,7 +53,7 @@ const secretRef = z
 const remoteMcp = z
   .object({
     type: z.literal('remote_mcp'),
-    name: z.string().regex(TOOL_NAME, 'must be a tool name such as github-mcp'),
+    name: toolName('github-mcp'),
     url: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }),
     headers: z
       .record(z.string().regex(HEADER_NAME, 'must be an HTTP header name'), secretRef, {
@@ -58,7 +66,7 @@ const remoteMcp = z
 const gateway = z
   .object({
     type: z.literal('agentcore_gateway'),
-    name: z.string().regex(TOOL_NAME, 'must be a tool name such as billing'),
+    name: toolName('billing'),
     /** An existing Gateway (its inbound auth must be AWS_IAM)… */
     gatewayArn: z.string().regex(GATEWAY_ARN, 'must be an AgentCore Gateway ARN').optional(),
     /** …or one the stack creates with one MCP server target behind IAM outbound auth. */
