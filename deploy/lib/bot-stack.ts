@@ -2,7 +2,7 @@ import { CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ALL_SKILLS } from '../../src/core/skills.ts';
+import { ALL_SKILLS, SKILLS } from '../../src/core/skills.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { BotService } from './constructs/bot-service.ts';
 import { BotTaskRole } from './constructs/bot-task-role.ts';
@@ -115,8 +115,12 @@ export class BotStack extends Stack {
           skillsBucket,
           // The same tool guard as the default harness (when on): its role may invoke the guard too.
           hooks: toolGuard ? [toolGuard.hook] : [],
+          otherAccounts: false,
         }),
       );
+      // The EKS skill reads the clusters' Kubernetes objects as the harness's own role.
+      if (s.eksClusters.length > 0 && skills.includes(SKILLS.eks))
+        new EksAccess(this, `EksAccess-${h.id}`, { clusterNames: s.eksClusters, role: role.role });
     }
     // The harness runtime's application logs (AgentCore writes to /aws/bedrock-agentcore/runtimes/<id>-<endpoint>);
     // created here, before the first invocation, so it gets a retention instead of "never expire".

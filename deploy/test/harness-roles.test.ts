@@ -10,6 +10,7 @@ import { deniedCommands } from '../../test/skills/helpers/iam-contract.ts';
 import { loadSkill } from '../../test/skills/load.ts';
 import { FIS_TEMPLATE_TAG, fisAlarmPrefix } from '../lib/fis-contract.ts';
 import { skillGrants } from '../lib/policies/skill-grants.ts';
+import { TARGET_ROLE_NAME } from '../lib/target-account-stack.ts';
 import {
   evaluate,
   identityPoliciesOf,
@@ -23,6 +24,7 @@ import { type CfnTemplate, logicalId, synth } from './helpers/synth.ts';
 const { partition: P, region: R, account: A } = SIM_ENV;
 const s = synth({
   eksClusters: 'orders',
+  targetAccounts: 'staging=444455556666',
   harnesses: [
     { id: 'cost', commands: ['/cost'] },
     { id: 'chaos', commands: ['/chaos', '/fis'] },
@@ -182,5 +184,39 @@ describe('deriving grants from skill text', () => {
     expect(() => skillGrants(skill('aws lambda get-function-configuration --function-name f'))).toThrow(
       /lambda:GetFunctionConfiguration/,
     );
+  });
+});
+
+describe('what a further harness is given beyond its reads', () => {
+  const props = (name: string) =>
+    Object.values(json.Resources).find(
+      (r) => r.Type === 'AWS::BedrockAgentCore::Harness' && r.Properties!.HarnessName === name,
+    )!.Properties as { EnvironmentVariables: Record<string, string>; SystemPrompt: { Text: string }[] };
+  const accessEntryRoles = () =>
+    Object.values(json.Resources)
+      .filter((r) => r.Type === 'AWS::EKS::AccessEntry')
+      .map((r) => (r.Properties!.PrincipalArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]);
+
+  it('an EKS access entry (read-only view) for every harness that loads the EKS skill, and only those', () => {
+    const roles = accessEntryRoles();
+    expect(roles).toContain(harness('slack_ops_agent').roleId);
+    expect(roles).toContain(harness('slack_ops_agent_ops').roleId);
+    expect(roles).not.toContain(harness('slack_ops_agent_cost').roleId);
+    expect(roles).not.toContain(harness('slack_ops_agent_chaos').roleId);
+  });
+
+  it('other accounts only on the default harness, whose role the target accounts trust', async () => {
+    const assume = {
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::444455556666:role/${TARGET_ROLE_NAME}`,
+    };
+    expect(props('slack_ops_agent').EnvironmentVariables.TARGET_ACCOUNTS).toBe('staging=444455556666');
+    expect(await decide(harness('slack_ops_agent').roleId, assume)).toBe('Allowed');
+    for (const name of ['slack_ops_agent_cost', 'slack_ops_agent_ops']) {
+      // Told nothing about accounts it cannot reach, and it cannot reach them.
+      expect(props(name).EnvironmentVariables.TARGET_ACCOUNTS, name).toBeUndefined();
+      expect(JSON.stringify(props(name).SystemPrompt), name).not.toContain('TARGET_ACCOUNTS');
+      expect(await decide(harness(name).roleId, assume), name).not.toBe('Allowed');
+    }
   });
 });
