@@ -35,6 +35,9 @@ export interface HarnessExecutionRoleProps {
  * FIS_EXPERIMENT_ROLE_ARN environment variable and in the system prompt. It can never start an FIS experiment: that is
  * absent from every allow statement and explicitly denied, because the bot starts experiments itself after a human
  * approves them in Slack.
+ *
+ * That is the default harness's role. A further harness's role (`grants`) keeps the model, logs and denies but
+ * allows only what the skills it loads run: a cost harness reads Cost Explorer and prepares no experiment.
  */
 export class HarnessExecutionRole extends Construct {
   readonly role: iam.Role;
