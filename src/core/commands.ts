@@ -318,6 +318,13 @@ export function parseCommand(
     return invalid(command, ownAccountOnly(route, accounts, target), accounts);
   }
   if (alias !== undefined && !target) return invalid(command, unknownAlias(alias, accounts), accounts);
+  if (target && accounts.unavailableFor?.includes(command)) {
+    return invalid(
+      command,
+      `\`${command}\` runs on its own harness, which cannot assume the other accounts’ read-only roles (they trust the default harness only), so nothing was started. Leave \`account:\` out to work in this bot's own account.`,
+      accounts,
+    );
+  }
   const result = parseArgs(
     route,
     rest.filter((t) => t !== named[0]),
@@ -432,7 +439,9 @@ export function usageFor(command: string, accounts: Accounts = NO_ACCOUNTS): str
     ? `\nTime range: 15m, 1h, 24h, 7d and similar (default ${DEFAULT_TIME_RANGE}).`
     : '';
   const accountNote =
-    accounts.others.length > 0 && routes.some((r) => r.otherAccounts)
+    accounts.others.length > 0 &&
+    !accounts.unavailableFor?.includes(command) &&
+    routes.some((r) => r.otherAccounts)
       ? `\nAdd \`account:<alias>\` to work in another account: ${accounts.others.map((a) => `\`${a.alias}\` (${a.accountId})`).join(', ')}; without it, this bot's own account.`
       : '';
   return `*Usage of \`${command}\`*\n${lines.join('\n')}${regionNote}${rangeNote}${accountNote}`;

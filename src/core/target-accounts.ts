@@ -20,6 +20,11 @@ export interface Accounts {
   others: readonly TargetAccount[];
   /** External id the target-account roles were deployed with (a confused-deputy guard, not a secret). */
   externalId?: string;
+  /**
+   * Commands that run on another harness (HARNESSES): the accounts' read-only roles trust only the default
+   * harness's role, so these cannot name an account.
+   */
+  unavailableFor?: readonly string[];
 }
 
 export const NO_ACCOUNTS: Accounts = { others: [] };

@@ -44,7 +44,12 @@ describe('TARGET_ACCOUNTS', () => {
       TARGET_ACCOUNTS: `prod=${PROD}`,
       TARGET_ACCOUNT_EXTERNAL_ID: 'ops-bot-7',
     });
-    expect(c.accounts).toEqual({ home: HOME, others: [accounts.others[0]], externalId: 'ops-bot-7' });
+    expect(c.accounts).toEqual({
+      home: HOME,
+      others: [accounts.others[0]],
+      externalId: 'ops-bot-7',
+      unavailableFor: [],
+    });
   });
 });
 
@@ -106,6 +111,25 @@ describe('account:<alias> in commands', () => {
     }
     const cost = parse('/cost', 'ec2 account:prod');
     expect(!cost.ok && cost.message).toContain(`\`/cost ${PROD}\``);
+  });
+
+  it('refuses a command that runs on another harness: only the default harness may assume the roles', () => {
+    const r = parse('/logs', 'checkout account:prod', { ...accounts, unavailableFor: ['/logs'] });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.message).toContain(
+        '`/logs` runs on its own harness, which cannot assume the other accounts’ read-only roles',
+      );
+    expect(parse('/assess', 'rds account:prod', { ...accounts, unavailableFor: ['/logs'] }).ok).toBe(true);
+    const env = {
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_APP_TOKEN: 'xapp-1',
+      HARNESS_ARN: `arn:aws:bedrock-agentcore:us-east-1:${HOME}:harness/ops-AbCdEf1234`,
+      HARNESSES: JSON.stringify([{ id: 'logs', commands: ['/logs'], tools: [] }]),
+      HARNESS_ARNS: `logs=arn:aws:bedrock-agentcore:us-east-1:${HOME}:harness/logs-AbCdEf1234`,
+      TARGET_ACCOUNTS: `prod=${PROD}`,
+    };
+    expect(loadConfig(env).accounts.unavailableFor).toEqual(['/logs']);
   });
 
   it('says in the usage how to name an account, only when some are configured', () => {
