@@ -1,25 +1,17 @@
 /**
  * The command registry: one entry per skill-backed command (slash command, argument grammar, skill,
- * prompt template). Adding a skill is adding one entry here. Parsing is pure and validates every
- * argument before anything is posted or invoked.
+ * prompt template). Adding a skill is adding one entry here. Parsing the text against it is
+ * command-parser.ts.
  */
-import { isKnownRegion, looksLikeRegion } from './regions.ts';
 import { SKILLS, type SkillName } from './skills.ts';
-import {
-  ACCOUNT_TOKEN,
-  type Accounts,
-  accountDetail,
-  accountInstructions,
-  NO_ACCOUNTS,
-  unknownAlias,
-} from './target-accounts.ts';
+import { accountDetail, accountInstructions } from './target-accounts.ts';
 
 export type SlashCommand = '/assess' | '/chaos' | '/fis' | '/logs' | '/cost';
 export const SLASH_COMMANDS: readonly SlashCommand[] = ['/assess', '/chaos', '/fis', '/logs', '/cost'];
 
-type ArgKind = 'word' | 'region' | 'timeRange' | 'text';
+export type ArgKind = 'word' | 'region' | 'timeRange' | 'text';
 
-interface ArgSpec {
+export interface ArgSpec {
   name: string;
   kind: ArgKind;
   required: boolean;
@@ -277,177 +269,7 @@ function costPeriod(p: string): string {
   return `last ${m[1]} ${unit}${m[1] === '1' ? '' : 's'}`;
 }
 
-export const DEFAULT_TIME_RANGE = '1h';
-const TIME_RANGE = /^(\d{1,3})([mhd])$/;
-const MAX_RANGE_MINUTES = 30 * 24 * 60;
-
-export type ParseResult =
-  | { ok: true; route: CommandRoute; params: Params }
-  | { ok: false; kind: 'help' | 'invalid'; message: string };
-
-/**
- * Parse the text of a slash command. `defaultRegion` fills a missing region; `fisRegions` (when set) are the only
- * regions an FIS run may target; `accounts` are the other accounts a command may name (`account:<alias>`).
- */
-export function parseCommand(
-  command: string,
-  text: string,
-  defaultRegion: string,
-  fisRegions: readonly string[] = [],
-  accounts: Accounts = NO_ACCOUNTS,
-): ParseResult {
-  const routes = ROUTES.filter((r) => r.command === command);
-  if (routes.length === 0) return { ok: false, kind: 'invalid', message: `Unknown command \`${command}\`.` };
-  const tokens = text.trim().split(/\s+/).filter(Boolean);
-  const first = tokens[0]?.toLowerCase();
-  if (!first || first === 'help') return { ok: false, kind: 'help', message: usageFor(command, accounts) };
-
-  const route = routes.find((r) => r.sub === first) ?? routes.find((r) => r.sub === undefined);
-  if (!route) {
-    return invalid(command, `\`${tokens[0]}\` is not a \`${command}\` subcommand.`, accounts);
-  }
-  const rest = route.sub ? tokens.slice(1) : tokens;
-  if (rest[0]?.toLowerCase() === 'help')
-    return { ok: false, kind: 'help', message: usageFor(command, accounts) };
-  const named = rest.filter((t) => ACCOUNT_TOKEN.test(t));
-  if (named.length > 1)
-    return invalid(command, 'Name one account (`account:<alias>`), not several.', accounts);
-  const alias = named[0] ? ACCOUNT_TOKEN.exec(named[0])![1]!.toLowerCase() : undefined;
-  const target = alias === undefined ? undefined : accounts.others.find((a) => a.alias === alias);
-  if (alias !== undefined && !route.otherAccounts) {
-    return invalid(command, ownAccountOnly(route, accounts, target), accounts);
-  }
-  if (alias !== undefined && !target) return invalid(command, unknownAlias(alias, accounts), accounts);
-  if (target && accounts.unavailableFor?.includes(command)) {
-    return invalid(
-      command,
-      `\`${command}\` runs on its own harness, which cannot assume the other accounts’ read-only roles (they trust the default harness only), so nothing was started. Leave \`account:\` out to work in this bot's own account.`,
-      accounts,
-    );
-  }
-  const result = parseArgs(
-    route,
-    rest.filter((t) => t !== named[0]),
-    route.sub ? text.trim().slice(tokens[0]!.length).trim() : text.trim(),
-  );
-  if (typeof result === 'string') return invalid(command, result, accounts);
-  result.region ??= defaultRegion;
-  if (route.fisRegionsOnly && fisRegions.length > 0 && !fisRegions.includes(result.region)) {
-    return invalid(
-      command,
-      `FIS experiments run only in ${fisRegions.map((r) => `\`${r}\``).join(', ')}, where this bot's FIS roles are deployed; \`${result.region}\` is not one of them. Name one of those regions, or deploy another bot stack in \`${result.region}\` for experiments there.`,
-      accounts,
-    );
-  }
-  if (route.args.some((a) => a.kind === 'timeRange')) result.range ??= DEFAULT_TIME_RANGE;
-  if (target) {
-    result.account = target.alias;
-    result.accountId = target.accountId;
-    result.accountRoleArn = target.roleArn;
-    if (accounts.externalId) result.accountExternalId = accounts.externalId;
-  } else if (accounts.home) result.accountId = accounts.home;
-  return { ok: true, route, params: result };
-}
-
-/** Why a command that works only in the bot's own account refuses `account:<alias>`, and what to do instead. */
-function ownAccountOnly(
-  route: CommandRoute,
-  accounts: Accounts,
-  target: { accountId: string } | undefined,
-): string {
-  const home = accounts.home ? ` (${accounts.home})` : '';
-  if (route.command === '/fis') {
-    return `FIS experiments are prepared and run only in this bot's own account${home}: the experiment role, the start role and the approval gate exist only there, so \`account:\` is refused and nothing was started. Leave it out; a multi-account experiment is a template in this account whose target accounts the approval card lists.`;
-  }
-  if (route.command === '/cost') {
-    return `\`/cost\` reads billing data through this bot's own account${home}. For a linked account, name its id instead of an alias${target ? `: \`/cost ${target.accountId}\`` : ''}.`;
-  }
-  return `\`${route.command}\` works only in this bot's own account${home}; leave \`account:\` out.`;
-}
-
-function parseArgs(route: CommandRoute, tokens: string[], rawRest: string): Params | string {
-  const params: Params = {};
-  const specs = route.args;
-  const textSpec = specs.find((a) => a.kind === 'text');
-  if (textSpec) {
-    const value = rawRest.trim();
-    if (!value) return `Say ${textSpec.hint ?? textSpec.name}.`;
-    if (textSpec.maxLength && value.length > textSpec.maxLength) {
-      return `The description is ${value.length} characters long; keep it under ${textSpec.maxLength}.`;
-    }
-    params[textSpec.name] = value;
-    return params;
-  }
-  const rest = [...tokens];
-  const regionSpec = specs.find((a) => a.kind === 'region');
-  const last = rest.at(-1);
-  if (regionSpec && last && looksLikeRegion(last.toLowerCase())) {
-    const region = last.toLowerCase();
-    if (!isKnownRegion(region)) return `\`${last}\` is not an AWS Region I know (for example \`us-west-2\`).`;
-    params[regionSpec.name] = region;
-    rest.pop();
-  }
-  const rangeSpec = specs.find((a) => a.kind === 'timeRange');
-  const maybeRange = rest.at(-1);
-  if (rangeSpec && maybeRange && TIME_RANGE.test(maybeRange.toLowerCase()) && rest.length > 1) {
-    const problem = checkRange(maybeRange.toLowerCase());
-    if (problem) return problem;
-    params[rangeSpec.name] = maybeRange.toLowerCase();
-    rest.pop();
-  }
-  for (const spec of specs.filter((a) => a.kind === 'word')) {
-    const value = rest.shift();
-    if (value === undefined) {
-      if (spec.required) return `Missing ${spec.hint ?? spec.name}.`;
-      if (spec.fallback !== undefined) params[spec.name] = spec.fallback;
-      continue;
-    }
-    if (looksLikeRegion(value.toLowerCase())) {
-      return `\`${value}\` looks like a Region, but the Region goes last.`;
-    }
-    if (spec.pattern && !spec.pattern.test(value)) {
-      return `\`${truncate(value, 80)}\` is not ${spec.hint ?? `a valid ${spec.name}`}.`;
-    }
-    params[spec.name] = spec.name === 'service' || spec.fallback ? value.toLowerCase() : value;
-  }
-  if (rest.length > 0) return `Unexpected \`${truncate(rest.join(' '), 80)}\`.`;
-  return params;
-}
-
-function checkRange(range: string): string | undefined {
-  const m = TIME_RANGE.exec(range)!;
-  const n = Number(m[1]);
-  const minutes = n * ({ m: 1, h: 60, d: 1440 } as const)[m[2] as 'm' | 'h' | 'd'];
-  if (n === 0 || minutes < 5 || minutes > MAX_RANGE_MINUTES) {
-    return `The time range \`${range}\` must be between 5m and 30d (for example 15m, 1h, 24h, 7d).`;
-  }
-  return undefined;
-}
-
-function invalid(command: string, problem: string, accounts: Accounts): ParseResult {
-  return { ok: false, kind: 'invalid', message: `${problem}\n\n${usageFor(command, accounts)}` };
-}
-
-/** Usage text for one slash command, in Slack mrkdwn. */
-export function usageFor(command: string, accounts: Accounts = NO_ACCOUNTS): string {
-  const routes = ROUTES.filter((r) => r.command === command);
-  const lines = routes.map((r) => `• \`${r.usage}\`: ${r.description}\n   e.g. \`${r.example}\``);
-  const regionNote = routes.some((r) => r.args.some((a) => a.kind === 'region'))
-    ? '\nThe Region is optional; without it the configured default Region is used.'
-    : '';
-  const rangeNote = routes.some((r) => r.args.some((a) => a.kind === 'timeRange'))
-    ? `\nTime range: 15m, 1h, 24h, 7d and similar (default ${DEFAULT_TIME_RANGE}).`
-    : '';
-  const accountNote =
-    accounts.others.length > 0 &&
-    !accounts.unavailableFor?.includes(command) &&
-    routes.some((r) => r.otherAccounts)
-      ? `\nAdd \`account:<alias>\` to work in another account: ${accounts.others.map((a) => `\`${a.alias}\` (${a.accountId})`).join(', ')}; without it, this bot's own account.`
-      : '';
-  return `*Usage of \`${command}\`*\n${lines.join('\n')}${regionNote}${rangeNote}${accountNote}`;
-}
-
-function truncate(s: string, n: number): string {
+export function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 

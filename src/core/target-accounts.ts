@@ -80,8 +80,57 @@ export function parseTargetAccounts(raw: string, partition = 'aws'): TargetAccou
 /** The token that names an account in a command: `account:<alias>`. */
 export const ACCOUNT_TOKEN = /^account:(.*)$/i;
 
+/**
+ * The account a command's words name (`account:<alias>`), and the words without it; or why it cannot be named:
+ * several named, an unknown alias, a command that works only in the bot's own account (`mayUseOthers` false), or one
+ * that runs on a harness the accounts' roles do not trust.
+ */
+export function namedAccount(
+  command: string,
+  mayUseOthers: boolean,
+  words: readonly string[],
+  accounts: Accounts,
+): { target?: TargetAccount; rest: string[] } | string {
+  const named = words.filter((t) => ACCOUNT_TOKEN.test(t));
+  if (named.length === 0) return { rest: [...words] };
+  if (named.length > 1) return 'Name one account (`account:<alias>`), not several.';
+  const alias = ACCOUNT_TOKEN.exec(named[0]!)![1]!.toLowerCase();
+  const target = accounts.others.find((a) => a.alias === alias);
+  if (!mayUseOthers) return ownAccountOnly(command, accounts, target);
+  if (!target) return unknownAlias(alias, accounts);
+  if (accounts.unavailableFor?.includes(command)) {
+    return `\`${command}\` runs on its own harness, which cannot assume the other accounts’ read-only roles (they trust the default harness only), so nothing was started. Leave \`account:\` out to work in this bot's own account.`;
+  }
+  return { target, rest: words.filter((t) => t !== named[0]) };
+}
+
+/** The params a run in `target` (or, without one, in the bot's own account) carries. */
+export function accountParams(target: TargetAccount | undefined, accounts: Accounts): Record<string, string> {
+  if (!target) return accounts.home ? { accountId: accounts.home } : {};
+  return {
+    account: target.alias,
+    accountId: target.accountId,
+    accountRoleArn: target.roleArn,
+    ...(accounts.externalId ? { accountExternalId: accounts.externalId } : {}),
+  };
+}
+
+/** Why a command that works only in the bot's own account refuses `account:<alias>`, and what to do instead. */
+function ownAccountOnly(command: string, accounts: Accounts, target: TargetAccount | undefined): string {
+  const home = accounts.home ? ` (${accounts.home})` : '';
+  if (command === '/fis') {
+    return `FIS experiments are prepared and run only in this bot's own account${home}: the experiment role, the start role and the approval gate exist only there, so \`account:\` is refused and nothing was started. Leave it out; a multi-account experiment is a template in this account whose target accounts the approval card lists.`;
+  }
+  if (command === '/cost') {
+    return `\`/cost\` reads billing data through this bot's own account${home}. For a linked account, name its id instead of an alias${target ? `: \`/cost ${target.accountId}\`` : ''}.`;
+  }
+  return `\`${command}\` works only in this bot's own account${home}; leave \`account:\` out.`;
+}
+
 /** Why `alias` names no account, with the ones there are. */
-export function unknownAlias(alias: string, accounts: Accounts): string {
+function unknownAlias(typed: string, accounts: Accounts): string {
+  // What the user typed, shown in code: without backticks, and short.
+  const alias = typed.replace(/`/g, "'").slice(0, 40);
   if (accounts.others.length === 0) {
     return `\`account:${alias}\` names no account: this bot reads only its own account${accounts.home ? ` (${accounts.home})` : ''}, and no other accounts are configured (an admin sets \`TARGET_ACCOUNTS\`). Leave \`account:\` out.`;
   }

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { App } from '@slack/bolt';
 import type { AccessPolicy } from '../core/access.ts';
-import { parseCommand, SLASH_COMMANDS } from '../core/commands.ts';
+import { parseCommand } from '../core/command-parser.ts';
+import { SLASH_COMMANDS } from '../core/commands.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SessionStore } from '../core/ports.ts';
 import type { Runner } from '../core/runner.ts';

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { parseCommand, rootDetails, usageFor } from '../../src/core/commands.ts';
+import { parseCommand, usageFor } from '../../src/core/command-parser.ts';
+import { rootDetails } from '../../src/core/commands.ts';
 import { type Accounts, parseTargetAccounts } from '../../src/core/target-accounts.ts';
 
 const PROD = '111122223333';
