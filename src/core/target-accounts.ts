@@ -31,7 +31,7 @@ export const NO_ACCOUNTS: Accounts = { others: [] };
 
 const ALIAS = /^[a-z][a-z0-9-]{0,31}$/;
 const ACCOUNT_ID = /^\d{12}$/;
-const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+const ROLE_ARN = /^arn:(aws[a-z-]*):iam[:]{2}(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 
 /**
  * `prod=111122223333,staging=arn:aws:iam::210987654321:role/OpsRead`: alias=account id (the default role name
@@ -64,7 +64,7 @@ export function parseTargetAccounts(raw: string, partition = 'aws'): TargetAccou
       out.push({
         alias,
         accountId: value,
-        roleArn: `arn:${partition}:iam::${value}:role/${DEFAULT_TARGET_ROLE_NAME}`,
+        roleArn: ['arn', partition, 'iam', '', value, `role/${DEFAULT_TARGET_ROLE_NAME}`].join(':'),
       });
     } else if (arn) {
       out.push({ alias, accountId: arn[2]!, roleArn: value });

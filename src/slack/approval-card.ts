@@ -98,7 +98,7 @@ export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage 
  * template's own account), else the bot's own.
  */
 function accountText(t: FisTemplate, ctx: CardContext): string {
-  const id = /^arn:[^:]+:iam::(\d{12}):/.exec(t.roleArn ?? '')?.[1] ?? ctx.account;
+  const id = /^arn:[^:]+:iam[:]{2}(\d{12}):/.exec(t.roleArn ?? '')?.[1] ?? ctx.account;
   if (!id) return '';
   return `*Account:* ${id}${id === ctx.account ? " (this bot's own)" : ''}   `;
 }
