@@ -21,6 +21,7 @@ import {
   type ApprovalStore,
   type AuditEntry,
   IN_FLIGHT,
+  type RecoveryVerdict,
 } from '../core/approval-types.ts';
 
 export const GSI = 'gsi1';
@@ -30,6 +31,8 @@ const RUNNING = 'APPROVALS#running';
 const INFLIGHT = 'APPROVALS#inflight';
 /** Concluded start_failed, sorted by when: the late-start sweep reads only a recent window of them. */
 const NOT_STARTED = 'APPROVALS#notstarted';
+/** Ended experiments whose recovery is being watched, sorted by when the watching replica's claim lapses. */
+const RECOVERING = 'APPROVALS#recovering';
 const AUDIT_DAYS = 400;
 
 export class DynamoApprovalStore implements ApprovalStore {
@@ -184,16 +187,102 @@ export class DynamoApprovalStore implements ApprovalStore {
     }
   }
 
-  /** Leaves the running index once the experiment has ended. */
+  /** Leaves the running index once the experiment has ended (never the recovery index a replica already filed it under). */
   async markEnded(id: string, experimentStatus: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: key(id), sk: 'APPROVAL' },
-        UpdateExpression: 'SET experimentStatus = :s REMOVE gsi1pk, gsi1sk',
-        ExpressionAttributeValues: { ':s': experimentStatus },
-      }),
+    const update = (expression: string, condition?: string) =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key(id), sk: 'APPROVAL' },
+          UpdateExpression: expression,
+          ...(condition ? { ConditionExpression: condition } : {}),
+          ExpressionAttributeValues: { ':s': experimentStatus },
+        }),
+      );
+    try {
+      await update('SET experimentStatus = :s REMOVE gsi1pk, gsi1sk', 'attribute_not_exists(recovery)');
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      await update('SET experimentStatus = :s');
+    }
+  }
+
+  async beginRecovery(id: string, verdict: RecoveryVerdict): Promise<boolean> {
+    const watching = verdict.status === 'watching';
+    return this.recoveryUpdate(
+      id,
+      `SET recovery = :r${watching ? ', gsi1pk = :p, gsi1sk = :isk' : ''}`,
+      'attribute_exists(pk) AND attribute_not_exists(recovery)',
+      {
+        ':r': verdict,
+        ...(watching ? { ':p': RECOVERING, ':isk': sortable(verdict.leaseUntil ?? 0) } : {}),
+      },
+    ).then((r) => r !== undefined);
+  }
+
+  async renewRecovery(id: string, owner: string, until: number): Promise<boolean> {
+    return this.recoveryUpdate(
+      id,
+      'SET recovery.leaseUntil = :until, gsi1sk = :isk',
+      'recovery.#st = :w AND recovery.#o = :owner',
+      { ':until': until, ':isk': sortable(until), ':w': 'watching', ':owner': owner },
+    ).then((r) => r !== undefined);
+  }
+
+  async claimRecovery(
+    id: string,
+    owner: string,
+    now: number,
+    until: number,
+  ): Promise<ApprovalRecord | undefined> {
+    return this.recoveryUpdate(
+      id,
+      'SET recovery.#o = :owner, recovery.leaseUntil = :until, gsi1sk = :isk',
+      'recovery.#st = :w AND recovery.leaseUntil <= :now',
+      { ':owner': owner, ':until': until, ':isk': sortable(until), ':w': 'watching', ':now': now },
     );
+  }
+
+  async settleRecovery(id: string, owner: string, verdict: RecoveryVerdict): Promise<boolean> {
+    return this.recoveryUpdate(
+      id,
+      'SET recovery = :r REMOVE gsi1pk, gsi1sk',
+      'recovery.#st = :w AND recovery.#o = :owner',
+      { ':r': verdict, ':w': 'watching', ':owner': owner },
+    ).then((r) => r !== undefined);
+  }
+
+  async listRecoveryLapsed(now: number): Promise<ApprovalRecord[]> {
+    return this.query(RECOVERING, sortable(now));
+  }
+
+  /** One conditional update of the recovery phase; undefined when the condition failed. */
+  private async recoveryUpdate(
+    id: string,
+    update: string,
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<ApprovalRecord | undefined> {
+    const names: Record<string, string> = {};
+    if (condition.includes('#st')) names['#st'] = 'status';
+    if (`${update} ${condition}`.includes('#o')) names['#o'] = 'owner';
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key(id), sk: 'APPROVAL' },
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ? strip(out.Attributes) : undefined;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
   }
 
   async listNotStarted(since: number): Promise<ApprovalRecord[]> {

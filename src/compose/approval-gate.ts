@@ -5,6 +5,7 @@
 import type { App } from '@slack/bolt';
 import type { DynamoApprovalStore } from '../adapters/approval-store.ts';
 import { AwsCloudWatch } from '../adapters/cloudwatch.ts';
+import { AwsEc2Targets } from '../adapters/ec2.ts';
 import type { EmfMetrics } from '../adapters/emf-metrics.ts';
 import { AwsFis } from '../adapters/fis.ts';
 import type { SlackApproverDirectory, SlackGroups } from '../adapters/slack-approvers.ts';
@@ -33,6 +34,7 @@ export interface GateDeps {
 
 export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
   const a = config.approvals;
+  const ec2 = new AwsEc2Targets(config.ec2);
   return new ApprovalGate({
     fis: new AwsFis(config.fis),
     approvals: d.approvals,
@@ -60,6 +62,8 @@ export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
     interlocks: {
       alarms: new AwsCloudWatch(config.cloudwatch),
       tagging: new AwsTagging(config.tagging),
+      descriptions: ec2,
+      health: ec2,
       alarmPolicy: { allowAlarm: a.allowAlarmState, allowInsufficientData: a.allowInsufficientData },
       limits: a.limits,
     },

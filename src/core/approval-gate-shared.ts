@@ -77,6 +77,8 @@ export const DO_NOT_PROCEED =
 export class GateKit {
   readonly now: () => number;
   readonly leaseMs: number;
+  /** Set when this replica shuts down: its background watches stop and let their claims lapse. */
+  stopping = false;
   /** Resumes the paused agent turn with a tool result; set by the runner. */
   resume: (a: ApprovalRecord, result: ToolResult) => Promise<void> = async () => undefined;
 

@@ -76,6 +76,9 @@ export const BOT_COMMANDS: Record<string, (w: Where) => SimulationRequest[]> = {
   ],
   // Blast radius: resolving a template's tag-selected targets the way FIS will.
   GetResourcesCommand: () => [{ action: 'tag:GetResources', resource: '*' }],
+  // EC2 instance targets: their descriptions (FIS filters, AZs) and, after the experiment, their health.
+  DescribeInstancesCommand: () => [{ action: 'ec2:DescribeInstances', resource: '*' }],
+  DescribeInstanceStatusCommand: () => [{ action: 'ec2:DescribeInstanceStatus', resource: '*' }],
   GetExperimentCommand: (w) => [{ action: 'fis:GetExperiment', resource: w.experiment }],
   StopExperimentCommand: (w) => [{ action: 'fis:StopExperiment', resource: w.experiment }],
   ListExperimentsCommand: () => [{ action: 'fis:ListExperiments', resource: '*' }],
@@ -90,6 +93,8 @@ const FIS_COMMANDS = new Set([
   'AssumeRoleCommand',
   'ListTargetAccountConfigurationsCommand',
   'GetResourcesCommand',
+  'DescribeInstancesCommand',
+  'DescribeInstanceStatusCommand',
   'GetExperimentCommand',
   'StopExperimentCommand',
   'ListExperimentsCommand',

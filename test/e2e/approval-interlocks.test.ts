@@ -38,10 +38,21 @@ describe('chaos interlocks', () => {
     for (const arn of CHECKOUT_INSTANCES) expect(shown).toContain(arn.split('/')[1]!);
   });
 
+  it('the template filters are evaluated on the instances as FIS does: one in another AZ is not in the pool', async () => {
+    rig.tagging.tag(NEW_INSTANCE, { app: 'checkout' });
+    rig.ec2.putInstance(NEW_INSTANCE, { az: 'us-east-1b' });
+    const { card } = await requestRun(rig);
+    const shown = JSON.stringify(card.blocks);
+    expect(shown).toContain('1 of 3');
+    expect(shown).not.toContain('i-0bbbbbbbbbbbbbbb9');
+    expect(shown).toMatch(/AZ us-east-1a\./);
+  });
+
   it('targets grow between the card and the click: nothing starts, the thread shows the new resource', async () => {
     const before = starts(rig);
     const { root, card, session } = await requestRun(rig);
     rig.tagging.tag(NEW_INSTANCE, { app: 'checkout' });
+    rig.ec2.putInstance(NEW_INSTANCE, { az: 'us-east-1a' });
     await click(rig, APPROVER, card, 'fis_approve');
     await rig.slack.waitFor(() => /did not start it/.test(threadText(rig, root.ts)), 15_000, 'the refusal');
     expect(threadText(rig, root.ts)).toContain('i-0bbbbbbbbbbbbbbb9');
@@ -130,6 +141,7 @@ describe('chaos interlocks: configured blast-radius limits', () => {
 
   it('within the limits (one instance of four, one AZ) the card can be approved', async () => {
     rig.tagging.tag(NEW_INSTANCE, { app: 'checkout' });
+    rig.ec2.putInstance(NEW_INSTANCE, { az: 'us-east-1a' });
     const { card } = await requestRun(rig);
     const shown = JSON.stringify(card.blocks);
     expect(shown).toContain('fis_approve');

@@ -99,6 +99,16 @@ export class BotTaskRole extends Construct {
         resources: ['*'],
       }),
     );
+    // EC2 instance targets: descriptions evaluate the template's filters and give the AZs (card and start), and
+    // instance status tells whether they recovered after the experiment. EC2's Describe* calls take no
+    // resource-level permissions.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadInstanceTargets',
+        actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceStatus'],
+        resources: ['*'],
+      }),
+    );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ListExperiments',
