@@ -17,6 +17,7 @@ import type { HomeService } from '../core/home.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SlackWriter } from '../core/ports.ts';
 import { approvalCard, approvalCardFile } from '../slack/approval-card.ts';
+import { targetsFile } from '../slack/approval-card-interlocks.ts';
 import { approvalNotifier } from '../slack/approval-notify.ts';
 import { presenter } from '../slack/blocks.ts';
 
@@ -42,6 +43,7 @@ export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
     card: (approval, commandTemplateId) =>
       approvalCard(approval, { approvers: a.approvers, commandTemplateId }),
     cardFile: approvalCardFile,
+    targetsFile,
     note: presenter.note,
     approvers: d.directory,
     notify: approvalNotifier({

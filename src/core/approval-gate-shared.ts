@@ -36,6 +36,8 @@ export interface GateDeps {
   card: (a: ApprovalRecord, commandTemplateId?: string) => SlackMessage;
   /** The complete template as a file, when the card cannot show all of it (it says so in bold). */
   cardFile?: (a: ApprovalRecord) => ThreadFile | undefined;
+  /** Every resolved target resource as a file, when the card names only the first few; undefined otherwise. */
+  targetsFile?: (a: ApprovalRecord) => ThreadFile | undefined;
   note: (text: string) => SlackMessage;
   approvers: ApproverDirectory;
   policy: ApprovalPolicy;
