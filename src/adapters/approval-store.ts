@@ -23,6 +23,8 @@ import {
   IN_FLIGHT,
   type RecoveryVerdict,
 } from '../core/approval-types.ts';
+import { RECOVERING, RecoveryRecords } from './approval-recovery-records.ts';
+import { key, sortable, strip } from './approval-store-keys.ts';
 
 export const GSI = 'gsi1';
 const PENDING = 'APPROVALS#pending';
@@ -31,15 +33,17 @@ const RUNNING = 'APPROVALS#running';
 const INFLIGHT = 'APPROVALS#inflight';
 /** Concluded start_failed, sorted by when: the late-start sweep reads only a recent window of them. */
 const NOT_STARTED = 'APPROVALS#notstarted';
-/** Ended experiments whose recovery is being watched, sorted by when the watching replica's claim lapses. */
-const RECOVERING = 'APPROVALS#recovering';
 const AUDIT_DAYS = 400;
 
 export class DynamoApprovalStore implements ApprovalStore {
+  private readonly recovery: RecoveryRecords;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+  ) {
+    this.recovery = new RecoveryRecords(doc, table);
+  }
 
   async createApproval(rec: ApprovalRecord): Promise<void> {
     await this.doc.send(
@@ -207,82 +211,24 @@ export class DynamoApprovalStore implements ApprovalStore {
     }
   }
 
-  async beginRecovery(id: string, verdict: RecoveryVerdict): Promise<boolean> {
-    const watching = verdict.status === 'watching';
-    return this.recoveryUpdate(
-      id,
-      `SET recovery = :r${watching ? ', gsi1pk = :p, gsi1sk = :isk' : ''}`,
-      'attribute_exists(pk) AND attribute_not_exists(recovery)',
-      {
-        ':r': verdict,
-        ...(watching ? { ':p': RECOVERING, ':isk': sortable(verdict.leaseUntil ?? 0) } : {}),
-      },
-    ).then((r) => r !== undefined);
+  beginRecovery(id: string, verdict: RecoveryVerdict): Promise<boolean> {
+    return this.recovery.begin(id, verdict);
   }
 
-  async renewRecovery(id: string, owner: string, until: number): Promise<boolean> {
-    return this.recoveryUpdate(
-      id,
-      'SET recovery.leaseUntil = :until, gsi1sk = :isk',
-      'recovery.#st = :w AND recovery.#o = :owner',
-      { ':until': until, ':isk': sortable(until), ':w': 'watching', ':owner': owner },
-    ).then((r) => r !== undefined);
+  renewRecovery(id: string, owner: string, until: number): Promise<boolean> {
+    return this.recovery.renew(id, owner, until);
   }
 
-  async claimRecovery(
-    id: string,
-    owner: string,
-    now: number,
-    until: number,
-  ): Promise<ApprovalRecord | undefined> {
-    return this.recoveryUpdate(
-      id,
-      'SET recovery.#o = :owner, recovery.leaseUntil = :until, gsi1sk = :isk',
-      'recovery.#st = :w AND recovery.leaseUntil <= :now',
-      { ':owner': owner, ':until': until, ':isk': sortable(until), ':w': 'watching', ':now': now },
-    );
+  claimRecovery(id: string, owner: string, now: number, until: number): Promise<ApprovalRecord | undefined> {
+    return this.recovery.claim(id, owner, now, until);
   }
 
-  async settleRecovery(id: string, owner: string, verdict: RecoveryVerdict): Promise<boolean> {
-    return this.recoveryUpdate(
-      id,
-      'SET recovery = :r REMOVE gsi1pk, gsi1sk',
-      'recovery.#st = :w AND recovery.#o = :owner',
-      { ':r': verdict, ':w': 'watching', ':owner': owner },
-    ).then((r) => r !== undefined);
+  settleRecovery(id: string, owner: string, verdict: RecoveryVerdict): Promise<boolean> {
+    return this.recovery.settle(id, owner, verdict);
   }
 
-  async listRecoveryLapsed(now: number): Promise<ApprovalRecord[]> {
+  listRecoveryLapsed(now: number): Promise<ApprovalRecord[]> {
     return this.query(RECOVERING, sortable(now));
-  }
-
-  /** One conditional update of the recovery phase; undefined when the condition failed. */
-  private async recoveryUpdate(
-    id: string,
-    update: string,
-    condition: string,
-    values: Record<string, unknown>,
-  ): Promise<ApprovalRecord | undefined> {
-    const names: Record<string, string> = {};
-    if (condition.includes('#st')) names['#st'] = 'status';
-    if (`${update} ${condition}`.includes('#o')) names['#o'] = 'owner';
-    try {
-      const out = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: key(id), sk: 'APPROVAL' },
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return out.Attributes ? strip(out.Attributes) : undefined;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return undefined;
-      throw err;
-    }
   }
 
   async listNotStarted(since: number): Promise<ApprovalRecord[]> {
@@ -348,19 +294,6 @@ export class DynamoApprovalStore implements ApprovalStore {
   }
 }
 
-function key(id: string): string {
-  return `APPROVAL#${id}`;
-}
-
-function sortable(ms: number): string {
-  return String(Math.floor(ms)).padStart(15, '0');
-}
-
 function ttl(): number {
   return Math.floor(Date.now() / 1000) + AUDIT_DAYS * 86_400;
-}
-
-function strip(item: Record<string, unknown>): ApprovalRecord {
-  const { pk: _p, sk: _s, ttl: _t, gsi1pk: _g, gsi1sk: _h, ...rest } = item;
-  return rest as unknown as ApprovalRecord;
 }
