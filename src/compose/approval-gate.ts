@@ -6,6 +6,7 @@ import type { App } from '@slack/bolt';
 import type { DynamoApprovalStore } from '../adapters/approval-store.ts';
 import { AwsCloudWatch } from '../adapters/cloudwatch.ts';
 import { AwsEc2Targets } from '../adapters/ec2.ts';
+import { AwsEcsTargets } from '../adapters/ecs.ts';
 import type { EmfMetrics } from '../adapters/emf-metrics.ts';
 import { AwsFis } from '../adapters/fis.ts';
 import type { SlackApproverDirectory, SlackGroups } from '../adapters/slack-approvers.ts';
@@ -16,6 +17,7 @@ import { ApprovalGate } from '../core/approval-gate.ts';
 import type { HomeService } from '../core/home.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SlackWriter } from '../core/ports.ts';
+import { healthOf } from '../core/target-health.ts';
 import { approvalCard, approvalCardFile } from '../slack/approval-card.ts';
 import { targetsFile } from '../slack/approval-card-interlocks.ts';
 import { approvalNotifier } from '../slack/approval-notify.ts';
@@ -65,7 +67,7 @@ export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
       alarms: new AwsCloudWatch(config.cloudwatch),
       tagging: new AwsTagging(config.tagging),
       descriptions: ec2,
-      health: ec2,
+      health: healthOf(ec2, new AwsEcsTargets(config.ecs)),
       alarmPolicy: { allowAlarm: a.allowAlarmState, allowInsufficientData: a.allowInsufficientData },
       limits: a.limits,
     },

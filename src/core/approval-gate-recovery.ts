@@ -56,11 +56,15 @@ export function recoveryChecks(rec: ApprovalRecord): RecoveryChecks {
   const radius = rec.startCheck?.radius ?? rec.interlocks?.radius;
   return {
     alarms: stopAlarmArns(rec.template).map((arn) => arn.split(':alarm:').at(-1) ?? arn),
-    targets: (radius?.targets ?? []).map((t) => ({
-      name: t.name,
-      resourceType: t.resourceType,
-      arns: [...t.pool],
-    })),
+    targets: (radius?.targets ?? []).map((t) => {
+      const parameters = rec.template.targets[t.name]?.parameters;
+      return {
+        name: t.name,
+        resourceType: t.resourceType,
+        arns: [...t.pool],
+        ...(parameters && Object.keys(parameters).length ? { parameters: { ...parameters } } : {}),
+      };
+    }),
   };
 }
 
@@ -80,7 +84,9 @@ async function begin(kit: GateKit, rec: ApprovalRecord, stopped: () => boolean):
   const deadline = endedAt + d.recovery!.withinMs;
   const checking = recoveryChecks(rec);
   const health = d.interlocks.health;
-  const checkable = checking.targets.some((t) => t.arns.length && health?.checksHealthOf(t.resourceType));
+  const checkable = checking.targets.some(
+    (t) => (t.arns.length || t.parameters) && health?.checksHealthOf(t.resourceType),
+  );
   if (checking.alarms.length === 0 && !checkable) {
     const verdict: RecoveryVerdict = {
       status: 'unknown',

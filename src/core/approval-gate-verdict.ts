@@ -51,7 +51,8 @@ function whatWasChecked(v: RecoveryVerdict): string {
   const unchecked = new Set((v.notChecked ?? []).map((n) => /^`([^`]+)`/.exec(n)?.[1]));
   const resources = (v.checking?.targets ?? [])
     .filter((t) => !unchecked.has(t.name))
-    .reduce((n, t) => n + t.arns.length, 0);
+    // A target checked through its service (ECS, from its parameters) counts as one.
+    .reduce((n, t) => n + (t.arns.length || 1), 0);
   const targets = resources ? `the ${resources} checked target resource${resources === 1 ? '' : 's'}` : '';
   if (alarms && targets) return `every stop-condition alarm and ${targets}`;
   return alarms ? 'every stop-condition alarm' : targets;

@@ -120,7 +120,7 @@ export interface RecoveryChecks {
   /** Stop-condition alarm names. */
   alarms: string[];
   /** The resolved targets as approved: each one's resource type and resources. */
-  targets: Array<{ name: string; resourceType: string; arns: string[] }>;
+  targets: Array<{ name: string; resourceType: string; arns: string[]; parameters?: Record<string, string> }>;
 }
 
 export interface AuditEntry {

@@ -16,7 +16,25 @@ export interface TargetHealth {
 export interface TargetHealthPort {
   /** Whether this port can read the health of this FIS resource type (e.g. `aws:ec2:instance`). */
   checksHealthOf(resourceType: string): boolean;
-  health(region: string, resourceType: string, arns: readonly string[]): Promise<TargetHealth[]>;
+  /**
+   * Each resource's health; `parameters` are the target's FIS parameters (an ECS task target may name its
+   * cluster and service there instead of listing tasks). An empty answer means nothing could be listed.
+   */
+  health(
+    region: string,
+    resourceType: string,
+    arns: readonly string[],
+    parameters?: Readonly<Record<string, string>>,
+  ): Promise<TargetHealth[]>;
+}
+
+/** One port over several, each asked about the resource types it checks. */
+export function healthOf(...ports: TargetHealthPort[]): TargetHealthPort {
+  const portFor = (t: string) => ports.find((p) => p.checksHealthOf(t));
+  return {
+    checksHealthOf: (t) => portFor(t) !== undefined,
+    health: (region, t, arns, parameters) => portFor(t)!.health(region, t, arns, parameters),
+  };
 }
 
 export interface ResourceDescriptionPort {
@@ -62,6 +80,8 @@ export interface WatchedTarget {
   name: string;
   resourceType: string;
   arns: string[];
+  /** The target's FIS parameters, when it has any. */
+  parameters?: Record<string, string>;
 }
 
 /** Reads every checkable target's health; unreadable types are listed as not checked. */
@@ -76,11 +96,12 @@ export async function checkTargets(
       out.notChecked.push(`\`${t.name}\` (${t.resourceType}: the bot has no health check for this type)`);
       continue;
     }
-    if (t.arns.length === 0) {
+    const found = await port.health(region, t.resourceType, t.arns, t.parameters);
+    if (found.length === 0) {
       out.notChecked.push(`\`${t.name}\` (the bot could not list its resources)`);
       continue;
     }
-    for (const h of await port.health(region, t.resourceType, t.arns)) {
+    for (const h of found) {
       if (h.healthy) out.healthy++;
       else out.unhealthy.push(`\`${t.name}\`: \`${shortId(h.arn)}\` ${h.state}`);
     }

@@ -125,4 +125,37 @@ describe('recovery after the experiment', () => {
     expect(threadText(rig, root.ts)).toMatch(/every stop-condition alarm and the 3 checked target resources/);
     expect(threadText(rig, root.ts)).not.toMatch(/Not recovered/);
   }, 60_000);
+
+  it('an ECS task target named by its service: not recovered while the service runs fewer tasks than desired', async () => {
+    const ecsTemplate = sampleTemplate('EXT0ecs0web0stop1', {
+      description: 'Stop half the web tasks',
+      targets: {
+        webTasks: {
+          resourceType: 'aws:ecs:task',
+          parameters: { cluster: 'shop', service: 'web' },
+          selectionMode: 'PERCENT(50)',
+        },
+      },
+      actions: {
+        stopTasks: { actionId: 'aws:ecs:stop-task', targets: { Tasks: 'webTasks' } },
+      },
+    } as never);
+    rig.fis.addTemplate(ecsTemplate as never);
+    rig.ecs.clear();
+    rig.ecs.putService('us-east-1', 'shop', 'web', { desired: 4, running: 4 });
+    rig.harness.enqueue(fisExecuteAgent(ecsTemplate.id, 'us-east-1'));
+    const { root, card } = await requestRun(rig, ecsTemplate.id);
+    await click(rig, APPROVER, card, 'fis_approve');
+    await rig.slack.waitFor(
+      () => /started from template/.test(threadText(rig, root.ts)),
+      15_000,
+      'the start',
+    );
+    rig.ecs.setService('us-east-1', 'shop', 'web', { running: 2 });
+    await rig.slack.waitFor(() => /Not recovered:/.test(threadText(rig, root.ts)), 30_000, 'the verdict');
+    const verdict = threadText(rig, root.ts)
+      .split('\n')
+      .find((l) => l.includes('Not recovered:'))!;
+    expect(verdict).toContain('service web: 2 of 4 desired tasks running');
+  }, 60_000);
 });

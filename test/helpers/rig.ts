@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { CloudWatchEmulator } from '../../src/stand-ins/cloudwatch-emulator.ts';
 import { Ec2Emulator } from '../../src/stand-ins/ec2-emulator.ts';
+import { EcsEmulator } from '../../src/stand-ins/ecs-emulator.ts';
 import { FakeSlack, type FakeSlackOptions } from '../../src/stand-ins/fake-slack.ts';
 import { FisEmulator } from '../../src/stand-ins/fis-emulator.ts';
 import { scopedStartAuthorizer } from '../../src/stand-ins/fis-start-authorizer.ts';
@@ -62,6 +63,7 @@ export interface Rig {
   cloudwatch: CloudWatchEmulator;
   tagging: TaggingEmulator;
   ec2: Ec2Emulator;
+  ecs: EcsEmulator;
   sts: StsEmulator;
   bot: RunningBot;
   /** With `deployedRole`: every AWS authorization the stand-ins decided. */
@@ -137,6 +139,9 @@ export async function startRig(
   const ec2 = new Ec2Emulator();
   await ec2.start();
   process.env.AWS_ENDPOINT_URL_EC2 = ec2.url;
+  const ecs = new EcsEmulator();
+  await ecs.start();
+  process.env.AWS_ENDPOINT_URL_ECS = ecs.url;
   resetWorld({ cloudwatch, tagging, ec2 });
   const sts = new StsEmulator();
   await sts.start();
@@ -198,6 +203,7 @@ export async function startRig(
     cloudwatch,
     tagging,
     ec2,
+    ecs,
     sts,
     authorizer,
     bot: await boot(),
@@ -215,6 +221,7 @@ export async function startRig(
       if (!opts.cloudwatch) await cloudwatch.stop();
       await tagging.stop();
       await ec2.stop();
+      await ecs.stop();
       await sts.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },

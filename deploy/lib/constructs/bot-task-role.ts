@@ -109,6 +109,18 @@ export class BotTaskRole extends Construct {
         resources: ['*'],
       }),
     );
+    // ECS task targets: after the experiment, whether the services of the tasks it hit run their desired count
+    // again, in whichever Region the experiment ran (read-only, this account's tasks and services only).
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadEcsTaskTargets',
+        actions: ['ecs:DescribeTasks', 'ecs:DescribeServices'],
+        resources: [
+          `arn:${partition}:ecs:*:${account}:task/*`,
+          `arn:${partition}:ecs:*:${account}:service/*`,
+        ],
+      }),
+    );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ListExperiments',
