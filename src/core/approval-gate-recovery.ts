@@ -9,6 +9,8 @@
  * lets its claim lapse; any replica's sweep then takes the watch over where it stood. The verdict is
  * stored by a conditional write only the current owner can make, so it is posted exactly once.
  */
+
+import { parseAlarmArn } from './alarms.ts';
 import type { GateKit } from './approval-gate-shared.ts';
 import { announce } from './approval-gate-verdict.ts';
 import type { ApprovalRecord, RecoveryChecks, RecoveryVerdict } from './approval-types.ts';
@@ -55,7 +57,7 @@ export async function resumeRecoveries(kit: GateKit, running: Set<string>): Prom
 export function recoveryChecks(rec: ApprovalRecord): RecoveryChecks {
   const radius = rec.startCheck?.radius ?? rec.interlocks?.radius;
   return {
-    alarms: stopAlarmArns(rec.template).map((arn) => arn.split(':alarm:').at(-1) ?? arn),
+    alarms: stopAlarmArns(rec.template).map((arn) => parseAlarmArn(arn)?.name ?? arn),
     targets: (radius?.targets ?? []).map((t) => {
       const parameters = rec.template.targets[t.name]?.parameters;
       return {

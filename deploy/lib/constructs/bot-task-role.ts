@@ -110,15 +110,13 @@ export class BotTaskRole extends Construct {
       }),
     );
     // ECS task targets: after the experiment, whether the services of the tasks it hit run their desired count
-    // again, in whichever Region the experiment ran (read-only, this account's tasks and services only).
+    // again, in whichever Region the experiment ran. Read-only; on `*`, which for ECS (no resource policies, so
+    // no cross-account reads) is this account's tasks and services in any Region, as an ARN pattern would be.
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadEcsTaskTargets',
         actions: ['ecs:DescribeTasks', 'ecs:DescribeServices'],
-        resources: [
-          `arn:${partition}:ecs:*:${account}:task/*`,
-          `arn:${partition}:ecs:*:${account}:service/*`,
-        ],
+        resources: ['*'],
       }),
     );
     this.role.addToPolicy(
