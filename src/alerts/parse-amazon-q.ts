@@ -18,7 +18,8 @@ const HEADER = /CloudWatch Alarm \| ([^|\n]+?) \| ([a-z]{2}(?:-[a-z]+)+-\d) \| A
  * title and a "Reason:" line, but no state word. It only ever says CRITICAL for an alarm that fired, so
  * with a link to the alarm (which names it) it counts as ALARM.
  */
-const CRITICAL_CARD = /^\s*(?:🚨|:rotating_light:)?\s*\**CRITICAL\b/m;
+// An emoji may lead the title, as a character or as the shortcode Slack stores it as.
+const CRITICAL_CARD = /^\s*(?:[^\s\w*]\S*\s*)?\**CRITICAL\b/m;
 const REASON_LINE = /^\s*\**Reason:?\**\s*(.+)$/m;
 
 export function parseAmazonQAlarm(m: AlertMessage): AlertFacts | undefined {

@@ -94,8 +94,12 @@ describe('alert parsers on published samples (test/fixtures/alerts, sources in t
       reason: 'Threshold Crossed: 3 datapoints were less than the threshold.',
       alarmKey: 'cloudwatch/eu-west-1/dialog-monolith-freeable-memory',
     });
-    // The same card without a link to a CloudWatch alarm names nothing to look up: not an alarm.
     const card = fixture('amazon-q-rds-card.json');
+    // Slack may store the emoji as its shortcode.
+    expect(recognizeAlert({ ...card, text: card.text!.replace('🚨', ':rotating_light:') })?.state).toBe(
+      'firing',
+    );
+    // The same card without a link to a CloudWatch alarm names nothing to look up: not an alarm.
     expect(recognizeAlert({ ...card, text: card.text!.split('\n').slice(0, 5).join('\n') })).toBeUndefined();
   });
 
