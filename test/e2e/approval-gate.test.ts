@@ -185,7 +185,7 @@ describe('FIS approval gate', () => {
     expect(starts(rig)).toBe(before);
     const texts = rig.slack.ephemerals.slice(told, told + 3).map((e) => e.text);
     // The three answers may arrive in any order (each click is handled on its own).
-    expect(texts.filter((t) => t.includes('does not exist'))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes('does not exist'))).toHaveLength(2); // no such approval; not an id at all
     expect(texts.filter((t) => t.includes('does not belong'))).toHaveLength(1);
     await click(rig, APPROVER, a.card, 'fis_deny');
     await click(rig, APPROVER, b.card, 'fis_deny');
