@@ -17,15 +17,6 @@ import type { ApprovalRecord, RecoveryChecks, RecoveryVerdict } from './approval
 import { readStopAlarms, stopAlarmArns } from './stop-alarms.ts';
 import { checkTargets, type TargetsVerdict } from './target-health.ts';
 
-export interface RecoverySettings {
-  /** How long the alarms and targets have to be healthy again after the end. */
-  withinMs: number;
-  /** How often they are read meanwhile. */
-  pollMs?: number;
-  /** How long a replica's claim on a watch lasts without renewal (defaults to the start lease). */
-  leaseMs?: number;
-}
-
 /** Begins the watch when an experiment ended; returns at once (the sweep that saw the end must not wait). */
 export function watchRecovery(kit: GateKit, rec: ApprovalRecord): void {
   if (!kit.d.recovery || rec.recovery) return;

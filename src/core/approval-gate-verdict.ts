@@ -4,9 +4,9 @@
  * with what the bot measured. Targets the bot could not check are named as such, never counted healthy.
  */
 import type { GateKit } from './approval-gate-shared.ts';
-import { mention } from './approval-gate-shared.ts';
 import type { ApprovalRecord, RecoveryVerdict } from './approval-types.ts';
 import { humanDuration } from './fis-plan.ts';
+import { mention } from './slack-escape.ts';
 
 export async function announce(
   kit: GateKit,
