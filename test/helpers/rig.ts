@@ -55,6 +55,8 @@ export interface Rig {
   tagging: TaggingEmulator;
   sts: StsEmulator;
   bot: RunningBot;
+  /** The bot's configuration (further replicas start with it). */
+  config: ReturnType<typeof loadConfig>;
   /** With `deployedRole`: every AWS authorization the stand-ins decided. */
   authorizer?: RecordingAuthorizer;
   /** Stops the bot (as a crash or deploy would) and starts a fresh one on the same data. */
@@ -187,6 +189,7 @@ export async function startRig(
     tagging,
     sts,
     authorizer,
+    config,
     bot: await boot(),
     async restartBot() {
       await rig.bot.stop();
