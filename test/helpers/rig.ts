@@ -142,6 +142,8 @@ export async function startRig(
     [GROUP_MEMBER, 'dave'],
   ] as const) {
     slack.addUser({ id, name });
+    // People in the workspace are in its channel, as whoever runs a command there is.
+    slack.channels.get(CHANNEL)?.members.add(id);
   }
   slack.userGroups.set(GROUP, [GROUP_MEMBER]);
   // The standard SDK variables, exactly as an operator would set them.
