@@ -45,6 +45,8 @@ export function startAgentRig(opts: RigOptions = {}): Promise<Rig> {
 export interface ReplicaRig extends Rig {
   /** The second replica: same configuration, same store, behind the same request URL. */
   other: RunningBot;
+  /** The store both replicas share. */
+  store: EmbeddedDynamo;
   /** Stops the first replica (as a deploy or crash would); Slack then reaches only the other. */
   stopFirst(): Promise<void>;
 }
@@ -66,6 +68,7 @@ export async function startAgentReplicas(opts: RigOptions = {}): Promise<Replica
   const close = rig.close.bind(rig);
   return Object.assign(rig, {
     other,
+    store,
     async stopFirst() {
       firstStopped = true;
       await rig.bot.stop(0);
