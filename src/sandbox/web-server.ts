@@ -44,6 +44,7 @@ const FILES: Record<string, string> = {
   '/composer.js': join(PUBLIC_DIR, 'composer.js'),
   '/render.js': join(PUBLIC_DIR, 'render.js'),
   '/emoji.js': join(PUBLIC_DIR, 'emoji.js'),
+  '/agent.js': join(PUBLIC_DIR, 'agent.js'),
   '/vendor/marked.js': join(MODULES, 'marked', 'lib', 'marked.esm.js'),
   '/vendor/purify.js': join(MODULES, 'dompurify', 'dist', 'purify.es.mjs'),
   // A colour emoji web font from npm (Mozilla's Twemoji in COLRv0, which every Chromium build
@@ -139,6 +140,8 @@ async function route(
       harness: deps.harnessLabel,
       messages: deps.timeline.messages(),
       ephemerals: deps.timeline.ephemeralsFor(user),
+      sessions: deps.timeline.sessions(),
+      home: deps.timeline.homeFor(user),
     });
   }
   if (req.method === 'GET' && url.pathname === '/api/stream') {
@@ -188,6 +191,29 @@ async function route(
         }
         return sendJson(res, 200, { ok: true });
       }
+      case '/api/agent-stop': {
+        // Slack's own stop on the thread's agent session (shown while it is processing).
+        const threadTs = String(body.threadTs ?? '');
+        try {
+          const sent = await deps.slack.agents.pressStop(channel, threadTs, user);
+          return sendJson(res, 200, { ok: sent });
+        } catch {
+          return sendJson(res, 409, { ok: false, error: 'not_processing' });
+        }
+      }
+      case '/api/home-open': {
+        const sent = await deps.slack.agents.openHome(user);
+        return sendJson(res, 200, { ok: sent, home: deps.timeline.homeFor(user) });
+      }
+      case '/api/home-click': {
+        if (!deps.timeline.homeFor(user)) return sendJson(res, 404, { ok: false, error: 'no_home_tab' });
+        const r = await deps.slack.clickHomeButton({
+          user,
+          actionId: String(body.actionId ?? ''),
+          value: String(body.value ?? ''),
+        });
+        return sendJson(res, 200, { ok: r.status === 200, status: r.status });
+      }
       case '/api/alarm': {
         // Another app posts an alarm notification in the channel being read (not in a DM).
         const alarm = DEMO_ALARMS.find((a) => a.id === body.source);
@@ -228,9 +254,16 @@ function openStream(
   res.write('retry: 1000\n\n');
   const send = (u: Update) => {
     if (u.kind === 'ephemeral' && u.ephemeral.user !== user) return;
-    res.write(
-      `event: ${u.kind}\ndata: ${JSON.stringify(u.kind === 'message' ? u.message : u.ephemeral)}\n\n`,
-    );
+    if (u.kind === 'home' && u.home.user !== user) return;
+    const data =
+      u.kind === 'message'
+        ? u.message
+        : u.kind === 'ephemeral'
+          ? u.ephemeral
+          : u.kind === 'session'
+            ? u.session
+            : u.home;
+    res.write(`event: ${u.kind}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   deps.timeline.on('update', send);
   streams.add(res);
