@@ -137,7 +137,8 @@ export class AgentSurfaces {
     if (!s && p.initiator_user_id !== undefined) {
       const who = String(p.initiator_user_id);
       if (!this.h.users.has(who)) return { ok: false, error: 'user_not_found' };
-      if (!this.h.channels.get(t.channel)?.members.has(who)) return { ok: false, error: 'user_not_in_channel' };
+      if (!this.h.channels.get(t.channel)?.members.has(who))
+        return { ok: false, error: 'user_not_in_channel' };
     }
     if (!s) {
       // Title and initiator count only when the call creates the session.
