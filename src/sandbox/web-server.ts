@@ -18,6 +18,7 @@ import { SLASH_COMMANDS } from '../core/commands.ts';
 import { INVESTIGATE_COMMAND } from '../slack/alerts.ts';
 import { postAppMessage } from '../stand-ins/alert-sender.ts';
 import type { FakeSlack } from '../stand-ins/fake-slack.ts';
+import { agentRoute } from './agent-routes.ts';
 import { DEMO_ALARMS } from './demo-alarms.ts';
 import {
   channelFor,
@@ -155,6 +156,8 @@ async function route(
     const body = JSON.parse(await readBody(req)) as Record<string, string | undefined>;
     const user = knownUser(body.user);
     const channel = channelFor(body.channel, user);
+    const agent = await agentRoute(url.pathname, body, { user, channel }, deps);
+    if (agent) return sendJson(res, agent.status, agent.body);
     switch (url.pathname) {
       case '/api/command': {
         const command = String(body.command ?? '');
@@ -190,29 +193,6 @@ async function route(
           return sendJson(res, 409, { ok: false, error: 'not_streaming' });
         }
         return sendJson(res, 200, { ok: true });
-      }
-      case '/api/agent-stop': {
-        // Slack's own stop on the thread's agent session (shown while it is processing).
-        const threadTs = String(body.threadTs ?? '');
-        try {
-          const sent = await deps.slack.agents.pressStop(channel, threadTs, user);
-          return sendJson(res, 200, { ok: sent });
-        } catch {
-          return sendJson(res, 409, { ok: false, error: 'not_processing' });
-        }
-      }
-      case '/api/home-open': {
-        const sent = await deps.slack.agents.openHome(user);
-        return sendJson(res, 200, { ok: sent, home: deps.timeline.homeFor(user) });
-      }
-      case '/api/home-click': {
-        if (!deps.timeline.homeFor(user)) return sendJson(res, 404, { ok: false, error: 'no_home_tab' });
-        const r = await deps.slack.clickHomeButton({
-          user,
-          actionId: String(body.actionId ?? ''),
-          value: String(body.value ?? ''),
-        });
-        return sendJson(res, 200, { ok: r.status === 200, status: r.status });
       }
       case '/api/alarm': {
         // Another app posts an alarm notification in the channel being read (not in a DM).
