@@ -56,6 +56,12 @@ export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
       home: d.home,
       log: d.log.child({ component: 'approval-notify' }),
     }),
+    // Expired, or its experiment ended (on whichever replica's sweep saw it): the tabs that showed it
+    // as waiting or running are redrawn from the store.
+    changed: (approval) =>
+      void (async () => {
+        await d.home.refreshAll([...(await d.groups.expand(a.approvers)), approval.requester]);
+      })().catch((err) => d.log.warn({ err }, 'could not refresh Home tabs after an approval changed')),
     policy: {
       ttlMs: a.ttlMs,
       allowSelfApproval: a.allowSelfApproval,

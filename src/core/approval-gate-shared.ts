@@ -53,6 +53,8 @@ export interface GateDeps {
   now?: () => number;
   /** Tells the approvers where they will see it (a DM, their Home tab) once a card waits; best effort. */
   notify?: (a: ApprovalRecord) => Promise<void>;
+  /** An approval changed without a click (it expired, its experiment ended): e.g. redraw Home tabs. */
+  changed?: (a: ApprovalRecord) => void;
   /** Counts approval decisions and experiment starts and stops; optional. */
   metrics?: MetricsPort;
 }

@@ -60,10 +60,9 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
     for (const c of cleanups.splice(0).reverse()) await c();
   };
   try {
-    // The page does not draw Slack's agent-session surfaces yet, so the sandbox's app is not declared
-    // as an agent (no assistant:write): its threads keep the bot's own Stop button, exactly as in such
-    // a workspace, and the bot says so only at info level.
-    const slack = new FakeSlack({ scopes: MANIFEST_BOT_SCOPES.filter((s) => s !== 'assistant:write') });
+    // Installed from manifest.yml: declared as an agent (assistant:write) and subscribed to every
+    // event, so threads are agent sessions with Slack's own stop, and the page draws them.
+    const slack = new FakeSlack({ scopes: [...MANIFEST_BOT_SCOPES] });
     for (const p of PEOPLE) slack.addUser({ id: p.id, name: p.name });
     slack.addUser({ id: slack.botUserId, name: BOT_NAME });
     for (const c of CHANNELS) {

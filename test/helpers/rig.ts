@@ -66,6 +66,8 @@ export interface Rig {
   ecs: EcsEmulator;
   sts: StsEmulator;
   bot: RunningBot;
+  /** The bot's configuration (further replicas start with it). */
+  config: ReturnType<typeof loadConfig>;
   /** With `deployedRole`: every AWS authorization the stand-ins decided. */
   authorizer?: RecordingAuthorizer;
   /** Stops the bot (as a crash or deploy would) and starts a fresh one on the same data. */
@@ -157,6 +159,8 @@ export async function startRig(
     [GROUP_MEMBER, 'dave'],
   ] as const) {
     slack.addUser({ id, name });
+    // People in the workspace are in its channel, as whoever runs a command there is.
+    slack.channels.get(CHANNEL)?.members.add(id);
   }
   slack.userGroups.set(GROUP, [GROUP_MEMBER]);
   // The standard SDK variables, exactly as an operator would set them.
@@ -206,6 +210,7 @@ export async function startRig(
     ecs,
     sts,
     authorizer,
+    config,
     bot: await boot(),
     async restartBot() {
       await rig.bot.stop();
