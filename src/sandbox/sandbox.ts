@@ -12,6 +12,7 @@ import type { SandboxConfig } from '../config.ts';
 import type { Logger } from '../core/logger.ts';
 import { createLogger } from '../log.ts';
 import { CloudWatchEmulator } from '../stand-ins/cloudwatch-emulator.ts';
+import { Ec2Emulator } from '../stand-ins/ec2-emulator.ts';
 import { FakeSlack } from '../stand-ins/fake-slack.ts';
 import { FisEmulator } from '../stand-ins/fis-emulator.ts';
 import { HarnessEmulator } from '../stand-ins/harness-emulator.ts';
@@ -79,6 +80,7 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
     let region: HarnessRegion | undefined;
     let cloudwatch: CloudWatchEmulator | undefined;
     let tagging: TaggingEmulator | undefined;
+    let ec2: Ec2Emulator | undefined;
     if (settings.harness.kind === 'emulator') {
       // The demo's alarms, for /investigate (the simulated notifications need no AWS).
       cloudwatch = new CloudWatchEmulator({ region: DEMO_ALARM_REGION });
@@ -100,9 +102,13 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
       tagging = tags;
       await tags.start();
       cleanups.push(() => tags.stop());
+      const instances = new Ec2Emulator();
+      ec2 = instances;
+      await instances.start();
+      cleanups.push(() => instances.stop());
       const world = fisWorld((t, region) => {
         emulatedFis.addTemplate(t, region);
-        seedDemoWorld(region, alarms, tags);
+        seedDemoWorld(region, alarms, tags, instances);
       });
       harness = new HarnessEmulator({
         harnessArn: SANDBOX_HARNESS_ARN,
@@ -153,7 +159,7 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
         : {}),
       ...(fis ? { fisEmulator: { url: fis.url } } : {}),
       ...(cloudwatch ? { cloudwatchEmulator: { url: cloudwatch.url } } : {}),
-      ...(tagging ? { awsStandIns: { tagging: tagging.url } } : {}),
+      ...(tagging ? { awsStandIns: { tagging: tagging.url, ...(ec2 ? { ec2: ec2.url } : {}) } } : {}),
       approvers: [APPROVERS_GROUP.id],
       // A command without a region targets the demo's region, so /fis prepare's thread names the
       // region its template is created in.
