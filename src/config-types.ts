@@ -57,6 +57,10 @@ export interface Config {
   cloudwatch?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   tagging?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   sts?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** Local sandbox only: the EC2 stand-in (target descriptions and health). */
+  ec2?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** Local only: the ECS stand-in (task targets' health). */
+  ecs?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   approvals: {
     /** Approver user ids and user group ids; empty disables `/fis run`. */
     approvers: string[];

@@ -217,7 +217,7 @@ export interface SandboxWiring {
   fisEmulator?: { url: string };
   cloudwatchEmulator?: { url: string };
   /** The tagging and STS stand-ins, when they run alongside the FIS emulator. */
-  awsStandIns?: { tagging: string; sts?: string };
+  awsStandIns?: { tagging: string; sts?: string; ec2?: string };
   /** Approvers of the sandbox's fake workspace, unless FIS_APPROVERS is set. */
   approvers?: string[];
   /** The demo's region (where its FIS template lives), unless DEFAULT_TARGET_REGION is set. */
@@ -312,6 +312,7 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
         const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
         config.tagging = { endpoint: w.awsStandIns.tagging, credentials };
         if (w.awsStandIns.sts) config.sts = { endpoint: w.awsStandIns.sts, credentials };
+        if (w.awsStandIns.ec2) config.ec2 = { endpoint: w.awsStandIns.ec2, credentials };
       }
       return config;
     },

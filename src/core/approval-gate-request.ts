@@ -91,6 +91,7 @@ export async function requestApproval(
   );
   if (rec.status === 'pending') await pause(rec.id);
   await attachFullTemplate(kit, rec, session);
+  await attachTargetList(kit, rec, session);
   try {
     const ts = await d.writer.post(session.channel, d.card(rec, commandTemplateId), session.threadTs);
     await d.approvals.patchApproval(rec.id, { cardTs: ts });
@@ -158,6 +159,35 @@ async function attachFullTemplate(
     await kit.postNote(
       thread,
       `:warning: *The complete template ${rec.templateId} could not be attached, and the card below cannot show all of it.* Review the template in the FIS console (fingerprint \`${rec.fingerprint}\`) before deciding, or deny.`,
+    );
+  }
+}
+
+/**
+ * A target list longer than the card shows goes up as a file in the thread, one click from the card, which
+ * names the first few and points at it. If the upload fails, the thread says the card shows only part of it.
+ */
+async function attachTargetList(
+  kit: GateKit,
+  rec: ApprovalRecord,
+  thread: { channel: string; threadTs: string },
+): Promise<void> {
+  const { d } = kit;
+  const file = d.targetsFile?.(rec);
+  if (!file) return;
+  try {
+    if (!d.writer.uploadFiles) throw new Error('this Slack writer cannot upload files');
+    await d.writer.uploadFiles(
+      thread.channel,
+      thread.threadTs,
+      [file],
+      `Every resource the approval card below resolved for ${rec.templateId} (the card names the first few of each target).`,
+    );
+  } catch (err) {
+    d.log.error({ err, approvalId: rec.id }, 'could not attach the resolved target list');
+    await kit.postNote(
+      thread,
+      ':warning: *The full list of resolved targets could not be attached; the card below names only the first few of each target.* Check the targets in the AWS console before deciding, or deny.',
     );
   }
 }
