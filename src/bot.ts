@@ -228,6 +228,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     access,
     defaultRegion: config.defaultTargetRegion,
     fisRegions: config.fisRegions,
+    accounts: config.accounts,
     duplicateWindowSeconds: config.concurrency.duplicateCommandWindowSeconds,
     log,
     approvalsEnabled: gate !== undefined,

@@ -1,5 +1,6 @@
 /** The validated settings the bot runs with, and the errors a bad environment produces. */
 import type { PriceTable } from './core/cost.ts';
+import type { Accounts } from './core/target-accounts.ts';
 import type { ToolSpec } from './harness-catalog.ts';
 
 /** A harness of HARNESSES: the commands it answers and where it lives. */
@@ -120,6 +121,8 @@ export interface Config {
   logContent: boolean;
   /** Regions where /fis run may start experiments (the FIS roles' regions); empty: any. */
   fisRegions: string[];
+  /** The bot's own account (from HARNESS_ARN) and the other accounts commands may name (TARGET_ACCOUNTS). */
+  accounts: Accounts;
   /** CloudWatch namespace for embedded metrics (EMF lines on stdout); unset: no metrics. */
   metricsNamespace?: string;
 }

@@ -8,6 +8,7 @@ import { type Config, ConfigError, MissingSlackCredentials } from './config-type
 import { SLASH_COMMANDS } from './core/commands.ts';
 import { DEFAULT_PRICES, type PriceTable, parsePriceTable } from './core/cost.ts';
 import { INVESTIGATE_COMMAND } from './core/investigation-runs.ts';
+import { parseTargetAccounts, type TargetAccount } from './core/target-accounts.ts';
 import { approvalGateToolProblem, type HarnessSpec } from './harness-catalog.ts';
 
 export {
@@ -60,6 +61,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const harnessArn = e.HARNESS_ARN!;
   const arnRegion = HARNESS_ARN.exec(harnessArn)?.[2];
+  const arnParts = /^arn:(aws[a-z-]*):/.exec(harnessArn);
   const region = e.AWS_REGION ?? arnRegion!;
   return {
     slack: {
@@ -86,6 +88,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     store: { table: e.SESSIONS_TABLE, dataDir: e.DATA_DIR, region, ttlDays: e.SESSION_TTL_DAYS },
     defaultTargetRegion: e.DEFAULT_TARGET_REGION ?? region,
     fisRegions: list(e.FIS_REGIONS),
+    accounts: {
+      home: HARNESS_ARN.exec(harnessArn)?.[3],
+      // Validated by the schema; the partition of the harness is the partition of the default role ARNs.
+      others: parseTargetAccounts(e.TARGET_ACCOUNTS ?? '', arnParts?.[1] ?? 'aws') as TargetAccount[],
+      ...(e.TARGET_ACCOUNT_EXTERNAL_ID ? { externalId: e.TARGET_ACCOUNT_EXTERNAL_ID } : {}),
+      // The target roles trust the default harness's role only (deploy/lib/target-account-stack.ts).
+      unavailableFor: others.flatMap((h) => h.commands),
+    },
     approvals: {
       approvers: (e.FIS_APPROVERS ?? '')
         .split(',')

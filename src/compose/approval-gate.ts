@@ -43,7 +43,7 @@ export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
     approvals: d.approvals,
     writer: d.writer,
     card: (approval, commandTemplateId) =>
-      approvalCard(approval, { approvers: a.approvers, commandTemplateId }),
+      approvalCard(approval, { approvers: a.approvers, commandTemplateId, account: config.accounts.home }),
     cardFile: approvalCardFile,
     targetsFile,
     note: presenter.note,

@@ -7,12 +7,14 @@
 import { createHash } from 'node:crypto';
 import type { App } from '@slack/bolt';
 import type { AccessPolicy } from '../core/access.ts';
-import { parseCommand, SLASH_COMMANDS } from '../core/commands.ts';
+import { parseCommand } from '../core/command-parser.ts';
+import { SLASH_COMMANDS } from '../core/commands.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SessionStore } from '../core/ports.ts';
 import type { Runner } from '../core/runner.ts';
 import { toSlack } from '../core/slack-escape.ts';
 import { StoreUnavailableError } from '../core/store-unavailable.ts';
+import type { Accounts } from '../core/target-accounts.ts';
 import { SLACK_LIMITS } from './limits.ts';
 
 /** What a person is told when the session store cannot record their request: nothing ran, try again. */
@@ -36,6 +38,8 @@ export interface CommandDeps {
   defaultRegion: string;
   /** Regions where FIS experiments may run (FIS_REGIONS); empty: any. */
   fisRegions?: readonly string[];
+  /** The bot's own account and the other accounts a command may name (`account:<alias>`). */
+  accounts?: Accounts;
   /** The same command from the same person in the same channel within this window is a double submit. */
   duplicateWindowSeconds: number;
   log: Logger;
@@ -44,7 +48,13 @@ export interface CommandDeps {
 export function register(app: App, deps: CommandDeps): void {
   for (const name of SLASH_COMMANDS) {
     app.command(name, async ({ command, ack, respond, context }) => {
-      const parsed = parseCommand(name, command.text ?? '', deps.defaultRegion, deps.fisRegions);
+      const parsed = parseCommand(
+        name,
+        command.text ?? '',
+        deps.defaultRegion,
+        deps.fisRegions,
+        deps.accounts,
+      );
       if (!parsed.ok) {
         await ack({ response_type: 'ephemeral', text: toSlack(parsed.message) });
         return;
