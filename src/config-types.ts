@@ -152,3 +152,8 @@ export const SLACK_SETUP_HELP = [
   '     at https://<your-host>/slack/events.',
   '  4. Set HARNESS_ARN to your AgentCore harness ARN and provide AWS credentials the usual way.',
 ].join('\n');
+
+/** Values never echoed in a config error: secrets, and the JSON tool lists (a mistaken plain header value). */
+export function isSecretSetting(name: string): boolean {
+  return /TOKEN|SECRET|^HARNESS_TOOLS|^HARNESSES/.test(name);
+}
