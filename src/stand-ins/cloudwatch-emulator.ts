@@ -11,9 +11,9 @@
  * epoch seconds. Unmodeled constraint violations come back as the query API's ValidationError.
  */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { signedRegion } from './fis-emulator-model.ts';
+import { bodyText, LoopbackService } from './loopback-service.ts';
 
 export type EmulatedAlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 type Kind = 'MetricAlarm' | 'CompositeAlarm' | 'LogAlarm';
@@ -73,15 +73,15 @@ interface Fault {
   message?: string;
 }
 
-export class CloudWatchEmulator {
+export class CloudWatchEmulator extends LoopbackService {
   readonly calls: CloudWatchCall[] = [];
   private readonly alarms = new Map<string, Map<string, EmulatedAlarm>>();
   private readonly history = new Map<string, HistoryItem[]>();
   private readonly faults = new Map<string, { fault: Fault; times: number }>();
-  private server: Server | undefined;
-  url = '';
 
-  constructor(private readonly o: { region?: string; account?: string } = {}) {}
+  constructor(private readonly o: { region?: string; account?: string } = {}) {
+    super();
+  }
 
   get defaultRegion(): string {
     return this.o.region ?? 'us-east-1';
@@ -157,19 +157,8 @@ export class CloudWatchEmulator {
     this.faults.clear();
   }
 
-  async start(port = 0): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err) => error(res, 500, 'InternalFailure', 'Receiver', String(err)));
-    });
-    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server!.close(() => r()));
+  protected internalError(res: ServerResponse, err: unknown): void {
+    error(res, 500, 'InternalFailure', 'Receiver', String(err));
   }
 
   private regionAlarms(region: string): Map<string, EmulatedAlarm> {
@@ -185,15 +174,14 @@ export class CloudWatchEmulator {
     return `arn:aws:cloudwatch:${region}:${this.o.account ?? '123456789012'}:alarm:${name}`;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const text = await bodyText(req);
     const scope = signedRegion(req.headers.authorization);
     const target = String(req.headers['x-amz-target'] ?? '');
     const op = target.startsWith(`${TARGET}.`) ? target.slice(TARGET.length + 1) : '';
     let body: Record<string, unknown> = {};
     try {
-      const raw = Buffer.concat(chunks).toString('utf8');
+      const raw = text;
       body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     } catch {
       return error(res, 400, 'SerializationException', 'Sender', 'Malformed JSON body.');

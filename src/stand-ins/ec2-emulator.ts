@@ -11,9 +11,9 @@
  * instances only unless IncludeAllInstances is true, and no status checks for instances not running.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { signedRegion } from './fis-emulator-model.ts';
+import { bodyText, LoopbackService } from './loopback-service.ts';
 
 export type InstanceState = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 /** EC2's status-check summary values. */
@@ -55,11 +55,9 @@ const ACCEPTED: Record<string, RegExp> = {
     /^(Action|Version|InstanceId\.\d+|IncludeAllInstances|MaxResults|NextToken|DryRun)$/,
 };
 
-export class Ec2Emulator {
+export class Ec2Emulator extends LoopbackService {
   readonly calls: Ec2Call[] = [];
   private readonly instances = new Map<string, EmulatedInstance>();
-  private server: Server | undefined;
-  url = '';
 
   /** An instance (running with checks ok unless said otherwise), from its ARN or in the given region. */
   putInstance(arn: string, o: Partial<Omit<EmulatedInstance, 'id' | 'region' | 'account'>> = {}): void {
@@ -100,25 +98,13 @@ export class Ec2Emulator {
     this.instances.clear();
   }
 
-  async start(port = 0): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err) => error(res, 500, 'InternalError', String(err)));
-    });
-    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
+  protected internalError(res: ServerResponse, err: unknown): void {
+    error(res, 500, 'InternalError', String(err));
   }
 
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server!.close(() => r()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const text = await bodyText(req);
+    const params = Object.fromEntries(new URLSearchParams(text));
     const scope = signedRegion(req.headers.authorization);
     this.calls.push({ action: params.Action ?? '', region: scope?.region ?? '', params });
     if (scope?.service !== 'ec2')

@@ -9,9 +9,9 @@
  * an unknown service or task is not an error but a `failures` entry with reason MISSING, as ECS answers;
  * members the stand-in does not implement are refused rather than ignored.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { signedRegion } from './fis-emulator-model.ts';
+import { bodyText, LoopbackService } from './loopback-service.ts';
 
 const PREFIX = 'AmazonEC2ContainerServiceV20141113.';
 const ACCOUNT = '123456789012';
@@ -29,14 +29,12 @@ export interface EmulatedTask {
   az: string;
 }
 
-export class EcsEmulator {
+export class EcsEmulator extends LoopbackService {
   readonly calls: Array<{ op: string; region: string; body: Record<string, unknown> }> = [];
   /** `<region>/<cluster>` → service name → service. */
   private readonly clusters = new Map<string, Map<string, EmulatedService>>();
   /** task ARN → task. */
   private readonly tasks = new Map<string, EmulatedTask>();
-  private server: Server | undefined;
-  url = '';
 
   putService(region: string, cluster: string, name: string, s: EmulatedService): void {
     const key = `${region}/${cluster}`;
@@ -58,30 +56,18 @@ export class EcsEmulator {
     this.tasks.clear();
   }
 
-  async start(port = 0): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err) => error(res, 500, 'ServerException', String(err)));
-    });
-    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
+  protected internalError(res: ServerResponse, err: unknown): void {
+    error(res, 500, 'ServerException', String(err));
   }
 
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server!.close(() => r()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const text = await bodyText(req);
     const target = String(req.headers['x-amz-target'] ?? '');
     const op = target.startsWith(PREFIX) ? target.slice(PREFIX.length) : '';
     const scope = signedRegion(req.headers.authorization);
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      body = JSON.parse(text || '{}');
     } catch {
       return error(res, 400, 'SerializationException', 'The request body is not valid JSON');
     }

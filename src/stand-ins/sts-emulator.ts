@@ -10,9 +10,9 @@
  * looked up by access key id, so the FIS emulator can enforce the session policy on StartExperiment.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { signedRegion } from './fis-emulator-model.ts';
+import { bodyText, LoopbackService } from './loopback-service.ts';
 
 export interface StsSession {
   accessKeyId: string;
@@ -26,13 +26,11 @@ export interface StsSession {
 
 const NAME = /^[\w+=,.@-]{2,64}$/;
 
-export class StsEmulator {
+export class StsEmulator extends LoopbackService {
   readonly sessions = new Map<string, StsSession>();
   readonly calls: Array<{ action: string; params: Record<string, string>; callerKey: string }> = [];
   /** Role ARN → access key ids allowed to assume it (its trust policy, as the emulator knows it). */
   private readonly roles = new Map<string, Set<string> | 'anyone'>();
-  private server: Server | undefined;
-  url = '';
 
   /** A role that exists, assumable by these callers' access key ids (default: anyone signed). */
   addRole(roleArn: string, trustedAccessKeys?: string[]): void {
@@ -44,25 +42,13 @@ export class StsEmulator {
     return s && s.expiresAt > Date.now() ? s : undefined;
   }
 
-  async start(port = 0): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err) => error(res, 500, 'InternalFailure', 'Receiver', String(err)));
-    });
-    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
+  protected internalError(res: ServerResponse, err: unknown): void {
+    error(res, 500, 'InternalFailure', 'Receiver', String(err));
   }
 
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server!.close(() => r()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const text = await bodyText(req);
+    const params = Object.fromEntries(new URLSearchParams(text));
     const scope = signedRegion(req.headers.authorization);
     const callerKey = /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? '';
     this.calls.push({ action: params.Action ?? '', params, callerKey });

@@ -12,9 +12,9 @@
  * implement are refused rather than ignored.
  */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { signedRegion } from './fis-emulator-model.ts';
+import { bodyText, LoopbackService } from './loopback-service.ts';
 
 const TARGET = 'ResourceGroupsTaggingAPI_20170126';
 const SUPPORTED = [
@@ -32,12 +32,10 @@ export interface TaggingCall {
   body: Record<string, unknown>;
 }
 
-export class TaggingEmulator {
+export class TaggingEmulator extends LoopbackService {
   readonly calls: TaggingCall[] = [];
   private readonly resources = new Map<string, Map<string, Record<string, string>>>();
   private fault: { status: number; code: string; times: number } | undefined;
-  private server: Server | undefined;
-  url = '';
   /** The clock tokens are dated by (tests move it to expire them). */
   now: () => number = Date.now;
 
@@ -67,29 +65,17 @@ export class TaggingEmulator {
     this.fault = { status, code, times };
   }
 
-  async start(port = 0): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err) => error(res, 500, 'InternalServiceException', String(err)));
-    });
-    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
+  protected internalError(res: ServerResponse, err: unknown): void {
+    error(res, 500, 'InternalServiceException', String(err));
   }
 
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server!.close(() => r()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const text = await bodyText(req);
     const scope = signedRegion(req.headers.authorization);
     const target = String(req.headers['x-amz-target'] ?? '');
     let body: Record<string, unknown>;
     try {
-      const raw = Buffer.concat(chunks).toString('utf8');
+      const raw = text;
       body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     } catch {
       return error(res, 400, 'SerializationException', 'Malformed JSON body.');
