@@ -17,7 +17,7 @@ function files(dir: string): string[] {
 }
 
 /** Every place a module reads `process.env` (property access, element access or destructuring). */
-export function envReads(source: string, name = 'x.ts'): number[] {
+function envReads(source: string, name = 'x.ts'): number[] {
   const sf = ts.createSourceFile(name, source, ts.ScriptTarget.Latest, true);
   const lines: number[] = [];
   const isProcess = (n: ts.Node) => ts.isIdentifier(n) && n.text === 'process';
