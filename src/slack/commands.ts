@@ -1,7 +1,7 @@
 /**
  * Slash commands. Arguments are validated before anything happens: a malformed command gets an
  * ephemeral usage message in the ack and nothing is posted or invoked. Valid commands are acked
- * at once and run afterwards, never inside the request.
+ * at once, before the duplicate checks, and run afterwards, never inside the request.
  */
 
 import { createHash } from 'node:crypto';
@@ -65,56 +65,35 @@ export function register(app: App, deps: CommandDeps): void {
         });
         return;
       }
-      const fingerprint = createHash('sha256')
-        .update(`${command.team_id}|${command.channel_id}|${command.user_id}|${name}|${command.text.trim()}`)
-        .digest('hex');
-      let replayed: boolean;
-      let duplicate: boolean;
+      // Acknowledged at once: the duplicate checks below wait for a store round trip, and 100
+      // commands arriving together would make each ack wait behind the others' (bench/results.md).
+      // What the checks decide is told through the command's response_url, privately, as before.
+      await ack();
+      const tell = async (text: string) => {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: toSlack(text) });
+      };
+      const signature = (context as { requestSignature?: unknown }).requestSignature;
+      let verdict: 'run' | 'replayed' | 'duplicate';
       try {
-        // A signed request replayed while its signature is still valid (HTTP mode) runs once, whenever
-        // it comes back; Slack itself never resends a slash command.
-        const signature = (context as { requestSignature?: unknown }).requestSignature;
-        // Both checks must answer before Slack's ack deadline; a store that does not is unreachable.
-        // They run side by side: the ack waits for one store round trip, not two (bench/results.md).
-        // A replay also records the command's fingerprint; it only starts the double-submit window
-        // again for a command that already ran.
-        [replayed, duplicate] = await withinAckDeadline(async () => {
-          const [fresh, first] = await Promise.all([
-            typeof signature === 'string'
-              ? deps.store.remember(
-                  `signed:${createHash('sha256').update(signature).digest('hex')}`,
-                  SIGNED_REQUEST_MEMORY_SECONDS,
-                )
-              : true,
-            deps.duplicateWindowSeconds > 0
-              ? deps.store.remember(`command:${fingerprint}`, deps.duplicateWindowSeconds)
-              : true,
-          ]);
-          return [!fresh, fresh && !first] as const;
-        });
+        verdict = await firstTime(deps, name, command, typeof signature === 'string' ? signature : undefined);
       } catch (err) {
         deps.log.error({ err, command: name, user: command.user_id }, 'cannot record a command');
-        await ack({ response_type: 'ephemeral', text: CANNOT_RECORD });
+        await tell(CANNOT_RECORD).catch(() => undefined);
         return;
       }
-      if (replayed) {
+      if (verdict === 'replayed') {
         deps.log.warn(
           { command: name, user: command.user_id, channel: command.channel_id },
           'a replayed signed command was ignored',
         );
-        await ack();
         return;
       }
-      if (duplicate) {
-        await ack({
-          response_type: 'ephemeral',
-          text: toSlack(
-            `You just ran \`${name} ${command.text.trim()}\` here; I’m already on it, so I did not start it twice.`,
-          ),
-        });
+      if (verdict === 'duplicate') {
+        await tell(
+          `You just ran \`${name} ${command.text.trim()}\` here; I’m already on it, so I did not start it twice.`,
+        ).catch(() => undefined);
         return;
       }
-      await ack();
       deps.log.info(
         { command: name, route: parsed.route.id, user: command.user_id, channel: command.channel_id },
         'command accepted',
@@ -126,17 +105,49 @@ export function register(app: App, deps: CommandDeps): void {
           userId: command.user_id,
           route: parsed.route,
           params: parsed.params,
-          tellUser: async (text) => {
-            await respond({ response_type: 'ephemeral', replace_original: false, text: toSlack(text) });
-          },
+          tellUser: tell,
         })
         .catch(() => undefined);
     });
   }
 }
 
-/** Runs `work`, failing as unreachable if it has not answered with time left to ack. */
-async function withinAckDeadline<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * Whether this command should run: not a replay of a signed request still within its signature
+ * window (HTTP mode; Slack itself never resends a slash command), and not the same command from the
+ * same person in the same channel within the double-submit window. Both checks are conditional
+ * writes side by side, so concurrent copies of one command run exactly once. A replay also records
+ * the command's fingerprint; it only starts the double-submit window again for a command that ran.
+ */
+async function firstTime(
+  deps: CommandDeps,
+  name: string,
+  command: { team_id: string; channel_id: string; user_id: string; text: string },
+  signature: string | undefined,
+): Promise<'run' | 'replayed' | 'duplicate'> {
+  const fingerprint = createHash('sha256')
+    .update(`${command.team_id}|${command.channel_id}|${command.user_id}|${name}|${command.text.trim()}`)
+    .digest('hex');
+  // A store that has not answered by then is treated as unreachable, so the person hears promptly.
+  const [fresh, first] = await withinDeadline(() =>
+    Promise.all([
+      signature !== undefined
+        ? deps.store.remember(
+            `signed:${createHash('sha256').update(signature).digest('hex')}`,
+            SIGNED_REQUEST_MEMORY_SECONDS,
+          )
+        : true,
+      deps.duplicateWindowSeconds > 0
+        ? deps.store.remember(`command:${fingerprint}`, deps.duplicateWindowSeconds)
+        : true,
+    ]),
+  );
+  if (!fresh) return 'replayed';
+  return first ? 'run' : 'duplicate';
+}
+
+/** Runs `work`, failing as unreachable if it has not answered within what Slack allows an ack. */
+async function withinDeadline<T>(work: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
