@@ -13,6 +13,7 @@ import type { SessionStore } from '../core/ports.ts';
 import type { Runner } from '../core/runner.ts';
 import { toSlack } from '../core/slack-escape.ts';
 import { StoreUnavailableError } from '../core/store-unavailable.ts';
+import { AfterAcks } from './after-acks.ts';
 import { SLACK_LIMITS } from './limits.ts';
 
 /** What a person is told when the session store cannot record their request: nothing ran, try again. */
@@ -22,6 +23,12 @@ export const CANNOT_RECORD =
 
 /** A signed request is valid for the signature window either way; remember it a little longer than that. */
 const SIGNED_REQUEST_MEMORY_SECONDS = 2 * SLACK_LIMITS.signatureToleranceSeconds + 60;
+
+/**
+ * A burst of commands is acked before any of them does store work: released 20 ms after the last
+ * arrival, and after at most a second (a duplicate's note or a run then starts that much later).
+ */
+const AFTER_ACKS = { quietMs: 20, maxWaitMs: 1_000 };
 
 const NO_APPROVERS =
   'Running FIS experiments from Slack needs human approvers, and none are configured, so nothing was started. ' +
@@ -42,8 +49,10 @@ export interface CommandDeps {
 }
 
 export function register(app: App, deps: CommandDeps): void {
+  const afterAcks = new AfterAcks(AFTER_ACKS);
   for (const name of SLASH_COMMANDS) {
     app.command(name, async ({ command, ack, respond, context }) => {
+      afterAcks.arrived();
       const parsed = parseCommand(name, command.text ?? '', deps.defaultRegion, deps.fisRegions);
       if (!parsed.ok) {
         await ack({ response_type: 'ephemeral', text: toSlack(parsed.message) });
@@ -73,6 +82,9 @@ export function register(app: App, deps: CommandDeps): void {
         await respond({ response_type: 'ephemeral', replace_original: false, text: toSlack(text) });
       };
       const signature = (context as { requestSignature?: unknown }).requestSignature;
+      // Commands that arrived together are all acked before any of them builds and signs its store
+      // requests (CPU the other acks would otherwise wait behind).
+      await afterAcks.wait();
       let verdict: 'run' | 'replayed' | 'duplicate';
       try {
         verdict = await firstTime(deps, name, command, typeof signature === 'string' ? signature : undefined);
