@@ -109,8 +109,13 @@ class Bucket {
   /** When each run was last granted a progress call (fair round robin). */
   readonly lastServed = new Map<string, number>();
   timer: ReturnType<typeof setTimeout> | undefined;
-  /** Grant times within the last window, oldest first. */
+  /**
+   * Answer times within the last window, oldest first. Slack counts a call when it arrives, which
+   * is some time between sending and the answer (under load, most of the round trip), so a call
+   * counts from its grant while in flight and until its answer plus the window after that.
+   */
   readonly log: number[] = [];
+  inFlight = 0;
 
   constructor(
     readonly budget: MethodBudget,
@@ -264,7 +269,9 @@ export class SlackScheduler {
       const now = this.now();
       b.refill(now);
       while (b.log.length > 0 && b.log[0]! <= now - b.budget.windowMs) b.log.shift();
-      const windowFull = b.log.length >= b.budget.maxInWindow;
+      const windowFull = b.log.length + b.inFlight >= b.budget.maxInWindow;
+      // Window full of calls still in flight: the first answer starts the clock (execute pumps again).
+      if (windowFull && b.log.length === 0 && b.pausedUntil <= now) return;
       const waitMs =
         b.pausedUntil > now
           ? b.pausedUntil - now
@@ -282,7 +289,7 @@ export class SlackScheduler {
         return;
       }
       b.tokens -= 1;
-      b.log.push(now);
+      b.inFlight++;
       const w = this.next(b)!;
       this.stats.granted++;
       void this.execute(b, key, w);
@@ -290,11 +297,24 @@ export class SlackScheduler {
   }
 
   private async execute(b: Bucket, key: CallKey, w: Waiting): Promise<void> {
+    const answered = () => {
+      b.inFlight--;
+      b.log.push(this.now());
+    };
     try {
-      w.resolve(await w.fn());
+      const result = await w.fn();
+      answered();
+      w.resolve(result);
+      // A full window may have been waiting for this answer to start its clock.
+      if (!b.timer && b.waiting > 0) this.pump(b, key);
     } catch (err) {
+      answered();
       const retryAfter = this.o.retryAfterOf?.(err);
-      if (retryAfter === undefined) return w.reject(err);
+      if (retryAfter === undefined) {
+        w.reject(err);
+        if (!b.timer && b.waiting > 0) this.pump(b, key);
+        return;
+      }
       this.stats.rateLimited++;
       this.o.onRateLimited?.(key, retryAfter);
       // Only this bucket waits; the tokens it thought it had are gone.
