@@ -71,7 +71,7 @@ export const schema = z.object({
     'JSON list of the default harness\'s tools: {"type":"remote_mcp","name","url","headers"?:{"<Header>":{"secretArn","jsonKey"?}}} or {"type":"agentcore_gateway","name","gatewayArn"} (or "create":{"targetName","runtimeArn","endpoint"} for a Gateway the stack creates). Default: the AWS Knowledge MCP server.',
   ),
   HARNESSES: jsonSetting(harnessList, []).describe(
-    'JSON list of further harnesses, one per function: {"id":"cost","commands":["/cost"],"tools":[…]} (tools as in HARNESS_TOOLS). Their commands run there; every other command runs on HARNESS_ARN.',
+    'JSON list of further harnesses, one per function: {"id":"cost","commands":["/cost"],"tools":[…]} (tools as in HARNESS_TOOLS). Their commands (any skill command, and /investigate for the command, Investigate clicks and automatic investigations) run there; every other command runs on HARNESS_ARN.',
   ),
   HARNESS_ARNS: z
     .preprocess(

@@ -7,7 +7,8 @@ import { HARNESS_ARN, schema } from './config-schema.ts';
 import { type Config, ConfigError, MissingSlackCredentials } from './config-types.ts';
 import { SLASH_COMMANDS } from './core/commands.ts';
 import { DEFAULT_PRICES, type PriceTable, parsePriceTable } from './core/cost.ts';
-import { type HarnessSpec, unrepeatableTool } from './harness-catalog.ts';
+import { INVESTIGATE_COMMAND } from './core/investigation-runs.ts';
+import { approvalGateToolProblem, type HarnessSpec } from './harness-catalog.ts';
 
 export {
   type Config,
@@ -49,11 +50,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e && (e.FIS_APPROVERS ?? '').trim()) {
     // The approval gate adds an inline function, and InvokeHarness then replaces the harness's tool list:
     // the bot must be able to repeat that list, and it never holds the secrets or creates gateways.
-    const fis = others.find((h) => h.commands.includes('/fis'));
-    const why = unrepeatableTool(fis?.tools ?? e.HARNESS_TOOLS);
-    if (why)
+    const p = approvalGateToolProblem(e.HARNESS_TOOLS, others);
+    if (p)
       problems.push(
-        `${fis ? `HARNESSES (harness "${fis.id}")` : 'HARNESS_TOOLS'}: the harness that answers /fis cannot have this tool while FIS_APPROVERS is set: ${why}. Put the tool on another harness.`,
+        `${p.harness ? `HARNESSES (harness "${p.harness}")` : 'HARNESS_TOOLS'}: the harness that answers /fis cannot have this tool while FIS_APPROVERS is set: ${p.why}. Put the tool on another harness.`,
       );
   }
   if (problems.length > 0 || !e) throw new ConfigError(problems);
@@ -145,6 +145,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+/** The commands a HARNESSES entry may answer: every skill command, and /investigate. */
+const ROUTABLE_COMMANDS: readonly string[] = [...SLASH_COMMANDS, INVESTIGATE_COMMAND];
+
 /** HARNESSES joined with HARNESS_ARNS: every harness needs an ARN, every ARN a harness, commands must exist. */
 function namedHarnesses(specs: HarnessSpec[], arns: string | undefined, problems: string[]) {
   const byId = new Map(
@@ -163,7 +166,7 @@ function namedHarnesses(specs: HarnessSpec[], arns: string | undefined, problems
       problems.push(
         `HARNESS_ARNS: "${h.id}" must look like arn:aws:bedrock-agentcore:<region>:<account>:harness/<name>-<id> (got "${arn}")`,
       );
-    for (const c of h.commands.filter((c) => !(SLASH_COMMANDS as readonly string[]).includes(c)))
+    for (const c of h.commands.filter((c) => !ROUTABLE_COMMANDS.includes(c)))
       problems.push(`HARNESSES: harness "${h.id}" names ${c}, which is not a command of this bot`);
     if (arn && region) out.push({ id: h.id, arn, region, commands: h.commands, tools: h.tools });
   }

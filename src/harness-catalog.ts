@@ -15,6 +15,14 @@ export const AWS_KNOWLEDGE_MCP = {
 
 /** Tool names become `@name` in allowedTools and prefixes of the tools the agent sees. */
 const TOOL_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,47}$/;
+/** `@builtin` in allowedTools means the built-in tools (src/harness-allowed-tools.ts): no server may take the name. */
+const toolName = (example: string) =>
+  z
+    .string()
+    .regex(TOOL_NAME, `must be a tool name such as ${example}`)
+    .refine((n) => n !== 'builtin', {
+      error: '"builtin" is reserved: @builtin in allowedTools means the built-in tools',
+    });
 // [:] keeps the colons around "secret" from reading as a Slack emoji code to the sandbox fidelity check.
 const SECRET_ARN = /^arn:aws[a-z-]*[:]secretsmanager[:][a-z0-9-]+[:]\d{12}[:]secret[:][\w/+=.@-]+$/;
 const GATEWAY_ARN = /^arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\d{12}:gateway\/[a-zA-Z0-9-]{1,100}$/;
@@ -45,7 +53,7 @@ const secretRef = z
 const remoteMcp = z
   .object({
     type: z.literal('remote_mcp'),
-    name: z.string().regex(TOOL_NAME, 'must be a tool name such as github-mcp'),
+    name: toolName('github-mcp'),
     url: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }),
     headers: z
       .record(z.string().regex(HEADER_NAME, 'must be an HTTP header name'), secretRef, {
@@ -58,7 +66,7 @@ const remoteMcp = z
 const gateway = z
   .object({
     type: z.literal('agentcore_gateway'),
-    name: z.string().regex(TOOL_NAME, 'must be a tool name such as billing'),
+    name: toolName('billing'),
     /** An existing Gateway (its inbound auth must be AWS_IAM)… */
     gatewayArn: z.string().regex(GATEWAY_ARN, 'must be an AgentCore Gateway ARN').optional(),
     /** …or one the stack creates with one MCP server target behind IAM outbound auth. */
@@ -186,13 +194,33 @@ export function renderTools(
   });
 }
 
-/** Why the bot could not repeat this list on an invocation, or undefined when it can. */
-export function unrepeatableTool(tools: readonly ToolSpec[]): string | undefined {
+/**
+ * Why the bot could not repeat this list on an invocation, or undefined when it can. `deployed`: the list as
+ * the deploy hands it to the bot, where the ARNs of the gateways the stack creates are filled in.
+ */
+export function unrepeatableTool(tools: readonly ToolSpec[], deployed = false): string | undefined {
   for (const t of tools) {
     if (t.type === 'remote_mcp' && t.headers)
       return `${t.name} has secret-backed headers, which only the harness holds`;
-    if (t.type === 'agentcore_gateway' && !t.gatewayArn)
+    if (t.type === 'agentcore_gateway' && !t.gatewayArn && !deployed)
       return `${t.name} is a gateway the stack creates; set its gatewayArn (the deploy does)`;
   }
   return undefined;
+}
+
+/**
+ * With FIS approvers set, every /fis invocation adds the bot's inline approval function, and `tools` on
+ * InvokeHarness then replaces the harness's whole list: the bot must repeat that list, so the harness that
+ * answers /fis (a HARNESSES entry, or the default harness) may only have tools the bot can repeat. Returns
+ * which harness breaks this and why, or undefined. The bot (src/config.ts) and the deploy (synth) both ask.
+ */
+export function approvalGateToolProblem(
+  defaultTools: readonly ToolSpec[],
+  harnesses: ReadonlyArray<Pick<HarnessSpec, 'id' | 'commands' | 'tools'>>,
+  deployed = false,
+): { harness?: string; why: string } | undefined {
+  const fis = harnesses.find((h) => h.commands.includes('/fis'));
+  const why = unrepeatableTool(fis?.tools ?? defaultTools, deployed);
+  if (!why) return undefined;
+  return fis ? { harness: fis.id, why } : { why };
 }

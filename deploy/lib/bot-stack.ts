@@ -2,7 +2,7 @@ import { CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ALL_SKILLS } from '../../src/core/skills.ts';
+import { ALL_SKILLS, SKILLS } from '../../src/core/skills.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { BotService } from './constructs/bot-service.ts';
 import { BotTaskRole } from './constructs/bot-task-role.ts';
@@ -17,7 +17,7 @@ import { SessionsTable } from './constructs/sessions-table.ts';
 import { SkillsBucket } from './constructs/skills-bucket.ts';
 import { SlackSecret } from './constructs/slack-secret.ts';
 import { fisAlarmPrefix } from './fis-contract.ts';
-import { harnessEnvironmentForBot, skillsOf } from './harness-plan.ts';
+import { grantsOf, harnessEnvironmentForBot, skillsOf } from './harness-plan.ts';
 import type { Settings } from './settings.ts';
 
 export interface BotStackProps extends StackProps {
@@ -87,9 +87,11 @@ export class BotStack extends Stack {
       skills: ALL_SKILLS,
       skillsBucket,
     });
-    // Each further harness has its own execution role, so its Gateway grants stay its own.
+    // Each further harness has its own execution role, scoped to the skills it loads (its Gateway grants too).
     for (const h of s.harnesses) {
+      const skills = skillsOf(h.commands);
       const role = new HarnessExecutionRole(this, `HarnessExecutionRole-${h.id}`, {
+        grants: grantsOf(props.repoRoot, skills),
         modelId: s.modelId,
         fisExperimentRole: this.fisRole.role,
         templateTagKey: s.fisTemplateTagKey,
@@ -108,13 +110,17 @@ export class BotStack extends Stack {
           fisReportBucket: this.fisRole.reportBucket.bucketName,
           name: `${s.harnessName}_${h.id}`,
           tools: h.tools,
-          skills: skillsOf(h.commands),
+          skills,
           image: this.harness.image,
           skillsBucket,
           // The same tool guard as the default harness (when on): its role may invoke the guard too.
           hooks: toolGuard ? [toolGuard.hook] : [],
+          otherAccounts: false,
         }),
       );
+      // The EKS skill reads the clusters' Kubernetes objects as the harness's own role.
+      if (s.eksClusters.length > 0 && skills.includes(SKILLS.eks))
+        new EksAccess(this, `EksAccess-${h.id}`, { clusterNames: s.eksClusters, role: role.role });
     }
     // The harness runtime's application logs (AgentCore writes to /aws/bedrock-agentcore/runtimes/<id>-<endpoint>);
     // created here, before the first invocation, so it gets a retention instead of "never expire".

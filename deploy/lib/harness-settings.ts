@@ -12,6 +12,7 @@
  */
 import {
   AWS_KNOWLEDGE_MCP,
+  approvalGateToolProblem,
   type HarnessSpec,
   harnessList,
   parseJsonSetting,
@@ -33,6 +34,8 @@ const MAX_HARNESS_NAME = 40;
 export function readHarnessSettings(
   get: (key: string) => unknown,
   harnessName: string,
+  /** FIS approvers are set (fisApprovers / bot.FIS_APPROVERS): the approval gate is on. */
+  approvalGate = false,
 ): { values: HarnessSettings; problems: string[] } {
   const problems: string[] = [];
   const json = <T>(key: string, schema: Parameters<typeof parseJsonSetting<T>>[0], fallback: T): T => {
@@ -57,6 +60,12 @@ export function readHarnessSettings(
         `harnesses: "${name}" is longer than ${MAX_HARNESS_NAME} characters; shorten harnessName or the id`,
       );
   }
+  // The bot refuses this at start (src/config.ts); the deploy says so at synth, before anything is created.
+  const gate = approvalGate ? approvalGateToolProblem(harnessTools, harnesses, true) : undefined;
+  if (gate)
+    problems.push(
+      `${gate.harness ? `harnesses (harness "${gate.harness}")` : 'harnessTools'}: ${gate.why}, but it is the harness that answers /fis and fisApprovers is set. Each approval-gated /fis turn sends the bot's approval function with the harness's tools, and the bot holds no secrets, so it cannot repeat that tool. Put the tool on a harness that does not answer /fis.`,
+    );
   return {
     values: { harnessTools, harnesses, skillsSource: source === 's3' ? 's3' : 'image' },
     problems,

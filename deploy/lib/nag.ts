@@ -4,7 +4,7 @@
  * finding ids cdk-nag reports (IAM5 findings name the wildcard, e.g. "AwsSolutions-IAM5[Action::ec2:Describe*]"), so
  * anything new, or the same rule on another construct, is still reported (deploy/test/nag.test.ts fails on it).
  */
-import { type Stack, Validations } from 'aws-cdk-lib';
+import { type Stack, Token, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
@@ -17,17 +17,23 @@ export interface NagJustification {
 }
 
 const ROLE_POLICY = (role: string) => new RegExp(`^${role}/Role/DefaultPolicy/Resource$`);
+/** The default harness's execution role and each further harness's (HarnessExecutionRole-<id>). */
+const HARNESS_ROLES = 'HarnessExecutionRole(?:-[a-z][a-z0-9]*)?';
+/** CDK's BucketDeployment singleton that uploads skills/ (skillsSource=s3); its id carries a fixed hash. */
+const BUCKET_DEPLOYMENT = /^Custom::CDKBucketDeployment[0-9A-F]+\//;
 
 export const NAG_JUSTIFICATIONS: readonly NagJustification[] = [
   {
     rule: /^AwsSolutions-IAM5\[Action::[a-z0-9-]+:(Describe|List|Get)\*\]$/,
-    path: ROLE_POLICY('HarnessExecutionRole'),
+    path: ROLE_POLICY(HARNESS_ROLES),
     reason:
       'Read-only assessment: read verbs only (deploy/test/iam.test.ts checks every wildcard completes only Describe/List/Get), secret-bearing reads explicitly denied',
   },
   {
     rule: /^AwsSolutions-IAM5\[Resource::\*\]$/,
-    path: /^(HarnessExecutionRole|FisExperimentRole|BotTaskRole)\/Role\/DefaultPolicy\/Resource$|^Bot\/Task\/ExecutionRole\/DefaultPolicy\/Resource$/,
+    path: new RegExp(
+      `^(${HARNESS_ROLES}|FisExperimentRole|BotTaskRole)/Role/DefaultPolicy/Resource$|^Bot/Task/ExecutionRole/DefaultPolicy/Resource$`,
+    ),
     reason:
       'Actions without resource-level permissions (reads, X-Ray, ecr:GetAuthorizationToken, log delivery, fis:ListExperiments) or denies; deploy/test/iam.test.ts allows a write on "*" only from its reasoned list',
   },
@@ -79,7 +85,7 @@ export const NAG_JUSTIFICATIONS: readonly NagJustification[] = [
   },
   {
     rule: /^AwsSolutions-IAM5\[Resource::<HarnessToolGuardFunction[0-9A-F]+\.Arn>:\*\]$/,
-    path: ROLE_POLICY('HarnessExecutionRole'),
+    path: ROLE_POLICY(HARNESS_ROLES),
     reason: "Invoking the tool-guard hook function's versions and aliases only (grantInvoke)",
   },
   {
@@ -90,29 +96,29 @@ export const NAG_JUSTIFICATIONS: readonly NagJustification[] = [
   },
   {
     rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:bedrock:\*::foundation-model\/[^\]]+\]$/,
-    path: ROLE_POLICY('HarnessExecutionRole'),
+    path: ROLE_POLICY(HARNESS_ROLES),
     reason: 'The configured model in every region its cross-region inference profile routes to',
   },
   {
     rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\/aws\/bedrock-agentcore\/\*(:log-stream:\*)?\]$/,
-    path: ROLE_POLICY('HarnessExecutionRole'),
+    path: ROLE_POLICY(HARNESS_ROLES),
     reason:
       "AgentCore writes the harness's logs under /aws/bedrock-agentcore/ with ids only known at run time",
   },
   {
     rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:ssm:\*:\*:parameter\/aws\/service\/\*\]$/,
-    path: ROLE_POLICY('HarnessExecutionRole'),
+    path: ROLE_POLICY(HARNESS_ROLES),
     reason: "AWS's public parameters only (reserved /aws/ prefix), any region the EKS skill reads",
   },
   {
     rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:fis:<AWS::Region>:<AWS::AccountId>:(action|experiment|experiment-template)\/\*\]$/,
-    path: /^(HarnessExecutionRole|BotTaskRole)\/Role\/DefaultPolicy\/Resource$/,
+    path: new RegExp(`^(${HARNESS_ROLES}|BotTaskRole)/Role/DefaultPolicy/Resource$`),
     reason:
       'FIS ids are generated; starts and updates are limited to templates carrying the ownership tag, creation to requests carrying it',
   },
   {
     rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:[A-Za-z0-9-]+-fis-stop-\*\]$/,
-    path: ROLE_POLICY('HarnessExecutionRole'),
+    path: ROLE_POLICY(HARNESS_ROLES),
     reason: "Stop-condition alarms under this stack's prefix only, tagged, never with actions",
   },
   {
@@ -148,6 +154,30 @@ export const NAG_JUSTIFICATIONS: readonly NagJustification[] = [
     reason: 'Slack tokens are issued and rotated in Slack, not by a Secrets Manager rotation function',
   },
   {
+    rule: /^AwsSolutions-IAM5\[(Action::s3:(GetObject|GetBucket|List)\*|Resource::<SkillsBucket[0-9A-F]+\.Arn>\/skills\/\*)\]$/,
+    path: ROLE_POLICY(HARNESS_ROLES),
+    reason:
+      "skillsSource=s3: CDK's read grant (grantRead) on the skills/ prefix of this stack's skills bucket, which the harness loads its skills from with its execution role; read-only, no other bucket or prefix",
+  },
+  {
+    rule: /^AwsSolutions-S1$/,
+    path: /^Skills\/Bucket\/Resource$/,
+    reason:
+      'Skills bucket: written only by the deployment (BucketDeployment), read by the harness roles (TLS only, public access blocked, encrypted, versioned); CloudTrail data events are the audit path if a team needs one',
+  },
+  {
+    rule: /^AwsSolutions-(IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\]|L1)$/,
+    path: BUCKET_DEPLOYMENT,
+    reason:
+      "CDK's own BucketDeployment function (skillsSource=s3): CDK picks its runtime and log permissions; it runs only during a deploy, to copy skills/ into the bucket",
+  },
+  {
+    rule: /^AwsSolutions-IAM5\[(Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*|Resource::<SkillsBucket[0-9A-F]+\.Arn>\/\*|Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-(<AWS::AccountId>|\d{12})-(<AWS::Region>|[a-z0-9-]+)\/\*)\]$/,
+    path: BUCKET_DEPLOYMENT,
+    reason:
+      "CDK's BucketDeployment copies the skills asset from the CDK bootstrap asset bucket into this stack's skills bucket (read there, write and prune here); it runs only during a deploy",
+  },
+  {
     rule: /^AwsSolutions-VPC7$/,
     path: /^Bot\/Vpc\/Resource$/,
     reason: 'The VPC holds only the bot task (outbound only); flow logs cost more than they tell here',
@@ -167,11 +197,23 @@ export function nagFindings(stack: Stack): Array<{ rule: string; path: string; c
   );
 }
 
+/**
+ * A finding id as it reads for an environment-agnostic stack: a stack deployed with an explicit account and
+ * region has them literally in its ARNs, where the justifications name <AWS::AccountId> and <AWS::Region>.
+ */
+function agnosticRule(rule: string, stack: Stack): string {
+  let out = rule;
+  if (!Token.isUnresolved(stack.account)) out = out.split(`:${stack.account}:`).join(':<AWS::AccountId>:');
+  if (!Token.isUnresolved(stack.region)) out = out.split(`:${stack.region}:`).join(':<AWS::Region>:');
+  return out;
+}
+
 /** Acknowledges the justified findings on their constructs; returns the justifications that matched. */
 export function acknowledgeNagFindings(stack: Stack): Set<NagJustification> {
   const used = new Set<NagJustification>();
   for (const f of nagFindings(stack)) {
-    const j = NAG_JUSTIFICATIONS.find((x) => x.rule.test(f.rule) && x.path.test(f.path));
+    const rule = agnosticRule(f.rule, stack);
+    const j = NAG_JUSTIFICATIONS.find((x) => x.rule.test(rule) && x.path.test(f.path));
     if (!j) continue;
     used.add(j);
     Validations.of(f.construct).acknowledge({ id: f.rule, reason: j.reason });

@@ -347,7 +347,7 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
     // Slack may deliver a Socket Mode envelope to any open connection; one task is the verified setup.
     problems.push('desiredCount above 1 is only supported with slackMode=http (behind the load balancer)');
   }
-  const harnesses = readHarnessSettings(get, settings.harnessName);
+  const harnesses = readHarnessSettings(get, settings.harnessName, Boolean(settings.bot.FIS_APPROVERS));
   problems.push(...harnesses.problems);
   if (problems.length > 0) throw new SettingsError(problems);
   return { ...settings, ...harnesses.values };

@@ -247,3 +247,49 @@ describe('settings', () => {
     expect(text).toMatch(/skillsSource must be image or s3/);
   });
 });
+
+describe('the harness that answers /fis, with the approval gate on', () => {
+  const headers = { Authorization: { secretArn: GITHUB_TOKEN } };
+  const github = { type: 'remote_mcp', name: 'github', url: 'https://api.githubcopilot.com/mcp/', headers };
+  const problems = (ctx: Record<string, unknown>) => {
+    try {
+      readSettings((k) => ctx[k], Object.keys(ctx));
+      return [];
+    } catch (err) {
+      if (!(err instanceof SettingsError)) throw err;
+      return err.problems;
+    }
+  };
+
+  it('refuses secret-backed headers on it at synth, naming the harness, the tool and the fix', () => {
+    const onDefault = problems({ fisApprovers: 'U012ABCDEF', harnessTools: JSON.stringify([github]) });
+    expect(onDefault).toHaveLength(1);
+    expect(onDefault[0]).toMatch(/^harnessTools: github has secret-backed headers/);
+    expect(onDefault[0]).toMatch(/answers \/fis and fisApprovers is set/);
+    expect(onDefault[0]).toMatch(/Put the tool on a harness that does not answer \/fis/);
+    const onNamed = problems({
+      'bot.FIS_APPROVERS': 'U012ABCDEF',
+      harnesses: JSON.stringify([{ id: 'chaos', commands: ['/chaos', '/fis'], tools: [github] }]),
+    });
+    expect(onNamed).toEqual([
+      expect.stringMatching(/^harnesses \(harness "chaos"\): github has secret-backed/),
+    ]);
+  });
+
+  it('accepts them without approvers, on a harness that does not answer /fis, and a created Gateway on it', () => {
+    expect(problems({ harnessTools: JSON.stringify([github]) })).toEqual([]);
+    expect(
+      problems({
+        fisApprovers: 'U012ABCDEF',
+        harnesses: JSON.stringify([{ id: 'cost', commands: ['/cost'], tools: [github] }]),
+      }),
+    ).toEqual([]);
+    const created = {
+      type: 'agentcore_gateway',
+      name: 'billing',
+      create: { targetName: 'billing-mcp', runtimeArn: BILLING_RUNTIME, endpoint: BILLING_ENDPOINT },
+    };
+    // The deploy fills in the ARN of a Gateway it creates, so the bot can repeat that tool.
+    expect(problems({ fisApprovers: 'U012ABCDEF', harnessTools: JSON.stringify([created]) })).toEqual([]);
+  });
+});

@@ -25,6 +25,49 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     harnessSubnetIds: 'subnet-0123456789abcdef0',
     harnessSecurityGroupIds: 'sg-0123456789abcdef0',
   },
+  'further harnesses, a created and an existing Gateway, secret-backed headers, skills from S3': {
+    account: '111122223333',
+    region: 'us-east-1',
+    skillsSource: 's3',
+    harnessToolGuard: 'on',
+    harnessTools: JSON.stringify([
+      { type: 'remote_mcp', name: 'aws-knowledge-mcp', url: 'https://knowledge-mcp.global.api.aws' },
+      {
+        type: 'agentcore_gateway',
+        name: 'jira',
+        gatewayArn: 'arn:aws:bedrock-agentcore:us-east-1:111122223333:gateway/jira-gw-0a1b2c3d4e',
+      },
+    ]),
+    harnesses: JSON.stringify([
+      {
+        id: 'cost',
+        commands: ['/cost'],
+        tools: [
+          {
+            type: 'agentcore_gateway',
+            name: 'billing',
+            create: {
+              targetName: 'billing-mcp',
+              runtimeArn: 'arn:aws:bedrock-agentcore:us-east-1:111122223333:runtime/billing_mcp-Zy9Xw8Vu7T',
+              endpoint:
+                'https://bedrock-agentcore.us-east-1.amazonaws.com/runtimes/billing/invocations?qualifier=DEFAULT',
+            },
+          },
+          {
+            type: 'remote_mcp',
+            name: 'github',
+            url: 'https://api.githubcopilot.com/mcp/',
+            headers: {
+              Authorization: {
+                secretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:github-mcp-token-AbCdEf',
+              },
+            },
+          },
+        ],
+      },
+      { id: 'chaos', commands: ['/chaos', '/fis'] },
+    ]),
+  },
 };
 
 describe('cdk-nag AwsSolutions', () => {

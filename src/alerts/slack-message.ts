@@ -59,9 +59,14 @@ export function readMessage(e: SlackMessageEvent): AlertMessage {
   }));
   const lines: string[] = [];
   if (e.text) lines.push(unescapeSlack(e.text));
-  for (const a of attachments) {
+  for (const [i, a] of attachments.entries()) {
+    const before = lines.length;
     for (const part of [a.pretext, a.title, a.titleLink, a.text]) if (part) lines.push(part);
     for (const f of a.fields) lines.push(`${f.title}: ${f.value}`);
+    // An attachment may carry Block Kit blocks (apps that want the coloured bar put everything there).
+    collectBlockText(e.attachments?.[i]?.blocks, lines);
+    // The plain-text fallback stands in only for an attachment that shows nothing else.
+    if (lines.length === before && a.fallback) lines.push(a.fallback);
   }
   for (const b of e.blocks ?? []) collectBlockText(b, lines);
   return {

@@ -10,17 +10,10 @@
  * `watching` on the record (said in the report, not retried).
  */
 import type { GateKit } from './approval-gate-shared.ts';
-import { mention } from './approval-gate-shared.ts';
 import type { ApprovalRecord, RecoveryVerdict } from './approval-types.ts';
 import { humanDuration } from './fis-plan.ts';
+import { mention } from './slack-escape.ts';
 import { readStopAlarms, stopAlarmArns } from './stop-alarms.ts';
-
-export interface RecoverySettings {
-  /** How long the alarms have to be OK again after the end. */
-  withinMs: number;
-  /** How often they are read meanwhile. */
-  pollMs?: number;
-}
 
 /** Starts the watch; returns at once (the sweep that saw the end must not wait for recovery). */
 export function watchRecovery(kit: GateKit, rec: ApprovalRecord): void {

@@ -3,7 +3,6 @@
  * updates and resuming the paused agent turn.
  */
 import type { InterlockDeps } from './approval-gate-checks.ts';
-import type { RecoverySettings } from './approval-gate-recovery.ts';
 import type { ApprovalRecord, ApprovalStore, AuditEntry } from './approval-types.ts';
 import type { FisPort } from './fis.ts';
 import type { Logger } from './logger.ts';
@@ -54,6 +53,14 @@ export interface GateDeps {
   notify?: (a: ApprovalRecord) => Promise<void>;
   /** Counts approval decisions and experiment starts and stops; optional. */
   metrics?: MetricsPort;
+}
+
+/** Recovery verification (approval-gate-recovery.ts); declared here so that file and this one don't import each other. */
+export interface RecoverySettings {
+  /** How long the alarms have to be OK again after the end. */
+  withinMs: number;
+  /** How often they are read meanwhile. */
+  pollMs?: number;
 }
 
 /** What the agent receives as the tool result. */

@@ -8,11 +8,20 @@ import { grantTurn } from './grants.ts';
 import type { Logger } from './logger.ts';
 import type { SessionRecord, SessionStore, ThreadKey } from './ports.ts';
 import { newRuntimeSessionId } from './session-id.ts';
-import { type SkillName, skillPath } from './skills.ts';
+import { SKILLS, type SkillName, skillPath } from './skills.ts';
 import type { TurnInput } from './turns.ts';
 
 /** The route id of investigation threads (not a command's: follow-ups are granted per person). */
 export const INVESTIGATION_ROUTE_ID = 'alert-investigation';
+
+/**
+ * The command that starts investigations. HARNESSES may name it like a skill command: the command, an
+ * Investigate click and an automatic start then all run on that harness (one route for all three).
+ */
+export const INVESTIGATE_COMMAND = '/investigate';
+
+/** Every skill an investigation may load: log analysis, and the review of the resource the alarm watches. */
+export const INVESTIGATION_SKILLS: readonly SkillName[] = [SKILLS.logs, SKILLS.eks, SKILLS.bestPractice];
 
 export interface InvestigationRequest extends ThreadKey {
   /** Who asked (the Investigate click or the command); the bot's own id for an automatic start. */
@@ -37,6 +46,8 @@ export interface InvestigationDeps {
   now: () => number;
   log: Logger;
   isAccepting: () => boolean;
+  /** The HARNESSES id that answers a command (unset: the default harness). */
+  harnessFor?: (command: string) => string | undefined;
   execute: (session: SessionRecord, input: TurnInput, user: string) => Promise<void>;
 }
 
@@ -53,6 +64,7 @@ export class InvestigationRuns {
       return 'restarting';
     }
     const now = this.d.now();
+    const harness = this.d.harnessFor?.(INVESTIGATE_COMMAND);
     const session: SessionRecord = {
       ...key,
       runtimeSessionId: newRuntimeSessionId(key),
@@ -67,6 +79,7 @@ export class InvestigationRuns {
       turns: 0,
       createdAt: now,
       updatedAt: now,
+      ...(harness ? { harness } : {}),
     };
     const grant = await grantTurn(
       { access: this.d.access, gate: this.d.gate, skillsBasePath: this.d.skillsBasePath },

@@ -12,85 +12,31 @@
  * updates, streams roll over before Slack ends them, streams Slack ended are repaired, and any other
  * streaming error falls back to edits for the rest of the run, continuing exactly after the last text
  * Slack accepted. Slack's own stop on a stream (`stopped_by_user`) calls `onStoppedInSlack`.
+ *
+ * This file decides when and how Slack is written; the answer text and its cap (reply-answer.ts) and the
+ * status line and footer (reply-run-status.ts) are kept apart.
  */
 import PQueue from 'p-queue';
-import type { Usage } from './events.ts';
-import type { Explanation } from './explain.ts';
-import type { Logger } from './logger.ts';
-import { type SlackMessage, SlackWriteError, type SlackWriter, type WriteOptions } from './ports.ts';
+import { type SlackMessage, SlackWriteError, type WriteOptions } from './ports.ts';
+import { AnswerText } from './reply-answer.ts';
+import { RunStatus } from './reply-run-status.ts';
 import { EditedReplies } from './reply-stream-edit.ts';
 import { NativeStreamer, StoppedInSlack } from './reply-stream-native.ts';
-import type { ActivityLine, Presenter, ReplyView } from './reply-view.ts';
-import { SlackMarkdownRewriter } from './slack-markdown.ts';
-import { StepTimeline } from './step-timeline.ts';
+import type { FinalState, ReplyStreamOptions } from './reply-stream-types.ts';
+import type { ReplyView } from './reply-view.ts';
 import { finishedToolLabel } from './tool-label.ts';
 
-export interface ReplyStreamOptions {
-  writer: SlackWriter;
-  presenter: Presenter;
-  channel: string;
-  threadTs: string;
-  editIntervalMs: number;
-  bodyBudget: number;
-  log: Logger;
-  now?: () => number;
-  /** How often the elapsed-time line refreshes while nothing else changes. */
-  heartbeatMs?: number;
-  /** Shows a Stop button (with this value) while the run is live. */
-  stopValue?: string;
-  /** A final answer carries feedback buttons with this value. */
-  feedbackValue?: string;
-  /** The workspace (its Slack budget) and a unique id of this reply, for a scheduling writer. */
-  team?: string;
-  runKey?: string;
-  /** `native`: chat.*Stream when the writer supports it (needs recipientUserId and team). */
-  mode?: 'edit' | 'native';
-  recipientUserId?: string;
-  /** Native mode: start a new streamed message after this long (Slack ends streams after ~5 min). */
-  streamRolloverMs?: number;
-  /** Native mode: UTF-8 bytes of Markdown one streamed message may hold. */
-  streamMaxBytes?: number;
-  /** Native mode: a person pressed Slack's own stop on the stream (stop the run as with the Stop button). */
-  onStoppedInSlack?: () => void;
-  /**
-   * At most this much of the answer is posted (about MAX_ANSWER_REPLIES replies); the rest is not
-   * turned into more continuation replies; the caller attaches the complete answer as a file.
-   */
-  maxShownChars?: number;
-}
-
-export interface FinalState {
-  outcome: 'done' | 'warning' | 'failed' | 'stopped' | 'paused' | 'not_started';
-  /** not_started: the approval decision that stopped the experiment (denied, expired, …). */
-  decision?: string;
-  usage?: Usage;
-  notice?: Explanation;
-  /** Estimated cost of the turn's tokens. */
-  cost?: { usd: number; model: string };
-}
+export type { FinalState, ReplyStreamOptions } from './reply-stream-types.ts';
 
 let replyCounter = 0;
-
-const ACTIVITY_SHOWN = 3;
 
 export class ReplyStream {
   private readonly o: Required<Pick<ReplyStreamOptions, 'now' | 'heartbeatMs'>> & ReplyStreamOptions;
   private readonly queue = new PQueue({ concurrency: 1 });
-  private readonly startedAt: number;
-  /** The agent's text as shown in Slack (tables and other unsupported Markdown rewritten). */
-  private text = '';
-  /** The agent's text exactly as written (turn log, file uploads). */
-  private raw = '';
-  /** The answer outgrew maxShownChars: only its beginning is shown. */
-  private capped = false;
-  private readonly rewriter = new SlackMarkdownRewriter();
+  private readonly answer: AnswerText;
+  private readonly status: RunStatus;
   private tsList: string[] = [];
   private readonly edits: EditedReplies;
-  private readonly activity = new Map<string, ActivityLine>();
-  /** When each tool call started (now() time), for the status line's "for 4s". */
-  private readonly toolStartedAt = new Map<string, number>();
-  private toolCalls = 0;
-  private note: string | undefined;
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -101,15 +47,13 @@ export class ReplyStream {
   private readonly runKey: string;
   private mode: 'edit' | 'native';
   private readonly native: NativeStreamer | undefined;
-  /** Tool labels by id (native task titles). */
-  private readonly labels = new Map<string, string>();
-  /** Every tool call in order, for the step timeline that stays after the answer. */
-  private readonly steps: StepTimeline;
+  /** Native mode: the run's end state, for a repaired last message. */
+  private finalState: FinalState | undefined;
 
   constructor(options: ReplyStreamOptions) {
     this.o = { now: Date.now, heartbeatMs: 10_000, ...options };
-    this.startedAt = this.o.now();
-    this.steps = new StepTimeline(this.o.now);
+    this.answer = new AnswerText(options.maxShownChars);
+    this.status = new RunStatus(this.o.now);
     this.runKey = options.runKey ?? `${options.channel}/${options.threadTs}#${++replyCounter}`;
     const canStream =
       !!options.writer.startStream && !!options.writer.appendStream && !!options.writer.stopStream;
@@ -122,7 +66,7 @@ export class ReplyStream {
       threadTs: options.threadTs,
       bodyBudget: options.bodyBudget,
       log: options.log,
-      text: () => this.text,
+      text: () => this.answer.shown,
       present: (body) => this.present(body),
       opts: (lane) => this.opts(lane),
       posted: (ts) => this.tsList.push(ts),
@@ -139,7 +83,7 @@ export class ReplyStream {
         now: this.o.now,
         rolloverMs: options.streamRolloverMs ?? 240_000,
         maxBytes: options.streamMaxBytes ?? 9_600,
-        text: () => this.text,
+        text: () => this.answer.shown,
         settled: () => this.closed || !this.writingText,
         started: (ts) => this.tsList.push(ts),
         opts: (lane) => this.opts(lane),
@@ -163,17 +107,17 @@ export class ReplyStream {
   }
 
   get fullText(): string {
-    return this.raw;
+    return this.answer.raw;
   }
 
-  /** The answer was longer than maxShownChars: only its beginning is in the thread. */
   /** The final edit could not be made: a message of this reply may still show the Stop button. */
   get controlsLeftBehind(): boolean {
     return this.edits.controlsLeft;
   }
 
+  /** The answer was longer than maxShownChars: only its beginning is in the thread. */
   get truncated(): boolean {
-    return this.capped;
+    return this.answer.capped;
   }
 
   /** Posts the first reply. Throws SlackWriteError if Slack refuses it. */
@@ -193,14 +137,11 @@ export class ReplyStream {
 
   appendText(t: string): void {
     if (!t) return;
-    const first = this.raw === '';
-    this.raw += t;
+    const wasCapped = this.answer.capped;
+    const first = this.answer.append(t);
     this.writingText = true;
-    if (this.capped) return;
-    const shown = this.rewriter.push(t);
-    const room = (this.o.maxShownChars ?? Number.POSITIVE_INFINITY) - this.text.length;
-    if (shown.length > room) this.capped = true;
-    this.text += shown.length > room ? shown.slice(0, Math.max(0, room)) : shown;
+    // Text past the cap changes nothing in Slack.
+    if (wasCapped) return;
     if (first) {
       // The first words of the answer go out as soon as the budget allows, not at the next tick.
       if (this.timer) clearTimeout(this.timer);
@@ -211,39 +152,28 @@ export class ReplyStream {
   }
 
   toolStarted(id: string, label: string): void {
-    this.toolCalls++;
     this.writingText = false;
-    this.activity.delete(id);
-    this.activity.set(id, { label, state: 'running' });
-    this.toolStartedAt.set(id, this.o.now());
-    this.labels.set(id, label);
-    this.steps.started(id, label);
+    this.status.toolStarted(id, label);
     this.native?.setTask(id, label, 'in_progress');
-    while (this.activity.size > ACTIVITY_SHOWN) this.activity.delete(this.activity.keys().next().value!);
     this.touch();
   }
 
   toolFinished(id: string, ok: boolean): void {
-    const line = this.activity.get(id);
-    if (line) line.state = ok ? 'done' : 'failed';
-    const label = this.labels.get(id);
-    const output = this.steps.finished(id, ok);
+    const { label, output } = this.status.toolFinished(id, ok);
     if (label !== undefined)
       this.native?.setTask(id, finishedToolLabel(label), ok ? 'complete' : 'error', output);
     this.touch();
   }
 
   setNote(note: string | undefined): void {
-    this.note = note;
+    this.status.note = note;
     this.touch();
   }
 
   /** Writes the complete answer and the result footer. Resolves when Slack has it (or every fallback failed). */
   async finish(final: FinalState): Promise<void> {
     this.closed = true;
-    if (this.capped) {
-      this.text += `\n\n_…the answer goes on: it is ${this.raw.length.toLocaleString('en-US')} characters long, so only the first ${this.text.length.toLocaleString('en-US')} are posted here. The complete answer is attached below as \`answer.md\`._`;
-    } else this.text += this.rewriter.end();
+    this.answer.end();
     if (this.timer) clearTimeout(this.timer);
     if (this.heartbeat) clearInterval(this.heartbeat);
     // A waiting intermediate edit is not needed any more: the final edit carries everything.
@@ -286,21 +216,8 @@ export class ReplyStream {
     }
   }
 
-  /** The footer's content: outcome, elapsed time, usage, cost, tool calls, notice. */
   private resultOf(final: FinalState): NonNullable<ReplyView['result']> {
-    const answered = final.outcome === 'done' || final.outcome === 'warning';
-    return {
-      // Native streams keep every step as a task; edited replies list them under the answer.
-      ...(this.mode === 'edit' && this.steps.size > 0 ? { steps: this.steps.lines() } : {}),
-      ...(answered && this.o.feedbackValue ? { feedbackValue: this.o.feedbackValue } : {}),
-      outcome: final.outcome,
-      ...(final.decision ? { decision: final.decision } : {}),
-      elapsedMs: this.o.now() - this.startedAt,
-      usage: final.usage,
-      cost: final.cost,
-      toolCalls: this.toolCalls,
-      notice: final.notice,
-    };
+    return this.status.result(final, this.mode, this.o.feedbackValue);
   }
 
   private opts(lane: 'critical' | 'progress'): WriteOptions {
@@ -352,7 +269,7 @@ export class ReplyStream {
     this.finalState = final;
     const footer = this.o.presenter.reply({ body: '', result: this.resultOf(final) });
     // A step the run ended in the middle of must not keep spinning in the timeline.
-    for (const step of this.steps.unfinished())
+    for (const step of this.status.steps.unfinished())
       this.native!.setTask(step.id, `${step.label} (did not finish)`, 'error', step.output);
     try {
       await this.native!.finish(
@@ -367,23 +284,8 @@ export class ReplyStream {
     await this.edits.final(this.resultOf(final));
   }
 
-  /** Native mode: the run's end state, for a repaired last message. */
-  private finalState: FinalState | undefined;
-
   private present(body: string): SlackMessage {
-    return this.o.presenter.reply({
-      body,
-      live: {
-        elapsedMs: this.o.now() - this.startedAt,
-        activity: [...this.activity].map(([id, a]) =>
-          a.state === 'running'
-            ? { ...a, elapsedMs: this.o.now() - (this.toolStartedAt.get(id) ?? this.startedAt) }
-            : a,
-        ),
-        note: this.note,
-        stopValue: this.o.stopValue,
-      },
-    });
+    return this.o.presenter.reply({ body, live: this.status.live(this.o.stopValue) });
   }
 }
 

@@ -90,6 +90,7 @@ export class Runner {
       now: this.now,
       log: d.log,
       isAccepting: () => this.accepting,
+      harnessFor: d.settings.harnessFor,
       execute: (session, input, user) => this.execute(session, input, user),
     });
     if (d.gate) {

@@ -13,6 +13,7 @@ import { type Investigation, investigationFor } from '../alerts/investigation.ts
 import { recognizeAlert } from '../alerts/recognize.ts';
 import type { SlackMessageEvent } from '../alerts/slack-message.ts';
 import type { AccessPolicy } from '../core/access.ts';
+import { INVESTIGATE_COMMAND } from '../core/investigation-runs.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SessionStore, SlackWriter, ThreadKey } from '../core/ports.ts';
 import type { Presenter } from '../core/reply-view.ts';
@@ -45,7 +46,7 @@ export interface AlertDeps {
 }
 
 /** The command whose access list (COMMAND_ACCESS=/investigate=…) also governs the Investigate button. */
-export const INVESTIGATE_COMMAND = '/investigate';
+export { INVESTIGATE_COMMAND };
 
 export function register(app: App, deps: AlertDeps): void {
   const now = deps.now ?? Date.now;

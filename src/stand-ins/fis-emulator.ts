@@ -13,11 +13,16 @@
  * limits (maxResults 1-100) and errors as the SDK model.
  * Tests inject the faults real FIS shows (held or lost replies, refusals) with `failStart` and
  * `endNextExperiment`.
+ *
+ * This file holds the store, the test controls and the routing; the wire framing is in
+ * fis-emulator-http.ts, StartExperiment and its faults in fis-emulator-start.ts, the state machine in
+ * fis-emulator-lifecycle.ts, the list operations in fis-emulator-lists.ts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { error, type FisOperation, ok, operationOf, readRequest, send } from './fis-emulator-http.ts';
 import { ExperimentLifecycle } from './fis-emulator-lifecycle.ts';
-import { type ListReply, listExperiments, listTargetAccounts } from './fis-emulator-lists.ts';
+import { listExperiments, listTargetAccounts } from './fis-emulator-lists.ts';
 import {
   ENDED,
   type ExperimentOutcome,
@@ -30,18 +35,12 @@ import {
   type StartFault,
   signedRegion,
 } from './fis-emulator-model.ts';
+import { ID, StartFaults, startExperiment } from './fis-emulator-start.ts';
 
 export * from './fis-emulator-model.ts';
 
 export interface FisCall {
-  op:
-    | 'GetExperimentTemplate'
-    | 'StartExperiment'
-    | 'GetExperiment'
-    | 'StopExperiment'
-    | 'ListExperiments'
-    | 'ListTargetAccountConfigurations'
-    | 'Unknown';
+  op: FisOperation;
   path: string;
   region: string;
   body: Record<string, unknown>;
@@ -65,12 +64,10 @@ export interface FisEmulatorOptions {
   runningMs?: number;
 }
 
-const ID = /^[\S]{1,64}$/;
-
 export class FisEmulator {
   readonly calls: FisCall[] = [];
   private readonly regions = new Map<string, RegionStore>();
-  private readonly startFaults: StartFault[] = [];
+  private readonly startFaults = new StartFaults();
   private readonly opFaults = new Map<FisCall['op'], { fault: FisFault; times: number }>();
   private server: Server | undefined;
   private readonly life: ExperimentLifecycle;
@@ -135,7 +132,7 @@ export class FisEmulator {
 
   /** Applies a fault to the next StartExperiment call(s). */
   failStart(f: StartFault): void {
-    this.startFaults.push({ times: 1, ...f });
+    this.startFaults.add(f);
   }
 
   /** Answers the next `times` calls of an operation with this error (e.g. FIS unreachable for ListExperiments). */
@@ -145,7 +142,7 @@ export class FisEmulator {
 
   /** Removes faults not used up yet (e.g. one applied to every call). */
   clearStartFaults(): void {
-    this.startFaults.length = 0;
+    this.startFaults.clear();
     this.opFaults.clear();
   }
 
@@ -178,12 +175,7 @@ export class FisEmulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const { url, parts, body } = await readRequest(req);
     const scope = signedRegion(req.headers.authorization);
     const call: FisCall = {
       op: 'Unknown',
@@ -223,7 +215,17 @@ export class FisEmulator {
         });
         if (denied) return error(res, 403, 'AccessDeniedException', denied);
       }
-      return this.startExperiment(body, region, res);
+      return startExperiment(
+        {
+          body,
+          store: s,
+          region,
+          life: this.life,
+          faults: this.startFaults,
+          arn: (id) => this.arn(region, 'experiment', id),
+        },
+        res,
+      );
     }
     if (req.method === 'GET' && parts[0] === 'experiments' && !parts[1]) {
       call.op = 'ListExperiments';
@@ -258,105 +260,7 @@ export class FisEmulator {
     return error(res, 404, 'UnknownOperationException', `No operation at ${req.method} ${url.pathname}`);
   }
 
-  private async startExperiment(
-    body: Record<string, unknown>,
-    region: string,
-    res: ServerResponse,
-  ): Promise<void> {
-    const s = this.store(region);
-    const templateId = body.experimentTemplateId;
-    const clientToken = body.clientToken;
-    if (typeof clientToken !== 'string' || !/^[\S]{1,1024}$/.test(clientToken))
-      return error(res, 400, 'ValidationException', 'clientToken must be 1 to 1024 non-space characters.');
-    if (typeof templateId !== 'string' || !ID.test(templateId))
-      return error(res, 400, 'ValidationException', 'experimentTemplateId is required.');
-    const tags = (body.tags ?? {}) as Record<string, string>;
-    if (
-      Object.keys(tags).length > 50 ||
-      Object.entries(tags).some(([k, v]) => k.length > 128 || String(v).length > 256)
-    )
-      return error(res, 400, 'ValidationException', 'Tags exceed their limits.');
-    const fault = this.takeStartFault();
-    fault?.onCall?.();
-    if (fault?.refuse) return error(res, fault.refuse.status, fault.refuse.type, fault.refuse.message ?? '');
-    let gone = false;
-    res.on('close', () => {
-      if (res.writableEnded) return;
-      gone = true;
-      fault?.onCallerGone?.();
-    });
-    let created: FisExperimentRecord | FisFault | undefined;
-    const create = () => {
-      fault?.beforeCreate?.();
-      created = this.life.createOrReuse(s, region, templateId, clientToken, tags);
-    };
-    if (fault?.createLateMs !== undefined) {
-      this.life.later(fault.createLateMs, create);
-      const e = fault.replyError ?? {
-        status: 500,
-        type: 'InternalServerException',
-        message: 'Internal error.',
-      };
-      return error(res, e.status, e.type, e.message ?? '');
-    }
-    if (fault?.createFirst) create();
-    if (fault?.delayMs) await new Promise((r) => this.life.later(fault.delayMs!, () => r(undefined)));
-    if (fault?.until) await fault.until.catch(() => undefined);
-    if (!created) {
-      if (gone && fault?.abandonIfCallerGone) return;
-      create();
-    }
-    if (!('id' in created!)) return error(res, created!.status, created!.type, created!.message ?? '');
-    if (fault?.replyError)
-      return error(
-        res,
-        fault.replyError.status,
-        fault.replyError.type,
-        fault.replyError.message ?? 'Internal error.',
-      );
-    ok(res, { experiment: experimentView(created!, this.arn(region, 'experiment', created!.id)) });
-  }
-
-  private takeStartFault(): StartFault | undefined {
-    const f = this.startFaults[0];
-    if (!f) return undefined;
-    f.times = (f.times ?? 1) - 1;
-    if (f.times <= 0) this.startFaults.shift();
-    return f;
-  }
-
   private arn(region: string, kind: string, id: string): string {
     return `arn:aws:fis:${region}:${this.o.account ?? '123456789012'}:${kind}/${id}`;
   }
-}
-
-function operationOf(method: string | undefined, parts: string[]): FisCall['op'] {
-  if (method === 'GET' && parts[0] === 'experimentTemplates' && parts[1]) {
-    if (!parts[2]) return 'GetExperimentTemplate';
-    return parts[2] === 'targetAccountConfigurations' && !parts[3]
-      ? 'ListTargetAccountConfigurations'
-      : 'Unknown';
-  }
-  if (parts[0] !== 'experiments') return 'Unknown';
-  if (method === 'POST' && !parts[1]) return 'StartExperiment';
-  if (method === 'GET') return parts[1] ? 'GetExperiment' : 'ListExperiments';
-  if (method === 'DELETE' && parts[1]) return 'StopExperiment';
-  return 'Unknown';
-}
-
-function send(res: ServerResponse, r: ListReply): void {
-  if ('fault' in r) error(res, r.fault.status, r.fault.type, r.fault.message ?? '');
-  else ok(res, r.body);
-}
-
-function ok(res: ServerResponse, body: unknown): void {
-  if (res.destroyed) return;
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-function error(res: ServerResponse, status: number, type: string, message: string): void {
-  if (res.destroyed) return;
-  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type });
-  res.end(JSON.stringify({ message }));
 }

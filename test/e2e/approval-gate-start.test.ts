@@ -4,29 +4,25 @@
  * happens, the card reaches a true state, the agent hears the truth, and no experiment runs unmanaged.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FisExperimentRecord, sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
-import { fisExecuteAgent } from '../../src/stand-ins/scenarios.ts';
+import { sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
 import {
-  approvalId,
   type Card,
   cardJson,
   click,
+  experimentsOf,
   requestRun,
   resumeIn,
+  startFisRig,
+  stopRequested,
   TEMPLATE,
   threadText,
 } from '../helpers/approval.ts';
-import { APPROVER, type Rig, startRig } from '../helpers/rig.ts';
-
-const APPROVAL_TAG = 'agentcore-slack-bot:approval-id';
+import { APPROVER, type Rig } from '../helpers/rig.ts';
 
 describe('starting an approved experiment', () => {
   let rig: Rig;
   beforeAll(async () => {
-    rig = await startRig({
-      env: { FIS_APPROVAL_TTL_MINUTES: '1', LEASE_SECONDS: '2' },
-      harness: { defaultScenario: fisExecuteAgent() },
-    });
+    rig = await startFisRig('1');
   });
   afterAll(async () => {
     await rig.close();
@@ -37,11 +33,9 @@ describe('starting an approved experiment', () => {
     rig.fis.addTemplate(sampleTemplate(TEMPLATE));
   });
 
-  const experimentsOf = (card: Card): FisExperimentRecord[] =>
-    rig.fis.started.filter((e) => e.tags[APPROVAL_TAG] === approvalId(card));
   /** Every experiment FIS holds for this card is shown on it with a way to stop it, or has ended. */
   const managed = (card: Card) =>
-    experimentsOf(card).every(
+    experimentsOf(rig, card).every(
       (e) =>
         ['stopping', 'stopped', 'completed', 'failed', 'cancelled'].includes(e.state.status) ||
         (cardJson(rig, card).includes(e.id) && cardJson(rig, card).includes('fis_stop')),
@@ -59,8 +53,12 @@ describe('starting an approved experiment', () => {
     });
     const { root, card, session } = await requestRun(rig);
     await click(rig, APPROVER, card, 'fis_approve');
-    await rig.slack.waitFor(() => experimentsOf(card).length > 0, 15_000, 'FIS to create the experiment');
-    const exp = experimentsOf(card)[0]!;
+    await rig.slack.waitFor(
+      () => experimentsOf(rig, card).length > 0,
+      15_000,
+      'FIS to create the experiment',
+    );
+    const exp = experimentsOf(rig, card)[0]!;
     await rig.slack.waitFor(
       () => cardJson(rig, card).includes(exp.id) && cardJson(rig, card).includes('fis_stop'),
       20_000,
@@ -70,7 +68,7 @@ describe('starting an approved experiment', () => {
     expect(resumeIn(rig, session)).toMatchObject({ decision: 'approved', experimentId: exp.id });
     expect(cardJson(rig, card)).not.toContain('could not start');
     expect(threadText(rig, root.ts)).toContain(`Experiment \`${exp.id}\` started`);
-    expect(experimentsOf(card)).toHaveLength(1);
+    expect(experimentsOf(rig, card)).toHaveLength(1);
     expect(managed(card)).toBe(true);
   }, 60_000);
 
@@ -89,13 +87,9 @@ describe('starting an approved experiment', () => {
     });
     const { root, card, session } = await requestRun(rig);
     await click(rig, APPROVER, card, 'fis_approve');
-    await rig.slack.waitFor(() => experimentsOf(card).length > 0, 15_000, 'the start');
-    const exp = experimentsOf(card)[0]!;
-    await rig.slack.waitFor(
-      () => rig.fis.calls.some((c) => c.op === 'StopExperiment' && c.path.endsWith(exp.id)),
-      15_000,
-      'the bot to stop the experiment',
-    );
+    await rig.slack.waitFor(() => experimentsOf(rig, card).length > 0, 15_000, 'the start');
+    const exp = experimentsOf(rig, card)[0]!;
+    await rig.slack.waitFor(() => stopRequested(rig, exp.id), 15_000, 'the bot to stop the experiment');
     await rig.slack.waitFor(
       () => /not what was approved/.test(threadText(rig, root.ts)),
       15_000,
@@ -123,7 +117,7 @@ describe('starting an approved experiment', () => {
     );
     await rig.restartBot();
     // The stop returned only after the start was recorded: the card already says so.
-    const exp = experimentsOf(card)[0]!;
+    const exp = experimentsOf(rig, card)[0]!;
     expect(exp).toBeDefined();
     expect(cardJson(rig, card)).toContain(exp.id);
     expect(cardJson(rig, card)).toContain('fis_stop');
@@ -149,18 +143,14 @@ describe('starting an approved experiment', () => {
     expect(threadText(rig, root.ts)).toMatch(/running experiments|quota increase/i);
     await rig.slack.waitFor(() => resumeIn(rig, session), 15_000, 'the agent to be resumed');
     expect(resumeIn(rig, session)).toMatchObject({ decision: 'error' });
-    expect(experimentsOf(card)).toHaveLength(0);
+    expect(experimentsOf(rig, card)).toHaveLength(0);
   }, 60_000);
 });
 
 describe('when FIS cannot even be asked', () => {
   let rig: Rig;
   beforeAll(async () => {
-    rig = await startRig({
-      env: { FIS_APPROVAL_TTL_MINUTES: '0.1', LEASE_SECONDS: '2' },
-      harness: { defaultScenario: fisExecuteAgent() },
-    });
-    rig.fis.addTemplate(sampleTemplate(TEMPLATE));
+    rig = await startFisRig('0.1');
   });
   afterAll(async () => {
     await rig.close();
@@ -182,7 +172,7 @@ describe('when FIS cannot even be asked', () => {
     expect(resumeIn(rig, session)).toBeUndefined();
     // FIS answers again: the sweep finds the experiment by its tag.
     rig.fis.clearStartFaults();
-    const exp = rig.fis.started.find((e) => e.tags['agentcore-slack-bot:approval-id'] === approvalId(card))!;
+    const exp = experimentsOf(rig, card)[0]!;
     // The rig's experiments run 3 s, so by now it may have completed: the card shows its true state.
     await rig.slack.waitFor(
       () => cardJson(rig, card).includes(`\`${exp.id}\` is *${exp.state.status}*`),

@@ -4,30 +4,23 @@
  * once, puts it on the card and in the thread with the reason, and tells the agent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
-import { fisExecuteAgent } from '../../src/stand-ins/scenarios.ts';
 import {
-  approvalId,
   cardJson,
   click,
+  experimentsOf,
   requestRun,
   resumeIn,
-  TEMPLATE,
+  startFisRig,
+  stopRequested,
   threadText,
 } from '../helpers/approval.ts';
-import { APPROVER, type Rig, startRig } from '../helpers/rig.ts';
-
-const APPROVAL_TAG = 'agentcore-slack-bot:approval-id';
+import { APPROVER, type Rig } from '../helpers/rig.ts';
 
 describe('an experiment FIS creates after the bot reported it not started', () => {
   let rig: Rig;
   beforeAll(async () => {
-    rig = await startRig({
-      // A short TTL makes the sweep run about every second.
-      env: { FIS_APPROVAL_TTL_MINUTES: '0.1', LEASE_SECONDS: '2' },
-      harness: { defaultScenario: fisExecuteAgent() },
-    });
-    rig.fis.addTemplate(sampleTemplate(TEMPLATE));
+    // A short TTL makes the sweep run about every second.
+    rig = await startFisRig('0.1');
   });
   afterAll(async () => {
     await rig.close();
@@ -44,19 +37,19 @@ describe('an experiment FIS creates after the bot reported it not started', () =
       15_000,
       'the card to say not started',
     );
-    expect(rig.fis.started.filter((e) => e.tags[APPROVAL_TAG] === approvalId(card))).toHaveLength(0);
+    expect(experimentsOf(rig, card)).toHaveLength(0);
     await rig.slack.waitFor(() => resumeIn(rig, session), 15_000, 'the agent to hear "not started"');
     expect(resumeIn(rig, session)).toMatchObject({ decision: 'error' });
     rig.fis.clearStartFaults();
 
     // Then FIS creates it.
     const exp = await rig.slack.waitFor(
-      () => rig.fis.started.find((e) => e.tags[APPROVAL_TAG] === approvalId(card)),
+      () => experimentsOf(rig, card)[0],
       15_000,
       'FIS to create the experiment late',
     );
     await rig.slack.waitFor(
-      () => rig.fis.calls.some((c) => c.op === 'StopExperiment' && c.path.endsWith(exp.id)),
+      () => stopRequested(rig, exp.id),
       15_000,
       'the sweep to stop the late experiment',
     );
@@ -96,6 +89,6 @@ describe('an experiment FIS creates after the bot reported it not started', () =
       'the agent’s answer in the thread',
     );
     // Exactly one experiment for the approval, and it is not running.
-    expect(rig.fis.started.filter((e) => e.tags[APPROVAL_TAG] === approvalId(card))).toHaveLength(1);
+    expect(experimentsOf(rig, card)).toHaveLength(1);
   }, 90_000);
 });

@@ -4,62 +4,35 @@
  * lease renewal, and the owner, whose stream just ended, reports who stopped it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  EMBEDDED_CREDENTIALS,
-  type EmbeddedDynamo,
-  startEmbeddedDynamo,
-} from '../../src/adapters/embedded-dynamo.ts';
-import { type RunningBot, startBot } from '../../src/bot.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
-import { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
-import { HarnessEmulator } from '../../src/stand-ins/harness-emulator.ts';
+import type { RunningBot } from '../../src/bot.ts';
+import type { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
+import type { HarnessEmulator } from '../../src/stand-ins/harness-emulator.ts';
 import { assistantText } from '../../src/stand-ins/scenarios.ts';
-import { CHANNEL, HARNESS_ARN, OTHER_USER, SIGNING_SECRET, USER } from '../helpers/rig.ts';
+import { type SharedStand, startReplicas, startSharedStand } from '../helpers/replicas.ts';
+import { CHANNEL, OTHER_USER, USER } from '../helpers/rig.ts';
 
 describe('Stop from another replica', () => {
-  let dynamo: EmbeddedDynamo;
+  let stand: SharedStand;
   let slack: FakeSlack;
   let harness: HarnessEmulator;
-  const bots: RunningBot[] = [];
+  let bots: RunningBot[] = [];
 
   beforeAll(async () => {
-    dynamo = await startEmbeddedDynamo(undefined, 'us-east-1');
-    slack = new FakeSlack();
-    await slack.start();
-    slack.addUser({ id: USER, name: 'alice' });
-    slack.addUser({ id: OTHER_USER, name: 'bob' });
-    harness = new HarnessEmulator({ harnessArn: HARNESS_ARN });
-    await harness.start();
-    process.env.AWS_ENDPOINT_URL_BEDROCK_AGENTCORE = harness.url;
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-    process.env.AWS_ACCESS_KEY_ID = EMBEDDED_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = EMBEDDED_CREDENTIALS.secretAccessKey;
-    const config = loadConfig({
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      HARNESS_ARN,
-      AWS_REGION: 'us-east-1',
-      SESSIONS_TABLE: dynamo.table,
-      PORT: '0',
+    stand = await startSharedStand([
+      { id: USER, name: 'alice' },
+      { id: OTHER_USER, name: 'bob' },
+    ]);
+    ({ slack, harness } = stand);
+    bots = await startReplicas(stand, {
       // The owner renews its lease (and so would notice a recorded stop) only every 200 s.
       LEASE_SECONDS: '600',
-      STREAM_EDIT_INTERVAL_MS: '200',
       DUPLICATE_COMMAND_WINDOW_SECONDS: '0',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     });
-    for (let i = 0; i < 2; i++) bots.push(await startBot(config, createLogger(config.logLevel)));
-    slack.connectApps(
-      bots.map((b) => ({ url: `http://127.0.0.1:${b.port}/slack/events`, signingSecret: SIGNING_SECRET })),
-    );
   }, 60_000);
 
   afterAll(async () => {
     for (const b of bots) await b.stop(0);
-    await slack?.stop();
-    await harness?.stop();
-    await dynamo?.close();
+    await stand?.close();
   });
 
   it('stops the agent at once and the owner’s reply shows who stopped it', async () => {

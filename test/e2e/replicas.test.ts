@@ -4,20 +4,14 @@
  * in this process. Deliveries are spread across them as a load balancer would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  EMBEDDED_CREDENTIALS,
-  type EmbeddedDynamo,
-  startEmbeddedDynamo,
-} from '../../src/adapters/embedded-dynamo.ts';
-import { type RunningBot, startBot } from '../../src/bot.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
-import { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
-import { HarnessEmulator, type Reply, userText } from '../../src/stand-ins/harness-emulator.ts';
+import type { RunningBot } from '../../src/bot.ts';
+import type { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
+import { type HarnessEmulator, type Reply, userText } from '../../src/stand-ins/harness-emulator.ts';
 import { answer, assistantText } from '../../src/stand-ins/scenarios.ts';
 import { documentedArgs } from '../contract/slack-spec.ts';
 import { freePort, type NpmStart, npmStart } from '../helpers/processes.ts';
-import { CHANNEL, HARNESS_ARN, OTHER_USER, SIGNING_SECRET, USER } from '../helpers/rig.ts';
+import { type SharedStand, startReplicas, startSharedStand } from '../helpers/replicas.ts';
+import { CHANNEL, OTHER_USER, USER } from '../helpers/rig.ts';
 
 const LEASE_SECONDS = '2';
 
@@ -35,68 +29,41 @@ function busy(text: string): Reply {
 }
 
 describe('two replicas sharing one store', () => {
-  let dynamo: EmbeddedDynamo;
+  let stand: SharedStand;
   let slack: FakeSlack;
   let harness: HarnessEmulator;
-  let b: RunningBot;
+  let b: RunningBot | undefined;
   let a: NpmStart & { url: string };
-  const env = (table: string) => ({
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    HARNESS_ARN,
-    AWS_REGION: 'us-east-1',
-    SESSIONS_TABLE: table,
+  const shared = {
     LEASE_SECONDS,
-    STREAM_EDIT_INTERVAL_MS: '200',
     DUPLICATE_COMMAND_WINDOW_SECONDS: '0',
     HARNESS_IDLE_TIMEOUT_SECONDS: '120',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
-  });
+  };
 
   beforeAll(async () => {
-    dynamo = await startEmbeddedDynamo(undefined, 'us-east-1');
-    slack = new FakeSlack();
-    await slack.start();
-    harness = new HarnessEmulator({ harnessArn: HARNESS_ARN });
-    await harness.start();
-    process.env.AWS_ENDPOINT_URL_BEDROCK_AGENTCORE = harness.url;
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-    process.env.AWS_ACCESS_KEY_ID = EMBEDDED_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = EMBEDDED_CREDENTIALS.secretAccessKey;
+    stand = await startSharedStand();
+    ({ slack, harness } = stand);
 
     const portA = await freePort();
     a = {
       ...npmStart({
-        ...env(dynamo.table),
+        ...stand.settings({ ...shared, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn' }),
         PORT: String(portA),
-        AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: harness.url,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-        AWS_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
+        ...stand.awsEnv,
       }),
       url: `http://127.0.0.1:${portA}/slack/events`,
     };
-
-    const config = loadConfig({
-      ...env(dynamo.table),
-      PORT: '0',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    });
-    b = await startBot(config, createLogger(config.logLevel));
-    await waitForHttp(`http://127.0.0.1:${portA}/healthz`, () => a.output());
-    slack.connectApps([
-      { url: a.url, signingSecret: SIGNING_SECRET },
-      { url: `http://127.0.0.1:${b.port}/slack/events`, signingSecret: SIGNING_SECRET },
+    // Replica B starts in this process while A boots.
+    [[b]] = await Promise.all([
+      startReplicas(stand, shared, 1, [a.url]),
+      waitForHttp(`http://127.0.0.1:${portA}/healthz`, () => a.output()),
     ]);
   }, 60_000);
 
   afterAll(async () => {
     a?.signal('SIGKILL');
     await b?.stop(0);
-    await slack?.stop();
-    await harness?.stop();
-    await dynamo?.close();
+    await stand?.close();
   });
 
   async function command(text: string, pin?: number) {

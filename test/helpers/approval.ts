@@ -1,8 +1,25 @@
 /** Driving the FIS approval card in end-to-end tests: request a run, read the card, click its buttons. */
-import { resumedResult } from '../../src/stand-ins/scenarios.ts';
-import { CHANNEL, commandRoot, type Rig, USER } from './rig.ts';
+import { type FisExperimentRecord, sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
+import { fisExecuteAgent, resumedResult } from '../../src/stand-ins/scenarios.ts';
+import { CHANNEL, commandRoot, type Rig, startRig, USER } from './rig.ts';
 
 export const TEMPLATE = 'EXT1a2b3c4d5e6f7';
+
+/** The tag the bot puts on each experiment it starts, naming the approval (written out: the test's own word). */
+export const APPROVAL_TAG = 'agentcore-slack-bot:approval-id';
+
+/**
+ * A rig whose agent asks to run the sample FIS template (in FIS already). `ttlMinutes` is how long a
+ * card waits; a short one also makes the late-start sweep run about every second.
+ */
+export async function startFisRig(ttlMinutes: string): Promise<Rig> {
+  const rig = await startRig({
+    env: { FIS_APPROVAL_TTL_MINUTES: ttlMinutes, LEASE_SECONDS: '2' },
+    harness: { defaultScenario: fisExecuteAgent() },
+  });
+  rig.fis.addTemplate(sampleTemplate(TEMPLATE));
+  return rig;
+}
 
 export type Card = {
   ts: string;
@@ -33,6 +50,14 @@ export async function requestRun(rig: Pick<Rig, 'slack' | 'harness'>, template =
   // Snapshot: the stored message changes as the card is updated.
   return { root, session, card: { ...card, blocks: [...card.blocks] } };
 }
+
+/** The experiments FIS holds for this card's approval, found by the tag. */
+export const experimentsOf = (rig: Pick<Rig, 'fis'>, card: Card): FisExperimentRecord[] =>
+  rig.fis.started.filter((e) => e.tags[APPROVAL_TAG] === approvalId(card));
+
+/** The bot has called StopExperiment for this experiment. */
+export const stopRequested = (rig: Pick<Rig, 'fis'>, experimentId: string): boolean =>
+  rig.fis.calls.some((c) => c.op === 'StopExperiment' && c.path.endsWith(experimentId));
 
 export function approvalId(card: Card): string {
   for (const b of card.blocks)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertFacts } from '../../src/alerts/facts.ts';
 import { investigationFor, resourceOf } from '../../src/alerts/investigation.ts';
+import { INVESTIGATION_SKILLS } from '../../src/core/investigation-runs.ts';
 
 const base: AlertFacts = {
   source: 'sns',
@@ -45,6 +46,14 @@ describe('what an investigation reviews besides the logs', () => {
     expect(resourceOf(withDims('AWS/Lambda', { FunctionName: 'checkout' }))?.service).toBe('lambda');
     expect(resourceOf(withDims('AWS/RDS', { DBInstanceIdentifier: 'orders' }))?.service).toBe('rds');
     expect(investigationFor(base, 'eu-west-1').skills).toEqual(['app-service-log-analysis']);
+    // A harness that answers /investigate loads INVESTIGATION_SKILLS (deploy): every skill a run may ask for.
+    for (const [ns, dims] of [
+      ['AWS/ApplicationELB', { LoadBalancer: 'app/x/1' }],
+      ['ContainerInsights', { ClusterName: 'orders' }],
+      ['AWS/RDS', { DBInstanceIdentifier: 'orders' }],
+    ] as const)
+      for (const k of investigationFor(withDims(ns, dims), 'eu-west-1').skills)
+        expect(INVESTIGATION_SKILLS, `${ns} ${k}`).toContain(k);
   });
 
   it('without a state change time the window is the last hour; the default Region is said to be assumed', () => {

@@ -83,6 +83,26 @@ describe('alert parsers on published samples (test/fixtures/alerts, sources in t
     });
   });
 
+  it('the rich alarm card Amazon Q posts (CRITICAL title, Reason line, console link; no state word) is a firing alarm', () => {
+    expect(recognizeAlert(fixture('amazon-q-rds-card.json'))).toMatchObject({
+      source: 'amazon-q',
+      confidence: 'verified',
+      name: 'dialog-monolith-freeable-memory',
+      state: 'firing',
+      rawState: 'ALARM',
+      region: 'eu-west-1',
+      reason: 'Threshold Crossed: 3 datapoints were less than the threshold.',
+      alarmKey: 'cloudwatch/eu-west-1/dialog-monolith-freeable-memory',
+    });
+    const card = fixture('amazon-q-rds-card.json');
+    // Slack may store the emoji as its shortcode.
+    expect(recognizeAlert({ ...card, text: card.text!.replace('🚨', ':rotating_light:') })?.state).toBe(
+      'firing',
+    );
+    // The same card without a link to a CloudWatch alarm names nothing to look up: not an alarm.
+    expect(recognizeAlert({ ...card, text: card.text!.split('\n').slice(0, 5).join('\n') })).toBeUndefined();
+  });
+
   it('an Amazon Q message that is not an alarm is not an alert', () => {
     expect(recognizeAlert(fixture('amazon-q-unrelated.json'))).toBeUndefined();
   });
@@ -103,6 +123,37 @@ describe('alert parsers on published samples (test/fixtures/alerts, sources in t
       state: 'ok',
       alarmKey: f.alarmKey,
     });
+  });
+
+  it('content that lives only in attachments (their blocks, or just the fallback) is read too', () => {
+    // Bots such as PagerDuty post with an empty top-level text and everything in attachments
+    // (github.com/anthropics/claude-code issue 58232); an attachment may hold Block Kit blocks
+    // (`blocks` in MessageAttachment, @slack/types) and must carry a plain-text `fallback`.
+    const pd = fixture('pagerduty-triggered.json');
+    const inAttachment = recognizeAlert({
+      ...pd,
+      text: '',
+      blocks: undefined,
+      attachments: [{ color: '#d43f3a', blocks: pd.blocks }],
+    });
+    expect(inAttachment).toMatchObject({
+      source: 'pagerduty',
+      alarmKey: 'pagerduty:acme:PGR0VU2',
+      name: 'A little bump in the road',
+      service: 'API Service',
+    });
+    const onlyFallback = recognizeAlert({
+      ...pd,
+      text: '',
+      blocks: undefined,
+      attachments: [
+        {
+          color: '#d43f3a',
+          fallback: 'Triggered <https://acme.pagerduty.com/incidents/PGR0VU2|#2: A little bump in the road>',
+        },
+      ],
+    });
+    expect(onlyFallback).toMatchObject({ alarmKey: 'pagerduty:acme:PGR0VU2', state: 'firing' });
   });
 
   it('unknown formats and look-alikes: nothing, or a look-alike that never counts as verified', () => {

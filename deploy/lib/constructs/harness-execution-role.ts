@@ -6,6 +6,7 @@ import {
   READ_ONLY_ASSESSMENT_ACTIONS,
   SECRET_BEARING_READS,
 } from '../policies/read-only-assessment.ts';
+import type { SkillGrants } from '../policies/skill-grants.ts';
 import { foundationModelId } from '../settings.ts';
 
 export interface HarnessExecutionRoleProps {
@@ -18,6 +19,11 @@ export interface HarnessExecutionRoleProps {
   templateTagValue: string;
   /** Name prefix of the only CloudWatch alarms the agent may create (this stack's). */
   alarmNamePrefix: string;
+  /**
+   * What the skills this harness loads need (skill-grants.ts): reads, FIS preparation, alarms, stops. Unset: the
+   * default harness, which loads every skill and also answers open-ended conversations, keeps the whole policy.
+   */
+  grants?: SkillGrants;
 }
 
 /**
@@ -29,6 +35,9 @@ export interface HarnessExecutionRoleProps {
  * FIS_EXPERIMENT_ROLE_ARN environment variable and in the system prompt. It can never start an FIS experiment: that is
  * absent from every allow statement and explicitly denied, because the bot starts experiments itself after a human
  * approves them in Slack.
+ *
+ * That is the default harness's role. A further harness's role (`grants`) keeps the model, logs and denies but
+ * allows only what the skills it loads run: a cost harness reads Cost Explorer and prepares no experiment.
  */
 export class HarnessExecutionRole extends Construct {
   readonly role: iam.Role;
@@ -91,24 +100,24 @@ export class HarnessExecutionRole extends Construct {
       }),
     );
 
-    // Assessments: read-only.
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadOnlyAssessment',
-        actions: [...READ_ONLY_ASSESSMENT_ACTIONS],
-        resources: ['*'],
-      }),
-    );
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadPublicSsmParameters',
-        actions: ['ssm:GetParameter'],
-        // Public parameters have an empty account in their ARN, which "*" matches; no account can create a
-        // parameter under /aws/ (reserved prefix), so this reaches AWS's public parameters only. Any Region,
-        // because the EKS skill reads the cluster's own Region.
-        resources: [`arn:${partition}:ssm:*:*:parameter/${PUBLIC_SSM_PARAMETER_PATH}`],
-      }),
-    );
+    // Assessments: read-only, and for a harness scoped to some skills only the reads those skills use.
+    const g = props.grants;
+    const reads = g ? g.reads : READ_ONLY_ASSESSMENT_ACTIONS;
+    if (reads.length > 0)
+      this.role.addToPolicy(
+        new iam.PolicyStatement({ sid: 'ReadOnlyAssessment', actions: [...reads], resources: ['*'] }),
+      );
+    if (!g || g.publicSsmParameters)
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadPublicSsmParameters',
+          actions: ['ssm:GetParameter'],
+          // Public parameters have an empty account in their ARN, which "*" matches; no account can create a
+          // parameter under /aws/ (reserved prefix), so this reaches AWS's public parameters only. Any Region,
+          // because the EKS skill reads the cluster's own Region.
+          resources: [`arn:${partition}:ssm:*:*:parameter/${PUBLIC_SSM_PARAMETER_PATH}`],
+        }),
+      );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'NeverReadSecretBearingData',
@@ -118,7 +127,34 @@ export class HarnessExecutionRole extends Construct {
       }),
     );
 
-    // FIS preparation: create templates and stop-condition alarms, always tagged as ours.
+    if (!g || g.fisPreparation) this.allowFisPreparation(props);
+    if (!g || g.stopConditionAlarms) this.allowStopConditionAlarms(props);
+    if (!g || g.stopExperiments) this.allowStoppingExperiments();
+    // Denied on every harness, whatever its skills: the agent never puts actions on an alarm.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'NeverAlarmActions',
+        effect: iam.Effect.DENY,
+        actions: ['cloudwatch:PutMetricAlarm'],
+        resources: ['*'],
+        conditions: { Null: { 'cloudwatch:AlarmActions': 'false' } },
+      }),
+    );
+
+    // Defence in depth: even a policy attached later cannot let the agent start (or resume) experiments.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'NeverStartExperiments',
+        effect: iam.Effect.DENY,
+        actions: ['fis:StartExperiment'],
+        resources: ['*'],
+      }),
+    );
+  }
+
+  /** Tagged FIS templates (create, update own) and passing the one experiment role to FIS. */
+  private allowFisPreparation(props: HarnessExecutionRoleProps): void {
+    const { partition, region, account } = Stack.of(this);
     const requestTag = {
       StringEquals: { [`aws:RequestTag/${props.templateTagKey}`]: props.templateTagValue },
     };
@@ -150,26 +186,6 @@ export class HarnessExecutionRole extends Construct {
         },
       }),
     );
-    // Stop-condition alarms: only under this stack's name prefix (never someone else's alarm, never another stack's),
-    // tagged as ours, and never with actions: an alarm action could notify, scale, stop or terminate on the agent's behalf.
-    const ownAlarms = `arn:${partition}:cloudwatch:${region}:${account}:alarm:${props.alarmNamePrefix}*`;
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'CreateTaggedStopConditionAlarms',
-        actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
-        resources: [ownAlarms],
-        conditions: { ...requestTag, Null: { 'cloudwatch:AlarmActions': 'true' } },
-      }),
-    );
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'NeverAlarmActions',
-        effect: iam.Effect.DENY,
-        actions: ['cloudwatch:PutMetricAlarm'],
-        resources: ['*'],
-        conditions: { Null: { 'cloudwatch:AlarmActions': 'false' } },
-      }),
-    );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'PassOnlyTheFisExperimentRoleToFis',
@@ -178,24 +194,40 @@ export class HarnessExecutionRole extends Construct {
         conditions: { StringEquals: { 'iam:PassedToService': 'fis.amazonaws.com' } },
       }),
     );
+  }
 
-    // Stopping is never gated (execute skill): the agent may stop any experiment in this account and Region, so it
-    // can act at once when a stop alarm fires or someone in the thread asks. It still cannot start or resume one.
+  /**
+   * Stop-condition alarms: only under this stack's name prefix (never someone else's alarm, never another stack's),
+   * tagged as ours, and never with actions: an alarm action could notify, scale, stop or terminate on the agent's
+   * behalf.
+   */
+  private allowStopConditionAlarms(props: HarnessExecutionRoleProps): void {
+    const { partition, region, account } = Stack.of(this);
+    const ownAlarms = `arn:${partition}:cloudwatch:${region}:${account}:alarm:${props.alarmNamePrefix}*`;
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'CreateTaggedStopConditionAlarms',
+        actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
+        resources: [ownAlarms],
+        conditions: {
+          StringEquals: { [`aws:RequestTag/${props.templateTagKey}`]: props.templateTagValue },
+          Null: { 'cloudwatch:AlarmActions': 'true' },
+        },
+      }),
+    );
+  }
+
+  /**
+   * Stopping is never gated (execute skill): the agent may stop any experiment in this account and Region, so it
+   * can act at once when a stop alarm fires or someone in the thread asks. It still cannot start or resume one.
+   */
+  private allowStoppingExperiments(): void {
+    const { partition, region, account } = Stack.of(this);
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'StopExperiments',
         actions: ['fis:StopExperiment'],
         resources: [`arn:${partition}:fis:${region}:${account}:experiment/*`],
-      }),
-    );
-
-    // Defence in depth: even a policy attached later cannot let the agent start (or resume) experiments.
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'NeverStartExperiments',
-        effect: iam.Effect.DENY,
-        actions: ['fis:StartExperiment'],
-        resources: ['*'],
       }),
     );
   }

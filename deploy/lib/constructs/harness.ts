@@ -21,6 +21,7 @@ export function harnessEnvironment(
   fisExperimentRoleArn: string,
   fisLogGroupArn?: string,
   fisReportBucket?: string,
+  otherAccounts = true,
 ): Record<string, string> {
   return {
     [HARNESS_ENV.fisExperimentRoleArn]: fisExperimentRoleArn,
@@ -32,7 +33,7 @@ export function harnessEnvironment(
     ...(fisLogGroupArn ? { [HARNESS_ENV.fisLogGroupArn]: fisLogGroupArn } : {}),
     ...(fisReportBucket ? { [HARNESS_ENV.fisReportBucket]: fisReportBucket } : {}),
     [HARNESS_ENV.fisAlarmPrefix]: fisAlarmPrefix(s.stackName),
-    ...targetAccountEnvironment(s),
+    ...(otherAccounts ? targetAccountEnvironment(s) : {}),
   };
 }
 
@@ -89,6 +90,12 @@ export interface HarnessProps {
   skillsBucket?: SkillsBucket;
   /** Lifecycle hooks on the harness (e.g. the tool guard, harness-tool-guard.ts). */
   hooks?: agentcore.CfnHarness.HarnessHookProperty[];
+  /**
+   * Tell the agent about the other accounts (targetAccounts). Only the default harness: the read-only role in
+   * those accounts trusts its execution role alone (target-account-stack.ts), so another harness could not
+   * assume it and must not be told it can.
+   */
+  otherAccounts?: boolean;
 }
 
 /**
@@ -165,7 +172,7 @@ export class Harness extends Construct {
             targetTagValue: s.fisTargetTagValue,
             fisExperimentRoleArnVariable: HARNESS_ENV.fisExperimentRoleArn,
             reportsDir: REPORTS_DIR,
-            otherAccounts: s.targetAccounts.length > 0,
+            otherAccounts: (props.otherAccounts ?? true) && s.targetAccounts.length > 0,
           }),
         },
       ],
@@ -175,6 +182,7 @@ export class Harness extends Construct {
         props.fisExperimentRoleArn,
         props.fisLogGroupArn,
         props.fisReportBucket,
+        props.otherAccounts ?? true,
       ),
       skills: props.skills.map((name) =>
         props.skillsBucket
