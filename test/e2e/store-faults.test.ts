@@ -72,7 +72,7 @@ describe('session store faults and replays', () => {
       // ...and the person is told privately, through the command's response_url, that nothing ran.
       const note = await rig.slack.waitFor(
         () => rig.slack.ephemerals.slice(told).find((e) => e.user === USER),
-        10_000,
+        20_000,
         'the cannot-record note',
       );
       expect(note).toMatchObject({
@@ -85,6 +85,26 @@ describe('session store faults and replays', () => {
       proxy.set('up');
     }
   }, 30_000);
+
+  it('with the store slow to answer (3 s), a slash command still runs: the checks after the ack are not bound by Slack’s ack deadline', async () => {
+    rig.harness.enqueue(answer('Slow store, still answered.'));
+    const told = rig.slack.ephemerals.length;
+    const n = rig.harness.invocations.length;
+    proxy.set('slow');
+    try {
+      const r = await rig.slack.slashCommand({
+        command: '/assess',
+        text: 'eks slow-store',
+        user: USER,
+        channel: CHANNEL,
+      });
+      expect(r.body).toBe('');
+      await rig.harness.waitForInvocations(n + 1, 30_000);
+      expect(rig.slack.ephemerals.slice(told).filter((e) => e.text.includes('can’t record'))).toHaveLength(0);
+    } finally {
+      proxy.set('up');
+    }
+  }, 60_000);
 
   it('with the store unreachable, a follow-up is not dropped silently: its author is told privately', async () => {
     rig.harness.enqueue(answer('First answer.'));
