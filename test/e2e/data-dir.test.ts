@@ -179,7 +179,7 @@ ${bot.output()}`);
           () =>
             cannotRecord(from) ||
             slack.rootMessages(CHANNEL).some((m) => m.text.includes(`full-disk-${i}\``)),
-          10_000,
+          20_000,
           `command ${i} started or refused`,
         );
         refused = cannotRecord(from)?.text;
@@ -193,7 +193,7 @@ ${bot.output()}`);
         user: USER,
         channel: CHANNEL,
       });
-      await slack.waitFor(() => cannotRecord(from), 10_000, 'the cannot-record note');
+      await slack.waitFor(() => cannotRecord(from), 20_000, 'the cannot-record note');
       // A signed follow-up-like event is taken (acked) and the bot is still alive afterwards.
       const body = JSON.stringify({ type: 'url_verification', challenge: 'alive' });
       const ts = Math.floor(Date.now() / 1000);
