@@ -19,10 +19,10 @@ import { EmfMetrics } from './adapters/emf-metrics.ts';
 import { DynamoFeedbackStore } from './adapters/feedback-store.ts';
 import { DynamoHomeStore } from './adapters/home-store.ts';
 import { DynamoSessionStore } from './adapters/session-store.ts';
-import { SlackAgentSessions } from './adapters/slack-agent-sessions.ts';
 import { SlackApproverDirectory, SlackGroups } from './adapters/slack-approvers.ts';
 import { WebApiSlackWriter } from './adapters/slack-writer.ts';
 import { CloudWatchAlarmLookup } from './alerts/cloudwatch-lookup.ts';
+import { buildAgentSessions } from './compose/agent-sessions.ts';
 import { buildApprovalGate } from './compose/approval-gate.ts';
 import { startBackground } from './compose/background.ts';
 import { buildBoltApp } from './compose/bolt-app.ts';
@@ -183,13 +183,17 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       })
     : undefined;
   // Slack's agent surfaces (sessions with Slack's own stop, feedback); the bot works without them.
-  const agentSessions = new SlackAgentSessions(
-    writerClient(false),
-    log.child({ component: 'agent-sessions' }),
-  );
+  const { agentSessions, closer } = buildAgentSessions(config, {
+    client: writerClient(false),
+    store,
+    table,
+    home,
+    log,
+  });
   const feedback = new DynamoFeedbackStore(store.doc, table);
   const runner = new Runner({
     agentSessions,
+    agentClosing: closer,
     onRunChange: (session) => home.runChanged(session),
     gate,
     access,
@@ -224,6 +228,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     access,
     defaultRegion: config.defaultTargetRegion,
     fisRegions: config.fisRegions,
+    accounts: config.accounts,
     duplicateWindowSeconds: config.concurrency.duplicateCommandWindowSeconds,
     log,
     approvalsEnabled: gate !== undefined,
@@ -276,8 +281,13 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   const stopBackground = await startBackground(
     runner,
     gate,
-    { leaseMs: config.concurrency.leaseMs, approvalTtlMs: config.approvals.ttlMs },
+    {
+      leaseMs: config.concurrency.leaseMs,
+      approvalTtlMs: config.approvals.ttlMs,
+      sessionIdleMs: config.concurrency.sessionIdleMs,
+    },
     log,
+    closer,
   );
 
   let port: number | undefined;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parsePriceTable } from './core/cost.ts';
+import { parseTargetAccounts } from './core/target-accounts.ts';
 import { AWS_KNOWLEDGE_MCP, harnessList, parseJsonSetting, toolList } from './harness-catalog.ts';
 
 export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
@@ -229,6 +230,35 @@ export const schema = z.object({
       )
       .optional(),
   ),
+  TARGET_ACCOUNTS: z
+    .preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .superRefine((v, ctx) => {
+          const parsed = parseTargetAccounts(v);
+          if (parsed.length > 0 && typeof parsed[0] === 'string')
+            ctx.addIssue({ code: 'custom', message: `is not valid: ${(parsed as string[]).join('; ')}` });
+        })
+        .optional(),
+    )
+    .describe(
+      'Other AWS accounts commands may read, by alias: prod=111122223333,staging=arn:aws:iam::210987654321:role/OpsRead (an account id uses the AgentCoreSlackBotReadOnly role the target-account template deploys there). `/assess … account:prod` then reads prod through that role; the deploy lets the harness assume exactly these roles.',
+    ),
+  TARGET_ACCOUNT_EXTERNAL_ID: z
+    .preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(
+          /^[\w+=,.@:/-]{2,1224}$/,
+          'must be an external id (2-1224 characters: letters, digits, +=,.@:/-)',
+        )
+        .optional(),
+    )
+    .describe(
+      'The external id the target-account roles were deployed with (their ExternalId parameter); the agent presents it when it assumes them. A confused-deputy guard, not a secret.',
+    ),
   FIS_ALLOW_SELF_APPROVAL: booleanFlag(false),
   FIS_ALLOW_NO_STOP_CONDITIONS: booleanFlag(false),
   FIS_APPROVAL_TTL_MINUTES: z.preprocess(
@@ -265,7 +295,7 @@ export const schema = z.object({
         .default(15),
     )
     .describe(
-      'After an experiment ends, how long its stop-condition alarms have to be back to OK before the approvers are paged as not recovered.',
+      'After an experiment ends, how long its stop-condition alarms have to be back to OK and its resolved targets healthy (EC2 instances running with status checks ok, ECS services at their desired count) before the approvers are paged as not recovered.',
     ),
   FIS_START_ROLE_ARN: z
     .preprocess(

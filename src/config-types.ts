@@ -1,5 +1,6 @@
 /** The validated settings the bot runs with, and the errors a bad environment produces. */
 import type { PriceTable } from './core/cost.ts';
+import type { Accounts } from './core/target-accounts.ts';
 import type { ToolSpec } from './harness-catalog.ts';
 
 /** A harness of HARNESSES: the commands it answers and where it lives. */
@@ -56,6 +57,10 @@ export interface Config {
   cloudwatch?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   tagging?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   sts?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** Local sandbox only: the EC2 stand-in (target descriptions and health). */
+  ec2?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** Local only: the ECS stand-in (task targets' health). */
+  ecs?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   approvals: {
     /** Approver user ids and user group ids; empty disables `/fis run`. */
     approvers: string[];
@@ -116,6 +121,8 @@ export interface Config {
   logContent: boolean;
   /** Regions where /fis run may start experiments (the FIS roles' regions); empty: any. */
   fisRegions: string[];
+  /** The bot's own account (from HARNESS_ARN) and the other accounts commands may name (TARGET_ACCOUNTS). */
+  accounts: Accounts;
   /** CloudWatch namespace for embedded metrics (EMF lines on stdout); unset: no metrics. */
   metricsNamespace?: string;
 }
@@ -145,3 +152,8 @@ export const SLACK_SETUP_HELP = [
   '     at https://<your-host>/slack/events.',
   '  4. Set HARNESS_ARN to your AgentCore harness ARN and provide AWS credentials the usual way.',
 ].join('\n');
+
+/** Values never echoed in a config error: secrets, and the JSON tool lists (a mistaken plain header value). */
+export function isSecretSetting(name: string): boolean {
+  return /TOKEN|SECRET|^HARNESS_TOOLS|^HARNESSES/.test(name);
+}

@@ -3,13 +3,15 @@
  * a bad or missing setting produces one ConfigError that lists every problem.
  */
 
+import { namedHarnesses } from './config-harnesses.ts';
+import { type SandboxConfig, sandboxConfig } from './config-sandbox.ts';
 import { HARNESS_ARN, schema } from './config-schema.ts';
-import { type Config, ConfigError, MissingSlackCredentials } from './config-types.ts';
-import { SLASH_COMMANDS } from './core/commands.ts';
+import { type Config, ConfigError, isSecretSetting, MissingSlackCredentials } from './config-types.ts';
 import { DEFAULT_PRICES, type PriceTable, parsePriceTable } from './core/cost.ts';
-import { INVESTIGATE_COMMAND } from './core/investigation-runs.ts';
-import { approvalGateToolProblem, type HarnessSpec } from './harness-catalog.ts';
+import { parseTargetAccounts, type TargetAccount } from './core/target-accounts.ts';
+import { approvalGateToolProblem } from './harness-catalog.ts';
 
+export type { SandboxConfig, SandboxWiring } from './config-sandbox.ts';
 export {
   type Config,
   ConfigError,
@@ -25,7 +27,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     for (const issue of parsed.error.issues) {
       const name = issue.path.join('.') || 'environment';
       const value = env[String(issue.path[0])];
-      const got = value === undefined || isSecret(name) ? '' : ` (got "${value}")`;
+      const got = value === undefined || isSecretSetting(name) ? '' : ` (got "${value}")`;
       problems.push(`${name} ${issue.message}${got}`);
     }
   }
@@ -60,6 +62,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const harnessArn = e.HARNESS_ARN!;
   const arnRegion = HARNESS_ARN.exec(harnessArn)?.[2];
+  const arnParts = /^arn:(aws[a-z-]*):/.exec(harnessArn);
   const region = e.AWS_REGION ?? arnRegion!;
   return {
     slack: {
@@ -86,6 +89,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     store: { table: e.SESSIONS_TABLE, dataDir: e.DATA_DIR, region, ttlDays: e.SESSION_TTL_DAYS },
     defaultTargetRegion: e.DEFAULT_TARGET_REGION ?? region,
     fisRegions: list(e.FIS_REGIONS),
+    accounts: {
+      home: HARNESS_ARN.exec(harnessArn)?.[3],
+      // Validated by the schema; the partition of the harness is the partition of the default role ARNs.
+      others: parseTargetAccounts(e.TARGET_ACCOUNTS ?? '', arnParts?.[1] ?? 'aws') as TargetAccount[],
+      ...(e.TARGET_ACCOUNT_EXTERNAL_ID ? { externalId: e.TARGET_ACCOUNT_EXTERNAL_ID } : {}),
+      // The target roles trust the default harness's role only (deploy/lib/target-account-stack.ts).
+      unavailableFor: others.flatMap((h) => h.commands),
+    },
     approvals: {
       approvers: (e.FIS_APPROVERS ?? '')
         .split(',')
@@ -145,37 +156,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
-/** The commands a HARNESSES entry may answer: every skill command, and /investigate. */
-const ROUTABLE_COMMANDS: readonly string[] = [...SLASH_COMMANDS, INVESTIGATE_COMMAND];
-
-/** HARNESSES joined with HARNESS_ARNS: every harness needs an ARN, every ARN a harness, commands must exist. */
-function namedHarnesses(specs: HarnessSpec[], arns: string | undefined, problems: string[]) {
-  const byId = new Map(
-    (arns ?? '')
-      .split(';')
-      .map((part) => part.split('=').map((x) => x.trim()))
-      .filter((kv) => kv.length === 2 && kv[0])
-      .map(([id, arn]) => [id!, arn!] as const),
-  );
-  const out = [];
-  for (const h of specs) {
-    const arn = byId.get(h.id);
-    const region = arn ? HARNESS_ARN.exec(arn)?.[2] : undefined;
-    if (!arn) problems.push(`HARNESS_ARNS has no ARN for harness "${h.id}" (add ${h.id}=arn:…:harness/…)`);
-    else if (!region)
-      problems.push(
-        `HARNESS_ARNS: "${h.id}" must look like arn:aws:bedrock-agentcore:<region>:<account>:harness/<name>-<id> (got "${arn}")`,
-      );
-    for (const c of h.commands.filter((c) => !ROUTABLE_COMMANDS.includes(c)))
-      problems.push(`HARNESSES: harness "${h.id}" names ${c}, which is not a command of this bot`);
-    if (arn && region) out.push({ id: h.id, arn, region, commands: h.commands, tools: h.tools });
-  }
-  for (const id of byId.keys())
-    if (!specs.some((h) => h.id === id))
-      problems.push(`HARNESS_ARNS names "${id}", which HARNESSES does not define`);
-  return out;
-}
-
 export type BotMode = 'sandbox' | 'slack';
 
 /**
@@ -193,119 +173,9 @@ export function loadBotMode(env: Record<string, string | undefined> = process.en
   return anySlack ? 'slack' : 'sandbox';
 }
 
-/** What the sandbox wires up itself and hands to `SandboxConfig.botConfig`. */
-export interface SandboxWiring {
-  botToken: string;
-  signingSecret: string;
-  slackApiUrl: string;
-  dataDir: string;
-  /** Set when the harness emulator runs (no HARNESS_ARN configured). */
-  emulator?: { url: string; harnessArn: string };
-  /** Further emulated harnesses (HARNESSES), unless HARNESSES is set. */
-  namedHarnesses?: { id: string; arn: string; commands: string[]; tools: unknown[] }[];
-  /** The FIS emulator, when it runs alongside the harness emulator. */
-  fisEmulator?: { url: string };
-  cloudwatchEmulator?: { url: string };
-  /** The tagging and STS stand-ins, when they run alongside the FIS emulator. */
-  awsStandIns?: { tagging: string; sts?: string };
-  /** Approvers of the sandbox's fake workspace, unless FIS_APPROVERS is set. */
-  approvers?: string[];
-  /** The demo's region (where its FIS template lives), unless DEFAULT_TARGET_REGION is set. */
-  defaultTargetRegion?: string;
-}
-
-export interface SandboxConfig {
-  /** Where the sandbox page is served (loopback only); 0 picks a free port. */
-  port: number;
-  /** The real AgentCore harness when HARNESS_ARN is set; otherwise the local emulator. */
-  harness: { kind: 'emulator' } | { kind: 'real'; arn: string };
-  logLevel: Config['logLevel'];
-  /** The bot's own config for the sandbox: HTTP mode on loopback, the fake Slack, embedded storage. */
-  botConfig(wiring: SandboxWiring): Config;
-}
-
 /** Sandbox settings: SANDBOX_PORT, HARNESS_ARN (optional) and the harness and streaming settings. */
 export function loadSandboxConfig(env: Record<string, string | undefined> = process.env): SandboxConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    // Slack settings do not matter here; everything else is validated as for the bot.
-    const ignored = new Set([
-      'SLACK_BOT_TOKEN',
-      'SLACK_APP_TOKEN',
-      'SLACK_SIGNING_SECRET',
-      'SLACK_API_URL',
-      'PORT',
-    ]);
-    const problems = parsed.error.issues
-      .filter((i) => !ignored.has(String(i.path[0])))
-      .map((i) => {
-        const name = i.path.join('.') || 'environment';
-        const value = env[String(i.path[0])];
-        return `${name} ${i.message}${value === undefined || isSecret(name) ? '' : ` (got "${value}")`}`;
-      });
-    if (problems.length > 0) throw new ConfigError(problems);
-  }
-  const arn = env.HARNESS_ARN?.trim() || undefined;
-  const logLevel = (env.LOG_LEVEL?.trim() || 'warn') as Config['logLevel'];
-  const port = parsed.success ? parsed.data.SANDBOX_PORT : 3030;
-  return {
-    port,
-    harness: arn ? { kind: 'real', arn } : { kind: 'emulator' },
-    logLevel,
-    botConfig(w) {
-      const {
-        SLACK_BOT_TOKEN: _t,
-        SLACK_APP_TOKEN: _a,
-        SLACK_SIGNING_SECRET: _s,
-        SLACK_API_URL: _u,
-        SESSIONS_TABLE: _table,
-        ...rest
-      } = env;
-      const config = loadConfig({
-        ...rest,
-        SLACK_BOT_TOKEN: w.botToken,
-        SLACK_SIGNING_SECRET: w.signingSecret,
-        SLACK_API_URL: w.slackApiUrl,
-        PORT: '0',
-        DATA_DIR: w.dataDir,
-        LOG_LEVEL: logLevel,
-        FIS_APPROVERS: rest.FIS_APPROVERS?.trim() || w.approvers?.join(','),
-        DEFAULT_TARGET_REGION: rest.DEFAULT_TARGET_REGION?.trim() || w.defaultTargetRegion,
-        ...(w.emulator
-          ? { HARNESS_ARN: w.emulator.harnessArn, HARNESS_QUALIFIER: undefined, AWS_REGION: undefined }
-          : {}),
-        ...(w.namedHarnesses && !rest.HARNESSES?.trim()
-          ? {
-              HARNESSES: JSON.stringify(w.namedHarnesses.map(({ arn: _a, ...h }) => h)),
-              HARNESS_ARNS: w.namedHarnesses.map((h) => `${h.id}=${h.arn}`).join(';'),
-            }
-          : {}),
-      });
-      if (config.slack.mode.kind === 'http') config.slack.mode.host = '127.0.0.1';
-      if (w.emulator) {
-        config.harness.endpoint = w.emulator.url;
-        config.harness.credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
-      }
-      if (w.cloudwatchEmulator) {
-        config.cloudwatch = {
-          endpoint: w.cloudwatchEmulator.url,
-          credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
-        };
-      }
-      if (w.fisEmulator) {
-        config.fis = {
-          endpoint: w.fisEmulator.url,
-          credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
-        };
-      }
-      if (w.awsStandIns) {
-        const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
-        config.tagging = { endpoint: w.awsStandIns.tagging, credentials };
-        if (w.awsStandIns.sts) config.sts = { endpoint: w.awsStandIns.sts, credentials };
-      }
-      return config;
-    },
-  };
+  return sandboxConfig(env, loadConfig);
 }
 
 function list(s: string | undefined): string[] {
@@ -313,11 +183,6 @@ function list(s: string | undefined): string[] {
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean);
-}
-
-/** Values never echoed in a config error: secrets, and the JSON tool lists (a mistaken plain header value). */
-function isSecret(name: string): boolean {
-  return /TOKEN|SECRET|^HARNESS_TOOLS|^HARNESSES/.test(name);
 }
 
 function withTrailingSlash(s: string): string {
@@ -344,4 +209,9 @@ export function loadStoreConfig(env: Record<string, string | undefined> = proces
   if (e.SESSIONS_TABLE && !region)
     throw new ConfigError(['AWS_REGION (or HARNESS_ARN) is required to read SESSIONS_TABLE']);
   return { table: e.SESSIONS_TABLE, dataDir: e.DATA_DIR, region: region ?? 'us-east-1' };
+}
+
+/** The process environment, for entry points that hand it on (the doctor): reading it stays in this module. */
+export function environment(): Record<string, string | undefined> {
+  return process.env;
 }

@@ -2,9 +2,10 @@
  * `npm run doctor` / `node dist/doctor.js`: checks a deployment with the bot's configuration and
  * credentials and prints what would break, with the fix (src/doctor/). Exit code 1 when a check FAILs.
  */
+import { environment } from './config.ts';
 import { runDoctor } from './doctor/run.ts';
 
-runDoctor(process.argv.slice(2), process.env).then(
+runDoctor(process.argv.slice(2), environment()).then(
   (r) => {
     console.log(r.output);
     process.exitCode = r.exitCode;

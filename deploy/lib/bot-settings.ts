@@ -111,6 +111,8 @@ export const BOT_SETTING_ALIASES: Readonly<Record<string, BotVariable>> = {
   logLevel: 'LOG_LEVEL',
   logContent: 'LOG_CONTENT',
   maxAnswerReplies: 'MAX_ANSWER_REPLIES',
+  targetAccounts: 'TARGET_ACCOUNTS',
+  targetAccountExternalId: 'TARGET_ACCOUNT_EXTERNAL_ID',
 };
 
 export const BOT_PREFIX = 'bot.';

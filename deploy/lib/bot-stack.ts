@@ -13,9 +13,11 @@ import { GithubDeployRole } from './constructs/github-deploy-role.ts';
 import { Harness } from './constructs/harness.ts';
 import { HarnessExecutionRole } from './constructs/harness-execution-role.ts';
 import { HarnessToolGuard } from './constructs/harness-tool-guard.ts';
+import { RuntimeLogRetention } from './constructs/runtime-log-retention.ts';
 import { SessionsTable } from './constructs/sessions-table.ts';
 import { SkillsBucket } from './constructs/skills-bucket.ts';
 import { SlackSecret } from './constructs/slack-secret.ts';
+import { TransactionSearch } from './constructs/transaction-search.ts';
 import { fisAlarmPrefix } from './fis-contract.ts';
 import { grantsOf, harnessEnvironmentForBot, skillsOf } from './harness-plan.ts';
 import type { Settings } from './settings.ts';
@@ -122,10 +124,13 @@ export class BotStack extends Stack {
       if (s.eksClusters.length > 0 && skills.includes(SKILLS.eks))
         new EksAccess(this, `EksAccess-${h.id}`, { clusterNames: s.eksClusters, role: role.role });
     }
-    // The harness runtime's application logs (AgentCore writes to /aws/bedrock-agentcore/runtimes/<id>-<endpoint>);
-    // created here, before the first invocation, so it gets a retention instead of "never expire".
-    new logs.LogGroup(this, 'HarnessRuntimeLogs', {
-      logGroupName: `/aws/bedrock-agentcore/runtimes/${this.harness.harness.attrEnvironmentAgentCoreRuntimeEnvironmentAgentRuntimeId}-DEFAULT`,
+    // A retention on each harness runtime's log group, whether or not AgentCore created the group first.
+    const runtimeId = (h: Harness) => h.harness.attrEnvironmentAgentCoreRuntimeEnvironmentAgentRuntimeId;
+    new RuntimeLogRetention(this, 'HarnessRuntimeLogs', {
+      runtimes: [
+        ['Harness', runtimeId(this.harness)],
+        ...[...this.namedHarnesses].map(([k, h]): [string, string] => [`Harness-${k}`, runtimeId(h)]),
+      ],
       retention: s.logRetentionDays as logs.RetentionDays,
     });
     if (s.targetAccounts.length > 0) {
@@ -136,11 +141,14 @@ export class BotStack extends Stack {
           new iam.PolicyStatement({
             sid: 'AssumeReadOnlyRoleInListedAccounts',
             actions: ['sts:AssumeRole'],
-            resources: s.targetAccounts.map(
-              (a) => `arn:${this.partition}:iam::${a.accountId}:role/${s.targetAccountRoleName}`,
-            ),
+            resources: s.targetAccounts.map((a) => a.roleArn),
           }),
         ],
+      });
+    }
+    if (s.transactionSearch === 'on') {
+      new TransactionSearch(this, 'TransactionSearch', {
+        indexingPercent: s.transactionSearchIndexingPercent,
       });
     }
     if (s.eksClusters.length > 0) {

@@ -45,10 +45,12 @@ export function harnessSystemPrompt(o: PromptOptions): string {
     `- Write every report to ${o.reportsDir}<skill>-<UTC timestamp>.md as the skill says, and print it too.`,
     ...(o.otherAccounts
       ? [
-          '- Other accounts: $TARGET_ACCOUNTS lists alias=account-id pairs. When a request names one of those aliases,',
-          '  read that account through a profile that assumes arn:aws:iam::<account-id>:role/$TARGET_ACCOUNT_ROLE_NAME',
-          '  (with --external-id "$TARGET_ACCOUNT_EXTERNAL_ID" when it is set), say which account every finding is',
-          '  from, and never prepare or stop FIS experiments there: FIS works only in this account.',
+          '- Other accounts: $TARGET_ACCOUNTS lists alias=role-ARN pairs. When a request names one of those aliases,',
+          "  run the skill's bash scripts/target-account.sh --profile <alias> --role-arn <role ARN> (with --external-id",
+          '  "$TARGET_ACCOUNT_EXTERNAL_ID" when it is set) once, then use --profile <alias> on every AWS CLI command and',
+          '  AWS_PROFILE=<alias> for the scripts. If the role cannot be assumed, say so: never read your own account',
+          '  instead. Say which account every finding is from, and never prepare or stop FIS experiments there: FIS',
+          '  works only in this account.',
         ]
       : []),
   ].join('\n');

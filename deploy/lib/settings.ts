@@ -1,7 +1,7 @@
+import { parseTargetAccounts, type TargetAccount } from '../../src/core/target-accounts.ts';
 import { readBotSettings } from './bot-settings.ts';
 import { EXECUTE_MAX_WATCH_MINUTES, FIS_TARGET_TAG, FIS_TEMPLATE_TAG } from './fis-contract.ts';
 import { type HarnessSettings, readHarnessSettings } from './harness-settings.ts';
-import { TARGET_ROLE_NAME } from './target-account-stack.ts';
 
 /**
  * Deployment settings: read from CDK context (`cdk deploy -c key=value`, or "context" in deploy/cdk.json), validated
@@ -57,11 +57,11 @@ export interface Settings extends HarnessSettings {
   alarmFailureRatePercent: number;
   /** …and there were at least this many turns. */
   alarmMinTurns: number;
-  /** Other accounts the agent may read, by alias (alias=account id), through TARGET_ROLE_NAME deployed there. */
-  targetAccounts: Array<{ alias: string; accountId: string }>;
-  targetAccountRoleName: string;
-  /** External id the target-account role template was deployed with (not a secret: a confused-deputy guard). */
-  targetAccountExternalId: string | undefined;
+  /**
+   * Other accounts the agent may read, from the bot setting TARGET_ACCOUNTS parsed by the bot's own parser: the
+   * harness may assume exactly these roles, the ones the bot names to the agent.
+   */
+  targetAccounts: TargetAccount[];
   /** The bot's environment variables given through the deploy, validated by the bot's schema. */
   bot: Record<string, string>;
   /** Tag every FIS template and alarm the agent creates must carry, and every template the bot starts must have. */
@@ -75,6 +75,10 @@ export interface Settings extends HarnessSettings {
   slackMode: SlackMode;
   /** ACM certificate for the HTTPS listener (HTTP mode only; Slack only calls https:// request URLs). */
   certificateArn: string | undefined;
+  /** CloudWatch Transaction Search for the account and Region (one setting there: opt-in, one stack). */
+  transactionSearch: 'on' | 'off';
+  /** Percentage of spans X-Ray indexes as trace summaries (1 is free). */
+  transactionSearchIndexingPercent: number;
   /** Retention of the bot's and the harness runtime's log groups. */
   logRetentionDays: number;
   desiredCount: number;
@@ -106,6 +110,8 @@ const DEFAULTS = {
   alarmFailureRatePercent: 50,
   alarmMinTurns: 3,
   logRetentionDays: 30,
+  transactionSearch: 'off',
+  transactionSearchIndexingPercent: 1,
   desiredCount: 1,
   natGateways: 0,
 } as const;
@@ -259,25 +265,7 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
     ),
     alarmFailureRatePercent: int('alarmFailureRatePercent', 1, 100, DEFAULTS.alarmFailureRatePercent),
     alarmMinTurns: int('alarmMinTurns', 1, 1000, DEFAULTS.alarmMinTurns),
-    targetAccounts: list(
-      'targetAccounts',
-      /^[a-z][a-z0-9-]{0,31}=\d{12}$/,
-      'must be alias=account-id pairs, e.g. prod=123456789012,staging=210987654321',
-    ).map((pair) => {
-      const [alias, accountId] = pair.split('=') as [string, string];
-      return { alias, accountId };
-    }),
-    targetAccountRoleName: matching(
-      'targetAccountRoleName',
-      /^[\w+=,.@-]{1,64}$/,
-      'must be an IAM role name',
-      TARGET_ROLE_NAME,
-    )!,
-    targetAccountExternalId: matching(
-      'targetAccountExternalId',
-      /^[\w+=,.@:/-]{2,1224}$/,
-      'must be an external id (2-1224 characters: letters, digits, +=,.@:/-)',
-    ),
+    targetAccounts: [],
     bot: {},
     fisTemplateTagKey: matching(
       'fisTemplateTagKey',
@@ -310,6 +298,13 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
       'must be an ACM certificate ARN',
     ),
     logRetentionDays: int('logRetentionDays', 1, 2557, DEFAULTS.logRetentionDays),
+    transactionSearch: oneOf('transactionSearch', ['on', 'off'] as const, DEFAULTS.transactionSearch),
+    transactionSearchIndexingPercent: int(
+      'transactionSearchIndexingPercent',
+      0,
+      100,
+      DEFAULTS.transactionSearchIndexingPercent,
+    ),
     desiredCount: int('desiredCount', 0, 10, DEFAULTS.desiredCount),
     natGateways: int('natGateways', 0, 3, DEFAULTS.natGateways),
     alarmEmail: matching('alarmEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must be an email address'),
@@ -320,6 +315,9 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
       `logRetentionDays must be one of ${RETENTION_DAYS.join(', ')} (CloudWatch Logs retention values)`,
     );
   }
+  if (str('transactionSearchIndexingPercent') && settings.transactionSearch !== 'on') {
+    problems.push('transactionSearchIndexingPercent only applies to transactionSearch=on');
+  }
   if (settings.harnessTimeoutSeconds < MIN_TIMEOUT_FOR_EXECUTE) {
     // The execute skill watches an approved experiment inside one resumed invocation.
     problems.push(
@@ -329,6 +327,14 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
   const bot = readBotSettings(get, contextKeys);
   settings.bot = bot.values;
   problems.push(...bot.problems);
+  const accounts = parseTargetAccounts(bot.values.TARGET_ACCOUNTS ?? '', partitionOf(region));
+  // Invalid values are reported by the bot's schema above.
+  if (accounts.every((a) => typeof a !== 'string')) settings.targetAccounts = accounts as TargetAccount[];
+  if (str('targetAccountRoleName')) {
+    problems.push(
+      'targetAccountRoleName is replaced by role ARNs in TARGET_ACCOUNTS: targetAccounts=prod=arn:aws:iam::<account>:role/<name> (an account id alone means the template default role)',
+    );
+  }
   const modelProblem = modelRegionProblem(settings.modelId, settings.region);
   if (modelProblem) problems.push(modelProblem);
   if (settings.harnessSubnetIds.length > 0 !== settings.harnessSecurityGroupIds.length > 0) {
@@ -351,6 +357,13 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
   problems.push(...harnesses.problems);
   if (problems.length > 0) throw new SettingsError(problems);
   return { ...settings, ...harnesses.values };
+}
+
+/** The partition of a region (the ARNs of the roles named by account id); unknown region: the commercial one. */
+function partitionOf(region: string | undefined): string {
+  if (region?.startsWith('cn-')) return 'aws-cn';
+  if (region?.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
 }
 
 /**

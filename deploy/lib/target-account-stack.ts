@@ -17,10 +17,11 @@ import {
   Stack,
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { DEFAULT_TARGET_ROLE_NAME } from '../../src/core/target-accounts.ts';
 import { READ_ONLY_ASSESSMENT_ACTIONS, SECRET_BEARING_READS } from './policies/read-only-assessment.ts';
 
-/** Default name of the role in every target account (the bot's targetAccountRoleName must match). */
-export const TARGET_ROLE_NAME = 'AgentCoreSlackBotReadOnly';
+/** Default name of the role in every target account: the one TARGET_ACCOUNTS means by an account id alone. */
+export const TARGET_ROLE_NAME = DEFAULT_TARGET_ROLE_NAME;
 
 export class TargetAccountRoleStack extends Stack {
   constructor(scope: App, id: string) {
@@ -39,7 +40,7 @@ export class TargetAccountRoleStack extends Stack {
       type: 'String',
       default: '',
       description:
-        'If set, the agent must present this external id (the bot setting targetAccountExternalId)',
+        'If set, the agent must present this external id (the bot setting TARGET_ACCOUNT_EXTERNAL_ID)',
       allowedPattern: '^[\\w+=,.@:/-]{0,1224}$',
     });
     const orgId = new CfnParameter(this, 'OrganizationId', {

@@ -80,6 +80,19 @@ const CONTRACT: Record<string, Need[]> = {
   ],
   // Blast radius: resolving a template's tag-based targets the way FIS does (no resource-level permissions).
   GetResourcesCommand: [{ actions: ['tag:GetResources'], resources: ['*'] }],
+  // EC2 instance targets: descriptions (filters, AZs) and health after the experiment; EC2 Describe* take no resources.
+  DescribeInstancesCommand: [{ actions: ['ec2:DescribeInstances'], resources: ['*'] }],
+  DescribeInstanceStatusCommand: [{ actions: ['ec2:DescribeInstanceStatus'], resources: ['*'] }],
+  // ECS task targets' health after the experiment, in any Region.
+  DescribeTasksCommand: [
+    {
+      actions: ['ecs:DescribeTasks'],
+      resources: [`arn:aws:ecs:us-west-2:${D.account}:task/shop/0123456789abcdef`],
+    },
+  ],
+  DescribeServicesCommand: [
+    { actions: ['ecs:DescribeServices'], resources: [`arn:aws:ecs:us-west-2:${D.account}:service/shop/web`] },
+  ],
   DescribeTableCommand: [{ actions: ['dynamodb:DescribeTable'], resources: [table] }],
   GetCommand: [{ actions: ['dynamodb:GetItem'], resources: [table] }],
   PutCommand: [{ actions: ['dynamodb:PutItem'], resources: [table] }],

@@ -26,6 +26,7 @@ const CANDIDATES = [
   'us-west-2',
   'warn',
   'https://example.com/',
+  'prod=111122223333',
   'custom-value',
 ];
 

@@ -210,7 +210,9 @@ describe('what a further harness is given beyond its reads', () => {
       action: 'sts:AssumeRole',
       resource: `arn:aws:iam::444455556666:role/${TARGET_ROLE_NAME}`,
     };
-    expect(props('slack_ops_agent').EnvironmentVariables.TARGET_ACCOUNTS).toBe('staging=444455556666');
+    expect(props('slack_ops_agent').EnvironmentVariables.TARGET_ACCOUNTS).toBe(
+      `staging=arn:aws:iam::444455556666:role/${TARGET_ROLE_NAME}`,
+    );
     expect(await decide(harness('slack_ops_agent').roleId, assume)).toBe('Allowed');
     for (const name of ['slack_ops_agent_cost', 'slack_ops_agent_ops']) {
       // Told nothing about accounts it cannot reach, and it cannot reach them.

@@ -265,9 +265,10 @@ describe('bot service', () => {
   });
 
   it('logs to a log group with retention', () => {
-    // The bot's log group, the FIS experiment log group and the harness runtime's (the tool guard, off by
-    // default, brings its own: deploy/test/tool-guard.test.ts).
-    template.resourceCountIs('AWS::Logs::LogGroup', 3);
+    // The bot's log group and the FIS experiment log group (the tool guard, off by default, brings its own:
+    // deploy/test/tool-guard.test.ts); the harness runtime's gets its retention through LogRetention
+    // (deploy/test/observability.test.ts).
+    template.resourceCountIs('AWS::Logs::LogGroup', 2);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     expect(botContainer().LogConfiguration.LogDriver).toBe('awslogs');
   });

@@ -5,6 +5,9 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { DEFAULT_TARGET_ROLE_NAME } from '../../src/core/target-accounts.ts';
+import { readSettings } from '../lib/settings.ts';
 import { TARGET_ROLE_NAME, TargetAccountRoleStack } from '../lib/target-account-stack.ts';
 import {
   evaluate,
@@ -115,30 +118,88 @@ describe('target-account read-only role template', () => {
   });
 });
 
-describe('the bot stack with target accounts', () => {
-  const s = synth({ targetAccounts: `prod=${TARGET}`, targetAccountExternalId: 'ops-bot-7' });
+/** The environment the bot task runs with, as synthesized. */
+function taskEnvironment(json: CfnTemplate): Record<string, string> {
+  const td = Object.values(json.Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition')!;
+  const defs = td.Properties!.ContainerDefinitions as Array<{
+    Environment: Array<{ Name: string; Value: unknown }>;
+  }>;
+  return Object.fromEntries(
+    defs[0]!.Environment.map((e) => [e.Name, String(resolveIntrinsics(e.Value, json))]),
+  );
+}
+
+describe('the bot stack with target accounts (the bot setting TARGET_ACCOUNTS)', () => {
+  const CUSTOM = 'arn:aws:iam::210987654321:role/OpsRead';
+  const s = synth({
+    'bot.TARGET_ACCOUNTS': `prod=${TARGET},staging=${CUSTOM}`,
+    'bot.TARGET_ACCOUNT_EXTERNAL_ID': 'ops-bot-7',
+  });
   const json = s.json;
   s.cleanup();
   const roleId = logicalId(json, 'AWS::IAM::Role', 'HarnessExecutionRole');
   const policies = identityPoliciesOf(json, roleId);
   const principal = principalOf(json, roleId);
+  const assume = async (resource: string) =>
+    (await evaluate(policies, principal, { action: 'sts:AssumeRole', resource }))[0]!.decision;
 
-  it('lets the harness assume the read-only role in the listed accounts only', async () => {
-    const d = async (resource: string) =>
-      (await evaluate(policies, principal, { action: 'sts:AssumeRole', resource }))[0]!.decision;
-    expect(await d(`arn:aws:iam::${TARGET}:role/${TARGET_ROLE_NAME}`)).toBe('Allowed');
-    expect(await d(`arn:aws:iam::999988887777:role/${TARGET_ROLE_NAME}`)).not.toBe('Allowed');
-    expect(await d(`arn:aws:iam::${TARGET}:role/OrganizationAccountAccessRole`)).not.toBe('Allowed');
+  it('the bot gets the setting, and the harness may assume exactly the roles the bot will name', async () => {
+    const env = taskEnvironment(json);
+    expect(env.TARGET_ACCOUNTS).toBe(`prod=${TARGET},staging=${CUSTOM}`);
+    // The seam: the bot's own config, loaded from the task's environment, names the roles the agent assumes.
+    const config = loadConfig({ ...env, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
+    const named = config.accounts.others.map((a) => a.roleArn);
+    expect(named).toEqual([`arn:aws:iam::${TARGET}:role/${TARGET_ROLE_NAME}`, CUSTOM]);
+    expect(config.accounts.externalId).toBe('ops-bot-7');
+    for (const arn of named) expect(await assume(arn), arn).toBe('Allowed');
+    expect(await assume(`arn:aws:iam::999988887777:role/${TARGET_ROLE_NAME}`)).not.toBe('Allowed');
+    expect(await assume(`arn:aws:iam::${TARGET}:role/OrganizationAccountAccessRole`)).not.toBe('Allowed');
+    expect(await assume(`arn:aws:iam::210987654321:role/${TARGET_ROLE_NAME}`)).not.toBe('Allowed');
   });
 
-  it('tells the agent the aliases, the role name and the external id', () => {
+  it('the role template deploys the role name an alias with an account id means', () => {
+    expect(TARGET_ROLE_NAME).toBe(DEFAULT_TARGET_ROLE_NAME);
+    const params = targetTemplate().Parameters as Record<string, { Default?: string }>;
+    expect(params.RoleName!.Default).toBe(DEFAULT_TARGET_ROLE_NAME);
+  });
+
+  it('tells the agent the aliases with their roles, and the external id', () => {
     const h = Object.values(json.Resources).find((r) => r.Type === 'AWS::BedrockAgentCore::Harness')!;
     const env = resolveIntrinsics(h.Properties!.EnvironmentVariables, json) as Record<string, string>;
     expect(env).toMatchObject({
-      TARGET_ACCOUNTS: `prod=${TARGET}`,
-      TARGET_ACCOUNT_ROLE_NAME: TARGET_ROLE_NAME,
+      TARGET_ACCOUNTS: `prod=arn:aws:iam::${TARGET}:role/${TARGET_ROLE_NAME},staging=${CUSTOM}`,
       TARGET_ACCOUNT_EXTERNAL_ID: 'ops-bot-7',
     });
     expect(JSON.stringify(h.Properties!.SystemPrompt)).toContain('$TARGET_ACCOUNTS');
+  });
+
+  it('no accounts: no AssumeRole at all', async () => {
+    const plain = synth();
+    const id = logicalId(plain.json, 'AWS::IAM::Role', 'HarnessExecutionRole');
+    const d = (
+      await evaluate(identityPoliciesOf(plain.json, id), principalOf(plain.json, id), {
+        action: 'sts:AssumeRole',
+        resource: `arn:aws:iam::${TARGET}:role/${TARGET_ROLE_NAME}`,
+      })
+    )[0]!.decision;
+    plain.cleanup();
+    expect(d).not.toBe('Allowed');
+  });
+
+  it('the older deploy settings still work, and targetAccountRoleName says what replaced it', () => {
+    const old = readSettings(
+      (k) => ({ targetAccounts: `prod=${TARGET}`, targetAccountExternalId: 'ops-bot-7' })[k],
+      [],
+    );
+    expect(old.bot).toMatchObject({
+      TARGET_ACCOUNTS: `prod=${TARGET}`,
+      TARGET_ACCOUNT_EXTERNAL_ID: 'ops-bot-7',
+    });
+    expect(() => readSettings((k) => ({ targetAccountRoleName: 'X' })[k], [])).toThrow(
+      /targetAccountRoleName is replaced by role ARNs in TARGET_ACCOUNTS/,
+    );
+    expect(() =>
+      readSettings((k) => ({ 'bot.TARGET_ACCOUNTS': 'prod=12' })[k], ['bot.TARGET_ACCOUNTS']),
+    ).toThrow(/bot\.TARGET_ACCOUNTS: TARGET_ACCOUNTS is not valid/);
   });
 });

@@ -21,7 +21,10 @@ import {
   type ApprovalStore,
   type AuditEntry,
   IN_FLIGHT,
+  type RecoveryVerdict,
 } from '../core/approval-types.ts';
+import { RECOVERING, RecoveryRecords } from './approval-recovery-records.ts';
+import { key, sortable, strip } from './approval-store-keys.ts';
 
 export const GSI = 'gsi1';
 const PENDING = 'APPROVALS#pending';
@@ -33,10 +36,14 @@ const NOT_STARTED = 'APPROVALS#notstarted';
 const AUDIT_DAYS = 400;
 
 export class DynamoApprovalStore implements ApprovalStore {
+  private readonly recovery: RecoveryRecords;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+  ) {
+    this.recovery = new RecoveryRecords(doc, table);
+  }
 
   async createApproval(rec: ApprovalRecord): Promise<void> {
     await this.doc.send(
@@ -184,16 +191,44 @@ export class DynamoApprovalStore implements ApprovalStore {
     }
   }
 
-  /** Leaves the running index once the experiment has ended. */
+  /** Leaves the running index once the experiment has ended (never the recovery index a replica already filed it under). */
   async markEnded(id: string, experimentStatus: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: key(id), sk: 'APPROVAL' },
-        UpdateExpression: 'SET experimentStatus = :s REMOVE gsi1pk, gsi1sk',
-        ExpressionAttributeValues: { ':s': experimentStatus },
-      }),
-    );
+    const update = (expression: string, condition?: string) =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key(id), sk: 'APPROVAL' },
+          UpdateExpression: expression,
+          ...(condition ? { ConditionExpression: condition } : {}),
+          ExpressionAttributeValues: { ':s': experimentStatus },
+        }),
+      );
+    try {
+      await update('SET experimentStatus = :s REMOVE gsi1pk, gsi1sk', 'attribute_not_exists(recovery)');
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      await update('SET experimentStatus = :s');
+    }
+  }
+
+  beginRecovery(id: string, verdict: RecoveryVerdict): Promise<boolean> {
+    return this.recovery.begin(id, verdict);
+  }
+
+  renewRecovery(id: string, owner: string, until: number): Promise<boolean> {
+    return this.recovery.renew(id, owner, until);
+  }
+
+  claimRecovery(id: string, owner: string, now: number, until: number): Promise<ApprovalRecord | undefined> {
+    return this.recovery.claim(id, owner, now, until);
+  }
+
+  settleRecovery(id: string, owner: string, verdict: RecoveryVerdict): Promise<boolean> {
+    return this.recovery.settle(id, owner, verdict);
+  }
+
+  listRecoveryLapsed(now: number): Promise<ApprovalRecord[]> {
+    return this.query(RECOVERING, sortable(now));
   }
 
   async listNotStarted(since: number): Promise<ApprovalRecord[]> {
@@ -259,19 +294,6 @@ export class DynamoApprovalStore implements ApprovalStore {
   }
 }
 
-function key(id: string): string {
-  return `APPROVAL#${id}`;
-}
-
-function sortable(ms: number): string {
-  return String(Math.floor(ms)).padStart(15, '0');
-}
-
 function ttl(): number {
   return Math.floor(Date.now() / 1000) + AUDIT_DAYS * 86_400;
-}
-
-function strip(item: Record<string, unknown>): ApprovalRecord {
-  const { pk: _p, sk: _s, ttl: _t, gsi1pk: _g, gsi1sk: _h, ...rest } = item;
-  return rest as unknown as ApprovalRecord;
 }

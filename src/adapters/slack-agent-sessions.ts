@@ -89,17 +89,26 @@ export class SlackAgentSessions implements AgentSessionPort {
     this.scopes ??= this.checkScopes();
     await this.scopes;
     if (this.off.has(key.teamId)) return { nativeStop: false };
-    try {
-      const title = create?.title ? toSlack(create.title).slice(0, 200) : undefined;
-      const res = await this.withRetryAfter(() =>
+    const title = create?.title ? toSlack(create.title).slice(0, 200) : undefined;
+    const call = (initiator: string | undefined) =>
+      this.withRetryAfter(() =>
         this.client.agents.sessions.setStatus({
           channel_id: key.channel,
           thread_ts: key.threadTs,
           status,
           ...(title ? { title } : {}),
-          ...(create?.initiator ? { initiator_user_id: create.initiator } : {}),
+          ...(initiator ? { initiator_user_id: initiator } : {}),
         }),
       );
+    try {
+      const res = await call(create?.initiator).catch((err) => {
+        // Slack takes an initiator only from the channel's members (an alert's run may have none who
+        // is): the session is worth more than naming who started it, and the initiator is optional.
+        const code = toWriteError(err).code;
+        if (!create?.initiator || UNAVAILABLE.has(code) || code === 'ratelimited') throw err;
+        this.log.info({ code, ...key }, 'agent session created without its initiator');
+        return call(undefined);
+      });
       const warnings = String(res.warning ?? '').split(',');
       if (warnings.includes(STOP_NOT_SUBSCRIBED)) {
         if (!this.warned)

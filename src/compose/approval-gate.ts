@@ -5,6 +5,8 @@
 import type { App } from '@slack/bolt';
 import type { DynamoApprovalStore } from '../adapters/approval-store.ts';
 import { AwsCloudWatch } from '../adapters/cloudwatch.ts';
+import { AwsEc2Targets } from '../adapters/ec2.ts';
+import { AwsEcsTargets } from '../adapters/ecs.ts';
 import type { EmfMetrics } from '../adapters/emf-metrics.ts';
 import { AwsFis } from '../adapters/fis.ts';
 import type { SlackApproverDirectory, SlackGroups } from '../adapters/slack-approvers.ts';
@@ -15,7 +17,9 @@ import { ApprovalGate } from '../core/approval-gate.ts';
 import type { HomeService } from '../core/home.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SlackWriter } from '../core/ports.ts';
+import { healthOf } from '../core/target-health.ts';
 import { approvalCard, approvalCardFile } from '../slack/approval-card.ts';
+import { targetsFile } from '../slack/approval-card-interlocks.ts';
 import { approvalNotifier } from '../slack/approval-notify.ts';
 import { presenter } from '../slack/blocks.ts';
 
@@ -33,13 +37,15 @@ export interface GateDeps {
 
 export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
   const a = config.approvals;
+  const ec2 = new AwsEc2Targets(config.ec2);
   return new ApprovalGate({
     fis: new AwsFis(config.fis),
     approvals: d.approvals,
     writer: d.writer,
     card: (approval, commandTemplateId) =>
-      approvalCard(approval, { approvers: a.approvers, commandTemplateId }),
+      approvalCard(approval, { approvers: a.approvers, commandTemplateId, account: config.accounts.home }),
     cardFile: approvalCardFile,
+    targetsFile,
     note: presenter.note,
     approvers: d.directory,
     notify: approvalNotifier({
@@ -50,6 +56,12 @@ export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
       home: d.home,
       log: d.log.child({ component: 'approval-notify' }),
     }),
+    // Expired, or its experiment ended (on whichever replica's sweep saw it): the tabs that showed it
+    // as waiting or running are redrawn from the store.
+    changed: (approval) =>
+      void (async () => {
+        await d.home.refreshAll([...(await d.groups.expand(a.approvers)), approval.requester]);
+      })().catch((err) => d.log.warn({ err }, 'could not refresh Home tabs after an approval changed')),
     policy: {
       ttlMs: a.ttlMs,
       allowSelfApproval: a.allowSelfApproval,
@@ -60,6 +72,8 @@ export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
     interlocks: {
       alarms: new AwsCloudWatch(config.cloudwatch),
       tagging: new AwsTagging(config.tagging),
+      descriptions: ec2,
+      health: healthOf(ec2, new AwsEcsTargets(config.ecs)),
       alarmPolicy: { allowAlarm: a.allowAlarmState, allowInsufficientData: a.allowInsufficientData },
       limits: a.limits,
     },

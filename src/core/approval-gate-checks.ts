@@ -17,10 +17,15 @@ import {
 import type { FisTemplate } from './fis.ts';
 import { type AlarmPolicy, type AlarmReading, alarmProblems, readStopAlarms } from './stop-alarms.ts';
 import { TaggingError, type TaggingPort } from './tagging.ts';
+import { type ResourceDescriptionPort, type TargetHealthPort, TargetReadError } from './target-health.ts';
 
 export interface InterlockDeps {
   alarms: AlarmPort;
   tagging: TaggingPort;
+  /** Resource descriptions (filters, AZs); a type it does not describe is resolved from tags alone. */
+  descriptions?: ResourceDescriptionPort;
+  /** Target health after the experiment; a type it does not check is "not checked" in the verdict. */
+  health?: TargetHealthPort;
   alarmPolicy: AlarmPolicy;
   limits: RadiusLimits;
 }
@@ -54,11 +59,11 @@ export async function checkInterlocks(
   }
   let radius: BlastRadius;
   try {
-    radius = await resolveBlastRadius(d.tagging, region, t);
+    radius = await resolveBlastRadius(d.tagging, region, t, d.descriptions);
   } catch (err) {
     return {
       ok: false,
-      error: `the bot could not resolve the targets through the Resource Groups Tagging API (${describe(err)})`,
+      error: `the bot could not resolve the targets ${err instanceof TargetReadError ? 'from their descriptions' : 'through the Resource Groups Tagging API'} (${describe(err)})`,
     };
   }
   return {
@@ -106,6 +111,7 @@ export function shrinkNote(c: RadiusChange): string | undefined {
 export { radiusChange };
 
 function describe(err: unknown): string {
-  if (err instanceof AlarmError || err instanceof TaggingError) return `${err.code}: ${err.message}`;
+  if (err instanceof AlarmError || err instanceof TaggingError || err instanceof TargetReadError)
+    return `${err.code}: ${err.message}`;
   return err instanceof Error ? err.message : String(err);
 }

@@ -220,6 +220,7 @@ export async function expire(kit: GateKit, rec: ApprovalRecord): Promise<void> {
     decidedAt: kit.now(),
   });
   if (!expired) return;
+  kit.d.changed?.(expired);
   await kit.audit(expired, 'expired', 'bot', 'no decision before expiry');
   await kit.updateCard(expired);
   await kit.postNote(

@@ -90,7 +90,7 @@ export async function requestApproval(
     rec.reason ?? 'card posted',
   );
   if (rec.status === 'pending') await pause(rec.id);
-  await attachFullTemplate(kit, rec, session);
+  await attachCardFiles(kit, rec, session);
   try {
     const ts = await d.writer.post(session.channel, d.card(rec, commandTemplateId), session.threadTs);
     await d.approvals.patchApproval(rec.id, { cardTs: ts });
@@ -134,31 +134,40 @@ export async function requestApproval(
 }
 
 /**
- * A template too large for the card goes up as a file first, so the card can point at it. If the
- * upload fails, the thread says so: approvers must not decide on a card that cannot show everything.
+ * What the card cannot show goes up as a file in the thread first, one click from the card: a template
+ * too large for it, and a target list longer than the first few it names. If an upload fails, the thread
+ * says so: approvers must not decide on a card that cannot show everything.
  */
-async function attachFullTemplate(
+async function attachCardFiles(
   kit: GateKit,
   rec: ApprovalRecord,
   thread: { channel: string; threadTs: string },
 ): Promise<void> {
   const { d } = kit;
-  const file = d.cardFile?.(rec);
-  if (!file) return;
-  try {
-    if (!d.writer.uploadFiles) throw new Error('this Slack writer cannot upload files');
-    await d.writer.uploadFiles(
-      thread.channel,
-      thread.threadTs,
-      [file],
-      `The complete FIS template for the approval card below (${rec.templateId}, every action and target).`,
-    );
-  } catch (err) {
-    d.log.error({ err, approvalId: rec.id }, 'could not attach the complete template');
-    await kit.postNote(
-      thread,
-      `:warning: *The complete template ${rec.templateId} could not be attached, and the card below cannot show all of it.* Review the template in the FIS console (fingerprint \`${rec.fingerprint}\`) before deciding, or deny.`,
-    );
+  const files = [
+    {
+      file: d.cardFile?.(rec),
+      comment: `The complete FIS template for the approval card below (${rec.templateId}, every action and target).`,
+      what: 'the complete template',
+      failed: `:warning: *The complete template ${rec.templateId} could not be attached, and the card below cannot show all of it.* Review the template in the FIS console (fingerprint \`${rec.fingerprint}\`) before deciding, or deny.`,
+    },
+    {
+      file: d.targetsFile?.(rec),
+      comment: `Every resource the approval card below resolved for ${rec.templateId} (the card names the first few of each target).`,
+      what: 'the resolved target list',
+      failed:
+        ':warning: *The full list of resolved targets could not be attached; the card below names only the first few of each target.* Check the targets in the AWS console before deciding, or deny.',
+    },
+  ];
+  for (const { file, comment, what, failed } of files) {
+    if (!file) continue;
+    try {
+      if (!d.writer.uploadFiles) throw new Error('this Slack writer cannot upload files');
+      await d.writer.uploadFiles(thread.channel, thread.threadTs, [file], comment);
+    } catch (err) {
+      d.log.error({ err, approvalId: rec.id }, `could not attach ${what}`);
+      await kit.postNote(thread, failed);
+    }
   }
 }
 

@@ -35,6 +35,8 @@ export interface GateDeps {
   card: (a: ApprovalRecord, commandTemplateId?: string) => SlackMessage;
   /** The complete template as a file, when the card cannot show all of it (it says so in bold). */
   cardFile?: (a: ApprovalRecord) => ThreadFile | undefined;
+  /** Every resolved target resource as a file, when the card names only the first few; undefined otherwise. */
+  targetsFile?: (a: ApprovalRecord) => ThreadFile | undefined;
   note: (text: string) => SlackMessage;
   approvers: ApproverDirectory;
   policy: ApprovalPolicy;
@@ -51,16 +53,20 @@ export interface GateDeps {
   now?: () => number;
   /** Tells the approvers where they will see it (a DM, their Home tab) once a card waits; best effort. */
   notify?: (a: ApprovalRecord) => Promise<void>;
+  /** An approval changed without a click (it expired, its experiment ended): e.g. redraw Home tabs. */
+  changed?: (a: ApprovalRecord) => void;
   /** Counts approval decisions and experiment starts and stops; optional. */
   metrics?: MetricsPort;
 }
 
 /** Recovery verification (approval-gate-recovery.ts); declared here so that file and this one don't import each other. */
 export interface RecoverySettings {
-  /** How long the alarms have to be OK again after the end. */
+  /** How long the alarms and targets have to be healthy again after the end. */
   withinMs: number;
   /** How often they are read meanwhile. */
   pollMs?: number;
+  /** How long a replica's claim on a watch lasts without renewal (defaults to the start lease). */
+  leaseMs?: number;
 }
 
 /** What the agent receives as the tool result. */
@@ -84,6 +90,8 @@ export const DO_NOT_PROCEED =
 export class GateKit {
   readonly now: () => number;
   readonly leaseMs: number;
+  /** Set when this replica shuts down: its background watches stop and let their claims lapse. */
+  stopping = false;
   /** Resumes the paused agent turn with a tool result; set by the runner. */
   resume: (a: ApprovalRecord, result: ToolResult) => Promise<void> = async () => undefined;
 

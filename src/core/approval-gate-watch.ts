@@ -112,6 +112,7 @@ async function record(kit: GateKit, rec: ApprovalRecord, exp: FisExperiment): Pr
   if (ended) {
     await d.approvals.markEnded(rec.id, exp.status);
     if (exp.error) await d.approvals.patchApproval(rec.id, { experimentError: exp.error });
+    d.changed?.({ ...rec, experimentStatus: exp.status });
   } else await d.approvals.patchApproval(rec.id, { experimentStatus: exp.status });
   await kit.audit(rec, 'experiment_state', 'fis', exp.status, undefined, rec.experimentId);
   await kit.updateCard({

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { expire, handleClick } from './approval-gate-decision.ts';
 import { sweepLateStarts } from './approval-gate-late.ts';
+import { resumeRecoveries } from './approval-gate-recovery.ts';
 import { type RequestOutcome, requestApproval } from './approval-gate-request.ts';
 import {
   type ClickInput,
@@ -40,6 +41,8 @@ export class ApprovalGate {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Approvals whose just-started experiment is being watched closely (at most one watch each). */
   private readonly closeWatches = new Set<string>();
+  /** Approvals whose recovery this replica watches (taken over from another replica or begun here). */
+  private readonly recoveryWatches = new Set<string>();
   private closing = false;
 
   constructor(d: GateDeps, owner = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`) {
@@ -108,6 +111,7 @@ export class ApprovalGate {
   /** Waits (up to `graceMs`) for approval actions in flight, as a shutdown waits for runs. */
   async drain(graceMs: number): Promise<void> {
     this.closing = true;
+    this.kit.stopping = true;
     const deadline = Date.now() + graceMs;
     while (this.inFlight.size > 0 && Date.now() < deadline) {
       await Promise.race([
@@ -143,6 +147,7 @@ export class ApprovalGate {
         this.watchIfEarly(rec.id);
     }
     await sweepLateStarts(this.kit);
+    if (!this.closing) await resumeRecoveries(this.kit, this.recoveryWatches);
   }
 
   /** Starts the close watch of an approval's just-started experiment, unless one runs already. */

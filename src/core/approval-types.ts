@@ -103,10 +103,24 @@ export interface RecoveryVerdict {
   /** When the experiment ended, and until when recovery is awaited (ms since epoch). */
   endedAt: number;
   deadline: number;
-  /** Recovered: how long after the end the last alarm was OK again (0: they never left OK). */
+  /** What is being checked, fixed when the watch begins so any replica can take it over. */
+  checking?: RecoveryChecks;
+  /** The replica watching (and, once settled, the one that stored the verdict), and until when its claim holds. */
+  owner?: string;
+  leaseUntil?: number;
+  /** Recovered: how long after the end the last alarm was OK and every checked target healthy (0: at once). */
   afterMs?: number;
-  /** Not recovered: the alarms still not OK, with their states. */
+  /** Not recovered: the alarms still not OK and the targets not healthy, with their states. */
   stillFailing?: string[];
+  /** Targets whose health the bot could not check (said in the verdict, never counted as healthy). */
+  notChecked?: string[];
+}
+
+export interface RecoveryChecks {
+  /** Stop-condition alarm names. */
+  alarms: string[];
+  /** The resolved targets as approved: each one's resource type and resources. */
+  targets: Array<{ name: string; resourceType: string; arns: string[]; parameters?: Record<string, string> }>;
 }
 
 export interface AuditEntry {
@@ -199,6 +213,19 @@ export interface ApprovalStore {
   listExpired(now: number): Promise<ApprovalRecord[]>;
   /** Approvals whose experiment has not reached a terminal state yet. */
   listRunning(): Promise<ApprovalRecord[]>;
+  /**
+   * Enters the recovery phase once per approval: stores `verdict` (watching, with its owner and claim, or
+   * already final) unless a recovery is stored already; false when someone else began it first.
+   */
+  beginRecovery(id: string, verdict: RecoveryVerdict): Promise<boolean>;
+  /** Extends `owner`'s claim on a recovery watch; false if it is settled or no longer theirs. */
+  renewRecovery(id: string, owner: string, until: number): Promise<boolean>;
+  /** Takes over a recovery watch whose claim lapsed before `now`; undefined if someone else holds or settled it. */
+  claimRecovery(id: string, owner: string, now: number, until: number): Promise<ApprovalRecord | undefined>;
+  /** Stores the final verdict if `owner` still holds the watch: true exactly once per approval. */
+  settleRecovery(id: string, owner: string, verdict: RecoveryVerdict): Promise<boolean>;
+  /** Recovery watches whose claim lapsed before `now`. */
+  listRecoveryLapsed(now: number): Promise<ApprovalRecord[]>;
   /** Records the experiment's terminal state and takes it off the running list. */
   markEnded(id: string, experimentStatus: string): Promise<void>;
   audit(id: string, entry: AuditEntry): Promise<void>;

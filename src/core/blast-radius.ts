@@ -1,16 +1,21 @@
 /**
  * Blast radius, resolved the way FIS resolves a target: explicit resource ARNs as given; resource
  * tags through the tagging API (every tag, exact value, of the target's resource type); then the
- * selection mode (ALL, COUNT(n), PERCENT(p)) picks from that pool at start. The bot shows the pool,
- * how many FIS will act on and what share of the pool that is; it resolves again at start and refuses
- * when the pool grew or holds resources the approver never saw.
+ * target's `filters` evaluated against each resource's description (a filter's `path` into what the
+ * service's Describe API returns, e.g. `State.Name` or `Placement.AvailabilityZone` for EC2 instances:
+ * every filter must match, any of its values); then the selection mode (ALL, COUNT(n), PERCENT(p))
+ * picks from that pool at start. The bot shows the pool, how many FIS will act on, what share of the
+ * pool that is, and the AZs the pool's resources are in (from their descriptions); it resolves again at
+ * start and refuses when the pool grew or holds resources the approver never saw.
  *
- * What the bot cannot see is said, never guessed: filters other than an Availability Zone filter are
- * not evaluated (the pool shown is then an upper bound), and targets FIS resolves inside a service
- * (Kubernetes pods by label, targets chosen only by parameters) are marked unresolved.
+ * What the bot cannot see is said, never guessed: for a resource type whose descriptions the bot cannot
+ * read, filters are not evaluated (the count shown is an upper bound, and the AZs are only those an AZ
+ * filter names), and targets FIS resolves inside a service (Kubernetes pods by label, targets chosen
+ * only by parameters) are marked unresolved.
  */
 import type { FisTemplate } from './fis.ts';
 import type { TaggingPort } from './tagging.ts';
+import type { ResourceDescriptionPort } from './target-health.ts';
 
 export interface ResolvedTarget {
   name: string;
@@ -21,7 +26,10 @@ export interface ResolvedTarget {
   pool: string[];
   /** How many FIS acts on at most (the selection mode applied to the pool). */
   selected: number;
-  /** Availability Zones the target is limited to, when the template says (an AZ filter); undefined when unknown. */
+  /**
+   * Availability Zones of the pool: from the resources' descriptions, or else the ones an AZ filter limits the
+   * target to; undefined when unknown.
+   */
   azs?: string[];
   /** What the bot could not check about this target. */
   caveat?: string;
@@ -71,21 +79,17 @@ export async function resolveBlastRadius(
   tagging: TaggingPort,
   region: string,
   t: FisTemplate,
+  descriptions?: ResourceDescriptionPort,
 ): Promise<BlastRadius> {
   const targets: ResolvedTarget[] = [];
   for (const [name, target] of Object.entries(t.targets).sort(([a], [b]) => a.localeCompare(b))) {
     const resourceType = target.resourceType ?? '?';
     const selectionMode = target.selectionMode ?? 'ALL';
-    const azFilters = (target.filters ?? []).filter((f) => AZ_FILTER.test(f.path ?? ''));
-    const otherFilters = (target.filters ?? []).filter((f) => !AZ_FILTER.test(f.path ?? ''));
-    const azs = azFilters.length ? [...new Set(azFilters.flatMap((f) => f.values ?? []))].sort() : undefined;
-    const base = { name, resourceType, selectionMode, ...(azs ? { azs } : {}) };
-    const filterCaveat = otherFilters.length
-      ? `filters ${otherFilters.map((f) => f.path).join(', ')} are not evaluated by the bot: the pool shown is an upper bound`
-      : undefined;
+    const filters = target.filters ?? [];
     let pool: string[] | undefined;
     let how: ResolvedTarget['how'] = 'unresolved';
-    let caveat = filterCaveat;
+    let caveat: string | undefined;
+    let azs: string[] | undefined;
     if (target.resourceArns?.length) {
       pool = [...new Set(target.resourceArns)].sort();
       how = 'arns';
@@ -96,9 +100,27 @@ export async function resolveBlastRadius(
     } else {
       caveat = `FIS resolves this ${resourceType} target itself${target.parameters ? ' (from its parameters)' : ''}; the bot cannot list it in advance`;
     }
+    if (pool && descriptions?.describes(resourceType)) {
+      // Read what FIS reads: a resource that no longer exists is not a target, and every filter must match.
+      const described = await descriptions.describe(region, resourceType, pool);
+      pool = pool.filter((arn) => {
+        const d = described.get(arn);
+        return d !== undefined && filters.every((f) => matches(d, f.path ?? '', f.values ?? []));
+      });
+      const zones = pool.map((arn) => descriptions.availabilityZone(resourceType, described.get(arn)!));
+      if (zones.every((z) => z !== undefined)) azs = [...new Set(zones as string[])].sort();
+    } else {
+      const azFilters = filters.filter((f) => AZ_FILTER.test(f.path ?? ''));
+      if (azFilters.length) azs = [...new Set(azFilters.flatMap((f) => f.values ?? []))].sort();
+      if (pool && filters.length)
+        caveat = `the bot cannot read ${resourceType} descriptions, so the filters ${filters.map((f) => `\`${f.path}\``).join(', ')} are not evaluated: the count shown is an upper bound`;
+    }
     const selected = pool ? selectedCount(selectionMode, pool.length) : undefined;
     targets.push({
-      ...base,
+      name,
+      resourceType,
+      selectionMode,
+      ...(azs ? { azs } : {}),
       how,
       pool: pool ?? [],
       selected: selected ?? pool?.length ?? 0,
@@ -110,6 +132,21 @@ export async function resolveBlastRadius(
     });
   }
   return { targets };
+}
+
+/**
+ * Whether a resource description matches a FIS filter: the value at `path` (dot-separated keys; a list on
+ * the way matches when any element does) equals one of `values`.
+ */
+export function matches(description: unknown, path: string, values: readonly string[]): boolean {
+  return valuesAt(description, path.split('.')).some((v) => values.includes(String(v)));
+}
+
+function valuesAt(node: unknown, keys: string[]): unknown[] {
+  if (Array.isArray(node)) return node.flatMap((n) => valuesAt(n, keys));
+  if (keys.length === 0) return node === undefined || node === null ? [] : [node];
+  if (!node || typeof node !== 'object') return [];
+  return valuesAt((node as Record<string, unknown>)[keys[0]!], keys.slice(1));
 }
 
 /** Limits this blast radius breaks; empty when within them. A limit the bot cannot verify counts as broken. */

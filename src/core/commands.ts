@@ -1,17 +1,17 @@
 /**
  * The command registry: one entry per skill-backed command (slash command, argument grammar, skill,
- * prompt template). Adding a skill is adding one entry here. Parsing is pure and validates every
- * argument before anything is posted or invoked.
+ * prompt template). Adding a skill is adding one entry here. Parsing the text against it is
+ * command-parser.ts.
  */
-import { isKnownRegion, looksLikeRegion } from './regions.ts';
 import { SKILLS, type SkillName } from './skills.ts';
+import { accountDetail, accountInstructions } from './target-accounts.ts';
 
 export type SlashCommand = '/assess' | '/chaos' | '/fis' | '/logs' | '/cost';
 export const SLASH_COMMANDS: readonly SlashCommand[] = ['/assess', '/chaos', '/fis', '/logs', '/cost'];
 
-type ArgKind = 'word' | 'region' | 'timeRange' | 'text';
+export type ArgKind = 'word' | 'region' | 'timeRange' | 'text';
 
-interface ArgSpec {
+export interface ArgSpec {
   name: string;
   kind: ArgKind;
   required: boolean;
@@ -45,6 +45,8 @@ export interface CommandRoute {
   requiresApprovers?: boolean;
   /** Experiments start only where the FIS roles are deployed (FIS_REGIONS); other regions are refused here. */
   fisRegionsOnly?: boolean;
+  /** May read another configured account (`account:<alias>`, TARGET_ACCOUNTS); others work only in the bot's own. */
+  otherAccounts?: boolean;
   /** Headline for the root message, in Slack mrkdwn. */
   title(p: Params): string;
   /** The user message sent to the agent. Built server-side from validated values only. */
@@ -78,9 +80,10 @@ function target(p: Params): string {
   return p.resource ? `\`${p.resource}\` (${p.service})` : `${p.service}`;
 }
 
-export const ROUTES: readonly CommandRoute[] = [
+const BASE_ROUTES: readonly CommandRoute[] = [
   {
     id: 'assess-eks',
+    otherAccounts: true,
     command: '/assess',
     sub: 'eks',
     skill: SKILLS.eks,
@@ -104,6 +107,7 @@ export const ROUTES: readonly CommandRoute[] = [
   },
   {
     id: 'assess-service',
+    otherAccounts: true,
     command: '/assess',
     skill: SKILLS.bestPractice,
     usage: '/assess <service> [resource] [region]',
@@ -118,6 +122,7 @@ export const ROUTES: readonly CommandRoute[] = [
   },
   {
     id: 'chaos',
+    otherAccounts: true,
     command: '/chaos',
     skill: SKILLS.chaos,
     usage: '/chaos <service> [resource] [region]',
@@ -179,6 +184,7 @@ export const ROUTES: readonly CommandRoute[] = [
   },
   {
     id: 'logs',
+    otherAccounts: true,
     command: '/logs',
     skill: SKILLS.logs,
     usage: '/logs <log group or service> [time range] [region]',
@@ -235,6 +241,22 @@ export const ROUTES: readonly CommandRoute[] = [
   },
 ];
 
+/**
+ * The registry. A run in another account (params.account, set only by the parser from TARGET_ACCOUNTS) tells the
+ * agent which account and role to use, after the route's own prompt.
+ */
+export const ROUTES: readonly CommandRoute[] = BASE_ROUTES.map((r) =>
+  r.otherAccounts
+    ? { ...r, prompt: (p: Params) => r.prompt(p) + accountInstructions(p, p.accountExternalId) }
+    : r,
+);
+
+/** The facts under a run's title on its root message: the region and the account it works in. */
+export function rootDetails(p: Params): Array<[string, string]> {
+  const account = accountDetail(p);
+  return [...(p.region ? [['Region', p.region] as [string, string]] : []), ...(account ? [account] : [])];
+}
+
 function costTarget(t: string): string {
   if (/^\d{12}$/.test(t)) return `linked account \`${t}\``;
   return t.toLowerCase() === 'account' ? 'the whole account' : `\`${t.toLowerCase()}\``;
@@ -247,130 +269,7 @@ function costPeriod(p: string): string {
   return `last ${m[1]} ${unit}${m[1] === '1' ? '' : 's'}`;
 }
 
-export const DEFAULT_TIME_RANGE = '1h';
-const TIME_RANGE = /^(\d{1,3})([mhd])$/;
-const MAX_RANGE_MINUTES = 30 * 24 * 60;
-
-export type ParseResult =
-  | { ok: true; route: CommandRoute; params: Params }
-  | { ok: false; kind: 'help' | 'invalid'; message: string };
-
-/**
- * Parse the text of a slash command. `defaultRegion` fills a missing region; `fisRegions` (when set) are the only
- * regions an FIS run may target.
- */
-export function parseCommand(
-  command: string,
-  text: string,
-  defaultRegion: string,
-  fisRegions: readonly string[] = [],
-): ParseResult {
-  const routes = ROUTES.filter((r) => r.command === command);
-  if (routes.length === 0) return { ok: false, kind: 'invalid', message: `Unknown command \`${command}\`.` };
-  const tokens = text.trim().split(/\s+/).filter(Boolean);
-  const first = tokens[0]?.toLowerCase();
-  if (!first || first === 'help') return { ok: false, kind: 'help', message: usageFor(command) };
-
-  const route = routes.find((r) => r.sub === first) ?? routes.find((r) => r.sub === undefined);
-  if (!route) {
-    return invalid(command, `\`${tokens[0]}\` is not a \`${command}\` subcommand.`);
-  }
-  const rest = route.sub ? tokens.slice(1) : tokens;
-  if (rest[0]?.toLowerCase() === 'help') return { ok: false, kind: 'help', message: usageFor(command) };
-  const result = parseArgs(
-    route,
-    rest,
-    route.sub ? text.trim().slice(tokens[0]!.length).trim() : text.trim(),
-  );
-  if (typeof result === 'string') return invalid(command, result);
-  result.region ??= defaultRegion;
-  if (route.fisRegionsOnly && fisRegions.length > 0 && !fisRegions.includes(result.region)) {
-    return invalid(
-      command,
-      `FIS experiments run only in ${fisRegions.map((r) => `\`${r}\``).join(', ')}, where this bot's FIS roles are deployed; \`${result.region}\` is not one of them. Name one of those regions, or deploy another bot stack in \`${result.region}\` for experiments there.`,
-    );
-  }
-  if (route.args.some((a) => a.kind === 'timeRange')) result.range ??= DEFAULT_TIME_RANGE;
-  return { ok: true, route, params: result };
-}
-
-function parseArgs(route: CommandRoute, tokens: string[], rawRest: string): Params | string {
-  const params: Params = {};
-  const specs = route.args;
-  const textSpec = specs.find((a) => a.kind === 'text');
-  if (textSpec) {
-    const value = rawRest.trim();
-    if (!value) return `Say ${textSpec.hint ?? textSpec.name}.`;
-    if (textSpec.maxLength && value.length > textSpec.maxLength) {
-      return `The description is ${value.length} characters long; keep it under ${textSpec.maxLength}.`;
-    }
-    params[textSpec.name] = value;
-    return params;
-  }
-  const rest = [...tokens];
-  const regionSpec = specs.find((a) => a.kind === 'region');
-  const last = rest.at(-1);
-  if (regionSpec && last && looksLikeRegion(last.toLowerCase())) {
-    const region = last.toLowerCase();
-    if (!isKnownRegion(region)) return `\`${last}\` is not an AWS Region I know (for example \`us-west-2\`).`;
-    params[regionSpec.name] = region;
-    rest.pop();
-  }
-  const rangeSpec = specs.find((a) => a.kind === 'timeRange');
-  const maybeRange = rest.at(-1);
-  if (rangeSpec && maybeRange && TIME_RANGE.test(maybeRange.toLowerCase()) && rest.length > 1) {
-    const problem = checkRange(maybeRange.toLowerCase());
-    if (problem) return problem;
-    params[rangeSpec.name] = maybeRange.toLowerCase();
-    rest.pop();
-  }
-  for (const spec of specs.filter((a) => a.kind === 'word')) {
-    const value = rest.shift();
-    if (value === undefined) {
-      if (spec.required) return `Missing ${spec.hint ?? spec.name}.`;
-      if (spec.fallback !== undefined) params[spec.name] = spec.fallback;
-      continue;
-    }
-    if (looksLikeRegion(value.toLowerCase())) {
-      return `\`${value}\` looks like a Region, but the Region goes last.`;
-    }
-    if (spec.pattern && !spec.pattern.test(value)) {
-      return `\`${truncate(value, 80)}\` is not ${spec.hint ?? `a valid ${spec.name}`}.`;
-    }
-    params[spec.name] = spec.name === 'service' || spec.fallback ? value.toLowerCase() : value;
-  }
-  if (rest.length > 0) return `Unexpected \`${truncate(rest.join(' '), 80)}\`.`;
-  return params;
-}
-
-function checkRange(range: string): string | undefined {
-  const m = TIME_RANGE.exec(range)!;
-  const n = Number(m[1]);
-  const minutes = n * ({ m: 1, h: 60, d: 1440 } as const)[m[2] as 'm' | 'h' | 'd'];
-  if (n === 0 || minutes < 5 || minutes > MAX_RANGE_MINUTES) {
-    return `The time range \`${range}\` must be between 5m and 30d (for example 15m, 1h, 24h, 7d).`;
-  }
-  return undefined;
-}
-
-function invalid(command: string, problem: string): ParseResult {
-  return { ok: false, kind: 'invalid', message: `${problem}\n\n${usageFor(command)}` };
-}
-
-/** Usage text for one slash command, in Slack mrkdwn. */
-export function usageFor(command: string): string {
-  const routes = ROUTES.filter((r) => r.command === command);
-  const lines = routes.map((r) => `• \`${r.usage}\`: ${r.description}\n   e.g. \`${r.example}\``);
-  const regionNote = routes.some((r) => r.args.some((a) => a.kind === 'region'))
-    ? '\nThe Region is optional; without it the configured default Region is used.'
-    : '';
-  const rangeNote = routes.some((r) => r.args.some((a) => a.kind === 'timeRange'))
-    ? `\nTime range: 15m, 1h, 24h, 7d and similar (default ${DEFAULT_TIME_RANGE}).`
-    : '';
-  return `*Usage of \`${command}\`*\n${lines.join('\n')}${regionNote}${rangeNote}`;
-}
-
-function truncate(s: string, n: number): string {
+export function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 

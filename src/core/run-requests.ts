@@ -6,7 +6,7 @@
  * (Split out of runner.ts: turning requests into runs, separate from the lifecycle of runs.)
  */
 import type { AccessPolicy } from './access.ts';
-import type { CommandRoute, Params } from './commands.ts';
+import { type CommandRoute, type Params, rootDetails } from './commands.ts';
 import { grantTurn } from './grants.ts';
 import { type SessionRecord, SlackWriteError, type ThreadKey } from './ports.ts';
 import type { Presenter } from './reply-view.ts';
@@ -118,7 +118,7 @@ export class RunRequests {
       title: route.title(params),
       requester: req.userId,
       skill: route.skill,
-      details: params.region ? [['Region', params.region]] : [],
+      details: rootDetails(params),
     });
     const threadTs = await this.postRoot(req, root);
     if (!threadTs) return;

@@ -26,6 +26,7 @@ import {
   RunRequests,
 } from './run-requests.ts';
 import { sessionMayBeRecycled } from './session-expiry.ts';
+import { setAgentStatus } from './turn-agent-session.ts';
 import { abortRun, type LocalRun, TurnEngine, type TurnInput } from './turns.ts';
 
 export type { RetryClick, StopOutcome, StopResult } from './run-controls.ts';
@@ -175,6 +176,8 @@ export class Runner {
         `the bot instance running it stopped${waiting ? `; ${waiting} later message${waiting === 1 ? ' is' : 's are'} still queued and will run after the retry` : ''}`,
         now,
       );
+      // Its owner would have moved Slack's session off processing: nobody is working on it now.
+      await setAgentStatus(this.d, rec, 'active').catch(() => false);
     }
   }
 

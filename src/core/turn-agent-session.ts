@@ -1,6 +1,7 @@
 /**
  * Slack's agent session of a run's thread, moved as the run goes (processing, suspended, active).
- * Shared by the engine (run start/pause/end) and the reply (processing while a turn streams).
+ * Shared by the engine (run start/pause/end), the reply (processing while a turn streams) and the
+ * reaper (a run whose owner died is no longer processing). Closing: agent-session-close.ts.
  */
 import type { AgentSessionStatus, SessionRecord } from './ports.ts';
 import { keyOf, type TurnDeps } from './turn-types.ts';
@@ -11,7 +12,7 @@ import { keyOf, type TurnDeps } from './turn-types.ts';
  * button for the session, so the bot's Stop button is not needed.
  */
 export async function setAgentStatus(
-  d: Pick<TurnDeps, 'agentSessions' | 'onRunChange'>,
+  d: Pick<TurnDeps, 'agentSessions' | 'onRunChange' | 'agentClosing' | 'log'>,
   session: SessionRecord,
   status: AgentSessionStatus,
 ): Promise<boolean> {
@@ -21,5 +22,10 @@ export async function setAgentStatus(
     ...(session.title ? { title: session.title } : {}),
     initiator: session.requester,
   });
+  // Waiting for a follow-up: closed when the harness ends the idle session, on whichever replica.
+  if (status === 'active')
+    await d.agentClosing
+      ?.idleFrom(keyOf(session))
+      .catch((err) => d.log.warn({ err, ...keyOf(session) }, 'could not schedule the agent session’s close'));
   return r.nativeStop;
 }

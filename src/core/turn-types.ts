@@ -59,6 +59,8 @@ export interface TurnDeps {
   now: () => number;
   /** Slack's agent session of the thread (status, title, Slack's own stop); optional. */
   agentSessions?: AgentSessionPort;
+  /** Closes the thread's agent session once its harness session idles out (see agent-session-close.ts). */
+  agentClosing?: { idleFrom(key: ThreadKey): Promise<void> };
   /** Called when a thread's runs change (start, pause, end), e.g. to refresh an App Home. */
   onRunChange?: (session: SessionRecord) => void;
   /** Counts turns by outcome; optional (tests and local runs). */

@@ -23,6 +23,8 @@ interface Where {
   template: string;
   experiment: string;
   alarm: string;
+  /** `arn:<partition>:ecs:<region>:<account>` of the experiments' Region. */
+  ecs: string;
   templateTag: { key: string; value: string };
   /** The start-only role the bot assumes for each approved start (FIS_START_ROLE_ARN), when deployed. */
   startRole?: string;
@@ -76,6 +78,14 @@ export const BOT_COMMANDS: Record<string, (w: Where) => SimulationRequest[]> = {
   ],
   // Blast radius: resolving a template's tag-selected targets the way FIS will.
   GetResourcesCommand: () => [{ action: 'tag:GetResources', resource: '*' }],
+  // EC2 instance targets: their descriptions (FIS filters, AZs) and, after the experiment, their health.
+  DescribeInstancesCommand: () => [{ action: 'ec2:DescribeInstances', resource: '*' }],
+  DescribeInstanceStatusCommand: () => [{ action: 'ec2:DescribeInstanceStatus', resource: '*' }],
+  // ECS task targets: whether their services run their desired count again after the experiment.
+  DescribeTasksCommand: (w) => [{ action: 'ecs:DescribeTasks', resource: `${w.ecs}:task/doctor-check/0` }],
+  DescribeServicesCommand: (w) => [
+    { action: 'ecs:DescribeServices', resource: `${w.ecs}:service/doctor-check/doctor-check` },
+  ],
   GetExperimentCommand: (w) => [{ action: 'fis:GetExperiment', resource: w.experiment }],
   StopExperimentCommand: (w) => [{ action: 'fis:StopExperiment', resource: w.experiment }],
   ListExperimentsCommand: () => [{ action: 'fis:ListExperiments', resource: '*' }],
@@ -90,6 +100,10 @@ const FIS_COMMANDS = new Set([
   'AssumeRoleCommand',
   'ListTargetAccountConfigurationsCommand',
   'GetResourcesCommand',
+  'DescribeInstancesCommand',
+  'DescribeInstanceStatusCommand',
+  'DescribeTasksCommand',
+  'DescribeServicesCommand',
   'GetExperimentCommand',
   'StopExperimentCommand',
   'ListExperimentsCommand',
@@ -117,6 +131,7 @@ export function botRequests(
     template: `arn:${P}:fis:${fisRegion}:${A}:experiment-template/EXTdoctorcheck`,
     experiment: `arn:${P}:fis:${fisRegion}:${A}:experiment/EXPdoctorcheck`,
     alarm: `arn:${P}:cloudwatch:${fisRegion}:${A}:alarm:doctor-check`,
+    ecs: `arn:${P}:ecs:${fisRegion}:${A}`,
     templateTag,
     startRole: config.approvals.startRoleArn,
   };

@@ -147,6 +147,11 @@ export const iamHarnessSkills: Check<DoctorContext> = {
       fisRoleArn,
       templateTag: templateTagOf(h),
       alarmPrefix: h.environmentVariables.FIS_ALARM_PREFIX,
+      // alias=role ARN pairs, as the deploy gives them to the harness.
+      targetRoleArns: (h.environmentVariables.TARGET_ACCOUNTS ?? '')
+        .split(',')
+        .map((pair) => pair.slice(pair.indexOf('=') + 1).trim())
+        .filter((arn) => arn.startsWith('arn:')),
     });
     const results = await simulate(
       ctx,

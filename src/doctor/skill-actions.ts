@@ -159,6 +159,8 @@ export interface RequestEnv {
   templateTag: { key: string; value: string };
   /** The name prefix the role allows for the stop-condition alarms the agent creates (FIS_ALARM_PREFIX). */
   alarmPrefix?: string;
+  /** The read-only roles in other accounts the agent may assume (TARGET_ACCOUNTS); none: none may be. */
+  targetRoleArns?: readonly string[];
 }
 
 /**
@@ -204,6 +206,9 @@ export function requestsFor(action: string, env: RequestEnv): ActionRequest[] {
           context: requestTags,
         },
       ];
+    case 'sts:AssumeRole':
+      // Only the configured accounts' roles (scripts/target-account.sh); with none configured nothing is assumed.
+      return (env.targetRoleArns ?? []).map((resource) => ({ action, resource }));
     default:
       return [{ action }];
   }

@@ -61,13 +61,16 @@ export function seedDemoWorld(
     putAlarm(a: { name: string; state: 'OK'; reason: string }, region: string): unknown;
   },
   tagging: { tag(arn: string, tags: Record<string, string>): void },
+  ec2?: { putInstance(arn: string): void },
 ): void {
   if (!cloudwatch.alarm(STOP_ALARM, region))
     cloudwatch.putAlarm({ name: STOP_ALARM, state: 'OK', reason: 'Threshold not crossed' }, region);
-  for (const n of [1, 2, 3])
-    tagging.tag(`arn:aws:ec2:${region}:${ACCOUNT}:instance/i-0c0ffee00000000${n}`, {
-      'aws:autoscaling:groupName': ASG,
-    });
+  for (const n of [1, 2, 3]) {
+    // 17 hex digits, as EC2 instance ids have (the EC2 stand-in refuses others as malformed).
+    const arn = `arn:aws:ec2:${region}:${ACCOUNT}:instance/i-0c0ffee00000000${n}0`;
+    tagging.tag(arn, { 'aws:autoscaling:groupName': ASG });
+    ec2?.putInstance(arn);
+  }
 }
 
 /** The id `/fis prepare` gives the demo template in a region (the help's id in us-east-1). */

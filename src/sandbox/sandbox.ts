@@ -12,6 +12,7 @@ import type { SandboxConfig } from '../config.ts';
 import type { Logger } from '../core/logger.ts';
 import { createLogger } from '../log.ts';
 import { CloudWatchEmulator } from '../stand-ins/cloudwatch-emulator.ts';
+import { Ec2Emulator } from '../stand-ins/ec2-emulator.ts';
 import { FakeSlack } from '../stand-ins/fake-slack.ts';
 import { FisEmulator } from '../stand-ins/fis-emulator.ts';
 import { HarnessEmulator } from '../stand-ins/harness-emulator.ts';
@@ -59,10 +60,9 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
     for (const c of cleanups.splice(0).reverse()) await c();
   };
   try {
-    // The page does not draw Slack's agent-session surfaces yet, so the sandbox's app is not declared
-    // as an agent (no assistant:write): its threads keep the bot's own Stop button, exactly as in such
-    // a workspace, and the bot says so only at info level.
-    const slack = new FakeSlack({ scopes: MANIFEST_BOT_SCOPES.filter((s) => s !== 'assistant:write') });
+    // Installed from manifest.yml: declared as an agent (assistant:write) and subscribed to every
+    // event, so threads are agent sessions with Slack's own stop, and the page draws them.
+    const slack = new FakeSlack({ scopes: [...MANIFEST_BOT_SCOPES] });
     for (const p of PEOPLE) slack.addUser({ id: p.id, name: p.name });
     slack.addUser({ id: slack.botUserId, name: BOT_NAME });
     for (const c of CHANNELS) {
@@ -80,6 +80,7 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
     let region: HarnessRegion | undefined;
     let cloudwatch: CloudWatchEmulator | undefined;
     let tagging: TaggingEmulator | undefined;
+    let ec2: Ec2Emulator | undefined;
     if (settings.harness.kind === 'emulator') {
       // The demo's alarms, for /investigate (the simulated notifications need no AWS).
       cloudwatch = new CloudWatchEmulator({ region: DEMO_ALARM_REGION });
@@ -101,9 +102,13 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
       tagging = tags;
       await tags.start();
       cleanups.push(() => tags.stop());
+      const instances = new Ec2Emulator();
+      ec2 = instances;
+      await instances.start();
+      cleanups.push(() => instances.stop());
       const world = fisWorld((t, region) => {
         emulatedFis.addTemplate(t, region);
-        seedDemoWorld(region, alarms, tags);
+        seedDemoWorld(region, alarms, tags, instances);
       });
       harness = new HarnessEmulator({
         harnessArn: SANDBOX_HARNESS_ARN,
@@ -154,7 +159,7 @@ export async function startSandbox(settings: SandboxConfig, opts: SandboxOptions
         : {}),
       ...(fis ? { fisEmulator: { url: fis.url } } : {}),
       ...(cloudwatch ? { cloudwatchEmulator: { url: cloudwatch.url } } : {}),
-      ...(tagging ? { awsStandIns: { tagging: tagging.url } } : {}),
+      ...(tagging ? { awsStandIns: { tagging: tagging.url, ...(ec2 ? { ec2: ec2.url } : {}) } } : {}),
       approvers: [APPROVERS_GROUP.id],
       // A command without a region targets the demo's region, so /fis prepare's thread names the
       // region its template is created in.

@@ -24,8 +24,11 @@ export interface MessageView {
   reactions: Array<{ name: string; count: number }>;
   /** Files shared with it (the long answer's answer.md, report files), with their text. */
   files: Array<{ id: string; name: string; title: string; size: number; content: string }>;
-  /** A natively streamed message (STREAM_MODE=native) still being written: its task updates (tool activity). */
-  tasks?: Array<{ title: string; status: string }>;
+  /**
+   * A natively streamed message (STREAM_MODE=native): its task updates (the agent's steps: each
+   * command, its outcome and duration), while it is written and after, as Slack keeps them.
+   */
+  tasks?: Array<{ title: string; status: string; output?: string }>;
   /** A native stream still open: Slack shows its own stop control on it. */
   streaming?: boolean;
 }
@@ -40,15 +43,36 @@ export interface EphemeralView {
   at: number;
 }
 
+/** A thread's agent session as Slack shows it: status, title, and its stop while processing. */
+export interface SessionView {
+  channel: string;
+  threadTs: string;
+  status: string;
+  title?: string;
+  /** Slack's stop button works (the app is subscribed to agent_session_stopped). */
+  stoppable: boolean;
+}
+
+/** A person's Home tab as the app last published it. */
+export interface HomeTabView {
+  user: string;
+  viewId: string;
+  blocks: unknown[];
+}
+
 export type Update =
   | { kind: 'message'; message: MessageView }
-  | { kind: 'ephemeral'; ephemeral: EphemeralView };
+  | { kind: 'ephemeral'; ephemeral: EphemeralView }
+  | { kind: 'session'; session: SessionView }
+  | { kind: 'home'; home: HomeTabView };
 
 interface SlackChange {
-  kind: 'message' | 'edit' | 'ephemeral';
-  channel: string;
+  kind: 'message' | 'edit' | 'ephemeral' | 'agent_session' | 'home';
+  channel?: string;
   ts?: string;
   user?: string;
+  /** agent_session: `<channel>|<thread_ts>`; home: the user. */
+  key?: string;
 }
 
 export class Timeline extends EventEmitter {
@@ -68,6 +92,28 @@ export class Timeline extends EventEmitter {
     return this.slack.messages.map(view);
   }
 
+  sessions(): SessionView[] {
+    return [...this.slack.agents.sessions.values()].map((x) => this.session(x.channel, x.threadTs)!);
+  }
+
+  /** The person's Home tab, once the app has published one. */
+  homeFor(user: string): HomeTabView | undefined {
+    const h = this.slack.agents.homes.get(user);
+    return h ? { user, viewId: h.id, blocks: h.blocks } : undefined;
+  }
+
+  private session(channel: string, threadTs: string): SessionView | undefined {
+    const s = this.slack.agents.session(channel, threadTs);
+    if (!s) return undefined;
+    return {
+      channel,
+      threadTs,
+      status: s.status,
+      ...(s.title ? { title: s.title } : {}),
+      stoppable: this.slack.subscribed('agent_session_stopped'),
+    };
+  }
+
   /** Ephemeral messages are shown only to the person they were sent to. */
   ephemeralsFor(user: string): EphemeralView[] {
     return this.ephemerals.filter((e) => e.user === user);
@@ -81,6 +127,18 @@ export class Timeline extends EventEmitter {
   }
 
   private changed(c: SlackChange): void {
+    if (c.kind === 'agent_session') {
+      // Suggested prompts change the same surface with a channel alone: nothing to show for them.
+      const [channel, threadTs] = (c.key ?? '').split('|');
+      const session = channel && threadTs ? this.session(channel, threadTs) : undefined;
+      if (session) this.emit('update', { kind: 'session', session } satisfies Update);
+      return;
+    }
+    if (c.kind === 'home') {
+      const home = this.homeFor(c.key ?? '');
+      if (home) this.emit('update', { kind: 'home', home } satisfies Update);
+      return;
+    }
     if (c.kind === 'ephemeral') {
       // FakeSlack emits right after the push, so the newest entry is the one that changed.
       const e = this.slack.ephemerals.at(-1);
@@ -94,7 +152,7 @@ export class Timeline extends EventEmitter {
         });
       return;
     }
-    const m = c.ts ? this.slack.message(c.channel, c.ts) : undefined;
+    const m = c.ts && c.channel ? this.slack.message(c.channel, c.ts) : undefined;
     if (m) this.emit('update', { kind: 'message', message: view(m) } satisfies Update);
   }
 }
@@ -123,6 +181,7 @@ function view(m: StoredMessage): MessageView {
       size: Buffer.byteLength(f.content),
       content: f.content.slice(0, FILE_PREVIEW_CHARS),
     })),
-    ...(m.stream?.state === 'streaming' ? { tasks: [...m.stream.tasks.values()], streaming: true } : {}),
+    ...(m.stream?.tasks.size ? { tasks: [...m.stream.tasks.values()] } : {}),
+    ...(m.stream?.state === 'streaming' ? { streaming: true } : {}),
   };
 }

@@ -18,6 +18,7 @@ import { SLASH_COMMANDS } from '../core/commands.ts';
 import { INVESTIGATE_COMMAND } from '../slack/alerts.ts';
 import { postAppMessage } from '../stand-ins/alert-sender.ts';
 import type { FakeSlack } from '../stand-ins/fake-slack.ts';
+import { agentRoute } from './agent-routes.ts';
 import { DEMO_ALARMS } from './demo-alarms.ts';
 import {
   channelFor,
@@ -44,6 +45,7 @@ const FILES: Record<string, string> = {
   '/composer.js': join(PUBLIC_DIR, 'composer.js'),
   '/render.js': join(PUBLIC_DIR, 'render.js'),
   '/emoji.js': join(PUBLIC_DIR, 'emoji.js'),
+  '/agent.js': join(PUBLIC_DIR, 'agent.js'),
   '/vendor/marked.js': join(MODULES, 'marked', 'lib', 'marked.esm.js'),
   '/vendor/purify.js': join(MODULES, 'dompurify', 'dist', 'purify.es.mjs'),
   // A colour emoji web font from npm (Mozilla's Twemoji in COLRv0, which every Chromium build
@@ -139,6 +141,8 @@ async function route(
       harness: deps.harnessLabel,
       messages: deps.timeline.messages(),
       ephemerals: deps.timeline.ephemeralsFor(user),
+      sessions: deps.timeline.sessions(),
+      home: deps.timeline.homeFor(user),
     });
   }
   if (req.method === 'GET' && url.pathname === '/api/stream') {
@@ -152,6 +156,8 @@ async function route(
     const body = JSON.parse(await readBody(req)) as Record<string, string | undefined>;
     const user = knownUser(body.user);
     const channel = channelFor(body.channel, user);
+    const agent = await agentRoute(url.pathname, body, { user, channel }, deps);
+    if (agent) return sendJson(res, agent.status, agent.body);
     switch (url.pathname) {
       case '/api/command': {
         const command = String(body.command ?? '');
@@ -228,9 +234,16 @@ function openStream(
   res.write('retry: 1000\n\n');
   const send = (u: Update) => {
     if (u.kind === 'ephemeral' && u.ephemeral.user !== user) return;
-    res.write(
-      `event: ${u.kind}\ndata: ${JSON.stringify(u.kind === 'message' ? u.message : u.ephemeral)}\n\n`,
-    );
+    if (u.kind === 'home' && u.home.user !== user) return;
+    const data =
+      u.kind === 'message'
+        ? u.message
+        : u.kind === 'ephemeral'
+          ? u.ephemeral
+          : u.kind === 'session'
+            ? u.session
+            : u.home;
+    res.write(`event: ${u.kind}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   deps.timeline.on('update', send);
   streams.add(res);

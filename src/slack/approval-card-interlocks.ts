@@ -4,7 +4,9 @@
  * share), with the configured limits. Pure: the reading in, mrkdwn lines out.
  */
 import type { InterlockReading } from '../core/approval-gate-checks.ts';
+import type { ApprovalRecord } from '../core/approval-types.ts';
 import { type ResolvedTarget, share, shortArn } from '../core/blast-radius.ts';
+import type { ThreadFile } from '../core/ports.ts';
 import { slackDate } from '../core/slack-escape.ts';
 import type { AlarmReading } from '../core/stop-alarms.ts';
 import { escapeMrkdwn } from './blocks.ts';
@@ -56,10 +58,39 @@ function targetLine(t: ResolvedTarget): string {
   if (t.how === 'unresolved')
     return `${head}: :warning: ${escapeMrkdwn(t.caveat ?? 'not resolvable by the bot')}. ${azs}.`;
   const named = t.pool.slice(0, SHOWN).map((a) => `\`${escapeMrkdwn(shortArn(a))}\``);
-  const rest = t.pool.length > SHOWN ? ` and ${t.pool.length - SHOWN} more` : '';
+  const rest =
+    t.pool.length > SHOWN
+      ? ` and ${t.pool.length - SHOWN} more (all ${t.pool.length} in the file *resolved targets* above)`
+      : '';
   const from = t.how === 'tags' ? 'matched by tags now' : 'listed in the template';
   const caveat = t.caveat ? `\n   :warning: ${escapeMrkdwn(t.caveat)}` : '';
   if (t.pool.length === 0)
     return `${head}: :warning: *no resource ${from}* (FIS fails or skips an empty target). ${azs}.${caveat}`;
   return `${head}: acts on *${t.selected} of ${t.pool.length}* (${share(t)}) ${from}: ${named.join(', ')}${rest}. ${azs}.${caveat}`;
+}
+
+/** Every resolved resource of every target, when some target has more than the card names; undefined otherwise. */
+export function targetsFile(a: ApprovalRecord): ThreadFile | undefined {
+  const r = a.interlocks;
+  if (!r?.radius.targets.some((t) => t.pool.length > SHOWN)) return undefined;
+  const lines = [
+    `# Resolved targets of FIS template ${a.templateId} (${a.region})`,
+    '',
+    `Approval ${a.id}, resolved ${new Date(r.checkedAt).toISOString()}. Resolved again right before the start; if the set grew, the bot refuses to start.`,
+  ];
+  for (const t of r.radius.targets) {
+    lines.push(
+      '',
+      `## ${t.name} (${t.resourceType}, ${t.selectionMode}): acts on ${t.selected} of ${t.pool.length} (${share(t)})`,
+      ...(t.azs ? [`AZs: ${t.azs.join(', ')}`] : []),
+      ...(t.caveat ? [`Note: ${t.caveat}`] : []),
+      '',
+      ...t.pool.map((arn) => `- ${arn}`),
+    );
+  }
+  return {
+    filename: `resolved-targets-${a.id}.md`,
+    title: 'resolved targets',
+    content: `${lines.join('\n')}\n`,
+  };
 }

@@ -24,6 +24,8 @@ export interface CardContext {
   approvers: string[];
   /** The template id the slash command named, when different from the one requested. */
   commandTemplateId?: string;
+  /** The bot's own account, where its FIS roles are (experiments run only there). */
+  account?: string;
 }
 
 export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage {
@@ -32,7 +34,7 @@ export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage 
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: headerText(a), emoji: true } },
     section(
-      `*Template:* \`${a.templateId}\`${t.description ? ` · ${escapeMrkdwn(t.description)}` : ''}\n*Region:* ${a.region}   *Requested by:* ${mention(a.requester)}   *Duration:* ${totalDuration(view.plan)} (from the action graph)`,
+      `*Template:* \`${a.templateId}\`${t.description ? ` · ${escapeMrkdwn(t.description)}` : ''}\n*Region:* ${a.region}   ${accountText(t, ctx)}*Requested by:* ${mention(a.requester)}   *Duration:* ${totalDuration(view.plan)} (from the action graph)`,
     ),
     ...listSections(`*Actions (${Object.keys(t.actions).length})*`, view.actionLines),
     ...listSections(`*Targets (${Object.keys(t.targets).length}, the blast radius)*`, view.targetLines),
@@ -89,6 +91,16 @@ export function approvalCard(a: ApprovalRecord, ctx: CardContext): SlackMessage 
     text: clip(`${headerText(a)}: ${a.templateId} in ${a.region}`, SLACK_LIMITS.fallbackText),
     blocks,
   };
+}
+
+/**
+ * The account the experiment runs in: the account of the template's role (FIS can only be passed a role of the
+ * template's own account), else the bot's own.
+ */
+function accountText(t: FisTemplate, ctx: CardContext): string {
+  const id = /^arn:[^:]+:iam[:]{2}(\d{12}):/.exec(t.roleArn ?? '')?.[1] ?? ctx.account;
+  if (!id) return '';
+  return `*Account:* ${id}${id === ctx.account ? " (this bot's own)" : ''}   `;
 }
 
 /** The complete template as a file, when the card could not show all of it; undefined when it did. */

@@ -7,12 +7,14 @@
 import { createHash } from 'node:crypto';
 import type { App } from '@slack/bolt';
 import type { AccessPolicy } from '../core/access.ts';
-import { parseCommand, SLASH_COMMANDS } from '../core/commands.ts';
+import { parseCommand } from '../core/command-parser.ts';
+import { SLASH_COMMANDS } from '../core/commands.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SessionStore } from '../core/ports.ts';
 import type { Runner } from '../core/runner.ts';
 import { toSlack } from '../core/slack-escape.ts';
 import { StoreUnavailableError } from '../core/store-unavailable.ts';
+import type { Accounts } from '../core/target-accounts.ts';
 import { AfterAcks } from './after-acks.ts';
 import { SLACK_LIMITS } from './limits.ts';
 
@@ -43,6 +45,8 @@ export interface CommandDeps {
   defaultRegion: string;
   /** Regions where FIS experiments may run (FIS_REGIONS); empty: any. */
   fisRegions?: readonly string[];
+  /** The bot's own account and the other accounts a command may name (`account:<alias>`). */
+  accounts?: Accounts;
   /** The same command from the same person in the same channel within this window is a double submit. */
   duplicateWindowSeconds: number;
   log: Logger;
@@ -53,7 +57,13 @@ export function register(app: App, deps: CommandDeps): void {
   for (const name of SLASH_COMMANDS) {
     app.command(name, async ({ command, ack, respond, context }) => {
       afterAcks.arrived();
-      const parsed = parseCommand(name, command.text ?? '', deps.defaultRegion, deps.fisRegions);
+      const parsed = parseCommand(
+        name,
+        command.text ?? '',
+        deps.defaultRegion,
+        deps.fisRegions,
+        deps.accounts,
+      );
       if (!parsed.ok) {
         await ack({ response_type: 'ephemeral', text: toSlack(parsed.message) });
         return;

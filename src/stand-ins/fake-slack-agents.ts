@@ -6,7 +6,11 @@
  *   when setStatus creates the session). Only apps declared as agents may create sessions; declaring
  *   adds `assistant:write`, and thread sessions also need `chat:write`. A token without them gets
  *   `missing_scope` (the strictest reading). `channel_id` is required (@slack/web-api types; the
- *   method page says "required for public channels"), as is `thread_ts` for thread sessions. While
+ *   method page says "required for public channels"), as is `status`; `thread_ts` is required for the
+ *   thread sessions the fake models. `initiator_user_id` must be a member of the channel; the icon and
+ *   name overrides need `chat:write.customize` (the argument types of @slack/web-api 8.2.0,
+ *   node-slack-sdk packages/web-api/src/types/request/agents.ts; test/contract/slack-agent-sessions).
+ *   Refusals for a missing scope name the scope needed and the token's scopes. While
  *   the app is not subscribed to `agent_session_stopped`, setStatus answers with the warning
  *   `missing_agent_session_stopped_event_subscription` and the stop button is not interactive.
  * - The native stop: shown while a session is `processing`. A click stops the app's live streams in
@@ -23,7 +27,13 @@ import { randomBytes } from 'node:crypto';
 import { validateBlocks } from './block-kit-validator.ts';
 import { stopByUser, streamState } from './fake-slack-streams.ts';
 import type { StoredMessage } from './fake-slack-types.ts';
-import { canWrite, type Result, visibleChannel, type Workspace } from './fake-slack-workspace.ts';
+import {
+  canWrite,
+  missingScope,
+  type Result,
+  visibleChannel,
+  type Workspace,
+} from './fake-slack-workspace.ts';
 
 export const AGENT_STATUSES = ['processing', 'active', 'suspended', 'closed'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
@@ -95,7 +105,7 @@ export class AgentSurfaces {
     const h = this.h;
     if (h.options.agentSessions === false) return { error: { ok: false, error: 'unknown_method' } };
     for (const scope of ['assistant:write', 'chat:write'])
-      if (!h.scopes.has(scope)) return { error: { ok: false, error: 'missing_scope', needed: scope } };
+      if (!h.scopes.has(scope)) return { error: missingScope(h, scope) };
     if (typeof p.channel_id !== 'string' || !p.channel_id)
       return { error: { ok: false, error: 'invalid_arguments' } };
     // Thread-based sessions are the only kind the fake models: thread_ts is required.
@@ -115,7 +125,21 @@ export class AgentSurfaces {
     if (!AGENT_STATUSES.includes(status)) return { ok: false, error: 'invalid_arguments' };
     if (p.title !== undefined && (typeof p.title !== 'string' || p.title.length > MAX_TITLE))
       return { ok: false, error: 'invalid_arguments' };
+    // The agent's name and icon for the session: chat:write.customize, a name of at most 200.
+    if (['icon_emoji', 'icon_url', 'username'].some((k) => p[k] !== undefined)) {
+      if (!this.h.scopes.has('chat:write.customize')) return missingScope(this.h, 'chat:write.customize');
+      if (p.username !== undefined && String(p.username).length > MAX_TITLE)
+        return { ok: false, error: 'invalid_arguments' };
+    }
     let s = this.sessions.get(t.key);
+    // "Must be a member of the channel" (only read when the call creates the session). Slack does not
+    // publish the error's name; the fake refuses the call, the strictest reading.
+    if (!s && p.initiator_user_id !== undefined) {
+      const who = String(p.initiator_user_id);
+      if (!this.h.users.has(who)) return { ok: false, error: 'user_not_found' };
+      if (!this.h.channels.get(t.channel)?.members.has(who))
+        return { ok: false, error: 'user_not_in_channel' };
+    }
     if (!s) {
       // Title and initiator count only when the call creates the session.
       s = {
@@ -156,8 +180,7 @@ export class AgentSurfaces {
 
   private setSuggestedPrompts(p: Result): Result {
     const h = this.h;
-    if (!h.scopes.has('assistant:write'))
-      return { ok: false, error: 'missing_scope', needed: 'assistant:write' };
+    if (!h.scopes.has('assistant:write')) return missingScope(h, 'assistant:write');
     const ch = visibleChannel(h, p.channel_id);
     if (!ch) return { ok: false, error: 'channel_not_found' };
     const prompts = (typeof p.prompts === 'string' ? JSON.parse(p.prompts) : p.prompts) as unknown;

@@ -10,6 +10,7 @@ import type { StoredMessage, UploadedFile } from './fake-slack-types.ts';
 import {
   canWrite,
   content,
+  missingScope,
   postMessage,
   type Result,
   update,
@@ -101,13 +102,14 @@ export class WebApiRouter {
       case 'conversations.replies':
         return conversationReplies(h, p);
       case 'usergroups.users.list': {
-        if (!h.scopes.has('usergroups:read'))
-          return { ok: false, error: 'missing_scope', needed: 'usergroups:read' };
+        if (!h.scopes.has('usergroups:read')) return missingScope(h, 'usergroups:read');
         const members = h.userGroups.get(String(p.usergroup));
         if (!members) return { ok: false, error: 'no_such_subteam' };
         return { ok: true, users: members };
       }
       case 'users.info': {
+        // Slack's Web API spec: users.info needs users:read (test/contract/slack-scopes.test.ts).
+        if (!h.scopes.has('users:read')) return missingScope(h, 'users:read');
         const u = h.users.get(String(p.user));
         if (!u) return { ok: false, error: 'user_not_found' };
         return {
@@ -157,7 +159,7 @@ export class WebApiRouter {
         : ch.kind === 'mpim' || ch.isPrivate
           ? 'groups:history'
           : 'channels:history';
-    if (!this.h.scopes.has(scope)) return { ok: false, error: 'missing_scope', needed: scope };
+    if (!this.h.scopes.has(scope)) return missingScope(this.h, scope);
     if (!ch.members.has(this.h.botUserId)) return { ok: false, error: 'not_in_channel' };
     const limit = Math.min(Math.max(Number(p.limit ?? 100) || 100, 1), 999);
     const all = this.h.messages.filter((m) => m.channel === ch.id && !m.threadTs);
@@ -179,8 +181,7 @@ export class WebApiRouter {
   private join(p: Result): Result {
     const ch = visibleChannel(this.h, p.channel);
     if (!ch) return { ok: false, error: 'channel_not_found' };
-    if (!this.h.scopes.has('channels:join'))
-      return { ok: false, error: 'missing_scope', needed: 'channels:join' };
+    if (!this.h.scopes.has('channels:join')) return missingScope(this.h, 'channels:join');
     if (ch.isPrivate || ch.kind !== 'channel')
       return { ok: false, error: 'method_not_supported_for_channel_type' };
     ch.members.add(this.h.botUserId);
@@ -188,8 +189,7 @@ export class WebApiRouter {
   }
 
   private reaction(method: string, p: Result): Result {
-    if (!this.h.scopes.has('reactions:write'))
-      return { ok: false, error: 'missing_scope', needed: 'reactions:write' };
+    if (!this.h.scopes.has('reactions:write')) return missingScope(this.h, 'reactions:write');
     const ch = visibleChannel(this.h, p.channel);
     if (!ch) return { ok: false, error: 'channel_not_found' };
     const m = this.h.message(ch.id, String(p.timestamp));
@@ -208,8 +208,7 @@ export class WebApiRouter {
   }
 
   private uploadUrl(p: Result): Result {
-    if (!this.h.scopes.has('files:write'))
-      return { ok: false, error: 'missing_scope', needed: 'files:write' };
+    if (!this.h.scopes.has('files:write')) return missingScope(this.h, 'files:write');
     const length = Number(p.length);
     if (!p.filename || !Number.isInteger(length) || length < 1)
       return { ok: false, error: 'invalid_arguments' };
@@ -220,7 +219,7 @@ export class WebApiRouter {
 
   private completeUpload(p: Result): Result {
     const h = this.h;
-    if (!h.scopes.has('files:write')) return { ok: false, error: 'missing_scope', needed: 'files:write' };
+    if (!h.scopes.has('files:write')) return missingScope(h, 'files:write');
     const list = (typeof p.files === 'string' ? JSON.parse(p.files) : p.files) as
       | Array<{ id?: string; title?: string }>
       | undefined;

@@ -7,7 +7,13 @@
  * test/fixtures/slack-web-api/responses/conversations.replies.json.)
  */
 import type { StoredMessage } from './fake-slack-types.ts';
-import { messageObject, type Result, visibleChannel, type Workspace } from './fake-slack-workspace.ts';
+import {
+  messageObject,
+  missingScope,
+  type Result,
+  visibleChannel,
+  type Workspace,
+} from './fake-slack-workspace.ts';
 
 export interface HistoryHost extends Workspace {
   replies(channel: string, threadTs: string): StoredMessage[];
@@ -25,7 +31,7 @@ export function conversationReplies(h: HistoryHost, p: Result): Result {
         : ch.isPrivate
           ? 'groups:history'
           : 'channels:history';
-  if (!h.scopes.has(scope)) return { ok: false, error: 'missing_scope', needed: scope };
+  if (!h.scopes.has(scope)) return missingScope(h, scope);
   if (!ch.members.has(h.botUserId)) return { ok: false, error: 'not_in_channel' };
   if (p.cursor !== undefined && p.cursor !== '') return { ok: false, error: 'invalid_cursor' };
   const parent = h.message(ch.id, String(p.ts));

@@ -5,6 +5,34 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Delivered, DeliveryHost, SlackDelivery } from './fake-slack-delivery.ts';
+import type { StoredMessage } from './fake-slack-types.ts';
+
+type Element = {
+  type: string;
+  action_id?: string;
+  value?: string;
+  text?: unknown;
+  positive_button?: { value: string };
+  negative_button?: { value: string };
+};
+type Block = { type: string; block_id?: string; elements?: Element[] };
+
+const blocksOf = (msg: StoredMessage | undefined) => (msg?.blocks ?? []) as Block[];
+
+/** The message's feedback buttons (in a context_actions block), optionally the ones with this action id. */
+function feedbackBlock(
+  msg: StoredMessage | undefined,
+  actionId?: string,
+): { block: Block; element: Element } | undefined {
+  for (const block of blocksOf(msg)) {
+    if (block.type !== 'context_actions') continue;
+    const element = block.elements?.find(
+      (e) => e.type === 'feedback_buttons' && (actionId === undefined || e.action_id === actionId),
+    );
+    if (element) return { block, element };
+  }
+  return undefined;
+}
 
 export class SlackInteractions {
   private readonly responseUrls = new Map<
@@ -86,96 +114,33 @@ export class SlackInteractions {
     blockId?: string;
     forge?: boolean;
   }): Promise<Delivered> {
-    const h = this.host;
-    const msg = h.message(input.channel, input.messageTs);
-    const block = (
-      msg?.blocks as
-        | Array<{
-            block_id?: string;
-            type: string;
-            elements?: Array<{ action_id?: string; value?: string; text?: unknown }>;
-          }>
-        | undefined
-    )?.find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === input.actionId));
+    const msg = this.host.message(input.channel, input.messageTs);
+    const block = blocksOf(msg).find(
+      (b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === input.actionId),
+    );
     const element = block?.elements?.find((e) => e.action_id === input.actionId);
     // Feedback buttons live in a context_actions block: Slack sends them as their own action type.
-    const feedback = block ? undefined : this.feedbackElement(msg, input.actionId);
+    const feedback = block ? undefined : feedbackBlock(msg, input.actionId);
     if (feedback && input.value) {
       return this.clickFeedback({
         user: input.user,
         channel: input.channel,
         messageTs: input.messageTs,
-        positive: feedback.positive_button?.value === input.value,
+        positive: feedback.element.positive_button?.value === input.value,
       });
     }
-    const responseId = randomUUID();
-    this.responseUrls.set(responseId, {
-      uses: 0,
-      expires: Date.now() + 30 * 60_000,
-      channel: input.channel,
+    return this.blockActions({
       user: input.user,
-      threadTs: msg?.threadTs,
+      onMessage: { channel: input.channel, ts: input.messageTs, msg },
+      action: {
+        type: 'button',
+        action_id: input.actionId,
+        block_id: input.blockId ?? block?.block_id ?? 'unknown',
+        value: input.value ?? element?.value,
+        text: element?.text ?? { type: 'plain_text', text: input.actionId },
+      },
+      forge: input.forge,
     });
-    const payload = {
-      type: 'block_actions',
-      user: {
-        id: input.user,
-        username: h.users.get(input.user)?.name ?? input.user.toLowerCase(),
-        team_id: h.teamId,
-      },
-      api_app_id: 'A0FAKEAPP',
-      token: 'deprecated-verification-token',
-      container: {
-        type: 'message',
-        message_ts: input.messageTs,
-        channel_id: input.channel,
-        is_ephemeral: false,
-      },
-      trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}`,
-      team: { id: h.teamId, domain: 'fake' },
-      channel: { id: input.channel, name: h.channels.get(input.channel)?.name ?? 'unknown' },
-      message: msg
-        ? {
-            type: 'message',
-            ts: msg.ts,
-            text: msg.text,
-            blocks: msg.blocks,
-            thread_ts: msg.threadTs,
-            bot_id: msg.botId,
-          }
-        : undefined,
-      response_url: `${h.url}/response/${responseId}`,
-      actions: [
-        {
-          type: 'button',
-          action_id: input.actionId,
-          block_id: input.blockId ?? block?.block_id ?? 'unknown',
-          value: input.value ?? element?.value,
-          text: element?.text ?? { type: 'plain_text', text: input.actionId },
-          action_ts: `${Date.now() / 1000}`,
-        },
-      ],
-    };
-    if (this.d.socketConnected) return this.d.envelope('interactive', payload);
-    return this.d.deliver(
-      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
-      'application/x-www-form-urlencoded',
-      {},
-      { forge: input.forge },
-    );
-  }
-
-  private feedbackElement(
-    msg: { blocks?: unknown[] } | undefined,
-    actionId: string,
-  ): { positive_button?: { value: string } } | undefined {
-    type El = { type: string; action_id?: string; positive_button?: { value: string } };
-    for (const b of (msg?.blocks ?? []) as Array<{ type: string; elements?: El[] }>) {
-      if (b.type !== 'context_actions') continue;
-      const e = b.elements?.find((x) => x.type === 'feedback_buttons' && x.action_id === actionId);
-      if (e) return e;
-    }
-    return undefined;
   }
 
   /**
@@ -189,64 +154,22 @@ export class SlackInteractions {
     messageTs: string;
     positive: boolean;
   }): Promise<Delivered> {
-    const h = this.host;
-    const msg = h.message(input.channel, input.messageTs);
-    type El = {
-      type: string;
-      action_id?: string;
-      positive_button?: { value: string };
-      negative_button?: { value: string };
-    };
-    const block = (
-      msg?.blocks as Array<{ type: string; block_id?: string; elements?: El[] }> | undefined
-    )?.find((b) => b.type === 'context_actions' && b.elements?.some((e) => e.type === 'feedback_buttons'));
-    const element = block?.elements?.find((e) => e.type === 'feedback_buttons');
-    if (!block || !element) throw new Error(`no feedback buttons on ${input.channel}/${input.messageTs}`);
+    const msg = this.host.message(input.channel, input.messageTs);
+    const found = feedbackBlock(msg);
+    if (!msg || !found) throw new Error(`no feedback buttons on ${input.channel}/${input.messageTs}`);
+    const { block, element } = found;
     const chosen = input.positive ? element.positive_button : element.negative_button;
-    const payload = {
-      type: 'block_actions',
-      user: {
-        id: input.user,
-        username: h.users.get(input.user)?.name ?? input.user.toLowerCase(),
-        team_id: h.teamId,
+    return this.blockActions({
+      user: input.user,
+      onMessage: { channel: input.channel, ts: input.messageTs, msg },
+      action: {
+        type: 'feedback_buttons',
+        action_id: element.action_id ?? 'unknown',
+        block_id: block.block_id ?? 'unknown',
+        value: chosen?.value,
+        text: { type: 'plain_text', text: input.positive ? 'positive' : 'negative' },
       },
-      api_app_id: 'A0FAKEAPP',
-      token: 'deprecated-verification-token',
-      container: {
-        type: 'message',
-        message_ts: input.messageTs,
-        channel_id: input.channel,
-        is_ephemeral: false,
-      },
-      trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}`,
-      team: { id: h.teamId, domain: 'fake' },
-      channel: { id: input.channel, name: h.channels.get(input.channel)?.name ?? 'unknown' },
-      message: {
-        type: 'message',
-        ts: msg!.ts,
-        text: msg!.text,
-        blocks: msg!.blocks,
-        thread_ts: msg!.threadTs,
-        bot_id: msg!.botId,
-      },
-      actions: [
-        {
-          type: 'feedback_buttons',
-          action_id: element.action_id ?? 'unknown',
-          block_id: block.block_id ?? 'unknown',
-          value: chosen?.value,
-          text: { type: 'plain_text', text: input.positive ? 'positive' : 'negative' },
-          action_ts: `${Date.now() / 1000}`,
-        },
-      ],
-    };
-    if (this.d.socketConnected) return this.d.envelope('interactive', payload);
-    return this.d.deliver(
-      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
-      'application/x-www-form-urlencoded',
-      {},
-      {},
-    );
+    });
   }
 
   /** A person clicks a button on their Home tab (a block_actions payload from a `home` view). */
@@ -256,7 +179,45 @@ export class SlackInteractions {
     value: string;
     viewId: string;
   }): Promise<Delivered> {
+    return this.blockActions({
+      user: input.user,
+      onView: input.viewId,
+      action: {
+        type: 'button',
+        action_id: input.actionId,
+        block_id: 'home',
+        value: input.value,
+        text: { type: 'plain_text', text: input.actionId },
+      },
+    });
+  }
+
+  /**
+   * The one block_actions payload Slack sends for a click, whatever was clicked: the clicker, the
+   * surface (a message, with a response_url, or a Home tab view) and the action, signed and
+   * delivered like any interaction.
+   */
+  private blockActions(input: {
+    user: string;
+    onMessage?: { channel: string; ts: string; msg: StoredMessage | undefined };
+    onView?: string;
+    action: Record<string, unknown>;
+    forge?: boolean;
+  }): Promise<Delivered> {
     const h = this.host;
+    const on = input.onMessage;
+    let responseUrl: string | undefined;
+    if (on) {
+      const responseId = randomUUID();
+      this.responseUrls.set(responseId, {
+        uses: 0,
+        expires: Date.now() + 30 * 60_000,
+        channel: on.channel,
+        user: input.user,
+        threadTs: on.msg?.threadTs,
+      });
+      responseUrl = `${h.url}/response/${responseId}`;
+    }
     const payload = {
       type: 'block_actions',
       user: {
@@ -266,27 +227,37 @@ export class SlackInteractions {
       },
       api_app_id: 'A0FAKEAPP',
       token: 'deprecated-verification-token',
-      container: { type: 'view', view_id: input.viewId },
+      container: on
+        ? { type: 'message', message_ts: on.ts, channel_id: on.channel, is_ephemeral: false }
+        : { type: 'view', view_id: input.onView },
       trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e9)}`,
       team: { id: h.teamId, domain: 'fake' },
-      view: { id: input.viewId, type: 'home', team_id: h.teamId, app_id: 'A0FAKEAPP', bot_id: h.botId },
-      actions: [
-        {
-          type: 'button',
-          action_id: input.actionId,
-          block_id: 'home',
-          value: input.value,
-          text: { type: 'plain_text', text: input.actionId },
-          action_ts: `${Date.now() / 1000}`,
-        },
-      ],
+      ...(on
+        ? {
+            channel: { id: on.channel, name: h.channels.get(on.channel)?.name ?? 'unknown' },
+            message: on.msg
+              ? {
+                  type: 'message',
+                  ts: on.msg.ts,
+                  text: on.msg.text,
+                  blocks: on.msg.blocks,
+                  thread_ts: on.msg.threadTs,
+                  bot_id: on.msg.botId,
+                }
+              : undefined,
+            response_url: responseUrl,
+          }
+        : {
+            view: { id: input.onView, type: 'home', team_id: h.teamId, app_id: 'A0FAKEAPP', bot_id: h.botId },
+          }),
+      actions: [{ ...input.action, action_ts: `${Date.now() / 1000}` }],
     };
     if (this.d.socketConnected) return this.d.envelope('interactive', payload);
     return this.d.deliver(
       new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
       'application/x-www-form-urlencoded',
       {},
-      {},
+      { forge: input.forge },
     );
   }
 

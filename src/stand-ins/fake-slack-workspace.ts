@@ -39,6 +39,14 @@ export function visibleChannel(ws: Workspace, id: unknown): Channel | undefined 
 }
 
 /** Whether the bot may write in the channel: a member, or chat:write.public in a public channel. */
+/**
+ * Slack's refusal for a token without the method's scope: it names the scope needed and the scopes
+ * the token has (`needed`, `provided`: the fields of every method's response type in @slack/web-api).
+ */
+export function missingScope(ws: Workspace, scope: string): Result {
+  return { ok: false, error: 'missing_scope', needed: scope, provided: [...ws.scopes].join(',') };
+}
+
 export function canWrite(ws: Workspace, ch: Channel): boolean {
   return (
     ch.members.has(ws.botUserId) ||

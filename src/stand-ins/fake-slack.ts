@@ -99,6 +99,7 @@ export class FakeSlack extends EventEmitter implements Workspace {
         'usergroups:read',
         'reactions:write',
         'files:write',
+        'users:read',
       ],
     );
     this.delivery = new SlackDelivery(this);

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
 import { answer, fisExecuteAgent, toolCall } from '../../src/stand-ins/scenarios.ts';
+import { homeText, homeVersions, startAgentRig } from '../helpers/agent-app.ts';
 import { approvalId, cardNow, click, requestRun, TEMPLATE } from '../helpers/approval.ts';
 import {
   APPROVER,
@@ -16,29 +17,13 @@ import {
   GROUP_MEMBER,
   OTHER_USER,
   type Rig,
-  startRig,
   USER,
 } from '../helpers/rig.ts';
-
-const SLACK = {
-  scopes: ['commands', 'chat:write', 'app_mentions:read', 'channels:history', 'groups:history'].concat([
-    'channels:join',
-    'usergroups:read',
-    'reactions:write',
-    'files:write',
-    'im:history',
-    'assistant:write',
-  ]),
-  botEvents: ['app_mention', 'message.channels', 'message.groups', 'message.im', 'app_home_opened'],
-};
-
-const homeText = (rig: Rig, user: string) => JSON.stringify(rig.slack.agents.homes.get(user)?.blocks ?? []);
-const homeVersions = (rig: Rig, user: string) => rig.slack.agents.homes.get(user)?.versions.length ?? 0;
 
 describe('App Home: my runs', () => {
   let rig: Rig;
   beforeAll(async () => {
-    rig = await startRig({ slack: SLACK });
+    rig = await startAgentRig();
   });
   afterAll(async () => {
     await rig?.close();
@@ -132,7 +117,7 @@ describe('App Home: my runs', () => {
 describe('approvals reach the approvers, and running experiments can be stopped from the Home tab', () => {
   let rig: Rig;
   beforeAll(async () => {
-    rig = await startRig({ slack: SLACK, harness: { defaultScenario: fisExecuteAgent() } });
+    rig = await startAgentRig({ harness: { defaultScenario: fisExecuteAgent() } });
     rig.fis.addTemplate(sampleTemplate(TEMPLATE));
   });
   afterAll(async () => {

@@ -44,6 +44,22 @@ describe('the approval card for a template that does not fit', () => {
     expect(file?.content).toContain('| wait149 |');
   });
 
+  it('when the template cannot be attached, the thread says so in bold before anyone decides', async () => {
+    const template = { ...longChain(150), id: 'EXTlongchain0009' };
+    rig.fis.addTemplate({ ...template, tags: { Name: 'long' } } as never);
+    rig.slack.failNext('files.getUploadURLExternal', 'file_uploads_disabled', 5);
+    rig.harness.enqueue(fisExecuteAgent(template.id, 'us-east-1'));
+    const root = await commandRoot(rig, { command: '/fis', text: `run ${template.id} us-east-1` });
+    await rig.slack.waitFor(
+      () => rig.slack.replies(CHANNEL, root.ts).some((m) => m.text.includes('FIS experiment:')),
+      15_000,
+      'the approval card',
+    );
+    expect(threadText(rig, root.ts)).toContain(
+      `The complete template ${template.id} could not be attached, and the card below cannot show all of it.`,
+    );
+  });
+
   it('a multi-account template: the card lists the target accounts FIS has for it; if FIS will not say, the card says so in bold', async () => {
     const template = multiAccount();
     rig.fis.addTemplate(template as never);

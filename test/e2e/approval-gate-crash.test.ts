@@ -12,6 +12,7 @@ import { type RunningBot, startBot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { CloudWatchEmulator } from '../../src/stand-ins/cloudwatch-emulator.ts';
+import { Ec2Emulator } from '../../src/stand-ins/ec2-emulator.ts';
 import { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
 import { FisEmulator, sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
 import { HarnessEmulator } from '../../src/stand-ins/harness-emulator.ts';
@@ -47,7 +48,11 @@ describe('a bot killed while StartExperiment is in flight', () => {
   const harness = new HarnessEmulator({ harnessArn: HARNESS_ARN, defaultScenario: fisExecuteAgent() });
   const fis = new FisEmulator({ initiatingMs: 200, runningMs: 60_000 });
   // The template's stop-condition alarm (OK) and the instances it targets, which the bot checks first.
-  const world = { cloudwatch: new CloudWatchEmulator(), tagging: new TaggingEmulator() };
+  const world = {
+    cloudwatch: new CloudWatchEmulator(),
+    tagging: new TaggingEmulator(),
+    ec2: new Ec2Emulator(),
+  };
   const dataDir = mkdtempSync(join(tmpdir(), 'approval-crash-'));
   let env: Record<string, string>;
   let inProcess: RunningBot | undefined;
@@ -59,6 +64,7 @@ describe('a bot killed while StartExperiment is in flight', () => {
       fis.start(),
       world.cloudwatch.start(),
       world.tagging.start(),
+      world.ec2.start(),
     ]);
     resetWorld(world);
     for (const [id, name] of [
@@ -83,6 +89,7 @@ describe('a bot killed while StartExperiment is in flight', () => {
       AWS_ENDPOINT_URL_FIS: fis.url,
       AWS_ENDPOINT_URL_CLOUDWATCH: world.cloudwatch.url,
       AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: world.tagging.url,
+      AWS_ENDPOINT_URL_EC2: world.ec2.url,
       DATA_DIR: dataDir,
       FIS_APPROVERS: `${APPROVER},${GROUP}`,
       FIS_APPROVAL_TTL_MINUTES: '2',
@@ -99,6 +106,7 @@ describe('a bot killed while StartExperiment is in flight', () => {
       fis.stop(),
       world.cloudwatch.stop(),
       world.tagging.stop(),
+      world.ec2.stop(),
     ]);
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -123,6 +131,7 @@ describe('a bot killed while StartExperiment is in flight', () => {
       'AWS_ENDPOINT_URL_FIS',
       'AWS_ENDPOINT_URL_CLOUDWATCH',
       'AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API',
+      'AWS_ENDPOINT_URL_EC2',
       'AWS_ACCESS_KEY_ID',
       'AWS_SECRET_ACCESS_KEY',
     ])

@@ -8,7 +8,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
 import { fisExecuteAgent } from '../../src/stand-ins/scenarios.ts';
 import { cardJson, click, requestRun, resumeIn, TEMPLATE, threadText } from '../helpers/approval.ts';
-import { APPROVER, CHECKOUT_INSTANCES, type Rig, resetWorld, STOP_ALARM, startRig } from '../helpers/rig.ts';
+import {
+  APPROVER,
+  CHANNEL,
+  CHECKOUT_INSTANCES,
+  type Rig,
+  resetWorld,
+  STOP_ALARM,
+  startRig,
+} from '../helpers/rig.ts';
 
 const starts = (rig: Rig) => rig.fis.calls.filter((c) => c.op === 'StartExperiment').length;
 const NEW_INSTANCE = 'arn:aws:ec2:us-east-1:123456789012:instance/i-0bbbbbbbbbbbbbbb9';
@@ -38,10 +46,42 @@ describe('chaos interlocks', () => {
     for (const arn of CHECKOUT_INSTANCES) expect(shown).toContain(arn.split('/')[1]!);
   });
 
+  it('the template filters are evaluated on the instances as FIS does: one in another AZ is not in the pool', async () => {
+    rig.tagging.tag(NEW_INSTANCE, { app: 'checkout' });
+    rig.ec2.putInstance(NEW_INSTANCE, { az: 'us-east-1b' });
+    const { card } = await requestRun(rig);
+    const shown = JSON.stringify(card.blocks);
+    expect(shown).toContain('1 of 3');
+    expect(shown).not.toContain('i-0bbbbbbbbbbbbbbb9');
+    expect(shown).toMatch(/AZ us-east-1a\./);
+  });
+
+  it('a long target list: the card names the first few, and every resource is in a file in the thread', async () => {
+    const many = Array.from(
+      { length: 12 },
+      (_, i) => `arn:aws:ec2:us-east-1:123456789012:instance/i-0ccccccccccccc${String(i).padStart(3, '0')}`,
+    );
+    for (const arn of many) {
+      rig.tagging.tag(arn, { app: 'checkout' });
+      rig.ec2.putInstance(arn, { az: 'us-east-1a' });
+    }
+    const { root, card } = await requestRun(rig);
+    const shown = JSON.stringify(card.blocks);
+    expect(shown).toContain('1 of 15');
+    expect(shown).toMatch(/and 10 more \(all 15 in the file \*resolved targets\* above\)/);
+    expect(shown).not.toContain('i-0ccccccccccccc011');
+    const file = rig.slack
+      .replies(CHANNEL, root.ts)
+      .flatMap((m) => m.files ?? [])
+      .find((f) => f.name.startsWith('resolved-targets-'));
+    for (const arn of [...CHECKOUT_INSTANCES, ...many]) expect(file?.content).toContain(arn);
+  });
+
   it('targets grow between the card and the click: nothing starts, the thread shows the new resource', async () => {
     const before = starts(rig);
     const { root, card, session } = await requestRun(rig);
     rig.tagging.tag(NEW_INSTANCE, { app: 'checkout' });
+    rig.ec2.putInstance(NEW_INSTANCE, { az: 'us-east-1a' });
     await click(rig, APPROVER, card, 'fis_approve');
     await rig.slack.waitFor(() => /did not start it/.test(threadText(rig, root.ts)), 15_000, 'the refusal');
     expect(threadText(rig, root.ts)).toContain('i-0bbbbbbbbbbbbbbb9');
@@ -130,6 +170,7 @@ describe('chaos interlocks: configured blast-radius limits', () => {
 
   it('within the limits (one instance of four, one AZ) the card can be approved', async () => {
     rig.tagging.tag(NEW_INSTANCE, { app: 'checkout' });
+    rig.ec2.putInstance(NEW_INSTANCE, { az: 'us-east-1a' });
     const { card } = await requestRun(rig);
     const shown = JSON.stringify(card.blocks);
     expect(shown).toContain('fis_approve');

@@ -1,50 +1,28 @@
 /**
- * The sandbox page in a real browser: a headless Chromium driven by playwright-core. The sandbox runs
- * in-process (fake Slack, harness emulator with the demo runs, the real bot), and the test acts only
- * through the page, as a person would.
- *
- * The browser comes from `npm install` (@sparticuz/chromium on Linux x64) or from the machine
- * (test/helpers/browser.ts). If none can start, the test fails and says what to do; it is skipped only
- * when asked to, with SANDBOX_BROWSER_TEST=skip.
+ * The sandbox page in a real browser, its channels and threads: commands, streamed answers,
+ * ephemerals, buttons with confirm dialogs, the FIS story, mentions and DMs, phone width. Slack's
+ * agent surfaces (session status and its stop, the step timeline, feedback, the Home tab) are in
+ * sandbox-browser-agent.test.ts. Set-up: test/helpers/sandbox-page.ts.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSandboxConfig } from '../../src/config.ts';
 import { DEMO_TEMPLATE } from '../../src/sandbox/demo-fis.ts';
-import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import type { Sandbox } from '../../src/sandbox/sandbox.ts';
+import { openSandboxPage, type SandboxPage, skipBrowser } from '../helpers/sandbox-page.ts';
 
-const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
-const skip = process.env.SANDBOX_BROWSER_TEST === 'skip';
-
-describe.skipIf(skip)('sandbox page in Chromium', () => {
+describe.skipIf(skipBrowser)('sandbox page in Chromium', () => {
+  let opened: SandboxPage;
   let sandbox: Sandbox;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    const settings = loadSandboxConfig({
-      SANDBOX_PORT: '0',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      STREAM_EDIT_INTERVAL_MS: '200',
-    });
-    sandbox = await startSandbox(settings, { timeScale: 0.25 });
-    const launched = await launchChromium(process.env.CHROMIUM_PATH);
-    browser = launched.browser;
-    console.info(`sandbox browser test: using ${launched.source}`);
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (err) => {
-      throw err;
-    });
-    await page.goto(sandbox.url);
+    opened = await openSandboxPage();
+    ({ sandbox, page } = opened);
     // The packaged browser unpacks itself on first use, which takes a while on a busy machine.
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.stop();
+    await opened?.close();
   });
 
   it('runs /assess eks with a live-streamed answer, then answers a follow-up in the thread', async () => {
@@ -97,8 +75,7 @@ describe.skipIf(skip)('sandbox page in Chromium', () => {
       return [...document.fonts].filter((f) => f.family.includes('Sandbox Emoji')).map((f) => f.status);
     })()`);
     expect(emojiFont).toEqual(['loaded']);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-assess-eks.png') });
+    await opened.shot('sandbox-assess-eks');
   });
 
   it('shows an ephemeral usage message only to the person who typed the command', async () => {
@@ -245,8 +222,7 @@ describe.skipIf(skip)('sandbox page in Chromium', () => {
     const id = sandbox.fis!.started[0]!.id;
     await expect.poll(() => thread.textContent()).toContain(`Experiment ${id} started`);
     await expect.poll(() => thread.textContent()).toContain('Emergency stop');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-fis-approval.png') });
+    await opened.shot('sandbox-fis-approval');
   });
 
   it('a slash command typed in a thread is explained there, not run in the channel', async () => {
@@ -306,7 +282,7 @@ describe.skipIf(skip)('sandbox page in Chromium', () => {
       .toBe(1);
     await expect.poll(() => queued.locator('.reaction').count()).toBe(0);
     await file.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-long-answer.png') });
+    await opened.shot('sandbox-long-answer');
     await page.locator('#thread-close').click();
   });
 
@@ -337,47 +313,7 @@ describe.skipIf(skip)('sandbox page in Chromium', () => {
       .locator('#thread-messages .msg', { hasText: 'operations agent' })
       .getByText(/Done in/)
       .waitFor({ timeout: 20_000 });
-    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-dm.png') });
-    await page.locator('#thread-close').click();
-  });
-
-  it('Stop, then a follow-up: the follow-up is answered (not the whole assessment again), after one "context restored" notice', async () => {
-    await page.locator('#identity').selectOption({ label: 'alice (requester)' });
-    await page.locator('#channels li', { hasText: 'general' }).click();
-    const composer = page.locator('#composer-input');
-    await composer.fill('/assess eks stop-cluster us-west-2');
-    await composer.press('Enter');
-    const root = page.locator('#messages .msg', { hasText: 'stop-cluster' }).last();
-    await root.locator('.replies-link').click({ timeout: 15_000 });
-    const thread = page.locator('#thread-messages');
-    await thread
-      .getByText(/kubectl get nodes -o wide/)
-      .first()
-      .waitFor({ timeout: 10_000 });
-    const working = thread.locator('.msg', { has: page.getByRole('button', { name: 'Stop' }) });
-    await working.getByRole('button', { name: 'Stop' }).click();
-    await thread
-      .getByText(/Stopped by/)
-      .first()
-      .waitFor({ timeout: 15_000 });
-    await expect.poll(() => thread.getByRole('button', { name: 'Stop' }).count()).toBe(0);
-    const runsBefore = sandbox.harness!.invocations.length;
-
-    const reply = page.locator('#thread-input');
-    await reply.fill('How do I fix the single-replica deployments?');
-    await reply.press('Enter');
-    const answer = thread.locator('.msg', { hasText: 'PodDisruptionBudget' }).last();
-    await answer.getByText(/Done in/).waitFor({ timeout: 30_000 });
-    // One new agent turn, and it answers the question: not the assessment again.
-    expect(sandbox.harness!.invocations.length).toBe(runsBefore + 1);
-    expect(await answer.locator('.bk-markdown h2', { hasText: 'EKS assessment' }).count()).toBe(0);
-    // The notice appears once, and before the answer it explains.
-    const texts = await thread.locator('.msg').allTextContents();
-    const notices = texts.flatMap((t, i) => (/Context restored/.test(t) ? [i] : []));
-    expect(notices).toHaveLength(1);
-    const answerAt = texts.findIndex((t) => t.includes('PodDisruptionBudget') && /Done in/.test(t));
-    expect(notices[0]!).toBeLessThan(answerAt);
-    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-stop-follow-up.png') });
+    await opened.shot('sandbox-dm');
     await page.locator('#thread-close').click();
   });
 
@@ -389,68 +325,7 @@ describe.skipIf(skip)('sandbox page in Chromium', () => {
     await expect.poll(() => page.locator('#composer-input').isVisible()).toBe(true);
     await page.locator('#messages .msg .replies-link').first().click();
     await expect.poll(() => page.locator('#thread-input').isVisible()).toBe(true);
-    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-phone.png') });
+    await opened.shot('sandbox-phone');
     await page.setViewportSize({ width: 1440, height: 900 });
-  });
-});
-
-describe.skipIf(skip)('sandbox page in Chromium, STREAM_MODE=native', () => {
-  let sandbox: Sandbox;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    const settings = loadSandboxConfig({
-      SANDBOX_PORT: '0',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      STREAM_MODE: 'native',
-      STREAM_EDIT_INTERVAL_MS: '200',
-    });
-    // The demo's own pace: at a quarter of it the answer is complete before a person could press Stop.
-    sandbox = await startSandbox(settings, { timeScale: 1 });
-    browser = (await launchChromium(process.env.CHROMIUM_PATH)).browser;
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (err) => {
-      throw err;
-    });
-    await page.goto(sandbox.url);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await sandbox?.stop();
-  });
-
-  it('the reply fills in while it streams, shows tool activity, and Stop ends it', async () => {
-    const composer = page.locator('#composer-input');
-    // The long demo answer, so a person has time to press Stop while it streams.
-    await composer.fill('/logs /aws/lambda/checkout 7d us-east-1');
-    await composer.press('Enter');
-    const root = page.locator('#messages .msg', { hasText: 'Log analysis of' });
-    await root.locator('.replies-link').click({ timeout: 15_000 });
-    const thread = page.locator('#thread-messages');
-    // Tool activity while the stream is open.
-    await thread
-      .locator('.tasks .task', { hasText: 'aws logs describe-log-groups' })
-      .first()
-      .waitFor({ timeout: 15_000 });
-    // Text arrives while the stream is still open (a streaming message with text and a Stop control).
-    const streaming = thread.locator('.msg', { has: page.getByRole('button', { name: 'Stop' }) });
-    await expect
-      .poll(async () => ((await streaming.locator('.bk-markdown').textContent()) ?? '').length, {
-        timeout: 20_000,
-        interval: 50,
-      })
-      .toBeGreaterThan(0);
-    const runs = sandbox.harness!.invocations.length;
-    await streaming.getByRole('button', { name: 'Stop' }).click();
-    await thread
-      .getByText(/Stopped by/)
-      .first()
-      .waitFor({ timeout: 15_000 });
-    await expect.poll(() => thread.getByRole('button', { name: 'Stop' }).count()).toBe(0);
-    const session = sandbox.harness!.invocations[runs - 1]!.sessionId;
-    await expect.poll(() => sandbox.harness!.stoppedSessions.includes(session)).toBe(true);
-    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-native-stopped.png') });
   });
 });

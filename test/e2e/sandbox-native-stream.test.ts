@@ -36,7 +36,7 @@ it('shows tool activity, then the text filling in, while the native stream is op
     channel: 'C0GENERAL',
   });
   await sandbox.slack.waitFor(
-    () => seen.some((m) => !m.tasks && m.text.includes('Ask me in this thread')),
+    () => seen.some((m) => !m.streaming && m.text.includes('Ask me in this thread')),
     30_000,
     'the finished answer',
   );
@@ -45,7 +45,7 @@ it('shows tool activity, then the text filling in, while the native stream is op
   expect(activityOnly.flatMap((m) => m.tasks!.map((t) => t.title)).join('\n')).toMatch(
     /aws eks describe-cluster/,
   );
-  const partial = seen.filter((m) => m.tasks && m.text.length > 0);
+  const partial = seen.filter((m) => m.streaming && m.text.length > 0);
   expect(partial.length).toBeGreaterThan(1);
   expect(new Set(partial.map((m) => m.text.length)).size).toBeGreaterThan(1);
 }, 60_000);

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
 import { answer, fisExecuteAgent, toolCall } from '../../src/stand-ins/scenarios.ts';
+import { AGENT_APP, hasStopButton, json, startAgentRig, waitForStatus } from '../helpers/agent-app.ts';
 import { requestRun, TEMPLATE } from '../helpers/approval.ts';
 import {
   APPROVER,
@@ -19,36 +20,6 @@ import {
   startRig,
   USER,
 } from '../helpers/rig.ts';
-
-/** The manifest's scopes and events, as an app declared as an agent has them. */
-const AGENT_APP = {
-  scopes: [
-    'commands',
-    'chat:write',
-    'app_mentions:read',
-    'channels:history',
-    'groups:history',
-    'channels:join',
-    'usergroups:read',
-    'reactions:write',
-    'files:write',
-    'im:history',
-    'assistant:write',
-  ],
-  botEvents: [
-    'app_mention',
-    'message.channels',
-    'message.groups',
-    'message.im',
-    'agent_session_stopped',
-    'assistant_thread_started',
-    'app_home_opened',
-  ],
-};
-
-const json = (v: unknown) => JSON.stringify(v);
-const hasStopButton = (rig: Rig, ts: string) =>
-  rig.slack.replies(CHANNEL, ts).some((m) => m.versions.some((v) => json(v.blocks).includes('"stop_run"')));
 
 function slowAnswer(text: string) {
   return answer(text, {
@@ -67,7 +38,7 @@ function slowAnswer(text: string) {
 describe('agent sessions: status, title and Slack’s own stop', () => {
   let rig: Rig;
   beforeAll(async () => {
-    rig = await startRig({ slack: AGENT_APP });
+    rig = await startAgentRig();
   });
   afterAll(async () => {
     await rig?.close();
@@ -76,17 +47,9 @@ describe('agent sessions: status, title and Slack’s own stop', () => {
   it('a run’s thread is a session: processing with its title while the agent works, active after; no bot Stop button', async () => {
     rig.harness.enqueue(slowAnswer('The cluster looks healthy. '.repeat(10)));
     const root = await commandRoot(rig, { command: '/assess', text: 'eks my-cluster us-west-2' });
-    await rig.slack.waitFor(
-      () => rig.slack.agents.session(CHANNEL, root.ts)?.status === 'processing',
-      10_000,
-      'the session to be processing',
-    );
+    await waitForStatus(rig, root.ts, 'processing', 10_000);
     const replies = await finalReplies(rig, CHANNEL, root.ts);
-    await rig.slack.waitFor(
-      () => rig.slack.agents.session(CHANNEL, root.ts)?.status === 'active',
-      5000,
-      'active',
-    );
+    await waitForStatus(rig, root.ts, 'active', 5000);
     const s = rig.slack.agents.session(CHANNEL, root.ts)!;
     expect(s.title).toBe('EKS best-practice assessment of my-cluster in us-west-2');
     expect(s.initiator).toBe(USER);
@@ -111,11 +74,7 @@ describe('agent sessions: status, title and Slack’s own stop', () => {
     const before = rig.harness.invocations.length;
     const root = await commandRoot(rig, { command: '/assess', text: 'eks cluster-stop us-west-2' });
     const inv = await rig.slack.waitFor(() => rig.harness.invocations[before], 10_000, 'the invocation');
-    await rig.slack.waitFor(
-      () => rig.slack.agents.session(CHANNEL, root.ts)?.status === 'processing',
-      10_000,
-      'processing',
-    );
+    await waitForStatus(rig, root.ts, 'processing', 10_000);
     expect(await rig.slack.agents.pressStop(CHANNEL, root.ts, USER)).toBe(true);
     await rig.slack.waitFor(
       () => rig.slack.replies(CHANNEL, root.ts).some((m) => json(m.blocks).includes(`Stopped by <@${USER}>`)),
@@ -124,11 +83,7 @@ describe('agent sessions: status, title and Slack’s own stop', () => {
     );
     await rig.slack.waitFor(() => inv.agentEndedAt !== undefined, 10_000, 'the agent to end');
     expect(inv.stoppedBySession).toBe(true);
-    await rig.slack.waitFor(
-      () => rig.slack.agents.session(CHANNEL, root.ts)?.status === 'active',
-      5000,
-      'active',
-    );
+    await waitForStatus(rig, root.ts, 'active', 5000);
   }, 30_000);
 
   it('Slack rate-limits a status change: retried after Retry-After, so no session is left processing', async () => {
@@ -137,11 +92,7 @@ describe('agent sessions: status, title and Slack’s own stop', () => {
     rig.slack.rateLimitNext('agents.sessions.setStatus', 1, 1);
     const root = await commandRoot(rig, { command: '/assess', text: 'eks cluster-429 us-west-2' });
     await finalReplies(rig, CHANNEL, root.ts);
-    await rig.slack.waitFor(
-      () => rig.slack.agents.session(CHANNEL, root.ts)?.status === 'active',
-      10_000,
-      'active',
-    );
+    await waitForStatus(rig, root.ts, 'active', 10_000);
     expect(
       rig.slack
         .callsTo('agents.sessions.setStatus')
@@ -153,11 +104,7 @@ describe('agent sessions: status, title and Slack’s own stop', () => {
   it('someone who may not stop the run is told so privately, and the run goes on', async () => {
     rig.harness.enqueue(slowAnswer('Still working. '.repeat(30)));
     const root = await commandRoot(rig, { command: '/assess', text: 'eks cluster-other us-west-2' });
-    await rig.slack.waitFor(
-      () => rig.slack.agents.session(CHANNEL, root.ts)?.status === 'processing',
-      10_000,
-      'processing',
-    );
+    await waitForStatus(rig, root.ts, 'processing', 10_000);
     await rig.slack.agents.pressStop(CHANNEL, root.ts, OTHER_USER);
     await rig.slack.waitFor(
       () => rig.slack.ephemerals.some((e) => e.user === OTHER_USER && e.text.includes('can stop this run')),
@@ -245,7 +192,7 @@ describe('agent sessions: status, title and Slack’s own stop', () => {
 describe('agent sessions: suspended while an approval is pending', () => {
   let rig: Rig;
   beforeAll(async () => {
-    rig = await startRig({ slack: AGENT_APP, harness: { defaultScenario: fisExecuteAgent() } });
+    rig = await startAgentRig({ harness: { defaultScenario: fisExecuteAgent() } });
     rig.fis.addTemplate(sampleTemplate(TEMPLATE));
   });
   afterAll(async () => {
@@ -254,11 +201,7 @@ describe('agent sessions: suspended while an approval is pending', () => {
 
   it('the session is suspended while the card waits for an approver', async () => {
     const { root } = await requestRun(rig);
-    await rig.slack.waitFor(
-      () => rig.slack.agents.session(CHANNEL, root.ts)?.status === 'suspended',
-      10_000,
-      'suspended',
-    );
+    await waitForStatus(rig, root.ts, 'suspended', 10_000);
     expect(rig.slack.agents.session(CHANNEL, root.ts)!.history).toEqual(['processing', 'suspended']);
   }, 30_000);
 });
@@ -287,11 +230,7 @@ describe('without Slack’s agent features the bot works as before', () => {
     try {
       rig.harness.enqueue(slowAnswer('Fine. '.repeat(40)));
       const root = await commandRoot(rig, { command: '/assess', text: 'eks c3 us-west-2' });
-      await rig.slack.waitFor(
-        () => rig.slack.agents.session(CHANNEL, root.ts)?.status === 'processing',
-        10_000,
-        'processing',
-      );
+      await waitForStatus(rig, root.ts, 'processing', 10_000);
       expect(rig.slack.callsTo('agents.sessions.setStatus')[0]!.response?.warning).toBe(
         'missing_agent_session_stopped_event_subscription',
       );
@@ -304,7 +243,7 @@ describe('without Slack’s agent features the bot works as before', () => {
   }, 30_000);
 
   it('an older workspace without the agents.* methods: unknown_method, and runs are unchanged', async () => {
-    const rig = await startRig({ slack: { ...AGENT_APP, agentSessions: false } });
+    const rig = await startAgentRig({ slack: { agentSessions: false } });
     try {
       rig.harness.enqueue(slowAnswer('Fine.'));
       const root = await commandRoot(rig, { command: '/assess', text: 'eks c4 us-west-2' });
@@ -320,7 +259,7 @@ describe('without Slack’s agent features the bot works as before', () => {
 describe('Slack’s stop on a streaming reply: the Stop policy holds for the person who pressed it', () => {
   let rig: Rig;
   beforeAll(async () => {
-    rig = await startRig({ slack: AGENT_APP, env: { STREAM_MODE: 'native', BOT_ADMINS: APPROVER } });
+    rig = await startAgentRig({ env: { STREAM_MODE: 'native', BOT_ADMINS: APPROVER } });
   });
   afterAll(async () => {
     await rig?.close();
@@ -359,11 +298,7 @@ describe('Slack’s stop on a streaming reply: the Stop policy holds for the per
     // The whole answer is there, and the agent was not stopped.
     expect(replies.map(markdown).join('').replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''));
     expect(rig.harness.invocations[before]!.stoppedBySession).toBeFalsy();
-    await rig.slack.waitFor(
-      () => rig.slack.agents.session(CHANNEL, root.ts)?.status === 'active',
-      5000,
-      'active',
-    );
+    await waitForStatus(rig, root.ts, 'active', 5000);
   }, 40_000);
 
   it('an admin who is not the asker: the run stops, and the reply names the admin, not the asker', async () => {
@@ -386,7 +321,7 @@ describe('Slack’s stop on a streaming reply: the Stop policy holds for the per
 
 describe('native streaming keeps the steps as a timeline', () => {
   it('each tool call is a task with its outcome and duration, still there after the answer', async () => {
-    const rig = await startRig({ slack: AGENT_APP, env: { STREAM_MODE: 'native' } });
+    const rig = await startAgentRig({ env: { STREAM_MODE: 'native' } });
     try {
       rig.harness.enqueue(slowAnswer('Native answer. '.repeat(10)));
       const root = await commandRoot(rig, { command: '/assess', text: 'eks c5 us-west-2' });

@@ -9,6 +9,8 @@ import { type BotHooks, type RunningBot, startBot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { CloudWatchEmulator } from '../../src/stand-ins/cloudwatch-emulator.ts';
+import { Ec2Emulator } from '../../src/stand-ins/ec2-emulator.ts';
+import { EcsEmulator } from '../../src/stand-ins/ecs-emulator.ts';
 import { FakeSlack, type FakeSlackOptions } from '../../src/stand-ins/fake-slack.ts';
 import { FisEmulator } from '../../src/stand-ins/fis-emulator.ts';
 import { scopedStartAuthorizer } from '../../src/stand-ins/fis-start-authorizer.ts';
@@ -37,12 +39,19 @@ export const CHECKOUT_INSTANCES = [
   'arn:aws:ec2:us-east-1:123456789012:instance/i-0aaaaaaaaaaaaaaa3',
 ];
 
-/** Puts the sample world back: the stop alarm OK, three checkout instances tagged app=checkout. */
-export function resetWorld(r: Pick<Rig, 'cloudwatch' | 'tagging'>): void {
+/**
+ * Puts the sample world back: the stop alarm OK, three checkout instances tagged app=checkout, running
+ * in us-east-1a with their status checks ok.
+ */
+export function resetWorld(r: Pick<Rig, 'cloudwatch' | 'tagging' | 'ec2'>): void {
   r.cloudwatch.clear();
   r.tagging.clear();
+  r.ec2.clear();
   r.cloudwatch.putAlarm({ name: STOP_ALARM, state: 'OK', reason: 'Threshold not crossed' }, 'us-east-1');
-  for (const arn of CHECKOUT_INSTANCES) r.tagging.tag(arn, { app: 'checkout' });
+  for (const arn of CHECKOUT_INSTANCES) {
+    r.tagging.tag(arn, { app: 'checkout' });
+    r.ec2.putInstance(arn, { az: 'us-east-1a', tags: { app: 'checkout' } });
+  }
 }
 
 export interface Rig {
@@ -53,8 +62,12 @@ export interface Rig {
   named: Map<string, HarnessEmulator>;
   cloudwatch: CloudWatchEmulator;
   tagging: TaggingEmulator;
+  ec2: Ec2Emulator;
+  ecs: EcsEmulator;
   sts: StsEmulator;
   bot: RunningBot;
+  /** The bot's configuration (further replicas start with it). */
+  config: ReturnType<typeof loadConfig>;
   /** With `deployedRole`: every AWS authorization the stand-ins decided. */
   authorizer?: RecordingAuthorizer;
   /** Stops the bot (as a crash or deploy would) and starts a fresh one on the same data. */
@@ -125,7 +138,13 @@ export async function startRig(
   const tagging = new TaggingEmulator();
   await tagging.start();
   process.env.AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API = tagging.url;
-  resetWorld({ cloudwatch, tagging });
+  const ec2 = new Ec2Emulator();
+  await ec2.start();
+  process.env.AWS_ENDPOINT_URL_EC2 = ec2.url;
+  const ecs = new EcsEmulator();
+  await ecs.start();
+  process.env.AWS_ENDPOINT_URL_ECS = ecs.url;
+  resetWorld({ cloudwatch, tagging, ec2 });
   const sts = new StsEmulator();
   await sts.start();
   process.env.AWS_ENDPOINT_URL_STS = sts.url;
@@ -140,6 +159,8 @@ export async function startRig(
     [GROUP_MEMBER, 'dave'],
   ] as const) {
     slack.addUser({ id, name });
+    // People in the workspace are in its channel, as whoever runs a command there is.
+    slack.channels.get(CHANNEL)?.members.add(id);
   }
   slack.userGroups.set(GROUP, [GROUP_MEMBER]);
   // The standard SDK variables, exactly as an operator would set them.
@@ -185,8 +206,11 @@ export async function startRig(
     named,
     cloudwatch,
     tagging,
+    ec2,
+    ecs,
     sts,
     authorizer,
+    config,
     bot: await boot(),
     async restartBot() {
       await rig.bot.stop();
@@ -201,6 +225,8 @@ export async function startRig(
       await fis.stop();
       if (!opts.cloudwatch) await cloudwatch.stop();
       await tagging.stop();
+      await ec2.stop();
+      await ecs.stop();
       await sts.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },

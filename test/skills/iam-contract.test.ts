@@ -100,6 +100,32 @@ describe('the contract check fails on a command the role does not allow', () => 
   });
 });
 
+describe('another account (scripts/target-account.sh)', () => {
+  const ROLES = [
+    'arn:aws:iam::111122223333:role/AgentCoreSlackBotReadOnly',
+    'arn:aws:iam::210987654321:role/OpsRead',
+  ];
+  const assumeCommands = agentCommands.filter((c) => c.service === 'sts' && c.op === 'assume-role');
+
+  it('the skills assume roles only through the helper', () => {
+    expect(assumeCommands.length).toBeGreaterThan(0);
+    for (const c of assumeCommands) expect(c.where).toMatch(/\/scripts\/target-account\.sh$/);
+  });
+
+  it('the harness may assume each configured account’s role, and only with TARGET_ACCOUNTS set', async () => {
+    const withAccounts = synth({ 'bot.TARGET_ACCOUNTS': `prod=111122223333,staging=${ROLES[1]}` });
+    const id = logicalId(withAccounts.json, 'AWS::IAM::Role', 'HarnessExecutionRole');
+    const policies = identityPoliciesOf(withAccounts.json, id);
+    const principal = principalOf(withAccounts.json, id);
+    withAccounts.cleanup();
+    expect(await deniedCommands(assumeCommands, policies, principal, fisRoleArn, ROLES)).toEqual([]);
+    // The default stack configures none: the same check against it fails for every role.
+    const denied = await deniedCommands(assumeCommands, harness, harnessPrincipal, fisRoleArn, ROLES);
+    expect(new Set(denied.map((f) => f.action))).toEqual(new Set(['sts:AssumeRole']));
+    expect(denied.length).toBe(assumeCommands.length * ROLES.length);
+  }, 60_000);
+});
+
 describe('the read-only policy does what its comment claims', () => {
   it('every allowed read is a real IAM action', async () => {
     const unknown: string[] = [];

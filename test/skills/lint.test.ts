@@ -41,6 +41,8 @@ describe('findMutatingAws', () => {
     'aws logs put-retention-policy --log-group-name g',
     'aws eks update-kubeconfig --name c',
     'aws ec2 create-tags \\\n  --resources i-1',
+    'aws configure set aws_access_key_id AKIA',
+    'aws configure set profile.prod.role_arn arn:aws:iam::1:role/Admin',
   ])('flags %s', (text) => {
     expect(findMutatingAws(text)).not.toEqual([]);
   });
@@ -51,6 +53,7 @@ describe('findMutatingAws', () => {
     'aws eks update-kubeconfig --name c --kubeconfig "$D/kubeconfig"',
     'aws s3 ls s3://bucket',
     'aws configure get region',
+    'aws configure set "profile.$PROFILE.credential_process" "$COMMAND"',
     'AWS owned key',
   ])('allows %s', (text) => {
     expect(findMutatingAws(text)).toEqual([]);

@@ -88,10 +88,14 @@ const MUTATING_S3 = new Set(['cp', 'mv', 'rm', 'sync', 'mb', 'rb']);
  * Deliberate exceptions for read-only skills, each with its reason:
  * - `logs start-query` / `logs stop-query`: run and cancel a Logs Insights query; they read logs only.
  * - `eks update-kubeconfig`: writes a local kubeconfig, allowed only with `--kubeconfig` (never ~/.kube/config).
+ * - `configure set profile.<alias>.credential_process`: writes the local CLI profile another account is read
+ *   through (scripts/target-account.sh); any other `configure set` (keys, regions, other settings) is not.
  */
 function allowedReadOnlyException(service: string, op: string, command: string): boolean {
   if (service === 'logs' && (op === 'start-query' || op === 'stop-query')) return true;
   if (service === 'eks' && op === 'update-kubeconfig') return /--kubeconfig\s/.test(command);
+  if (service === 'configure' && op === 'set')
+    return /^aws configure set "?profile\.[$"{}\w-]+\.credential_process"? /.test(command.trim());
   return false;
 }
 

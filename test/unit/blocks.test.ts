@@ -2,6 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRecord } from '../../src/core/approval-types.ts';
+import { parseCommand } from '../../src/core/command-parser.ts';
+import { rootDetails } from '../../src/core/commands.ts';
 import { explainFailure, explainStopReason } from '../../src/core/explain.ts';
 import { fingerprint } from '../../src/core/fingerprint.ts';
 import { mention, toSlack, toSlackBlocks } from '../../src/core/slack-escape.ts';
@@ -50,7 +52,12 @@ const approval: ApprovalRecord = {
   expiresAt: 1_795_000_900_000,
   status: 'pending',
 };
-const cardCtx = { approvers: ['U0CAROL03', 'S0SRE0001'] };
+const cardCtx = { approvers: ['U0CAROL03', 'S0SRE0001'], account: '123456789012' };
+const eksInProd = parseCommand('/assess', 'eks my-cluster us-west-2 account:prod', 'us-east-1', [], {
+  home: '123456789012',
+  others: [{ alias: 'prod', accountId: '111122223333', roleArn: 'arn:aws:iam::111122223333:role/ReadOnly' }],
+});
+if (!eksInProd.ok) throw new Error(eksInProd.message);
 
 const cases = {
   'approval-pending': approvalCard(approval, { ...cardCtx, commandTemplateId: 'EXTother000001' }),
@@ -109,6 +116,13 @@ const cases = {
     requester: 'U0ALICE01',
     skill: 'eks-workload-best-practice-assessment',
     details: [['Region', 'us-west-2']],
+  }),
+  // The root message of a run in another account, built as the runner builds it.
+  'root-eks-account': rootMessage({
+    title: eksInProd.route.title(eksInProd.params),
+    requester: 'U0ALICE01',
+    skill: eksInProd.route.skill,
+    details: rootDetails(eksInProd.params),
   }),
   'reply-starting': replyMessage({ body: '', live: { elapsedMs: 400, activity: [] } }),
   'reply-streaming': replyMessage({

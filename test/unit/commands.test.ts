@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand, ROUTES, SLASH_COMMANDS, usageFor } from '../../src/core/commands.ts';
+import { parseCommand, usageFor } from '../../src/core/command-parser.ts';
+import { ROUTES, SLASH_COMMANDS } from '../../src/core/commands.ts';
 import { ALL_SKILLS } from '../../src/core/skills.ts';
 
 const parse = (c: string, t: string) => parseCommand(c, t, 'us-east-1');

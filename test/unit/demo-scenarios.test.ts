@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/core/commands.ts';
+import { parseCommand } from '../../src/core/command-parser.ts';
 import { rehydrationPrompt } from '../../src/core/rehydrate.ts';
 import { DEMO_TEMPLATE, DEMO_TEMPLATE_REGION, fisWorld, STOP_ALARM } from '../../src/sandbox/demo-fis.ts';
 import { demoScenarios } from '../../src/sandbox/demo-scenarios.ts';

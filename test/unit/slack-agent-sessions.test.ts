@@ -86,3 +86,21 @@ describe('SlackAgentSessions (degrading to the bot’s own Stop)', () => {
     expect(calls[0]!.initiator_user_id).toBe('U1');
   });
 });
+
+describe('SlackAgentSessions: a session whose initiator Slack will not take', () => {
+  it('is created without the initiator (optional for Slack) instead of not at all', async () => {
+    const { c, calls } = client({
+      scopes: ['chat:write', 'assistant:write'],
+      answer: async () => {
+        if (calls.length === 1) throw platformError('user_not_in_channel');
+        return { ok: true, status: 'processing' };
+      },
+    });
+    const s = new SlackAgentSessions(c, log);
+    expect(await s.setStatus(key, 'processing', { title: 'T', initiator: 'U9' })).toEqual({
+      nativeStop: true,
+    });
+    expect(calls.map((x) => x.initiator_user_id)).toEqual(['U9', undefined]);
+    expect(calls[1]!.title).toBe('T');
+  });
+});

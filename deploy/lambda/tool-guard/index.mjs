@@ -12,7 +12,9 @@
  * AWS CLI writes the skills make (deploy/test/tool-guard.test.ts fails if a skill runs one not listed here):
  * /fis prepare creates and revises tagged templates (a revision after the card was posted changes the
  * fingerprint, so the gate refuses to start it) and the stack-prefixed stop-condition alarms; an experiment may
- * be stopped; log queries; and `eks update-kubeconfig`, which only writes the session's own kubeconfig file.
+ * be stopped; log queries; `eks update-kubeconfig`, which only writes the session's own kubeconfig file; and
+ * `sts assume-role`, which changes nothing and gets only roles the harness role may assume (the read-only roles of
+ * TARGET_ACCOUNTS, through the skills' scripts/target-account.sh).
  */
 const ALLOWED_WRITES = new Set([
   'fis create-experiment-template',
@@ -22,6 +24,7 @@ const ALLOWED_WRITES = new Set([
   'logs start-query',
   'logs stop-query',
   'eks update-kubeconfig',
+  'sts assume-role',
 ]);
 
 /** Operations that only read (AWS CLI verbs). */

@@ -99,6 +99,26 @@ export class BotTaskRole extends Construct {
         resources: ['*'],
       }),
     );
+    // EC2 instance targets: descriptions evaluate the template's filters and give the AZs (card and start), and
+    // instance status tells whether they recovered after the experiment. EC2's Describe* calls take no
+    // resource-level permissions.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadInstanceTargets',
+        actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceStatus'],
+        resources: ['*'],
+      }),
+    );
+    // ECS task targets: after the experiment, whether the services of the tasks it hit run their desired count
+    // again, in whichever Region the experiment ran. Read-only; on `*`, which for ECS (no resource policies, so
+    // no cross-account reads) is this account's tasks and services in any Region, as an ARN pattern would be.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadEcsTaskTargets',
+        actions: ['ecs:DescribeTasks', 'ecs:DescribeServices'],
+        resources: ['*'],
+      }),
+    );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ListExperiments',

@@ -37,13 +37,13 @@ export function harnessEnvironment(
   };
 }
 
-/** Other accounts the agent may read (only when configured): aliases, the role to assume there, the external id. */
+/** Other accounts the agent may read (only when configured): alias=role ARN pairs, and the external id. */
 export function targetAccountEnvironment(s: Settings): Record<string, string> {
   if (s.targetAccounts.length === 0) return {};
+  const externalId = s.bot.TARGET_ACCOUNT_EXTERNAL_ID;
   return {
-    TARGET_ACCOUNTS: s.targetAccounts.map((a) => `${a.alias}=${a.accountId}`).join(','),
-    TARGET_ACCOUNT_ROLE_NAME: s.targetAccountRoleName,
-    ...(s.targetAccountExternalId ? { TARGET_ACCOUNT_EXTERNAL_ID: s.targetAccountExternalId } : {}),
+    TARGET_ACCOUNTS: s.targetAccounts.map((a) => `${a.alias}=${a.roleArn}`).join(','),
+    ...(externalId ? { TARGET_ACCOUNT_EXTERNAL_ID: externalId } : {}),
   };
 }
 

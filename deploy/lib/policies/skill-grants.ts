@@ -39,6 +39,12 @@ const WRITE_GRANTS: Record<string, keyof Omit<SkillGrants, 'reads'>> = {
   'ssm:GetParameter': 'publicSsmParameters',
 };
 
+/**
+ * Actions granted outside the skills' grants: sts:AssumeRole (scripts/target-account.sh) only to the default harness,
+ * on exactly the TARGET_ACCOUNTS roles (bot-stack.ts), the only role those accounts' read-only roles trust.
+ */
+const GRANTED_ELSEWHERE = new Set(['sts:AssumeRole']);
+
 /** IAM action matching: case-insensitive, `*` for any run of characters. */
 function covers(pattern: string, action: string): boolean {
   const re = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
@@ -62,6 +68,7 @@ export function skillGrants(
     for (const cmd of awsCommandsOf(skill.files)) {
       if (`aws ${cmd.service} ${cmd.op}` in FOR_HUMANS) continue;
       for (const action of iamActionsFor(cmd)) {
+        if (GRANTED_ELSEWHERE.has(action)) continue;
         const write = WRITE_GRANTS[action];
         // CreateExperimentTemplate also needs iam:PassRole on the experiment role (requestsFor in skill-actions.ts).
         if (write) {

@@ -69,7 +69,9 @@ if [ "$PRINT" -eq 0 ]; then
   esac
 fi
 
-DIR="${TMPDIR:-/tmp}/kube-ro-$(id -u)/$REGION-$CLUSTER"
+# Another account (AWS_PROFILE from target-account.sh) gets its own kubeconfig: cluster names repeat across accounts.
+[ -z "${AWS_PROFILE:-}" ] || [[ "$AWS_PROFILE" =~ ^[a-z][a-z0-9-]{0,31}$ ]] || { usage >&2; exit 1; }
+DIR="${TMPDIR:-/tmp}/kube-ro-$(id -u)/${AWS_PROFILE:+$AWS_PROFILE@}$REGION-$CLUSTER"
 CFG="$DIR/kubeconfig"
 if [ ! -s "$CFG" ]; then
   (umask 077 && mkdir -p "$DIR") || exit 2

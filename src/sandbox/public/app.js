@@ -1,6 +1,7 @@
 // The sandbox page: a Slack-like channel view over the sandbox's JSON API and its live event stream.
 // This file loads the state, follows the event stream and draws the sidebar; the message panes are
 // in messages.js, the composers in composer.js, the shared state in state.js.
+import { HOME, openHome } from '/agent.js';
 import { wireComposers } from '/composer.js';
 import { renderAll } from '/messages.js';
 import { $, api, ctx, key, person, state, TOKEN } from '/state.js';
@@ -22,9 +23,12 @@ async function load() {
     alarms: s.alarms ?? [],
     commands: s.commands,
     ephemerals: s.ephemerals,
+    home: s.home,
   });
+  state.sessions = new Map((s.sessions ?? []).map((x) => [key(x.channel, x.threadTs), x]));
   state.messages = new Map(s.messages.map((m) => [key(m.channel, m.ts), m]));
-  if (!state.channels.some((c) => c.id === state.channel)) state.channel = state.channels[0].id;
+  if (state.channel === HOME) void openHome().then(renderAll);
+  else if (!state.channels.some((c) => c.id === state.channel)) state.channel = state.channels[0].id;
   localStorage.setItem('sandbox.user', state.me);
   if (s.harness !== 'emulator')
     $('harness-label').textContent = `the agent is your ${s.harness} (real AWS calls)`;
@@ -46,6 +50,15 @@ function connect() {
   stream.addEventListener('ephemeral', (e) => {
     const eph = JSON.parse(e.data);
     if (!state.ephemerals.some((x) => x.id === eph.id)) state.ephemerals.push(eph);
+    renderAll();
+  });
+  stream.addEventListener('session', (e) => {
+    const s = JSON.parse(e.data);
+    state.sessions.set(key(s.channel, s.threadTs), s);
+    renderAll();
+  });
+  stream.addEventListener('home', (e) => {
+    state.home = JSON.parse(e.data);
     renderAll();
   });
   stream.addEventListener('open', () => document.body.classList.add('live'));
@@ -70,9 +83,22 @@ function renderSidebar() {
     });
   $('channels').replaceChildren(...channelItems(state.channels.filter((c) => !c.dm)));
   $('dms').replaceChildren(...channelItems(state.channels.filter((c) => c.dm)));
+  // The app's Home tab (Slack: the app's name under Apps, then Home).
+  const home = document.createElement('li');
+  home.textContent = `🏠 ${state.bot.name} · Home`;
+  home.id = 'home-tab';
+  home.className = state.channel === HOME ? 'active' : '';
+  home.addEventListener('click', () => {
+    void openHome().then(() => {
+      renderSidebar();
+      renderAll();
+    });
+  });
+  $('apps').replaceChildren(home);
   const current = state.channels.find((c) => c.id === state.channel);
   const name = ctx.channelName(state.channel);
-  $('channel-title').textContent = current?.dm ? name : `# ${name}`;
+  $('channel-title').textContent =
+    state.channel === HOME ? `${state.bot.name} · Home` : current?.dm ? name : `# ${name}`;
   $('composer-input').placeholder = current?.dm
     ? `Message ${name}`
     : `Message #${name}: / for commands, @ to mention`;

@@ -1,5 +1,6 @@
 // The sandbox page's message panes: the channel and the open thread, with buttons and confirm
 // dialogs. (Split out of app.js: rendering, separate from the state stream and the composers.)
+import { HOME, renderHome, renderSession, tasksElement } from '/agent.js';
 import { emojify } from '/emoji.js';
 import { messageBody, mrkdwn } from '/render.js';
 import { $, api, ctx, key, state } from '/state.js';
@@ -37,6 +38,8 @@ function messageElement(m, where) {
     m.files?.map((f) => f.id),
     m.tasks,
     m.streaming,
+    // Only a streaming message draws differently by its session (its own stop or the session's).
+    m.streaming ? state.sessions.get(key(m.channel, m.threadTs ?? m.ts))?.status : undefined,
     replyCount(m),
     state.me,
   ]);
@@ -68,8 +71,11 @@ function messageElement(m, where) {
       Object.assign(document.createElement('span'), { className: 'edited', textContent: '(edited)' }),
     );
   main.append(head, messageBody(m, { ...ctx, messageTs: m.ts, onButton: (e, b) => clickButton(e, b, m) }));
-  if (m.tasks?.length) main.append(tasksElement(m.tasks));
-  if (m.streaming) main.append(streamStopElement(m));
+  if (m.tasks?.length) main.append(tasksElement(m.tasks, m.streaming));
+  // An agent session's stop button stops its streams too (in the thread's header): Slack shows one.
+  const session = state.sessions.get(key(m.channel, m.threadTs ?? m.ts));
+  if (m.streaming && !(session?.status === 'processing' && session.stoppable))
+    main.append(streamStopElement(m));
   for (const f of m.files ?? []) main.append(fileElement(f));
   if (m.reactions?.length) main.append(reactionsElement(m.reactions));
   const n = replyCount(m);
@@ -86,19 +92,6 @@ function messageElement(m, where) {
   }
   rendered.set(cacheKey, { sig, el: row });
   return row;
-}
-
-/** A native stream's task updates: the agent's tool activity while it writes. */
-function tasksElement(tasks) {
-  const box = document.createElement('ul');
-  box.className = 'tasks';
-  for (const t of tasks) {
-    const li = document.createElement('li');
-    li.className = `task ${t.status}`;
-    li.textContent = `${t.status === 'complete' ? '✔' : t.status === 'error' ? '✖' : '⋯'} ${t.title}`;
-    box.append(li);
-  }
-  return box;
 }
 
 /** Slack's own stop control on a message that is still streaming (STREAM_MODE=native). */
@@ -186,6 +179,12 @@ function fill(container, items) {
 }
 
 export function renderAll() {
+  document.body.classList.toggle('home-open', state.channel === HOME);
+  if (state.channel === HOME) {
+    renderHome();
+    $('thread').hidden = true;
+    return;
+  }
   const all = [...state.messages.values()].sort((a, b) => a.at - b.at || a.ts.localeCompare(b.ts));
   const roots = all.filter((m) => m.channel === state.channel && isRoot(m));
   const ephemerals = state.ephemerals.filter((e) => e.channel === state.channel && !e.threadTs);
@@ -219,6 +218,7 @@ function renderThread(all) {
   pane.hidden = false;
   const dm = state.channels.find((c) => c.id === state.channel)?.dm;
   $('thread-channel').textContent = `${dm ? '' : '# '}${ctx.channelName(state.channel)}`;
+  renderSession();
   const root = state.messages.get(key(state.channel, state.thread));
   const replies = all.filter(
     (m) => m.channel === state.channel && m.threadTs === state.thread && m.ts !== state.thread,

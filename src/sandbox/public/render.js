@@ -148,6 +148,17 @@ function renderBlock(block, ctx) {
       }
       box.append(body);
       if (block.accessory?.type === 'button') box.append(button(block.accessory, block, ctx));
+      // `expand: false`: Slack shows the start of a long section with "See more" (the step timeline).
+      if (block.expand === false) {
+        box.classList.add('collapsed');
+        const more = el('button', 'see-more', 'See more');
+        more.type = 'button';
+        more.addEventListener('click', () => {
+          const collapsed = box.classList.toggle('collapsed');
+          more.textContent = collapsed ? 'See more' : 'See less';
+        });
+        box.append(more);
+      }
       return box;
     }
     case 'context': {
@@ -198,6 +209,12 @@ function renderBlock(block, ctx) {
             ctx,
           );
           if (b.accessibility_label) btn.setAttribute('aria-label', b.accessibility_label);
+          // A toggle in Slack's client: the chosen one stays pressed (Slack sends nothing on deselect).
+          btn.addEventListener('click', () => {
+            for (const other of box.querySelectorAll('.bk-button'))
+              if (other !== btn) other.classList.remove('pressed');
+            btn.classList.toggle('pressed');
+          });
           box.append(btn);
         }
       }

@@ -16,6 +16,8 @@ export const state = {
   thread: undefined,
   messages: new Map(), // `${channel}|${ts}` → message
   ephemerals: [],
+  sessions: new Map(), // `${channel}|${threadTs}` → agent session
+  home: undefined, // my Home tab, as the app last published it
 };
 
 export const key = (channel, ts) => `${channel}|${ts}`;

@@ -15,7 +15,7 @@ const args = process.argv.slice(2);
 const joined = args.join(' ');
 appendFileSync(
   process.env.FAKE_CLI_LOG,
-  `${JSON.stringify({ tool, args, env: { KUBECONFIG: process.env.KUBECONFIG } })}\n`,
+  `${JSON.stringify({ tool, args, env: { KUBECONFIG: process.env.KUBECONFIG, AWS_PROFILE: process.env.AWS_PROFILE } })}\n`,
 );
 const rules = JSON.parse(readFileSync(process.env.FAKE_CLI_RULES, 'utf8'));
 const rule = rules.find((r) => r.tool === tool && new RegExp(r.match).test(joined));

@@ -21,10 +21,11 @@ import {
 const { partition: P, region: R, account: A } = SIM_ENV;
 
 /** The skills' requests as the doctor makes them (src/doctor/skill-actions.ts), in the sample account. */
-function requestsFor(action: string, fisRoleArn: string): Request[] {
+function requestsFor(action: string, fisRoleArn: string, targetRoleArns: readonly string[]): Request[] {
   return sharedRequestsFor(action, {
     ...SIM_ENV,
     fisRoleArn,
+    targetRoleArns,
     templateTag: FIS_TEMPLATE_TAG,
     // The prefix the default stack gives the harness (synth() uses it).
     alarmPrefix: fisAlarmPrefix('AgentCoreSlackBot'),
@@ -55,6 +56,8 @@ export async function deniedCommands(
   policies: NamedPolicy[],
   principal: string,
   fisRoleArn: string,
+  /** The other accounts' roles configured for the stack (TARGET_ACCOUNTS); assume-role is checked on each. */
+  targetRoleArns: readonly string[] = [],
 ): Promise<CommandFailure[]> {
   const failures: CommandFailure[] = [];
   const cache = new Map<string, Evaluation[]>();
@@ -66,7 +69,7 @@ export async function deniedCommands(
         continue;
       }
       const named = resourceNamedBy(cmd);
-      for (const req of requestsFor(action, fisRoleArn)) {
+      for (const req of requestsFor(action, fisRoleArn, targetRoleArns)) {
         const request = named && req.action === action ? { ...req, resource: named } : req;
         const key = JSON.stringify(request);
         let results = cache.get(key);

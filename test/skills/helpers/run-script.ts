@@ -26,7 +26,7 @@ export interface Rule {
 export interface Call {
   tool: string;
   args: string[];
-  env: { KUBECONFIG?: string };
+  env: { KUBECONFIG?: string; AWS_PROFILE?: string };
 }
 
 export interface RunResult {

@@ -1,0 +1,115 @@
+/**
+ * The bot's view of an experiment's targets beyond their tags: their descriptions (what FIS's target
+ * `filters` paths point into, and where the Availability Zone comes from) and whether they are healthy
+ * again after the experiment. No SDK types here; src/adapters/ec2.ts implements both ports for EC2
+ * instances. A resource type no port covers is said to be "not checked", never assumed healthy.
+ */
+
+/** One target resource after the experiment. */
+export interface TargetHealth {
+  arn: string;
+  healthy: boolean;
+  /** What the service says, in a few words ("running, status checks ok", "stopped", "does not exist"). */
+  state: string;
+}
+
+export interface TargetHealthPort {
+  /** Whether this port can read the health of this FIS resource type (e.g. `aws:ec2:instance`). */
+  checksHealthOf(resourceType: string): boolean;
+  /**
+   * Each resource's health; `parameters` are the target's FIS parameters (an ECS task target may name its
+   * cluster and service there instead of listing tasks). An empty answer means nothing could be listed.
+   */
+  health(
+    region: string,
+    resourceType: string,
+    arns: readonly string[],
+    parameters?: Readonly<Record<string, string>>,
+  ): Promise<TargetHealth[]>;
+}
+
+/** One port over several, each asked about the resource types it checks. */
+export function healthOf(...ports: TargetHealthPort[]): TargetHealthPort {
+  const portFor = (t: string) => ports.find((p) => p.checksHealthOf(t));
+  return {
+    checksHealthOf: (t) => portFor(t) !== undefined,
+    health: (region, t, arns, parameters) => portFor(t)!.health(region, t, arns, parameters),
+  };
+}
+
+export interface ResourceDescriptionPort {
+  /** Whether this port can read descriptions of this FIS resource type. */
+  describes(resourceType: string): boolean;
+  /**
+   * Each resource's description as the service's Describe API returns it (the document FIS evaluates a
+   * filter `path` against, e.g. `State.Name`), by ARN. A resource that no longer exists is absent.
+   */
+  describe(
+    region: string,
+    resourceType: string,
+    arns: readonly string[],
+  ): Promise<Map<string, Record<string, unknown>>>;
+  /** The Availability Zone in a description of this type, when it has one. */
+  availabilityZone(resourceType: string, description: Record<string, unknown>): string | undefined;
+}
+
+export class TargetReadError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    /** The service answered and refused (a client error), as opposed to no answer or a server fault. */
+    readonly refused = false,
+  ) {
+    super(message);
+    this.name = 'TargetReadError';
+  }
+}
+
+/** What a recovery check of the targets found. */
+export interface TargetsVerdict {
+  /** Resources read and healthy. */
+  healthy: number;
+  /** `target: resource (state)` for each resource not healthy. */
+  unhealthy: string[];
+  /** Targets whose health the bot cannot read, with why. */
+  notChecked: string[];
+}
+
+/** The targets the recovery watch reads: each resolved target and its pool, as approved. */
+export interface WatchedTarget {
+  name: string;
+  resourceType: string;
+  arns: string[];
+  /** The target's FIS parameters, when it has any. */
+  parameters?: Record<string, string>;
+}
+
+/** Reads every checkable target's health; unreadable types are listed as not checked. */
+export async function checkTargets(
+  port: TargetHealthPort | undefined,
+  region: string,
+  targets: readonly WatchedTarget[],
+): Promise<TargetsVerdict> {
+  const out: TargetsVerdict = { healthy: 0, unhealthy: [], notChecked: [] };
+  for (const t of targets) {
+    if (!port?.checksHealthOf(t.resourceType)) {
+      out.notChecked.push(`\`${t.name}\` (${t.resourceType}: the bot has no health check for this type)`);
+      continue;
+    }
+    const found = await port.health(region, t.resourceType, t.arns, t.parameters);
+    if (found.length === 0) {
+      out.notChecked.push(`\`${t.name}\` (the bot could not list its resources)`);
+      continue;
+    }
+    for (const h of found) {
+      if (h.healthy) out.healthy++;
+      else out.unhealthy.push(`\`${t.name}\`: \`${shortId(h.arn)}\` ${h.state}`);
+    }
+  }
+  return out;
+}
+
+function shortId(arn: string): string {
+  const rest = arn.split(':').slice(5).join(':');
+  return rest.split('/').at(-1) || rest;
+}
