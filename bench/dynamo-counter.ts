@@ -64,10 +64,14 @@ export function categorize(target: string, body: string): string {
 export async function startCountingDynamo(region: string): Promise<CountingDynamo> {
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   let counts: Record<string, number> = {};
+  // Requests being answered: closing waits for them (dynalite throws if its store closes under one).
+  let inFlight = 0;
   let service: Record<string, number[]> = {};
   // A listener added before dynalite's own sees the same chunks; dynalite still reads the body.
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     const at = performance.now();
+    inFlight++;
+    res.on('close', () => inFlight--);
     const target = String(req.headers['x-amz-target'] ?? 'unknown');
     const chunks: Buffer[] = [];
     let cat = target;
@@ -97,10 +101,13 @@ export async function startCountingDynamo(region: string): Promise<CountingDynam
       counts = {};
       service = {};
     },
-    close: () =>
-      new Promise<void>((res) => {
+    close: async () => {
+      for (let waited = 0; inFlight > 0 && waited < 5_000; waited += 50)
+        await new Promise((r) => setTimeout(r, 50));
+      await new Promise<void>((res) => {
         server.closeAllConnections?.();
         server.close(() => res());
-      }),
+      });
+    },
   };
 }

@@ -64,14 +64,24 @@ export class EditedReplies {
     return this.h.text().length > this.shownChars;
   }
 
-  /** An intermediate edit (progress lane); `rendered` runs when the scheduler actually renders it. */
+  /**
+   * An intermediate edit (progress lane); `rendered` runs when the scheduler actually renders it.
+   * When the text has outgrown the message by then, this edit finishes the message ("continued")
+   * and the rest goes out in a new reply (chat.postMessage, a per-channel budget): a full message
+   * costs none of the workspace's scarce chat.update budget beyond the run's own turn.
+   */
   async progress(rendered: () => void): Promise<void> {
-    await this.rollOver();
+    if (this.needsNewMessage) await this.postContinuation();
+    // What the last render put in the message: a finished chunk, if the text overflowed it.
+    let finishing: ReturnType<typeof takeChunk> | undefined;
     const render = () => {
       const chunk = takeChunk(this.tail, this.h.bodyBudget, this.reopen);
-      return this.h.present(chunk ? chunk.text : renderOpen(this.tail, this.reopen));
+      finishing = chunk ?? undefined;
+      return chunk
+        ? this.h.presenter.reply({ body: chunk.text, continued: true })
+        : this.h.present(renderOpen(this.tail, this.reopen));
     };
-    await this.h.writer.update(this.h.channel, this.h.currentTs(), render(), {
+    const sent = await this.h.writer.update(this.h.channel, this.h.currentTs(), render(), {
       ...this.h.opts('progress'),
       // Rendered when the call is made: everything written by then, clipped to one message.
       latest: () => {
@@ -81,24 +91,24 @@ export class EditedReplies {
       },
       hasNews: () => this.hasNews,
     });
+    if (sent === false || !finishing) return;
+    this.freeze(finishing);
+    // The continuation, with the text that did not fit, at once.
+    await this.rollOver();
+  }
+
+  /** The message now holds `chunk` for good; the answer continues in a new reply. */
+  private freeze(chunk: NonNullable<ReturnType<typeof takeChunk>>): void {
+    this.frozen += chunk.consumed;
+    this.reopen = chunk.reopen;
+    if (!this.reopen) this.frozen += /^\s*/.exec(this.tail)![0].length;
+    this.needsNewMessage = true;
   }
 
   /** Finishes full messages and opens continuation replies until the tail fits in one message. */
   private async rollOver(): Promise<void> {
     for (;;) {
-      if (this.needsNewMessage) {
-        // The continuation starts with the text that is already there (one call instead of two).
-        const first = () => {
-          const next = takeChunk(this.tail, this.h.bodyBudget, this.reopen);
-          return this.h.present(next ? next.text : renderOpen(this.tail, this.reopen));
-        };
-        const ts = await this.h.writer.post(this.h.channel, first(), this.h.threadTs, {
-          ...this.h.opts('critical'),
-          latest: first,
-        });
-        this.h.posted(ts);
-        this.needsNewMessage = false;
-      }
+      if (this.needsNewMessage) await this.postContinuation();
       const chunk = takeChunk(this.tail, this.h.bodyBudget, this.reopen);
       if (!chunk) return;
       await this.h.writer.update(
@@ -107,11 +117,22 @@ export class EditedReplies {
         this.h.presenter.reply({ body: chunk.text, continued: true }),
         this.h.opts('critical'),
       );
-      this.frozen += chunk.consumed;
-      this.reopen = chunk.reopen;
-      if (!this.reopen) this.frozen += /^\s*/.exec(this.tail)![0].length;
-      this.needsNewMessage = true;
+      this.freeze(chunk);
     }
+  }
+
+  /** Opens the next reply; it starts with the text that is already there (one call instead of two). */
+  private async postContinuation(): Promise<void> {
+    const first = () => {
+      const next = takeChunk(this.tail, this.h.bodyBudget, this.reopen);
+      return this.h.present(next ? next.text : renderOpen(this.tail, this.reopen));
+    };
+    const ts = await this.h.writer.post(this.h.channel, first(), this.h.threadTs, {
+      ...this.h.opts('critical'),
+      latest: first,
+    });
+    this.h.posted(ts);
+    this.needsNewMessage = false;
   }
 
   /** The final edit never landed: the last message still shows its live controls (Stop). */

@@ -18,49 +18,11 @@
  * Plain TypeScript: the clock and timers are injectable so tests run on fake timers.
  */
 
+import { DEFAULT_BUDGETS, type MethodBudget } from './slack-budgets.ts';
+
+export { DEFAULT_BUDGETS, type MethodBudget } from './slack-budgets.ts';
+
 export type Lane = 'critical' | 'progress';
-
-export interface MethodBudget {
-  /** Slack's documented allowance per window (for reference and the benchmark's floor). */
-  limit: number;
-  windowMs: number;
-  /** Hard cap: never more than this many grants in any `windowMs` (a margin under `limit`). */
-  maxInWindow: number;
-  /** Bucket capacity: how many calls may go out back to back after a quiet spell. */
-  burst: number;
-  /** Steady pace: one token per this many ms, so a busy workspace spreads its calls evenly. */
-  refillMs: number;
-  /** Keyed per channel as well as per workspace (chat.postMessage). */
-  perChannel?: boolean;
-}
-
-/**
- * Slack's limits (slack.md §2.1) and the share of them the bot uses: `burst + windowMs / refillMs`
- * stays at or under `maxInWindow`, so calls are paced evenly and the window cap rarely has to act. Slack counts calls per method
- * per workspace per minute and tolerates bursts, so a quiet workspace may send a few calls at once
- * (new runs show their first text immediately); under load the refill paces calls evenly, and the
- * window cap keeps every minute under Slack's limit.
- */
-export const DEFAULT_BUDGETS: Record<string, MethodBudget> = {
-  'chat.update': { limit: 50, windowMs: 60_000, maxInWindow: 49, burst: 4, refillMs: 1_334 },
-  // "One message per second per channel", with 10% slack for network jitter.
-  'chat.postMessage': {
-    limit: 1,
-    windowMs: 1_000,
-    maxInWindow: 1,
-    burst: 1,
-    refillMs: 1_100,
-    perChannel: true,
-  },
-  'chat.startStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
-  'chat.appendStream': { limit: 100, windowMs: 60_000, maxInWindow: 98, burst: 5, refillMs: 645 },
-  'chat.stopStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
-  // Queued follow-ups are marked with a reaction and unmarked when they run (Tier 3 and Tier 2).
-  'reactions.add': { limit: 50, windowMs: 60_000, maxInWindow: 49, burst: 4, refillMs: 1_334 },
-  'reactions.remove': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
-  // Private notes (a follow-up that could not be queued): Tier 4.
-  'chat.postEphemeral': { limit: 100, windowMs: 60_000, maxInWindow: 98, burst: 5, refillMs: 645 },
-};
 
 export interface CallKey {
   workspace: string;
@@ -109,8 +71,13 @@ class Bucket {
   /** When each run was last granted a progress call (fair round robin). */
   readonly lastServed = new Map<string, number>();
   timer: ReturnType<typeof setTimeout> | undefined;
-  /** Grant times within the last window, oldest first. */
+  /**
+   * Answer times within the last window, oldest first. Slack counts a call when it arrives, which
+   * is some time between sending and the answer (under load, most of the round trip), so a call
+   * counts from its grant while in flight and until its answer plus the window after that.
+   */
   readonly log: number[] = [];
+  inFlight = 0;
 
   constructor(
     readonly budget: MethodBudget,
@@ -264,7 +231,9 @@ export class SlackScheduler {
       const now = this.now();
       b.refill(now);
       while (b.log.length > 0 && b.log[0]! <= now - b.budget.windowMs) b.log.shift();
-      const windowFull = b.log.length >= b.budget.maxInWindow;
+      const windowFull = b.log.length + b.inFlight >= b.budget.maxInWindow;
+      // Window full of calls still in flight: the first answer starts the clock (execute pumps again).
+      if (windowFull && b.log.length === 0 && b.pausedUntil <= now) return;
       const waitMs =
         b.pausedUntil > now
           ? b.pausedUntil - now
@@ -282,7 +251,7 @@ export class SlackScheduler {
         return;
       }
       b.tokens -= 1;
-      b.log.push(now);
+      b.inFlight++;
       const w = this.next(b)!;
       this.stats.granted++;
       void this.execute(b, key, w);
@@ -290,11 +259,24 @@ export class SlackScheduler {
   }
 
   private async execute(b: Bucket, key: CallKey, w: Waiting): Promise<void> {
+    const answered = () => {
+      b.inFlight--;
+      b.log.push(this.now());
+    };
     try {
-      w.resolve(await w.fn());
+      const result = await w.fn();
+      answered();
+      w.resolve(result);
+      // A full window may have been waiting for this answer to start its clock.
+      if (!b.timer && b.waiting > 0) this.pump(b, key);
     } catch (err) {
+      answered();
       const retryAfter = this.o.retryAfterOf?.(err);
-      if (retryAfter === undefined) return w.reject(err);
+      if (retryAfter === undefined) {
+        w.reject(err);
+        if (!b.timer && b.waiting > 0) this.pump(b, key);
+        return;
+      }
       this.stats.rateLimited++;
       this.o.onRateLimited?.(key, retryAfter);
       // Only this bucket waits; the tokens it thought it had are gone.

@@ -157,16 +157,29 @@ describe('access lists, double submits, health and shutdown', () => {
   it('runs a double-submitted command once and says so', async () => {
     rig.harness.enqueue(answer('Once.'));
     const n = rig.harness.invocations.length;
+    const told = rig.slack.ephemerals.length;
     const [r1, r2] = await Promise.all([
       rig.slack.slashCommand({ command: '/assess', text: 'eks twice', user: USER, channel: CHANNEL }),
       rig.slack.slashCommand({ command: '/assess', text: 'eks twice', user: USER, channel: CHANNEL }),
     ]);
-    const bodies = [r1.body, r2.body];
-    expect(bodies.filter((b) => b === '')).toHaveLength(1);
-    expect(bodies.find((b) => b !== '')).toContain('did not start it twice');
+    // Both are acknowledged at once (the ack waits for no store); the person is told privately,
+    // through the command's response_url, that the second one did not start.
+    expect([r1.body, r2.body]).toEqual(['', '']);
+    const note = await rig.slack.waitFor(
+      () =>
+        rig.slack.ephemerals
+          .slice(told)
+          .find((e) => e.user === USER && e.text.includes('did not start it twice')),
+      10_000,
+      'the double-submit note',
+    );
+    expect(note.via).toBe('response_url');
     await rig.harness.waitForInvocations(n + 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(rig.harness.invocations.length).toBe(n + 1);
+    expect(
+      rig.slack.ephemerals.slice(told).filter((e) => e.text.includes('did not start it twice')),
+    ).toHaveLength(1);
   });
 
   it('serves /healthz and /readyz', async () => {

@@ -112,6 +112,29 @@ describe('ReplyStream', () => {
     for (const p of w.posts) expect(w.body(p.ts).length).toBeLessThanOrEqual(500);
   });
 
+  it('a message that fills up is finished by the run’s own intermediate edit, not an extra one', async () => {
+    // chat.update is the workspace's scarcest budget: finishing a full message with an edit of its
+    // own, then editing the continuation, would spend two of the run's turns on one.
+    const w = new RecordingWriter();
+    const s = stream(w, 100, 500);
+    await s.open();
+    const paragraphs = Array.from({ length: 20 }, (_, i) => `Paragraph ${i}: ${'detail '.repeat(15)}`);
+    for (const p of paragraphs) {
+      s.appendText(`${p}\n\n`);
+      await vi.advanceTimersByTimeAsync(50);
+    }
+    const beforeFinal = w.updates.length;
+    await s.finish({ outcome: 'done' });
+    const intermediate = w.updates.slice(0, beforeFinal);
+    expect(w.posts.length).toBeGreaterThan(3);
+    // One edit per flush: never two edits at the same moment.
+    const times = intermediate.map((u) => u.at);
+    expect(new Set(times).size).toBe(times.length);
+    const all = w.posts.map((p) => w.body(p.ts)).join('\n\n');
+    expect(all.replace(/\s+/g, ' ').trim()).toBe(paragraphs.join(' ').replace(/\s+/g, ' ').trim());
+    for (const p of w.posts) expect(w.body(p.ts).length).toBeLessThanOrEqual(500);
+  });
+
   it('falls back to plain messages when Slack refuses the final content', async () => {
     const w = new RecordingWriter();
     const s = stream(w, 100);

@@ -314,4 +314,46 @@ describe('SlackScheduler', () => {
     expect(runs).toHaveLength(0);
     expect(s.waiting({ workspace: W, method: 'chat.update' })).toBe(0);
   });
+
+  // A request reaches Slack some time between being sent and being answered; under load that can be
+  // most of the round trip. Slack counts arrivals, so a call counts against the window until its
+  // answer plus the window, not from when it was sent.
+  function arriving(delays: number[], roundTripMs: number) {
+    const arrivals: number[] = [];
+    let i = 0;
+    const call = () => async () => {
+      const d = delays[i++ % delays.length]!;
+      await new Promise((r) => setTimeout(r, d));
+      arrivals.push(Date.now());
+      await new Promise((r) => setTimeout(r, roundTripMs - d));
+    };
+    return { arrivals, call };
+  }
+
+  it('keeps chat.postMessage’s one-per-second per channel at Slack even when requests arrive late', async () => {
+    const s = scheduler();
+    const { arrivals, call } = arriving([800, 0], 900);
+    for (let k = 0; k < 10; k++)
+      void s.run({ workspace: W, method: 'chat.postMessage', channel: 'C1', lane: 'critical', fn: call() });
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(arrivals).toHaveLength(10);
+    for (let k = 1; k < arrivals.length; k++)
+      expect(arrivals[k]! - arrivals[k - 1]!).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('keeps chat.update’s per-minute budget at Slack even when requests arrive late', async () => {
+    const s = scheduler();
+    // The first calls after a quiet spell are slow to arrive, later ones fast.
+    const delays = [...Array.from({ length: 8 }, () => 1_900), ...Array.from({ length: 200 }, () => 0)];
+    const { arrivals, call } = arriving(delays, 2_000);
+    for (let t = 0; t < 150_000; t += 100) {
+      for (let r = 0; r < 20; r++)
+        void s.run({ workspace: W, method: 'chat.update', lane: 'progress', runKey: `r${r}`, fn: call() });
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    for (const first of arrivals) {
+      const inWindow = arrivals.filter((x) => x >= first && x < first + 60_000).length;
+      expect(inWindow).toBeLessThan(UPDATE.limit);
+    }
+  });
 });

@@ -1,0 +1,50 @@
+/** Starting, asking and stopping the bot under test (bench/bot-process.ts) in its own process. */
+import { type ChildProcess, fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Forks the bot with `env`; resolves with its HTTP port once it is ready. `cpuProfDir`: write a CPU profile there. */
+export function startBotProcess(
+  env: Record<string, string>,
+  cpuProfDir?: string,
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(join(here, 'bot-process.ts'), [], {
+    execArgv: ['--import', 'tsx', ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`bot process exited early (${code})`)));
+    child.on('message', (m: { type: string; port?: number }) => {
+      if (m.type === 'ready') resolve({ child, port: m.port! });
+    });
+  });
+}
+
+/** Sends `{ type }` and resolves with the bot's answer of the same type. */
+export function ask<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: { type: string }) => {
+      if (m.type === type) {
+        child.off('message', on);
+        resolve(m as T);
+      }
+    };
+    child.on('message', on);
+    child.send({ type });
+  });
+}
+
+export async function stopBot(child: ChildProcess): Promise<void> {
+  child.removeAllListeners('exit');
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.send({ type: 'stop' });
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 8_000))]);
+  if (child.exitCode === null) {
+    child.kill('SIGKILL');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000))]);
+  }
+}

@@ -1,0 +1,77 @@
+/** bench/results.md: the results table, cost per turn, and ours as a ratio of each baseline. */
+import type { AckBurst, BenchRecord } from './scenario.ts';
+
+export function fmt(x: number, digits = 0): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : '–';
+}
+
+export function table(records: BenchRecord[]): string {
+  const lines = [
+    '| Strategy | N | ack p50/p99 ms | first visible p50/p95 ms | staleness p50/p95 ms | floor p95 ms | p95 ÷ floor | Slack calls/run | 429s | chars lost | unfinished | peak RSS MB | CPU s | wall s | load at start |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of records) {
+    lines.push(
+      `| ${r.strategy} | ${r.n} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.firstVisibleMs.p50)} / ${fmt(r.firstVisibleMs.p95)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${fmt(r.floorMs.p95)} | ${fmt(r.stalenessP95VsFloor, 2)} | ${fmt(r.slackCallsPerRun, 1)} | ${r.responses429}${r.responses429 ? ` (${list(r.responses429ByMethod, 0)})` : ''} | ${r.charsLost} | ${r.unfinishedRuns} | ${fmt(r.peakRssMb)} | ${fmt(r.cpuMs / 1000, 1)} | ${fmt(r.wallS)} | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function list(o: Record<string, number>, digits = 2): string {
+  return Object.entries(o)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${fmt(v, digits)}`)
+    .join(', ');
+}
+
+/** What a turn costs: DynamoDB requests by purpose and Slack calls by method, per strategy and N. */
+export function costs(records: BenchRecord[]): string {
+  const lines = [
+    '| Strategy | N | DynamoDB requests per turn (by purpose) | Slack calls per run (by method) |',
+    '|---|---:|---|---|',
+  ];
+  for (const r of records) {
+    const total = Object.values(r.dynamoPerTurn).reduce((a, b) => a + b, 0);
+    lines.push(
+      `| ${r.strategy} | ${r.n} | **${fmt(total, 2)}**: ${list(r.dynamoPerTurn)} | **${fmt(r.slackCallsPerRun, 1)}**: ${list(r.slackPerRun)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function ratios(records: BenchRecord[], ns: number[]): string {
+  const lines = [
+    '| N | ours vs baseline | staleness p95 (ours ÷ theirs) | first visible p50 | Slack calls/run | 429s (ours / theirs) | chars lost (ours / theirs) |',
+    '|---:|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const n of ns) {
+    const ours = records.find((r) => r.strategy === 'ours' && r.n === n);
+    if (!ours) continue;
+    const native = records.find((r) => r.strategy === 'ours-native' && r.n === n);
+    const pairs: Array<[BenchRecord, string]> = [
+      [ours, 'every-delta'],
+      [ours, 'every-2s'],
+      [ours, 'chat-stream'],
+      ...(native ? [[native, 'chat-stream'] as [BenchRecord, string]] : []),
+    ];
+    for (const [us, base] of pairs) {
+      const b = records.find((r) => r.strategy === base && r.n === n);
+      if (!b) continue;
+      lines.push(
+        `| ${n} | ${us.strategy} vs ${base} | ${fmt(us.stalenessMs.p95 / b.stalenessMs.p95, 2)} | ${fmt(us.firstVisibleMs.p50 / b.firstVisibleMs.p50, 2)} | ${fmt(us.slackCallsPerRun / b.slackCallsPerRun, 2)} | ${us.responses429} / ${b.responses429} | ${us.charsLost} / ${b.charsLost} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+export function ackSummary(burst: AckBurst, embedded: AckBurst): string {
+  return (
+    `Ack latency, 100 concurrent slash commands, load generator in its own process: p50 ${burst.p50} ms, p99 ${burst.p99} ms (max ${burst.max} ms) ` +
+    `with the store out of the bot's process as in production (load ${burst.load.join(' / ')}); ${embedded.p50} / ${embedded.p99} ms with the embedded store in the bot's process (load ${embedded.load.join(' / ')}). ` +
+    `Floor under the same load (100 concurrent \`/assess help\`, answered in the ack with no store and no run): p99 ${burst.helpP99} ms and ${embedded.helpP99} ms. ` +
+    `The duplicate checks are made after the ack (the store answered them in p50 ${burst.storeDedupMs.p50} / p99 ${burst.storeDedupMs.p99} ms). ` +
+    `Store requests per command in the 3 s after the burst (the runs that started meanwhile add theirs): ${list(burst.dynamoPerCommand)}.`
+  );
+}

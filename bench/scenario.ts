@@ -1,0 +1,189 @@
+/**
+ * One benchmark scenario (a strategy at N concurrent runs) and the 100-command ack burst: start the
+ * stand-ins and the bot, send the commands at once, wait for every thread to finish (or the cap),
+ * and turn what the stand-ins saw into one record.
+ */
+import { loadavg } from 'node:os';
+import { DEFAULT_BUDGETS } from '../src/core/slack-scheduler.ts';
+import { ask, startBotProcess, stopBot } from './bot-control.ts';
+import { finished, measureThreads, norm, type Produced, pct } from './measure.ts';
+import { channelOf, commandBurst, SIGNING_SECRET, stands, USER } from './stands.ts';
+import { streamSeconds } from './workload.ts';
+
+export interface BenchOptions {
+  chars: number;
+  /** Seconds a scenario may take; default its stream time + 60 s + 3 s × N. */
+  capS?: number;
+  cpuProfDir?: string;
+  embeddedDynamo?: boolean;
+  debug?: boolean;
+}
+
+export interface BenchRecord {
+  strategy: string;
+  n: number;
+  charsPerRun: number;
+  channels: number;
+  ackMs: { p50: number; p99: number };
+  firstVisibleMs: { p50: number; p95: number };
+  stalenessMs: { p50: number; p95: number };
+  /** Best p50/p95 staleness any scheduler could reach under the workspace budget (see README). */
+  floorMs: { p50: number; p95: number };
+  stalenessP95VsFloor: number;
+  slackCallsPerRun: number;
+  responses429: number;
+  responses429ByMethod: Record<string, number>;
+  charsLost: number;
+  unfinishedRuns: number;
+  peakRssMb: number;
+  cpuMs: number;
+  /** Bot process CPU time ÷ its wall time (1 = one core busy throughout). */
+  cpuAvgCores: number;
+  wallS: number;
+  /** Slack Web API calls per run, by method. */
+  slackPerRun: Record<string, number>;
+  /** DynamoDB requests per turn (one turn per run here), by purpose; counted at the stand-in. */
+  dynamoPerTurn: Record<string, number>;
+  /** The bot's scheduler counters (ours only): calls granted, 429s it saw, edits replaced unsent. */
+  scheduler?: { granted: number; rateLimited: number; replaced: number };
+  /** 1-, 5- and 15-minute load averages of the machine at the start and the end of the scenario. */
+  load: { start: number[]; end: number[] };
+}
+
+export const loads = () => loadavg().map((l) => Math.round(l * 10) / 10);
+
+const perRun = (o: Record<string, number>, n: number) =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round((v / n) * 100) / 100]));
+
+export async function scenario(strategy: string, n: number, o: BenchOptions): Promise<BenchRecord> {
+  const produced: Produced[] = Array.from({ length: n }, () => ({ times: [], lens: [], text: '' }));
+  const loadStart = loads();
+  const st = await stands({
+    n,
+    chars: o.chars,
+    embeddedDynamo: o.embeddedDynamo,
+    onText: (run, t, at) => {
+      const p = produced[run];
+      if (!p) return;
+      p.text += norm(t);
+      p.times.push(at);
+      p.lens.push(p.text.length);
+    },
+  });
+  const { slack, dynamo } = st;
+  const { child, port } = await startBotProcess({ ...st.env, BENCH_STRATEGY: strategy }, o.cpuProfDir);
+  slack.connectApp({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET });
+  dynamo.reset(); // the startup's own requests (table check, health record) are not a turn's
+  const started = Date.now();
+  const acks = await commandBurst(slack, n);
+  const capS = o.capS ?? Math.round(streamSeconds(o.chars) + 60 + n * 3);
+  const roots = () =>
+    Array.from({ length: n }, (_, i) =>
+      slack.rootMessages(channelOf(i)).find((m) => m.text.includes(`\`bench-${i}\``)),
+    );
+  while (!roots().every((r) => finished(slack, r)) && Date.now() - started < capS * 1000)
+    await new Promise((r) => setTimeout(r, 250));
+  const wallS = (Date.now() - started) / 1000;
+  const use = await ask<{
+    maxRssMb: number;
+    cpuMs: number;
+    cpuAvgCores: number;
+    scheduler?: BenchRecord['scheduler'];
+  }>(child, 'usage');
+  await stopBot(child);
+
+  const m = measureThreads(slack, roots(), produced, o.debug);
+  const calls = slack.calls.filter((c) => c.method !== 'auth.test');
+  // The floor: the workspace budget shared by N continuously writing runs gives each run one update
+  // every T = N / rate; text written at a uniformly random moment waits U(0, T) for the next one.
+  const budget =
+    strategy === 'ours-native' || strategy === 'chat-stream'
+      ? DEFAULT_BUDGETS['chat.appendStream']!
+      : DEFAULT_BUDGETS['chat.update']!;
+  const byMethod: Record<string, number> = {};
+  const limitedBy: Record<string, number> = {};
+  for (const c of calls) {
+    byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;
+    if (c.status === 429) limitedBy[c.method] = (limitedBy[c.method] ?? 0) + 1;
+  }
+  const period = (n * budget.windowMs) / budget.limit;
+  const floor = { p50: period * 0.5, p95: period * 0.95 };
+  const rec: BenchRecord = {
+    strategy,
+    n,
+    charsPerRun: o.chars,
+    channels: st.channels,
+    ackMs: { p50: pct(acks, 50), p99: pct(acks, 99) },
+    firstVisibleMs: { p50: pct(m.firsts, 50), p95: pct(m.firsts, 95) },
+    stalenessMs: { p50: pct(m.stale, 50), p95: pct(m.stale, 95) },
+    floorMs: floor,
+    stalenessP95VsFloor: pct(m.stale, 95) / floor.p95,
+    slackCallsPerRun: calls.length / n,
+    responses429: calls.filter((c) => c.status === 429).length,
+    responses429ByMethod: limitedBy,
+    charsLost: m.lost,
+    unfinishedRuns: m.unfinished,
+    peakRssMb: use.maxRssMb,
+    cpuMs: use.cpuMs,
+    cpuAvgCores: use.cpuAvgCores,
+    wallS,
+    slackPerRun: perRun(byMethod, n),
+    dynamoPerTurn: perRun(dynamo.counts(), n),
+    ...(use.scheduler ? { scheduler: use.scheduler } : {}),
+    load: { start: loadStart, end: loads() },
+  };
+  await st.close();
+  return rec;
+}
+
+export interface AckBurst {
+  p50: number;
+  p99: number;
+  max: number;
+  /** Floor under the same load: `count` concurrent `/assess help`, answered in the ack with no store and no run. */
+  helpP99: number;
+  /** How long the store took to answer the duplicate checks (now made after the ack). */
+  storeDedupMs: { p50: number; p99: number };
+  dynamoPerCommand: Record<string, number>;
+  load: number[];
+}
+
+/** `count` slash commands at once: how fast each is acked (the runs themselves are not waited for). */
+export async function ackBurst(count: number, o: BenchOptions): Promise<AckBurst> {
+  const st = await stands({ n: count, chars: o.chars, embeddedDynamo: o.embeddedDynamo });
+  const { slack, dynamo } = st;
+  const { child, port } = await startBotProcess({ ...st.env, BENCH_STRATEGY: 'ours' }, o.cpuProfDir);
+  slack.connectApp({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET });
+  // Warm up first, as a long-running bot would be: the request path (module loading, JIT) and the
+  // HTTP connections (Slack keeps connections to a busy app open): `count` concurrent `help`
+  // commands, answered in the ack, starting nothing. The second round is the floor under the
+  // machine's current load.
+  let helpAcks: number[] = [];
+  for (let round = 0; round < 2; round++)
+    helpAcks = await Promise.all(
+      Array.from({ length: count }, () =>
+        slack
+          .slashCommand({ command: '/assess', text: 'help', user: USER, channel: channelOf(0) })
+          .then((r) => r.ms),
+      ),
+    );
+  dynamo.reset();
+  const mark = await ask<{ atUs: number }>(child, 'mark');
+  if (o.cpuProfDir) console.log(`profile mark: burst starts at ${mark.atUs} µs`);
+  const acks = await commandBurst(slack, count);
+  // The duplicate checks follow the acks; give them time to be made before counting.
+  await new Promise((r) => setTimeout(r, 3_000));
+  const dedup = dynamo.serviceMs()['dedup (remember)'] ?? [];
+  const result: AckBurst = {
+    p50: pct(acks, 50),
+    p99: pct(acks, 99),
+    max: Math.max(...acks),
+    helpP99: pct(helpAcks, 99),
+    storeDedupMs: { p50: Math.round(pct(dedup, 50)), p99: Math.round(pct(dedup, 99)) },
+    dynamoPerCommand: perRun(dynamo.counts(), count),
+    load: loads(),
+  };
+  await stopBot(child);
+  await st.close();
+  return result;
+}

@@ -1,0 +1,45 @@
+/**
+ * Slack's per-method limits and the share of them the bot's scheduler uses (src/core/slack-scheduler.ts).
+ */
+
+export interface MethodBudget {
+  /** Slack's documented allowance per window (for reference and the benchmark's floor). */
+  limit: number;
+  windowMs: number;
+  /** Hard cap: never more than this many grants in any `windowMs` (a margin under `limit`). */
+  maxInWindow: number;
+  /** Bucket capacity: how many calls may go out back to back after a quiet spell. */
+  burst: number;
+  /** Steady pace: one token per this many ms, so a busy workspace spreads its calls evenly. */
+  refillMs: number;
+  /** Keyed per channel as well as per workspace (chat.postMessage). */
+  perChannel?: boolean;
+}
+
+/**
+ * Slack's limits (slack.md §2.1) and the share of them the bot uses: `burst + windowMs / refillMs`
+ * stays at or under `maxInWindow`, so calls are paced evenly and the window cap rarely has to act. Slack counts calls per method
+ * per workspace per minute and tolerates bursts, so a quiet workspace may send a few calls at once
+ * (new runs show their first text immediately); under load the refill paces calls evenly, and the
+ * window cap keeps every minute under Slack's limit.
+ */
+export const DEFAULT_BUDGETS: Record<string, MethodBudget> = {
+  'chat.update': { limit: 50, windowMs: 60_000, maxInWindow: 49, burst: 4, refillMs: 1_334 },
+  // "One message per second per channel", with 10% slack for network jitter.
+  'chat.postMessage': {
+    limit: 1,
+    windowMs: 1_000,
+    maxInWindow: 1,
+    burst: 1,
+    refillMs: 1_100,
+    perChannel: true,
+  },
+  'chat.startStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
+  'chat.appendStream': { limit: 100, windowMs: 60_000, maxInWindow: 98, burst: 5, refillMs: 645 },
+  'chat.stopStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
+  // Queued follow-ups are marked with a reaction and unmarked when they run (Tier 3 and Tier 2).
+  'reactions.add': { limit: 50, windowMs: 60_000, maxInWindow: 49, burst: 4, refillMs: 1_334 },
+  'reactions.remove': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
+  // Private notes (a follow-up that could not be queued): Tier 4.
+  'chat.postEphemeral': { limit: 100, windowMs: 60_000, maxInWindow: 98, burst: 5, refillMs: 645 },
+};
