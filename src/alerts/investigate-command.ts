@@ -16,6 +16,14 @@ export function parseInvestigate(text: string, defaultRegion: string): Investiga
   const raw = text.trim();
   if (!raw || raw.toLowerCase() === 'help') return { ok: false, kind: 'help', message: INVESTIGATE_USAGE };
   const tokens = raw.split(/\s+/);
+  // The skill commands' `account:<alias>` does not apply here: the bot reads alarms with its own role, in
+  // its own account. Said plainly, rather than looking for an alarm called "… account:prod".
+  const account = tokens.find((t) => /^account:/i.test(t));
+  if (account) {
+    return invalid(
+      `\`${account}\`: \`/investigate\` reads alarms in this bot's own account only. For an alarm in another account, use *Investigate* on its alert note in the channel that account's alarms post to, or ask the agent in a thread (for example \`/assess … ${account}\`).`,
+    );
+  }
   const arn = parseAlarmArn(tokens[0]!);
   if (arn) {
     if (tokens.length > 1) {

@@ -46,4 +46,11 @@ describe('/investigate arguments', () => {
     expect(!r.ok && r.message).toMatch(/`us-west-9` is not an AWS Region/);
     expect(parseInvestigate('a'.repeat(256), 'us-east-1')).toMatchObject({ ok: false, kind: 'invalid' });
   });
+  it('refuses account:<alias> plainly instead of reading it as part of the alarm name', () => {
+    for (const text of ['HighCPU account:prod', 'HighCPU us-west-2 account:prod', 'account:prod HighCPU']) {
+      const r = parseInvestigate(text, 'us-east-1');
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.message).toContain("reads alarms in this bot's own account only");
+    }
+  });
 });
