@@ -10,68 +10,32 @@
  * query they came from (InvalidNextToken otherwise); history outlives a deleted alarm; timestamps are
  * epoch seconds. Unmodeled constraint violations come back as the query API's ValidationError.
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type CloudWatchCall,
+  type EmulatedAlarm,
+  type EmulatedAlarmState,
+  type Fault,
+  type HistoryItem,
+  type Kind,
+  STATES,
+  SUPPORTED,
+  TARGET,
+} from './cloudwatch-emulator-model.ts';
+import {
+  error,
+  kindsProblem,
+  listOf,
+  maxRecordsProblem,
+  nameOk,
+  ok,
+  optionalString,
+  paginate,
+} from './cloudwatch-emulator-wire.ts';
 import { signedRegion } from './fis-emulator-model.ts';
 import { bodyText, LoopbackService } from './loopback-service.ts';
 
-export type EmulatedAlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
-type Kind = 'MetricAlarm' | 'CompositeAlarm' | 'LogAlarm';
-const KINDS: readonly Kind[] = ['MetricAlarm', 'CompositeAlarm', 'LogAlarm'];
-const STATES: readonly EmulatedAlarmState[] = ['OK', 'ALARM', 'INSUFFICIENT_DATA'];
-const TARGET = 'GraniteServiceVersion20100801';
-const SUPPORTED: Record<string, string[]> = {
-  DescribeAlarms: ['AlarmNames', 'AlarmNamePrefix', 'AlarmTypes', 'StateValue', 'MaxRecords', 'NextToken'],
-  DescribeAlarmHistory: [
-    'AlarmName',
-    'AlarmTypes',
-    'HistoryItemType',
-    'StartDate',
-    'EndDate',
-    'MaxRecords',
-    'NextToken',
-    'ScanBy',
-  ],
-};
-
-export interface EmulatedAlarm {
-  name: string;
-  kind: Kind;
-  state: EmulatedAlarmState;
-  reason: string;
-  /** ms since epoch. */
-  stateUpdated: number;
-  namespace?: string;
-  metricName?: string;
-  /** Metric alarms' definition as DescribeAlarms returns it (defaults below when the test gives none). */
-  description?: string;
-  dimensions?: Array<{ name: string; value: string }>;
-  statistic?: string;
-  period?: number;
-  evaluationPeriods?: number;
-  threshold?: number;
-  comparison?: string;
-}
-
-interface HistoryItem {
-  name: string;
-  kind: Kind;
-  at: number;
-  summary: string;
-  data: string;
-}
-
-export interface CloudWatchCall {
-  op: string;
-  region: string;
-  body: Record<string, unknown>;
-}
-
-interface Fault {
-  status: number;
-  code: string;
-  message?: string;
-}
+export type { CloudWatchCall, EmulatedAlarm, EmulatedAlarmState } from './cloudwatch-emulator-model.ts';
 
 export class CloudWatchEmulator extends LoopbackService {
   readonly calls: CloudWatchCall[] = [];
@@ -358,74 +322,4 @@ export class CloudWatchEmulator extends LoopbackService {
       ...(page.next ? { NextToken: page.next } : {}),
     });
   }
-}
-
-function nameOk(v: unknown): boolean {
-  return typeof v === 'string' && v.length >= 1 && v.length <= 255;
-}
-
-function listOf(v: unknown, field: string, max: number, each: (s: unknown) => boolean): string | undefined {
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v)) return `Value at '${field}' must be a list`;
-  if (v.length > max)
-    return `Value at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${max}`;
-  if (!v.every(each))
-    return `Value at '${field}' failed to satisfy constraint: Member must satisfy constraint: [Member must have length between 1 and 255]`;
-  return undefined;
-}
-
-function optionalString(v: unknown, field: string): string | undefined {
-  return v === undefined || nameOk(v)
-    ? undefined
-    : `Value at '${field}' failed to satisfy constraint: Member must have length between 1 and 255`;
-}
-
-function kindsProblem(v: unknown): string | undefined {
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v) || !v.every((k) => KINDS.includes(k as Kind)))
-    return "Value at 'alarmTypes' failed to satisfy constraint: Member must satisfy enum value set: [CompositeAlarm, MetricAlarm, LogAlarm]";
-  return undefined;
-}
-
-function maxRecordsProblem(v: unknown): string | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100)
-    return `Value '${String(v)}' at 'maxRecords' failed to satisfy constraint: Member must have value between 1 and 100`;
-  return undefined;
-}
-
-/** Opaque tokens bound to the query: a token reused on another query is InvalidNextToken. */
-function paginate<T>(
-  items: T[],
-  b: Record<string, unknown>,
-  query: unknown[],
-): { items: T[]; next?: string } | string {
-  const max = typeof b.MaxRecords === 'number' ? b.MaxRecords : 50;
-  const key = createHash('sha256').update(JSON.stringify(query)).digest('hex').slice(0, 16);
-  let from = 0;
-  if (b.NextToken !== undefined) {
-    const [k, n] = Buffer.from(String(b.NextToken), 'base64url').toString().split(':');
-    from = Number(n);
-    if (k !== key || !Number.isInteger(from) || from < 0 || from > items.length)
-      return 'The next token specified is invalid.';
-  }
-  const next =
-    from + max < items.length ? Buffer.from(`${key}:${from + max}`).toString('base64url') : undefined;
-  return { items: items.slice(from, from + max), ...(next ? { next } : {}) };
-}
-
-function ok(res: ServerResponse, body: unknown): void {
-  if (res.destroyed) return;
-  res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-  res.end(JSON.stringify(body));
-}
-
-/** Query-compatible JSON error: `x-amzn-query-error: Code;Sender|Receiver` names the query error code. */
-function error(res: ServerResponse, status: number, code: string, type: string, message: string): void {
-  if (res.destroyed) return;
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.0',
-    'x-amzn-query-error': `${code};${type}`,
-  });
-  res.end(JSON.stringify({ __type: `com.amazonaws.cloudwatch#${code}`, message }));
 }
