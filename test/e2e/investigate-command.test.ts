@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchEmulator } from '../../src/stand-ins/cloudwatch-emulator.ts';
 import { type Invocation, userText } from '../../src/stand-ins/harness-emulator.ts';
 import { answer } from '../../src/stand-ins/scenarios.ts';
+import { putCheckout5xxAlarm } from '../helpers/alarms.ts';
 import { CHANNEL, commandRoot, finalReplies, OTHER_USER, type Rig, startRig, USER } from '../helpers/rig.ts';
 
 const skills = (inv: Invocation) => (inv.body.skills ?? []).map((s) => s.path?.split('/').pop());
@@ -18,22 +19,7 @@ describe('/investigate', () => {
     await cw.start();
     process.env.AWS_ENDPOINT_URL_CLOUDWATCH = cw.url;
     rig = await startRig({ cloudwatch: cw, env: { COMMAND_ACCESS: `/investigate=${USER}` } });
-    cw.putAlarm({
-      name: 'checkout 5xx',
-      state: 'OK',
-      definition: {
-        description: 'Checkout returns server errors',
-        namespace: 'AWS/ApplicationELB',
-        metricName: 'HTTPCode_Target_5XX_Count',
-        dimensions: [{ name: 'LoadBalancer', value: 'app/checkout/50dc6c495c0c9188' }],
-        threshold: 25,
-        comparison: 'GreaterThanThreshold',
-        statistic: 'Sum',
-        period: 60,
-        evaluationPeriods: 3,
-      },
-    });
-    cw.setAlarmState('checkout 5xx', 'ALARM', 'Threshold Crossed: 3 datapoints were greater than 25.');
+    putCheckout5xxAlarm(cw, 'Checkout returns server errors');
   });
   afterAll(async () => {
     await rig.close();

@@ -10,6 +10,7 @@ import { postAppMessage } from '../../src/stand-ins/alert-sender.ts';
 import { CloudWatchEmulator } from '../../src/stand-ins/cloudwatch-emulator.ts';
 import { userText } from '../../src/stand-ins/harness-emulator.ts';
 import { answer } from '../../src/stand-ins/scenarios.ts';
+import { putCheckout5xxAlarm } from '../helpers/alarms.ts';
 import { CHANNEL, commandRoot, finalReplies, OTHER_USER, type Rig, startRig, USER } from '../helpers/rig.ts';
 
 const AUTO = 'C0AUTOINV';
@@ -40,21 +41,7 @@ describe('/investigate on its own harness', () => {
       isPrivate: false,
       members: [rig.slack.botUserId, USER],
     });
-    cw.putAlarm({
-      name: 'checkout 5xx',
-      state: 'OK',
-      definition: {
-        namespace: 'AWS/ApplicationELB',
-        metricName: 'HTTPCode_Target_5XX_Count',
-        dimensions: [{ name: 'LoadBalancer', value: 'app/checkout/50dc6c495c0c9188' }],
-        threshold: 25,
-        comparison: 'GreaterThanThreshold',
-        statistic: 'Sum',
-        period: 60,
-        evaluationPeriods: 3,
-      },
-    });
-    cw.setAlarmState('checkout 5xx', 'ALARM', 'Threshold Crossed: 3 datapoints were greater than 25.');
+    putCheckout5xxAlarm(cw);
   });
   afterAll(async () => {
     await rig.close();
