@@ -1,0 +1,94 @@
+/**
+ * The ack burst: `count` slash commands at once from the load generator (the fake Slack, in the bench
+ * process) to the bot in its own process, and how fast each is acknowledged. Beside the latencies it
+ * counts what they are made of: the bot's CPU time per command (process.cpuUsage across the burst),
+ * the load generator's own, and the machine's load, because on a shared machine an ack waits mostly
+ * for the CPU, not for anything the bot does.
+ */
+import { ask, startBotProcess, stopBot } from './bot-control.ts';
+import { pct } from './measure.ts';
+import { type BenchOptions, loads, perRun } from './scenario.ts';
+import { channelOf, commandBurst, SIGNING_SECRET, stands, USER } from './stands.ts';
+
+export interface AckBurst {
+  p50: number;
+  p99: number;
+  max: number;
+  /** Floor under the same load: `count` concurrent `/assess help`, answered in the ack with no store and no run. */
+  helpP99: number;
+  helpP50?: number;
+  /**
+   * CPU time per command, in µs: the bot's from the first request sent to the last ack received
+   * (for the real commands this includes whatever after-ack work ran before the last ack), and the
+   * load generator's over the same span.
+   */
+  cpuUsPerCommand?: { floorBot: number; bot: number; floorGenerator: number; generator: number };
+  /** How long the store took to answer the duplicate checks (now made after the ack). */
+  storeDedupMs: { p50: number; p99: number };
+  dynamoPerCommand: Record<string, number>;
+  load: number[];
+}
+
+type Usage = { cpuMs: number };
+
+/** Sends one round with `send`; returns each latency and the CPU both processes spent per command. */
+async function round(child: Parameters<typeof ask>[0], count: number, send: () => Promise<number[]>) {
+  const bot0 = (await ask<Usage>(child, 'usage')).cpuMs;
+  const gen0 = process.cpuUsage();
+  const ms = await send();
+  const gen = process.cpuUsage(gen0);
+  const bot = (await ask<Usage>(child, 'usage')).cpuMs - bot0;
+  return {
+    ms,
+    botUs: Math.round((bot * 1000) / count),
+    generatorUs: Math.round((gen.user + gen.system) / count),
+  };
+}
+
+/** `count` slash commands at once: how fast each is acked (the runs themselves are not waited for). */
+export async function ackBurst(count: number, o: BenchOptions): Promise<AckBurst> {
+  const st = await stands({ n: count, chars: o.chars, embeddedDynamo: o.embeddedDynamo });
+  const { slack, dynamo } = st;
+  const { child, port } = await startBotProcess({ ...st.env, BENCH_STRATEGY: 'ours' }, o.cpuProfDir);
+  slack.connectApp({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET });
+  // Warm up first, as a long-running bot would be: the request path (module loading, JIT) and the
+  // HTTP connections (Slack keeps connections to a busy app open): `count` concurrent `help`
+  // commands, answered in the ack, starting nothing. The second round is the floor under the
+  // machine's current load.
+  const help = () =>
+    Promise.all(
+      Array.from({ length: count }, () =>
+        slack
+          .slashCommand({ command: '/assess', text: 'help', user: USER, channel: channelOf(0) })
+          .then((r) => r.ms),
+      ),
+    );
+  await help();
+  const floor = await round(child, count, help);
+  dynamo.reset();
+  const mark = await ask<{ atUs: number }>(child, 'mark');
+  if (o.cpuProfDir) console.log(`profile mark: burst starts at ${mark.atUs} µs`);
+  const ours = await round(child, count, () => commandBurst(slack, count));
+  // The duplicate checks follow the acks; give them time to be made before counting.
+  await new Promise((r) => setTimeout(r, 3_000));
+  const dedup = dynamo.serviceMs()['dedup (remember)'] ?? [];
+  const result: AckBurst = {
+    p50: pct(ours.ms, 50),
+    p99: pct(ours.ms, 99),
+    max: Math.max(...ours.ms),
+    helpP50: pct(floor.ms, 50),
+    helpP99: pct(floor.ms, 99),
+    cpuUsPerCommand: {
+      floorBot: floor.botUs,
+      bot: ours.botUs,
+      floorGenerator: floor.generatorUs,
+      generator: ours.generatorUs,
+    },
+    storeDedupMs: { p50: Math.round(pct(dedup, 50)), p99: Math.round(pct(dedup, 99)) },
+    dynamoPerCommand: perRun(dynamo.counts(), count),
+    load: loads(),
+  };
+  await stopBot(child);
+  await st.close();
+  return result;
+}
