@@ -1,14 +1,17 @@
 /**
- * The ack burst: `count` slash commands at once from the load generator (the fake Slack, in the bench
- * process) to the bot in its own process, and how fast each is acknowledged. Beside the latencies it
+ * The ack burst: `count` slash commands at once from the load generator (bench/ack-generator.ts, a
+ * process of its own) to the bot (another), and how fast each is acknowledged. Beside the latencies it
  * counts what they are made of: the bot's CPU time per command (process.cpuUsage across the burst),
  * the load generator's own, and the machine's load, because on a shared machine an ack waits mostly
  * for the CPU, not for anything the bot does.
  */
+import { type ChildProcess, fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ask, startBotProcess, stopBot } from './bot-control.ts';
 import { pct } from './measure.ts';
 import { type BenchOptions, loads, perRun } from './scenario.ts';
-import { channelOf, commandBurst, SIGNING_SECRET, stands, USER } from './stands.ts';
+import { channelOf, commandForms, SIGNING_SECRET, stands, USER } from './stands.ts';
 
 export interface AckBurst {
   p50: number;
@@ -30,18 +33,39 @@ export interface AckBurst {
 }
 
 type Usage = { cpuMs: number };
+const here = dirname(fileURLToPath(import.meta.url));
 
-/** Sends one round with `send`; returns each latency and the CPU both processes spent per command. */
-async function round(child: Parameters<typeof ask>[0], count: number, send: () => Promise<number[]>) {
-  const bot0 = (await ask<Usage>(child, 'usage')).cpuMs;
-  const gen0 = process.cpuUsage();
-  const ms = await send();
-  const gen = process.cpuUsage(gen0);
-  const bot = (await ask<Usage>(child, 'usage')).cpuMs - bot0;
+/** The load generator (bench/ack-generator.ts) in its own process. */
+async function startGenerator(): Promise<ChildProcess> {
+  const child = fork(join(here, 'ack-generator.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.on('message', (m: { type: string }) => m.type === 'ready' && resolve());
+  });
+  return child;
+}
+
+/** One round: every form sent at once; each ack's latency and the CPU both processes spent per command. */
+async function round(bot: ChildProcess, gen: ChildProcess, url: string, forms: string[]) {
+  const bot0 = (await ask<Usage>(bot, 'usage')).cpuMs;
+  const done = new Promise<{ ms: number[]; cpuUs: number }>((resolve) => {
+    const on = (m: { type: string; ms: number[]; cpuUs: number }) => {
+      if (m.type !== 'round') return;
+      gen.off('message', on);
+      resolve(m);
+    };
+    gen.on('message', on);
+  });
+  gen.send({ type: 'round', url, secret: SIGNING_SECRET, forms });
+  const { ms, cpuUs } = await done;
+  const botMs = (await ask<Usage>(bot, 'usage')).cpuMs - bot0;
   return {
     ms,
-    botUs: Math.round((bot * 1000) / count),
-    generatorUs: Math.round((gen.user + gen.system) / count),
+    botUs: Math.round((botMs * 1000) / forms.length),
+    generatorUs: Math.round(cpuUs / forms.length),
   };
 }
 
@@ -50,25 +74,22 @@ export async function ackBurst(count: number, o: BenchOptions): Promise<AckBurst
   const st = await stands({ n: count, chars: o.chars, embeddedDynamo: o.embeddedDynamo });
   const { slack, dynamo } = st;
   const { child, port } = await startBotProcess({ ...st.env, BENCH_STRATEGY: 'ours' }, o.cpuProfDir);
-  slack.connectApp({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET });
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  const gen = await startGenerator();
   // Warm up first, as a long-running bot would be: the request path (module loading, JIT) and the
   // HTTP connections (Slack keeps connections to a busy app open): `count` concurrent `help`
   // commands, answered in the ack, starting nothing. The second round is the floor under the
   // machine's current load.
   const help = () =>
-    Promise.all(
-      Array.from({ length: count }, () =>
-        slack
-          .slashCommand({ command: '/assess', text: 'help', user: USER, channel: channelOf(0) })
-          .then((r) => r.ms),
-      ),
+    Array.from({ length: count }, () =>
+      slack.slashCommandForm({ command: '/assess', text: 'help', user: USER, channel: channelOf(0) }),
     );
-  await help();
-  const floor = await round(child, count, help);
+  await round(child, gen, url, help());
+  const floor = await round(child, gen, url, help());
   dynamo.reset();
   const mark = await ask<{ atUs: number }>(child, 'mark');
   if (o.cpuProfDir) console.log(`profile mark: burst starts at ${mark.atUs} µs`);
-  const ours = await round(child, count, () => commandBurst(slack, count));
+  const ours = await round(child, gen, url, commandForms(slack, count));
   // The duplicate checks follow the acks; give them time to be made before counting.
   await new Promise((r) => setTimeout(r, 3_000));
   const dedup = dynamo.serviceMs()['dedup (remember)'] ?? [];
@@ -88,6 +109,7 @@ export async function ackBurst(count: number, o: BenchOptions): Promise<AckBurst
     dynamoPerCommand: perRun(dynamo.counts(), count),
     load: loads(),
   };
+  gen.send({ type: 'stop' });
   await stopBot(child);
   await st.close();
   return result;
