@@ -9,6 +9,7 @@
  *   5. the HMAC over the bytes read, and a body that parses to an object (a signed `null` is refused here
  *      instead of crashing Bolt's listener).
  * Only then does Bolt see the request; it reuses the buffered body (`rawBody`) and verifies it again.
+ * A slash command of ours is acked here first, before Bolt's pass (`verified`: command-early-ack.ts).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
