@@ -20,7 +20,15 @@ interface HookDoc {
 
 const doc = JSON.parse(
   readFileSync(
-    path.join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'agentcore', 'harness-lifecycle-hooks.json'),
+    path.join(
+      import.meta.dirname,
+      '..',
+      '..',
+      'test',
+      'fixtures',
+      'agentcore',
+      'harness-lifecycle-hooks.json',
+    ),
     'utf8',
   ),
 ) as HookDoc;
@@ -51,14 +59,18 @@ describe('tool guard: the documented hook contract', () => {
   });
 
   it('allows a read-only shell command in a documented before_tool_call payload', async () => {
-    const answer = await handler(beforeToolCall('shell', { command: 'aws fis list-experiments --region us-west-2' }));
+    const answer = await handler(
+      beforeToolCall('shell', { command: 'aws fis list-experiments --region us-west-2' }),
+    );
     expectDocumentedAnswer(answer);
     expect(answer.decision).toBe('allow');
   });
 
   it('denies starting an experiment, with a reason the stream can carry', async () => {
     const answer = await handler(
-      beforeToolCall('shell', { command: 'aws fis start-experiment --experiment-template-id EXT1a2b3c4d5e6f7' }),
+      beforeToolCall('shell', {
+        command: 'aws fis start-experiment --experiment-template-id EXT1a2b3c4d5e6f7',
+      }),
     );
     expectDocumentedAnswer(answer);
     expect(answer.decision).toBe('deny');
@@ -78,7 +90,9 @@ describe('tool guard: the documented hook contract', () => {
   });
 
   it('denies a shell call whose input the harness truncated: the full command cannot be checked', async () => {
-    const answer = await handler(beforeToolCall('shell', { ...doc.truncatedFieldExample, preview: '{"command":"aws fis' }));
+    const answer = await handler(
+      beforeToolCall('shell', { ...doc.truncatedFieldExample, preview: '{"command":"aws fis' }),
+    );
     expectDocumentedAnswer(answer);
     expect(answer.decision).toBe('deny');
     expect(answer.reason).toMatch(/truncated/);

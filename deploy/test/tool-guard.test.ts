@@ -71,16 +71,19 @@ describe('tool guard: allowed', () => {
   }
 
   it('tools other than the shell pass (the harness allow-list governs them)', () => {
-    expect(decide(toolCall('aws-knowledge-mcp', { query: 'FIS stop conditions' }, 'remote_mcp')).decision).toBe(
-      'allow',
-    );
+    expect(
+      decide(toolCall('aws-knowledge-mcp', { query: 'FIS stop conditions' }, 'remote_mcp')).decision,
+    ).toBe('allow');
   });
 
   it('reads a shell input the harness passed as a JSON string', () => {
-    expect(decide(toolCall('shell', JSON.stringify({ command: 'aws fis list-experiments' }))).decision).toBe('allow');
+    expect(decide(toolCall('shell', JSON.stringify({ command: 'aws fis list-experiments' }))).decision).toBe(
+      'allow',
+    );
     expect(
-      decide(toolCall('shell', JSON.stringify({ command: 'aws fis start-experiment --experiment-template-id X' })))
-        .decision,
+      decide(
+        toolCall('shell', JSON.stringify({ command: 'aws fis start-experiment --experiment-template-id X' })),
+      ).decision,
     ).toBe('deny');
   });
 });

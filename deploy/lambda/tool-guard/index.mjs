@@ -111,7 +111,9 @@ function toolCall(event) {
     };
   const c = e.context;
   if (!c || typeof c !== 'object' || typeof c.toolName !== 'string' || !('toolInput' in c))
-    return { refusal: 'the before_tool_call payload has no toolName and toolInput, so the call cannot be checked' };
+    return {
+      refusal: 'the before_tool_call payload has no toolName and toolInput, so the call cannot be checked',
+    };
   const input = typeof c.toolInput === 'string' ? parse(c.toolInput) : c.toolInput;
   // The harness replaces a context field over its 64 KiB limit with { truncated, preview }.
   if (c.toolName === SHELL && input && typeof input === 'object' && input.truncated === true)
