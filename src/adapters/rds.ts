@@ -175,8 +175,15 @@ function clusterHealth(c: DBCluster, instances: Map<string, DBInstance>): Omit<T
 function identifiers(arns: readonly string[], kind: 'db' | 'cluster'): Map<string, string> {
   const out = new Map<string, string>();
   for (const arn of arns) {
-    const m = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(db|cluster):([A-Za-z][A-Za-z0-9-]*)$/.exec(arn);
-    if (m && m[1] === kind) out.set(m[2]!.toLowerCase(), arn);
+    const [scheme, , service, , account, type, name, ...rest] = arn.split(':');
+    if (
+      scheme === 'arn' &&
+      service === 'rds' &&
+      /^\d{12}$/.test(account ?? '') &&
+      type === kind &&
+      !rest.length
+    )
+      if (name && /^[A-Za-z][A-Za-z0-9-]*$/.test(name)) out.set(name.toLowerCase(), arn);
   }
   return out;
 }
