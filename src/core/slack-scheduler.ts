@@ -172,6 +172,24 @@ export class SlackScheduler {
     }
   }
 
+  /**
+   * How long a critical call on this key would wait if offered now: behind the critical calls
+   * already waiting, for the tokens they and it need, a 429 pause and a full window (0: at once).
+   */
+  waitMs(key: CallKey): number {
+    const budget = this.budgets[key.method];
+    const b = budget && this.buckets.get(this.keyOf(key, budget));
+    if (!b) return 0;
+    const now = this.now();
+    b.refill(now);
+    const short = b.critical.length + 1 - b.tokens;
+    const tokenWait = short > 0 ? short / b.rate : 0;
+    const recent = b.log.filter((t) => t > now - b.budget.windowMs);
+    const windowFull = recent.length + b.inFlight + b.critical.length >= b.budget.maxInWindow;
+    const windowWait = windowFull && recent.length > 0 ? recent[0]! + b.budget.windowMs - now : 0;
+    return Math.max(0, b.pausedUntil - now, tokenWait, windowWait);
+  }
+
   /** Calls waiting for a bucket (for health and tests). */
   waiting(key: CallKey): number {
     return this.buckets.get(this.keyOf(key, this.budgets[key.method]))?.waiting ?? 0;
