@@ -1,7 +1,13 @@
 /**
  * What a finished scenario's threads show, measured against what the harness wrote: staleness
  * (for every 20th character, the time from the harness writing it to Slack first showing it),
- * first-visible latency and characters lost. The fake Slack keeps every version of every message.
+ * first-visible latency (from the run's first delta, and from its command), and characters lost.
+ * The fake Slack keeps every version of every message.
+ *
+ * Lost and undelivered are told apart: a finished run (its footer is shown) that does not show all
+ * the harness wrote lost those characters; an unfinished run at the cap has not delivered the rest
+ * yet, which is counted as undelivered unless what it shows differs from what was written (then the
+ * rest is lost: it cannot arrive by appending).
  */
 import type { FakeSlack, StoredMessage } from '../src/stand-ins/fake-slack.ts';
 
@@ -39,10 +45,20 @@ export interface Produced {
   lens: number[];
 }
 
+/** The issue's first-text target: the first text visible within this long of the first delta. */
+export const FIRST_TEXT_MS = 300;
+
 export interface ThreadMeasure {
   firsts: number[];
+  /** Per run with any text shown: its command to its first text on screen. */
+  fromCommand: number[];
+  /** Runs whose first text showed within FIRST_TEXT_MS of their first delta (of runs that wrote any). */
+  firstOnTime: number;
+  wrote: number;
   stale: number[];
   lost: number;
+  /** Characters of unfinished runs not shown by the cap (not lost: still to come). */
+  undelivered: number;
   unfinished: number;
 }
 
@@ -52,13 +68,27 @@ export function measureThreads(
   roots: Array<StoredMessage | undefined>,
   produced: Produced[],
   debug = false,
+  /** When the commands were sent (ms epoch). */
+  commandAt = Number.NaN,
 ): ThreadMeasure {
-  const out: ThreadMeasure = { firsts: [], stale: [], lost: 0, unfinished: 0 };
+  const out: ThreadMeasure = {
+    firsts: [],
+    fromCommand: [],
+    firstOnTime: 0,
+    wrote: 0,
+    stale: [],
+    lost: 0,
+    undelivered: 0,
+    unfinished: 0,
+  };
   roots.forEach((root, i) => {
     const p = produced[i]!;
-    if (!finished(slack, root)) out.unfinished++;
+    const done = finished(slack, root);
+    if (!done) out.unfinished++;
+    if (p.text.length > 0) out.wrote++;
     if (!root) {
-      out.lost += p.text.length;
+      if (done) out.lost += p.text.length;
+      else out.undelivered += p.text.length;
       return;
     }
     const replies = slack.replies(root.channel, root.ts).filter((m) => m.botId);
@@ -80,7 +110,10 @@ export function measureThreads(
     let common = 0;
     while (common < p.text.length && common < finalText.length && p.text[common] === finalText[common])
       common++;
-    out.lost += p.text.length - common;
+    if (done || finalText.length > common) out.lost += p.text.length - common;
+    else out.undelivered += p.text.length - common;
+    const firstShown = vis.find((e) => e.len > 0);
+    if (firstShown) out.fromCommand.push(firstShown.at - commandAt);
     if (debug && common < p.text.length) {
       console.error(
         `run ${i}: lost ${p.text.length - common} of ${p.text.length}; replies:`,
@@ -100,7 +133,10 @@ export function measureThreads(
       while (v < vis.length && vis[v]!.len < j) v++;
       if (d >= p.lens.length || v >= vis.length) break;
       const ms = Math.max(0, vis[v]!.at - p.times[d]!);
-      if (j === 1) out.firsts.push(ms);
+      if (j === 1) {
+        out.firsts.push(ms);
+        if (ms <= FIRST_TEXT_MS) out.firstOnTime++;
+      }
       out.stale.push(ms);
     }
   });
