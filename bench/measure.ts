@@ -31,6 +31,31 @@ export function pct(values: number[], p: number): number {
 
 const FINAL = /(Done|Failed|Ended early|Stopped) in/;
 
+const FENCE_OPENER = /^(`{3,}|~{3,})([^\s`]*)[^\n]*\n/;
+
+/**
+ * A reply that continues a code block cut at the end of the previous one starts with the block's
+ * fence line again ("```bash"); its language tag is layout the agent did not write twice, so it is
+ * not counted (without this a cut inside a code block counted the rest of the answer as lost). A
+ * reply that starts a new block where the agent's text has one keeps its tag. Returns, per reply,
+ * the tag to drop from its start ('' for none).
+ */
+function reopenedTags(markdowns: string[], written: string): string[] {
+  let at = 0;
+  return markdowns.map((md, r) => {
+    const m = FENCE_OPENER.exec(md);
+    const tag = r > 0 && m?.[2] && !written.startsWith(norm(m[2]), at) ? norm(m[2]) : '';
+    at += shownText(md, tag).length;
+    return tag;
+  });
+}
+
+/** A reply's countable characters, less a reopened fence's tag. */
+function shownText(md: string, tag: string): string {
+  const n = norm(md);
+  return tag && FENCE_OPENER.test(md) && n.startsWith(tag) ? n.slice(tag.length) : n;
+}
+
 /** The run's thread has its final footer. */
 export function finished(slack: FakeSlack, root: StoredMessage | undefined): boolean {
   return (
@@ -92,10 +117,15 @@ export function measureThreads(
       return;
     }
     const replies = slack.replies(root.channel, root.ts).filter((m) => m.botId);
+    const tags = reopenedTags(
+      replies.map((m) => markdownOf(m.blocks)),
+      p.text,
+    );
     // Visible characters over time: the sum over replies of each one's latest version.
     const events: Array<{ at: number; reply: number; len: number }> = [];
     replies.forEach((m, r) => {
-      for (const v of m.versions) events.push({ at: v.at, reply: r, len: norm(markdownOf(v.blocks)).length });
+      for (const v of m.versions)
+        events.push({ at: v.at, reply: r, len: shownText(markdownOf(v.blocks), tags[r]!).length });
     });
     events.sort((a, b) => a.at - b.at);
     const latest = new Array<number>(replies.length).fill(0);
@@ -106,7 +136,7 @@ export function measureThreads(
       latest[e.reply] = e.len;
       vis.push({ at: e.at, len: visible });
     }
-    const finalText = replies.map((m) => norm(markdownOf(m.blocks))).join('');
+    const finalText = replies.map((m, r) => shownText(markdownOf(m.blocks), tags[r]!)).join('');
     let common = 0;
     while (common < p.text.length && common < finalText.length && p.text[common] === finalText[common])
       common++;

@@ -84,3 +84,27 @@ describe('bench floors', () => {
     expect(fifty.p95).toBeLessThan(28_500);
   });
 });
+
+describe('bench measurement across a code block cut between two messages', () => {
+  it('the reopened fence line of the continuation is layout, not text the agent wrote', () => {
+    // The agent wrote one code block; the bot cut it between two messages and reopened it.
+    const written = 'Intro.\n\n```bash\nkubectl get pods\nkubectl top nodes\n```\nAfter.';
+    const threads = [
+      { md: ['Intro.\n\n```bash\nkubectl get pods\n```\n', '```bash\nkubectl top nodes\n```\nAfter.'] },
+    ];
+    const roots = [{ channel: 'C1', ts: '0.0' } as StoredMessage];
+    const footer = { type: 'context', elements: [{ type: 'mrkdwn', text: 'Done in 3s' }] };
+    const slack = {
+      replies: () =>
+        threads[0]!.md.map((text, i) => ({
+          botId: 'B1',
+          blocks: [{ type: 'markdown', text }, ...(i === 1 ? [footer] : [])],
+          versions: [{ at: 2_000, text, blocks: [{ type: 'markdown', text }] }],
+        })),
+    } as unknown as FakeSlack;
+    const norm = (s: string) => s.replace(/[\s`]+/g, '');
+    const m = measureThreads(slack, roots, [produced(norm(written), 1_000)]);
+    expect(m.lost).toBe(0);
+    expect(m.undelivered).toBe(0);
+  });
+});
