@@ -25,7 +25,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ackBurst } from './ack-burst.ts';
-import { ackSummary, costs, fmt, ratios, table } from './report.ts';
+import { ackSummary, costs, firstText, fmt, ratios, table } from './report.ts';
 import { type BenchOptions, type BenchRecord, loads, scenario } from './scenario.ts';
 import { RUNS_PER_CHANNEL } from './stands.ts';
 import { CHARS_PER_DELTA, DELTA_EVERY_MS } from './workload.ts';
@@ -106,6 +106,10 @@ const md = [
   ackSummary(burst, burstEmbedded),
   '',
   table(records),
+  '',
+  'First text and delivery (target: first text within 300 ms of the first delta whenever the budget allows; lost = finished runs missing text, undelivered = unfinished runs at the cap):',
+  '',
+  firstText(records),
   '',
   'Cost per turn (one turn per run; counted at the stand-ins):',
   '',

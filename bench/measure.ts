@@ -1,7 +1,13 @@
 /**
  * What a finished scenario's threads show, measured against what the harness wrote: staleness
  * (for every 20th character, the time from the harness writing it to Slack first showing it),
- * first-visible latency and characters lost. The fake Slack keeps every version of every message.
+ * first-visible latency (from the run's first delta, and from its command), and characters lost.
+ * The fake Slack keeps every version of every message.
+ *
+ * Lost and undelivered are told apart: a finished run (its footer is shown) that does not show all
+ * the harness wrote lost those characters; an unfinished run at the cap has not delivered the rest
+ * yet, which is counted as undelivered unless what it shows differs from what was written (then the
+ * rest is lost: it cannot arrive by appending).
  */
 import type { FakeSlack, StoredMessage } from '../src/stand-ins/fake-slack.ts';
 
@@ -25,6 +31,31 @@ export function pct(values: number[], p: number): number {
 
 const FINAL = /(Done|Failed|Ended early|Stopped) in/;
 
+const FENCE_OPENER = /^(`{3,}|~{3,})([^\s`]*)[^\n]*\n/;
+
+/**
+ * A reply that continues a code block cut at the end of the previous one starts with the block's
+ * fence line again ("```bash"); its language tag is layout the agent did not write twice, so it is
+ * not counted (without this a cut inside a code block counted the rest of the answer as lost). A
+ * reply that starts a new block where the agent's text has one keeps its tag. Returns, per reply,
+ * the tag to drop from its start ('' for none).
+ */
+function reopenedTags(markdowns: string[], written: string): string[] {
+  let at = 0;
+  return markdowns.map((md, r) => {
+    const m = FENCE_OPENER.exec(md);
+    const tag = r > 0 && m?.[2] && !written.startsWith(norm(m[2]), at) ? norm(m[2]) : '';
+    at += shownText(md, tag).length;
+    return tag;
+  });
+}
+
+/** A reply's countable characters, less a reopened fence's tag. */
+function shownText(md: string, tag: string): string {
+  const n = norm(md);
+  return tag && FENCE_OPENER.test(md) && n.startsWith(tag) ? n.slice(tag.length) : n;
+}
+
 /** The run's thread has its final footer. */
 export function finished(slack: FakeSlack, root: StoredMessage | undefined): boolean {
   return (
@@ -39,10 +70,20 @@ export interface Produced {
   lens: number[];
 }
 
+/** The issue's first-text target: the first text visible within this long of the first delta. */
+export const FIRST_TEXT_MS = 300;
+
 export interface ThreadMeasure {
   firsts: number[];
+  /** Per run with any text shown: its command to its first text on screen. */
+  fromCommand: number[];
+  /** Runs whose first text showed within FIRST_TEXT_MS of their first delta (of runs that wrote any). */
+  firstOnTime: number;
+  wrote: number;
   stale: number[];
   lost: number;
+  /** Characters of unfinished runs not shown by the cap (not lost: still to come). */
+  undelivered: number;
   unfinished: number;
 }
 
@@ -52,20 +93,39 @@ export function measureThreads(
   roots: Array<StoredMessage | undefined>,
   produced: Produced[],
   debug = false,
+  /** When the commands were sent (ms epoch). */
+  commandAt = Number.NaN,
 ): ThreadMeasure {
-  const out: ThreadMeasure = { firsts: [], stale: [], lost: 0, unfinished: 0 };
+  const out: ThreadMeasure = {
+    firsts: [],
+    fromCommand: [],
+    firstOnTime: 0,
+    wrote: 0,
+    stale: [],
+    lost: 0,
+    undelivered: 0,
+    unfinished: 0,
+  };
   roots.forEach((root, i) => {
     const p = produced[i]!;
-    if (!finished(slack, root)) out.unfinished++;
+    const done = finished(slack, root);
+    if (!done) out.unfinished++;
+    if (p.text.length > 0) out.wrote++;
     if (!root) {
-      out.lost += p.text.length;
+      if (done) out.lost += p.text.length;
+      else out.undelivered += p.text.length;
       return;
     }
     const replies = slack.replies(root.channel, root.ts).filter((m) => m.botId);
+    const tags = reopenedTags(
+      replies.map((m) => markdownOf(m.blocks)),
+      p.text,
+    );
     // Visible characters over time: the sum over replies of each one's latest version.
     const events: Array<{ at: number; reply: number; len: number }> = [];
     replies.forEach((m, r) => {
-      for (const v of m.versions) events.push({ at: v.at, reply: r, len: norm(markdownOf(v.blocks)).length });
+      for (const v of m.versions)
+        events.push({ at: v.at, reply: r, len: shownText(markdownOf(v.blocks), tags[r]!).length });
     });
     events.sort((a, b) => a.at - b.at);
     const latest = new Array<number>(replies.length).fill(0);
@@ -76,11 +136,14 @@ export function measureThreads(
       latest[e.reply] = e.len;
       vis.push({ at: e.at, len: visible });
     }
-    const finalText = replies.map((m) => norm(markdownOf(m.blocks))).join('');
+    const finalText = replies.map((m, r) => shownText(markdownOf(m.blocks), tags[r]!)).join('');
     let common = 0;
     while (common < p.text.length && common < finalText.length && p.text[common] === finalText[common])
       common++;
-    out.lost += p.text.length - common;
+    if (done || finalText.length > common) out.lost += p.text.length - common;
+    else out.undelivered += p.text.length - common;
+    const firstShown = vis.find((e) => e.len > 0);
+    if (firstShown) out.fromCommand.push(firstShown.at - commandAt);
     if (debug && common < p.text.length) {
       console.error(
         `run ${i}: lost ${p.text.length - common} of ${p.text.length}; replies:`,
@@ -100,7 +163,10 @@ export function measureThreads(
       while (v < vis.length && vis[v]!.len < j) v++;
       if (d >= p.lens.length || v >= vis.length) break;
       const ms = Math.max(0, vis[v]!.at - p.times[d]!);
-      if (j === 1) out.firsts.push(ms);
+      if (j === 1) {
+        out.firsts.push(ms);
+        if (ms <= FIRST_TEXT_MS) out.firstOnTime++;
+      }
       out.stale.push(ms);
     }
   });

@@ -5,8 +5,10 @@
  */
 import { loadavg } from 'node:os';
 import { DEFAULT_BUDGETS } from '../src/core/slack-scheduler.ts';
+import { STREAMED_MESSAGE_BYTES } from '../src/stand-ins/fake-slack-streams.ts';
 import { ask, startBotProcess, stopBot } from './bot-control.ts';
-import { finished, measureThreads, norm, type Produced, pct } from './measure.ts';
+import { editFloor, nativeFloor } from './floor.ts';
+import { FIRST_TEXT_MS, finished, measureThreads, norm, type Produced, pct } from './measure.ts';
 import { channelOf, commandBurst, SIGNING_SECRET, stands } from './stands.ts';
 import { streamSeconds } from './workload.ts';
 
@@ -27,8 +29,14 @@ export interface BenchRecord {
   ackMs: { p50: number; p99: number };
   firstVisibleMs: { p50: number; p95: number };
   stalenessMs: { p50: number; p95: number };
-  /** Best p50/p95 staleness any scheduler could reach under the workspace budget (see README). */
-  floorMs: { p50: number; p95: number };
+  /** Best p50/p95 staleness any scheduler could reach under the workspace budget (bench/floor.ts). */
+  floorMs: { p50: number; p95: number; streamed?: number };
+  /** Runs whose first text showed within 300 ms of their first delta, of the runs that wrote text. */
+  firstTextOnTime: { runs: number; of: number; withinMs: number };
+  /** From the command to the run's first text on screen (includes waiting for a reply to open). */
+  commandToFirstTextMs: { p50: number; p95: number };
+  /** Characters of unfinished runs not shown by the cap (not lost; `charsLost` counts real losses). */
+  charsUndelivered: number;
   stalenessP95VsFloor: number;
   slackCallsPerRun: number;
   responses429: number;
@@ -92,22 +100,30 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
   }>(child, 'usage');
   await stopBot(child);
 
-  const m = measureThreads(slack, roots(), produced, o.debug);
+  const m = measureThreads(slack, roots(), produced, o.debug, started);
   const calls = slack.calls.filter((c) => c.method !== 'auth.test');
-  // The floor: the workspace budget shared by N continuously writing runs gives each run one update
-  // every T = N / rate; text written at a uniformly random moment waits U(0, T) for the next one.
-  const budget =
-    strategy === 'ours-native' || strategy === 'chat-stream'
-      ? DEFAULT_BUDGETS['chat.appendStream']!
-      : DEFAULT_BUDGETS['chat.update']!;
   const byMethod: Record<string, number> = {};
   const limitedBy: Record<string, number> = {};
   for (const c of calls) {
     byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;
     if (c.status === 429) limitedBy[c.method] = (limitedBy[c.method] ?? 0) + 1;
   }
-  const period = (n * budget.windowMs) / budget.limit;
-  const floor = { p50: period * 0.5, p95: period * 0.95 };
+  // The floor (bench/floor.ts): chat.update shared by N runs; native mode the best split of the runs
+  // between streams (appendStream, as many as chat.startStream's budget keeps open) and edits.
+  const floor =
+    strategy === 'ours-native'
+      ? nativeFloor(
+          n,
+          {
+            append: DEFAULT_BUDGETS['chat.appendStream']!,
+            update: DEFAULT_BUDGETS['chat.update']!,
+            start: DEFAULT_BUDGETS['chat.startStream']!,
+          },
+          { chars: o.chars, writeSeconds: streamSeconds(o.chars), streamBytes: STREAMED_MESSAGE_BYTES },
+        )
+      : strategy === 'chat-stream'
+        ? editFloor(n, DEFAULT_BUDGETS['chat.appendStream']!)
+        : editFloor(n, DEFAULT_BUDGETS['chat.update']!);
   const rec: BenchRecord = {
     strategy,
     n,
@@ -115,6 +131,8 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
     channels: st.channels,
     ackMs: { p50: pct(acks, 50), p99: pct(acks, 99) },
     firstVisibleMs: { p50: pct(m.firsts, 50), p95: pct(m.firsts, 95) },
+    firstTextOnTime: { runs: m.firstOnTime, of: m.wrote, withinMs: FIRST_TEXT_MS },
+    commandToFirstTextMs: { p50: pct(m.fromCommand, 50), p95: pct(m.fromCommand, 95) },
     stalenessMs: { p50: pct(m.stale, 50), p95: pct(m.stale, 95) },
     floorMs: floor,
     stalenessP95VsFloor: pct(m.stale, 95) / floor.p95,
@@ -122,6 +140,7 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
     responses429: calls.filter((c) => c.status === 429).length,
     responses429ByMethod: limitedBy,
     charsLost: m.lost,
+    charsUndelivered: m.undelivered,
     unfinishedRuns: m.unfinished,
     peakRssMb: use.maxRssMb,
     cpuMs: use.cpuMs,

@@ -250,6 +250,11 @@ export interface SlackWriter {
   join(channel: string): Promise<void>;
   /** Drops a run's waiting intermediate edits (scheduling writers only). */
   cancelProgress?(runKey: string): void;
+  /**
+   * Scheduling writers only (they pace every call to Slack's budgets, latest state wins): how long a
+   * critical call to `method` would wait for its budget if made now, in ms (0: at once).
+   */
+  budgetWaitMs?(method: string, team?: string, channel?: string): number;
   /** Native streaming; absent when the writer cannot stream. Returns the streamed message's ts. */
   startStream?(start: StreamStart, opts?: WriteOptions): Promise<string>;
   /** Resolves `false` when a scheduling writer dropped the call unsent (superseded or cancelled). */

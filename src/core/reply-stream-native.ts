@@ -7,56 +7,31 @@
  *   (task updates and text) appended later (`streaming_mode_mismatch`).
  * - A streamed message holds at most `maxBytes` UTF-8 bytes (Slack caps streamed messages near 10.6k
  *   bytes); a full or old stream is ended and the answer continues in a new one.
+ * - New streams draw on chat.startStream's small budget (Tier 2, shared by every run of the
+ *   workspace). When a start would wait for it (StreamStartsScarce), the reply opens, or goes on
+ *   after a full stream, with posts and edits instead of showing nothing until a stream can start.
  * - Slack ends streams by itself (about five minutes after the start, or after an idle gap) and
  *   leaves the message looking broken; the message is repaired with chat.update (what it holds,
  *   now as a normal message) and the answer continues in a new stream, losing nothing.
  * - `stopped_by_user` (a person pressed Slack's stop) is reported as StoppedInSlack so the run can be
  *   stopped the same way as with the bot's Stop button.
+ *
+ * This file holds the stream's lifecycle; where the text may be cut is in reply-stream-native-text.ts,
+ * the host contract and the errors in reply-stream-native-host.ts.
  */
-import type { Logger } from './logger.ts';
+
+import type { StreamChunk, StreamChunkTask } from './ports.ts';
 import {
-  type SlackMessage,
-  SlackWriteError,
-  type SlackWriter,
-  type StreamChunk,
-  type StreamChunkTask,
-  type WriteOptions,
-} from './ports.ts';
+  classify,
+  codeOf as code,
+  type NativeHost,
+  START_WAIT_MS,
+  StreamStartsScarce,
+} from './reply-stream-native-host.ts';
+import { markdownBytes, nextDelta, readyEnd } from './reply-stream-native-text.ts';
 import { openFence, renderOpen } from './split.ts';
 
-export interface NativeHost {
-  writer: SlackWriter;
-  channel: string;
-  threadTs: string;
-  recipientUserId: string;
-  team: string;
-  log: Logger;
-  now: () => number;
-  /** Start a new streamed message after this long (Slack ends streams after ~5 min). */
-  rolloverMs: number;
-  /** UTF-8 bytes of Markdown one streamed message may hold. */
-  maxBytes: number;
-  /** Everything the agent wrote so far. */
-  text: () => string;
-  /**
-   * True when the text will not grow before something else happens (a tool call started, the reply
-   * is finishing): its last word is complete and may be sent.
-   */
-  settled: () => boolean;
-  opts: (lane: 'critical' | 'progress') => WriteOptions;
-  /** Each streamed message as it is opened. */
-  started: (ts: string) => void;
-  /** Renders a repaired message: its Markdown, and the footer when it is the last one. */
-  repaired: (body: string, last: boolean) => SlackMessage;
-}
-
-/** A person stopped the stream with Slack's own stop button. */
-export class StoppedInSlack extends Error {
-  constructor() {
-    super('the stream was stopped in Slack');
-    this.name = 'StoppedInSlack';
-  }
-}
+export { type NativeHost, StoppedInSlack, StreamStartsScarce } from './reply-stream-native-host.ts';
 
 interface OpenStream {
   ts: string;
@@ -68,15 +43,6 @@ interface OpenStream {
   bytes: number;
 }
 
-/** Slack allows 12,000 characters of Markdown per call; stay under it. */
-const MAX_CHARS_PER_CALL = 11_000;
-/**
- * A trailing word still being written is held back (so a stream Slack stops, or one that fills up,
- * never ends inside a word); a run of non-space characters this long is sent anyway.
- */
-const MAX_HELD_WORD = 200;
-/** Room kept free in a message for the fence that closes a code block cut at the end. */
-const FENCE_ROOM = 16;
 const STATUS_TASK = 'reply-status';
 
 export class NativeStreamer {
@@ -92,6 +58,7 @@ export class NativeStreamer {
 
   /** Opens the first streamed message with a status task, so it has content (chunks) from the start. */
   async open(): Promise<string> {
+    this.startable();
     const ts = await this.start([statusTask('in_progress')]);
     this.statusIn = ts;
     return ts;
@@ -118,6 +85,8 @@ export class NativeStreamer {
       const s = this.stream;
       const full = s && s.bytes >= this.h.maxBytes - 400;
       const old = s && this.h.now() - s.startedAt >= this.h.rolloverMs;
+      // A new stream is needed: only when one can start now (else the reply goes on with edits).
+      if (!s || full || old) this.startable();
       if (s && (full || old)) await this.end();
       try {
         if (!this.stream) {
@@ -175,6 +144,12 @@ export class NativeStreamer {
     return { streamed: this.streamed, ...(reopen ? { reopen } : {}) };
   }
 
+  /** Throws StreamStartsScarce when a new stream would wait for chat.startStream's budget. */
+  private startable(): void {
+    const wait = this.h.writer.budgetWaitMs?.('chat.startStream', this.h.team, this.h.channel) ?? 0;
+    if (wait > START_WAIT_MS) throw new StreamStartsScarce(wait);
+  }
+
   private async start(content: StreamChunk[], commit?: () => void): Promise<string> {
     const prev = this.lastClosed;
     const reopen = prev
@@ -199,7 +174,7 @@ export class NativeStreamer {
       ts,
       startedAt: this.h.now(),
       from,
-      bytes: bytesOf(chunks),
+      bytes: markdownBytes(chunks),
       ...(reopen ? { reopen } : {}),
     };
     return ts;
@@ -261,32 +236,13 @@ export class NativeStreamer {
 
   /** Text not yet accepted by Slack, at most what fits in this message and in one call. */
   private pendingDelta(): string {
-    const text = this.h.text();
     const used = this.stream?.bytes ?? (this.lastClosed?.reopen ? 32 : 0);
-    const room = Math.max(0, this.h.maxBytes - used - FENCE_ROOM);
-    const ready = this.ready();
-    const rest = text.slice(this.streamed, Math.min(ready, this.streamed + MAX_CHARS_PER_CALL));
-    const delta = prefixWithinBytes(rest, room);
-    if (this.streamed + delta.length >= ready || delta.length === rest.length) return delta;
-    // The message fills up here: end it on a line boundary when one is near, else between words.
-    const line = delta.lastIndexOf('\n');
-    if (line > delta.length / 2) return delta.slice(0, line + 1);
-    const space = lastSpace(delta);
-    return space > delta.length / 2 ? delta.slice(0, space + 1) : delta;
+    return nextDelta(this.h.text(), this.streamed, this.ready(), this.h.maxBytes - used);
   }
 
-  /**
-   * Where the text that may be sent ends: all of it, less a last word the agent may still be
-   * writing. A message that ends there (Slack stops the stream, it expires, the reply falls back to
-   * edits) ends between words, so the next one never starts with the rest of a word ("Set CP" /
-   * "U and memory").
-   */
+  /** Where the text that may be sent ends (a last word still being written is held back). */
   private ready(): number {
-    const text = this.h.text();
-    if (this.h.settled() || this.streamed >= text.length || /\s$/.test(text)) return text.length;
-    const space = lastSpace(text, this.streamed);
-    if (space >= 0) return space + 1;
-    return text.length - this.streamed >= MAX_HELD_WORD ? text.length : this.streamed;
+    return readyEnd(this.h.text(), this.streamed, this.h.settled());
   }
 
   /** Ends the open stream, closing a code block left open so the next message can reopen it. */
@@ -344,38 +300,4 @@ export class NativeStreamer {
 
 function statusTask(status: StreamChunkTask['status']): StreamChunkTask {
   return { type: 'task_update', id: STATUS_TASK, title: 'Working on it', status };
-}
-
-function code(err: unknown): string | undefined {
-  return err instanceof SlackWriteError ? err.code : undefined;
-}
-
-function classify(err: unknown): unknown {
-  return code(err) === 'stopped_by_user' ? new StoppedInSlack() : err;
-}
-
-/** The index of the last whitespace character of `s` at or after `from` (-1: none). */
-function lastSpace(s: string, from = 0): number {
-  for (let i = s.length - 1; i >= from; i--) if (/\s/.test(s[i]!)) return i;
-  return -1;
-}
-
-function bytesOf(chunks: StreamChunk[]): number {
-  let n = 0;
-  for (const c of chunks) if (c.type === 'markdown_text') n += Buffer.byteLength(c.text);
-  return n;
-}
-
-/** The longest prefix of `s` whose UTF-8 encoding fits in `maxBytes` (never splitting a character). */
-export function prefixWithinBytes(s: string, maxBytes: number): string {
-  if (Buffer.byteLength(s) <= maxBytes) return s;
-  let bytes = 0;
-  let i = 0;
-  for (const ch of s) {
-    const b = Buffer.byteLength(ch);
-    if (bytes + b > maxBytes) break;
-    bytes += b;
-    i += ch.length;
-  }
-  return s.slice(0, i);
 }

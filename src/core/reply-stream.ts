@@ -21,7 +21,7 @@ import { type SlackMessage, SlackWriteError, type WriteOptions } from './ports.t
 import { AnswerText } from './reply-answer.ts';
 import { RunStatus } from './reply-run-status.ts';
 import { EditedReplies } from './reply-stream-edit.ts';
-import { NativeStreamer, StoppedInSlack } from './reply-stream-native.ts';
+import { NativeStreamer, StoppedInSlack, StreamStartsScarce } from './reply-stream-native.ts';
 import type { FinalState, ReplyStreamOptions } from './reply-stream-types.ts';
 import type { ReplyView } from './reply-view.ts';
 import { finishedToolLabel } from './tool-label.ts';
@@ -188,11 +188,21 @@ export class ReplyStream {
     if (this.closed) return;
     this.dirty = true;
     if (this.timer || this.tsList.length === 0) return;
-    const wait = Math.max(0, this.lastFlushAt + this.o.editIntervalMs - this.o.now());
+    const wait = Math.max(0, this.lastFlushAt + this.intervalMs() - this.o.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (!this.closed && this.queue.size === 0) void this.queue.add(() => this.flush());
     }, wait);
+  }
+
+  /**
+   * Least time between two flushes. Native appends through a scheduling writer are offered at once:
+   * the writer grants them as chat.appendStream's budget allows and renders the latest text then, so
+   * a fixed interval on top would only add staleness (it held a lone run to one append a second where
+   * the budget allows one every ~0.65 s). Edits keep the interval (Slack shows every edit as a change).
+   */
+  private intervalMs(): number {
+    return this.mode === 'native' && this.o.writer.budgetWaitMs ? 0 : this.o.editIntervalMs;
   }
 
   private async flush(): Promise<void> {
@@ -251,7 +261,16 @@ export class ReplyStream {
   /** Returns true when the error made this reply fall back to edits. */
   private async fallBack(err: unknown, force = false): Promise<boolean> {
     if (!force && err instanceof SlackWriteError && err.code === 'ratelimited') return false;
-    this.o.log.warn({ err: describe(err), channel: this.o.channel }, 'native streaming failed; using edits');
+    if (err instanceof StreamStartsScarce)
+      this.o.log.info(
+        { channel: this.o.channel, waitMs: err.waitMs },
+        'no stream start available now; using edits',
+      );
+    else
+      this.o.log.warn(
+        { err: describe(err), channel: this.o.channel },
+        'native streaming failed; using edits',
+      );
     await this.leaveStreaming();
     return true;
   }

@@ -9,6 +9,9 @@
  *   `progress` call (intermediate edits) waiting on the same bucket.
  * - Fairness: waiting progress calls are granted least-recently-served run first (round robin), so
  *   with N runs active each gets about one edit per N tokens: the cadence adapts to load by itself.
+ * - First text first: a run whose call would show agent text for the first time goes before runs
+ *   already showing text. Its status edits (a tool call before any text) count as served in the
+ *   round robin, so without this its first words waited a whole round (N tokens) at N runs.
  * - Latest state wins: a run has at most one progress call waiting; offering another replaces it, and
  *   the call renders its content when granted, so a skipped intermediate edit loses nothing.
  * - 429: the bucket that was limited (that workspace and method only) pauses for Retry-After; the call
@@ -70,6 +73,8 @@ class Bucket {
   readonly progress = new Map<string, Waiting>();
   /** When each run was last granted a progress call (fair round robin). */
   readonly lastServed = new Map<string, number>();
+  /** Runs granted a progress call that showed agent text (the others' first text goes first). */
+  readonly showedText = new Set<string>();
   timer: ReturnType<typeof setTimeout> | undefined;
   /**
    * Answer times within the last window, oldest first. Slack counts a call when it arrives, which
@@ -169,7 +174,26 @@ export class SlackScheduler {
         w.resolve(undefined);
       }
       b.lastServed.delete(runKey);
+      b.showedText.delete(runKey);
     }
+  }
+
+  /**
+   * How long a critical call on this key would wait if offered now: behind the critical calls
+   * already waiting, for the tokens they and it need, a 429 pause and a full window (0: at once).
+   */
+  waitMs(key: CallKey): number {
+    const budget = this.budgets[key.method];
+    const b = budget && this.buckets.get(this.keyOf(key, budget));
+    if (!b) return 0;
+    const now = this.now();
+    b.refill(now);
+    const short = b.critical.length + 1 - b.tokens;
+    const tokenWait = short > 0 ? short / b.rate : 0;
+    const recent = b.log.filter((t) => t > now - b.budget.windowMs);
+    const windowFull = recent.length + b.inFlight + b.critical.length >= b.budget.maxInWindow;
+    const windowWait = windowFull && recent.length > 0 ? recent[0]! + b.budget.windowMs - now : 0;
+    return Math.max(0, b.pausedUntil - now, tokenWait, windowWait);
   }
 
   /** Calls waiting for a bucket (for health and tests). */
@@ -201,12 +225,16 @@ export class SlackScheduler {
   private next(b: Bucket): Waiting | undefined {
     const c = b.critical.shift();
     if (c) return c;
-    // Runs with new text first, then the run served longest ago (round robin), then the oldest offer.
+    // A run's first text first, then runs with new text, then the run served longest ago (round
+    // robin), then the oldest offer.
     let best: [string, Waiting] | undefined;
-    let bestKey: [number, number, number] = [2, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+    let bestKey: [number, number, number] = [3, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
     for (const entry of b.progress) {
-      const served = entry[0].startsWith('anon:') ? -1 : (b.lastServed.get(entry[0]) ?? -1);
-      const key: [number, number, number] = [entry[1].hasNews?.() === false ? 1 : 0, served, entry[1].seq];
+      const anon = entry[0].startsWith('anon:');
+      const served = anon ? -1 : (b.lastServed.get(entry[0]) ?? -1);
+      const news = entry[1].hasNews?.() !== false;
+      const rank = !news ? 2 : anon || b.showedText.has(entry[0]) ? 1 : 0;
+      const key: [number, number, number] = [rank, served, entry[1].seq];
       if (
         key[0] < bestKey[0] ||
         (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))
@@ -217,7 +245,10 @@ export class SlackScheduler {
     }
     if (!best) return undefined;
     b.progress.delete(best[0]);
-    if (!best[0].startsWith('anon:')) b.lastServed.set(best[0], this.now());
+    if (!best[0].startsWith('anon:')) {
+      b.lastServed.set(best[0], this.now());
+      if (bestKey[0] === 0) b.showedText.add(best[0]);
+    }
     return best[1];
   }
 
@@ -308,7 +339,11 @@ export class SlackScheduler {
     // Keep lastServed small: runs that finished long ago no longer matter for fairness.
     if (b.lastServed.size > 1000) {
       const cutoff = this.now() - 10 * b.budget.windowMs;
-      for (const [k, t] of b.lastServed) if (t < cutoff) b.lastServed.delete(k);
+      for (const [k, t] of b.lastServed)
+        if (t < cutoff) {
+          b.lastServed.delete(k);
+          b.showedText.delete(k);
+        }
     }
   }
 }

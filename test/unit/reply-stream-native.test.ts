@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../src/core/logger.ts';
 import {
   type SlackMessage,
@@ -8,6 +8,8 @@ import {
   type StreamStart,
 } from '../../src/core/ports.ts';
 import { ReplyStream } from '../../src/core/reply-stream.ts';
+import { ScheduledSlackWriter } from '../../src/core/scheduled-writer.ts';
+import { SlackScheduler } from '../../src/core/slack-scheduler.ts';
 import { presenter } from '../../src/slack/blocks.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
@@ -180,5 +182,83 @@ describe('native task titles say how each step ended', () => {
     expect(t1).toMatchObject({ title: 'ran `aws eks describe-cluster`', status: 'complete' });
     expect(t2.status).toBe('error');
     expect(t2.title).toBe('running `sleep 30` (did not finish)');
+  });
+});
+
+describe('native streaming is paced by the streaming budget, and falls back when stream starts are scarce', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const scheduled = (inner: SlackWriter) =>
+    new ScheduledSlackWriter(inner, new SlackScheduler({ now: () => Date.now() }), 'T1');
+  const appends = (w: StreamingWriter) => w.log.filter((l) => l.startsWith('append')).length;
+
+  it('text goes out as often as chat.appendStream allows, not once per edit interval', async () => {
+    const inner = new StreamingWriter();
+    const r = reply(scheduled(inner), { editIntervalMs: 1000 });
+    await r.open();
+    r.appendText('First words ');
+    await vi.advanceTimersByTimeAsync(100);
+    r.appendText('and more ');
+    // The budget has tokens to spare: the second delta is on screen within a tenth of a second, not a second later.
+    await vi.advanceTimersByTimeAsync(100);
+    expect(appends(inner)).toBe(2);
+    // Steady writing (a delta every 100 ms for 20 s): about one append per 645 ms refill plus the burst,
+    // never over Slack's 100 per minute.
+    for (let i = 0; i < 200; i++) {
+      r.appendText(`word${i} `);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    const n = appends(inner);
+    expect(n).toBeGreaterThanOrEqual(28);
+    expect(n).toBeLessThanOrEqual(40);
+    const done = r.finish({ outcome: 'done' });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await done;
+    expect([...inner.markdown.values()].join('')).toContain('word199');
+  });
+
+  it('when no stream start is available now, the reply opens as an edited message at once instead of waiting for one', async () => {
+    const inner = new StreamingWriter();
+    const w = scheduled(inner);
+    // Three runs take the stream-start burst; the fourth would wait seconds for chat.startStream.
+    const rs = Array.from({ length: 4 }, (_, i) => reply(w, { runKey: `r${i}` }));
+    const opened: number[] = [];
+    const t0 = Date.now();
+    const opens = rs.map((r) => r.open().then(() => opened.push(Date.now() - t0)));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(opened.length).toBe(4);
+    expect(rs.map((r) => r.currentMode)).toEqual(['native', 'native', 'native', 'edit']);
+    await Promise.all(opens);
+    rs[3]!.appendText('Shown by an edit.');
+    const fin = Promise.all(rs.map((r) => r.finish({ outcome: 'done' })));
+    await vi.advanceTimersByTimeAsync(30_000);
+    await fin;
+    expect([...inner.markdown.values()].join('')).toContain('Shown by an edit.');
+  });
+
+  it('a full stream continues as edited messages when no stream start is available, losing nothing', async () => {
+    const inner = new StreamingWriter();
+    const w = scheduled(inner);
+    // Two other runs take the rest of the stream-start burst: a fourth start is seconds away.
+    const others = Array.from({ length: 2 }, (_, i) => reply(w, { runKey: `o${i}` }));
+    const r = reply(w, { streamMaxBytes: 1000, runKey: 'me' });
+    await r.open();
+    await Promise.all(others.map((o) => o.open()));
+    const words = Array.from({ length: 400 }, (_, i) => `w${i}`);
+    for (const word of words) {
+      r.appendText(`${word} `);
+      await vi.advanceTimersByTimeAsync(20);
+    }
+    const fin = Promise.all([r, ...others].map((x) => x.finish({ outcome: 'done' })));
+    await vi.advanceTimersByTimeAsync(60_000);
+    await fin;
+    expect(inner.log.filter((l) => l.startsWith('start')).length).toBe(3);
+    expect(r.currentMode).toBe('edit');
+    const shown = [...inner.markdown.values()].join(' ').trim().split(/\s+/);
+    expect(shown).toEqual(words);
   });
 });

@@ -91,6 +91,31 @@ describe('SlackScheduler', () => {
     expect(s.cadenceMs({ workspace: W, method: 'chat.update' }, 1, 1000)).toBe(UPDATE.refillMs);
   });
 
+  it('a run showing its first text goes before runs already showing text, even if it was served more recently', async () => {
+    const s = scheduler({ burst1: true });
+    const { runs, call } = recorder();
+    const offer = (run: string, news: boolean, what: string) =>
+      void s.run({
+        workspace: W,
+        method: 'chat.update',
+        lane: 'progress',
+        runKey: run,
+        hasNews: () => news,
+        fn: call(run, what),
+      });
+    // Both runs have been served: A showed text, B only a status line ("running aws …").
+    offer('A', true, 'A text');
+    await vi.advanceTimersByTimeAsync(UPDATE.refillMs + 10);
+    offer('B', false, 'B status');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(runs.map((r) => r.what)).toEqual(['A text', 'B status']);
+    // Both have new text while the bucket is empty; B's would be the first text its person sees.
+    offer('A', true, 'A more');
+    offer('B', true, 'B first text');
+    await vi.advanceTimersByTimeAsync(3 * UPDATE.refillMs);
+    expect(runs.map((r) => r.what).slice(2)).toEqual(['B first text', 'A more']);
+  });
+
   it('latest state wins: a newer progress edit replaces a waiting one, and renders when granted', async () => {
     const s = scheduler({ burst1: true });
     const sent: string[] = [];
