@@ -5,7 +5,11 @@
  * DesiredCapacity instances are InService and Healthy. A group that no longer exists is simply not in the
  * answer (Auto Scaling does not fail the call for it).
  */
-import { AutoScalingClient, type AutoScalingGroup, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  AutoScalingClient,
+  type AutoScalingGroup,
+  DescribeAutoScalingGroupsCommand,
+} from '@aws-sdk/client-auto-scaling';
 import {
   type ResourceDescriptionPort,
   type TargetHealth,
@@ -58,7 +62,12 @@ export class AwsAutoScalingTargets implements ResourceDescriptionPort, TargetHea
       const ready = (g.Instances ?? []).filter(
         (i) => i.LifecycleState === 'InService' && i.HealthStatus === 'Healthy',
       ).length;
-      if (g.Status) return { arn, healthy: false, state: `${g.Status}, ${ready} of ${desired} desired instances in service and healthy` };
+      if (g.Status)
+        return {
+          arn,
+          healthy: false,
+          state: `${g.Status}, ${ready} of ${desired} desired instances in service and healthy`,
+        };
       return ready >= desired
         ? { arn, healthy: true, state: `${ready} of ${desired} desired instances in service and healthy` }
         : {
@@ -79,7 +88,10 @@ export class AwsAutoScalingTargets implements ResourceDescriptionPort, TargetHea
         let NextToken: string | undefined;
         do {
           const page = await this.client(region).send(
-            new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names.slice(i, i + PAGE), NextToken }),
+            new DescribeAutoScalingGroupsCommand({
+              AutoScalingGroupNames: names.slice(i, i + PAGE),
+              NextToken,
+            }),
           );
           for (const g of page.AutoScalingGroups ?? []) {
             const arn = g.AutoScalingGroupName ? byName.get(g.AutoScalingGroupName) : undefined;

@@ -7,7 +7,11 @@
  * function, by its ARN (a version or alias suffix included); a function that no longer exists
  * (ResourceNotFoundException) is absent.
  */
-import { type FunctionConfiguration, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  type FunctionConfiguration,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+} from '@aws-sdk/client-lambda';
 import {
   type ResourceDescriptionPort,
   type TargetHealth,
@@ -61,7 +65,9 @@ export class AwsLambdaTargets implements ResourceDescriptionPort, TargetHealthPo
       const healthy = f.State === 'Active' && f.LastUpdateStatus === 'Successful';
       const why = [
         f.State !== 'Active' && f.StateReasonCode ? f.StateReasonCode : undefined,
-        f.LastUpdateStatus !== 'Successful' && f.LastUpdateStatusReasonCode ? f.LastUpdateStatusReasonCode : undefined,
+        f.LastUpdateStatus !== 'Successful' && f.LastUpdateStatusReasonCode
+          ? f.LastUpdateStatusReasonCode
+          : undefined,
       ].filter(Boolean);
       out.push({
         arn,

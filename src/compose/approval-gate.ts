@@ -4,11 +4,14 @@
  */
 import type { App } from '@slack/bolt';
 import type { DynamoApprovalStore } from '../adapters/approval-store.ts';
+import { AwsAutoScalingTargets } from '../adapters/autoscaling.ts';
 import { AwsCloudWatch } from '../adapters/cloudwatch.ts';
 import { AwsEc2Targets } from '../adapters/ec2.ts';
 import { AwsEcsTargets } from '../adapters/ecs.ts';
+import { AwsEksNodegroupTargets } from '../adapters/eks-nodegroups.ts';
 import type { EmfMetrics } from '../adapters/emf-metrics.ts';
 import { AwsFis } from '../adapters/fis.ts';
+import { AwsLambdaTargets } from '../adapters/lambda.ts';
 import type { SlackApproverDirectory, SlackGroups } from '../adapters/slack-approvers.ts';
 import { AwsStartRole } from '../adapters/sts.ts';
 import { AwsTagging } from '../adapters/tagging.ts';
@@ -17,7 +20,7 @@ import { ApprovalGate } from '../core/approval-gate.ts';
 import type { HomeService } from '../core/home.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SlackWriter } from '../core/ports.ts';
-import { healthOf } from '../core/target-health.ts';
+import { describedBy, healthOf } from '../core/target-health.ts';
 import { approvalCard, approvalCardFile } from '../slack/approval-card.ts';
 import { targetsFile } from '../slack/approval-card-interlocks.ts';
 import { approvalNotifier } from '../slack/approval-notify.ts';
@@ -38,6 +41,8 @@ export interface GateDeps {
 export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
   const a = config.approvals;
   const ec2 = new AwsEc2Targets(config.ec2);
+  // Compute targets beyond instances: through the SDK's standard endpoint settings, like ECS.
+  const compute = [new AwsAutoScalingTargets(), new AwsEksNodegroupTargets(), new AwsLambdaTargets()];
   return new ApprovalGate({
     fis: new AwsFis(config.fis),
     approvals: d.approvals,
@@ -72,8 +77,8 @@ export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
     interlocks: {
       alarms: new AwsCloudWatch(config.cloudwatch),
       tagging: new AwsTagging(config.tagging),
-      descriptions: ec2,
-      health: healthOf(ec2, new AwsEcsTargets(config.ecs)),
+      descriptions: describedBy(ec2, ...compute),
+      health: healthOf(ec2, new AwsEcsTargets(config.ecs), ...compute),
       alarmPolicy: { allowAlarm: a.allowAlarmState, allowInsufficientData: a.allowInsufficientData },
       limits: a.limits,
     },

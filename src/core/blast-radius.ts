@@ -108,7 +108,7 @@ export async function resolveBlastRadius(
         return d !== undefined && filters.every((f) => matches(d, f.path ?? '', f.values ?? []));
       });
       const zones = pool.map((arn) => descriptions.availabilityZone(resourceType, described.get(arn)!));
-      if (zones.every((z) => z !== undefined)) azs = [...new Set(zones as string[])].sort();
+      if (zones.every((z) => z !== undefined)) azs = [...new Set(zones.flat() as string[])].sort();
     } else {
       const azFilters = filters.filter((f) => AZ_FILTER.test(f.path ?? ''));
       if (azFilters.length) azs = [...new Set(azFilters.flatMap((f) => f.values ?? []))].sort();
@@ -216,6 +216,9 @@ export function radiusChange(approved: BlastRadius, now: BlastRadius): RadiusCha
 
 /** `i-0abc…` from an ARN: the part after the resource type, for compact lists. */
 export function shortArn(arn: string): string {
+  // An EKS node group's ARN ends in a UUID; its cluster and name say which one it is.
+  const nodegroup = /:nodegroup\/([^/]+\/[^/]+)\/[^/]+$/.exec(arn)?.[1];
+  if (nodegroup) return nodegroup;
   const rest = arn.split(':').slice(5).join(':');
   return rest.split('/').at(-1) || rest;
 }

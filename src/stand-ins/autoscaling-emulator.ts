@@ -17,7 +17,8 @@ import { bodyText, LoopbackService } from './loopback-service.ts';
 
 const VERSION = '2011-01-01';
 const NS = `http://autoscaling.amazonaws.com/doc/${VERSION}/`;
-const ACCEPTED = /^(Action|Version|AutoScalingGroupNames\.member\.\d+|MaxRecords|NextToken|IncludeInstances)$/;
+const ACCEPTED =
+  /^(Action|Version|AutoScalingGroupNames\.member\.\d+|MaxRecords|NextToken|IncludeInstances)$/;
 
 export type LifecycleState =
   | 'Pending'
@@ -114,7 +115,12 @@ export class AutoScalingEmulator extends LoopbackService {
     if (scope?.service !== 'autoscaling')
       return error(res, 403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
     if (params.Action !== 'DescribeAutoScalingGroups' || params.Version !== VERSION)
-      return error(res, 400, 'InvalidAction', `Could not find operation ${params.Action} for version ${params.Version}`);
+      return error(
+        res,
+        400,
+        'InvalidAction',
+        `Could not find operation ${params.Action} for version ${params.Version}`,
+      );
     const unknown = Object.keys(params).find((k) => !ACCEPTED.test(k));
     if (unknown) return error(res, 400, 'ValidationError', `Unsupported parameter ${unknown}`);
     const names = Object.entries(params)
@@ -130,7 +136,12 @@ export class AutoScalingEmulator extends LoopbackService {
         `1 validation error detected: Value '${params.MaxRecords}' at 'maxRecords' failed to satisfy constraint: Member must have value between 1 and 100`,
       );
     if (names.length > Math.max(50, max))
-      return error(res, 400, 'ValidationError', `The number of group names (${names.length}) exceeds the limit.`);
+      return error(
+        res,
+        400,
+        'ValidationError',
+        `The number of group names (${names.length}) exceeds the limit.`,
+      );
     const bad = names.find((n) => n.length < 1 || n.length > 255);
     if (bad !== undefined)
       return error(
@@ -142,7 +153,10 @@ export class AutoScalingEmulator extends LoopbackService {
     const matching = [...this.groups.values()]
       .filter((g) => g.region === scope.region && (names.length === 0 || names.includes(g.name)))
       .sort((a, b) => a.name.localeCompare(b.name));
-    const query = createHash('sha256').update(`${scope.region}|${names.join(',')}`).digest('hex').slice(0, 16);
+    const query = createHash('sha256')
+      .update(`${scope.region}|${names.join(',')}`)
+      .digest('hex')
+      .slice(0, 16);
     let from = 0;
     if (params.NextToken !== undefined) {
       const m = /^([0-9a-f]{16})\.(\d+)$/.exec(params.NextToken);

@@ -109,7 +109,8 @@ export class EksNodegroupEmulator extends LoopbackService {
     const url = new URL(req.url ?? '/', 'http://x');
     const scope = signedRegion(req.headers.authorization);
     this.calls.push({ method: req.method ?? '', path: url.pathname, region: scope?.region ?? '' });
-    if (scope?.service !== 'eks') return error(res, 403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+    if (scope?.service !== 'eks')
+      return error(res, 403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (req.method !== 'GET' || parts.length !== 4 || parts[0] !== 'clusters' || parts[2] !== 'node-groups')
       return error(res, 404, 'UnknownOperationException', `${req.method} ${url.pathname} is not served here`);
@@ -138,7 +139,9 @@ export class EksNodegroupEmulator extends LoopbackService {
   }
 }
 
-export function arnOf(g: Pick<EmulatedNodegroup, 'region' | 'account' | 'cluster' | 'name' | 'uuid'>): string {
+export function arnOf(
+  g: Pick<EmulatedNodegroup, 'region' | 'account' | 'cluster' | 'name' | 'uuid'>,
+): string {
   return `arn:aws:eks:${g.region}:${g.account}:nodegroup/${g.cluster}/${g.name}/${g.uuid}`;
 }
 

@@ -43,7 +43,11 @@ export class LambdaEmulator extends LoopbackService {
   private readonly functions = new Map<string, EmulatedFunction>();
 
   /** A function (Active, last update Successful, unless said otherwise); returns its ARN. */
-  putFunction(region: string, name: string, o: Partial<Omit<EmulatedFunction, 'name' | 'region'>> = {}): string {
+  putFunction(
+    region: string,
+    name: string,
+    o: Partial<Omit<EmulatedFunction, 'name' | 'region'>> = {},
+  ): string {
     const f: EmulatedFunction = {
       name,
       region,
@@ -128,8 +132,17 @@ export class LambdaEmulator extends LoopbackService {
     const qualifier = inName ?? qualifierParam;
     const f = this.functions.get(`${scope.region}/${name}`);
     const arn = `arn:aws:lambda:${scope.region}:${account ?? f?.account ?? '123456789012'}:function:${name}`;
-    if (!f || (account && account !== f.account) || (qualifier && qualifier !== '$LATEST' && !f.qualifiers.includes(qualifier)))
-      return error(res, 404, 'ResourceNotFoundException', `Function not found: ${arn}${qualifier ? `:${qualifier}` : ''}`);
+    if (
+      !f ||
+      (account && account !== f.account) ||
+      (qualifier && qualifier !== '$LATEST' && !f.qualifiers.includes(qualifier))
+    )
+      return error(
+        res,
+        404,
+        'ResourceNotFoundException',
+        `Function not found: ${arn}${qualifier ? `:${qualifier}` : ''}`,
+      );
     res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
     res.end(
       JSON.stringify({
@@ -161,6 +174,10 @@ export class LambdaEmulator extends LoopbackService {
 
 /** Lambda's error body: the kind of fault and the message, the error's name in x-amzn-errortype. */
 function error(res: ServerResponse, status: number, type: string, message: string, kind = 'User'): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type, 'x-amzn-requestid': randomUUID() });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'x-amzn-errortype': type,
+    'x-amzn-requestid': randomUUID(),
+  });
   res.end(JSON.stringify({ Type: kind, Message: message }));
 }

@@ -25,7 +25,11 @@ describe('Auto Scaling emulator contract', () => {
   afterAll(() => asg.stop());
   beforeEach(() => {
     asg.clear();
-    asg.putGroup('us-east-1', 'web', { desired: 3, azs: ['us-east-1a', 'us-east-1b'], tags: { app: 'shop' } });
+    asg.putGroup('us-east-1', 'web', {
+      desired: 3,
+      azs: ['us-east-1a', 'us-east-1b'],
+      tags: { app: 'shop' },
+    });
     asg.putGroup('us-east-1', 'api', { desired: 2, azs: ['us-east-1c'] });
     asg.putGroup('us-west-2', 'web', { desired: 1 });
   });
@@ -36,19 +40,25 @@ describe('Auto Scaling emulator contract', () => {
     );
     const [g] = out.AutoScalingGroups ?? [];
     expect(out.AutoScalingGroups).toHaveLength(1);
-    expect([g?.AutoScalingGroupName, g?.AutoScalingGroupARN, g?.DesiredCapacity, g?.AvailabilityZones]).toEqual([
-      'web',
-      arn('web'),
-      3,
-      ['us-east-1a', 'us-east-1b'],
-    ]);
+    expect([
+      g?.AutoScalingGroupName,
+      g?.AutoScalingGroupARN,
+      g?.DesiredCapacity,
+      g?.AvailabilityZones,
+    ]).toEqual(['web', arn('web'), 3, ['us-east-1a', 'us-east-1b']]);
     expect(g?.Instances?.map((i) => [i.LifecycleState, i.HealthStatus])).toEqual([
       ['InService', 'Healthy'],
       ['InService', 'Healthy'],
       ['InService', 'Healthy'],
     ]);
     expect(g?.Tags).toEqual([
-      { ResourceId: 'web', ResourceType: 'auto-scaling-group', Key: 'app', Value: 'shop', PropagateAtLaunch: true },
+      {
+        ResourceId: 'web',
+        ResourceType: 'auto-scaling-group',
+        Key: 'app',
+        Value: 'shop',
+        PropagateAtLaunch: true,
+      },
     ]);
     const west = await client('us-west-2').send(new DescribeAutoScalingGroupsCommand({}));
     expect(west.AutoScalingGroups?.map((x) => x.DesiredCapacity)).toEqual([1]);
@@ -81,7 +91,9 @@ describe('Auto Scaling emulator contract', () => {
     ).toBe('ValidationError');
     expect(
       await errorOf(
-        client().send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names, MaxRecords: 100 })),
+        client().send(
+          new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names, MaxRecords: 100 }),
+        ),
       ),
     ).toBe('no error');
   });
@@ -99,6 +111,8 @@ describe('Auto Scaling emulator contract', () => {
       { arn: arn('web'), healthy: false, state: '1 of 3 desired instances in service and healthy (2 short)' },
       { arn: arn('api'), healthy: false, state: 'does not exist any more' },
     ]);
-    expect([...(await port.describe('us-east-1', TYPE, [arn('web'), arn('api')])).keys()]).toEqual([arn('web')]);
+    expect([...(await port.describe('us-east-1', TYPE, [arn('web'), arn('api')])).keys()]).toEqual([
+      arn('web'),
+    ]);
   });
 });

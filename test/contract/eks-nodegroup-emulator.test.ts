@@ -29,15 +29,17 @@ describe('EKS node group emulator contract', () => {
   });
 
   it('answers in the SDK shape', async () => {
-    const out = await client().send(new DescribeNodegroupCommand({ clusterName: 'shop', nodegroupName: 'workers' }));
+    const out = await client().send(
+      new DescribeNodegroupCommand({ clusterName: 'shop', nodegroupName: 'workers' }),
+    );
     const g = out.nodegroup!;
-    expect([g.nodegroupArn, g.status, g.capacityType, g.scalingConfig?.desiredSize, g.health?.issues]).toEqual([
-      workers,
-      'ACTIVE',
-      'SPOT',
-      4,
-      [],
-    ]);
+    expect([
+      g.nodegroupArn,
+      g.status,
+      g.capacityType,
+      g.scalingConfig?.desiredSize,
+      g.health?.issues,
+    ]).toEqual([workers, 'ACTIVE', 'SPOT', 4, []]);
     expect(g.createdAt).toBeInstanceOf(Date);
   });
 
@@ -46,7 +48,9 @@ describe('EKS node group emulator contract', () => {
     const cases = [
       client().send(new DescribeNodegroupCommand({ clusterName: 'nope', nodegroupName: 'workers' })),
       client().send(new DescribeNodegroupCommand({ clusterName: 'shop', nodegroupName: 'nope' })),
-      client('us-west-2').send(new DescribeNodegroupCommand({ clusterName: 'shop', nodegroupName: 'workers' })),
+      client('us-west-2').send(
+        new DescribeNodegroupCommand({ clusterName: 'shop', nodegroupName: 'workers' }),
+      ),
     ];
     for (const c of cases) expect(await errorOf(c)).toBe('ResourceNotFoundException');
     const long = await errorOf(

@@ -36,7 +36,9 @@ describe('Lambda emulator contract', () => {
       'Successful',
       'nodejs22.x',
     ]);
-    const alias = await client().send(new GetFunctionConfigurationCommand({ FunctionName: `${checkout}:live` }));
+    const alias = await client().send(
+      new GetFunctionConfigurationCommand({ FunctionName: `${checkout}:live` }),
+    );
     expect(alias.FunctionArn).toBe(`${checkout}:live`);
     const version = await client().send(
       new GetFunctionConfigurationCommand({ FunctionName: checkout, Qualifier: '3' }),
@@ -54,14 +56,17 @@ describe('Lambda emulator contract', () => {
     for (const c of notFound) expect(await errorOf(c)).toBe('ResourceNotFoundException');
     const invalid = [
       client('us-west-2').send(new GetFunctionConfigurationCommand({ FunctionName: checkout })),
-      client().send(new GetFunctionConfigurationCommand({ FunctionName: `${checkout}:live`, Qualifier: '3' })),
+      client().send(
+        new GetFunctionConfigurationCommand({ FunctionName: `${checkout}:live`, Qualifier: '3' }),
+      ),
     ];
     for (const c of invalid) expect(await errorOf(c)).toBe('InvalidParameterValueException');
-    for (const e of ['ResourceNotFoundException', 'InvalidParameterValueException']) expect(modelled).toContain(e);
+    for (const e of ['ResourceNotFoundException', 'InvalidParameterValueException'])
+      expect(modelled).toContain(e);
     // Request validation (Lambda's ValidationException, common to every operation) for a malformed name.
-    expect(await errorOf(client().send(new GetFunctionConfigurationCommand({ FunctionName: 'bad name!' })))).toBe(
-      'ValidationException',
-    );
+    expect(
+      await errorOf(client().send(new GetFunctionConfigurationCommand({ FunctionName: 'bad name!' }))),
+    ).toBe('ValidationException');
     expect(
       await errorOf(client().send(new GetFunctionConfigurationCommand({ FunctionName: 'x'.repeat(171) }))),
     ).toBe('ValidationException');
