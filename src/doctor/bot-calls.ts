@@ -25,6 +25,9 @@ interface Where {
   alarm: string;
   /** `arn:<partition>:ecs:<region>:<account>` of the experiments' Region. */
   ecs: string;
+  /** `arn:<partition>:<service>:<region>:<account>` of the experiments' Region, for eks and lambda. */
+  eks: string;
+  lambda: string;
   templateTag: { key: string; value: string };
   /** The start-only role the bot assumes for each approved start (FIS_START_ROLE_ARN), when deployed. */
   startRole?: string;
@@ -86,6 +89,16 @@ export const BOT_COMMANDS: Record<string, (w: Where) => SimulationRequest[]> = {
   DescribeServicesCommand: (w) => [
     { action: 'ecs:DescribeServices', resource: `${w.ecs}:service/doctor-check/doctor-check` },
   ],
+  // Auto Scaling group, EKS node group and Lambda function targets: descriptions (filters) and health after.
+  DescribeAutoScalingGroupsCommand: () => [
+    { action: 'autoscaling:DescribeAutoScalingGroups', resource: '*' },
+  ],
+  DescribeNodegroupCommand: (w) => [
+    { action: 'eks:DescribeNodegroup', resource: `${w.eks}:nodegroup/doctor-check/doctor-check/0` },
+  ],
+  GetFunctionConfigurationCommand: (w) => [
+    { action: 'lambda:GetFunctionConfiguration', resource: `${w.lambda}:function:doctor-check` },
+  ],
   GetExperimentCommand: (w) => [{ action: 'fis:GetExperiment', resource: w.experiment }],
   StopExperimentCommand: (w) => [{ action: 'fis:StopExperiment', resource: w.experiment }],
   ListExperimentsCommand: () => [{ action: 'fis:ListExperiments', resource: '*' }],
@@ -104,6 +117,9 @@ const FIS_COMMANDS = new Set([
   'DescribeInstanceStatusCommand',
   'DescribeTasksCommand',
   'DescribeServicesCommand',
+  'DescribeAutoScalingGroupsCommand',
+  'DescribeNodegroupCommand',
+  'GetFunctionConfigurationCommand',
   'GetExperimentCommand',
   'StopExperimentCommand',
   'ListExperimentsCommand',
@@ -132,6 +148,8 @@ export function botRequests(
     experiment: `arn:${P}:fis:${fisRegion}:${A}:experiment/EXPdoctorcheck`,
     alarm: `arn:${P}:cloudwatch:${fisRegion}:${A}:alarm:doctor-check`,
     ecs: `arn:${P}:ecs:${fisRegion}:${A}`,
+    eks: `arn:${P}:eks:${fisRegion}:${A}`,
+    lambda: `arn:${P}:lambda:${fisRegion}:${A}`,
     templateTag,
     startRole: config.approvals.startRoleArn,
   };

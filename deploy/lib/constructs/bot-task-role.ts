@@ -119,6 +119,27 @@ export class BotTaskRole extends Construct {
         resources: ['*'],
       }),
     );
+    // Auto Scaling group, EKS node group and Lambda function targets: descriptions evaluate the template's
+    // filters (card and start) and say whether they recovered after the experiment. DescribeAutoScalingGroups
+    // is a List action with no resource types, so `*`; the other two are scoped to this account's node groups
+    // and functions (a function's resource policy could otherwise open another account's to the bot).
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadAutoScalingGroupTargets',
+        actions: ['autoscaling:DescribeAutoScalingGroups'],
+        resources: ['*'],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadNodegroupAndFunctionTargets',
+        actions: ['eks:DescribeNodegroup', 'lambda:GetFunctionConfiguration'],
+        resources: [
+          `arn:${partition}:eks:*:${account}:nodegroup/*`,
+          `arn:${partition}:lambda:*:${account}:function:*`,
+        ],
+      }),
+    );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ListExperiments',
