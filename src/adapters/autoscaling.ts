@@ -3,7 +3,8 @@
  * DescribeAutoScalingGroups: the group as it returns it is what FIS evaluates a filter's `path` against, its
  * AvailabilityZones are the zones it spans, and after an experiment it is healthy again when at least its
  * DesiredCapacity instances are InService and Healthy. A group that no longer exists is simply not in the
- * answer (Auto Scaling does not fail the call for it).
+ * answer (Auto Scaling does not fail the call for it). The tagging API's GetResources lists no Auto Scaling
+ * groups (its API reference says so), so a target chosen by tags is resolved here, by the groups' tag filters.
  */
 import {
   AutoScalingClient,
@@ -78,6 +79,30 @@ export class AwsAutoScalingTargets implements ResourceDescriptionPort, TargetHea
     });
   }
 
+  /** Groups carrying every one of these tags (DescribeAutoScalingGroups' `tag:<key>` filters), every page. */
+  async findByTags(
+    region: string,
+    _resourceType: string,
+    tags: Readonly<Record<string, string>>,
+  ): Promise<string[]> {
+    const Filters = Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] }));
+    const out: string[] = [];
+    try {
+      let NextToken: string | undefined;
+      do {
+        const page = await this.client(region).send(
+          new DescribeAutoScalingGroupsCommand({ Filters, NextToken, IncludeInstances: false }),
+        );
+        for (const g of page.AutoScalingGroups ?? [])
+          if (g.AutoScalingGroupARN) out.push(g.AutoScalingGroupARN);
+        NextToken = page.NextToken;
+      } while (NextToken);
+    } catch (err) {
+      throw readError(err, region);
+    }
+    return out;
+  }
+
   /** The groups these ARNs name that still exist, by ARN. */
   private async groups(region: string, arns: readonly string[]): Promise<Map<string, AutoScalingGroup>> {
     const byName = groupNames(arns);
@@ -102,15 +127,19 @@ export class AwsAutoScalingTargets implements ResourceDescriptionPort, TargetHea
         } while (NextToken);
       }
     } catch (err) {
-      const e = err as { name?: string; message?: string; $fault?: string };
-      throw new TargetReadError(
-        e?.name ?? 'Error',
-        `Auto Scaling in ${region}: ${e?.message ?? String(err)}`,
-        e?.$fault === 'client',
-      );
+      throw readError(err, region);
     }
     return out;
   }
+}
+
+function readError(err: unknown, region: string): TargetReadError {
+  const e = err as { name?: string; message?: string; $fault?: string };
+  return new TargetReadError(
+    e?.name ?? 'Error',
+    `Auto Scaling in ${region}: ${e?.message ?? String(err)}`,
+    e?.$fault === 'client',
+  );
 }
 
 /** group name → ARN (`arn:aws:autoscaling:region:account:autoScalingGroup:uuid:autoScalingGroupName/name`). */

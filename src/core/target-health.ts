@@ -58,6 +58,16 @@ export interface ResourceDescriptionPort {
     resourceType: string,
     description: Record<string, unknown>,
   ): string | readonly string[] | undefined;
+  /**
+   * The ARNs of the resources of this type carrying every one of these tags, through the service's own API,
+   * for types the tagging API does not list (its GetResources returns no Auto Scaling groups); undefined when
+   * this port does not resolve this type by tags.
+   */
+  findByTags?(
+    region: string,
+    resourceType: string,
+    tags: Readonly<Record<string, string>>,
+  ): Promise<string[] | undefined>;
 }
 
 /** One description port over several, each asked about the resource types it describes. */
@@ -67,6 +77,7 @@ export function describedBy(...ports: ResourceDescriptionPort[]): ResourceDescri
     describes: (t) => portFor(t) !== undefined,
     describe: (region, t, arns) => portFor(t)!.describe(region, t, arns),
     availabilityZone: (t, d) => portFor(t)?.availabilityZone(t, d),
+    findByTags: async (region, t, tags) => portFor(t)?.findByTags?.(region, t, tags),
   };
 }
 

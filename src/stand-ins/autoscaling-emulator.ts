@@ -1,7 +1,8 @@
 /**
  * A local stand-in for the one Auto Scaling read the approval gate makes, DescribeAutoScalingGroups (target
  * filters and AZs on the card, group health after an experiment), spoken in the AWS query protocol with XML
- * answers as @aws-sdk/client-auto-scaling does. Reached through AWS_ENDPOINT_URL_AUTO_SCALING.
+ * answers as @aws-sdk/client-auto-scaling does; its tag filters stand in for the tagging API, which lists no
+ * Auto Scaling groups. Reached through AWS_ENDPOINT_URL_AUTO_SCALING.
  *
  * As strict as the service (test/contract/autoscaling-emulator.test.ts drives it with the real SDK): SigV4 for
  * the `autoscaling` signing name, each region its own groups; MaxRecords 1..100 (default 50); at most 50
@@ -18,7 +19,7 @@ import { bodyText, LoopbackService } from './loopback-service.ts';
 const VERSION = '2011-01-01';
 const NS = `http://autoscaling.amazonaws.com/doc/${VERSION}/`;
 const ACCEPTED =
-  /^(Action|Version|AutoScalingGroupNames\.member\.\d+|MaxRecords|NextToken|IncludeInstances)$/;
+  /^(Action|Version|AutoScalingGroupNames\.member\.\d+|MaxRecords|NextToken|IncludeInstances|Filters\.member\.\d+\.(Name|Values\.member\.\d+))$/;
 
 export type LifecycleState =
   | 'Pending'
@@ -150,11 +151,14 @@ export class AutoScalingEmulator extends LoopbackService {
         'ValidationError',
         `1 validation error detected: Value '${bad}' at 'autoScalingGroupNames' failed to satisfy constraint: Member must have length between 1 and 255`,
       );
+    const filters = tagFilters(params);
+    if (typeof filters === 'string') return error(res, 400, 'ValidationError', filters);
     const matching = [...this.groups.values()]
       .filter((g) => g.region === scope.region && (names.length === 0 || names.includes(g.name)))
+      .filter((g) => filters.every((f) => f.matches(g.tags)))
       .sort((a, b) => a.name.localeCompare(b.name));
     const query = createHash('sha256')
-      .update(`${scope.region}|${names.join(',')}`)
+      .update(`${scope.region}|${names.join(',')}|${JSON.stringify(filters.map((f) => f.key))}`)
       .digest('hex')
       .slice(0, 16);
     let from = 0;
@@ -172,6 +176,33 @@ export class AutoScalingEmulator extends LoopbackService {
       `<DescribeAutoScalingGroupsResponse xmlns="${NS}"><DescribeAutoScalingGroupsResult><AutoScalingGroups>${page.map((g) => groupXml(g, withInstances)).join('')}</AutoScalingGroups>${next}</DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>`,
     );
   }
+}
+
+/**
+ * The tag filters DescribeAutoScalingGroups documents (`tag:<key>`, `tag-key`, `tag-value`): every filter
+ * must match, any of its values. Returns the problem when a filter is malformed.
+ */
+function tagFilters(
+  params: Record<string, string>,
+): Array<{ key: string; matches: (tags: Record<string, string>) => boolean }> | string {
+  const out: Array<{ key: string; matches: (tags: Record<string, string>) => boolean }> = [];
+  for (let i = 1; params[`Filters.member.${i}.Name`] !== undefined; i++) {
+    const name = params[`Filters.member.${i}.Name`]!;
+    const values: string[] = [];
+    for (let j = 1; params[`Filters.member.${i}.Values.member.${j}`] !== undefined; j++)
+      values.push(params[`Filters.member.${i}.Values.member.${j}`]!);
+    if (values.length === 0) return `Filter ${name} must have at least one value.`;
+    const key = `${name}=${values.join(',')}`;
+    if (name.startsWith('tag:')) {
+      const k = name.slice(4);
+      out.push({ key, matches: (t) => k in t && values.includes(t[k]!) });
+    } else if (name === 'tag-key')
+      out.push({ key, matches: (t) => Object.keys(t).some((k) => values.includes(k)) });
+    else if (name === 'tag-value')
+      out.push({ key, matches: (t) => Object.values(t).some((v) => values.includes(v)) });
+    else return `The filter '${name}' is not supported.`;
+  }
+  return out;
 }
 
 function groupXml(g: EmulatedGroup, withInstances: boolean): string {

@@ -81,6 +81,33 @@ describe('Auto Scaling emulator contract', () => {
     expect(modelledErrors('client-auto-scaling', 'DescribeAutoScalingGroups')).toContain(e);
   });
 
+  it('tag filters: every filter must match, any of its values; an unsupported filter is refused', async () => {
+    asg.putGroup('us-east-1', 'web-canary', { desired: 1, tags: { app: 'shop', stage: 'canary' } });
+    const names = async (Filters: Array<{ Name: string; Values: string[] }>) =>
+      (await client().send(new DescribeAutoScalingGroupsCommand({ Filters }))).AutoScalingGroups?.map(
+        (g) => g.AutoScalingGroupName,
+      );
+    expect(await names([{ Name: 'tag:app', Values: ['shop'] }])).toEqual(['web', 'web-canary']);
+    expect(
+      await names([
+        { Name: 'tag:app', Values: ['shop'] },
+        { Name: 'tag:stage', Values: ['canary', 'beta'] },
+      ]),
+    ).toEqual(['web-canary']);
+    expect(await names([{ Name: 'tag-key', Values: ['stage'] }])).toEqual(['web-canary']);
+    expect(
+      await errorOf(
+        client().send(
+          new DescribeAutoScalingGroupsCommand({ Filters: [{ Name: 'instance-type', Values: ['x'] }] }),
+        ),
+      ),
+    ).toBe('ValidationError');
+    const port = new AwsAutoScalingTargets({ endpoint: asg.url, credentials: CREDS });
+    expect(await port.findByTags('us-east-1', TYPE, { app: 'shop', stage: 'canary' })).toEqual([
+      arn('web-canary'),
+    ]);
+  });
+
   it('the documented limits: MaxRecords 1..100, at most 50 names at the default page size', async () => {
     expect(await errorOf(client().send(new DescribeAutoScalingGroupsCommand({ MaxRecords: 101 })))).toBe(
       'ValidationError',

@@ -183,6 +183,46 @@ describe('compute targets: recovery and blast radius', () => {
     expect(shown).not.toMatch(/upper bound/);
   }, 40_000);
 
+  it('an Auto Scaling target chosen by tags is resolved through Auto Scaling (the tagging API lists no groups), its AZ filter evaluated', async () => {
+    asg.putGroup(REGION, 'checkout-a', { desired: 2, azs: ['us-east-1a'], tags: { app: 'checkout' } });
+    asg.putGroup(REGION, 'checkout-ab', {
+      desired: 2,
+      azs: ['us-east-1a', 'us-east-1b'],
+      tags: { app: 'checkout' },
+    });
+    asg.putGroup(REGION, 'checkout-b', { desired: 2, azs: ['us-east-1b'], tags: { app: 'checkout' } });
+    asg.putGroup(REGION, 'orders-a', { desired: 2, azs: ['us-east-1a'], tags: { app: 'orders' } });
+    const template = sampleTemplate('EXT0compute0asgtags', {
+      description: 'Insufficient capacity for the checkout groups in us-east-1a',
+      targets: {
+        groups: {
+          resourceType: 'aws:ec2:autoscaling-group',
+          resourceTags: { app: 'checkout' },
+          filters: [{ path: 'AvailabilityZones', values: ['us-east-1a'] }],
+          selectionMode: 'ALL',
+        },
+      },
+      actions: {
+        ice: {
+          actionId: 'aws:ec2:asg-insufficient-instance-capacity-error',
+          parameters: { availabilityZoneIdentifiers: 'us-east-1a', percentage: '100', duration: 'PT5M' },
+          targets: { AutoScalingGroups: 'groups' },
+        },
+      },
+    } as never);
+    rig.fis.addTemplate(template as never);
+    rig.harness.enqueue(fisExecuteAgent(template.id, REGION));
+    const { card } = await requestRun(rig, template.id);
+    const shown = JSON.stringify(card.blocks);
+    expect(shown).toContain('2 of 2');
+    expect(shown).toContain('checkout-a');
+    expect(shown).toContain('checkout-ab');
+    expect(shown).not.toContain('checkout-b"');
+    expect(shown).not.toMatch(/checkout-b[^a-z]/);
+    expect(shown).not.toContain('orders-a');
+    expect(shown).not.toMatch(/cannot list it in advance|upper bound/);
+  }, 40_000);
+
   it('a Spot target holds only the Spot Instances among the tagged ones', async () => {
     const spot = 'arn:aws:ec2:us-east-1:123456789012:instance/i-0dddddddddddddddd';
     rig.tagging.tag(spot, { app: 'checkout' });
