@@ -56,6 +56,12 @@ export const NAG_JUSTIFICATIONS: readonly NagJustification[] = [
       'Read-only (eks:DescribeNodegroup, lambda:GetFunctionConfiguration) of experiment targets, which may be any node group or function of this account in any Region the experiment runs in',
   },
   {
+    rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:rds:\*:<AWS::AccountId>:(db|cluster):\*\]$/,
+    path: ROLE_POLICY('BotTaskRole'),
+    reason:
+      "rds:DescribeDBInstances / rds:DescribeDBClusters only (read): RDS experiment targets' descriptions and health, in whichever Region an experiment runs, this account's databases only",
+  },
+  {
     rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key\/\*\]$/,
     path: ROLE_POLICY('FisExperimentRole'),
     reason:

@@ -12,6 +12,7 @@ import { AwsEksNodegroupTargets } from '../adapters/eks-nodegroups.ts';
 import type { EmfMetrics } from '../adapters/emf-metrics.ts';
 import { AwsFis } from '../adapters/fis.ts';
 import { AwsLambdaTargets } from '../adapters/lambda.ts';
+import { AwsRdsTargets } from '../adapters/rds.ts';
 import type { SlackApproverDirectory, SlackGroups } from '../adapters/slack-approvers.ts';
 import { AwsStartRole } from '../adapters/sts.ts';
 import { AwsTagging } from '../adapters/tagging.ts';
@@ -20,7 +21,7 @@ import { ApprovalGate } from '../core/approval-gate.ts';
 import type { HomeService } from '../core/home.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SlackWriter } from '../core/ports.ts';
-import { describedBy, healthOf } from '../core/target-health.ts';
+import { descriptionsOf, healthOf } from '../core/target-health.ts';
 import { approvalCard, approvalCardFile } from '../slack/approval-card.ts';
 import { targetsFile } from '../slack/approval-card-interlocks.ts';
 import { approvalNotifier } from '../slack/approval-notify.ts';
@@ -43,6 +44,7 @@ export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
   const ec2 = new AwsEc2Targets(config.ec2);
   // Compute targets beyond instances: through the SDK's standard endpoint settings, like ECS.
   const compute = [new AwsAutoScalingTargets(), new AwsEksNodegroupTargets(), new AwsLambdaTargets()];
+  const rds = new AwsRdsTargets();
   return new ApprovalGate({
     fis: new AwsFis(config.fis),
     approvals: d.approvals,
@@ -77,8 +79,8 @@ export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
     interlocks: {
       alarms: new AwsCloudWatch(config.cloudwatch),
       tagging: new AwsTagging(config.tagging),
-      descriptions: describedBy(ec2, ...compute),
-      health: healthOf(ec2, new AwsEcsTargets(config.ecs), ...compute),
+      descriptions: descriptionsOf(ec2, rds, ...compute),
+      health: healthOf(ec2, new AwsEcsTargets(config.ecs), rds, ...compute),
       alarmPolicy: { allowAlarm: a.allowAlarmState, allowInsufficientData: a.allowInsufficientData },
       limits: a.limits,
     },

@@ -2,8 +2,9 @@
  * The bot's view of an experiment's targets beyond their tags: their descriptions (what FIS's target
  * `filters` paths point into, and where the Availability Zone comes from) and whether they are healthy
  * again after the experiment. No SDK types here; src/adapters/ec2.ts implements both ports for EC2
- * (and Spot) instances, autoscaling.ts for Auto Scaling groups, eks-nodegroups.ts for EKS managed node
- * groups, lambda.ts for Lambda functions; ecs.ts reads ECS tasks' health. A resource type no port covers is said to be "not checked", never assumed healthy.
+ * (and Spot) instances, rds.ts for RDS DB instances and clusters, autoscaling.ts for Auto Scaling
+ * groups, eks-nodegroups.ts for EKS managed node groups, lambda.ts for Lambda functions; ecs.ts reads ECS
+ * tasks' health. A resource type no port covers is said to be "not checked", never assumed healthy.
  */
 
 /** One target resource after the experiment. */
@@ -51,13 +52,10 @@ export interface ResourceDescriptionPort {
     arns: readonly string[],
   ): Promise<Map<string, Record<string, unknown>>>;
   /**
-   * The Availability Zone(s) in a description of this type, when it names them (an Auto Scaling group
-   * spans several).
+   * The Availability Zone in a description of this type, when it has one; several for a resource that spans
+   * them (a Multi-AZ DB instance, a DB cluster), each counted in the blast radius.
    */
-  availabilityZone(
-    resourceType: string,
-    description: Record<string, unknown>,
-  ): string | readonly string[] | undefined;
+  availabilityZone(resourceType: string, description: Record<string, unknown>): string | string[] | undefined;
   /**
    * The ARNs of the resources of this type carrying every one of these tags, through the service's own API,
    * for types the tagging API does not list (its GetResources returns no Auto Scaling groups); undefined when
@@ -68,6 +66,17 @@ export interface ResourceDescriptionPort {
     resourceType: string,
     tags: Readonly<Record<string, string>>,
   ): Promise<string[] | undefined>;
+}
+
+/** One port over several, each asked about the resource types it describes. */
+export function descriptionsOf(...ports: ResourceDescriptionPort[]): ResourceDescriptionPort {
+  const portFor = (t: string) => ports.find((p) => p.describes(t));
+  return {
+    describes: (t) => portFor(t) !== undefined,
+    describe: (region, t, arns) => portFor(t)!.describe(region, t, arns),
+    availabilityZone: (t, d) => portFor(t)?.availabilityZone(t, d),
+    findByTags: async (region, t, tags) => portFor(t)?.findByTags?.(region, t, tags),
+  };
 }
 
 /** One description port over several, each asked about the resource types it describes. */

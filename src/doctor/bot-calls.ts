@@ -28,6 +28,8 @@ interface Where {
   /** `arn:<partition>:<service>:<region>:<account>` of the experiments' Region, for eks and lambda. */
   eks: string;
   lambda: string;
+  /** `arn:<partition>:rds:<region>:<account>` of the experiments' Region. */
+  rds: string;
   templateTag: { key: string; value: string };
   /** The start-only role the bot assumes for each approved start (FIS_START_ROLE_ARN), when deployed. */
   startRole?: string;
@@ -99,6 +101,9 @@ export const BOT_COMMANDS: Record<string, (w: Where) => SimulationRequest[]> = {
   GetFunctionConfigurationCommand: (w) => [
     { action: 'lambda:GetFunctionConfiguration', resource: `${w.lambda}:function:doctor-check` },
   ],
+  // RDS targets (aws:rds:db, aws:rds:cluster): descriptions and health, asked for by filter (the account's pattern).
+  DescribeDBInstancesCommand: (w) => [{ action: 'rds:DescribeDBInstances', resource: `${w.rds}:db:*` }],
+  DescribeDBClustersCommand: (w) => [{ action: 'rds:DescribeDBClusters', resource: `${w.rds}:cluster:*` }],
   GetExperimentCommand: (w) => [{ action: 'fis:GetExperiment', resource: w.experiment }],
   StopExperimentCommand: (w) => [{ action: 'fis:StopExperiment', resource: w.experiment }],
   ListExperimentsCommand: () => [{ action: 'fis:ListExperiments', resource: '*' }],
@@ -120,6 +125,8 @@ const FIS_COMMANDS = new Set([
   'DescribeAutoScalingGroupsCommand',
   'DescribeNodegroupCommand',
   'GetFunctionConfigurationCommand',
+  'DescribeDBInstancesCommand',
+  'DescribeDBClustersCommand',
   'GetExperimentCommand',
   'StopExperimentCommand',
   'ListExperimentsCommand',
@@ -150,6 +157,7 @@ export function botRequests(
     ecs: `arn:${P}:ecs:${fisRegion}:${A}`,
     eks: `arn:${P}:eks:${fisRegion}:${A}`,
     lambda: `arn:${P}:lambda:${fisRegion}:${A}`,
+    rds: `arn:${P}:rds:${fisRegion}:${A}`,
     templateTag,
     startRole: config.approvals.startRoleArn,
   };
