@@ -38,7 +38,7 @@ export class AwsAutoScalingTargets implements ResourceDescriptionPort, TargetHea
     return resourceType === TYPE;
   }
 
-  availabilityZone(_resourceType: string, d: Record<string, unknown>): readonly string[] | undefined {
+  availabilityZone(_resourceType: string, d: Record<string, unknown>): string[] | undefined {
     const azs = d.AvailabilityZones;
     return Array.isArray(azs) && azs.length && azs.every((a) => typeof a === 'string') ? azs : undefined;
   }
