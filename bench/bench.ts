@@ -14,6 +14,7 @@
  *   npm run bench -- --quick          N = 1, 10, 50; 4 KB per run (a few minutes, for CI)
  *   npm run bench -- --n=1,10 --chars=8000 --strategies=ours,every-2s --cap=300 --out=results-custom
  *   npm run bench -- --ack-only --cpu-prof=/tmp/prof   the ack burst alone, with a CPU profile of the bot
+ *   npm run bench -- --ack-only --ack-store=remote     only the store-out-of-process burst (quicker)
  *   npm run bench -- --parallel=3 --big-n-strategies=ours,chat-stream   3 scenarios at a time; above N = 50 only these
  *
  * Writes bench/results.json (one record per strategy and N) and bench/results.md (bench/report.ts),
@@ -23,8 +24,9 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ackBurst } from './ack-burst.ts';
 import { ackSummary, costs, fmt, ratios, table } from './report.ts';
-import { ackBurst, type BenchOptions, type BenchRecord, loads, scenario } from './scenario.ts';
+import { type BenchOptions, type BenchRecord, loads, scenario } from './scenario.ts';
 import { RUNS_PER_CHANNEL } from './stands.ts';
 import { CHARS_PER_DELTA, DELTA_EVERY_MS } from './workload.ts';
 
@@ -53,8 +55,13 @@ console.log(
 );
 const loadAtStart = loads();
 // Side by side in the same run: the store remote (as in production, counted) and in the bot's process.
-const burst = await ackBurst(100, { ...opts, embeddedDynamo: false });
-const burstEmbedded = await ackBurst(100, { ...opts, embeddedDynamo: true, cpuProfDir: undefined });
+const ackCount = Number(args.get('ack-count') ?? 100);
+const burst = await ackBurst(ackCount, { ...opts, embeddedDynamo: false });
+// --ack-store=remote: only the production layout (quicker, for profiling the ack path).
+const burstEmbedded =
+  args.get('ack-store') === 'remote'
+    ? burst
+    : await ackBurst(ackCount, { ...opts, embeddedDynamo: true, cpuProfDir: undefined });
 console.log(ackSummary(burst, burstEmbedded));
 if (args.has('ack-only')) process.exit(0);
 
