@@ -295,7 +295,7 @@ export const schema = z.object({
         .default(15),
     )
     .describe(
-      'After an experiment ends, how long its stop-condition alarms have to be back to OK and its resolved targets healthy (EC2 instances running with status checks ok, ECS services at their desired count) before the approvers are paged as not recovered.',
+      'After an experiment ends, how long its stop-condition alarms have to be back to OK and its resolved targets healthy (EC2 instances running with status checks ok, ECS services at their desired count, Auto Scaling groups at their desired capacity, EKS node groups ACTIVE without health issues, Lambda functions Active after a successful update) before the approvers are paged as not recovered.',
     ),
   FIS_START_ROLE_ARN: z
     .preprocess(

@@ -50,6 +50,12 @@ export const NAG_JUSTIFICATIONS: readonly NagJustification[] = [
       'FIS targets: any instance, database or task, but only those carrying the opt-in target tag (aws:ResourceTag condition)',
   },
   {
+    rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:(eks|lambda):\*:<AWS::AccountId>:(nodegroup\/|function:)\*\]$/,
+    path: ROLE_POLICY('BotTaskRole'),
+    reason:
+      'Read-only (eks:DescribeNodegroup, lambda:GetFunctionConfiguration) of experiment targets, which may be any node group or function of this account in any Region the experiment runs in',
+  },
+  {
     rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:rds:\*:<AWS::AccountId>:(db|cluster):\*\]$/,
     path: ROLE_POLICY('BotTaskRole'),
     reason:

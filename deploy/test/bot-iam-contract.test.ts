@@ -93,6 +93,29 @@ const CONTRACT: Record<string, Need[]> = {
   DescribeServicesCommand: [
     { actions: ['ecs:DescribeServices'], resources: [`arn:aws:ecs:us-west-2:${D.account}:service/shop/web`] },
   ],
+  // Auto Scaling group targets (DescribeAutoScalingGroups is a List action with no resource types), EKS node
+  // group and Lambda function targets (resource-level: the node group, the function, qualified or not), in any
+  // Region.
+  DescribeAutoScalingGroupsCommand: [
+    { actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] },
+  ],
+  DescribeNodegroupCommand: [
+    {
+      actions: ['eks:DescribeNodegroup'],
+      resources: [
+        `arn:aws:eks:us-west-2:${D.account}:nodegroup/shop/workers/0ac2b1f4-1a2b-3c4d-5e6f-0123456789ab`,
+      ],
+    },
+  ],
+  GetFunctionConfigurationCommand: [
+    {
+      actions: ['lambda:GetFunctionConfiguration'],
+      resources: [
+        `arn:aws:lambda:us-west-2:${D.account}:function:checkout-api`,
+        `arn:aws:lambda:us-west-2:${D.account}:function:checkout-api:live`,
+      ],
+    },
+  ],
   // RDS targets (descriptions and health), in any Region: asked for by filter, which RDS authorizes on the
   // account's db:* / cluster:* pattern; the role must not need more than this account's databases.
   DescribeDBInstancesCommand: [

@@ -45,16 +45,18 @@ export class AwsEc2Targets implements ResourceDescriptionPort, TargetHealthPort 
 
   async describe(
     region: string,
-    _resourceType: string,
+    resourceType: string,
     arns: readonly string[],
   ): Promise<Map<string, Record<string, unknown>>> {
     const byId = instanceIds(arns);
     const out = new Map<string, Record<string, unknown>>();
+    // The tagging API lists every instance as `ec2:instance`; a Spot target holds only Spot Instances.
+    const spotOnly = resourceType === 'aws:ec2:spot-instance';
     await this.perExisting(region, [...byId.keys()], async (ids) => {
       const page = await this.client(region).send(new DescribeInstancesCommand({ InstanceIds: ids }));
       for (const r of page.Reservations ?? [])
         for (const i of r.Instances ?? [])
-          if (i.InstanceId && byId.has(i.InstanceId))
+          if (i.InstanceId && byId.has(i.InstanceId) && (!spotOnly || i.InstanceLifecycle === 'spot'))
             out.set(byId.get(i.InstanceId)!, i as unknown as Record<string, unknown>);
     });
     return out;

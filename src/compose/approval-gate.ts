@@ -4,11 +4,14 @@
  */
 import type { App } from '@slack/bolt';
 import type { DynamoApprovalStore } from '../adapters/approval-store.ts';
+import { AwsAutoScalingTargets } from '../adapters/autoscaling.ts';
 import { AwsCloudWatch } from '../adapters/cloudwatch.ts';
 import { AwsEc2Targets } from '../adapters/ec2.ts';
 import { AwsEcsTargets } from '../adapters/ecs.ts';
+import { AwsEksNodegroupTargets } from '../adapters/eks-nodegroups.ts';
 import type { EmfMetrics } from '../adapters/emf-metrics.ts';
 import { AwsFis } from '../adapters/fis.ts';
+import { AwsLambdaTargets } from '../adapters/lambda.ts';
 import { AwsRdsTargets } from '../adapters/rds.ts';
 import type { SlackApproverDirectory, SlackGroups } from '../adapters/slack-approvers.ts';
 import { AwsStartRole } from '../adapters/sts.ts';
@@ -39,6 +42,8 @@ export interface GateDeps {
 export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
   const a = config.approvals;
   const ec2 = new AwsEc2Targets(config.ec2);
+  // Compute targets beyond instances: through the SDK's standard endpoint settings, like ECS.
+  const compute = [new AwsAutoScalingTargets(), new AwsEksNodegroupTargets(), new AwsLambdaTargets()];
   const rds = new AwsRdsTargets();
   return new ApprovalGate({
     fis: new AwsFis(config.fis),
@@ -74,8 +79,8 @@ export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
     interlocks: {
       alarms: new AwsCloudWatch(config.cloudwatch),
       tagging: new AwsTagging(config.tagging),
-      descriptions: descriptionsOf(ec2, rds),
-      health: healthOf(ec2, new AwsEcsTargets(config.ecs), rds),
+      descriptions: descriptionsOf(ec2, rds, ...compute),
+      health: healthOf(ec2, new AwsEcsTargets(config.ecs), rds, ...compute),
       alarmPolicy: { allowAlarm: a.allowAlarmState, allowInsufficientData: a.allowInsufficientData },
       limits: a.limits,
     },

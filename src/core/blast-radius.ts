@@ -1,6 +1,7 @@
 /**
  * Blast radius, resolved the way FIS resolves a target: explicit resource ARNs as given; resource
- * tags through the tagging API (every tag, exact value, of the target's resource type); then the
+ * tags through the tagging API (every tag, exact value, of the target's resource type), or through the
+ * service's own API for a type the tagging API does not list (Auto Scaling groups); then the
  * target's `filters` evaluated against each resource's description (a filter's `path` into what the
  * service's Describe API returns, e.g. `State.Name` or `Placement.AvailabilityZone` for EC2 instances:
  * every filter must match, any of its values); then the selection mode (ALL, COUNT(n), PERCENT(p))
@@ -90,12 +91,22 @@ export async function resolveBlastRadius(
     let how: ResolvedTarget['how'] = 'unresolved';
     let caveat: string | undefined;
     let azs: string[] | undefined;
+    const tags =
+      target.resourceTags && Object.keys(target.resourceTags).length ? target.resourceTags : undefined;
+    // A type the tagging API does not list is resolved by tags through its own service, when a port can.
+    const byService =
+      tags && !target.resourceArns?.length && !TAGGING_TYPE[resourceType]
+        ? await descriptions?.findByTags?.(region, resourceType, tags)
+        : undefined;
     if (target.resourceArns?.length) {
       pool = [...new Set(target.resourceArns)].sort();
       how = 'arns';
-    } else if (target.resourceTags && Object.keys(target.resourceTags).length && TAGGING_TYPE[resourceType]) {
-      const found = await tagging.findResources(region, TAGGING_TYPE[resourceType]!, target.resourceTags);
+    } else if (tags && TAGGING_TYPE[resourceType]) {
+      const found = await tagging.findResources(region, TAGGING_TYPE[resourceType]!, tags);
       pool = found.map((r) => r.arn).sort();
+      how = 'tags';
+    } else if (byService) {
+      pool = [...new Set(byService)].sort();
       how = 'tags';
     } else {
       caveat = `FIS resolves this ${resourceType} target itself${target.parameters ? ' (from its parameters)' : ''}; the bot cannot list it in advance`;
@@ -216,6 +227,9 @@ export function radiusChange(approved: BlastRadius, now: BlastRadius): RadiusCha
 
 /** `i-0abc…` from an ARN: the part after the resource type, for compact lists. */
 export function shortArn(arn: string): string {
+  // An EKS node group's ARN ends in a UUID; its cluster and name say which one it is.
+  const nodegroup = /:nodegroup\/([^/]+\/[^/]+)\/[^/]+$/.exec(arn)?.[1];
+  if (nodegroup) return nodegroup;
   const rest = arn.split(':').slice(5).join(':');
   return rest.split('/').at(-1) || rest;
 }

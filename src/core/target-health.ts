@@ -2,7 +2,9 @@
  * The bot's view of an experiment's targets beyond their tags: their descriptions (what FIS's target
  * `filters` paths point into, and where the Availability Zone comes from) and whether they are healthy
  * again after the experiment. No SDK types here; src/adapters/ec2.ts implements both ports for EC2
- * instances, src/adapters/rds.ts for RDS DB instances and clusters. A resource type no port covers is said to be "not checked", never assumed healthy.
+ * (and Spot) instances, rds.ts for RDS DB instances and clusters, autoscaling.ts for Auto Scaling
+ * groups, eks-nodegroups.ts for EKS managed node groups, lambda.ts for Lambda functions; ecs.ts reads ECS
+ * tasks' health. A resource type no port covers is said to be "not checked", never assumed healthy.
  */
 
 /** One target resource after the experiment. */
@@ -54,6 +56,16 @@ export interface ResourceDescriptionPort {
    * them (a Multi-AZ DB instance, a DB cluster), each counted in the blast radius.
    */
   availabilityZone(resourceType: string, description: Record<string, unknown>): string | string[] | undefined;
+  /**
+   * The ARNs of the resources of this type carrying every one of these tags, through the service's own API,
+   * for types the tagging API does not list (its GetResources returns no Auto Scaling groups); undefined when
+   * this port does not resolve this type by tags.
+   */
+  findByTags?(
+    region: string,
+    resourceType: string,
+    tags: Readonly<Record<string, string>>,
+  ): Promise<string[] | undefined>;
 }
 
 /** One port over several, each asked about the resource types it describes. */
@@ -63,8 +75,29 @@ export function descriptionsOf(...ports: ResourceDescriptionPort[]): ResourceDes
     describes: (t) => portFor(t) !== undefined,
     describe: (region, t, arns) => portFor(t)!.describe(region, t, arns),
     availabilityZone: (t, d) => portFor(t)?.availabilityZone(t, d),
+    findByTags: async (region, t, tags) => portFor(t)?.findByTags?.(region, t, tags),
   };
 }
+
+/** One description port over several, each asked about the resource types it describes. */
+export function describedBy(...ports: ResourceDescriptionPort[]): ResourceDescriptionPort {
+  const portFor = (t: string) => ports.find((p) => p.describes(t));
+  return {
+    describes: (t) => portFor(t) !== undefined,
+    describe: (region, t, arns) => portFor(t)!.describe(region, t, arns),
+    availabilityZone: (t, d) => portFor(t)?.availabilityZone(t, d),
+    findByTags: async (region, t, tags) => portFor(t)?.findByTags?.(region, t, tags),
+  };
+}
+
+/**
+ * Resource types whose health the bot can never read, with why (said in the verdict instead of the
+ * generic "no health check").
+ */
+const UNREADABLE: Record<string, string> = {
+  'aws:eks:pod':
+    "Kubernetes pods are read through the cluster's Kubernetes API, which the bot has no access to; check the pods with kubectl",
+};
 
 export class TargetReadError extends Error {
   constructor(
@@ -106,7 +139,8 @@ export async function checkTargets(
   const out: TargetsVerdict = { healthy: 0, unhealthy: [], notChecked: [] };
   for (const t of targets) {
     if (!port?.checksHealthOf(t.resourceType)) {
-      out.notChecked.push(`\`${t.name}\` (${t.resourceType}: the bot has no health check for this type)`);
+      const why = UNREADABLE[t.resourceType] ?? 'the bot has no health check for this type';
+      out.notChecked.push(`\`${t.name}\` (${t.resourceType}: ${why})`);
       continue;
     }
     const found = await port.health(region, t.resourceType, t.arns, t.parameters);
@@ -123,6 +157,9 @@ export async function checkTargets(
 }
 
 function shortId(arn: string): string {
+  // An EKS node group's ARN ends in a UUID; its cluster and name say which one it is.
+  const nodegroup = /:nodegroup\/([^/]+\/[^/]+)\/[^/]+$/.exec(arn)?.[1];
+  if (nodegroup) return nodegroup;
   const rest = arn.split(':').slice(5).join(':');
   return rest.split('/').at(-1) || rest;
 }

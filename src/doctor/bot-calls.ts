@@ -25,6 +25,9 @@ interface Where {
   alarm: string;
   /** `arn:<partition>:ecs:<region>:<account>` of the experiments' Region. */
   ecs: string;
+  /** `arn:<partition>:<service>:<region>:<account>` of the experiments' Region, for eks and lambda. */
+  eks: string;
+  lambda: string;
   /** `arn:<partition>:rds:<region>:<account>` of the experiments' Region. */
   rds: string;
   templateTag: { key: string; value: string };
@@ -88,6 +91,16 @@ export const BOT_COMMANDS: Record<string, (w: Where) => SimulationRequest[]> = {
   DescribeServicesCommand: (w) => [
     { action: 'ecs:DescribeServices', resource: `${w.ecs}:service/doctor-check/doctor-check` },
   ],
+  // Auto Scaling group, EKS node group and Lambda function targets: descriptions (filters) and health after.
+  DescribeAutoScalingGroupsCommand: () => [
+    { action: 'autoscaling:DescribeAutoScalingGroups', resource: '*' },
+  ],
+  DescribeNodegroupCommand: (w) => [
+    { action: 'eks:DescribeNodegroup', resource: `${w.eks}:nodegroup/doctor-check/doctor-check/0` },
+  ],
+  GetFunctionConfigurationCommand: (w) => [
+    { action: 'lambda:GetFunctionConfiguration', resource: `${w.lambda}:function:doctor-check` },
+  ],
   // RDS targets (aws:rds:db, aws:rds:cluster): descriptions and health, asked for by filter (the account's pattern).
   DescribeDBInstancesCommand: (w) => [{ action: 'rds:DescribeDBInstances', resource: `${w.rds}:db:*` }],
   DescribeDBClustersCommand: (w) => [{ action: 'rds:DescribeDBClusters', resource: `${w.rds}:cluster:*` }],
@@ -109,6 +122,9 @@ const FIS_COMMANDS = new Set([
   'DescribeInstanceStatusCommand',
   'DescribeTasksCommand',
   'DescribeServicesCommand',
+  'DescribeAutoScalingGroupsCommand',
+  'DescribeNodegroupCommand',
+  'GetFunctionConfigurationCommand',
   'DescribeDBInstancesCommand',
   'DescribeDBClustersCommand',
   'GetExperimentCommand',
@@ -139,6 +155,8 @@ export function botRequests(
     experiment: `arn:${P}:fis:${fisRegion}:${A}:experiment/EXPdoctorcheck`,
     alarm: `arn:${P}:cloudwatch:${fisRegion}:${A}:alarm:doctor-check`,
     ecs: `arn:${P}:ecs:${fisRegion}:${A}`,
+    eks: `arn:${P}:eks:${fisRegion}:${A}`,
+    lambda: `arn:${P}:lambda:${fisRegion}:${A}`,
     rds: `arn:${P}:rds:${fisRegion}:${A}`,
     templateTag,
     startRole: config.approvals.startRoleArn,

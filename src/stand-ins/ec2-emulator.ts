@@ -39,6 +39,8 @@ export interface EmulatedInstance {
   instanceStatus: CheckStatus;
   systemStatus: CheckStatus;
   tags: Record<string, string>;
+  /** 'spot' for a Spot Instance (EC2 reports InstanceLifecycle only then); on-demand otherwise. */
+  lifecycle?: 'spot';
 }
 
 export interface Ec2Call {
@@ -166,7 +168,7 @@ function reservation(i: EmulatedInstance): string {
   const tags = Object.entries(i.tags)
     .map(([k, v]) => `<item><key>${x(k)}</key><value>${x(v)}</value></item>`)
     .join('');
-  return `<item><reservationId>r-${i.id.slice(2)}</reservationId><ownerId>${i.account}</ownerId><groupSet/><instancesSet><item><instanceId>${i.id}</instanceId><imageId>ami-0abcdef1234567890</imageId>${state(i)}<instanceType>${i.instanceType}</instanceType><placement><availabilityZone>${i.az}</availabilityZone><tenancy>default</tenancy></placement>${tags ? `<tagSet>${tags}</tagSet>` : ''}</item></instancesSet></item>`;
+  return `<item><reservationId>r-${i.id.slice(2)}</reservationId><ownerId>${i.account}</ownerId><groupSet/><instancesSet><item><instanceId>${i.id}</instanceId><imageId>ami-0abcdef1234567890</imageId>${state(i)}<instanceType>${i.instanceType}</instanceType>${i.lifecycle ? `<instanceLifecycle>${i.lifecycle}</instanceLifecycle>` : ''}<placement><availabilityZone>${i.az}</availabilityZone><tenancy>default</tenancy></placement>${tags ? `<tagSet>${tags}</tagSet>` : ''}</item></instancesSet></item>`;
 }
 
 function statusItem(i: EmulatedInstance): string {

@@ -112,4 +112,21 @@ describe('EC2 emulator contract', () => {
     ]);
     expect(port.checksHealthOf('aws:eks:pod')).toBe(false);
   });
+
+  it('Spot targets: only Spot instances are in an aws:ec2:spot-instance pool, read like any instance', async () => {
+    ec2.putInstance(arn(4), { az: 'us-east-1c', lifecycle: 'spot' });
+    const out = await client().send(new DescribeInstancesCommand({ InstanceIds: [id(4), id(1)] }));
+    const lifecycles = (out.Reservations ?? [])
+      .flatMap((r) => r.Instances ?? [])
+      .map((i) => i.InstanceLifecycle);
+    expect(lifecycles).toEqual(['spot', undefined]);
+    const port = new AwsEc2Targets({ endpoint: ec2.url, credentials: CREDS });
+    const d = await port.describe('us-east-1', 'aws:ec2:spot-instance', [arn(1), arn(4)]);
+    expect([...d.keys()]).toEqual([arn(4)]);
+    expect(port.availabilityZone('aws:ec2:spot-instance', d.get(arn(4))!)).toBe('us-east-1c');
+    ec2.setInstance(id(4), { state: 'stopped' });
+    expect(await port.health('us-east-1', 'aws:ec2:spot-instance', [arn(4)])).toEqual([
+      { arn: arn(4), healthy: false, state: 'stopped' },
+    ]);
+  });
 });

@@ -118,9 +118,14 @@ describe('recovery check of the targets', () => {
     const v = await checkTargets(health, 'us-east-1', [
       { name: 'fleet', resourceType: 'aws:ec2:instance', arns: [arn(1), arn(2)] },
       { name: 'pods', resourceType: 'aws:eks:pod', arns: [] },
+      { name: 'buckets', resourceType: 'aws:s3:bucket', arns: ['arn:aws:s3:::orders'] },
     ]);
     expect(v.healthy).toBe(1);
     expect(v.unhealthy).toEqual(['`fleet`: `i-00000000000000002` stopped']);
-    expect(v.notChecked).toEqual(['`pods` (aws:eks:pod: the bot has no health check for this type)']);
+    // Pods are named with why the bot can never read them; other types just have no check yet.
+    expect(v.notChecked).toEqual([
+      "`pods` (aws:eks:pod: Kubernetes pods are read through the cluster's Kubernetes API, which the bot has no access to; check the pods with kubectl)",
+      '`buckets` (aws:s3:bucket: the bot has no health check for this type)',
+    ]);
   });
 });

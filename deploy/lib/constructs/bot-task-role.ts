@@ -119,6 +119,27 @@ export class BotTaskRole extends Construct {
         resources: ['*'],
       }),
     );
+    // Auto Scaling group, EKS node group and Lambda function targets: descriptions evaluate the template's
+    // filters (card and start) and say whether they recovered after the experiment. DescribeAutoScalingGroups
+    // is a List action with no resource types, so `*`; the other two are scoped to this account's node groups
+    // and functions (a function's resource policy could otherwise open another account's to the bot).
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadAutoScalingGroupTargets',
+        actions: ['autoscaling:DescribeAutoScalingGroups'],
+        resources: ['*'],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadNodegroupAndFunctionTargets',
+        actions: ['eks:DescribeNodegroup', 'lambda:GetFunctionConfiguration'],
+        resources: [
+          `arn:${partition}:eks:*:${account}:nodegroup/*`,
+          `arn:${partition}:lambda:*:${account}:function:*`,
+        ],
+      }),
+    );
     // RDS targets (aws:rds:db, aws:rds:cluster): their descriptions (FIS filters, AZs) and, after the
     // experiment, whether they and a cluster's members are available again. Both List-level actions take
     // the db / cluster resource type, so they are held to this account's instances and clusters (a describe
