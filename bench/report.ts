@@ -1,4 +1,5 @@
 /** bench/results.md: the results table, cost per turn, and ours as a ratio of each baseline. */
+import type { ScaleRecord } from './scale.ts';
 import type { AckBurst, BenchRecord } from './scenario.ts';
 
 export function fmt(x: number, digits = 0): string {
@@ -74,4 +75,12 @@ export function ackSummary(burst: AckBurst, embedded: AckBurst): string {
     `The duplicate checks are made after the ack (the store answered them in p50 ${burst.storeDedupMs.p50} / p99 ${burst.storeDedupMs.p99} ms). ` +
     `Store requests per command in the 3 s after the burst (the runs that started meanwhile add theirs): ${list(burst.dynamoPerCommand)}.`
   );
+}
+
+export function scaleSummary(r: ScaleRecord): string {
+  return [
+    '| Workspaces × runs | runs started | ack p50/p99 ms | staleness p95 ÷ floor, worst / median workspace | floor p95 ms | staleness p50/p95 ms | Slack calls | 429s | chars lost | unfinished | peak RSS MB | bot cores (avg) | stand-ins cores (avg) | wall s | load at start |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${r.workspaces} × ${r.perWorkspace} | ${r.runsStarted} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.p95VsFloor.worst, 2)} / ${fmt(r.p95VsFloor.median, 2)} | ${fmt(r.floorP95Ms)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${r.slackCalls} | ${r.responses429} | ${r.charsLost} | ${r.unfinishedRuns} | ${fmt(r.peakRssMb)} | ${fmt(r.cpuAvgCores, 2)} | ${fmt(r.standInsAvgCores, 2)} | ${fmt(r.wallS)} | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
+  ].join('\n');
 }
