@@ -20,6 +20,10 @@ export interface ScaleRecord {
   charsPerRun: number;
   /** Runs whose harness session started (the agent was invoked), of workspaces × perWorkspace. */
   runsStarted: number;
+  /** Commands answered "cannot record" (the store did not answer the duplicate check in time). */
+  refusedCannotRecord: number;
+  /** How long the store stand-in took to answer, all requests: p50 / p99 ms. */
+  storeServiceMs: { p50: number; p99: number };
   ackMs: { p50: number; p99: number };
   floorP95Ms: number;
   /** Staleness p95 ÷ floor per workspace: the worst workspace and the median one. */
@@ -68,7 +72,7 @@ export async function scaleScenario(
   );
   for (const [w, s] of st.slacks.entries())
     s.connectApp({ url: `http://127.0.0.1:${ports[w]}/slack/events`, signingSecret: SIGNING_SECRET });
-  st.dynamo.reset();
+  await st.dynamo.reset();
   const before = await ask<Usage>(child, 'usage');
   const benchCpu0 = process.cpuUsage();
   const started = Date.now();
@@ -86,6 +90,7 @@ export async function scaleScenario(
   while (!allDone() && Date.now() - started < capS * 1000) await new Promise((r) => setTimeout(r, 1_000));
   const wallMs = Date.now() - started;
   const after = await ask<Usage>(child, 'usage');
+  const service = Object.values(await st.dynamo.serviceMs()).flat();
   const benchCpu = process.cpuUsage(benchCpu0);
   await stopBot(child);
 
@@ -114,6 +119,11 @@ export async function scaleScenario(
     perWorkspace,
     charsPerRun: o.chars,
     runsStarted: st.harness.invocations.length,
+    refusedCannotRecord: st.slacks.reduce(
+      (k, s) => k + s.ephemerals.filter((e) => e.text.includes('record this request')).length,
+      0,
+    ),
+    storeServiceMs: { p50: Math.round(pct(service, 50)), p99: Math.round(pct(service, 99)) },
     ackMs: { p50: pct(acks, 50), p99: pct(acks, 99) },
     floorP95Ms: floorP95,
     p95VsFloor: {

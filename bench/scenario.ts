@@ -73,7 +73,7 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
   const { slack, dynamo } = st;
   const { child, port } = await startBotProcess({ ...st.env, BENCH_STRATEGY: strategy }, o.cpuProfDir);
   slack.connectApp({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET });
-  dynamo.reset(); // the startup's own requests (table check, health record) are not a turn's
+  await dynamo.reset(); // the startup's own requests (table check, health record) are not a turn's
   const started = Date.now();
   const acks = await commandBurst(slack, n);
   const capS = o.capS ?? Math.round(streamSeconds(o.chars) + 60 + n * 3);
@@ -128,7 +128,7 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
     cpuAvgCores: use.cpuAvgCores,
     wallS,
     slackPerRun: perRun(byMethod, n),
-    dynamoPerTurn: perRun(dynamo.counts(), n),
+    dynamoPerTurn: perRun(await dynamo.counts(), n),
     ...(use.scheduler ? { scheduler: use.scheduler } : {}),
     load: { start: loadStart, end: loads() },
   };
@@ -167,20 +167,20 @@ export async function ackBurst(count: number, o: BenchOptions): Promise<AckBurst
           .then((r) => r.ms),
       ),
     );
-  dynamo.reset();
+  await dynamo.reset();
   const mark = await ask<{ atUs: number }>(child, 'mark');
   if (o.cpuProfDir) console.log(`profile mark: burst starts at ${mark.atUs} µs`);
   const acks = await commandBurst(slack, count);
   // The duplicate checks follow the acks; give them time to be made before counting.
   await new Promise((r) => setTimeout(r, 3_000));
-  const dedup = dynamo.serviceMs()['dedup (remember)'] ?? [];
+  const dedup = (await dynamo.serviceMs())['dedup (remember)'] ?? [];
   const result: AckBurst = {
     p50: pct(acks, 50),
     p99: pct(acks, 99),
     max: Math.max(...acks),
     helpP99: pct(helpAcks, 99),
     storeDedupMs: { p50: Math.round(pct(dedup, 50)), p99: Math.round(pct(dedup, 99)) },
-    dynamoPerCommand: perRun(dynamo.counts(), count),
+    dynamoPerCommand: perRun(await dynamo.counts(), count),
     load: loads(),
   };
   await stopBot(child);

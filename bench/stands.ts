@@ -5,7 +5,7 @@
  */
 import { FakeSlack } from '../src/stand-ins/fake-slack.ts';
 import { HarnessEmulator, type Invocation, userText } from '../src/stand-ins/harness-emulator.ts';
-import { startCountingDynamo } from './dynamo-counter.ts';
+import { startCountingDynamoProcess } from './dynamo-process.ts';
 import { script } from './workload.ts';
 
 export const HARNESS_ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/benchagent-AbCdEf1234';
@@ -112,7 +112,7 @@ async function agentAndStore(opts: {
     },
   });
   await harness.start();
-  const dynamo = await startCountingDynamo('us-east-1');
+  const dynamo = await startCountingDynamoProcess('us-east-1');
   const env = {
     HARNESS_ARN,
     AWS_REGION: 'us-east-1',
