@@ -35,6 +35,9 @@ export interface BenchRecord {
   responses429ByMethod: Record<string, number>;
   charsLost: number;
   unfinishedRuns: number;
+  /** Runs whose agent was invoked, and commands answered "cannot record" (the store's duplicate check timed out). */
+  runsStarted: number;
+  refusedCannotRecord: number;
   peakRssMb: number;
   cpuMs: number;
   /** Bot process CPU time ÷ its wall time (1 = one core busy throughout). */
@@ -123,6 +126,8 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
     responses429ByMethod: limitedBy,
     charsLost: m.lost,
     unfinishedRuns: m.unfinished,
+    runsStarted: st.harness.invocations.length,
+    refusedCannotRecord: slack.ephemerals.filter((e) => e.text.includes('record this request')).length,
     peakRssMb: use.maxRssMb,
     cpuMs: use.cpuMs,
     cpuAvgCores: use.cpuAvgCores,
