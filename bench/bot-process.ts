@@ -38,6 +38,15 @@ const configFor = (env: Record<string, string | undefined>) => {
 const baseline = strategy === 'every-delta' || strategy === 'every-2s';
 
 const cpu0 = process.cpuUsage();
+// Where the memory is at its peak (JS heap, buffers outside it), sampled each second: peak RSS alone
+// does not say what to cut.
+const peakMem = { heapUsedMb: 0, externalMb: 0, arrayBuffersMb: 0 };
+setInterval(() => {
+  const m = process.memoryUsage();
+  peakMem.heapUsedMb = Math.max(peakMem.heapUsedMb, Math.round(m.heapUsed / 2 ** 20));
+  peakMem.externalMb = Math.max(peakMem.externalMb, Math.round(m.external / 2 ** 20));
+  peakMem.arrayBuffersMb = Math.max(peakMem.arrayBuffersMb, Math.round(m.arrayBuffers / 2 ** 20));
+}, 1_000).unref();
 const started = performance.now();
 const dynamo = process.env.BENCH_DYNAMO_ENDPOINT;
 const start = async (env: Record<string, string | undefined>) => {
@@ -65,6 +74,7 @@ process.on('message', async (m: { type: string }) => {
     process.send?.({
       type: 'usage',
       maxRssMb: process.resourceUsage().maxRSS / 1024,
+      peakMem,
       cpuAvgCores: (cpu.user + cpu.system) / 1000 / (performance.now() - started),
       cpuMs: (cpu.user + cpu.system) / 1000,
       scheduler: sumStats(bots.map((b) => b.scheduler.stats)),

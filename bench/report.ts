@@ -82,5 +82,11 @@ export function scaleSummary(r: ScaleRecord): string {
     '| Workspaces × runs | runs started (refused: cannot record) | store answer p50/p99 ms | ack p50/p99 ms | staleness p95 ÷ floor, worst / median workspace | floor p95 ms | staleness p50/p95 ms | Slack calls | 429s | chars lost | unfinished | peak RSS MB | bot cores (avg) | stand-ins cores (avg) | wall s | load at start |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     `| ${r.workspaces} × ${r.perWorkspace} | ${r.runsStarted} (${r.refusedCannotRecord}) | ${r.storeServiceMs.p50} / ${r.storeServiceMs.p99} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.p95VsFloor.worst, 2)} / ${fmt(r.p95VsFloor.median, 2)} | ${fmt(r.floorP95Ms)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${r.slackCalls} | ${r.responses429} | ${r.charsLost} | ${r.unfinishedRuns} | ${fmt(r.peakRssMb)} | ${fmt(r.cpuAvgCores, 2)} | ${fmt(r.standInsAvgCores, 2)} | ${fmt(r.wallS)} | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
+    ...(r.peakMem
+      ? [
+          '',
+          `The bot's memory at its peaks (sampled each second): JS heap ${r.peakMem.heapUsedMb} MB, outside the heap ${r.peakMem.externalMb} MB (array buffers ${r.peakMem.arrayBuffersMb} MB). Per-workspace staleness p95 ÷ floor: ${r.p95VsFloor.perWorkspace.join(', ')}.`,
+        ]
+      : []),
   ].join('\n');
 }

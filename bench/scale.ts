@@ -34,6 +34,8 @@ export interface ScaleRecord {
   charsLost: number;
   unfinishedRuns: number;
   peakRssMb: number;
+  /** Peaks of the bot's JS heap and of the memory outside it (sampled each second), MB. */
+  peakMem?: Record<string, number>;
   /** Bot process CPU time ÷ wall time from the command burst to the last thread finished. */
   cpuAvgCores: number;
   cpuMs: number;
@@ -44,7 +46,12 @@ export interface ScaleRecord {
   load: { start: number[]; end: number[] };
 }
 
-type Usage = { maxRssMb: number; cpuMs: number; scheduler?: Record<string, number> };
+type Usage = {
+  maxRssMb: number;
+  cpuMs: number;
+  peakMem?: Record<string, number>;
+  scheduler?: Record<string, number>;
+};
 
 export async function scaleScenario(
   workspaces: number,
@@ -137,6 +144,7 @@ export async function scaleScenario(
     charsLost: lost,
     unfinishedRuns: unfinished,
     peakRssMb: after.maxRssMb,
+    ...(after.peakMem ? { peakMem: after.peakMem } : {}),
     cpuAvgCores: cpuMs / wallMs,
     cpuMs,
     standInsAvgCores: (benchCpu.user + benchCpu.system) / 1000 / wallMs,
