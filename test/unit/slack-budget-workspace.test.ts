@@ -31,8 +31,8 @@ describe('Slack budgets are per installation workspace', () => {
     const wb = new ScheduledSlackWriter(counting(b), scheduler, 'T0BBBB');
     const done = [];
     for (let i = 0; i < 40; i++) {
-      done.push(wa.update('C1', `1.${i}`, { text: 'x' }));
-      done.push(wb.update('C2', `2.${i}`, { text: 'x' }));
+      done.push(wa.update('C1', `1.${i}`, { text: 'x', blocks: [] }));
+      done.push(wb.update('C2', `2.${i}`, { text: 'x', blocks: [] }));
     }
     await vi.advanceTimersByTimeAsync(60_000);
     await Promise.all(done);
@@ -47,7 +47,9 @@ describe('Slack budgets are per installation workspace', () => {
     const w = new ScheduledSlackWriter(counting(at), scheduler, 'T0AAAA');
     const done = [];
     for (let i = 0; i < 60; i++)
-      done.push(w.update('C1', `1.${i}`, { text: 'x' }, { team: i % 2 ? 'T0PARTNER' : 'T0AAAA' }));
+      done.push(
+        w.update('C1', `1.${i}`, { text: 'x', blocks: [] }, { team: i % 2 ? 'T0PARTNER' : 'T0AAAA' }),
+      );
     await vi.advanceTimersByTimeAsync(3 * 60_000);
     await Promise.all(done);
     expect(at).toHaveLength(60);
