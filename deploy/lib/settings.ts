@@ -1,96 +1,26 @@
 import { parseTargetAccounts, type TargetAccount } from '../../src/core/target-accounts.ts';
 import { readBotSettings } from './bot-settings.ts';
+import { type ContextReader, contextFields } from './context-fields.ts';
 import { EXECUTE_MAX_WATCH_MINUTES, FIS_TARGET_TAG, FIS_TEMPLATE_TAG } from './fis-contract.ts';
 import { type HarnessSettings, readHarnessSettings } from './harness-settings.ts';
 import { modelRegionProblem } from './model-geography.ts';
+import { MEMORY_STRATEGIES, type MemoryStrategy, type Settings } from './settings-types.ts';
 
+export type { ContextReader } from './context-fields.ts';
 export { foundationModelId, modelRegionProblem } from './model-geography.ts';
+export {
+  type HarnessMemory,
+  MEMORY_STRATEGIES,
+  type MemoryStrategy,
+  type Settings,
+  type SlackMode,
+} from './settings-types.ts';
 
 /**
  * Deployment settings: read from CDK context (`cdk deploy -c key=value`, or "context" in deploy/cdk.json), validated
  * once, with defaults. Nothing secret belongs here: Slack tokens live only in Secrets Manager.
  * The bot's own settings are not repeated here: they pass through from the bot's schema (bot-settings.ts).
  */
-
-export type SlackMode = 'socket' | 'http';
-export type HarnessMemory = 'managed' | 'disabled';
-/** Managed memory strategy types the harness accepts. */
-export const MEMORY_STRATEGIES = ['SEMANTIC', 'SUMMARIZATION', 'USER_PREFERENCE'] as const;
-export type MemoryStrategy = (typeof MEMORY_STRATEGIES)[number];
-
-export interface Settings extends HarnessSettings {
-  /** Target account and region; when both are unset the stack is environment-agnostic (offline synth). */
-  account: string | undefined;
-  region: string | undefined;
-  stackName: string;
-  /** AgentCore harness name: [a-zA-Z][a-zA-Z0-9_]{0,39} (no hyphens). */
-  harnessName: string;
-  /** Bedrock inference-profile id, e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0. */
-  modelId: string;
-  modelMaxTokens: number;
-  harnessMaxIterations: number;
-  harnessTimeoutSeconds: number;
-  harnessIdleTimeoutSeconds: number;
-  harnessMaxLifetimeSeconds: number;
-  harnessMemory: HarnessMemory;
-  /**
-   * The before_tool_call tool-guard hook (harness-tool-guard.ts). Off by default: AgentCore does not document the
-   * hook Lambda's event and response JSON, and the hook fails closed, so a wrong guess would refuse every tool
-   * call. Turn it on after checking on a test harness that reads show decision "allow" in the thread's steps.
-   */
-  harnessToolGuard: 'on' | 'off';
-  /** AgentCore Memory event retention, 7–365 days. */
-  memoryEventExpiryDays: number;
-  /** Managed memory's long-term strategies; unset = the service default (SEMANTIC, SUMMARIZATION). */
-  memoryStrategies: MemoryStrategy[] | undefined;
-  /** Customer managed KMS key for managed memory (cannot be changed after the harness is created). */
-  memoryKmsKeyArn: string | undefined;
-  /** VPC network mode for the harness: both set, or neither (PUBLIC). */
-  harnessSubnetIds: string[];
-  harnessSecurityGroupIds: string[];
-  /** EKS clusters (in the deploy region) that get an access entry for the harness role (read-only view). */
-  eksClusters: string[];
-  /** owner/repo whose GitHub Actions may assume the deploy role; unset: no deploy role is created. */
-  githubRepository: string | undefined;
-  /** Branch the deploy role trusts (refs/heads/<branch>). */
-  githubBranch: string;
-  /** The account's existing GitHub OIDC provider (one per account); unset: the stack creates it. */
-  githubOidcProviderArn: string | undefined;
-  /** Page when at least this percentage of turns fail in 15 minutes… */
-  alarmFailureRatePercent: number;
-  /** …and there were at least this many turns. */
-  alarmMinTurns: number;
-  /**
-   * Other accounts the agent may read, from the bot setting TARGET_ACCOUNTS parsed by the bot's own parser: the
-   * harness may assume exactly these roles, the ones the bot names to the agent.
-   */
-  targetAccounts: TargetAccount[];
-  /** The bot's environment variables given through the deploy, validated by the bot's schema. */
-  bot: Record<string, string>;
-  /** Tag every FIS template and alarm the agent creates must carry, and every template the bot starts must have. */
-  fisTemplateTagKey: string;
-  fisTemplateTagValue: string;
-  /** Tag a resource must carry before the FIS experiment role may act on it (opt-in blast radius). */
-  fisTargetTagKey: string;
-  fisTargetTagValue: string;
-  /** Existing Secrets Manager secret name holding the Slack tokens; unset = the stack creates an empty one. */
-  slackSecretName: string | undefined;
-  slackMode: SlackMode;
-  /** ACM certificate for the HTTPS listener (HTTP mode only; Slack only calls https:// request URLs). */
-  certificateArn: string | undefined;
-  /** CloudWatch Transaction Search for the account and Region (one setting there: opt-in, one stack). */
-  transactionSearch: 'on' | 'off';
-  /** Percentage of spans X-Ray indexes as trace summaries (1 is free). */
-  transactionSearchIndexingPercent: number;
-  /** Retention of the bot's and the harness runtime's log groups. */
-  logRetentionDays: number;
-  desiredCount: number;
-  natGateways: number;
-  alarmEmail: string | undefined;
-}
-
-/** What the CDK app reads: `app.node.tryGetContext` or any plain record (tests). */
-export type ContextReader = (key: string) => unknown;
 
 const DEFAULTS = {
   stackName: 'AgentCoreSlackBot',
@@ -143,45 +73,8 @@ export class SettingsError extends Error {
  * `contextKeys` lists every context key that is set (app.node.getAllContext()), so bot.NAME keys can be found.
  */
 export function readSettings(get: ContextReader, contextKeys: readonly string[] = []): Settings {
-  const problems: string[] = [];
-
-  const str = (key: string): string | undefined => {
-    const v = get(key);
-    if (v === undefined || v === null) return undefined;
-    const s = String(v).trim();
-    return s === '' ? undefined : s;
-  };
-  const matching = (key: string, re: RegExp, hint: string, fallback?: string): string | undefined => {
-    const v = str(key) ?? fallback;
-    if (v !== undefined && !re.test(v)) problems.push(`${key} ${hint} (got "${v}")`);
-    return v;
-  };
-  const int = (key: string, min: number, max: number, fallback: number): number => {
-    const raw = str(key);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${key} must be an integer from ${min} to ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return n;
-  };
-  const list = (key: string, re: RegExp, hint: string): string[] => {
-    const items = (str(key) ?? '')
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean);
-    for (const x of items) if (!re.test(x)) problems.push(`${key} ${hint} (got "${x}")`);
-    return items;
-  };
-  const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
-    const v = str(key) ?? fallback;
-    if (!allowed.includes(v as T)) {
-      problems.push(`${key} must be one of ${allowed.join(', ')} (got "${v}")`);
-      return fallback;
-    }
-    return v as T;
-  };
+  const fields = contextFields(get);
+  const { problems, str, matching, int, list, oneOf } = fields;
 
   const account = matching('account', ACCOUNT, 'must be a 12-digit AWS account id');
   const region = matching('region', REGION, 'must be an AWS region such as us-west-2');
@@ -313,6 +206,33 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
     alarmEmail: matching('alarmEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must be an email address'),
   };
 
+  const bot = readBotSettings(get, contextKeys);
+  settings.bot = bot.values;
+  problems.push(...bot.problems);
+  const accounts = parseTargetAccounts(bot.values.TARGET_ACCOUNTS ?? '', partitionOf(region));
+  // Invalid values are reported by the bot's schema above.
+  if (accounts.every((a) => typeof a !== 'string')) settings.targetAccounts = accounts as TargetAccount[];
+  if (str('targetAccountRoleName')) {
+    problems.push(
+      'targetAccountRoleName is replaced by role ARNs in TARGET_ACCOUNTS: targetAccounts=prod=arn:aws:iam::<account>:role/<name> (an account id alone means the template default role)',
+    );
+  }
+  problems.push(...crossFieldProblems(settings, str));
+  const harnesses = readHarnessSettings(get, settings.harnessName, Boolean(settings.bot.FIS_APPROVERS));
+  problems.push(...harnesses.problems);
+  if (problems.length > 0) throw new SettingsError(problems);
+  return { ...settings, ...harnesses.values };
+}
+
+/**
+ * Rules that tie settings together (or to AWS's fixed values), checked after each setting alone is valid, so the
+ * message can name both sides.
+ */
+function crossFieldProblems(
+  settings: Omit<Settings, keyof HarnessSettings>,
+  str: (key: string) => string | undefined,
+): string[] {
+  const problems: string[] = [];
   if (!RETENTION_DAYS.includes(settings.logRetentionDays)) {
     problems.push(
       `logRetentionDays must be one of ${RETENTION_DAYS.join(', ')} (CloudWatch Logs retention values)`,
@@ -325,17 +245,6 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
     // The execute skill watches an approved experiment inside one resumed invocation.
     problems.push(
       `harnessTimeoutSeconds must be at least ${MIN_TIMEOUT_FOR_EXECUTE}: the FIS execute skill watches an experiment for up to ${EXECUTE_MAX_WATCH_MINUTES} minutes in one invocation`,
-    );
-  }
-  const bot = readBotSettings(get, contextKeys);
-  settings.bot = bot.values;
-  problems.push(...bot.problems);
-  const accounts = parseTargetAccounts(bot.values.TARGET_ACCOUNTS ?? '', partitionOf(region));
-  // Invalid values are reported by the bot's schema above.
-  if (accounts.every((a) => typeof a !== 'string')) settings.targetAccounts = accounts as TargetAccount[];
-  if (str('targetAccountRoleName')) {
-    problems.push(
-      'targetAccountRoleName is replaced by role ARNs in TARGET_ACCOUNTS: targetAccounts=prod=arn:aws:iam::<account>:role/<name> (an account id alone means the template default role)',
     );
   }
   const modelProblem = modelRegionProblem(settings.modelId, settings.region);
@@ -356,10 +265,7 @@ export function readSettings(get: ContextReader, contextKeys: readonly string[] 
     // Slack may deliver a Socket Mode envelope to any open connection; one task is the verified setup.
     problems.push('desiredCount above 1 is only supported with slackMode=http (behind the load balancer)');
   }
-  const harnesses = readHarnessSettings(get, settings.harnessName, Boolean(settings.bot.FIS_APPROVERS));
-  problems.push(...harnesses.problems);
-  if (problems.length > 0) throw new SettingsError(problems);
-  return { ...settings, ...harnesses.values };
+  return problems;
 }
 
 /** The partition of a region (the ARNs of the roles named by account id); unknown region: the commercial one. */

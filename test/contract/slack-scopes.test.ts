@@ -10,19 +10,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { METHOD_SCOPES } from '../../src/slack/slack-api-surface.ts';
 import { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
+import { MANIFEST_SCOPES } from '../helpers/manifest.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const specScopes = JSON.parse(
   readFileSync(join(root, 'test', 'fixtures', 'slack-web-api', 'method-scopes.json'), 'utf8'),
 ) as Record<string, string[]>;
-const manifestScopes = (
-  parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as {
-    oauth_config: { scopes: { bot: string[] } };
-  }
-).oauth_config.scopes.bot;
+const manifestScopes = MANIFEST_SCOPES;
 
 describe('method scopes against Slack’s Web API spec', () => {
   it('each declared scope is one Slack names for the method, and the manifest asks for it', () => {

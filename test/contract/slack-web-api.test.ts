@@ -9,25 +9,11 @@ import { DEFAULT_BUDGETS } from '../../src/core/slack-scheduler.ts';
 import type { ApiCall } from '../../src/stand-ins/fake-slack.ts';
 import { METHOD_TIERS, TIER_PER_MINUTE } from '../../src/stand-ins/fake-slack-rate-limits.ts';
 import { answer, toolCall } from '../../src/stand-ins/scenarios.ts';
+import { MANIFEST_SCOPES } from '../helpers/manifest.ts';
 import { CHANNEL, commandRoot, finalReplies, GROUP, type Rig, startRig, USER } from '../helpers/rig.ts';
 import { documentedArgs, publishedTiers, responseSample, shapeProblems } from './slack-spec.ts';
 
 const spec = documentedArgs();
-
-/** The manifest's scopes: an app declared as an agent. */
-const AGENT_SCOPES = [
-  'commands',
-  'chat:write',
-  'app_mentions:read',
-  'channels:history',
-  'groups:history',
-  'channels:join',
-  'usergroups:read',
-  'reactions:write',
-  'files:write',
-  'im:history',
-  'assistant:write',
-];
 
 function argProblems(calls: ApiCall[]): string[] {
   const problems: string[] = [];
@@ -103,7 +89,7 @@ describe('contract with Slack’s published Web API', () => {
     calls.push(...native.slack.calls);
 
     // An app declared as an agent: agent sessions, Slack's stop, feedback, the agent view, the Home tab.
-    agent = await startRig({ slack: { scopes: [...AGENT_SCOPES] } });
+    agent = await startRig({ slack: { scopes: [...MANIFEST_SCOPES] } });
     agent.harness.enqueue(
       answer('Agent answer. '.repeat(20), {
         chunk: 40,

@@ -5,9 +5,6 @@
  * workspace in the fake Slack where every id resolves. Tests break one thing each and read the doctor.
  */
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import {
   botTaskRolePolicy,
   deployedArn,
@@ -20,6 +17,7 @@ import { logicalId } from '../../deploy/test/helpers/synth.ts';
 import { runDoctor } from '../../src/doctor/run.ts';
 import { AwsControlPlane, type ControlPlaneState } from '../../src/stand-ins/aws-control-plane.ts';
 import { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
+import { MANIFEST_SCOPES } from '../helpers/manifest.ts';
 
 export const ACCOUNT = SIM_ENV.account;
 export const REGION = SIM_ENV.region;
@@ -37,12 +35,6 @@ const nameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 export const RUNTIME_ID = 'opsagent_runtime-AbCdEf1234';
 export const PROFILE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 export const MODEL = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
-/** The scopes a correct install grants: manifest.yml's, read from it so the two never drift apart. */
-const MANIFEST_SCOPES = (
-  parseYaml(readFileSync(join(import.meta.dirname, '..', '..', 'manifest.yml'), 'utf8')) as {
-    oauth_config: { scopes: { bot: string[] } };
-  }
-).oauth_config.scopes.bot;
 
 type Json = Record<string, unknown>;
 
@@ -257,7 +249,7 @@ export interface World {
 export async function world(
   change: (s: ReturnType<typeof healthyState>, slack: FakeSlack) => void = () => {},
 ): Promise<World> {
-  const slack = new FakeSlack({ scopes: MANIFEST_SCOPES });
+  const slack = new FakeSlack({ scopes: [...MANIFEST_SCOPES] });
   slack.addUser({ id: APPROVER, name: 'carol' });
   slack.addUser({ id: ADMIN, name: 'alice' });
   slack.userGroups.set(GROUP, ['U0DAVE004']);

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer } from '../../src/stand-ins/scenarios.ts';
-import { CHANNEL, type Rig, startRig, USER } from '../helpers/rig.ts';
+import { type Rig, slashOutcome, startRig } from '../helpers/rig.ts';
 
 describe('FIS only in the regions its roles are deployed to', () => {
   let rig: Rig;
@@ -15,18 +15,7 @@ describe('FIS only in the regions its roles are deployed to', () => {
     await rig?.close();
   });
 
-  async function slash(command: string, text: string) {
-    const posts = rig.slack.callsTo('chat.postMessage').length;
-    const invocations = rig.harness.invocations.length;
-    const res = await rig.slack.slashCommand({ command, text, user: USER, channel: CHANNEL });
-    const ack = res.body ? (JSON.parse(res.body) as { response_type?: string; text?: string }) : {};
-    await new Promise((r) => setTimeout(r, 150));
-    return {
-      ack,
-      posted: rig.slack.callsTo('chat.postMessage').length - posts,
-      invoked: rig.harness.invocations.length - invocations,
-    };
-  }
+  const slash = (command: string, text: string) => slashOutcome(rig, command, text);
 
   it.each([
     ['another region named', 'run EXT1a2b3c4d5e6f7 eu-west-1', 'eu-west-1'],

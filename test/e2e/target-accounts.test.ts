@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer } from '../../src/stand-ins/scenarios.ts';
-import { CHANNEL, commandRoot, type Rig, startRig, USER } from '../helpers/rig.ts';
+import { commandRoot, type Rig, slashOutcome, startRig } from '../helpers/rig.ts';
 
 const PROD = '111122223333';
 
@@ -20,18 +20,7 @@ describe('commands that name another account', () => {
     await rig?.close();
   });
 
-  async function slash(command: string, text: string) {
-    const posts = rig.slack.callsTo('chat.postMessage').length;
-    const invocations = rig.harness.invocations.length;
-    const res = await rig.slack.slashCommand({ command, text, user: USER, channel: CHANNEL });
-    const ack = res.body ? (JSON.parse(res.body) as { response_type?: string; text?: string }) : {};
-    await new Promise((r) => setTimeout(r, 150));
-    return {
-      ack,
-      posted: rig.slack.callsTo('chat.postMessage').length - posts,
-      invoked: rig.harness.invocations.length - invocations,
-    };
-  }
+  const slash = (command: string, text: string) => slashOutcome(rig, command, text);
 
   it('runs in the named account: the root message shows it, the agent is told the role to assume', async () => {
     rig.harness.enqueue(answer('Cluster assessed.'));

@@ -7,33 +7,11 @@ import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/emb
 import { type RunningBot, startBot } from '../../src/bot.ts';
 import { createLogger } from '../../src/log.ts';
 import type { AgentStatus } from '../../src/stand-ins/fake-slack-agents.ts';
+import { MANIFEST_BOT_EVENTS, MANIFEST_SCOPES } from './manifest.ts';
 import { CHANNEL, type Rig, SIGNING_SECRET, startRig } from './rig.ts';
 
 /** The manifest's scopes and events, as an app declared as an agent has them. */
-export const AGENT_APP = {
-  scopes: [
-    'commands',
-    'chat:write',
-    'app_mentions:read',
-    'channels:history',
-    'groups:history',
-    'channels:join',
-    'usergroups:read',
-    'reactions:write',
-    'files:write',
-    'im:history',
-    'assistant:write',
-  ],
-  botEvents: [
-    'app_mention',
-    'message.channels',
-    'message.groups',
-    'message.im',
-    'agent_session_stopped',
-    'assistant_thread_started',
-    'app_home_opened',
-  ],
-};
+export const AGENT_APP = { scopes: [...MANIFEST_SCOPES], botEvents: [...MANIFEST_BOT_EVENTS] };
 
 export type RigOptions = NonNullable<Parameters<typeof startRig>[0]>;
 

@@ -256,3 +256,20 @@ export async function finalReplies(rig: Rig, channel: string, threadTs: string, 
   );
   return rig.slack.replies(channel, threadTs);
 }
+
+/**
+ * Sends a slash command and reports what a refusal must leave unchanged: its ack, and how many messages were
+ * posted and harness invocations made in the 150 ms after it (a refused command posts and invokes nothing).
+ */
+export async function slashOutcome(rig: Rig, command: string, text: string) {
+  const posts = rig.slack.callsTo('chat.postMessage').length;
+  const invocations = rig.harness.invocations.length;
+  const res = await rig.slack.slashCommand({ command, text, user: USER, channel: CHANNEL });
+  const ack = res.body ? (JSON.parse(res.body) as { response_type?: string; text?: string }) : {};
+  await new Promise((r) => setTimeout(r, 150));
+  return {
+    ack,
+    posted: rig.slack.callsTo('chat.postMessage').length - posts,
+    invoked: rig.harness.invocations.length - invocations,
+  };
+}

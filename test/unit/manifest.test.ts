@@ -2,20 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { SLASH_COMMANDS } from '../../src/core/commands.ts';
 import { INVESTIGATE_COMMAND } from '../../src/slack/alerts.ts';
+import { manifest } from '../helpers/manifest.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as {
-  features: { slash_commands: Array<{ command: string; description: string }> };
-  oauth_config: { scopes: { bot: string[] } };
-  settings: {
-    socket_mode_enabled: boolean;
-    interactivity: { is_enabled: boolean };
-    event_subscriptions: { bot_events: string[] };
-  };
-};
 
 describe('manifest.yml', () => {
   it("validates against Slack's published app manifest schema", () => {
