@@ -14,6 +14,7 @@
  *   npm run bench -- --quick          N = 1, 10, 50; 4 KB per run (a few minutes, for CI)
  *   npm run bench -- --n=1,10 --chars=8000 --strategies=ours,every-2s --cap=300 --out=results-custom
  *   npm run bench -- --ack-only --cpu-prof=/tmp/prof   the ack burst alone, with a CPU profile of the bot
+ *   npm run bench -- --ack-only --ack-store=remote     only the store-out-of-process burst (quicker)
  *   npm run bench -- --parallel=3 --big-n-strategies=ours,chat-stream   3 scenarios at a time; above N = 50 only these
  *   npm run bench -- --scale-only      only the scale case: 20 workspaces × 50 runs in one bot process
  *                                      (--scale=WxN to change it, --scale=off to leave it out of a full run)
@@ -25,9 +26,10 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ackBurst } from './ack-burst.ts';
 import { ackSummary, costs, fmt, ratios, scaleSummary, table } from './report.ts';
 import { type ScaleRecord, scaleScenario } from './scale.ts';
-import { ackBurst, type BenchOptions, type BenchRecord, loads, scenario } from './scenario.ts';
+import { type BenchOptions, type BenchRecord, loads, scenario } from './scenario.ts';
 import { RUNS_PER_CHANNEL } from './stands.ts';
 import { CHARS_PER_DELTA, DELTA_EVERY_MS } from './workload.ts';
 
@@ -66,8 +68,13 @@ console.log(
 );
 const loadAtStart = loads();
 // Side by side in the same run: the store remote (as in production, counted) and in the bot's process.
-const burst = await ackBurst(100, { ...opts, embeddedDynamo: false });
-const burstEmbedded = await ackBurst(100, { ...opts, embeddedDynamo: true, cpuProfDir: undefined });
+const ackCount = Number(args.get('ack-count') ?? 100);
+const burst = await ackBurst(ackCount, { ...opts, embeddedDynamo: false });
+// --ack-store=remote: only the production layout (quicker, for profiling the ack path).
+const burstEmbedded =
+  args.get('ack-store') === 'remote'
+    ? burst
+    : await ackBurst(ackCount, { ...opts, embeddedDynamo: true, cpuProfDir: undefined });
 console.log(ackSummary(burst, burstEmbedded));
 if (args.has('ack-only')) process.exit(0);
 

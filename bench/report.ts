@@ -1,6 +1,7 @@
 /** bench/results.md: the results table, cost per turn, and ours as a ratio of each baseline. */
+import type { AckBurst } from './ack-burst.ts';
 import type { ScaleRecord } from './scale.ts';
-import type { AckBurst, BenchRecord } from './scenario.ts';
+import type { BenchRecord } from './scenario.ts';
 
 export function fmt(x: number, digits = 0): string {
   return Number.isFinite(x) ? x.toFixed(digits) : '–';
@@ -72,6 +73,7 @@ export function ackSummary(burst: AckBurst, embedded: AckBurst): string {
     `Ack latency, 100 concurrent slash commands, load generator in its own process: p50 ${burst.p50} ms, p99 ${burst.p99} ms (max ${burst.max} ms) ` +
     `with the store out of the bot's process as in production (load ${burst.load.join(' / ')}); ${embedded.p50} / ${embedded.p99} ms with the embedded store in the bot's process (load ${embedded.load.join(' / ')}). ` +
     `Floor under the same load (100 concurrent \`/assess help\`, answered in the ack with no store and no run): p99 ${burst.helpP99} ms and ${embedded.helpP99} ms. ` +
+    cpuLine(burst) +
     `The duplicate checks are made after the ack (the store answered them in p50 ${burst.storeDedupMs.p50} / p99 ${burst.storeDedupMs.p99} ms). ` +
     `Store requests per command in the 3 s after the burst (the runs that started meanwhile add theirs): ${list(burst.dynamoPerCommand)}.`
   );
@@ -89,4 +91,14 @@ export function scaleSummary(r: ScaleRecord): string {
         ]
       : []),
   ].join('\n');
+}
+
+/** What an ack costs in CPU: on a shared machine an ack mostly waits for the CPU, so this is what it is made of. */
+function cpuLine(b: AckBurst): string {
+  const c = b.cpuUsPerCommand;
+  if (!c) return '';
+  return (
+    `CPU per command (store out of process): the bot ${c.bot} µs (floor ${c.floorBot} µs), the load generator ${c.generator} µs (floor ${c.floorGenerator} µs); ` +
+    `floor p50 ${b.helpP50} ms. `
+  );
 }

@@ -7,7 +7,7 @@ import { loadavg } from 'node:os';
 import { DEFAULT_BUDGETS } from '../src/core/slack-scheduler.ts';
 import { ask, startBotProcess, stopBot } from './bot-control.ts';
 import { finished, measureThreads, norm, type Produced, pct } from './measure.ts';
-import { channelOf, commandBurst, SIGNING_SECRET, stands, USER } from './stands.ts';
+import { channelOf, commandBurst, SIGNING_SECRET, stands } from './stands.ts';
 import { streamSeconds } from './workload.ts';
 
 export interface BenchOptions {
@@ -55,7 +55,7 @@ export interface BenchRecord {
 
 export const loads = () => loadavg().map((l) => Math.round(l * 10) / 10);
 
-const perRun = (o: Record<string, number>, n: number) =>
+export const perRun = (o: Record<string, number>, n: number) =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round((v / n) * 100) / 100]));
 
 export async function scenario(strategy: string, n: number, o: BenchOptions): Promise<BenchRecord> {
@@ -139,56 +139,4 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
   };
   await st.close();
   return rec;
-}
-
-export interface AckBurst {
-  p50: number;
-  p99: number;
-  max: number;
-  /** Floor under the same load: `count` concurrent `/assess help`, answered in the ack with no store and no run. */
-  helpP99: number;
-  /** How long the store took to answer the duplicate checks (now made after the ack). */
-  storeDedupMs: { p50: number; p99: number };
-  dynamoPerCommand: Record<string, number>;
-  load: number[];
-}
-
-/** `count` slash commands at once: how fast each is acked (the runs themselves are not waited for). */
-export async function ackBurst(count: number, o: BenchOptions): Promise<AckBurst> {
-  const st = await stands({ n: count, chars: o.chars, embeddedDynamo: o.embeddedDynamo });
-  const { slack, dynamo } = st;
-  const { child, port } = await startBotProcess({ ...st.env, BENCH_STRATEGY: 'ours' }, o.cpuProfDir);
-  slack.connectApp({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET });
-  // Warm up first, as a long-running bot would be: the request path (module loading, JIT) and the
-  // HTTP connections (Slack keeps connections to a busy app open): `count` concurrent `help`
-  // commands, answered in the ack, starting nothing. The second round is the floor under the
-  // machine's current load.
-  let helpAcks: number[] = [];
-  for (let round = 0; round < 2; round++)
-    helpAcks = await Promise.all(
-      Array.from({ length: count }, () =>
-        slack
-          .slashCommand({ command: '/assess', text: 'help', user: USER, channel: channelOf(0) })
-          .then((r) => r.ms),
-      ),
-    );
-  await dynamo.reset();
-  const mark = await ask<{ atUs: number }>(child, 'mark');
-  if (o.cpuProfDir) console.log(`profile mark: burst starts at ${mark.atUs} µs`);
-  const acks = await commandBurst(slack, count);
-  // The duplicate checks follow the acks; give them time to be made before counting.
-  await new Promise((r) => setTimeout(r, 3_000));
-  const dedup = (await dynamo.serviceMs())['dedup (remember)'] ?? [];
-  const result: AckBurst = {
-    p50: pct(acks, 50),
-    p99: pct(acks, 99),
-    max: Math.max(...acks),
-    helpP99: pct(helpAcks, 99),
-    storeDedupMs: { p50: Math.round(pct(dedup, 50)), p99: Math.round(pct(dedup, 99)) },
-    dynamoPerCommand: perRun(await dynamo.counts(), count),
-    load: loads(),
-  };
-  await stopBot(child);
-  await st.close();
-  return result;
 }

@@ -138,3 +138,15 @@ export function commandBurst(slack: FakeSlack, count: number, firstRun = 0): Pro
     ),
   );
 }
+
+/** The forms of `count` slash commands (RUNS_PER_CHANNEL per channel), for the ack burst's own load generator. */
+export function commandForms(slack: FakeSlack, count: number): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    slack.slashCommandForm({
+      command: '/assess',
+      text: `eks bench-${i} us-west-2`,
+      user: USER,
+      channel: channelOf(i),
+    }),
+  );
+}

@@ -222,7 +222,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       harnessFor: (command) => others.find((h) => h.commands.includes(command))?.id,
     },
   });
-  registerCommands(app, {
+  const commands = registerCommands(app, {
     runner,
     store,
     access,
@@ -233,6 +233,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     log,
     approvalsEnabled: gate !== undefined,
   });
+  bolt.ackCommandsEarly?.(commands);
   registerEvents(app, { runner, store, access, log });
   registerActions(app, {
     runner,

@@ -50,6 +50,12 @@ export const NAG_JUSTIFICATIONS: readonly NagJustification[] = [
       'FIS targets: any instance, database or task, but only those carrying the opt-in target tag (aws:ResourceTag condition)',
   },
   {
+    rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:rds:\*:<AWS::AccountId>:(db|cluster):\*\]$/,
+    path: ROLE_POLICY('BotTaskRole'),
+    reason:
+      "rds:DescribeDBInstances / rds:DescribeDBClusters only (read): RDS experiment targets' descriptions and health, in whichever Region an experiment runs, this account's databases only",
+  },
+  {
     rule: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key\/\*\]$/,
     path: ROLE_POLICY('FisExperimentRole'),
     reason:

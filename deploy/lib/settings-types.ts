@@ -25,9 +25,8 @@ export interface Settings extends HarnessSettings {
   harnessMaxLifetimeSeconds: number;
   harnessMemory: HarnessMemory;
   /**
-   * The before_tool_call tool-guard hook (harness-tool-guard.ts). Off by default: AgentCore does not document the
-   * hook Lambda's event and response JSON, and the hook fails closed, so a wrong guess would refuse every tool
-   * call. Turn it on after checking on a test harness that reads show decision "allow" in the thread's steps.
+   * The before_tool_call tool-guard hook (harness-tool-guard.ts). On by default: its Lambda reads and answers the
+   * payload AgentCore documents (deploy/test/tool-guard-contract.test.ts). `off` removes the hook and its function.
    */
   harnessToolGuard: 'on' | 'off';
   /** AgentCore Memory event retention, 7–365 days. */

@@ -32,7 +32,7 @@ const DEFAULTS = {
   harnessIdleTimeoutSeconds: 1800,
   harnessMaxLifetimeSeconds: 28800,
   harnessMemory: 'managed',
-  harnessToolGuard: 'off',
+  harnessToolGuard: 'on',
   memoryEventExpiryDays: 30,
   fisTemplateTagKey: FIS_TEMPLATE_TAG.key,
   fisTemplateTagValue: FIS_TEMPLATE_TAG.value,

@@ -93,6 +93,26 @@ const CONTRACT: Record<string, Need[]> = {
   DescribeServicesCommand: [
     { actions: ['ecs:DescribeServices'], resources: [`arn:aws:ecs:us-west-2:${D.account}:service/shop/web`] },
   ],
+  // RDS targets (descriptions and health), in any Region: asked for by filter, which RDS authorizes on the
+  // account's db:* / cluster:* pattern; the role must not need more than this account's databases.
+  DescribeDBInstancesCommand: [
+    {
+      actions: ['rds:DescribeDBInstances'],
+      resources: [
+        `arn:aws:rds:us-west-2:${D.account}:db:*`,
+        `arn:aws:rds:us-west-2:${D.account}:db:orders-a`,
+      ],
+    },
+  ],
+  DescribeDBClustersCommand: [
+    {
+      actions: ['rds:DescribeDBClusters'],
+      resources: [
+        `arn:aws:rds:us-west-2:${D.account}:cluster:*`,
+        `arn:aws:rds:us-west-2:${D.account}:cluster:orders`,
+      ],
+    },
+  ],
   DescribeTableCommand: [{ actions: ['dynamodb:DescribeTable'], resources: [table] }],
   GetCommand: [{ actions: ['dynamodb:GetItem'], resources: [table] }],
   PutCommand: [{ actions: ['dynamodb:PutItem'], resources: [table] }],
@@ -209,6 +229,20 @@ describe('bot IAM contract: SDK commands → IAM actions → the synthesized bot
     expect(out.length).toBeGreaterThan(0);
     expect(out.join('\n')).toContain('harness-endpoint/DEFAULT');
   }, 30_000);
+
+  it('reads RDS targets of this account only, and can change none', async () => {
+    const other = '210987654321';
+    expect(await decide(role, 'rds:DescribeDBInstances', `arn:aws:rds:us-west-2:${other}:db:*`)).not.toBe(
+      'Allowed',
+    );
+    expect(await decide(role, 'rds:DescribeDBClusters', `arn:aws:rds:us-west-2:${other}:cluster:x`)).not.toBe(
+      'Allowed',
+    );
+    for (const action of ['rds:RebootDBInstance', 'rds:FailoverDBCluster', 'rds:DescribeDBSnapshots'])
+      expect(await decide(role, action, `arn:aws:rds:us-west-2:${D.account}:db:orders-a`), action).not.toBe(
+        'Allowed',
+      );
+  });
 
   it('grants no bedrock-agentcore action the bot does not use', () => {
     const used = new Set(needs().map((n) => n.action));

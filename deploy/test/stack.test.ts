@@ -265,10 +265,10 @@ describe('bot service', () => {
   });
 
   it('logs to a log group with retention', () => {
-    // The bot's log group and the FIS experiment log group (the tool guard, off by default, brings its own:
+    // The bot's log group, the FIS experiment log group and the tool guard function's (on by default:
     // deploy/test/tool-guard.test.ts); the harness runtime's gets its retention through LogRetention
     // (deploy/test/observability.test.ts).
-    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+    template.resourceCountIs('AWS::Logs::LogGroup', 3);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     expect(botContainer().LogConfiguration.LogDriver).toBe('awslogs');
   });

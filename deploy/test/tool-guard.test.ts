@@ -1,20 +1,23 @@
 /**
  * The harness tool-guard hook's decision logic on fixtures (deploy/lambda/tool-guard): shell commands
  * that start or change experiments, or write outside the allow-list, are denied with a reason; reads
- * and the allow-listed writes pass; a call it cannot read is denied. The Lambda event's field names are
- * not documented, so fixtures cover the likely shapes (flat, nested under toolUse, input as a JSON string).
+ * and the allow-listed writes pass; a call it cannot read is denied. Payloads have the documented
+ * before_tool_call shape (tool-guard-contract.test.ts checks it against AWS's page).
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { awsCommandsOf, FOR_HUMANS, readSkillFiles } from '../../src/doctor/skill-actions.ts';
 import { decide } from '../lambda/tool-guard/index.mjs';
 
-const shell = (command: string) => ({
-  toolName: 'shell',
-  toolType: 'agentcore_shell',
-  toolUseId: 'tooluse_1',
-  toolInput: { command },
+const toolCall = (toolName: string, toolInput: unknown, toolType = 'builtin') => ({
+  hookEventId: '1234abcd-12ab-34cd-56ef-1234567890ab',
+  name: 'tool-guard',
+  event: 'before_tool_call',
+  harnessArn: 'arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/ops-AbCdEfGhIj',
+  sessionId: '12345678-1234-5678-9abc-123456789012',
+  context: { toolName, toolType, toolInput, toolUseId: 'tooluse_1' },
 });
+const shell = (command: string) => toolCall('shell', { command });
 
 describe('tool guard: denied', () => {
   for (const command of [
@@ -69,59 +72,79 @@ describe('tool guard: allowed', () => {
 
   it('tools other than the shell pass (the harness allow-list governs them)', () => {
     expect(
-      decide({ toolName: 'aws-knowledge-mcp', toolInput: { query: 'FIS stop conditions' } }).decision,
+      decide(toolCall('aws-knowledge-mcp', { query: 'FIS stop conditions' }, 'remote_mcp')).decision,
     ).toBe('allow');
   });
 
-  it('reads the other likely event shapes', () => {
-    const nested = {
-      toolUse: { name: 'shell', input: { command: 'aws fis start-experiment --experiment-template-id X' } },
-    };
-    expect(decide(nested).decision).toBe('deny');
-    const stringInput = {
-      toolName: 'shell',
-      toolInput: JSON.stringify({ command: 'aws fis list-experiments' }),
-    };
-    expect(decide(stringInput).decision).toBe('allow');
+  it('reads a shell input the harness passed as a JSON string', () => {
+    expect(decide(toolCall('shell', JSON.stringify({ command: 'aws fis list-experiments' }))).decision).toBe(
+      'allow',
+    );
+    expect(
+      decide(
+        toolCall('shell', JSON.stringify({ command: 'aws fis start-experiment --experiment-template-id X' })),
+      ).decision,
+    ).toBe('deny');
   });
 });
 
 describe('tool guard: deployed on the harness', () => {
-  it('is off unless harnessToolGuard=on (its Lambda event shape is undocumented and it fails closed)', async () => {
-    const { synthesizedTemplate } = await import('./helpers/iam-eval.ts');
+  it('is on by default: the harness has a blocking before_tool_call hook on the guard Lambda, as CfnHarness and the docs define it', async () => {
+    const { identityPoliciesOf, resolveIntrinsics, deployedArn, synthesizedTemplate } = await import(
+      './helpers/iam-eval.ts'
+    );
+    const { logicalId } = await import('./helpers/synth.ts');
     const json = synthesizedTemplate();
     const harness = Object.values(json.Resources).find((r) => r.Type === 'AWS::BedrockAgentCore::Harness')!;
+    const hooks = resolveIntrinsics(harness.Properties?.Hooks, json) as Array<Record<string, unknown>>;
+    // HarnessHook is a union (aws-cdk-lib CfnHarness.HarnessHookProperty; API_HarnessHook): one key per item.
+    const guardHooks = hooks.filter((h) => 'BeforeToolCall' in h);
+    expect(guardHooks).toHaveLength(1);
+    expect(Object.keys(guardHooks[0]!)).toEqual(['BeforeToolCall']);
+    const guard = guardHooks[0]!.BeforeToolCall as {
+      Name: string;
+      Target: Record<string, { Arn: string; FailureMode: string; TimeoutSeconds: number }>;
+    };
+    // Name: [a-zA-Z0-9_-]+, 1–64 (API_HarnessBeforeToolCallHook); target: the Lambda member of the union only.
+    expect(guard.Name).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+    expect(Object.keys(guard.Target)).toEqual(['Lambda']);
+    const lambda = guard.Target.Lambda!;
+    // failureMode: allow | deny (lower case, API_HarnessHookLambdaTarget); deny, so a broken guard refuses.
+    expect(lambda.FailureMode).toBe('deny');
+    // timeoutSeconds 1–900; at least the function's own timeout, so the function's answer can arrive.
+    const fnId = logicalId(json, 'AWS::Lambda::Function', 'HarnessToolGuard');
+    const fn = json.Resources[fnId]!.Properties as { Handler: string; Timeout: number };
+    expect(fn.Handler).toBe('index.handler');
+    expect(lambda.TimeoutSeconds).toBeGreaterThanOrEqual(1);
+    expect(lambda.TimeoutSeconds).toBeLessThanOrEqual(900);
+    expect(lambda.TimeoutSeconds).toBeGreaterThanOrEqual(fn.Timeout);
+    // "Grant the harness execution role permission to call each target": an identity grant on the execution
+    // role. The docs name no service principal, so the function has no resource policy letting anyone else in.
+    const fnArn = deployedArn('AWS::Lambda::Function', 'HarnessToolGuard', json);
+    expect(lambda.Arn).toBe(fnArn);
+    const execId = logicalId(json, 'AWS::IAM::Role', 'HarnessExecutionRole');
+    const invoke = identityPoliciesOf(json, execId)
+      .flatMap((p) => p.policy.Statement)
+      .filter((st) => JSON.stringify(st.Action).includes('lambda:InvokeFunction'));
+    expect(JSON.stringify(invoke)).toContain(fnArn);
+    const permissions = Object.values(json.Resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Permission' && JSON.stringify(r.Properties).includes(fnId),
+    );
+    expect(permissions).toEqual([]);
+  }, 120_000);
+
+  it('harnessToolGuard=off leaves the harness without hooks and deploys no guard function', async () => {
+    const { synth } = await import('./helpers/synth.ts');
+    const s = synth({ harnessToolGuard: 'off' });
+    const json = s.json;
+    s.cleanup();
+    const harness = Object.values(json.Resources).find((r) => r.Type === 'AWS::BedrockAgentCore::Harness')!;
     expect(harness.Properties?.Hooks ?? []).toEqual([]);
-    // No guard function (the stack's other functions, such as CDK's log-retention one, are not hooks).
     expect(
       Object.entries(json.Resources).some(
         ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.includes('ToolGuard'),
       ),
     ).toBe(false);
-  }, 120_000);
-
-  it('the harness has a blocking before_tool_call hook (failure mode deny) on the guard Lambda, which only its execution role may invoke', async () => {
-    const { identityPoliciesOf, resolveIntrinsics, deployedArn } = await import('./helpers/iam-eval.ts');
-    const { logicalId, synth } = await import('./helpers/synth.ts');
-    const s = synth({ harnessToolGuard: 'on' });
-    const json = s.json;
-    s.cleanup();
-    const harness = Object.values(json.Resources).find((r) => r.Type === 'AWS::BedrockAgentCore::Harness')!;
-    const hooks = resolveIntrinsics(harness.Properties?.Hooks, json) as Array<{
-      BeforeToolCall?: { Name: string; Target: { Lambda: { Arn: string; FailureMode: string } } };
-    }>;
-    const guard = hooks.find((h) => h.BeforeToolCall)?.BeforeToolCall;
-    expect(guard?.Target.Lambda.FailureMode).toBe('deny');
-    const fnId = logicalId(json, 'AWS::Lambda::Function', 'HarnessToolGuard');
-    expect(json.Resources[fnId]!.Properties?.Handler).toBe('index.handler');
-    const execId = logicalId(json, 'AWS::IAM::Role', 'HarnessExecutionRole');
-    const invoke = identityPoliciesOf(json, execId)
-      .flatMap((p) => p.policy.Statement)
-      .filter((st) => JSON.stringify(st.Action).includes('lambda:InvokeFunction'));
-    expect(invoke.length).toBeGreaterThan(0);
-    const fnArn = deployedArn('AWS::Lambda::Function', 'HarnessToolGuard', json);
-    expect(guard?.Target.Lambda.Arn).toBe(fnArn);
-    expect(JSON.stringify(invoke)).toContain(fnArn);
   }, 120_000);
 });
 

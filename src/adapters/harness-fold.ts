@@ -7,7 +7,10 @@
  * - Reasoning deltas are never shown, but are kept (text and signature) in the assistant message,
  *   which must be replayed intact when the turn resumes after an inline call.
  * - hookEvent frames (lifecycle hooks) are reported; toolResultMetadata is the harness's own
- *   bookkeeping and, like tool output, not shown.
+ *   bookkeeping and, like tool output, not shown. A hookEvent does not say which tool call it was
+ *   about: tools of one response run in order and each hook fires once per call, so the n-th
+ *   before_tool_call event of a hook is taken to be about the response's n-th tool call. An inline
+ *   call a hook denied is never handed to the bot, so it leaves the pending list.
  * - Error members can arrive as events; a stream without a final messageStop is a failure.
  */
 import type { InvokeHarnessStreamOutput } from '@aws-sdk/client-bedrock-agentcore';
@@ -51,6 +54,9 @@ export async function* foldHarnessStream(
   let assistantContent: Array<Record<string, unknown>> = [];
   let assistantText = '';
   let pending: PendingToolCall[] = [];
+  /** The current response's tool calls in order, and how many before_tool_call events each hook sent. */
+  let calls: Array<Extract<AgentEvent, { type: 'tool_started' }>> = [];
+  const hookSeen = new Map<string, number>();
 
   const flushText = () => {
     if (assistantText) assistantContent.push({ text: assistantText });
@@ -86,14 +92,16 @@ export async function* foldHarnessStream(
       },
     });
     if (kind === 'inline') pending.push({ toolUseId: block.toolUseId, name: block.name, input });
-    return {
-      type: 'tool_started',
+    const started = {
+      type: 'tool_started' as const,
       toolUseId: block.toolUseId,
       name: block.name,
       kind,
       server: block.serverName,
       input,
     };
+    calls.push(started);
+    return started;
   };
 
   try {
@@ -109,6 +117,8 @@ export async function* foldHarnessStream(
           assistantContent = [];
           assistantText = '';
           pending = [];
+          calls = [];
+          hookSeen.clear();
           // Separate text from consecutive assistant messages (around tool calls) as paragraphs.
           if (wroteText && !endsWithNewline) yield { type: 'text', text: '\n\n' };
           endsWithNewline = true;
@@ -175,13 +185,32 @@ export async function* foldHarnessStream(
         lastStop = ev.messageStop.stopReason;
       } else if (ev.hookEvent) {
         const h = ev.hookEvent;
+        const name = h.name ?? 'hook';
         const stage = HOOK_STAGES.find((s) => s === h.type);
+        let tool: (typeof calls)[number] | undefined;
+        if (stage === 'before_tool_call') {
+          const n = hookSeen.get(name) ?? 0;
+          hookSeen.set(name, n + 1);
+          tool = calls[n];
+          if (tool && h.decision === 'deny') pending = pending.filter((p) => p.toolUseId !== tool!.toolUseId);
+        }
         yield {
           type: 'hook',
-          name: h.name ?? 'hook',
+          name,
           ...(stage ? { stage } : {}),
           ...(h.decision === 'allow' || h.decision === 'deny' ? { decision: h.decision } : {}),
           ...(h.reason ? { reason: h.reason } : {}),
+          ...(tool
+            ? {
+                tool: {
+                  toolUseId: tool.toolUseId,
+                  name: tool.name,
+                  kind: tool.kind,
+                  ...(tool.server ? { server: tool.server } : {}),
+                  input: tool.input,
+                },
+              }
+            : {}),
         };
       } else if (ev.metadata?.usage) {
         const u = ev.metadata.usage;

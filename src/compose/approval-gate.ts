@@ -9,6 +9,7 @@ import { AwsEc2Targets } from '../adapters/ec2.ts';
 import { AwsEcsTargets } from '../adapters/ecs.ts';
 import type { EmfMetrics } from '../adapters/emf-metrics.ts';
 import { AwsFis } from '../adapters/fis.ts';
+import { AwsRdsTargets } from '../adapters/rds.ts';
 import type { SlackApproverDirectory, SlackGroups } from '../adapters/slack-approvers.ts';
 import { AwsStartRole } from '../adapters/sts.ts';
 import { AwsTagging } from '../adapters/tagging.ts';
@@ -17,7 +18,7 @@ import { ApprovalGate } from '../core/approval-gate.ts';
 import type { HomeService } from '../core/home.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SlackWriter } from '../core/ports.ts';
-import { healthOf } from '../core/target-health.ts';
+import { descriptionsOf, healthOf } from '../core/target-health.ts';
 import { approvalCard, approvalCardFile } from '../slack/approval-card.ts';
 import { targetsFile } from '../slack/approval-card-interlocks.ts';
 import { approvalNotifier } from '../slack/approval-notify.ts';
@@ -38,6 +39,7 @@ export interface GateDeps {
 export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
   const a = config.approvals;
   const ec2 = new AwsEc2Targets(config.ec2);
+  const rds = new AwsRdsTargets();
   return new ApprovalGate({
     fis: new AwsFis(config.fis),
     approvals: d.approvals,
@@ -72,8 +74,8 @@ export function buildApprovalGate(config: Config, d: GateDeps): ApprovalGate {
     interlocks: {
       alarms: new AwsCloudWatch(config.cloudwatch),
       tagging: new AwsTagging(config.tagging),
-      descriptions: ec2,
-      health: healthOf(ec2, new AwsEcsTargets(config.ecs)),
+      descriptions: descriptionsOf(ec2, rds),
+      health: healthOf(ec2, new AwsEcsTargets(config.ecs), rds),
       alarmPolicy: { allowAlarm: a.allowAlarmState, allowInsufficientData: a.allowInsufficientData },
       limits: a.limits,
     },

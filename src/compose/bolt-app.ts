@@ -9,6 +9,8 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Health } from '../health.ts';
 import { boltLogger } from '../slack/bolt-logger.ts';
+import { earlyCommandAck } from '../slack/command-early-ack.ts';
+import type { CommandSurface } from '../slack/commands.ts';
 import { SLACK_LIMITS } from '../slack/limits.ts';
 import { guardSlackRequests } from '../slack/request-guard.ts';
 
@@ -17,6 +19,8 @@ export interface BoltApp {
   logger: ReturnType<typeof boltLogger>;
   /** Socket Mode: whether the websocket is up now (HTTP mode: undefined). */
   socketActive?: () => boolean;
+  /** HTTP mode: slash commands are acked by the receiver as soon as they are verified (command-early-ack.ts). */
+  ackCommandsEarly?: (commands: CommandSurface) => void;
 }
 
 export function buildBoltApp(config: Config, log: Logger, health: Health): BoltApp {
@@ -45,6 +49,8 @@ export function buildBoltApp(config: Config, log: Logger, health: Health): BoltA
       logger,
       clientOptions,
       deferInitialization: true,
+      // No listener keeps conversation state; Bolt's default store costs every event a rejected lookup.
+      convoStore: false,
     });
     const socketActive = () =>
       Boolean((socket.client as unknown as { websocket?: { isActive(): boolean } })?.websocket?.isActive());
@@ -67,6 +73,15 @@ export function buildBoltApp(config: Config, log: Logger, health: Health): BoltA
       handler: (req: IncomingMessage, res: ServerResponse) => void health.handle(req, res),
     })),
   });
+  let commands: CommandSurface | undefined;
+  const app = new App({
+    token: config.slack.botToken,
+    receiver,
+    logger,
+    clientOptions,
+    deferInitialization: true,
+    convoStore: false,
+  });
   receiver.requestListener = guardSlackRequests(receiver.requestListener, {
     signingSecret: mode.signingSecret,
     paths: ['/slack/events'],
@@ -75,13 +90,13 @@ export function buildBoltApp(config: Config, log: Logger, health: Health): BoltA
     bodyTimeoutMs: SLACK_LIMITS.requestBodyTimeoutMs,
     toleranceSeconds: SLACK_LIMITS.signatureToleranceSeconds,
     log: log.child({ component: 'receiver' }),
+    verified: earlyCommandAck(app, () => commands, log),
   });
-  const app = new App({
-    token: config.slack.botToken,
-    receiver,
+  return {
+    app,
     logger,
-    clientOptions,
-    deferInitialization: true,
-  });
-  return { app, logger };
+    ackCommandsEarly: (c) => {
+      commands = c;
+    },
+  };
 }

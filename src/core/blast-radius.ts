@@ -108,7 +108,7 @@ export async function resolveBlastRadius(
         return d !== undefined && filters.every((f) => matches(d, f.path ?? '', f.values ?? []));
       });
       const zones = pool.map((arn) => descriptions.availabilityZone(resourceType, described.get(arn)!));
-      if (zones.every((z) => z !== undefined)) azs = [...new Set(zones as string[])].sort();
+      if (zones.every((z) => z !== undefined)) azs = [...new Set(zones.flat() as string[])].sort();
     } else {
       const azFilters = filters.filter((f) => AZ_FILTER.test(f.path ?? ''));
       if (azFilters.length) azs = [...new Set(azFilters.flatMap((f) => f.values ?? []))].sort();

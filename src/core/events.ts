@@ -28,8 +28,18 @@ export type AgentEvent =
   | { type: 'tool_started'; toolUseId: string; name: string; kind: ToolKind; server?: string; input: unknown }
   | { type: 'tool_finished'; toolUseId: string; status: 'success' | 'error' }
   | { type: 'usage'; usage: Usage }
-  /** A lifecycle hook configured on the harness ran; `decision` only for blocking (Lambda) hooks. */
-  | { type: 'hook'; name: string; stage?: HookStage; decision?: 'allow' | 'deny'; reason?: string }
+  /**
+   * A lifecycle hook configured on the harness ran; `decision` only for blocking (Lambda) hooks. For
+   * before_tool_call, `tool` is the call it decided on, as the adapter infers it (the hookEvent names none).
+   */
+  | {
+      type: 'hook';
+      name: string;
+      stage?: HookStage;
+      decision?: 'allow' | 'deny';
+      reason?: string;
+      tool?: { toolUseId: string; name: string; kind: ToolKind; server?: string; input: unknown };
+    }
   /** The harness asked us to wait and retry (throttling) before the stream started. */
   | { type: 'retrying'; attempt: number; delayMs: number; reason: string }
   /** Terminal: the stream finished with a final messageStop. */

@@ -3,12 +3,15 @@
  * Never a stack trace; the service's own message goes to the logs and, shortened, into a details line.
  */
 import type { HarnessFailure, HookStage } from './events.ts';
+import { describeTool, type ToolCallInfo } from './tool-label.ts';
 
 /** A harness lifecycle hook that said no, as its hookEvent reported it. */
 export interface HookDenial {
   name: string;
   stage?: HookStage;
   reason?: string;
+  /** The tool call a before_tool_call hook refused, when known. */
+  tool?: ToolCallInfo;
 }
 
 const STAGE: Record<HookStage, string> = {
@@ -18,11 +21,31 @@ const STAGE: Record<HookStage, string> = {
   after_invocation: 'after the run',
 };
 
-/** The line shown in the thread when a hook denies: which hook, when, and its reason. */
+/**
+ * The line shown in the thread when a hook denies: which hook, what it refused, and its reason. The
+ * tool input is the agent's and the reason may quote it, so both stay on one line (no Markdown block
+ * can start), the input only inside a code span it cannot close; mentions and links are neutralized
+ * for every string at the Slack writer.
+ */
 export function hookDenialLine(h: HookDenial): string {
-  const when = h.stage ? ` ${STAGE[h.stage]}` : '';
-  const what = h.stage === 'before_tool_call' ? 'blocked a tool call' : 'denied';
-  return `> :no_entry: The harness hook \`${h.name}\` ${what}${when}: ${h.reason ? clip(h.reason, 300) : 'no reason given'}.`;
+  const hook = codeSpan(h.name);
+  const what =
+    h.stage === 'before_tool_call'
+      ? `blocked a tool call${h.tool ? ` (${describeTool(h.tool)})` : ''} before it ran`
+      : `denied${h.stage ? ` ${STAGE[h.stage]}` : ''}`;
+  return `> :no_entry: The harness hook ${hook} ${what}: ${reasonText(h.reason)}.`;
+}
+
+/** Inline code its content cannot close. */
+function codeSpan(s: string): string {
+  return `\`${clip(s.replace(/`/g, 'ˋ'), 64)}\``;
+}
+
+/** A hook's reason on one line; its code spans kept only when they pair up (an odd backtick would open one). */
+function reasonText(reason: string | undefined): string {
+  if (!reason) return 'no reason given';
+  const r = clip(reason, 300);
+  return (r.match(/`/g)?.length ?? 0) % 2 === 0 ? r : r.replace(/`/g, 'ˋ');
 }
 
 export interface Explanation {
@@ -156,7 +179,7 @@ export function explainStopReason(reason: string, hook?: HookDenial): Explanatio
     case 'hook_stopped':
       return hook
         ? w(
-            `The harness hook \`${hook.name}\` stopped this run${hook.stage ? ` ${STAGE[hook.stage]}` : ''}: ${hook.reason ? clip(hook.reason, 300) : 'no reason given'}.`,
+            `The harness hook ${codeSpan(hook.name)} stopped this run${hook.stage ? ` ${STAGE[hook.stage]}` : ''}: ${reasonText(hook.reason)}.`,
             'The hook enforces a policy set on the harness; ask its owner if you think it should allow this.',
           )
         : w(

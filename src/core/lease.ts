@@ -12,10 +12,24 @@ import type { SessionStore, ThreadKey } from './ports.ts';
 
 export type AbortReason = { kind: 'stop'; by: string } | { kind: 'lost' } | { kind: 'shutdown' };
 
+/**
+ * Renewal timing. A live owner is reaped only when none of its writes lands for a whole lease plus
+ * the reaper's grace (lapse-watch.ts), so what protects it is retrying soon after a failure, not
+ * renewing often when nothing fails: renewals come every half lease (they came every third, which
+ * made heartbeats most of a turn's DynamoDB requests, bench/results.md), and a failed one is retried
+ * after a tenth of the lease (at most 1 s), backing off to a sixth, until one lands.
+ */
+export function renewalTiming(leaseMs: number): { everyMs: number; retryMs: number; maxRetryMs: number } {
+  const everyMs = Math.max(200, Math.floor(leaseMs / 2));
+  const retryMs = Math.max(100, Math.min(1_000, Math.floor(leaseMs / 10)));
+  return { everyMs, retryMs, maxRetryMs: Math.max(retryMs, Math.floor(leaseMs / 6)) };
+}
+
 export class LeaseKeeper {
   private timer: NodeJS.Timeout | undefined;
-  private beating = false;
+  private running = false;
   private paused = false;
+  private failures = 0;
 
   constructor(
     private readonly store: SessionStore,
@@ -27,9 +41,8 @@ export class LeaseKeeper {
   ) {}
 
   start(): void {
-    // Renew at a third of the lease, so two missed beats still leave the claim intact.
-    this.timer = setInterval(() => void this.beat(), Math.max(200, Math.floor(this.leaseMs / 3)));
-    this.timer.unref();
+    this.running = true;
+    this.schedule(renewalTiming(this.leaseMs).everyMs);
   }
 
   /** The session was released for an approval: stop renewing without treating it as lost. */
@@ -43,15 +56,28 @@ export class LeaseKeeper {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
 
+  private schedule(ms: number): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => void this.beat(), ms);
+    this.timer.unref();
+  }
+
   private async beat(): Promise<void> {
-    if (this.beating || this.paused) return;
-    this.beating = true;
+    const timing = renewalTiming(this.leaseMs);
+    if (this.paused) {
+      this.failures = 0;
+      this.schedule(timing.everyMs);
+      return;
+    }
+    let next = timing.everyMs;
     try {
       const r = await this.store.heartbeat(this.key, this.owner, this.leaseMs);
+      this.failures = 0;
       // Paused while the renewal was in flight: its answer says nothing about a lost claim.
       if (this.paused) return;
       if (!r.held) {
@@ -61,10 +87,12 @@ export class LeaseKeeper {
         this.abort({ kind: 'stop', by: r.stopRequestedBy });
       }
     } catch (err) {
-      // A failed renewal is retried on the next beat; the lease outlives a couple of misses.
-      this.log.warn({ err, ...this.key }, 'lease renewal failed');
+      // Retried soon, backing off: the lease and the reaper's grace outlast many retries.
+      next = Math.min(timing.maxRetryMs, timing.retryMs * 2 ** this.failures);
+      this.failures += 1;
+      this.log.warn({ err, ...this.key, retryInMs: next }, 'lease renewal failed');
     } finally {
-      this.beating = false;
+      this.schedule(next);
     }
   }
 }

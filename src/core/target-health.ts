@@ -2,7 +2,7 @@
  * The bot's view of an experiment's targets beyond their tags: their descriptions (what FIS's target
  * `filters` paths point into, and where the Availability Zone comes from) and whether they are healthy
  * again after the experiment. No SDK types here; src/adapters/ec2.ts implements both ports for EC2
- * instances. A resource type no port covers is said to be "not checked", never assumed healthy.
+ * instances, src/adapters/rds.ts for RDS DB instances and clusters. A resource type no port covers is said to be "not checked", never assumed healthy.
  */
 
 /** One target resource after the experiment. */
@@ -49,8 +49,21 @@ export interface ResourceDescriptionPort {
     resourceType: string,
     arns: readonly string[],
   ): Promise<Map<string, Record<string, unknown>>>;
-  /** The Availability Zone in a description of this type, when it has one. */
-  availabilityZone(resourceType: string, description: Record<string, unknown>): string | undefined;
+  /**
+   * The Availability Zone in a description of this type, when it has one; several for a resource that spans
+   * them (a Multi-AZ DB instance, a DB cluster), each counted in the blast radius.
+   */
+  availabilityZone(resourceType: string, description: Record<string, unknown>): string | string[] | undefined;
+}
+
+/** One port over several, each asked about the resource types it describes. */
+export function descriptionsOf(...ports: ResourceDescriptionPort[]): ResourceDescriptionPort {
+  const portFor = (t: string) => ports.find((p) => p.describes(t));
+  return {
+    describes: (t) => portFor(t) !== undefined,
+    describe: (region, t, arns) => portFor(t)!.describe(region, t, arns),
+    availabilityZone: (t, d) => portFor(t)?.availabilityZone(t, d),
+  };
 }
 
 export class TargetReadError extends Error {

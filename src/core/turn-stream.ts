@@ -59,8 +59,9 @@ export async function consumeTurn(
     switch (ev.type) {
       case 'hook':
         if (ev.decision === 'deny') {
-          denied = { name: ev.name, stage: ev.stage, reason: ev.reason };
-          log.warn({ hook: denied }, 'a harness hook denied');
+          denied = { name: ev.name, stage: ev.stage, reason: ev.reason, tool: ev.tool };
+          // The tool's input is the agent's (it may hold anything): the log names the tool only.
+          log.warn({ hook: { ...denied, tool: ev.tool?.name } }, 'a harness hook denied');
           // In the thread, where it happened: the agent's text goes on around it.
           reply.appendText(`\n\n${hookDenialLine(denied)}\n\n`);
         }

@@ -25,6 +25,8 @@ interface Where {
   alarm: string;
   /** `arn:<partition>:ecs:<region>:<account>` of the experiments' Region. */
   ecs: string;
+  /** `arn:<partition>:rds:<region>:<account>` of the experiments' Region. */
+  rds: string;
   templateTag: { key: string; value: string };
   /** The start-only role the bot assumes for each approved start (FIS_START_ROLE_ARN), when deployed. */
   startRole?: string;
@@ -86,6 +88,9 @@ export const BOT_COMMANDS: Record<string, (w: Where) => SimulationRequest[]> = {
   DescribeServicesCommand: (w) => [
     { action: 'ecs:DescribeServices', resource: `${w.ecs}:service/doctor-check/doctor-check` },
   ],
+  // RDS targets (aws:rds:db, aws:rds:cluster): descriptions and health, asked for by filter (the account's pattern).
+  DescribeDBInstancesCommand: (w) => [{ action: 'rds:DescribeDBInstances', resource: `${w.rds}:db:*` }],
+  DescribeDBClustersCommand: (w) => [{ action: 'rds:DescribeDBClusters', resource: `${w.rds}:cluster:*` }],
   GetExperimentCommand: (w) => [{ action: 'fis:GetExperiment', resource: w.experiment }],
   StopExperimentCommand: (w) => [{ action: 'fis:StopExperiment', resource: w.experiment }],
   ListExperimentsCommand: () => [{ action: 'fis:ListExperiments', resource: '*' }],
@@ -104,6 +109,8 @@ const FIS_COMMANDS = new Set([
   'DescribeInstanceStatusCommand',
   'DescribeTasksCommand',
   'DescribeServicesCommand',
+  'DescribeDBInstancesCommand',
+  'DescribeDBClustersCommand',
   'GetExperimentCommand',
   'StopExperimentCommand',
   'ListExperimentsCommand',
@@ -132,6 +139,7 @@ export function botRequests(
     experiment: `arn:${P}:fis:${fisRegion}:${A}:experiment/EXPdoctorcheck`,
     alarm: `arn:${P}:cloudwatch:${fisRegion}:${A}:alarm:doctor-check`,
     ecs: `arn:${P}:ecs:${fisRegion}:${A}`,
+    rds: `arn:${P}:rds:${fisRegion}:${A}`,
     templateTag,
     startRole: config.approvals.startRoleArn,
   };

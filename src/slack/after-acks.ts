@@ -3,7 +3,8 @@
  * arriving. Slack times the ack, not what comes after it; when many commands arrive together, the
  * first ones' store requests (built and signed by the AWS SDK, CPU-heavy) would otherwise run
  * between the later ones' acks and delay them. Work is released once no command has arrived for
- * `quietMs`, and never held longer than `maxWaitMs`, so a steady stream cannot starve it.
+ * `quietMs`, and never held longer than `maxWaitMs`, so a steady stream cannot starve it. Quiet is
+ * judged after the loop has read its sockets, not when a timer says so.
  */
 export class AfterAcks {
   private lastArrival = 0;
@@ -30,11 +31,15 @@ export class AfterAcks {
     const now = Date.now();
     const quietAt = this.lastArrival + this.opts.quietMs;
     const oldestDue = Math.min(...this.waiting.map((w) => w.since + this.opts.maxWaitMs));
+    // The timer falls due at the start of a loop turn, before that turn reads the sockets; on a
+    // loaded machine the process may have been held up for longer than the quiet period while more
+    // commands waited unread. setImmediate runs after that reading, so their arrival counts first.
     this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        this.release();
-      },
+      () =>
+        setImmediate(() => {
+          this.timer = undefined;
+          this.release();
+        }),
       Math.max(0, Math.min(quietAt, oldestDue) - now),
     );
   }

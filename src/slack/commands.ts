@@ -52,42 +52,62 @@ export interface CommandDeps {
   log: Logger;
 }
 
-export function register(app: App, deps: CommandDeps): void {
+/** What the ack of a slash command says: a reason it was refused (ephemeral), or that it runs. */
+export type CommandAck =
+  | { ok: false; reply: { response_type: 'ephemeral'; text: string } }
+  | { ok: true; route: ParsedRoute; params: ParsedParams };
+
+type ParsedCommand = Extract<ReturnType<typeof parseCommand>, { ok: true }>;
+type ParsedRoute = ParsedCommand['route'];
+type ParsedParams = ParsedCommand['params'];
+
+/** The slash command fields the ack and the work after it read (Slack's form, as Bolt parses it). */
+export interface CommandForm {
+  command: string;
+  text: string;
+  team_id: string;
+  channel_id: string;
+  user_id: string;
+}
+
+/** Decides the ack: arguments, approvers, access and whether the bot takes work. Changes nothing. */
+export async function decideAck(deps: CommandDeps, name: string, command: CommandForm): Promise<CommandAck> {
+  const refuse = (text: string): CommandAck => ({ ok: false, reply: { response_type: 'ephemeral', text } });
+  const parsed = parseCommand(name, command.text ?? '', deps.defaultRegion, deps.fisRegions, deps.accounts);
+  if (!parsed.ok) return refuse(toSlack(parsed.message));
+  if (parsed.route.requiresApprovers && !deps.approvalsEnabled) return refuse(NO_APPROVERS);
+  const access = await deps.access.command(name, command.channel_id, command.user_id, parsed.route);
+  if (!access.allowed) return refuse(toSlack(access.reason));
+  if (!deps.runner.isAccepting) return refuse('The bot is restarting. Run the command again in a minute.');
+  return { ok: true, route: parsed.route, params: parsed.params };
+}
+
+export interface CommandSurface {
+  /**
+   * The receiver's early ack (HTTP mode): the ack for a verified slash command, decided before Bolt
+   * sees the request. Bolt then handles the command with `ackDecision` in its context, and its
+   * listener does not decide or ack again. Call `arrived()` first; `afterAcks` holds the hand-over
+   * to Bolt until the burst of commands is acked.
+   */
+  decide(name: string, command: CommandForm): Promise<CommandAck>;
+  afterAcks: AfterAcks;
+}
+
+export function register(app: App, deps: CommandDeps): CommandSurface {
   const afterAcks = new AfterAcks(AFTER_ACKS);
   for (const name of SLASH_COMMANDS) {
     app.command(name, async ({ command, ack, respond, context }) => {
-      afterAcks.arrived();
-      const parsed = parseCommand(
-        name,
-        command.text ?? '',
-        deps.defaultRegion,
-        deps.fisRegions,
-        deps.accounts,
-      );
-      if (!parsed.ok) {
-        await ack({ response_type: 'ephemeral', text: toSlack(parsed.message) });
-        return;
-      }
-      if (parsed.route.requiresApprovers && !deps.approvalsEnabled) {
-        await ack({ response_type: 'ephemeral', text: NO_APPROVERS });
-        return;
-      }
-      const access = await deps.access.command(name, command.channel_id, command.user_id, parsed.route);
-      if (!access.allowed) {
-        await ack({ response_type: 'ephemeral', text: toSlack(access.reason) });
-        return;
-      }
-      if (!deps.runner.isAccepting) {
-        await ack({
-          response_type: 'ephemeral',
-          text: 'The bot is restarting. Run the command again in a minute.',
-        });
+      const early = (context as { ackDecision?: CommandAck }).ackDecision;
+      if (!early) afterAcks.arrived();
+      const decided = early ?? (await decideAck(deps, name, command));
+      if (!decided.ok) {
+        if (!early) await ack(decided.reply);
         return;
       }
       // Acknowledged at once: the duplicate checks below wait for a store round trip, and 100
       // commands arriving together would make each ack wait behind the others' (bench/results.md).
       // What the checks decide is told through the command's response_url, privately, as before.
-      await ack();
+      if (!early) await ack();
       const tell = async (text: string) => {
         await respond({ response_type: 'ephemeral', replace_original: false, text: toSlack(text) });
       };
@@ -117,7 +137,7 @@ export function register(app: App, deps: CommandDeps): void {
         return;
       }
       deps.log.info(
-        { command: name, route: parsed.route.id, user: command.user_id, channel: command.channel_id },
+        { command: name, route: decided.route.id, user: command.user_id, channel: command.channel_id },
         'command accepted',
       );
       void deps.runner
@@ -125,13 +145,14 @@ export function register(app: App, deps: CommandDeps): void {
           teamId: command.team_id,
           channel: command.channel_id,
           userId: command.user_id,
-          route: parsed.route,
-          params: parsed.params,
+          route: decided.route,
+          params: decided.params,
           tellUser: tell,
         })
         .catch(() => undefined);
     });
   }
+  return { decide: (name, command) => decideAck(deps, name, command), afterAcks };
 }
 
 /**

@@ -9,6 +9,7 @@
  *   5. the HMAC over the bytes read, and a body that parses to an object (a signed `null` is refused here
  *      instead of crashing Bolt's listener).
  * Only then does Bolt see the request; it reuses the buffered body (`rawBody`) and verifies it again.
+ * A slash command of ours is acked here first, before Bolt's pass (`verified`: command-early-ack.ts).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -29,7 +30,20 @@ export interface RequestGuardOptions {
   toleranceSeconds: number;
   log: Logger;
   now?: () => number;
+  /**
+   * Sees each request that passed every check, with its body already read: returns true when it
+   * answered the request itself (the early slash-command ack), false to hand it to Bolt.
+   */
+  verified?: (
+    req: IncomingMessage & { rawBody: Buffer },
+    res: ServerResponse,
+    form: ParsedForm,
+    next: Listener,
+  ) => boolean;
 }
+
+/** A form-encoded body, parsed (undefined for JSON bodies). */
+export type ParsedForm = ReturnType<typeof parseQuery> | undefined;
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -132,10 +146,12 @@ export function guardSlackRequests(
           refuse(res, 401, 'signature mismatch');
           return;
         }
-        if (!isObjectBody(req, raw)) {
+        const form = contentType(req) === 'application/x-www-form-urlencoded' ? parseForm(raw) : undefined;
+        if (!isObjectBody(req, raw, form)) {
           refuse(res, 400, 'body is not an object');
           return;
         }
+        if (opts.verified?.(buffered, res, form, next)) return;
         next(buffered, res);
       },
       (err: unknown) => {
@@ -170,18 +186,20 @@ function validSignature(secret: string, timestamp: string, body: Buffer, signatu
 }
 
 /** Slack sends JSON objects (events) or forms (commands; interactions carry a JSON object in `payload`). */
-function isObjectBody(req: IncomingMessage, raw: Buffer): boolean {
+function isObjectBody(req: IncomingMessage, raw: Buffer, form: ParsedForm): boolean {
   const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
   try {
-    const text = raw.toString('utf8');
     if (contentType(req) === 'application/x-www-form-urlencoded') {
-      const form = parseQuery(text);
-      return typeof form.payload === 'string' ? isObject(JSON.parse(form.payload)) : true;
+      return typeof form?.payload === 'string' ? isObject(JSON.parse(form.payload)) : true;
     }
-    return isObject(JSON.parse(text));
+    return isObject(JSON.parse(raw.toString('utf8')));
   } catch {
     return false;
   }
+}
+
+function parseForm(raw: Buffer): ParsedForm {
+  return parseQuery(raw.toString('utf8'));
 }
 
 /**

@@ -48,13 +48,11 @@ export class SlackInteractions {
 
   // ---- slash commands ------------------------------------------------------------------------
 
-  async slashCommand(input: {
-    command: string;
-    text: string;
-    user: string;
-    channel: string;
-    userName?: string;
-  }): Promise<Delivered & { ms: number; triggerId: string }> {
+  /**
+   * The form Slack posts for a slash command, with its response_url registered (the benchmark's load
+   * generator sends it from its own process).
+   */
+  commandForm(input: { command: string; text: string; user: string; channel: string; userName?: string }) {
     const h = this.host;
     const responseId = randomUUID();
     this.responseUrls.set(responseId, { uses: 0, expires: Date.now() + 30 * 60_000, ...input });
@@ -74,6 +72,18 @@ export class SlackInteractions {
       response_url: `${h.url}/response/${responseId}`,
       trigger_id: triggerId,
     }).toString();
+    return { form, triggerId };
+  }
+
+  async slashCommand(input: {
+    command: string;
+    text: string;
+    user: string;
+    channel: string;
+    userName?: string;
+  }): Promise<Delivered & { ms: number; triggerId: string }> {
+    const h = this.host;
+    const { form, triggerId } = this.commandForm(input);
     const started = Date.now();
     const r = this.d.socketConnected
       ? await this.d.envelope('slash_commands', Object.fromEntries(new URLSearchParams(form)))

@@ -242,6 +242,11 @@ export class FakeSlack extends EventEmitter implements Workspace {
     return this.interactions.slashCommand(input);
   }
 
+  /** A slash command's form as Slack would post it (response_url registered), to be sent by someone else. */
+  slashCommandForm(input: Parameters<SlackInteractions['commandForm']>[0]): string {
+    return this.interactions.commandForm(input).form;
+  }
+
   userMessage(input: Parameters<SlackDelivery['userMessage']>[0]) {
     return this.delivery.userMessage(input);
   }

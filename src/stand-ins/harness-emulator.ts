@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type EmulatedHook, type HookCall, hooksProblem, withHooks } from './harness-hooks.ts';
 import { playScript, reasoningReplayProblem } from './harness-script.ts';
 import { RuntimeSessions } from './harness-sessions.ts';
 import { answerCommand, type CommandCall, parseCommand } from './harness-shell.ts';
@@ -28,6 +29,7 @@ import {
 } from './harness-wire.ts';
 import type { Authorizer, AuthRequest } from './iam-authorizer.ts';
 
+export type { EmulatedHook, HookCall } from './harness-hooks.ts';
 export type { CommandCall } from './harness-shell.ts';
 export type { Invocation, Reply, Scenario, Step } from './harness-types.ts';
 export type { HarnessRequestBody } from './harness-validate.ts';
@@ -49,11 +51,15 @@ export interface HarnessEmulatorOptions {
   /** Called after each stream event is written (the benchmark times text production with it). */
   onEvent?: (sessionId: string, step: { event: string; data: unknown }, at: number) => void;
   now?: () => number;
+  /** Lifecycle hooks configured on the harness (harness-hooks.ts), e.g. the tool guard's Lambda. */
+  hooks?: EmulatedHook[];
 }
 
 export class HarnessEmulator {
   readonly invocations: Invocation[] = [];
   readonly commands: CommandCall[] = [];
+  /** Every hook Lambda call: the payload it got, its answer, the decision applied. */
+  readonly hookCalls: HookCall[] = [];
   readonly sessions: RuntimeSessions;
   /** Highest number of agent loops seen running at once in one session. */
   maxConcurrentPerSession = 0;
@@ -65,6 +71,9 @@ export class HarnessEmulator {
 
   constructor(private readonly options: HarnessEmulatorOptions) {
     this.now = options.now ?? Date.now;
+    // CreateHarness refuses a hook list it cannot run; so does the emulator, before serving anything.
+    const problem = hooksProblem(options.hooks ?? []);
+    if (problem) throw new Error(`ValidationException: ${problem}`);
     this.sessions = new RuntimeSessions({
       idleMs: (options.idleRuntimeSessionTimeoutSeconds ?? 900) * 1000,
       now: this.now,
@@ -196,6 +205,13 @@ export class HarnessEmulator {
     const scenario = this.queued.shift() ?? this.options.defaultScenario ?? defaultEcho;
     const reply = scenario(inv);
     if ('status' in reply) return fail(reply);
+    // The hooks' decisions (and the hookEvents reporting them) are worked out before the stream opens.
+    const steps = await withHooks(
+      reply.steps,
+      this.options.hooks ?? [],
+      { harnessArn: this.options.harnessArn, sessionId, messages: body.messages },
+      this.hookCalls,
+    );
 
     const session = this.sessions.open(sessionId);
     inv.microVm = session.microVm;
@@ -212,7 +228,7 @@ export class HarnessEmulator {
       'x-amzn-requestid': inv.id,
     });
     try {
-      await playScript(reply.steps, res, () => gone, session, loop.signal, this.options);
+      await playScript(steps, res, () => gone, session, loop.signal, this.options);
     } finally {
       this.sessions.end(session, loop);
       inv.clientAborted = gone;

@@ -13,7 +13,11 @@ describe('concurrent runs', () => {
   let rig: Rig;
   beforeAll(async () => {
     // Every agent is busy and silent until its session is stopped: no stream ends on its own.
-    rig = await startRig({ harness: { defaultScenario: () => ({ steps: [{ hang: true }] }) } });
+    rig = await startRig({
+      // This file is about starting; at the end its 60 hung runs need no grace period before they are interrupted.
+      env: { SHUTDOWN_GRACE_SECONDS: '1' },
+      harness: { defaultScenario: () => ({ steps: [{ hang: true }] }) },
+    });
     // One run per channel: Slack allows about one new message a second per channel.
     for (let i = 0; i < RUNS; i++)
       rig.slack.addChannel({ id: `C0MANY${i}`, name: `many-${i}`, members: [USER, rig.slack.botUserId] });

@@ -54,3 +54,42 @@ describe('AfterAcks (work after a burst of commands is acknowledged)', () => {
     expect(startedAt).toBeLessThanOrEqual(110);
   });
 });
+
+describe('AfterAcks after the process was held up (a loaded machine)', () => {
+  it('does not release work ahead of commands that arrived meanwhile and are waiting to be read', async () => {
+    // While the process handles one command it is held up (descheduled, on a loaded machine) for
+    // longer than the quiet period; the next command's bytes reach its socket meanwhile. When the
+    // handler returns, the release timer is due but the next command has not been read yet:
+    // releasing then would put the held work ahead of that command's ack.
+    const { createServer, connect } = await import('node:net');
+    const gate = new AfterAcks({ quietMs: 10, maxWaitMs: 5_000 });
+    const order: string[] = [];
+    let client: import('node:net').Socket | undefined;
+    let released: Promise<unknown> | undefined;
+    let seen = 0;
+    const server = createServer((s) =>
+      s.on('data', () => {
+        gate.arrived();
+        order.push(`arrived ${++seen}`);
+        if (seen > 1) return;
+        released = gate.wait().then(() => order.push('released'));
+        client?.write('the next command');
+        const until = Date.now() + 40;
+        while (Date.now() < until); // held up: the timer falls due, the next command waits in the socket
+      }),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    client = connect(port, '127.0.0.1');
+    await new Promise<void>((r) => client?.once('connect', r));
+    client.write('a command');
+    await new Promise<void>((r) => {
+      const poll = () => (released ? r() : setTimeout(poll, 5));
+      poll();
+    });
+    await released;
+    expect(order).toEqual(['arrived 1', 'arrived 2', 'released']);
+    client.destroy();
+    server.close();
+  });
+});

@@ -2,11 +2,14 @@
 // commands that would start or change FIS experiments, or make other AWS writes outside a small
 // allow-list, so even a harness role widened by hand cannot be used to go around the approval gate.
 // Plain JavaScript so the Lambda runs this file as deployed (no bundling); decide() is tested on
-// fixtures in deploy/test/tool-guard.test.ts.
+// fixtures in deploy/test/tool-guard.test.ts, the handler against AWS's published hook contract in
+// deploy/test/tool-guard-contract.test.ts.
 //
-// The harness documents what the hook receives (tool name, type, tool-use id, model-generated input)
-// but not the JSON field names, so the tool input is looked for under the likely names, and a call
-// whose shape is not understood is denied (the hook's failureMode is deny as well).
+// The payload is the one the developer guide's "Lifecycle hooks" page documents: common fields
+// (hookEventId, name, event, harnessArn, sessionId) and a `context` that, for before_tool_call, holds
+// toolName, toolType, toolInput and toolUseId. The answer is `{ decision: 'allow' | 'deny', reason }`;
+// anything else would be "an invalid response", which the hook's failureMode (deny) turns into a refusal.
+// A payload it cannot read, a truncated tool input, or another lifecycle event is denied with a reason.
 
 /**
  * AWS CLI writes the skills make (deploy/test/tool-guard.test.ts fails if a skill runs one not listed here):
@@ -27,6 +30,9 @@ const ALLOWED_WRITES = new Set([
   'sts assume-role',
 ]);
 
+/** The harness's built-in shell tool (harness-tools: the built-ins are `shell` and `file_operations`). */
+const SHELL = 'shell';
+
 /** Operations that only read (AWS CLI verbs). */
 const READ =
   /^(describe|get|list|lookup|search|batch-get|filter|scan|query|head|select|tail|wait|help|estimate|simulate|preview|validate|test|check|decode|export|generate-credential-report|ls)(-|$)/;
@@ -36,12 +42,12 @@ const EXPERIMENT_API =
   /\b(start_experiment|StartExperiment|update_experiment_template|UpdateExperimentTemplate|delete_experiment_template|DeleteExperimentTemplate)\b|fis:StartExperiment/;
 
 /**
- * @param {unknown} event the hook event
+ * @param {unknown} event the hook payload
  * @returns {{ decision: 'allow' | 'deny', reason: string }}
  */
 export function decide(event) {
   const call = toolCall(event);
-  if (!call) return deny('the tool call could not be read from the hook event, so it cannot be checked');
+  if ('refusal' in call) return deny(call.refusal);
   const command = commandOf(call.input);
   if (command === undefined) return allow(`${call.name || 'tool'} is not a shell command`);
   if (EXPERIMENT_API.test(command))
@@ -76,29 +82,45 @@ export function decide(event) {
 
 /** The Lambda entry point: the decision (and reason) the harness reports in its hookEvent. */
 export async function handler(event) {
-  const d = decide(event);
+  let d;
+  try {
+    d = decide(event);
+  } catch (err) {
+    // An error would also end in a deny (failureMode), but without a reason anyone could read.
+    d = deny(`the guard could not check this call (${err instanceof Error ? err.message : String(err)})`);
+  }
   console.log(JSON.stringify({ hook: 'tool-guard', decision: d.decision, reason: d.reason }));
   return d;
 }
 
 function allow(reason) {
-  return { decision: 'allow', reason };
+  return { decision: 'allow', reason: reason.slice(0, 1024) };
 }
 
 function deny(reason) {
   return { decision: 'deny', reason: reason.slice(0, 1024) };
 }
 
-/** @returns {{ name: string, input: unknown } | undefined} */
+/** The tool call of a before_tool_call payload, or why it cannot be checked. */
 function toolCall(event) {
-  if (!event || typeof event !== 'object') return undefined;
+  if (!event || typeof event !== 'object') return { refusal: 'the hook payload is not a JSON object' };
   const e = /** @type {Record<string, any>} */ (event);
-  const holder = e.toolUse ?? e.tool ?? e.toolCall ?? e.detail ?? e;
-  if (!holder || typeof holder !== 'object') return undefined;
-  const name = holder.toolName ?? holder.name ?? e.toolName ?? '';
-  const input = holder.toolInput ?? holder.input ?? e.toolInput ?? e.input;
-  if (input === undefined) return undefined;
-  return { name: String(name), input: typeof input === 'string' ? parse(input) : input };
+  if (e.event !== 'before_tool_call')
+    return {
+      refusal: `this guard checks before_tool_call events only, not ${typeof e.event === 'string' ? e.event.slice(0, 40) : 'an event without a type'}: fix the harness hook configuration`,
+    };
+  const c = e.context;
+  if (!c || typeof c !== 'object' || typeof c.toolName !== 'string' || !('toolInput' in c))
+    return {
+      refusal: 'the before_tool_call payload has no toolName and toolInput, so the call cannot be checked',
+    };
+  const input = typeof c.toolInput === 'string' ? parse(c.toolInput) : c.toolInput;
+  // The harness replaces a context field over its 64 KiB limit with { truncated, preview }.
+  if (c.toolName === SHELL && input && typeof input === 'object' && input.truncated === true)
+    return {
+      refusal: 'the shell command was truncated by the harness (over 64 KiB), so it cannot be checked',
+    };
+  return { name: c.toolName, input };
 }
 
 function parse(s) {

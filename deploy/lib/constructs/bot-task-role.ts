@@ -119,6 +119,17 @@ export class BotTaskRole extends Construct {
         resources: ['*'],
       }),
     );
+    // RDS targets (aws:rds:db, aws:rds:cluster): their descriptions (FIS filters, AZs) and, after the
+    // experiment, whether they and a cluster's members are available again. Both List-level actions take
+    // the db / cluster resource type, so they are held to this account's instances and clusters (a describe
+    // that names none is authorized on the `db:*` / `cluster:*` pattern of the account).
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadRdsTargets',
+        actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
+        resources: [`arn:${partition}:rds:*:${account}:db:*`, `arn:${partition}:rds:*:${account}:cluster:*`],
+      }),
+    );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ListExperiments',

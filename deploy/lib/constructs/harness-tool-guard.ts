@@ -40,11 +40,14 @@ export class HarnessToolGuard extends Construct {
       timeout: Duration.seconds(5),
       logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS }),
     });
+    // The harness calls the function as its execution role ("Grant the harness execution role permission to
+    // call each target", harness-lifecycle-hooks): an identity grant, no resource policy for anyone else.
     this.fn.grantInvoke(props.executionRole);
     this.hook = {
       beforeToolCall: {
         name: 'tool-guard',
-        // Blocking, and a Lambda failure denies the call rather than letting it through.
+        // Blocking, and a Lambda error, timeout or invalid answer denies the call rather than letting it
+        // through. The wait matches the function's own timeout; the stream is idle meanwhile.
         target: { lambda: { arn: this.fn.functionArn, failureMode: 'deny', timeoutSeconds: 5 } },
       },
     };

@@ -1,0 +1,116 @@
+/**
+ * The ack burst: `count` slash commands at once from the load generator (bench/ack-generator.ts, a
+ * process of its own) to the bot (another), and how fast each is acknowledged. Beside the latencies it
+ * counts what they are made of: the bot's CPU time per command (process.cpuUsage across the burst),
+ * the load generator's own, and the machine's load, because on a shared machine an ack waits mostly
+ * for the CPU, not for anything the bot does.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ask, startBotProcess, stopBot } from './bot-control.ts';
+import { pct } from './measure.ts';
+import { type BenchOptions, loads, perRun } from './scenario.ts';
+import { channelOf, commandForms, SIGNING_SECRET, stands, USER } from './stands.ts';
+
+export interface AckBurst {
+  p50: number;
+  p99: number;
+  max: number;
+  /** Floor under the same load: `count` concurrent `/assess help`, answered in the ack with no store and no run. */
+  helpP99: number;
+  helpP50?: number;
+  /**
+   * CPU time per command, in µs: the bot's from the first request sent to the last ack received
+   * (for the real commands this includes whatever after-ack work ran before the last ack), and the
+   * load generator's over the same span.
+   */
+  cpuUsPerCommand?: { floorBot: number; bot: number; floorGenerator: number; generator: number };
+  /** How long the store took to answer the duplicate checks (now made after the ack). */
+  storeDedupMs: { p50: number; p99: number };
+  dynamoPerCommand: Record<string, number>;
+  load: number[];
+}
+
+type Usage = { cpuMs: number };
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The load generator (bench/ack-generator.ts) in its own process. */
+async function startGenerator(): Promise<ChildProcess> {
+  const child = fork(join(here, 'ack-generator.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.on('message', (m: { type: string }) => m.type === 'ready' && resolve());
+  });
+  return child;
+}
+
+/** One round: every form sent at once; each ack's latency and the CPU both processes spent per command. */
+async function round(bot: ChildProcess, gen: ChildProcess, url: string, forms: string[]) {
+  const bot0 = (await ask<Usage>(bot, 'usage')).cpuMs;
+  const done = new Promise<{ ms: number[]; cpuUs: number }>((resolve) => {
+    const on = (m: { type: string; ms: number[]; cpuUs: number }) => {
+      if (m.type !== 'round') return;
+      gen.off('message', on);
+      resolve(m);
+    };
+    gen.on('message', on);
+  });
+  gen.send({ type: 'round', url, secret: SIGNING_SECRET, forms });
+  const { ms, cpuUs } = await done;
+  const botMs = (await ask<Usage>(bot, 'usage')).cpuMs - bot0;
+  return {
+    ms,
+    botUs: Math.round((botMs * 1000) / forms.length),
+    generatorUs: Math.round(cpuUs / forms.length),
+  };
+}
+
+/** `count` slash commands at once: how fast each is acked (the runs themselves are not waited for). */
+export async function ackBurst(count: number, o: BenchOptions): Promise<AckBurst> {
+  const st = await stands({ n: count, chars: o.chars, embeddedDynamo: o.embeddedDynamo });
+  const { slack, dynamo } = st;
+  const { child, port } = await startBotProcess({ ...st.env, BENCH_STRATEGY: 'ours' }, o.cpuProfDir);
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  const gen = await startGenerator();
+  // Warm up first, as a long-running bot would be: the request path (module loading, JIT) and the
+  // HTTP connections (Slack keeps connections to a busy app open): `count` concurrent `help`
+  // commands, answered in the ack, starting nothing. The second round is the floor under the
+  // machine's current load.
+  const help = () =>
+    Array.from({ length: count }, () =>
+      slack.slashCommandForm({ command: '/assess', text: 'help', user: USER, channel: channelOf(0) }),
+    );
+  await round(child, gen, url, help());
+  const floor = await round(child, gen, url, help());
+  await dynamo.reset();
+  const mark = await ask<{ atUs: number }>(child, 'mark');
+  if (o.cpuProfDir) console.log(`profile mark: burst starts at ${mark.atUs} µs`);
+  const ours = await round(child, gen, url, commandForms(slack, count));
+  // The duplicate checks follow the acks; give them time to be made before counting.
+  await new Promise((r) => setTimeout(r, 3_000));
+  const dedup = (await dynamo.serviceMs())['dedup (remember)'] ?? [];
+  const result: AckBurst = {
+    p50: pct(ours.ms, 50),
+    p99: pct(ours.ms, 99),
+    max: Math.max(...ours.ms),
+    helpP50: pct(floor.ms, 50),
+    helpP99: pct(floor.ms, 99),
+    cpuUsPerCommand: {
+      floorBot: floor.botUs,
+      bot: ours.botUs,
+      floorGenerator: floor.generatorUs,
+      generator: ours.generatorUs,
+    },
+    storeDedupMs: { p50: Math.round(pct(dedup, 50)), p99: Math.round(pct(dedup, 99)) },
+    dynamoPerCommand: perRun(await dynamo.counts(), count),
+    load: loads(),
+  };
+  gen.send({ type: 'stop' });
+  await stopBot(child);
+  await st.close();
+  return result;
+}
