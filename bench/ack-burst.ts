@@ -86,13 +86,13 @@ export async function ackBurst(count: number, o: BenchOptions): Promise<AckBurst
     );
   await round(child, gen, url, help());
   const floor = await round(child, gen, url, help());
-  dynamo.reset();
+  await dynamo.reset();
   const mark = await ask<{ atUs: number }>(child, 'mark');
   if (o.cpuProfDir) console.log(`profile mark: burst starts at ${mark.atUs} µs`);
   const ours = await round(child, gen, url, commandForms(slack, count));
   // The duplicate checks follow the acks; give them time to be made before counting.
   await new Promise((r) => setTimeout(r, 3_000));
-  const dedup = dynamo.serviceMs()['dedup (remember)'] ?? [];
+  const dedup = (await dynamo.serviceMs())['dedup (remember)'] ?? [];
   const result: AckBurst = {
     p50: pct(ours.ms, 50),
     p99: pct(ours.ms, 99),
@@ -106,7 +106,7 @@ export async function ackBurst(count: number, o: BenchOptions): Promise<AckBurst
       generator: ours.generatorUs,
     },
     storeDedupMs: { p50: Math.round(pct(dedup, 50)), p99: Math.round(pct(dedup, 99)) },
-    dynamoPerCommand: perRun(dynamo.counts(), count),
+    dynamoPerCommand: perRun(await dynamo.counts(), count),
     load: loads(),
   };
   gen.send({ type: 'stop' });

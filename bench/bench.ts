@@ -16,6 +16,8 @@
  *   npm run bench -- --ack-only --cpu-prof=/tmp/prof   the ack burst alone, with a CPU profile of the bot
  *   npm run bench -- --ack-only --ack-store=remote     only the store-out-of-process burst (quicker)
  *   npm run bench -- --parallel=3 --big-n-strategies=ours,chat-stream   3 scenarios at a time; above N = 50 only these
+ *   npm run bench -- --scale-only      only the scale case: 20 workspaces × 50 runs in one bot process
+ *                                      (--scale=WxN to change it, --scale=off to leave it out of a full run)
  *
  * Writes bench/results.json (one record per strategy and N) and bench/results.md (bench/report.ts),
  * or bench/<out>.json and .md.
@@ -25,7 +27,8 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ackBurst } from './ack-burst.ts';
-import { ackSummary, costs, firstText, fmt, ratios, table } from './report.ts';
+import { ackSummary, costs, firstText, fmt, ratios, scaleSummary, table } from './report.ts';
+import { type ScaleRecord, scaleScenario } from './scale.ts';
 import { type BenchOptions, type BenchRecord, loads, scenario } from './scenario.ts';
 import { RUNS_PER_CHANNEL } from './stands.ts';
 import { CHARS_PER_DELTA, DELTA_EVERY_MS } from './workload.ts';
@@ -49,7 +52,17 @@ const opts: BenchOptions = {
   debug: args.has('debug'),
 };
 
+const scaleArg = args.get('scale') ?? (quick ? 'off' : '20x50');
+const [scaleW, scaleN] = scaleArg === 'off' ? [0, 0] : scaleArg.split('x').map(Number);
 const began = Date.now();
+if (args.has('scale-only')) {
+  const r = await scaleScenario(scaleW!, scaleN!, opts);
+  const md = `Scale case, run ${new Date(began).toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load ${r.load.start.join(' / ')} at the start, ${r.load.end.join(' / ')} at the end:\n\n${scaleSummary(r)}\n`;
+  writeFileSync(join(here, `${args.get('out') ?? 'results-scale'}.json`), `${JSON.stringify(r, null, 2)}\n`);
+  writeFileSync(join(here, `${args.get('out') ?? 'results-scale'}.md`), md);
+  console.log(md);
+  process.exit(0);
+}
 console.log(
   `bench: N=${ns.join(',')}, ${opts.chars} chars per run at ~${(CHARS_PER_DELTA * 1000) / DELTA_EVERY_MS / 4} tokens/s, strategies ${strategies.join(', ')}`,
 );
@@ -90,6 +103,8 @@ await Promise.all(
   }),
 );
 const records = done.sort((a, b) => a.i - b.i).map((d) => d.r);
+// The scale case last, alone: it is the heaviest, and its figures are the bot's under its own load.
+const scale: ScaleRecord | undefined = scaleW ? await scaleScenario(scaleW, scaleN!, opts) : undefined;
 const machine = {
   cpus: cpus().length,
   model: cpus()[0]?.model ?? 'CPU',
@@ -119,11 +134,19 @@ const md = [
   '',
   ratios(records, ns),
   '',
+  ...(scale
+    ? [
+        `Scale: ${scale.workspaces} workspaces × ${scale.perWorkspace} runs in one bot process (one bot instance per workspace installation):`,
+        '',
+        scaleSummary(scale),
+        '',
+      ]
+    : []),
 ].join('\n');
 const out = args.get('out') ?? 'results';
 writeFileSync(
   join(here, `${out}.json`),
-  `${JSON.stringify({ machine, ackBurst100: burst, ackBurst100EmbeddedStore: burstEmbedded, records }, null, 2)}\n`,
+  `${JSON.stringify({ machine, ackBurst100: burst, ackBurst100EmbeddedStore: burstEmbedded, records, scale }, null, 2)}\n`,
 );
 writeFileSync(join(here, `${out}.md`), md);
 console.log(`\n${md}`);

@@ -9,7 +9,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export function startBotProcess(
   env: Record<string, string>,
   cpuProfDir?: string,
-): Promise<{ child: ChildProcess; port: number }> {
+): Promise<{ child: ChildProcess; port: number; ports: number[] }> {
   const child = fork(join(here, 'bot-process.ts'), [], {
     execArgv: ['--import', 'tsx', ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])],
     env: { ...process.env, ...env },
@@ -18,8 +18,8 @@ export function startBotProcess(
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`bot process exited early (${code})`)));
-    child.on('message', (m: { type: string; port?: number }) => {
-      if (m.type === 'ready') resolve({ child, port: m.port! });
+    child.on('message', (m: { type: string; port?: number; ports?: number[] }) => {
+      if (m.type === 'ready') resolve({ child, port: m.port!, ports: m.ports ?? [m.port!] });
     });
   });
 }

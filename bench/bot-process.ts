@@ -20,40 +20,64 @@ import { createLogger } from '../src/log.ts';
 import { startChatStreamBaseline } from './baseline-chat-stream.ts';
 
 const strategy = process.env.BENCH_STRATEGY ?? 'ours';
-const config = loadConfig({
-  ...process.env,
-  STREAM_MODE: strategy === 'ours-native' ? 'native' : 'edit',
-  DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-bot-')),
-  PORT: '0',
-  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
-  // The benchmark measures streaming; the long-answer file is measured separately by the tests.
-  LONG_ANSWER_FILE_CHARS: '0',
-  REPORT_FILES: 'off',
-});
-if (strategy === 'every-delta') config.streamEditIntervalMs = 1;
-if (strategy === 'every-2s') config.streamEditIntervalMs = 2_000;
+const configFor = (env: Record<string, string | undefined>) => {
+  const config = loadConfig({
+    ...env,
+    STREAM_MODE: strategy === 'ours-native' ? 'native' : 'edit',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-bot-')),
+    PORT: '0',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+    // The benchmark measures streaming; the long-answer file is measured separately by the tests.
+    LONG_ANSWER_FILE_CHARS: '0',
+    REPORT_FILES: 'off',
+  });
+  if (strategy === 'every-delta') config.streamEditIntervalMs = 1;
+  if (strategy === 'every-2s') config.streamEditIntervalMs = 2_000;
+  return config;
+};
 const baseline = strategy === 'every-delta' || strategy === 'every-2s';
 
 const cpu0 = process.cpuUsage();
+// Where the memory is at its peak (JS heap, buffers outside it), sampled each second: peak RSS alone
+// does not say what to cut.
+const peakMem = { heapUsedMb: 0, externalMb: 0, arrayBuffersMb: 0 };
+setInterval(() => {
+  const m = process.memoryUsage();
+  peakMem.heapUsedMb = Math.max(peakMem.heapUsedMb, Math.round(m.heapUsed / 2 ** 20));
+  peakMem.externalMb = Math.max(peakMem.externalMb, Math.round(m.external / 2 ** 20));
+  peakMem.arrayBuffersMb = Math.max(peakMem.arrayBuffersMb, Math.round(m.arrayBuffers / 2 ** 20));
+}, 1_000).unref();
 const started = performance.now();
 const dynamo = process.env.BENCH_DYNAMO_ENDPOINT;
-const bot =
-  strategy === 'chat-stream'
+const start = async (env: Record<string, string | undefined>) => {
+  const config = configFor(env);
+  return strategy === 'chat-stream'
     ? { ...(await startChatStreamBaseline(config)), scheduler: { stats: undefined } }
     : await startBot(config, createLogger(config.logLevel), {
         ...(baseline ? { writer: (app) => new WebApiSlackWriter(app.client) } : {}),
         ...(dynamo ? { storeEndpoint: () => dynamo } : {}),
       });
-process.send?.({ type: 'ready', port: bot.port });
+};
+// The scale case (BENCH_WORKSPACES): one workspace per bot token, as the bot serves them (a
+// workspace installation, no org-wide token, no installation store), so each workspace is one bot
+// instance with its own token and Slack budget, all in this one process.
+const workspaces = process.env.BENCH_WORKSPACES
+  ? (JSON.parse(process.env.BENCH_WORKSPACES) as Array<Record<string, string>>)
+  : [{}];
+const bots: Array<Awaited<ReturnType<typeof start>>> = [];
+for (const ws of workspaces) bots.push(await start({ ...process.env, ...ws }));
+const bot = bots[0]!;
+process.send?.({ type: 'ready', port: bot.port, ports: bots.map((b) => b.port) });
 process.on('message', async (m: { type: string }) => {
   if (m.type === 'usage') {
     const cpu = process.cpuUsage(cpu0);
     process.send?.({
       type: 'usage',
       maxRssMb: process.resourceUsage().maxRSS / 1024,
+      peakMem,
       cpuAvgCores: (cpu.user + cpu.system) / 1000 / (performance.now() - started),
       cpuMs: (cpu.user + cpu.system) / 1000,
-      scheduler: bot.scheduler.stats,
+      scheduler: sumStats(bots.map((b) => b.scheduler.stats)),
     });
   }
   // A point in time on the CPU profile's clock (--cpu-prof), to cut the profile to one phase.
@@ -61,7 +85,15 @@ process.on('message', async (m: { type: string }) => {
     process.send?.({ type: 'mark', atUs: Number(process.hrtime.bigint() / 1000n) });
   }
   if (m.type === 'stop') {
-    await Promise.race([bot.stop(), new Promise((r) => setTimeout(r, 5_000))]);
+    await Promise.race([Promise.all(bots.map((b) => b.stop())), new Promise((r) => setTimeout(r, 5_000))]);
     process.exit(0);
   }
 });
+
+function sumStats(all: Array<Record<string, number> | undefined>) {
+  const present = all.filter((x): x is Record<string, number> => x !== undefined);
+  if (present.length === 0) return undefined;
+  const out: Record<string, number> = {};
+  for (const st of present) for (const [k, v] of Object.entries(st)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}

@@ -1,5 +1,6 @@
 /** bench/results.md: the results table, cost per turn, and ours as a ratio of each baseline. */
 import type { AckBurst } from './ack-burst.ts';
+import type { ScaleRecord } from './scale.ts';
 import type { BenchRecord } from './scenario.ts';
 
 export function fmt(x: number, digits = 0): string {
@@ -8,12 +9,12 @@ export function fmt(x: number, digits = 0): string {
 
 export function table(records: BenchRecord[]): string {
   const lines = [
-    '| Strategy | N | ack p50/p99 ms | first visible p50/p95 ms | staleness p50/p95 ms | floor p95 ms | p95 ÷ floor | Slack calls/run | 429s | chars lost | unfinished | peak RSS MB | CPU s | wall s | load at start |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Strategy | N | ack p50/p99 ms | first visible p50/p95 ms | staleness p50/p95 ms | floor p95 ms | p95 ÷ floor | Slack calls/run | 429s | chars lost | unfinished (refused: cannot record) | peak RSS MB | CPU s | wall s | load at start |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of records) {
     lines.push(
-      `| ${r.strategy} | ${r.n} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.firstVisibleMs.p50)} / ${fmt(r.firstVisibleMs.p95)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${fmt(r.floorMs.p95)} | ${fmt(r.stalenessP95VsFloor, 2)} | ${fmt(r.slackCallsPerRun, 1)} | ${r.responses429}${r.responses429 ? ` (${list(r.responses429ByMethod, 0)})` : ''} | ${r.charsLost} | ${r.unfinishedRuns} | ${fmt(r.peakRssMb)} | ${fmt(r.cpuMs / 1000, 1)} | ${fmt(r.wallS)} | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
+      `| ${r.strategy} | ${r.n} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.firstVisibleMs.p50)} / ${fmt(r.firstVisibleMs.p95)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${fmt(r.floorMs.p95)} | ${fmt(r.stalenessP95VsFloor, 2)} | ${fmt(r.slackCallsPerRun, 1)} | ${r.responses429}${r.responses429 ? ` (${list(r.responses429ByMethod, 0)})` : ''} | ${r.charsLost} | ${r.unfinishedRuns} (${r.refusedCannotRecord ?? '–'}) | ${fmt(r.peakRssMb)} | ${fmt(r.cpuMs / 1000, 1)} | ${fmt(r.wallS)} | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
     );
   }
   return lines.join('\n');
@@ -76,6 +77,20 @@ export function ackSummary(burst: AckBurst, embedded: AckBurst): string {
     `The duplicate checks are made after the ack (the store answered them in p50 ${burst.storeDedupMs.p50} / p99 ${burst.storeDedupMs.p99} ms). ` +
     `Store requests per command in the 3 s after the burst (the runs that started meanwhile add theirs): ${list(burst.dynamoPerCommand)}.`
   );
+}
+
+export function scaleSummary(r: ScaleRecord): string {
+  return [
+    '| Workspaces × runs | runs started (refused: cannot record) | store answer p50/p99 ms | ack p50/p99 ms | staleness p95 ÷ floor, worst / median workspace | floor p95 ms | staleness p50/p95 ms | Slack calls | 429s | chars lost | unfinished | peak RSS MB | bot cores (avg) | stand-ins cores (avg) | wall s | load at start |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${r.workspaces} × ${r.perWorkspace} | ${r.runsStarted} (${r.refusedCannotRecord}) | ${r.storeServiceMs.p50} / ${r.storeServiceMs.p99} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.p95VsFloor.worst, 2)} / ${fmt(r.p95VsFloor.median, 2)} | ${fmt(r.floorP95Ms)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${r.slackCalls} | ${r.responses429} | ${r.charsLost} | ${r.unfinishedRuns} | ${fmt(r.peakRssMb)} | ${fmt(r.cpuAvgCores, 2)} | ${fmt(r.standInsAvgCores, 2)} | ${fmt(r.wallS)} | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
+    ...(r.peakMem
+      ? [
+          '',
+          `The bot's memory at its peaks (sampled each second): JS heap ${r.peakMem.heapUsedMb} MB, outside the heap ${r.peakMem.externalMb} MB (array buffers ${r.peakMem.arrayBuffersMb} MB). Per-workspace staleness p95 ÷ floor: ${r.p95VsFloor.perWorkspace.join(', ')}.`,
+        ]
+      : []),
+  ].join('\n');
 }
 
 /** What an ack costs in CPU: on a shared machine an ack mostly waits for the CPU, so this is what it is made of. */

@@ -43,6 +43,9 @@ export interface BenchRecord {
   responses429ByMethod: Record<string, number>;
   charsLost: number;
   unfinishedRuns: number;
+  /** Runs whose agent was invoked, and commands answered "cannot record" (the store's duplicate check timed out). */
+  runsStarted: number;
+  refusedCannotRecord: number;
   peakRssMb: number;
   cpuMs: number;
   /** Bot process CPU time ÷ its wall time (1 = one core busy throughout). */
@@ -81,7 +84,7 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
   const { slack, dynamo } = st;
   const { child, port } = await startBotProcess({ ...st.env, BENCH_STRATEGY: strategy }, o.cpuProfDir);
   slack.connectApp({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET });
-  dynamo.reset(); // the startup's own requests (table check, health record) are not a turn's
+  await dynamo.reset(); // the startup's own requests (table check, health record) are not a turn's
   const started = Date.now();
   const acks = await commandBurst(slack, n);
   const capS = o.capS ?? Math.round(streamSeconds(o.chars) + 60 + n * 3);
@@ -142,12 +145,14 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
     charsLost: m.lost,
     charsUndelivered: m.undelivered,
     unfinishedRuns: m.unfinished,
+    runsStarted: st.harness.invocations.length,
+    refusedCannotRecord: slack.ephemerals.filter((e) => e.text.includes('record this request')).length,
     peakRssMb: use.maxRssMb,
     cpuMs: use.cpuMs,
     cpuAvgCores: use.cpuAvgCores,
     wallS,
     slackPerRun: perRun(byMethod, n),
-    dynamoPerTurn: perRun(dynamo.counts(), n),
+    dynamoPerTurn: perRun(await dynamo.counts(), n),
     ...(use.scheduler ? { scheduler: use.scheduler } : {}),
     load: { start: loadStart, end: loads() },
   };

@@ -5,7 +5,7 @@
  */
 import { FakeSlack } from '../src/stand-ins/fake-slack.ts';
 import { HarnessEmulator, type Invocation, userText } from '../src/stand-ins/harness-emulator.ts';
-import { startCountingDynamo } from './dynamo-counter.ts';
+import { startCountingDynamoProcess } from './dynamo-process.ts';
 import { script } from './workload.ts';
 
 export const HARNESS_ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/benchagent-AbCdEf1234';
@@ -27,12 +27,70 @@ export async function stands(opts: {
   onText?: (run: number, text: string, at: number) => void;
   embeddedDynamo?: boolean;
 }) {
-  const slack = new FakeSlack({ enforceRateLimits: true, echoBotMessages: false });
-  await slack.start();
+  const slack = await workspace(opts.n);
+  const { harness, dynamo, env: awsEnv } = await agentAndStore(opts);
+  const env = {
+    ...(opts.embeddedDynamo ? {} : { BENCH_DYNAMO_ENDPOINT: dynamo.endpoint }),
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    ...awsEnv,
+  };
   const channels = Math.max(1, Math.ceil(opts.n / RUNS_PER_CHANNEL));
+  const close = async () => {
+    await slack.stop();
+    await harness.stop();
+    await dynamo.close();
+  };
+  return { slack, harness, dynamo, channels, env, close };
+}
+
+/**
+ * The scale case's stand-ins: `workspaces` fake Slack workspaces, each its own installation (its
+ * own bot token, its own rate limits, `perWorkspace` runs in channels of RUNS_PER_CHANNEL), one
+ * harness and one store for all. Run `w * perWorkspace + i` is workspace w's run i.
+ */
+export async function scaleStands(opts: {
+  workspaces: number;
+  perWorkspace: number;
+  chars: number;
+  onText?: (run: number, text: string, at: number) => void;
+}) {
+  const slacks: FakeSlack[] = [];
+  for (let w = 0; w < opts.workspaces; w++)
+    slacks.push(
+      await workspace(opts.perWorkspace, {
+        teamId: `T0WS${String(w).padStart(4, '0')}`,
+        botToken: `xoxb-bench-workspace-${w}`,
+      }),
+    );
+  const { harness, dynamo, env: awsEnv } = await agentAndStore(opts);
+  const env = { BENCH_DYNAMO_ENDPOINT: dynamo.endpoint, SLACK_SIGNING_SECRET: SIGNING_SECRET, ...awsEnv };
+  const perBot = slacks.map((s) => ({ SLACK_BOT_TOKEN: s.botToken, SLACK_API_URL: s.apiUrl }));
+  const close = async () => {
+    for (const s of slacks) await s.stop();
+    await harness.stop();
+    await dynamo.close();
+  };
+  return { slacks, harness, dynamo, env, perBot, close };
+}
+
+/** One workspace of the fake Slack enforcing Slack's rate limits, with its bench channels and user. */
+async function workspace(n: number, o: { teamId?: string; botToken?: string } = {}): Promise<FakeSlack> {
+  const slack = new FakeSlack({ enforceRateLimits: true, echoBotMessages: false, ...o });
+  await slack.start();
+  const channels = Math.max(1, Math.ceil(n / RUNS_PER_CHANNEL));
   for (let c = 0; c < channels; c++)
     slack.addChannel({ id: `C0BENCH${c}`, name: `bench-${c}`, members: [slack.botUserId, USER] });
   slack.addUser({ id: USER, name: 'bench' });
+  return slack;
+}
+
+/** The harness emulator streaming each run's report (run number from `bench-<run>` in the prompt), and the counting store. */
+async function agentAndStore(opts: {
+  chars: number;
+  onText?: (run: number, text: string, at: number) => void;
+}) {
   const runOf = new Map<string, number>();
   const runFor = (inv: Invocation) => Number(/bench-(\d+)/.exec(userText(inv))?.[1] ?? -1);
   const onText = opts.onText;
@@ -54,34 +112,25 @@ export async function stands(opts: {
     },
   });
   await harness.start();
-  const dynamo = await startCountingDynamo('us-east-1');
+  const dynamo = await startCountingDynamoProcess('us-east-1');
   const env = {
-    ...(opts.embeddedDynamo ? {} : { BENCH_DYNAMO_ENDPOINT: dynamo.endpoint }),
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
     HARNESS_ARN,
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: harness.url,
     AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
     AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
   };
-  const close = async () => {
-    await slack.stop();
-    await harness.stop();
-    await dynamo.close();
-  };
-  return { slack, harness, dynamo, channels, env, close };
+  return { harness, dynamo, env };
 }
 
 /** `count` slash commands sent at once (RUNS_PER_CHANNEL per channel); resolves with each ack's latency in ms. */
-export function commandBurst(slack: FakeSlack, count: number): Promise<number[]> {
+export function commandBurst(slack: FakeSlack, count: number, firstRun = 0): Promise<number[]> {
   return Promise.all(
     Array.from({ length: count }, (_, i) =>
       slack
         .slashCommand({
           command: '/assess',
-          text: `eks bench-${i} us-west-2`,
+          text: `eks bench-${firstRun + i} us-west-2`,
           user: USER,
           channel: channelOf(i),
         })

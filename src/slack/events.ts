@@ -126,6 +126,18 @@ export function register(app: App, deps: EventDeps): void {
         .catch((e) => deps.log.warn({ err: e }, 'could not tell the person their message was not recorded'));
     });
   };
-  app.event('message', async ({ event, body }) => run(event as unknown as MessageLike, body));
-  app.event('app_mention', async ({ event, body }) => run(event as unknown as MessageLike, body));
+  // The run belongs to the installation the event was delivered to: Bolt's context.teamId, read from
+  // `authorizations[0].team_id`. In a Slack Connect channel the envelope's `team_id` names the
+  // workspace that started the channel instead, which is neither where the bot's token acts (and
+  // what Slack's rate limits charge) nor what a button click on the run's messages names.
+  const installed = (body: { event_id?: string; team_id?: string }, teamId: string | undefined) => ({
+    ...body,
+    team_id: teamId ?? body.team_id,
+  });
+  app.event('message', async ({ event, body, context }) =>
+    run(event as unknown as MessageLike, installed(body, context.teamId)),
+  );
+  app.event('app_mention', async ({ event, body, context }) =>
+    run(event as unknown as MessageLike, installed(body, context.teamId)),
+  );
 }

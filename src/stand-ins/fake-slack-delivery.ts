@@ -205,9 +205,13 @@ export class SlackDelivery {
   ): Promise<Delivered> {
     const h = this.host;
     const eventId = opts.eventId ?? newEventId();
+    // In a Slack Connect channel started elsewhere the envelope names that workspace; only
+    // `authorizations` names the installation that receives the event.
+    const sharedFrom = h.channels.get(String(event.channel ?? ''))?.sharedFrom;
     const body = JSON.stringify({
       token: 'deprecated-verification-token',
-      team_id: h.teamId,
+      team_id: sharedFrom ?? h.teamId,
+      ...(sharedFrom ? { is_ext_shared_channel: true } : {}),
       api_app_id: 'A0FAKEAPP',
       event,
       type: 'event_callback',

@@ -7,6 +7,12 @@ export interface Channel {
   /** `im` (a DM, id D…), `mpim` (a group DM), else a public or private channel. */
   kind: 'channel' | 'im' | 'mpim';
   members: Set<string>;
+  /**
+   * A Slack Connect channel that another workspace started: events from it carry that workspace in
+   * their envelope's `team_id`, while `authorizations[0].team_id` stays the installation's workspace
+   * (the one whose token the bot uses, and whose rate limits its calls draw on).
+   */
+  sharedFrom?: string;
 }
 
 /**

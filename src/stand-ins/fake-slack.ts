@@ -121,6 +121,7 @@ export class FakeSlack extends EventEmitter implements Workspace {
     isPrivate?: boolean;
     kind?: Channel['kind'];
     members?: string[];
+    sharedFrom?: string;
   }): void {
     const kind = c.kind ?? (c.id.startsWith('D') ? 'im' : 'channel');
     this.channels.set(c.id, {
@@ -129,6 +130,7 @@ export class FakeSlack extends EventEmitter implements Workspace {
       isPrivate: c.isPrivate ?? kind !== 'channel',
       kind,
       members: new Set(c.members ?? []),
+      ...(c.sharedFrom ? { sharedFrom: c.sharedFrom } : {}),
     });
   }
 

@@ -1,0 +1,157 @@
+/**
+ * The scale case: `workspaces` workspaces with `perWorkspace` concurrent runs each (20 × 50 = 1,000
+ * runs by default), every workspace its own installation and Slack budget, all served by one bot
+ * process (bench/bot-process.ts with BENCH_WORKSPACES). Reports the bot process's peak RSS and
+ * average cores over the scenario, staleness p95 ÷ that workspace's floor (worst and median over
+ * the workspaces), Slack calls, 429s, characters lost, and the stand-ins' own CPU (they run in the
+ * bench process, so an overloaded stand-in shows here rather than in the bot's figures).
+ */
+import { DEFAULT_BUDGETS } from '../src/core/slack-scheduler.ts';
+import { ask, startBotProcess, stopBot } from './bot-control.ts';
+import { finished, measureThreads, norm, type Produced, pct } from './measure.ts';
+import type { BenchOptions } from './scenario.ts';
+import { loads } from './scenario.ts';
+import { channelOf, commandBurst, SIGNING_SECRET, scaleStands } from './stands.ts';
+import { streamSeconds } from './workload.ts';
+
+export interface ScaleRecord {
+  workspaces: number;
+  perWorkspace: number;
+  charsPerRun: number;
+  /** Runs whose harness session started (the agent was invoked), of workspaces × perWorkspace. */
+  runsStarted: number;
+  /** Commands answered "cannot record" (the store did not answer the duplicate check in time). */
+  refusedCannotRecord: number;
+  /** How long the store stand-in took to answer, all requests: p50 / p99 ms. */
+  storeServiceMs: { p50: number; p99: number };
+  ackMs: { p50: number; p99: number };
+  floorP95Ms: number;
+  /** Staleness p95 ÷ floor per workspace: the worst workspace and the median one. */
+  p95VsFloor: { worst: number; median: number; perWorkspace: number[] };
+  stalenessMs: { p50: number; p95: number };
+  slackCalls: number;
+  responses429: number;
+  charsLost: number;
+  unfinishedRuns: number;
+  peakRssMb: number;
+  /** Peaks of the bot's JS heap and of the memory outside it (sampled each second), MB. */
+  peakMem?: Record<string, number>;
+  /** Bot process CPU time ÷ wall time from the command burst to the last thread finished. */
+  cpuAvgCores: number;
+  cpuMs: number;
+  /** The bench process's (stand-ins') CPU time ÷ the same wall time. */
+  standInsAvgCores: number;
+  wallS: number;
+  scheduler?: Record<string, number>;
+  load: { start: number[]; end: number[] };
+}
+
+type Usage = {
+  maxRssMb: number;
+  cpuMs: number;
+  peakMem?: Record<string, number>;
+  scheduler?: Record<string, number>;
+};
+
+export async function scaleScenario(
+  workspaces: number,
+  perWorkspace: number,
+  o: BenchOptions,
+): Promise<ScaleRecord> {
+  const total = workspaces * perWorkspace;
+  const produced: Produced[] = Array.from({ length: total }, () => ({ times: [], lens: [], text: '' }));
+  const loadStart = loads();
+  const st = await scaleStands({
+    workspaces,
+    perWorkspace,
+    chars: o.chars,
+    onText: (run, t, at) => {
+      const p = produced[run];
+      if (!p) return;
+      p.text += norm(t);
+      p.times.push(at);
+      p.lens.push(p.text.length);
+    },
+  });
+  const { child, ports } = await startBotProcess(
+    { ...st.env, BENCH_STRATEGY: 'ours', BENCH_WORKSPACES: JSON.stringify(st.perBot) },
+    o.cpuProfDir,
+  );
+  for (const [w, s] of st.slacks.entries())
+    s.connectApp({ url: `http://127.0.0.1:${ports[w]}/slack/events`, signingSecret: SIGNING_SECRET });
+  await st.dynamo.reset();
+  const before = await ask<Usage>(child, 'usage');
+  const benchCpu0 = process.cpuUsage();
+  const started = Date.now();
+  const acks = (
+    await Promise.all(st.slacks.map((s, w) => commandBurst(s, perWorkspace, w * perWorkspace)))
+  ).flat();
+  const capS = o.capS ?? Math.round(streamSeconds(o.chars) + 60 + perWorkspace * 3);
+  const rootsOf = (w: number) =>
+    Array.from({ length: perWorkspace }, (_, i) =>
+      st.slacks[w]!.rootMessages(channelOf(i)).find((m) =>
+        m.text.includes(`\`bench-${w * perWorkspace + i}\``),
+      ),
+    );
+  const allDone = () => st.slacks.every((s, w) => rootsOf(w).every((r) => finished(s, r)));
+  while (!allDone() && Date.now() - started < capS * 1000) await new Promise((r) => setTimeout(r, 1_000));
+  const wallMs = Date.now() - started;
+  const after = await ask<Usage>(child, 'usage');
+  const service = Object.values(await st.dynamo.serviceMs()).flat();
+  const benchCpu = process.cpuUsage(benchCpu0);
+  await stopBot(child);
+
+  const budget = DEFAULT_BUDGETS['chat.update']!;
+  const floorP95 = ((perWorkspace * budget.windowMs) / budget.limit) * 0.95;
+  const ratios: number[] = [];
+  const allStale: number[] = [];
+  let lost = 0;
+  let unfinished = 0;
+  let calls = 0;
+  let limited = 0;
+  st.slacks.forEach((s, w) => {
+    const m = measureThreads(s, rootsOf(w), produced.slice(w * perWorkspace, (w + 1) * perWorkspace));
+    ratios.push(pct(m.stale, 95) / floorP95);
+    allStale.push(...m.stale);
+    lost += m.lost;
+    unfinished += m.unfinished;
+    const own = s.calls.filter((c) => c.method !== 'auth.test');
+    calls += own.length;
+    limited += own.filter((c) => c.status === 429).length;
+  });
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const cpuMs = after.cpuMs - before.cpuMs;
+  const rec: ScaleRecord = {
+    workspaces,
+    perWorkspace,
+    charsPerRun: o.chars,
+    runsStarted: st.harness.invocations.length,
+    refusedCannotRecord: st.slacks.reduce(
+      (k, s) => k + s.ephemerals.filter((e) => e.text.includes('record this request')).length,
+      0,
+    ),
+    storeServiceMs: { p50: Math.round(pct(service, 50)), p99: Math.round(pct(service, 99)) },
+    ackMs: { p50: pct(acks, 50), p99: pct(acks, 99) },
+    floorP95Ms: floorP95,
+    p95VsFloor: {
+      worst: sorted.at(-1) ?? Number.NaN,
+      median: sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN,
+      perWorkspace: ratios.map((r) => Math.round(r * 100) / 100),
+    },
+    stalenessMs: { p50: pct(allStale, 50), p95: pct(allStale, 95) },
+    slackCalls: calls,
+    responses429: limited,
+    charsLost: lost,
+    unfinishedRuns: unfinished,
+    peakRssMb: after.maxRssMb,
+    ...(after.peakMem ? { peakMem: after.peakMem } : {}),
+    cpuAvgCores: cpuMs / wallMs,
+    cpuMs,
+    standInsAvgCores: (benchCpu.user + benchCpu.system) / 1000 / wallMs,
+    wallS: wallMs / 1000,
+    ...(after.scheduler ? { scheduler: after.scheduler } : {}),
+    load: { start: loadStart, end: loads() },
+  };
+  await st.close();
+  return rec;
+}
