@@ -44,7 +44,13 @@ export async function startEmbeddedDynamo(
   return {
     endpoint,
     table: EMBEDDED_TABLE,
-    close: () => new Promise<void>((res) => server.close(() => res())),
+    // Called after the runner's drain: a run still talking to the store has outlived its deadline,
+    // and waiting for its connection to go idle could hold shutdown open indefinitely.
+    close: () =>
+      new Promise<void>((res) => {
+        server.close(() => res());
+        server.closeAllConnections();
+      }),
   };
 }
 
