@@ -197,6 +197,13 @@ export class Runner {
     while (this.active.size > 0 && this.now() < finalDeadline) {
       await Promise.race([Promise.allSettled([...this.active]), sleep(100)]);
     }
+    // Their claims lapse and another replica's reaper offers them for retry; say so, since their
+    // threads may not show the interruption yet.
+    if (this.active.size > 0)
+      this.d.log.warn(
+        { runs: this.active.size },
+        'runs still finishing at the end of shutdown; their threads are offered for retry when their claims lapse',
+      );
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
