@@ -13,6 +13,7 @@ import type {
   ApiCall,
   Channel,
   Ephemeral,
+  EphemeralPost,
   FakeSlackOptions,
   FakeUser,
   StoredMessage,
@@ -113,13 +114,7 @@ export class SlackStore extends EventEmitter {
     this.emit('change', { kind, key });
   }
 
-  pushEphemeral(e: {
-    channel: string;
-    user: string;
-    text: string;
-    blocks?: unknown[];
-    threadTs?: string;
-  }): void {
+  pushEphemeral(e: EphemeralPost): void {
     this.ephemerals.push({ ...e, via: 'chat.postEphemeral' });
   }
 
