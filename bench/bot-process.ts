@@ -13,6 +13,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { WebApiSlackWriter } from '../src/adapters/slack-writer.ts';
 import { startBot } from '../src/bot.ts';
 import { loadConfig } from '../src/config.ts';
@@ -75,10 +76,22 @@ process.on('message', async (m: { type: string }) => {
       type: 'usage',
       maxRssMb: process.resourceUsage().maxRSS / 1024,
       peakMem,
+      nowMem: {
+        rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20),
+        heapUsedMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+      },
       cpuAvgCores: (cpu.user + cpu.system) / 1000 / (performance.now() - started),
       cpuMs: (cpu.user + cpu.system) / 1000,
       scheduler: sumStats(bots.map((b) => b.scheduler.stats)),
     });
+  }
+  // What the heap holds at a point of the scenario (bench --heap-snapshot=DIR): peak RSS alone does
+  // not say which objects to cut.
+  if (m.type === 'heap-snapshot' && process.env.BENCH_HEAP_SNAPSHOT_DIR) {
+    const file = writeHeapSnapshot(
+      join(process.env.BENCH_HEAP_SNAPSHOT_DIR, `bot-${Date.now()}.heapsnapshot`),
+    );
+    process.send?.({ type: 'heap-snapshot', file });
   }
   // A point in time on the CPU profile's clock (--cpu-prof), to cut the profile to one phase.
   if (m.type === 'mark') {
