@@ -14,6 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
+import { EMBEDDED_TABLE } from '../src/adapters/embedded-dynamo.ts';
 import { WebApiSlackWriter } from '../src/adapters/slack-writer.ts';
 import { startBot } from '../src/bot.ts';
 import { loadConfig } from '../src/config.ts';
@@ -56,7 +57,11 @@ const start = async (env: Record<string, string | undefined>) => {
     ? { ...(await startChatStreamBaseline(config)), scheduler: { stats: undefined } }
     : await startBot(config, createLogger(config.logLevel), {
         ...(baseline ? { writer: (app) => new WebApiSlackWriter(app.client) } : {}),
-        ...(dynamo ? { storeEndpoint: () => dynamo } : {}),
+        // The counting store stands for the shared table, as replicas share one: the bot must not also
+        // start an embedded store of its own that it never uses (one LevelDB per workspace instance).
+        ...(dynamo
+          ? { sharedStore: { endpoint: dynamo, table: EMBEDDED_TABLE, close: async () => {} } }
+          : {}),
       });
 };
 // The scale case (BENCH_WORKSPACES): one workspace per bot token, as the bot serves them (a
