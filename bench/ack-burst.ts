@@ -48,23 +48,27 @@ async function startGenerator(): Promise<ChildProcess> {
   return child;
 }
 
-/** One round: every form sent at once; each ack's latency and the CPU both processes spent per command. */
+/**
+ * One round: every form sent at once; each ack's latency and the CPU both processes spent per
+ * command, read by the generator from the first request written to the last ack received (Linux);
+ * elsewhere the bot's is asked for after the round and includes what it did after its acks.
+ */
 async function round(bot: ChildProcess, gen: ChildProcess, url: string, forms: string[]) {
   const bot0 = (await ask<Usage>(bot, 'usage')).cpuMs;
-  const done = new Promise<{ ms: number[]; cpuUs: number }>((resolve) => {
-    const on = (m: { type: string; ms: number[]; cpuUs: number }) => {
+  const done = new Promise<{ ms: number[]; cpuUs: number; botCpuUs?: number }>((resolve) => {
+    const on = (m: { type: string; ms: number[]; cpuUs: number; botCpuUs?: number }) => {
       if (m.type !== 'round') return;
       gen.off('message', on);
       resolve(m);
     };
     gen.on('message', on);
   });
-  gen.send({ type: 'round', url, secret: SIGNING_SECRET, forms });
-  const { ms, cpuUs } = await done;
-  const botMs = (await ask<Usage>(bot, 'usage')).cpuMs - bot0;
+  gen.send({ type: 'round', url, secret: SIGNING_SECRET, forms, botPid: bot.pid });
+  const { ms, cpuUs, botCpuUs } = await done;
+  const botUs = botCpuUs ?? ((await ask<Usage>(bot, 'usage')).cpuMs - bot0) * 1000;
   return {
     ms,
-    botUs: Math.round((botMs * 1000) / forms.length),
+    botUs: Math.round(botUs / forms.length),
     generatorUs: Math.round(cpuUs / forms.length),
   };
 }
@@ -85,6 +89,8 @@ export async function ackBurst(count: number, o: BenchOptions): Promise<AckBurst
       slack.slashCommandForm({ command: '/assess', text: 'help', user: USER, channel: channelOf(0) }),
     );
   await round(child, gen, url, help());
+  const floorMark = await ask<{ atUs: number }>(child, 'mark');
+  if (o.cpuProfDir) console.log(`profile mark: floor burst starts at ${floorMark.atUs} µs`);
   const floor = await round(child, gen, url, help());
   await dynamo.reset();
   const mark = await ask<{ atUs: number }>(child, 'mark');
