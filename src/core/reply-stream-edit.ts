@@ -72,9 +72,15 @@ export class EditedReplies {
     this.unshownSince ??= this.h.now();
   }
 
-  /** When the oldest text no edit has shown yet was written; undefined when everything is shown. */
+  /**
+   * When the oldest text no edit has shown yet was written; undefined when everything is shown. A
+   * run's first text counts as older than anything (the scheduler serves the oldest first): its
+   * person is waiting for any sign of an answer, and it costs the others one edit's wait.
+   */
   private pendingSince(): number | undefined {
-    return this.hasNews ? (this.unshownSince ?? this.h.now()) : undefined;
+    if (!this.hasNews) return undefined;
+    if (this.shownChars === 0 && this.frozen === 0) return Number.NEGATIVE_INFINITY;
+    return this.unshownSince ?? this.h.now();
   }
 
   /**

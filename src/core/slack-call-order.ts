@@ -5,8 +5,9 @@
  * 2. Oldest unshown text first: calls that say when the oldest agent text they would show was
  *    written (`pendingSince`: intermediate and final edits) go oldest first, whichever kind they are.
  *    With N runs writing this is round robin (the run served longest ago has the oldest text); it
- *    also keeps a burst of final edits from starving runs still writing, and a run's first text waits
- *    only behind text older than its own. A final with nothing new counts from when it was offered.
+ *    also keeps a burst of final edits from starving runs still writing. Edited replies count a run's
+ *    first text as the oldest (reply-stream-edit.ts). A final with nothing new counts from when it
+ *    was offered.
  * 3. Calls without `pendingSince` that have news (native appends): a run's first text first, then
  *    the run served longest ago.
  * 4. Status-only edits (no new text), least recently served first.

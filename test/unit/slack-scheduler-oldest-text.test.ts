@@ -50,7 +50,7 @@ describe('SlackScheduler: oldest unshown text first', () => {
     expect(order).toEqual(['busy', 'A progress', 'B final', 'C progress']);
   });
 
-  it("a run's first text does not jump runs whose text has waited longer", async () => {
+  it('the oldest text goes first whether or not its run showed text before (callers say how old)', async () => {
     const { order, offer } = setup();
     const t = Date.now();
     await offer('A text', { run: 'A', since: t });
