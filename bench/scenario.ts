@@ -10,7 +10,7 @@ import { ask, startBotProcess, stopBot } from './bot-control.ts';
 import type { SlackBudgetLog } from './first-text-budget.ts';
 import { editFloor, nativeFloor } from './floor.ts';
 import { FIRST_TEXT_MS, finished, measureThreads, norm, type Produced, pct } from './measure.ts';
-import { channelOf, commandBurst, SIGNING_SECRET, stands } from './stands.ts';
+import { channelOf, commandBurst, harnessCalls, SIGNING_SECRET, stands } from './stands.ts';
 import { streamSeconds } from './workload.ts';
 
 export interface BenchOptions {
@@ -174,7 +174,7 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
     charsLost: m.lost,
     charsUndelivered: m.undelivered,
     unfinishedRuns: m.unfinished,
-    runsStarted: st.harness.invocations.length,
+    runsStarted: harnessCalls(st.harness.invocations).runsStarted,
     refusedCannotRecord: slack.ephemerals.filter((e) => e.text.includes('record this request')).length,
     peakRssMb: use.maxRssMb,
     cpuMs: use.cpuMs,
