@@ -127,7 +127,7 @@ const md = [
   '',
   table(records),
   '',
-  'First text and delivery (target: first text within 300 ms of the first delta whenever the budget allows; lost = finished runs missing text, undelivered = unfinished runs at the cap):',
+  "First text and delivery (target: first text within 300 ms of the first delta whenever the budget allows; met / budget allowed: of the runs whose first text Slack's limits allowed in time given the runs already waiting (bench/first-text-budget.ts), how many made it; lost = finished runs missing text, undelivered = unfinished runs at the cap):",
   '',
   firstText(records),
   '',

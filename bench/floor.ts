@@ -5,7 +5,11 @@
  * waits U(0, T) for the next one (p50 0.5 T, p95 0.95 T).
  *
  * Edit mode: every run's updates are chat.update calls (Tier 3, 50 per minute for the workspace), so
- * T = N × 60 s / 50.
+ * T = N × 60 s / 50. Slack's limit, not the bot's margin under it (45 a minute), so the bot's own
+ * pacing costs it about 1.1 against this floor. Not counted: continuation replies (chat.postMessage,
+ * a per-channel budget) also show text, about a third of the characters at N = 50 with 20 KB runs
+ * (10 KB per reply) in test/helpers/edit-replay.ts, so a writer that timed its roll-overs between
+ * edits could beat this floor there; it is a floor for text shown by edits, not for every writer.
  *
  * Native mode is not chat.appendStream alone. That floor (T = N × 60 s / 100) assumed every run has a
  * live stream, but each stream costs a chat.startStream (Tier 2, 20 per minute for the workspace) and

@@ -10,6 +10,7 @@
  * rest is lost: it cannot arrive by appending).
  */
 import type { FakeSlack, StoredMessage } from '../src/stand-ins/fake-slack.ts';
+import { firstTextAllowed, type RunTimeline, type SlackBudgetLog } from './first-text-budget.ts';
 
 /** What counts as a character: whitespace and backticks are layout (fences are closed and reopened across messages). */
 export function norm(s: string): string {
@@ -79,6 +80,9 @@ export interface ThreadMeasure {
   fromCommand: number[];
   /** Runs whose first text showed within FIRST_TEXT_MS of their first delta (of runs that wrote any). */
   firstOnTime: number;
+  /** With a budget log: runs whose first text the budget allowed within FIRST_TEXT_MS, and how many of those made it. */
+  firstAllowed?: number;
+  firstMetAllowed?: number;
   wrote: number;
   stale: number[];
   lost: number;
@@ -95,6 +99,8 @@ export function measureThreads(
   debug = false,
   /** When the commands were sent (ms epoch). */
   commandAt = Number.NaN,
+  /** What reached Slack, to judge whether the budget allowed each run's first text in time. */
+  budget?: SlackBudgetLog,
 ): ThreadMeasure {
   const out: ThreadMeasure = {
     firsts: [],
@@ -106,8 +112,17 @@ export function measureThreads(
     undelivered: 0,
     unfinished: 0,
   };
+  const timelines: RunTimeline[] = [];
+  const firstMs: number[] = [];
   roots.forEach((root, i) => {
     const p = produced[i]!;
+    firstMs[i] = Number.NaN;
+    timelines[i] = {
+      channel: root?.channel ?? '',
+      firstDelta: p.times[0] ?? Number.POSITIVE_INFINITY,
+      replyOpenAt: undefined,
+      pendingAt: (t) => lenAt(p.times, p.lens, t) > 0,
+    };
     const done = finished(slack, root);
     if (!done) out.unfinished++;
     if (p.text.length > 0) out.wrote++;
@@ -142,6 +157,14 @@ export function measureThreads(
       common++;
     if (done || finalText.length > common) out.lost += p.text.length - common;
     else out.undelivered += p.text.length - common;
+    timelines[i]!.replyOpenAt = events[0]?.at;
+    timelines[i]!.pendingAt = (t) =>
+      lenAt(p.times, p.lens, t) >
+      lenAt(
+        vis.map((e) => e.at),
+        vis.map((e) => e.len),
+        t,
+      );
     const firstShown = vis.find((e) => e.len > 0);
     if (firstShown) out.fromCommand.push(firstShown.at - commandAt);
     if (debug && common < p.text.length) {
@@ -164,11 +187,33 @@ export function measureThreads(
       if (d >= p.lens.length || v >= vis.length) break;
       const ms = Math.max(0, vis[v]!.at - p.times[d]!);
       if (j === 1) {
+        firstMs[i] = ms;
         out.firsts.push(ms);
         if (ms <= FIRST_TEXT_MS) out.firstOnTime++;
       }
       out.stale.push(ms);
     }
   });
+  if (budget) {
+    out.firstAllowed = 0;
+    out.firstMetAllowed = 0;
+    timelines.forEach((t, i) => {
+      if (!Number.isFinite(t.firstDelta) || !firstTextAllowed(timelines, i, budget, FIRST_TEXT_MS)) return;
+      out.firstAllowed!++;
+      if (firstMs[i]! <= FIRST_TEXT_MS) out.firstMetAllowed!++;
+    });
+  }
   return out;
+}
+
+/** The value of a step function (times ascending) at `t`: 0 before its first step. */
+function lenAt(times: number[], lens: number[], t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? 0 : lens[lo - 1]!;
 }

@@ -205,6 +205,11 @@ export interface WriteOptions {
   latest?: () => SlackMessage;
   /** Progress calls: whether the call would show new agent text now (a scheduler serves those first). */
   hasNews?: () => boolean;
+  /**
+   * When the oldest agent text the call would show was written (undefined: none): a scheduler grants
+   * the oldest unshown text first, whether the call is an intermediate or a final edit.
+   */
+  pendingSince?: () => number | undefined;
   /** Native streaming: renders the chunks to append when the call is actually made. */
   latestChunks?: () => StreamChunk[];
 }

@@ -25,6 +25,7 @@ export interface EditHost {
   /** Each reply as it is posted. */
   posted: (ts: string) => void;
   currentTs: () => string;
+  now: () => number;
 }
 
 /** Slack errors that mean the content itself was refused, so retrying it unchanged cannot help. */
@@ -37,6 +38,8 @@ export class EditedReplies {
   private needsNewMessage = false;
   /** How much of the text the last rendered edit held (new text is served before status). */
   private shownChars = 0;
+  /** When the oldest text not yet in an edit was written (the scheduler serves the oldest first). */
+  private unshownSince: number | undefined;
 
   constructor(private readonly h: EditHost) {}
 
@@ -64,6 +67,22 @@ export class EditedReplies {
     return this.h.text().length > this.shownChars;
   }
 
+  /** The agent wrote more text (called as it arrives). */
+  textArrived(): void {
+    this.unshownSince ??= this.h.now();
+  }
+
+  /**
+   * When the oldest text no edit has shown yet was written; undefined when everything is shown. A
+   * run's first text counts as older than anything (the scheduler serves the oldest first): its
+   * person is waiting for any sign of an answer, and it costs the others one edit's wait.
+   */
+  private pendingSince(): number | undefined {
+    if (!this.hasNews) return undefined;
+    if (this.shownChars === 0 && this.frozen === 0) return Number.NEGATIVE_INFINITY;
+    return this.unshownSince ?? this.h.now();
+  }
+
   /**
    * An intermediate edit (progress lane); `rendered` runs when the scheduler actually renders it.
    * When the text has outgrown the message by then, this edit finishes the message ("continued")
@@ -71,7 +90,7 @@ export class EditedReplies {
    * costs none of the workspace's scarce chat.update budget beyond the run's own turn.
    */
   async progress(rendered: () => void): Promise<void> {
-    if (this.needsNewMessage) await this.postContinuation();
+    if (this.needsNewMessage) await this.rollOver();
     // What the last render put in the message: a finished chunk, if the text overflowed it.
     let finishing: ReturnType<typeof takeChunk> | undefined;
     const render = () => {
@@ -87,9 +106,11 @@ export class EditedReplies {
       latest: () => {
         rendered();
         this.shownChars = this.h.text().length;
+        this.unshownSince = undefined;
         return render();
       },
       hasNews: () => this.hasNews,
+      pendingSince: () => this.pendingSince(),
     });
     if (sent === false || !finishing) return;
     this.freeze(finishing);
@@ -105,27 +126,46 @@ export class EditedReplies {
     this.needsNewMessage = true;
   }
 
-  /** Finishes full messages and opens continuation replies until the tail fits in one message. */
-  private async rollOver(): Promise<void> {
+  /**
+   * Finishes full messages and opens continuation replies until the tail fits in one message. With
+   * `leaveLast`, the last (not full) message is left to the caller (the final posts it complete).
+   * `since`: when the oldest text these edits show was written (the final's edits compete by it).
+   */
+  private async rollOver(leaveLast = false, since?: number): Promise<void> {
     for (;;) {
-      if (this.needsNewMessage) await this.postContinuation();
+      if (this.needsNewMessage) {
+        if (leaveLast && !takeChunk(this.tail, this.h.bodyBudget, this.reopen)) return;
+        await this.postContinuation();
+        // A continuation that was already full went out finished: the next one follows.
+        if (this.needsNewMessage) continue;
+      }
       const chunk = takeChunk(this.tail, this.h.bodyBudget, this.reopen);
       if (!chunk) return;
       await this.h.writer.update(
         this.h.channel,
         this.h.currentTs(),
         this.h.presenter.reply({ body: chunk.text, continued: true }),
-        this.h.opts('critical'),
+        since === undefined
+          ? this.h.opts('critical')
+          : { ...this.h.opts('critical'), pendingSince: () => since },
       );
       this.freeze(chunk);
     }
   }
 
-  /** Opens the next reply; it starts with the text that is already there (one call instead of two). */
+  /**
+   * Opens the next reply; it starts with the text that is already there (one call instead of two).
+   * When that text fills it, it is posted finished ("continued"), so finishing it costs no
+   * chat.update, the workspace's scarce budget, and the answer goes on in the next reply.
+   */
   private async postContinuation(): Promise<void> {
+    const rendered: { full?: ReturnType<typeof takeChunk> } = {};
     const first = () => {
-      const next = takeChunk(this.tail, this.h.bodyBudget, this.reopen);
-      return this.h.present(next ? next.text : renderOpen(this.tail, this.reopen));
+      const full = takeChunk(this.tail, this.h.bodyBudget, this.reopen);
+      rendered.full = full;
+      return full
+        ? this.h.presenter.reply({ body: full.text, continued: true })
+        : this.h.present(renderOpen(this.tail, this.reopen));
     };
     const ts = await this.h.writer.post(this.h.channel, first(), this.h.threadTs, {
       ...this.h.opts('critical'),
@@ -133,6 +173,7 @@ export class EditedReplies {
     });
     this.h.posted(ts);
     this.needsNewMessage = false;
+    if (rendered.full) this.freeze(rendered.full);
   }
 
   /** The final edit never landed: the last message still shows its live controls (Stop). */
@@ -142,7 +183,12 @@ export class EditedReplies {
   async final(result: NonNullable<ReplyView['result']>): Promise<void> {
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
-        if (this.needsNewMessage && !takeChunk(this.tail, this.h.bodyBudget, this.reopen)) {
+        // The final's calls compete with the other runs' edits by the age of the text they show
+        // (never dropped): a burst of finals does not hold back runs still writing.
+        const since = this.pendingSince() ?? this.h.now();
+        // Full messages are finished first; a last message that would be new goes out complete.
+        await this.rollOver(true, since);
+        if (this.needsNewMessage) {
           // The last message is new: post it complete, with the result, in one call.
           const ts = await this.h.writer.post(
             this.h.channel,
@@ -154,12 +200,11 @@ export class EditedReplies {
           this.needsNewMessage = false;
           return;
         }
-        await this.rollOver();
         await this.h.writer.update(
           this.h.channel,
           this.h.currentTs(),
           this.h.presenter.reply({ body: renderOpen(this.tail, this.reopen), result }),
-          this.h.opts('critical'),
+          { ...this.h.opts('critical'), pendingSince: () => since },
         );
         return;
       } catch (err) {

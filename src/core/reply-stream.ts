@@ -74,6 +74,7 @@ export class ReplyStream {
       opts: (lane) => this.opts(lane),
       posted: (ts) => this.tsList.push(ts),
       currentTs: () => this.tsList.at(-1)!,
+      now: this.o.now,
     });
     if (this.mode === 'native') {
       this.native = new NativeStreamer({
@@ -153,6 +154,7 @@ export class ReplyStream {
     this.writingText = true;
     // Text past the cap changes nothing in Slack.
     if (wasCapped) return;
+    this.edits.textArrived();
     if (first) {
       // The first words of the answer go out as soon as the budget allows, not at the next tick.
       if (this.timer) clearTimeout(this.timer);

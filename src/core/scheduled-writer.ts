@@ -132,6 +132,7 @@ export class ScheduledSlackWriter implements SlackWriter {
       lane: opts?.lane ?? fallback,
       runKey: opts?.runKey,
       hasNews: opts?.hasNews,
+      pendingSince: opts?.pendingSince,
       fn,
     });
   }

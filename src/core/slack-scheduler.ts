@@ -5,27 +5,26 @@
  *
  * - Budget: a token bucket per key whose burst plus one window's refill stays under Slack's limit,
  *   so the bot never provokes a 429 in steady state.
- * - Priority: `critical` calls (root, final, roll-over and approval messages) are granted before any
- *   `progress` call (intermediate edits) waiting on the same bucket.
- * - Fairness: waiting progress calls are granted least-recently-served run first (round robin), so
- *   with N runs active each gets about one edit per N tokens: the cadence adapts to load by itself.
- * - First text first: a run whose call would show agent text for the first time goes before runs
- *   already showing text. Its status edits (a tool call before any text) count as served in the
- *   round robin, so without this its first words waited a whole round (N tokens) at N runs.
+ * - Priority and fairness (slack-call-order.ts): `critical` calls that show no run's text (roots,
+ *   roll-overs, approval cards) go first; then the call whose unshown agent text is oldest, whether
+ *   an intermediate edit, a run's first text or its final edit, so with N runs writing each gets
+ *   about one edit per N tokens (the cadence adapts to load by itself); status-only edits last.
  * - Latest state wins: a run has at most one progress call waiting; offering another replaces it, and
  *   the call renders its content when granted, so a skipped intermediate edit loses nothing.
  * - 429: the bucket that was limited (that workspace and method only) pauses for Retry-After; the call
  *   is retried at the front of its queue (critical) or re-offered (progress). Other methods, other
  *   workspaces and other channels keep going.
  *
- * Plain TypeScript: the clock and timers are injectable so tests run on fake timers.
+ * Plain TypeScript: the clock and timers are injectable so tests run on fake timers. The queues and
+ * token bucket of one budget are in slack-bucket.ts, the order calls are granted in slack-call-order.ts.
  */
 
+import { Bucket, type Lane, type Waiting } from './slack-bucket.ts';
 import { DEFAULT_BUDGETS, type MethodBudget } from './slack-budgets.ts';
+import { takeNext } from './slack-call-order.ts';
 
+export type { Lane } from './slack-bucket.ts';
 export { DEFAULT_BUDGETS, type MethodBudget } from './slack-budgets.ts';
-
-export type Lane = 'critical' | 'progress';
 
 export interface CallKey {
   workspace: string;
@@ -40,6 +39,11 @@ export interface ScheduledCall<T> extends CallKey {
   runKey?: string;
   /** Progress calls: whether this one would show new agent text (preferred over status-only edits). */
   hasNews?: () => boolean;
+  /**
+   * When the oldest agent text this call would show was written (undefined: none). Calls that say
+   * so, progress or critical, are granted oldest text first (slack-call-order.ts).
+   */
+  pendingSince?: () => number | undefined;
   fn: () => Promise<T>;
 }
 
@@ -51,61 +55,6 @@ export interface SchedulerOptions {
   /** Tells whether an error is a 429 and how long to wait (seconds). */
   retryAfterOf?: (err: unknown) => number | undefined;
   onRateLimited?: (key: CallKey, retryAfterSeconds: number) => void;
-}
-
-interface Waiting {
-  lane: Lane;
-  runKey?: string;
-  seq: number;
-  hasNews?: () => boolean;
-  fn: () => Promise<unknown>;
-  resolve: (v: unknown) => void;
-  reject: (e: unknown) => void;
-  attempts: number;
-}
-
-class Bucket {
-  tokens: number;
-  refilledAt: number;
-  pausedUntil = 0;
-  readonly critical: Waiting[] = [];
-  /** Progress calls by run key; at most one per run. */
-  readonly progress = new Map<string, Waiting>();
-  /** When each run was last granted a progress call (fair round robin). */
-  readonly lastServed = new Map<string, number>();
-  /** Runs granted a progress call that showed agent text (the others' first text goes first). */
-  readonly showedText = new Set<string>();
-  timer: ReturnType<typeof setTimeout> | undefined;
-  /**
-   * Answer times within the last window, oldest first. Slack counts a call when it arrives, which
-   * is some time between sending and the answer (under load, most of the round trip), so a call
-   * counts from its grant while in flight and until its answer plus the window after that.
-   */
-  readonly log: number[] = [];
-  inFlight = 0;
-
-  constructor(
-    readonly budget: MethodBudget,
-    now: number,
-  ) {
-    this.tokens = budget.burst;
-    this.refilledAt = now;
-  }
-
-  /** Tokens per millisecond. */
-  get rate(): number {
-    return 1 / this.budget.refillMs;
-  }
-
-  refill(now: number): void {
-    if (now <= this.refilledAt) return;
-    this.tokens = Math.min(this.budget.burst, this.tokens + (now - this.refilledAt) * this.rate);
-    this.refilledAt = now;
-  }
-
-  get waiting(): number {
-    return this.critical.length + this.progress.size;
-  }
 }
 
 export class SlackScheduler {
@@ -131,24 +80,19 @@ export class SlackScheduler {
         lane: call.lane,
         runKey: call.runKey,
         seq: this.seq++,
+        offeredAt: this.now(),
         hasNews: call.hasNews,
+        pendingSince: call.pendingSince,
         fn: call.fn,
         resolve: resolve as (v: unknown) => void,
         reject,
         attempts: 0,
       };
-      if (call.lane === 'progress' && call.runKey !== undefined) {
-        const prev = bucket.progress.get(call.runKey);
-        if (prev) {
-          // Latest state wins: the older intermediate edit is dropped; its content is in the newer one.
-          this.stats.replaced++;
-          prev.resolve(undefined);
-        }
-        bucket.progress.set(call.runKey, w);
-      } else if (call.lane === 'progress') {
-        bucket.progress.set(`anon:${w.seq}`, w);
-      } else {
-        bucket.critical.push(w);
+      const replaced = bucket.enqueue(w);
+      if (replaced) {
+        // Latest state wins: the older intermediate edit is dropped; its content is in the newer one.
+        this.stats.replaced++;
+        replaced.resolve(undefined);
       }
       this.pump(bucket, call);
     });
@@ -222,36 +166,6 @@ export class SlackScheduler {
     return b;
   }
 
-  private next(b: Bucket): Waiting | undefined {
-    const c = b.critical.shift();
-    if (c) return c;
-    // A run's first text first, then runs with new text, then the run served longest ago (round
-    // robin), then the oldest offer.
-    let best: [string, Waiting] | undefined;
-    let bestKey: [number, number, number] = [3, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
-    for (const entry of b.progress) {
-      const anon = entry[0].startsWith('anon:');
-      const served = anon ? -1 : (b.lastServed.get(entry[0]) ?? -1);
-      const news = entry[1].hasNews?.() !== false;
-      const rank = !news ? 2 : anon || b.showedText.has(entry[0]) ? 1 : 0;
-      const key: [number, number, number] = [rank, served, entry[1].seq];
-      if (
-        key[0] < bestKey[0] ||
-        (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))
-      ) {
-        best = entry;
-        bestKey = key;
-      }
-    }
-    if (!best) return undefined;
-    b.progress.delete(best[0]);
-    if (!best[0].startsWith('anon:')) {
-      b.lastServed.set(best[0], this.now());
-      if (bestKey[0] === 0) b.showedText.add(best[0]);
-    }
-    return best[1];
-  }
-
   private pump(b: Bucket, key: CallKey): void {
     if (b.timer) return;
     for (;;) {
@@ -261,7 +175,7 @@ export class SlackScheduler {
       }
       const now = this.now();
       b.refill(now);
-      while (b.log.length > 0 && b.log[0]! <= now - b.budget.windowMs) b.log.shift();
+      b.expire(now);
       const windowFull = b.log.length + b.inFlight >= b.budget.maxInWindow;
       // Window full of calls still in flight: the first answer starts the clock (execute pumps again).
       if (windowFull && b.log.length === 0 && b.pausedUntil <= now) return;
@@ -283,7 +197,7 @@ export class SlackScheduler {
       }
       b.tokens -= 1;
       b.inFlight++;
-      const w = this.next(b)!;
+      const w = takeNext(b, now)!;
       this.stats.granted++;
       void this.execute(b, key, w);
     }
@@ -316,7 +230,7 @@ export class SlackScheduler {
       // One token is ready the moment the pause ends.
       b.refilledAt = b.pausedUntil - 1 / b.rate;
       if (w.lane === 'critical' && ++w.attempts <= (this.o.maxRateLimitedRetries ?? 5)) {
-        b.critical.unshift(w);
+        (w.pendingSince ? b.aged : b.critical).unshift(w);
       } else if (w.lane === 'progress' && w.runKey !== undefined && !b.progress.has(w.runKey)) {
         // Re-offer it: it renders the latest state when it finally runs.
         if (++w.attempts <= (this.o.maxRateLimitedRetries ?? 5)) b.progress.set(w.runKey, w);

@@ -130,3 +130,96 @@ describe('bench measurement across a code block cut between two messages', () =>
     expect(m.undelivered).toBe(0);
   });
 });
+
+describe('first text within 300 ms: met of the runs the budget allowed', () => {
+  // Slack's own limits: 50 chat.update a minute per workspace, one post a second per channel.
+  const budget = (updates: number[] = [], posts: number[] = []) => ({
+    updates,
+    posts: new Map([['C1', posts]]),
+    updateLimit: 50,
+    updateWindowMs: 60_000,
+    postEveryMs: 1_000,
+  });
+  const times = (n: number, from: number, to: number) =>
+    Array.from({ length: n }, (_, k) => from + ((to - from) * k) / n);
+
+  it('a lone run with an open reply and an idle budget is allowed: shown in 200 ms it is met', () => {
+    const { slack, roots } = slackWith([
+      {
+        versions: [
+          [900, ''],
+          [1_200, 'hello'],
+        ],
+        footer: true,
+      },
+    ]);
+    const m = measureThreads(slack, roots, [produced('hello', 1_000)], false, 0, budget());
+    expect([m.firstMetAllowed, m.firstAllowed]).toEqual([1, 1]);
+  });
+
+  it('shown after 4 s while the budget was idle: allowed, and a miss', () => {
+    const { slack, roots } = slackWith([
+      {
+        versions: [
+          [900, ''],
+          [5_000, 'hello'],
+        ],
+        footer: true,
+      },
+    ]);
+    const m = measureThreads(slack, roots, [produced('hello', 1_000)], false, 0, budget());
+    expect([m.firstMetAllowed, m.firstAllowed, m.firstOnTime]).toEqual([0, 1, 0]);
+  });
+
+  it('50 edits in the minute before: the workspace had no room, so the run is not counted', () => {
+    const { slack, roots } = slackWith([
+      {
+        versions: [
+          [900, ''],
+          [5_000, 'hello'],
+        ],
+        footer: true,
+      },
+    ]);
+    const full = times(50, 100, 900);
+    const m = measureThreads(slack, roots, [produced('hello', 1_000)], false, 0, budget(full));
+    expect([m.firstMetAllowed, m.firstAllowed]).toEqual([0, 0]);
+  });
+
+  it('room for one more edit, but another run was already waiting with older text: not allowed', () => {
+    const { slack, roots } = slackWith([
+      {
+        versions: [
+          [400, ''],
+          [3_000, 'first'],
+        ],
+        footer: true,
+      },
+      {
+        versions: [
+          [900, ''],
+          [4_000, 'second'],
+        ],
+        footer: true,
+      },
+    ]);
+    const m = measureThreads(
+      slack,
+      roots,
+      [produced('first', 500), produced('second', 1_000)],
+      false,
+      0,
+      budget(times(49, 100, 400)),
+    );
+    // The first run had room (49 + itself) and waited 2.5 s: a miss. The second waited behind it.
+    expect([m.firstMetAllowed, m.firstAllowed]).toEqual([0, 1]);
+  });
+
+  it('a run whose reply is not open needs a post: the channel posted 100 ms before, so no slot in time', () => {
+    const { slack, roots } = slackWith([{ versions: [[1_900, 'hello']], footer: true }]);
+    const m = measureThreads(slack, roots, [produced('hello', 1_000)], false, 0, budget([], [900]));
+    expect([m.firstMetAllowed, m.firstAllowed]).toEqual([0, 0]);
+    const quiet = measureThreads(slack, roots, [produced('hello', 1_000)], false, 0, budget([], [-500]));
+    expect([quiet.firstMetAllowed, quiet.firstAllowed]).toEqual([0, 1]);
+  });
+});

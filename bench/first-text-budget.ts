@@ -1,0 +1,63 @@
+/**
+ * Whether Slack's budget allowed a run's first text within FIRST_TEXT_MS of its first delta (issue 21:
+ * "first text visible within 300 ms of the first delta whenever the budget allows it"). Judged from
+ * what reached the fake Slack, with Slack's own limits (not the bot's margins under them), so a run
+ * the budget allowed and the bot did not serve in time is a miss:
+ *
+ * - A run whose reply is open needs one chat.update. The workspace allows it by `d + within` if the
+ *   calls Slack counted in the window before the first delta `d`, plus one for every other run
+ *   already waiting to show text at `d` (its text is older, so it is served first), plus this one,
+ *   fit in chat.update's limit per window.
+ * - A run whose reply is not open yet needs a chat.postMessage in its channel (one a second): allowed
+ *   if the channel's last post before `d`, plus one post for each run of the channel already waiting
+ *   for its reply, leaves a slot by `d + within`.
+ */
+
+export interface SlackBudgetLog {
+  /** When each chat.update reached Slack (ms epoch), sorted. */
+  updates: number[];
+  /** When each chat.postMessage reached Slack, by channel, sorted. */
+  posts: Map<string, number[]>;
+  /** Slack's chat.update limit per window for the workspace. */
+  updateLimit: number;
+  updateWindowMs: number;
+  /** Slack's least gap between two posts in one channel. */
+  postEveryMs: number;
+}
+
+export interface RunTimeline {
+  channel: string;
+  /** When the harness wrote the run's first text (ms epoch). */
+  firstDelta: number;
+  /** When the run's first reply appeared (undefined: never). */
+  replyOpenAt: number | undefined;
+  /** Whether the run had written text Slack did not show yet at `t`. */
+  pendingAt: (t: number) => boolean;
+}
+
+const countIn = (sorted: number[], from: number, to: number) =>
+  sorted.filter((t) => t > from && t < to).length;
+
+/** Whether the budget let run `i` show its first text within `withinMs` of its first delta. */
+export function firstTextAllowed(
+  runs: RunTimeline[],
+  i: number,
+  log: SlackBudgetLog,
+  withinMs: number,
+): boolean {
+  const r = runs[i]!;
+  const d = r.firstDelta;
+  const open = r.replyOpenAt !== undefined && r.replyOpenAt <= d;
+  const waiting = runs.filter((o, j) => j !== i && o.firstDelta < d && o.pendingAt(d));
+  if (open) {
+    const ahead = waiting.filter((o) => o.replyOpenAt !== undefined && o.replyOpenAt <= d).length;
+    const sent = countIn(log.updates, d + withinMs - log.updateWindowMs, d);
+    return sent + ahead + 1 <= log.updateLimit;
+  }
+  const ahead = waiting.filter(
+    (o) => o.channel === r.channel && (o.replyOpenAt === undefined || o.replyOpenAt > d),
+  ).length;
+  const last = (log.posts.get(r.channel) ?? []).filter((t) => t < d).at(-1);
+  const slot = Math.max(d, (last ?? Number.NEGATIVE_INFINITY) + log.postEveryMs) + ahead * log.postEveryMs;
+  return slot <= d + withinMs;
+}
