@@ -55,7 +55,7 @@ export class Runner {
     this.now = d.now ?? Date.now;
     this.owner = d.owner ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.engine = new TurnEngine({ ...d, owner: this.owner, now: this.now });
-    // A live owner renews three times per lease, and retries recording a completion within seconds of
+    // A live owner renews its liveness twice per lease, and retries recording a completion within seconds of
     // the table coming back (the store's client gives up on a call within about 5 s).
     this.lapses = new LapseWatch(Math.max(d.settings.leaseMs, 5_000), this.now);
     this.requests = new RunRequests(
@@ -162,7 +162,16 @@ export class Runner {
     // Never our own live runs: one whose renewals failed while the table was down is still working.
     const alive = (rec: SessionRecord) => rec.owner === this.owner && this.local.has(mapKey(rec));
     this.lapses.begin();
-    const won = await this.d.store.reapLapsed(now, (rec) => alive(rec) || !this.lapses.due(rec));
+    // Our own claims with no run behind them (a release that failed) are not kept alive by our
+    // heartbeat: they are reaped like a dead owner's, after the same grace (judged by the claim alone,
+    // since our record changes at every heartbeat).
+    const orphaned = (rec: SessionRecord) => rec.owner === this.owner && !this.local.has(mapKey(rec));
+    const won = await this.d.store.reapLapsed(
+      now,
+      (rec, ownerAliveUntil) =>
+        alive(rec) || !this.lapses.due(rec, orphaned(rec) ? undefined : ownerAliveUntil),
+      orphaned,
+    );
     this.lapses.end();
     for (const rec of won) {
       this.d.log.warn(
