@@ -48,7 +48,7 @@ interface Held {
 export class ReplicaHeartbeat {
   private readonly runs = new Set<Held>();
   private timer: NodeJS.Timeout | undefined;
-  private beating = false;
+  private beating: Promise<void> | undefined;
   private failures = 0;
 
   constructor(
@@ -90,8 +90,15 @@ export class ReplicaHeartbeat {
     };
   }
 
+  /** Resolves once no heartbeat is in flight (shutdown waits for it before the store closes). */
+  async idle(): Promise<void> {
+    await this.beating;
+  }
+
   private schedule(ms: number): void {
-    this.timer = setTimeout(() => void this.beat(), ms);
+    this.timer = setTimeout(() => {
+      this.beating = this.beat();
+    }, ms);
     this.timer.unref();
   }
 
@@ -99,7 +106,6 @@ export class ReplicaHeartbeat {
     const timing = renewalTiming(this.leaseMs);
     let next = timing.everyMs;
     this.timer = undefined;
-    this.beating = true;
     try {
       await this.store.renewOwner(this.owner, this.leaseMs);
       const watched = [...this.runs].filter((h) => !h.paused).map((h) => ({ h, epoch: h.epoch }));
@@ -122,7 +128,7 @@ export class ReplicaHeartbeat {
       this.failures += 1;
       this.log.warn({ err, owner: this.owner, retryInMs: next }, 'lease renewal failed');
     } finally {
-      this.beating = false;
+      this.beating = undefined;
       if (this.runs.size > 0 && !this.timer) this.schedule(next);
     }
   }

@@ -50,6 +50,7 @@ export class Runner {
   private readonly lapses: LapseWatch;
   private readonly investigations: InvestigationRuns;
   private accepting = true;
+  private sweeping: Promise<void> | undefined;
 
   constructor(private readonly d: RunnerDeps) {
     this.now = d.now ?? Date.now;
@@ -157,7 +158,16 @@ export class Runner {
    * Finds runs whose owner died (lease lapsed, and stayed lapsed for a grace period: see
    * lapse-watch.ts), marks them interrupted and offers Retry.
    */
-  async reap(): Promise<void> {
+  reap(): Promise<void> {
+    // One sweep at a time, and none once shutdown began: the store may close under it.
+    if (!this.accepting) return Promise.resolve();
+    this.sweeping ??= this.sweep().finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  private async sweep(): Promise<void> {
     const now = this.now();
     // Never our own live runs: one whose renewals failed while the table was down is still working.
     const alive = (rec: SessionRecord) => rec.owner === this.owner && this.local.has(mapKey(rec));
@@ -205,6 +215,9 @@ export class Runner {
     while (this.active.size > 0 && this.now() < finalDeadline) {
       await Promise.race([Promise.allSettled([...this.active]), sleep(100)]);
     }
+    // A sweep or a heartbeat still talking to the store would outlive it (the embedded one closes next).
+    // Bounded: with the table unreachable they end only when the SDK gives up.
+    await Promise.race([Promise.allSettled([this.sweeping, this.engine.heartbeatIdle()]), sleep(5_000)]);
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

@@ -46,6 +46,11 @@ export class TurnEngine {
     this.replies = new TurnReplies(d, this.sessions, files, this.endings);
   }
 
+  /** Resolves once no heartbeat is in flight. */
+  heartbeatIdle(): Promise<void> {
+    return this.heartbeat.idle();
+  }
+
   /**
    * Runs turns while holding the thread's claim (already taken by the caller): this one, then any
    * queued follow-ups. Releases the claim, or leaves the session paused for an approval.
