@@ -61,7 +61,9 @@ export function categorize(target: string, body: string): string {
   if (op === 'GetItem') return 'session read';
   if (op === 'BatchGetItem') {
     const first = Object.values(req.RequestItems ?? {})[0]?.Keys?.[0]?.pk?.S ?? '';
-    return first.startsWith('OWNER#') ? 'reaper owner check (batch read)' : 'heartbeat claim check (batch read)';
+    return first.startsWith('OWNER#')
+      ? 'reaper owner check (batch read)'
+      : 'heartbeat claim check (batch read)';
   }
   return op;
 }

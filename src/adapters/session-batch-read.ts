@@ -49,9 +49,7 @@ export async function readMany(
           },
         }),
       );
-      const unprocessed = new Set(
-        ((res.UnprocessedKeys?.[t.name]?.Keys ?? []) as Key[]).map((k) => id(k)),
-      );
+      const unprocessed = new Set(((res.UnprocessedKeys?.[t.name]?.Keys ?? []) as Key[]).map((k) => id(k)));
       for (const item of res.Responses?.[t.name] ?? []) out.set(id(item as Key), item);
       for (const k of pending) if (!out.has(id(k)) && !unprocessed.has(id(k))) out.set(id(k), undefined);
       pending = pending.filter((k) => unprocessed.has(id(k)));
