@@ -80,6 +80,19 @@ describe('lease renewals: cost and safety', () => {
     expect(await reapedHere(rec!)).toBe(true);
   }, 10_000);
 
+  it('a claim of a live replica with no run behind it (its release failed) is taken when that replica says so', async () => {
+    const [orphan, working] = await claimed(2);
+    const beat = new ReplicaHeartbeat(t.store, OWNER, LEASE, silent);
+    // Only `working` has a run keeping it; the replica's record is fresh throughout.
+    const lease = beat.register(working!, () => undefined);
+    await sleep(LEASE + 200);
+    const orphaned = (r: SessionRecord) => r.threadTs === orphan!.threadTs;
+    const won = await t.store.reapLapsed(Date.now(), undefined, orphaned);
+    expect(won.map((r) => r.threadTs)).toContain(orphan!.threadTs);
+    expect(won.map((r) => r.threadTs)).not.toContain(working!.threadTs);
+    lease.stop();
+  }, 10_000);
+
   it('a claim another replica took over and a Stop recorded by another replica reach their runs', async () => {
     const [lost, stopped, calm] = await claimed(3);
     const beat = new ReplicaHeartbeat(t.store, OWNER, LEASE, silent);
