@@ -114,7 +114,7 @@ export class SessionLeases {
     );
   }
 
-  /** The sparse running index, latest lease first: one query, however many threads the table holds. */
+  /** The sparse running index, latest claimed first: one query, however many threads the table holds. */
   async listRunning(limit: number): Promise<SessionRecord[]> {
     const out = await this.t.doc.send(
       new QueryCommand({
