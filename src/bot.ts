@@ -324,8 +324,10 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       await app.stop().catch((err) => log.warn({ err }, 'stopping the Slack receiver failed'));
       // Approval actions first (a StartExperiment in flight must reach a recorded outcome), then runs,
       // which include the agent turns those actions resumed.
+      // One grace period for both: SHUTDOWN_GRACE_SECONDS is what the deploy sizes the container's stop timeout by.
+      const deadline = Date.now() + graceMs;
       await gate?.drain(graceMs);
-      await runner.drain(graceMs);
+      await runner.drain(Math.max(0, deadline - Date.now()));
       healthServer?.server.close();
       if (ownsStore) await embedded?.close();
     },

@@ -10,6 +10,7 @@
 
 import { ConfigError, loadConfig, MissingSlackCredentials } from '../../src/config.ts';
 import { schema } from '../../src/config-schema.ts';
+import { EXIT_MARGIN_MS, INTERRUPT_WINDOW_MS } from '../../src/core/shutdown.ts';
 
 export type BotVariable = keyof typeof schema.shape;
 
@@ -93,12 +94,16 @@ export const NOT_PASSED_THROUGH: Partial<Record<BotVariable, NotPassedThrough>> 
 
 /** Defaults the deploy picks for the task, still overridable with bot.NAME. */
 export const DEPLOY_DEFAULTS: Partial<Record<BotVariable, string>> = {
-  // Running answers get this long after SIGTERM; below the container's stopTimeout.
-  SHUTDOWN_GRACE_SECONDS: '45',
+  // Running answers get this long after SIGTERM; with the interruption notes and the exit it fits the stopTimeout.
+  SHUTDOWN_GRACE_SECONDS: '40',
 };
 
 /** Seconds ECS waits after SIGTERM before SIGKILL (container stopTimeout); Fargate allows at most 120. */
 export const CONTAINER_STOP_TIMEOUT_SECONDS = 60;
+
+/** The longest grace that still leaves the interruption notes and the exit inside the stop timeout. */
+const MAX_SHUTDOWN_GRACE_SECONDS =
+  CONTAINER_STOP_TIMEOUT_SECONDS - (INTERRUPT_WINDOW_MS + EXIT_MARGIN_MS) / 1000;
 
 /**
  * The older camelCase deploy settings that name a bot variable; kept so existing deploy commands keep working.
@@ -196,9 +201,9 @@ export function readBotSettings(
   }
 
   const grace = Number(values.SHUTDOWN_GRACE_SECONDS);
-  if (Number.isFinite(grace) && grace >= CONTAINER_STOP_TIMEOUT_SECONDS) {
+  if (Number.isFinite(grace) && grace > MAX_SHUTDOWN_GRACE_SECONDS) {
     problems.push(
-      `bot.SHUTDOWN_GRACE_SECONDS must be below ${CONTAINER_STOP_TIMEOUT_SECONDS}: ECS kills the container that long after SIGTERM`,
+      `bot.SHUTDOWN_GRACE_SECONDS must be at most ${MAX_SHUTDOWN_GRACE_SECONDS}: ECS kills the container ${CONTAINER_STOP_TIMEOUT_SECONDS} s after SIGTERM, and after the grace the bot needs ${INTERRUPT_WINDOW_MS / 1000} s to mark unfinished answers interrupted and ${EXIT_MARGIN_MS / 1000} s to close`,
     );
   }
   return { values, problems };

@@ -125,9 +125,12 @@ describe('bot settings through the deploy', () => {
     );
   });
 
-  it('keeps the shutdown grace below the container stop timeout', () => {
+  it('keeps the shutdown grace, the interruption notes and the exit inside the container stop timeout', () => {
     expect(problems({ 'bot.SHUTDOWN_GRACE_SECONDS': '90' }).join()).toMatch(
-      /SHUTDOWN_GRACE_SECONDS must be below 60/,
+      /SHUTDOWN_GRACE_SECONDS must be at most 40: ECS kills the container 60 s after SIGTERM/,
     );
+    // 45 s of grace left no time to write the interruption notes before SIGKILL.
+    expect(problems({ 'bot.SHUTDOWN_GRACE_SECONDS': '45' }).join()).toMatch(/at most 40/);
+    expect(problems({ 'bot.SHUTDOWN_GRACE_SECONDS': '40' })).toEqual([]);
   });
 });

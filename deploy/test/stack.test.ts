@@ -2,6 +2,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GSI } from '../../src/adapters/approval-store.ts';
+import { EXIT_MARGIN_MS, INTERRUPT_WINDOW_MS } from '../../src/core/shutdown.ts';
 import { ALL_SKILLS } from '../../src/core/skills.ts';
 import { AWS_KNOWLEDGE_MCP } from '../../src/harness-catalog.ts';
 import { SKILLS_BASE_PATH } from '../lib/constructs/harness.ts';
@@ -261,7 +262,10 @@ describe('bot service', () => {
     expect(c.HealthCheck.Command.join(' ')).toContain('/healthz');
     const env = Object.fromEntries(c.Environment.map((e) => [e.Name, e.Value]));
     expect(env.PORT).toBe('3000');
-    expect(Number(env.SHUTDOWN_GRACE_SECONDS)).toBeLessThan(c.StopTimeout);
+    // The grace, then the interruption notes of runs still going, then closing down: all before SIGKILL.
+    expect(
+      Number(env.SHUTDOWN_GRACE_SECONDS) * 1000 + INTERRUPT_WINDOW_MS + EXIT_MARGIN_MS,
+    ).toBeLessThanOrEqual(c.StopTimeout * 1000);
   });
 
   it('logs to a log group with retention', () => {

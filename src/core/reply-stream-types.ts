@@ -3,6 +3,7 @@ import type { Usage } from './events.ts';
 import type { Explanation } from './explain.ts';
 import type { Logger } from './logger.ts';
 import type { SlackWriter } from './ports.ts';
+import type { StreamBalance } from './reply-stream-native-balance.ts';
 import type { Presenter } from './reply-view.ts';
 
 export interface ReplyStreamOptions {
@@ -30,6 +31,11 @@ export interface ReplyStreamOptions {
   streamRolloverMs?: number;
   /** Native mode: UTF-8 bytes of Markdown one streamed message may hold. */
   streamMaxBytes?: number;
+  /**
+   * Native mode: the workspace's runs split between streams and edits so both budgets carry text
+   * (reply-stream-native-balance.ts); without it every run streams when a start is available.
+   */
+  balance?: StreamBalance;
   /** Native mode: a person pressed Slack's own stop on the stream (stop the run as with the Stop button). */
   onStoppedInSlack?: () => void;
   /**

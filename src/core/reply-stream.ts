@@ -22,6 +22,7 @@ import { AnswerText } from './reply-answer.ts';
 import { RunStatus } from './reply-run-status.ts';
 import { EditedReplies } from './reply-stream-edit.ts';
 import { NativeStreamer, StoppedInSlack, StreamStartsScarce } from './reply-stream-native.ts';
+import type { BalanceSeat } from './reply-stream-native-balance.ts';
 import type { FinalState, ReplyStreamOptions } from './reply-stream-types.ts';
 import type { ReplyView } from './reply-view.ts';
 import { finishedToolLabel } from './tool-label.ts';
@@ -49,6 +50,8 @@ export class ReplyStream {
   private readonly native: NativeStreamer | undefined;
   /** Native mode: the run's end state, for a repaired last message. */
   private finalState: FinalState | undefined;
+  /** Native mode: this run's place among the workspace's streamed and edited runs. */
+  private seat: BalanceSeat | undefined;
 
   constructor(options: ReplyStreamOptions) {
     this.o = { now: Date.now, heartbeatMs: 10_000, ...options };
@@ -122,6 +125,14 @@ export class ReplyStream {
 
   /** Posts the first reply. Throws SlackWriteError if Slack refuses it. */
   async open(): Promise<void> {
+    if (this.mode === 'native' && this.o.balance) {
+      this.seat = this.o.balance.join(this.o.team!);
+      if (this.seat.mode === 'editing') {
+        // The workspace's appends are better shared by fewer streams: this run uses chat.update's budget.
+        this.o.log.info({ channel: this.o.channel }, 'streams and edits balanced: this reply is edited');
+        this.mode = 'edit';
+      }
+    }
     if (this.mode === 'native') {
       try {
         await this.native!.open();
@@ -178,10 +189,14 @@ export class ReplyStream {
     if (this.heartbeat) clearInterval(this.heartbeat);
     // A waiting intermediate edit is not needed any more: the final edit carries everything.
     this.o.writer.cancelProgress?.(this.runKey);
-    await this.queue.onIdle();
-    await this.queue.add(() =>
-      this.mode === 'native' ? this.nativeFinal(final) : this.edits.final(this.resultOf(final)),
-    );
+    try {
+      await this.queue.onIdle();
+      await this.queue.add(() =>
+        this.mode === 'native' ? this.nativeFinal(final) : this.edits.final(this.resultOf(final)),
+      );
+    } finally {
+      this.seat?.leave();
+    }
   }
 
   private touch(): void {
@@ -279,6 +294,7 @@ export class ReplyStream {
   private async leaveStreaming(opts: { stopped?: boolean } = {}): Promise<void> {
     if (this.mode !== 'native') return;
     this.mode = 'edit';
+    this.seat?.toEditing();
     const at = await this.native!.handOff(opts);
     this.edits.continueAfter(at.streamed, at.reopen);
     this.dirty = true;

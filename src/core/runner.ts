@@ -26,6 +26,7 @@ import {
   RunRequests,
 } from './run-requests.ts';
 import { sessionMayBeRecycled } from './session-expiry.ts';
+import { INTERRUPT_WINDOW_MS } from './shutdown.ts';
 import { setAgentStatus } from './turn-agent-session.ts';
 import { abortRun, type LocalRun, TurnEngine, type TurnInput } from './turns.ts';
 
@@ -211,13 +212,24 @@ export class Runner {
       await Promise.race([Promise.allSettled([...this.active]), sleep(Math.max(10, deadline - this.now()))]);
     }
     for (const run of this.local.values()) abortRun(run, { kind: 'shutdown' });
-    const finalDeadline = this.now() + 15_000;
+    const finalDeadline = this.now() + INTERRUPT_WINDOW_MS;
     while (this.active.size > 0 && this.now() < finalDeadline) {
       await Promise.race([Promise.allSettled([...this.active]), sleep(100)]);
     }
-    // A sweep or a heartbeat still talking to the store would outlive it (the embedded one closes next).
-    // Bounded: with the table unreachable they end only when the SDK gives up.
-    await Promise.race([Promise.allSettled([this.sweeping, this.engine.heartbeatIdle()]), sleep(5_000)]);
+    // Their claims lapse and another replica's reaper offers them for retry; say so, since their
+    // threads may not show the interruption yet.
+    if (this.active.size > 0)
+      this.d.log.warn(
+        { runs: this.active.size },
+        'runs still finishing at the end of shutdown; their threads are offered for retry when their claims lapse',
+      );
+    // A sweep or a heartbeat still talking to the store would outlive it (the embedded one closes
+    // next). Only within the interrupt window: the exit margin after it is for closing (shutdown.ts).
+    await Promise.race([
+      Promise.allSettled([this.sweeping, this.engine.heartbeatIdle()]),
+      // Unref'd: a pending timer must not keep the process alive once everything settled.
+      new Promise((r) => setTimeout(r, Math.max(0, finalDeadline - this.now())).unref()),
+    ]);
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

@@ -34,9 +34,12 @@ export const DEFAULT_BUDGETS: Record<string, MethodBudget> = {
     refillMs: 1_100,
     perChannel: true,
   },
-  'chat.startStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
+  // Stream starts and stops are not paced evenly: a start is a run's whole stream, worth most when the
+  // runs it serves begin (a burst of runs is a burst of answers), and the stops of runs ending together
+  // hold their footers. The whole window's share may go at once; the window cap keeps 19 a minute.
+  'chat.startStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 19, refillMs: 3_750 },
   'chat.appendStream': { limit: 100, windowMs: 60_000, maxInWindow: 98, burst: 5, refillMs: 645 },
-  'chat.stopStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },
+  'chat.stopStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 19, refillMs: 3_750 },
   // Queued follow-ups are marked with a reaction and unmarked when they run (Tier 3 and Tier 2).
   'reactions.add': { limit: 50, windowMs: 60_000, maxInWindow: 49, burst: 4, refillMs: 1_334 },
   'reactions.remove': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 3, refillMs: 3_750 },

@@ -13,6 +13,7 @@ import type { Logger } from './logger.ts';
 import type { HarnessInvocation, SessionRecord } from './ports.ts';
 import { excerpt } from './rehydrate.ts';
 import { ReplyStream } from './reply-stream.ts';
+import { balanceOf } from './reply-stream-native-balance.ts';
 import { setAgentStatus } from './turn-agent-session.ts';
 import { stopValue, type TurnEndings } from './turn-endings.ts';
 import type { TurnFiles } from './turn-files.ts';
@@ -158,6 +159,7 @@ export class TurnReplies {
       feedbackValue: stopValue(session),
       team: session.teamId,
       mode: s.streamMode ?? 'edit',
+      ...(s.streamMode === 'native' ? { balance: balanceOf(this.d.writer) } : {}),
       recipientUserId: user,
       ...(s.streamRolloverMs ? { streamRolloverMs: s.streamRolloverMs } : {}),
       ...(s.maxAnswerReplies ? { maxShownChars: s.maxAnswerReplies * s.bodyBudget } : {}),

@@ -1,8 +1,10 @@
 /**
- * Native streaming under chat.startStream's budget (Tier 2, ~20 per minute per workspace, shared by
- * every run), through the real Bolt app against the rate-limited fake Slack: runs that start while
- * no stream start is available answer with an ordinary message and edits at once, instead of showing
- * nothing until a start frees up; every run's answer arrives complete, with no 429.
+ * Native streaming with several runs in one workspace, through the real Bolt app against the
+ * rate-limited fake Slack: the runs are split between streams (chat.appendStream's budget) and
+ * ordinary messages with edits (chat.update's), so both budgets carry text
+ * (reply-stream-native-balance.ts); every run's answer arrives complete, with no 429. Runs beyond
+ * chat.startStream's budget (Tier 2, ~20 per minute) fall back to edits at once: unit-tested in
+ * test/unit/reply-stream-native.test.ts, since it takes more than 20 runs here.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../src/stand-ins/fake-slack.ts';
@@ -30,7 +32,7 @@ describe('native streaming when stream starts are scarce', () => {
     rig = undefined;
   });
 
-  it('runs beyond the stream-start burst answer with edits at once, complete, and no call is rate limited', async () => {
+  it('five runs at once: four stream and one is edited, each complete, and no call is rate limited', async () => {
     rig = await startRig({ env: { STREAM_MODE: 'native' }, slack: { enforceRateLimits: true } });
     const r = rig;
     // One channel per run: Slack allows about one new message a second per channel.
@@ -55,10 +57,10 @@ describe('native streaming when stream starts are scarce', () => {
         return finalReplies(r, channel, root.ts, 20_000);
       }),
     );
-    // The fake's limit is Slack's (20 a minute); the bot's share allows three at once.
-    expect(r.slack.callsTo('chat.startStream').length).toBe(3);
+    // Two streams per edited run balance appends (~100 a minute) against edits (~50).
+    expect(r.slack.callsTo('chat.startStream').length).toBe(4);
     const streamed = threads.filter((t) => t.some((m) => m.stream));
-    expect(streamed.length).toBe(3);
+    expect(streamed.length).toBe(4);
     const shown = threads.map((t) => markdownOf(t)).sort();
     const texts = Array.from({ length: RUNS }, (_, i) =>
       `Answer for run ${i}: the node group is healthy.`.replace(/\s+/g, ''),

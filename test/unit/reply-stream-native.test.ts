@@ -8,8 +8,9 @@ import {
   type StreamStart,
 } from '../../src/core/ports.ts';
 import { ReplyStream } from '../../src/core/reply-stream.ts';
+import { StreamBalance } from '../../src/core/reply-stream-native-balance.ts';
 import { ScheduledSlackWriter } from '../../src/core/scheduled-writer.ts';
-import { SlackScheduler } from '../../src/core/slack-scheduler.ts';
+import { DEFAULT_BUDGETS, SlackScheduler } from '../../src/core/slack-scheduler.ts';
 import { presenter } from '../../src/slack/blocks.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
@@ -195,6 +196,7 @@ describe('native streaming is paced by the streaming budget, and falls back when
   const scheduled = (inner: SlackWriter) =>
     new ScheduledSlackWriter(inner, new SlackScheduler({ now: () => Date.now() }), 'T1');
   const appends = (w: StreamingWriter) => w.log.filter((l) => l.startsWith('append')).length;
+  const START_BURST = DEFAULT_BUDGETS['chat.startStream']!.burst;
 
   it('text goes out as often as chat.appendStream allows, not once per edit interval', async () => {
     const inner = new StreamingWriter();
@@ -224,27 +226,63 @@ describe('native streaming is paced by the streaming budget, and falls back when
   it('when no stream start is available now, the reply opens as an edited message at once instead of waiting for one', async () => {
     const inner = new StreamingWriter();
     const w = scheduled(inner);
-    // Three runs take the stream-start burst; the fourth would wait seconds for chat.startStream.
-    const rs = Array.from({ length: 4 }, (_, i) => reply(w, { runKey: `r${i}` }));
+    // The first runs take the stream-start burst; the next would wait seconds for chat.startStream.
+    const rs = Array.from({ length: START_BURST + 1 }, (_, i) => reply(w, { runKey: `r${i}` }));
     const opened: number[] = [];
     const t0 = Date.now();
     const opens = rs.map((r) => r.open().then(() => opened.push(Date.now() - t0)));
     await vi.advanceTimersByTimeAsync(50);
-    expect(opened.length).toBe(4);
-    expect(rs.map((r) => r.currentMode)).toEqual(['native', 'native', 'native', 'edit']);
+    expect(opened.length).toBe(START_BURST + 1);
+    expect(rs.map((r) => r.currentMode)).toEqual([...Array(START_BURST).fill('native'), 'edit']);
     await Promise.all(opens);
-    rs[3]!.appendText('Shown by an edit.');
+    rs[START_BURST]!.appendText('Shown by an edit.');
     const fin = Promise.all(rs.map((r) => r.finish({ outcome: 'done' })));
     await vi.advanceTimersByTimeAsync(30_000);
     await fin;
     expect([...inner.markdown.values()].join('')).toContain('Shown by an edit.');
   });
 
+  it('runs of one workspace are split between streams and edits, and a finished run frees its place', async () => {
+    const inner = new StreamingWriter();
+    const w = scheduled(inner);
+    const balance = new StreamBalance();
+    // Two streams share the appends; a third would slow both more than an edit of its own costs.
+    const rs = Array.from({ length: 3 }, (_, i) => reply(w, { runKey: `r${i}`, balance }));
+    for (const r of rs) await r.open();
+    expect(rs.map((r) => r.currentMode)).toEqual(['native', 'native', 'edit']);
+    for (const [i, r] of rs.entries()) r.appendText(`Text of run ${i}.`);
+    await rs[0]!.finish({ outcome: 'done' });
+    const next = reply(w, { runKey: 'r3', balance });
+    await next.open();
+    expect(next.currentMode).toBe('native');
+    next.appendText('Text of run 3.');
+    const fin = Promise.all([...rs.slice(1), next].map((r) => r.finish({ outcome: 'done' })));
+    await vi.advanceTimersByTimeAsync(30_000);
+    await fin;
+    expect(balance.counts('T1')).toEqual({ streaming: 0, editing: 0 });
+    const shown = [...inner.markdown.values()].join(' ');
+    for (let i = 0; i < 4; i++) expect(shown).toContain(`Text of run ${i}.`);
+  });
+
+  it('ten runs opening at once all get a stream start without waiting (the balance, not the start burst, decides)', async () => {
+    const inner = new StreamingWriter();
+    const w = scheduled(inner);
+    const rs = Array.from({ length: 10 }, (_, i) => reply(w, { runKey: `r${i}` }));
+    const opens = Promise.all(rs.map((r) => r.open()));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(rs.map((r) => r.currentMode)).toEqual(Array(10).fill('native'));
+    await vi.advanceTimersByTimeAsync(30_000);
+    await opens;
+    const fin = Promise.all(rs.map((r) => r.finish({ outcome: 'done' })));
+    await vi.advanceTimersByTimeAsync(120_000);
+    await fin;
+  });
+
   it('a full stream continues as edited messages when no stream start is available, losing nothing', async () => {
     const inner = new StreamingWriter();
     const w = scheduled(inner);
-    // Two other runs take the rest of the stream-start burst: a fourth start is seconds away.
-    const others = Array.from({ length: 2 }, (_, i) => reply(w, { runKey: `o${i}` }));
+    // Other runs take the rest of the stream-start burst: the next start is seconds away.
+    const others = Array.from({ length: START_BURST - 1 }, (_, i) => reply(w, { runKey: `o${i}` }));
     const r = reply(w, { streamMaxBytes: 1000, runKey: 'me' });
     await r.open();
     await Promise.all(others.map((o) => o.open()));
@@ -256,7 +294,7 @@ describe('native streaming is paced by the streaming budget, and falls back when
     const fin = Promise.all([r, ...others].map((x) => x.finish({ outcome: 'done' })));
     await vi.advanceTimersByTimeAsync(60_000);
     await fin;
-    expect(inner.log.filter((l) => l.startsWith('start')).length).toBe(3);
+    expect(inner.log.filter((l) => l.startsWith('start')).length).toBe(START_BURST);
     expect(r.currentMode).toBe('edit');
     const shown = [...inner.markdown.values()].join(' ').trim().split(/\s+/);
     expect(shown).toEqual(words);
