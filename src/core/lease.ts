@@ -49,6 +49,7 @@ export class ReplicaHeartbeat {
   private readonly runs = new Set<Held>();
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
+  private closed = false;
   private failures = 0;
 
   constructor(
@@ -90,12 +91,23 @@ export class ReplicaHeartbeat {
     };
   }
 
+  /**
+   * Shutdown is over: no more heartbeats. Runs still finishing are abandoned; their claims lapse and
+   * another replica offers them for retry (and the embedded store is about to close).
+   */
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
   /** Resolves once no heartbeat is in flight (shutdown waits for it before the store closes). */
   async idle(): Promise<void> {
     await this.beating;
   }
 
   private schedule(ms: number): void {
+    if (this.closed) return;
     this.timer = setTimeout(() => {
       this.beating = this.beat();
     }, ms);

@@ -223,10 +223,11 @@ export class Runner {
         { runs: this.active.size },
         'runs still finishing at the end of shutdown; their threads are offered for retry when their claims lapse',
       );
-    // A sweep or a heartbeat still talking to the store would outlive it (the embedded one closes
-    // next). Only within the interrupt window: the exit margin after it is for closing (shutdown.ts).
+    // No more heartbeats (the runs above are abandoned), and a sweep or a heartbeat still talking to
+    // the store would outlive it (the embedded one closes next). Only within the interrupt window:
+    // the exit margin after it is for closing (shutdown.ts).
     await Promise.race([
-      Promise.allSettled([this.sweeping, this.engine.heartbeatIdle()]),
+      Promise.allSettled([this.sweeping, this.engine.stopHeartbeat()]),
       // Unref'd: a pending timer must not keep the process alive once everything settled.
       new Promise((r) => setTimeout(r, Math.max(0, finalDeadline - this.now())).unref()),
     ]);

@@ -46,8 +46,9 @@ export class TurnEngine {
     this.replies = new TurnReplies(d, this.sessions, files, this.endings);
   }
 
-  /** Resolves once no heartbeat is in flight. */
-  heartbeatIdle(): Promise<void> {
+  /** Shutdown: stops the replica's heartbeat, and resolves once none is in flight. */
+  stopHeartbeat(): Promise<void> {
+    this.heartbeat.close();
     return this.heartbeat.idle();
   }
 
