@@ -2,50 +2,64 @@
  * The ack burst's load generator, in a process of its own (forked by bench/ack-burst.ts): apart from
  * the bot, and apart from the stand-ins (the counting DynamoDB, the fake Slack's Web API, the
  * harness emulator), whose work after the acks would otherwise delay the reading of later acks.
- * It sends the forms it is given all at once over kept-alive connections, as Slack keeps
- * connections to a busy app open, each signed before the clock starts; an ack's time is from its
- * request being written to its response having ended.
+ *
+ * On 2 cores the generator's CPU competes with the bot's, so it does as little as a client can
+ * (bench/ack-client.ts): every request is built and signed into one buffer before the clock starts,
+ * each is one write on a connection opened beforehand and kept alive (as Slack keeps connections to
+ * a busy app open), and a response is read only as far as its status line and length. node:http's
+ * client spent nearly as much per request as the bot did (bench/results.md of 2026-11-30: 695 µs
+ * against the bot's 794). An ack's time is from its request being written to its response having ended.
+ *
+ * CPU time is read from the kernel's per-thread run time (/proc/<pid>/task/<tid>/schedstat, ns) of
+ * both processes at the first write and at the last response: the bot's work after the acks (its
+ * duplicate checks, Bolt's pass, the runs) is then not counted as the acks' cost, as it was when the
+ * bench process asked the bot for its usage some time after the burst.
  */
-import { createHmac } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Connection, cpuUs, signedRequest } from './ack-client.ts';
 
-const agent = new Agent({ keepAlive: true, maxSockets: 1_000 });
+let pool: Connection[] = [];
 
-function post(url: URL, body: string, secret: string): () => Promise<number> {
-  const ts = String(Math.floor(Date.now() / 1000));
-  const headers = {
-    'content-type': 'application/x-www-form-urlencoded',
-    'content-length': String(Buffer.byteLength(body)),
-    'x-slack-request-timestamp': ts,
-    'x-slack-signature': `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`,
-  };
-  return () =>
-    new Promise((resolve, reject) => {
-      const started = performance.now();
-      const req = request(url, { method: 'POST', agent, headers }, (res) => {
-        res.resume();
-        res.once('end', () =>
-          res.statusCode === 200
-            ? resolve(performance.now() - started)
-            : reject(new Error(`HTTP ${res.statusCode}`)),
-        );
-      });
-      req.once('error', reject);
-      req.end(body);
-    });
+/** As many open connections as requests; closed ones (the bot's keep-alive timeout) are replaced. */
+async function connections(port: number, count: number): Promise<Connection[]> {
+  pool = pool.filter((c) => !c.closed);
+  const missing = Math.max(0, count - pool.length);
+  pool.push(...(await Promise.all(Array.from({ length: missing }, () => Connection.open(port)))));
+  return pool.slice(0, count);
 }
 
-process.on('message', async (m: { type: string; url: string; secret: string; forms: string[] }) => {
+type Round = { type: 'round'; url: string; secret: string; forms: string[]; botPid?: number };
+
+process.on('message', async (m: Round | { type: 'stop' }) => {
   if (m.type === 'stop') {
-    agent.destroy();
+    for (const c of pool) c.close();
     process.exit(0);
   }
   if (m.type !== 'round') return;
   const url = new URL(m.url);
-  const sends = m.forms.map((f) => post(url, f, m.secret));
-  const cpu0 = process.cpuUsage();
-  const ms = await Promise.all(sends.map((send) => send()));
-  const cpu = process.cpuUsage(cpu0);
-  process.send?.({ type: 'round', ms: ms.map((x) => Math.round(x)), cpuUs: cpu.user + cpu.system });
+  const requests = m.forms.map((f) => signedRequest(url, f, m.secret));
+  const conns = await connections(Number(url.port), requests.length);
+  const bot0 = m.botPid ? cpuUs(m.botPid) : undefined;
+  const gen0 = cpuUs('self');
+  let left = requests.length;
+  let bot1: number | undefined;
+  let gen1: number | undefined;
+  const ms = await Promise.all(
+    requests.map((r, i) =>
+      conns[i]!.send(r).then((t) => {
+        left -= 1;
+        if (left === 0) {
+          gen1 = cpuUs('self');
+          bot1 = m.botPid ? cpuUs(m.botPid) : undefined;
+        }
+        return t;
+      }),
+    ),
+  );
+  process.send?.({
+    type: 'round',
+    ms: ms.map((x) => Math.round(x)),
+    cpuUs: gen0 !== undefined && gen1 !== undefined ? gen1 - gen0 : undefined,
+    botCpuUs: bot0 !== undefined && bot1 !== undefined ? bot1 - bot0 : undefined,
+  });
 });
 process.send?.({ type: 'ready' });

@@ -18,6 +18,8 @@
  *   npm run bench -- --parallel=3 --big-n-strategies=ours,chat-stream   3 scenarios at a time; above N = 50 only these
  *   npm run bench -- --scale-only      only the scale case: 20 workspaces × 50 runs in one bot process
  *                                      (--scale=WxN to change it, --scale=off to leave it out of a full run)
+ *   npm run bench -- --scale-only --scale=5x50 --heap-snapshot=/tmp/snap --heap-snapshot-at=60,120
+ *                                      bot heap snapshots at those seconds after the burst
  *
  * Writes bench/results.json (one record per strategy and N) and bench/results.md (bench/report.ts),
  * or bench/<out>.json and .md.
@@ -56,7 +58,10 @@ const scaleArg = args.get('scale') ?? (quick ? 'off' : '20x50');
 const [scaleW, scaleN] = scaleArg === 'off' ? [0, 0] : scaleArg.split('x').map(Number);
 const began = Date.now();
 if (args.has('scale-only')) {
-  const r = await scaleScenario(scaleW!, scaleN!, opts);
+  const r = await scaleScenario(scaleW!, scaleN!, opts, {
+    heapSnapshotDir: args.get('heap-snapshot'),
+    heapSnapshotAtS: args.get('heap-snapshot-at')?.split(',').map(Number),
+  });
   const md = `Scale case, run ${new Date(began).toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load ${r.load.start.join(' / ')} at the start, ${r.load.end.join(' / ')} at the end:\n\n${scaleSummary(r)}\n`;
   writeFileSync(join(here, `${args.get('out') ?? 'results-scale'}.json`), `${JSON.stringify(r, null, 2)}\n`);
   writeFileSync(join(here, `${args.get('out') ?? 'results-scale'}.md`), md);

@@ -10,8 +10,15 @@ export function startBotProcess(
   env: Record<string, string>,
   cpuProfDir?: string,
 ): Promise<{ child: ChildProcess; port: number; ports: number[] }> {
+  // The sampling interval (V8's default is 1 ms, coarse beside an ack's few hundred µs of CPU).
+  const us = process.env.BENCH_CPU_PROF_INTERVAL_US;
+  const interval = us ? [`--cpu-prof-interval=${us}`] : [];
   const child = fork(join(here, 'bot-process.ts'), [], {
-    execArgv: ['--import', 'tsx', ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, ...interval] : []),
+    ],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

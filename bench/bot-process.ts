@@ -13,6 +13,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
+import { EMBEDDED_TABLE } from '../src/adapters/embedded-dynamo.ts';
 import { WebApiSlackWriter } from '../src/adapters/slack-writer.ts';
 import { startBot } from '../src/bot.ts';
 import { loadConfig } from '../src/config.ts';
@@ -55,7 +57,11 @@ const start = async (env: Record<string, string | undefined>) => {
     ? { ...(await startChatStreamBaseline(config)), scheduler: { stats: undefined } }
     : await startBot(config, createLogger(config.logLevel), {
         ...(baseline ? { writer: (app) => new WebApiSlackWriter(app.client) } : {}),
-        ...(dynamo ? { storeEndpoint: () => dynamo } : {}),
+        // The counting store stands for the shared table, as replicas share one: the bot must not also
+        // start an embedded store of its own that it never uses (one LevelDB per workspace instance).
+        ...(dynamo
+          ? { sharedStore: { endpoint: dynamo, table: EMBEDDED_TABLE, close: async () => {} } }
+          : {}),
       });
 };
 // The scale case (BENCH_WORKSPACES): one workspace per bot token, as the bot serves them (a
@@ -75,10 +81,22 @@ process.on('message', async (m: { type: string }) => {
       type: 'usage',
       maxRssMb: process.resourceUsage().maxRSS / 1024,
       peakMem,
+      nowMem: {
+        rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20),
+        heapUsedMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+      },
       cpuAvgCores: (cpu.user + cpu.system) / 1000 / (performance.now() - started),
       cpuMs: (cpu.user + cpu.system) / 1000,
       scheduler: sumStats(bots.map((b) => b.scheduler.stats)),
     });
+  }
+  // What the heap holds at a point of the scenario (bench --heap-snapshot=DIR): peak RSS alone does
+  // not say which objects to cut.
+  if (m.type === 'heap-snapshot' && process.env.BENCH_HEAP_SNAPSHOT_DIR) {
+    const file = writeHeapSnapshot(
+      join(process.env.BENCH_HEAP_SNAPSHOT_DIR, `bot-${Date.now()}.heapsnapshot`),
+    );
+    process.send?.({ type: 'heap-snapshot', file });
   }
   // A point in time on the CPU profile's clock (--cpu-prof), to cut the profile to one phase.
   if (m.type === 'mark') {

@@ -87,7 +87,13 @@ export function scaleSummary(r: ScaleRecord): string {
     ...(r.peakMem
       ? [
           '',
-          `The bot's memory at its peaks (sampled each second): JS heap ${r.peakMem.heapUsedMb} MB, outside the heap ${r.peakMem.externalMb} MB (array buffers ${r.peakMem.arrayBuffersMb} MB). Per-workspace staleness p95 ÷ floor: ${r.p95VsFloor.perWorkspace.join(', ')}.`,
+          `The bot's memory at its peaks (sampled each second): JS heap ${r.peakMem.heapUsedMb} MB, outside the heap ${r.peakMem.externalMb} MB (array buffers ${r.peakMem.arrayBuffersMb} MB)${r.idleMem ? `; before the burst, with every workspace's instance started: RSS ${r.idleMem.rssMb} MB, JS heap ${r.idleMem.heapUsedMb} MB` : ''}. Per-workspace staleness p95 ÷ floor: ${r.p95VsFloor.perWorkspace.join(', ')}.`,
+          ...(r.harnessThrottled !== undefined
+            ? [
+                '',
+                `InvokeHarness attempts the harness throttled (25 per second; the bot retried them, they are not runs): ${r.harnessThrottled}.`,
+              ]
+            : []),
         ]
       : []),
   ].join('\n');

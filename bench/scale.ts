@@ -11,7 +11,7 @@ import { ask, startBotProcess, stopBot } from './bot-control.ts';
 import { finished, measureThreads, norm, type Produced, pct } from './measure.ts';
 import type { BenchOptions } from './scenario.ts';
 import { loads } from './scenario.ts';
-import { channelOf, commandBurst, SIGNING_SECRET, scaleStands } from './stands.ts';
+import { channelOf, commandBurst, harnessCalls, SIGNING_SECRET, scaleStands } from './stands.ts';
 import { streamSeconds } from './workload.ts';
 
 export interface ScaleRecord {
@@ -20,6 +20,8 @@ export interface ScaleRecord {
   charsPerRun: number;
   /** Runs whose harness session started (the agent was invoked), of workspaces × perWorkspace. */
   runsStarted: number;
+  /** InvokeHarness attempts refused with ThrottlingException (retried by the bot; not runs). */
+  harnessThrottled?: number;
   /** Commands answered "cannot record" (the store did not answer the duplicate check in time). */
   refusedCannotRecord: number;
   /** How long the store stand-in took to answer, all requests: p50 / p99 ms. */
@@ -36,6 +38,10 @@ export interface ScaleRecord {
   peakRssMb: number;
   /** Peaks of the bot's JS heap and of the memory outside it (sampled each second), MB. */
   peakMem?: Record<string, number>;
+  /** The bot's RSS and JS heap with its workspaces' instances started and no run yet, MB. */
+  idleMem?: { rssMb: number; heapUsedMb: number };
+  /** RSS and JS heap every 10 s from the command burst: [seconds, RSS MB, heap MB]. */
+  memTimeline?: Array<[number, number, number]>;
   /** Bot process CPU time ÷ wall time from the command burst to the last thread finished. */
   cpuAvgCores: number;
   cpuMs: number;
@@ -48,15 +54,18 @@ export interface ScaleRecord {
 
 type Usage = {
   maxRssMb: number;
+  nowMem: { rssMb: number; heapUsedMb: number };
   cpuMs: number;
   peakMem?: Record<string, number>;
   scheduler?: Record<string, number>;
 };
 
+/** `heapSnapshotDir`: the bot writes heap snapshots there at `heapSnapshotAtS` seconds after the burst. */
 export async function scaleScenario(
   workspaces: number,
   perWorkspace: number,
   o: BenchOptions,
+  diag: { heapSnapshotDir?: string; heapSnapshotAtS?: number[] } = {},
 ): Promise<ScaleRecord> {
   const total = workspaces * perWorkspace;
   const produced: Produced[] = Array.from({ length: total }, () => ({ times: [], lens: [], text: '' }));
@@ -74,7 +83,12 @@ export async function scaleScenario(
     },
   });
   const { child, ports } = await startBotProcess(
-    { ...st.env, BENCH_STRATEGY: 'ours', BENCH_WORKSPACES: JSON.stringify(st.perBot) },
+    {
+      ...st.env,
+      BENCH_STRATEGY: 'ours',
+      BENCH_WORKSPACES: JSON.stringify(st.perBot),
+      ...(diag.heapSnapshotDir ? { BENCH_HEAP_SNAPSHOT_DIR: diag.heapSnapshotDir } : {}),
+    },
     o.cpuProfDir,
   );
   for (const [w, s] of st.slacks.entries())
@@ -83,6 +97,14 @@ export async function scaleScenario(
   const before = await ask<Usage>(child, 'usage');
   const benchCpu0 = process.cpuUsage();
   const started = Date.now();
+  const memTimeline: Array<[number, number, number]> = [];
+  const sampler = setInterval(async () => {
+    const u = await ask<Usage>(child, 'usage');
+    memTimeline.push([Math.round((Date.now() - started) / 1000), u.nowMem.rssMb, u.nowMem.heapUsedMb]);
+  }, 10_000);
+  const snapshots = (diag.heapSnapshotDir ? (diag.heapSnapshotAtS ?? []) : []).map((s) =>
+    setTimeout(() => void ask(child, 'heap-snapshot'), s * 1000),
+  );
   const acks = (
     await Promise.all(st.slacks.map((s, w) => commandBurst(s, perWorkspace, w * perWorkspace)))
   ).flat();
@@ -96,6 +118,8 @@ export async function scaleScenario(
   const allDone = () => st.slacks.every((s, w) => rootsOf(w).every((r) => finished(s, r)));
   while (!allDone() && Date.now() - started < capS * 1000) await new Promise((r) => setTimeout(r, 1_000));
   const wallMs = Date.now() - started;
+  clearInterval(sampler);
+  for (const t of snapshots) clearTimeout(t);
   const after = await ask<Usage>(child, 'usage');
   const service = Object.values(await st.dynamo.serviceMs()).flat();
   const benchCpu = process.cpuUsage(benchCpu0);
@@ -119,13 +143,15 @@ export async function scaleScenario(
     calls += own.length;
     limited += own.filter((c) => c.status === 429).length;
   });
+  const harness = harnessCalls(st.harness.invocations);
   const sorted = [...ratios].sort((a, b) => a - b);
   const cpuMs = after.cpuMs - before.cpuMs;
   const rec: ScaleRecord = {
     workspaces,
     perWorkspace,
     charsPerRun: o.chars,
-    runsStarted: st.harness.invocations.length,
+    runsStarted: harness.runsStarted,
+    harnessThrottled: harness.throttled,
     refusedCannotRecord: st.slacks.reduce(
       (k, s) => k + s.ephemerals.filter((e) => e.text.includes('record this request')).length,
       0,
@@ -145,6 +171,8 @@ export async function scaleScenario(
     unfinishedRuns: unfinished,
     peakRssMb: after.maxRssMb,
     ...(after.peakMem ? { peakMem: after.peakMem } : {}),
+    idleMem: before.nowMem,
+    memTimeline,
     cpuAvgCores: cpuMs / wallMs,
     cpuMs,
     standInsAvgCores: (benchCpu.user + benchCpu.system) / 1000 / wallMs,

@@ -9,7 +9,7 @@ import { STREAMED_MESSAGE_BYTES } from '../src/stand-ins/fake-slack-streams.ts';
 import { ask, startBotProcess, stopBot } from './bot-control.ts';
 import { editFloor, nativeFloor } from './floor.ts';
 import { FIRST_TEXT_MS, finished, measureThreads, norm, type Produced, pct } from './measure.ts';
-import { channelOf, commandBurst, SIGNING_SECRET, stands } from './stands.ts';
+import { channelOf, commandBurst, harnessCalls, SIGNING_SECRET, stands } from './stands.ts';
 import { streamSeconds } from './workload.ts';
 
 export interface BenchOptions {
@@ -145,7 +145,7 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
     charsLost: m.lost,
     charsUndelivered: m.undelivered,
     unfinishedRuns: m.unfinished,
-    runsStarted: st.harness.invocations.length,
+    runsStarted: harnessCalls(st.harness.invocations).runsStarted,
     refusedCannotRecord: slack.ephemerals.filter((e) => e.text.includes('record this request')).length,
     peakRssMb: use.maxRssMb,
     cpuMs: use.cpuMs,

@@ -123,6 +123,23 @@ async function agentAndStore(opts: {
   return { harness, dynamo, env };
 }
 
+/**
+ * What the harness saw: runs whose stream opened (one per session, however many attempts it took),
+ * attempts refused with ThrottlingException (the bot retries them; 1,000 commands at once exceed the
+ * harness's 25 invocations per second), attempts refused otherwise, and all attempts.
+ */
+export function harnessCalls(invocations: ReadonlyArray<Pick<Invocation, 'sessionId' | 'status'>>) {
+  const started = new Set<string>();
+  let throttled = 0;
+  let refused = 0;
+  for (const i of invocations) {
+    if (i.status === 200) started.add(i.sessionId);
+    else if (i.status === 429) throttled++;
+    else refused++;
+  }
+  return { runsStarted: started.size, throttled, refused, attempts: invocations.length };
+}
+
 /** `count` slash commands sent at once (RUNS_PER_CHANNEL per channel); resolves with each ack's latency in ms. */
 export function commandBurst(slack: FakeSlack, count: number, firstRun = 0): Promise<number[]> {
   return Promise.all(

@@ -4,7 +4,7 @@
  * path runs locally and in production.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import {
@@ -35,6 +35,7 @@ export async function startEmbeddedDynamo(
     checkWritable(dataDir, path);
   }
   const server: Server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const gate = gateRequests(server);
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(0, '127.0.0.1', () => res());
@@ -44,13 +45,71 @@ export async function startEmbeddedDynamo(
   return {
     endpoint,
     table: EMBEDDED_TABLE,
-    // Called after the runner's drain: a run still talking to the store has outlived its deadline,
-    // and waiting for its connection to go idle could hold shutdown open indefinitely.
-    close: () =>
-      new Promise<void>((res) => {
+    // Called after the runner's drain. A run still talking to the store has outlived its deadline:
+    // its new requests are refused, the ones already inside dynalite finish (closing the database
+    // under them throws from dynalite's callbacks, out of anyone's reach), then every connection is
+    // cut, since waiting for a busy keep-alive connection to go idle could hold shutdown open forever.
+    close: async () => {
+      await gate.refuseAndSettle(CLOSE_SETTLE_MS);
+      await new Promise<void>((res) => {
         server.close(() => res());
         server.closeAllConnections();
-      }),
+      });
+    },
+  };
+}
+
+/** How long close() lets requests already inside dynalite finish (each takes milliseconds). */
+const CLOSE_SETTLE_MS = 2_000;
+
+/**
+ * Puts a gate in front of dynalite's request handler: counts the requests it is serving and, once
+ * closing, answers new ones with DynamoDB's 503 instead of handing them to a database about to close.
+ */
+function gateRequests(server: Server) {
+  const [handler] = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  if (!handler) throw new Error('dynalite did not install a request handler');
+  server.removeAllListeners('request');
+  let closing = false;
+  let inside = 0;
+  let settled: (() => void) | undefined;
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (closing) {
+      res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0', connection: 'close' });
+      res.end(
+        JSON.stringify({
+          __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable',
+          message: 'The store is shutting down.',
+        }),
+      );
+      return;
+    }
+    inside++;
+    // 'finish' is the answer written; 'close' covers a client that went away mid-request.
+    let done = false;
+    const leave = () => {
+      if (done) return;
+      done = true;
+      inside--;
+      if (inside === 0) settled?.();
+    };
+    res.once('finish', leave);
+    res.once('close', leave);
+    handler(req, res);
+  });
+  return {
+    async refuseAndSettle(maxMs: number): Promise<void> {
+      closing = true;
+      server.closeIdleConnections();
+      if (inside === 0) return;
+      await new Promise<void>((res) => {
+        const timer = setTimeout(res, maxMs);
+        settled = () => {
+          clearTimeout(timer);
+          res();
+        };
+      });
+    },
   };
 }
 

@@ -15,6 +15,7 @@
  */
 import type { InvokeHarnessStreamOutput } from '@aws-sdk/client-bedrock-agentcore';
 import type { AgentEvent, HookStage, PendingToolCall, ToolKind } from '../core/events.ts';
+import { GatheredText } from '../core/gathered-text.ts';
 import { toFailure } from './harness-errors.ts';
 
 interface ToolBlock {
@@ -52,15 +53,15 @@ export async function* foldHarnessStream(
   const open: ToolBlock[] = [];
   const reasoningAt = new Map<number, Reasoning>();
   let assistantContent: Array<Record<string, unknown>> = [];
-  let assistantText = '';
+  let assistantText = new GatheredText();
   let pending: PendingToolCall[] = [];
   /** The current response's tool calls in order, and how many before_tool_call events each hook sent. */
   let calls: Array<Extract<AgentEvent, { type: 'tool_started' }>> = [];
   const hookSeen = new Map<string, number>();
 
   const flushText = () => {
-    if (assistantText) assistantContent.push({ text: assistantText });
-    assistantText = '';
+    if (assistantText.length > 0) assistantContent.push({ text: assistantText.value });
+    assistantText = new GatheredText();
   };
   const closeReasoning = (idx: number) => {
     const r = reasoningAt.get(idx);
@@ -115,7 +116,7 @@ export async function* foldHarnessStream(
         role = ev.messageStart.role;
         if (role === 'assistant') {
           assistantContent = [];
-          assistantText = '';
+          assistantText = new GatheredText();
           pending = [];
           calls = [];
           hookSeen.clear();
@@ -153,7 +154,7 @@ export async function* foldHarnessStream(
         const idx = ev.contentBlockDelta.contentBlockIndex ?? 0;
         const delta = ev.contentBlockDelta.delta;
         if (delta?.text !== undefined && role === 'assistant') {
-          assistantText += delta.text;
+          assistantText.add(delta.text);
           wroteText = true;
           endsWithNewline = delta.text.endsWith('\n');
           yield { type: 'text', text: delta.text };

@@ -5,4 +5,6 @@ export interface Logger {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
   child(bindings: object): Logger;
+  /** pino's: lets a caller skip building a message nobody will see. */
+  isLevelEnabled?(level: string): boolean;
 }

@@ -4,35 +4,46 @@
  * Kept apart from reply-stream.ts, which decides when Slack is written, because what is shown and
  * what is kept must stay consistent however the writing goes.
  */
+import { GatheredText } from './gathered-text.ts';
 import { SlackMarkdownRewriter } from './slack-markdown.ts';
 
 export class AnswerText {
-  /** The text as shown in Slack. */
-  shown = '';
-  /** The text exactly as the agent wrote it. */
-  raw = '';
   /** The answer outgrew maxShownChars: only its beginning is shown. */
   capped = false;
   private readonly rewriter = new SlackMarkdownRewriter();
+  private readonly rawText = new GatheredText();
+  private readonly shownText = new GatheredText();
 
   constructor(private readonly maxShownChars = Number.POSITIVE_INFINITY) {}
 
+  /** The text as shown in Slack. */
+  get shown(): string {
+    return this.shownText.value;
+  }
+
+  /** The text exactly as the agent wrote it. */
+  get raw(): string {
+    return this.rawText.value;
+  }
+
   /** Adds what the agent wrote; returns true when this was the first text of the answer. */
   append(t: string): boolean {
-    const first = this.raw === '';
-    this.raw += t;
+    const first = this.rawText.length === 0;
+    this.rawText.add(t);
     if (this.capped) return first;
     const shown = this.rewriter.push(t);
-    const room = this.maxShownChars - this.shown.length;
+    const room = this.maxShownChars - this.shownText.length;
     if (shown.length > room) this.capped = true;
-    this.shown += shown.length > room ? shown.slice(0, Math.max(0, room)) : shown;
+    this.shownText.add(shown.length > room ? shown.slice(0, Math.max(0, room)) : shown);
     return first;
   }
 
   /** The answer is complete: flushes what the rewriter held back, or says where the rest of a capped answer is. */
   end(): void {
     if (this.capped) {
-      this.shown += `\n\n_…the answer goes on: it is ${this.raw.length.toLocaleString('en-US')} characters long, so only the first ${this.shown.length.toLocaleString('en-US')} are posted here. The complete answer is attached below as \`answer.md\`._`;
-    } else this.shown += this.rewriter.end();
+      this.shownText.add(
+        `\n\n_…the answer goes on: it is ${this.rawText.length.toLocaleString('en-US')} characters long, so only the first ${this.shownText.length.toLocaleString('en-US')} are posted here. The complete answer is attached below as \`answer.md\`._`,
+      );
+    } else this.shownText.add(this.rewriter.end());
   }
 }

@@ -30,9 +30,21 @@ export interface TargetHealthPort {
   ): Promise<TargetHealth[]>;
 }
 
+/**
+ * How several ports make one: each resource type goes to the first port that covers it, so the
+ * order the ports are given in decides when two cover the same type. Shared by healthOf and
+ * descriptionsOf so both combine ports the same way.
+ */
+function firstCovering<P>(
+  ports: readonly P[],
+  covers: (port: P, resourceType: string) => boolean,
+): (resourceType: string) => P | undefined {
+  return (resourceType) => ports.find((p) => covers(p, resourceType));
+}
+
 /** One port over several, each asked about the resource types it checks. */
 export function healthOf(...ports: TargetHealthPort[]): TargetHealthPort {
-  const portFor = (t: string) => ports.find((p) => p.checksHealthOf(t));
+  const portFor = firstCovering(ports, (p, t) => p.checksHealthOf(t));
   return {
     checksHealthOf: (t) => portFor(t) !== undefined,
     health: (region, t, arns, parameters) => portFor(t)!.health(region, t, arns, parameters),
@@ -70,18 +82,7 @@ export interface ResourceDescriptionPort {
 
 /** One port over several, each asked about the resource types it describes. */
 export function descriptionsOf(...ports: ResourceDescriptionPort[]): ResourceDescriptionPort {
-  const portFor = (t: string) => ports.find((p) => p.describes(t));
-  return {
-    describes: (t) => portFor(t) !== undefined,
-    describe: (region, t, arns) => portFor(t)!.describe(region, t, arns),
-    availabilityZone: (t, d) => portFor(t)?.availabilityZone(t, d),
-    findByTags: async (region, t, tags) => portFor(t)?.findByTags?.(region, t, tags),
-  };
-}
-
-/** One description port over several, each asked about the resource types it describes. */
-export function describedBy(...ports: ResourceDescriptionPort[]): ResourceDescriptionPort {
-  const portFor = (t: string) => ports.find((p) => p.describes(t));
+  const portFor = firstCovering(ports, (p, t) => p.describes(t));
   return {
     describes: (t) => portFor(t) !== undefined,
     describe: (region, t, arns) => portFor(t)!.describe(region, t, arns),

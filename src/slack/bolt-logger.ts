@@ -22,7 +22,11 @@ export function boltLogger(
     return options.content ? joined : withoutContent(joined);
   };
   return {
-    debug: (...m: unknown[]) => l.debug({}, text(m)),
+    // Bolt and the Web API client call debug on every request; with debug off, joining and stripping
+    // their payloads was CPU spent on every event and API call for nothing.
+    debug: (...m: unknown[]) => {
+      if (l.isLevelEnabled?.('debug') !== false) l.debug({}, text(m));
+    },
     info: (...m: unknown[]) => l.info({}, text(m)),
     warn: (...m: unknown[]) => l.warn({}, text(m)),
     error: (...m: unknown[]) => l.error({}, text(m)),

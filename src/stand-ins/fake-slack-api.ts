@@ -6,7 +6,7 @@
 import type { AgentSurfaces } from './fake-slack-agents.ts';
 import { conversationReplies } from './fake-slack-history.ts';
 import { appendStream, startStream, stopStream, streamState } from './fake-slack-streams.ts';
-import type { StoredMessage, UploadedFile } from './fake-slack-types.ts';
+import type { EphemeralPost, StoredMessage, UploadedFile } from './fake-slack-types.ts';
 import {
   canWrite,
   content,
@@ -26,13 +26,7 @@ export interface ApiHost extends Workspace {
   readonly userGroups: Map<string, string[]>;
   readonly uploads: Map<string, { name: string; length: number; content?: string }>;
   readonly messages: readonly StoredMessage[];
-  pushEphemeral(e: {
-    channel: string;
-    user: string;
-    text: string;
-    blocks?: unknown[];
-    threadTs?: string;
-  }): void;
+  pushEphemeral(e: EphemeralPost): void;
   newFileId(): string;
   readonly agents: AgentSurfaces;
   replies(channel: string, threadTs: string): StoredMessage[];

@@ -80,6 +80,9 @@ export interface Ephemeral {
   threadTs?: string;
 }
 
+/** What chat.postEphemeral hands to the store: an ephemeral for one person (the store adds `via`). */
+export type EphemeralPost = Omit<Ephemeral, 'via' | 'user'> & { user: string };
+
 export interface FakeSlackOptions {
   teamId?: string;
   botToken?: string;

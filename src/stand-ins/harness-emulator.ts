@@ -4,31 +4,29 @@
  * @aws-sdk/client-bedrock-agentcore runs unmodified against it via AWS_ENDPOINT_URL_BEDROCK_AGENTCORE.
  *
  * Behaviour copied from the service where it is documented: request validation (harness-validate.ts),
- * SigV4 required, IAM authorization of each call when a policy is given (iam-authorizer.ts), modeled
- * errors with x-amzn-errortype, in-stream exceptions, an invocation-rate limit, the active-session
- * quota, sessions that outlive the connection and are recycled when idle (harness-sessions.ts), and
- * StopRuntimeSession ending the agent and its stream.
+ * SigV4 required, IAM authorization of each call when a policy is given, modeled errors with
+ * x-amzn-errortype, in-stream exceptions, an invocation-rate limit, the active-session quota
+ * (harness-admission.ts), sessions that outlive the connection and are recycled when idle
+ * (harness-sessions.ts), and StopRuntimeSession ending the agent and its stream.
+ *
+ * This file is the HTTP routing and what tests use (queueing replies, waiting, reading records).
+ * The operations: InvokeHarness in harness-invoke.ts (checks, then the script streamed by
+ * harness-script.ts), StopRuntimeSession and InvokeAgentRuntimeCommand in harness-runtime-ops.ts.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type EmulatedHook, type HookCall, hooksProblem, withHooks } from './harness-hooks.ts';
-import { playScript, reasoningReplayProblem } from './harness-script.ts';
+import { HarnessAdmission, runtimeArnOf } from './harness-admission.ts';
+import { defaultEcho } from './harness-echo.ts';
+import { type EmulatedHook, type HookCall, hooksProblem } from './harness-hooks.ts';
+import { type InvokeHost, invokeHarness } from './harness-invoke.ts';
+import { type RuntimeOpsHost, runCommand, stopSession } from './harness-runtime-ops.ts';
 import { RuntimeSessions } from './harness-sessions.ts';
-import { answerCommand, type CommandCall, parseCommand } from './harness-shell.ts';
+import type { CommandCall } from './harness-shell.ts';
 import type { Invocation, Reply, Scenario } from './harness-types.ts';
-import { type HarnessRequestBody, invokeProblem } from './harness-validate.ts';
-import {
-  type HttpError,
-  header,
-  missingAuth,
-  readBody,
-  sendError,
-  sessionIdProblem,
-  sleep,
-} from './harness-wire.ts';
-import type { Authorizer, AuthRequest } from './iam-authorizer.ts';
+import { header, missingAuth, readBody, sendError, sleep } from './harness-wire.ts';
+import type { Authorizer } from './iam-authorizer.ts';
 
+export { userText } from './harness-echo.ts';
 export type { EmulatedHook, HookCall } from './harness-hooks.ts';
 export type { CommandCall } from './harness-shell.ts';
 export type { Invocation, Reply, Scenario, Step } from './harness-types.ts';
@@ -66,8 +64,9 @@ export class HarnessEmulator {
   url = '';
   private server: Server | undefined;
   private readonly queued: Scenario[] = [];
-  private readonly recent: number[] = [];
   private readonly now: () => number;
+  /** What the operations see of the emulator: its state, and the two hooks back into it. */
+  private readonly host: InvokeHost & RuntimeOpsHost;
 
   constructor(private readonly options: HarnessEmulatorOptions) {
     this.now = options.now ?? Date.now;
@@ -78,6 +77,18 @@ export class HarnessEmulator {
       idleMs: (options.idleRuntimeSessionTimeoutSeconds ?? 900) * 1000,
       now: this.now,
     });
+    this.host = {
+      options,
+      admission: new HarnessAdmission(options, this.sessions),
+      sessions: this.sessions,
+      invocations: this.invocations,
+      commands: this.commands,
+      hookCalls: this.hookCalls,
+      nextScenario: () => this.queued.shift() ?? options.defaultScenario ?? defaultEcho,
+      sawRunning: (loops) => {
+        this.maxConcurrentPerSession = Math.max(this.maxConcurrentPerSession, loops);
+      },
+    };
   }
 
   /** Session ids ended with StopRuntimeSession. */
@@ -92,7 +103,7 @@ export class HarnessEmulator {
 
   /** The managed runtime behind the harness; AWS refuses calls that name it instead of the harness. */
   get runtimeArn(): string {
-    return this.options.harnessArn.replace(':harness/', ':runtime/');
+    return runtimeArnOf(this.options.harnessArn);
   }
 
   async start(port = 0): Promise<string> {
@@ -136,6 +147,7 @@ export class HarnessEmulator {
     this.sessions.open(sessionId).files.set(path, content);
   }
 
+  /** Routes a call to its operation; every operation requires a SigV4-signed request. */
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const raw = await readBody(req);
@@ -145,8 +157,8 @@ export class HarnessEmulator {
       const arn = decodeURIComponent(runtimeOp[1]!);
       const qualifier = url.searchParams.get('qualifier') ?? undefined;
       return runtimeOp[2] === 'commands'
-        ? this.command(req, res, arn, qualifier, raw)
-        : this.stopSession(req, res, arn, qualifier);
+        ? runCommand(this.host, req, res, arn, qualifier, raw)
+        : stopSession(this.host, req, res, arn, qualifier);
     }
     if (req.method !== 'POST' || url.pathname !== '/harnesses/invoke') {
       return sendError(res, {
@@ -155,217 +167,6 @@ export class HarnessEmulator {
         message: `No operation at ${req.method} ${url.pathname}`,
       });
     }
-    let body: HarnessRequestBody;
-    try {
-      body = JSON.parse(raw) as HarnessRequestBody;
-    } catch {
-      return sendError(res, {
-        status: 400,
-        errorType: 'ValidationException',
-        message: 'Request body is not valid JSON',
-      });
-    }
-    const sessionId = header(req, 'x-amzn-bedrock-agentcore-runtime-session-id') ?? '';
-    const existing = this.sessions.current(sessionId);
-    const inv: Invocation = {
-      id: randomUUID(),
-      harnessArn: url.searchParams.get('harnessArn') ?? '',
-      qualifier: url.searchParams.get('qualifier') ?? undefined,
-      sessionId,
-      userId: header(req, 'x-amzn-bedrock-agentcore-runtime-user-id'),
-      authorization: header(req, 'authorization'),
-      body,
-      history: existing ? structuredClone(existing.conversation) : [],
-      microVm: existing?.microVm ?? 0,
-      startedAt: Date.now(),
-      status: 200,
-    };
-    this.invocations.push(inv);
-    const fail = (e: HttpError) => {
-      sendError(res, e);
-      inv.status = e.status;
-      inv.endedAt = inv.agentEndedAt = Date.now();
-    };
-    const problem =
-      invokeProblem(inv, this.options.harnessArn) ??
-      reasoningReplayProblem(body, existing) ??
-      (await this.authorize(
-        [
-          'bedrock-agentcore:InvokeHarness',
-          'bedrock-agentcore:InvokeAgentRuntime',
-          // A call on behalf of an end user needs the ForUser action too (runtime-permissions).
-          ...(inv.userId !== undefined ? ['bedrock-agentcore:InvokeAgentRuntimeForUser'] : []),
-        ],
-        inv.harnessArn,
-        inv.qualifier,
-      )) ??
-      this.rateLimited() ??
-      (existing ? undefined : this.quotaProblem());
-    if (problem) return fail(problem);
-    const scenario = this.queued.shift() ?? this.options.defaultScenario ?? defaultEcho;
-    const reply = scenario(inv);
-    if ('status' in reply) return fail(reply);
-    // The hooks' decisions (and the hookEvents reporting them) are worked out before the stream opens.
-    const steps = await withHooks(
-      reply.steps,
-      this.options.hooks ?? [],
-      { harnessArn: this.options.harnessArn, sessionId, messages: body.messages },
-      this.hookCalls,
-    );
-
-    const session = this.sessions.open(sessionId);
-    inv.microVm = session.microVm;
-    session.conversation.push(...structuredClone(body.messages));
-    const loop = this.sessions.begin(session);
-    this.maxConcurrentPerSession = Math.max(this.maxConcurrentPerSession, session.running.size);
-    let gone = false;
-    res.on('close', () => {
-      if (!res.writableFinished) gone = true;
-      inv.endedAt ??= Date.now();
-    });
-    res.writeHead(200, {
-      'content-type': 'application/vnd.amazon.eventstream',
-      'x-amzn-requestid': inv.id,
-    });
-    try {
-      await playScript(steps, res, () => gone, session, loop.signal, this.options);
-    } finally {
-      this.sessions.end(session, loop);
-      inv.clientAborted = gone;
-      inv.stoppedBySession = loop.signal.aborted;
-      inv.agentEndedAt = Date.now();
-      // StopRuntimeSession ends the streams in flight: the response stops where the agent stopped.
-      if (!res.writableEnded) res.end();
-      inv.endedAt ??= Date.now();
-    }
-  }
-
-  /** StopRuntimeSession: ends the session's microVM; its loops, streams and conversation are gone. */
-  private async stopSession(req: IncomingMessage, res: ServerResponse, arn: string, qualifier?: string) {
-    const id = header(req, 'x-amzn-bedrock-agentcore-runtime-session-id') ?? '';
-    const problem =
-      this.arnProblem(arn, 'StopRuntimeSession') ??
-      sessionIdProblem(id, 256) ??
-      (await this.authorize(['bedrock-agentcore:StopRuntimeSession'], arn, qualifier));
-    if (problem) return sendError(res, problem);
-    if (!this.sessions.stop(id)) {
-      return sendError(res, {
-        status: 404,
-        errorType: 'ResourceNotFoundException',
-        message: `Runtime session ${id} not found`,
-      });
-    }
-    res.writeHead(200, {
-      'content-type': 'application/json',
-      'x-amzn-bedrock-agentcore-runtime-session-id': id,
-    });
-    res.end(JSON.stringify({ statusCode: 200 }));
-  }
-
-  /** InvokeAgentRuntimeCommand with the harness ARN, in the session's microVM (see harness-shell.ts). */
-  private async command(
-    req: IncomingMessage,
-    res: ServerResponse,
-    arn: string,
-    qualifier: string | undefined,
-    raw: string,
-  ): Promise<void> {
-    const sessionId = header(req, 'x-amzn-bedrock-agentcore-runtime-session-id') ?? '';
-    const parsed = parseCommand(raw);
-    const problem =
-      this.arnProblem(arn, 'InvokeAgentRuntimeCommand') ??
-      sessionIdProblem(sessionId, 256) ??
-      ('status' in parsed ? parsed : undefined) ??
-      (await this.authorize(['bedrock-agentcore:InvokeAgentRuntimeCommand'], arn, qualifier)) ??
-      (this.sessions.current(sessionId) ? undefined : this.quotaProblem());
-    if (problem || 'status' in parsed) return sendError(res, problem!);
-    const session = this.sessions.open(sessionId);
-    this.sessions.touch(session);
-    const exitCode = answerCommand(res, session, parsed.command);
-    this.commands.push({
-      harnessArn: arn,
-      sessionId,
-      command: parsed.command,
-      timeout: parsed.timeout,
-      exitCode,
-    });
-  }
-
-  /** The runtime operations take the harness ARN; the runtime behind a harness cannot be named directly. */
-  private arnProblem(arn: string, op: string): HttpError | undefined {
-    if (arn === this.options.harnessArn) return undefined;
-    if (arn === this.runtimeArn) {
-      return {
-        status: 400,
-        errorType: 'ValidationException',
-        message: `This runtime is managed by a harness and cannot be invoked directly. Use the ${op} API with the relevant harness ID instead.`,
-      };
-    }
-    return { status: 404, errorType: 'ResourceNotFoundException', message: `Harness not found: ${arn}` };
-  }
-
-  /** Each action is authorized on the harness and on the endpoint the call addresses (DEFAULT when none). */
-  private async authorize(
-    actions: string[],
-    arn: string,
-    qualifier?: string,
-  ): Promise<HttpError | undefined> {
-    const authorizer = this.options.authorizer;
-    if (!authorizer) return undefined;
-    const resources = [arn, `${arn}/harness-endpoint/${qualifier ?? 'DEFAULT'}`];
-    const requests: AuthRequest[] = actions.flatMap((action) =>
-      resources.map((resource) => ({ action, resource })),
-    );
-    const decision = await authorizer.authorize(requests);
-    return decision.allowed
-      ? undefined
-      : { status: 403, errorType: 'AccessDeniedException', message: decision.message };
-  }
-
-  private rateLimited(): HttpError | undefined {
-    const limit = this.options.maxInvocationsPerSecond ?? 25;
-    const now = Date.now();
-    while (this.recent.length > 0 && this.recent[0]! < now - 1000) this.recent.shift();
-    if (this.recent.length >= limit) {
-      return { status: 429, errorType: 'ThrottlingException', message: 'Rate exceeded for InvokeHarness' };
-    }
-    this.recent.push(now);
-    return undefined;
-  }
-
-  /** A call that needs a new microVM when the account's active sessions are at the quota. */
-  private quotaProblem(): HttpError | undefined {
-    const max = this.options.maxActiveSessions ?? 1000;
-    if (this.sessions.liveCount() < max) return undefined;
-    return {
-      status: 402,
-      errorType: 'ServiceQuotaExceededException',
-      message: `The number of active sessions has reached the quota (${max}) for this account in this Region.`,
-    };
+    return invokeHarness(this.host, req, res, url, raw);
   }
 }
-
-/** Text of the last user message of an invocation. */
-export function userText(inv: Invocation): string {
-  const last = inv.body.messages.at(-1);
-  return (last?.content ?? [])
-    .map((b) => (typeof b.text === 'string' ? b.text : ''))
-    .join('\n')
-    .trim();
-}
-
-const defaultEcho: Scenario = (inv) => ({
-  steps: [
-    { event: 'messageStart', data: { role: 'assistant' } },
-    {
-      event: 'contentBlockDelta',
-      data: { contentBlockIndex: 0, delta: { text: `You said: ${userText(inv)}` } },
-    },
-    { event: 'contentBlockStop', data: { contentBlockIndex: 0 } },
-    { event: 'messageStop', data: { stopReason: 'end_turn' } },
-    {
-      event: 'metadata',
-      data: { usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 }, metrics: { latencyMs: 5 } },
-    },
-  ],
-});

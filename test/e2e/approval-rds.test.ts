@@ -9,8 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
 import { RdsEmulator } from '../../src/stand-ins/rds-emulator.ts';
 import { fisExecuteAgent } from '../../src/stand-ins/scenarios.ts';
-import { click, requestRun, threadText } from '../helpers/approval.ts';
-import { APPROVER, type Rig, resetWorld, startRig } from '../helpers/rig.ts';
+import { approveAndWaitForStart, requestTemplateRun, threadText, verdictLine } from '../helpers/approval.ts';
+import { type Rig, resetWorld, startRig } from '../helpers/rig.ts';
 
 const db = (name: string) => `arn:aws:rds:us-east-1:123456789012:db:${name}`;
 const cluster = (name: string) => `arn:aws:rds:us-east-1:123456789012:cluster:${name}`;
@@ -60,28 +60,11 @@ describe('RDS targets at the approval gate', () => {
     }
   });
 
-  const run = async (template: ReturnType<typeof rdsTemplate>) => {
-    rig.fis.addTemplate(template as never);
-    rig.harness.enqueue(fisExecuteAgent(template.id, 'us-east-1'));
-    return requestRun(rig, template.id);
-  };
-  const started = async (root: { ts: string }) =>
-    rig.slack.waitFor(() => /started from template/.test(threadText(rig, root.ts)), 15_000, 'the start');
-  const verdictLine = async (root: { ts: string }) => {
-    await rig.slack.waitFor(
-      () => /Recovered:|Not recovered:/.test(threadText(rig, root.ts)),
-      30_000,
-      'the verdict',
-    );
-    return threadText(rig, root.ts)
-      .split('\n')
-      .find((l) => /Recovered:|Not recovered:/.test(l))!;
-  };
-
   it('a filter on an RDS target narrows the card to the databases FIS will act on, with their AZs', async () => {
     // Still tagged, but deleted: the tagging API can list a resource RDS no longer has.
     rig.tagging.tag(db('orders-old'), { app: 'orders' });
-    const { card } = await run(
+    const { card } = await requestTemplateRun(
+      rig,
       rdsTemplate(
         'EXT0rds0filter001',
         {
@@ -103,7 +86,8 @@ describe('RDS targets at the approval gate', () => {
   }, 40_000);
 
   it('a database deleted between the card and the click leaves the pool: it starts, and the thread says which is gone', async () => {
-    const { root, card } = await run(
+    const { root, card } = await requestTemplateRun(
+      rig,
       rdsTemplate(
         'EXT0rds0vanish001',
         { resourceType: 'aws:rds:db', resourceTags: { app: 'orders' } },
@@ -112,24 +96,23 @@ describe('RDS targets at the approval gate', () => {
     );
     expect(JSON.stringify(card.blocks)).toContain('3 of 3');
     rds.forget(db('orders-c'));
-    await click(rig, APPROVER, card, 'fis_approve');
-    await started(root);
+    await approveAndWaitForStart(rig, card, root.ts);
     expect(threadText(rig, root.ts)).toMatch(/Fewer targets than the card showed/);
     expect(threadText(rig, root.ts)).toContain('orders-c');
   }, 40_000);
 
   it('a DB instance still rebooting at the deadline: not recovered, naming it and its state', async () => {
-    const { root, card } = await run(
+    const { root, card } = await requestTemplateRun(
+      rig,
       rdsTemplate(
         'EXT0rds0reboot001',
         { resourceType: 'aws:rds:db', resourceArns: [db('orders-a'), db('orders-b')] },
         { actionId: 'aws:rds:reboot-db-instances' },
       ),
     );
-    await click(rig, APPROVER, card, 'fis_approve');
-    await started(root);
+    await approveAndWaitForStart(rig, card, root.ts);
     rds.setInstance(db('orders-b'), { status: 'rebooting' });
-    const verdict = await verdictLine(root);
+    const verdict = await verdictLine(rig, root.ts);
     expect(verdict).toMatch(/Not recovered:/);
     expect(verdict).toMatch(/orders-b.{0,3} rebooting/);
     expect(verdict).not.toContain('orders-a');
@@ -140,17 +123,17 @@ describe('RDS targets at the approval gate', () => {
     rds.putCluster(cluster('orders'), { writer: 'orders-a' });
     rds.putInstance(db('orders-a'), { clusterId: 'orders' });
     rds.putInstance(db('orders-b'), { clusterId: 'orders' });
-    const { root, card } = await run(
+    const { root, card } = await requestTemplateRun(
+      rig,
       rdsTemplate(
         'EXT0rds0failover1',
         { resourceType: 'aws:rds:cluster', resourceArns: [cluster('orders')] },
         { actionId: 'aws:rds:failover-db-cluster' },
       ),
     );
-    await click(rig, APPROVER, card, 'fis_approve');
-    await started(root);
+    await approveAndWaitForStart(rig, card, root.ts);
     rds.setCluster(cluster('orders'), { status: 'failing-over' });
-    const verdict = await verdictLine(root);
+    const verdict = await verdictLine(rig, root.ts);
     expect(verdict).toMatch(/Not recovered:/);
     expect(verdict).toMatch(/orders.{0,3} failing-over/);
   }, 60_000);
@@ -159,21 +142,21 @@ describe('RDS targets at the approval gate', () => {
     rds.putCluster(cluster('orders'), { writer: 'orders-a' });
     rds.putInstance(db('orders-a'), { clusterId: 'orders' });
     rds.putInstance(db('orders-b'), { clusterId: 'orders' });
-    const { root, card } = await run(
+    const { root, card } = await requestTemplateRun(
+      rig,
       rdsTemplate(
         'EXT0rds0failover2',
         { resourceType: 'aws:rds:cluster', resourceArns: [cluster('orders')] },
         { actionId: 'aws:rds:failover-db-cluster' },
       ),
     );
-    await click(rig, APPROVER, card, 'fis_approve');
-    await started(root);
+    await approveAndWaitForStart(rig, card, root.ts);
     rds.setInstance(db('orders-b'), { status: 'rebooting' });
     await rig.slack.waitFor(() => /is \*completed\*/.test(threadText(rig, root.ts)), 15_000, 'the end');
     await new Promise((r) => setTimeout(r, 400));
     expect(threadText(rig, root.ts)).not.toMatch(/Recovered:/);
     rds.setInstance(db('orders-b'), { status: 'available' });
-    const verdict = await verdictLine(root);
+    const verdict = await verdictLine(rig, root.ts);
     expect(verdict).toMatch(/Recovered:.*every stop-condition alarm and the 1 checked target resource\b/);
     expect(verdict).not.toMatch(/Not checked/);
   }, 60_000);

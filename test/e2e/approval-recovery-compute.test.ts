@@ -13,8 +13,8 @@ import { EksNodegroupEmulator } from '../../src/stand-ins/eks-nodegroup-emulator
 import { sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
 import { LambdaEmulator } from '../../src/stand-ins/lambda-emulator.ts';
 import { fisExecuteAgent } from '../../src/stand-ins/scenarios.ts';
-import { click, requestRun, threadText } from '../helpers/approval.ts';
-import { APPROVER, type Rig, resetWorld, startRig } from '../helpers/rig.ts';
+import { approveAndWaitForStart, requestTemplateRun, threadText, verdictLine } from '../helpers/approval.ts';
+import { type Rig, resetWorld, startRig } from '../helpers/rig.ts';
 
 const REGION = 'us-east-1';
 const ENDPOINTS = [
@@ -54,31 +54,28 @@ describe('compute targets: recovery and blast radius', () => {
     lambda.clear();
   });
 
-  /** A template with this one target and action (no filters unless given), run and approved; returns the thread. */
-  async function approveRun(target: Record<string, unknown>, actionId: string, targetKey: string) {
-    const template = sampleTemplate(`EXT0compute0${String(++n).padStart(5, '0')}`, {
-      description: `Exercise ${target.resourceType}`,
-      targets: { fleet: { selectionMode: 'ALL', ...target } },
-      actions: { act: { actionId, targets: { [targetKey]: 'fleet' } } },
-    } as never);
-    rig.fis.addTemplate(template as never);
-    rig.harness.enqueue(fisExecuteAgent(template.id, REGION));
-    const { root, card } = await requestRun(rig, template.id);
-    await click(rig, APPROVER, card, 'fis_approve');
-    await rig.slack.waitFor(
-      () => /started from template/.test(threadText(rig, root.ts)),
-      15_000,
-      'the start',
+  /** The card for a template with these targets and actions, as the blocks' JSON. */
+  async function cardFor(id: string, description: string, targets: object, actions: object) {
+    const { card } = await requestTemplateRun(
+      rig,
+      sampleTemplate(id, { description, targets, actions } as never),
     );
-    return root;
+    return JSON.stringify(card.blocks);
   }
 
-  const verdictLine = async (rootTs: string, word: RegExp) => {
-    await rig.slack.waitFor(() => word.test(threadText(rig, rootTs)), 30_000, 'the verdict');
-    return threadText(rig, rootTs)
-      .split('\n')
-      .find((l) => word.test(l))!;
-  };
+  /** A template with this one target `fleet` and one action on it, run and approved; returns the thread. */
+  async function approveRun(target: Record<string, unknown>, actionId: string, targetKey: string) {
+    const { root, card } = await requestTemplateRun(
+      rig,
+      sampleTemplate(`EXT0compute0${String(++n).padStart(5, '0')}`, {
+        description: `Exercise ${target.resourceType}`,
+        targets: { fleet: { selectionMode: 'ALL', ...target } },
+        actions: { act: { actionId, targets: { [targetKey]: 'fleet' } } },
+      } as never),
+    );
+    await approveAndWaitForStart(rig, card, root.ts);
+    return root;
+  }
 
   it('an EKS node group still DEGRADED at the deadline: not recovered, naming it and its issue codes', async () => {
     const workers = eks.putNodegroup(REGION, 'shop', 'workers', { desired: 4 });
@@ -91,7 +88,7 @@ describe('compute targets: recovery and blast radius', () => {
       status: 'DEGRADED',
       issues: [{ code: 'NodeCreationFailure', message: 'Instances failed to join the kubernetes cluster' }],
     });
-    const verdict = await verdictLine(root.ts, /Not recovered:/);
+    const verdict = await verdictLine(rig, root.ts, /Not recovered:/);
     expect(verdict).toMatch(/shop\/workers.{0,3} DEGRADED, health issues: NodeCreationFailure/);
   }, 60_000);
 
@@ -104,7 +101,7 @@ describe('compute targets: recovery and blast radius', () => {
     );
     g.instances[0]!.lifecycle = 'Terminating';
     g.instances[1]!.health = 'Unhealthy';
-    const verdict = await verdictLine(root.ts, /Not recovered:/);
+    const verdict = await verdictLine(rig, root.ts, /Not recovered:/);
     expect(verdict).toMatch(/checkout-asg.{0,3} 2 of 4 desired instances in service and healthy \(2 short\)/);
   }, 60_000);
 
@@ -115,7 +112,7 @@ describe('compute targets: recovery and blast radius', () => {
       'aws:ec2:asg-insufficient-instance-capacity-error',
       'AutoScalingGroups',
     );
-    const verdict = await verdictLine(root.ts, /Recovered:/);
+    const verdict = await verdictLine(rig, root.ts, /Recovered:/);
     expect(verdict).toMatch(/the 1 checked target resource/);
     expect(threadText(rig, root.ts)).not.toMatch(/Not recovered|no health check/);
   }, 60_000);
@@ -131,7 +128,7 @@ describe('compute targets: recovery and blast radius', () => {
       lastUpdateStatus: 'Failed',
       lastUpdateStatusReasonCode: 'EniLimitExceeded',
     });
-    const verdict = await verdictLine(root.ts, /Not recovered:/);
+    const verdict = await verdictLine(rig, root.ts, /Not recovered:/);
     expect(verdict).toMatch(/checkout-api.{0,3} state Active, last update Failed \(EniLimitExceeded\)/);
   }, 60_000);
 
@@ -150,7 +147,7 @@ describe('compute targets: recovery and blast radius', () => {
       'aws:eks:pod-delete',
       'Pods',
     );
-    const verdict = await verdictLine(root.ts, /Recovered:/);
+    const verdict = await verdictLine(rig, root.ts, /Recovered:/);
     expect(verdict).toMatch(/Not checked: .{0,3}fleet.{0,3} \(aws:eks:pod: .*no access/);
     expect(verdict).not.toMatch(/no health check for this type/);
   }, 60_000);
@@ -160,9 +157,10 @@ describe('compute targets: recovery and blast radius', () => {
     const python = lambda.putFunction(REGION, 'orders-py', { runtime: 'python3.13' });
     const gone = `arn:aws:lambda:${REGION}:123456789012:function:orders-old`;
     for (const arn of [node, python, gone]) rig.tagging.tag(arn, { app: 'orders' });
-    const template = sampleTemplate('EXT0compute0lambda', {
-      description: 'Add latency to the Node.js order functions',
-      targets: {
+    const shown = await cardFor(
+      'EXT0compute0lambda',
+      'Add latency to the Node.js order functions',
+      {
         fns: {
           resourceType: 'aws:lambda:function',
           resourceTags: { app: 'orders' },
@@ -170,12 +168,8 @@ describe('compute targets: recovery and blast radius', () => {
           selectionMode: 'ALL',
         },
       },
-      actions: { delay: { actionId: 'aws:lambda:invocation-add-delay', targets: { Functions: 'fns' } } },
-    } as never);
-    rig.fis.addTemplate(template as never);
-    rig.harness.enqueue(fisExecuteAgent(template.id, REGION));
-    const { card } = await requestRun(rig, template.id);
-    const shown = JSON.stringify(card.blocks);
+      { delay: { actionId: 'aws:lambda:invocation-add-delay', targets: { Functions: 'fns' } } },
+    );
     expect(shown).toContain('1 of 1');
     expect(shown).toContain('orders-node');
     expect(shown).not.toContain('orders-py');
@@ -192,9 +186,10 @@ describe('compute targets: recovery and blast radius', () => {
     });
     asg.putGroup(REGION, 'checkout-b', { desired: 2, azs: ['us-east-1b'], tags: { app: 'checkout' } });
     asg.putGroup(REGION, 'orders-a', { desired: 2, azs: ['us-east-1a'], tags: { app: 'orders' } });
-    const template = sampleTemplate('EXT0compute0asgtags', {
-      description: 'Insufficient capacity for the checkout groups in us-east-1a',
-      targets: {
+    const shown = await cardFor(
+      'EXT0compute0asgtags',
+      'Insufficient capacity for the checkout groups in us-east-1a',
+      {
         groups: {
           resourceType: 'aws:ec2:autoscaling-group',
           resourceTags: { app: 'checkout' },
@@ -202,18 +197,14 @@ describe('compute targets: recovery and blast radius', () => {
           selectionMode: 'ALL',
         },
       },
-      actions: {
+      {
         ice: {
           actionId: 'aws:ec2:asg-insufficient-instance-capacity-error',
           parameters: { availabilityZoneIdentifiers: 'us-east-1a', percentage: '100', duration: 'PT5M' },
           targets: { AutoScalingGroups: 'groups' },
         },
       },
-    } as never);
-    rig.fis.addTemplate(template as never);
-    rig.harness.enqueue(fisExecuteAgent(template.id, REGION));
-    const { card } = await requestRun(rig, template.id);
-    const shown = JSON.stringify(card.blocks);
+    );
     expect(shown).toContain('2 of 2');
     expect(shown).toContain('checkout-a');
     expect(shown).toContain('checkout-ab');
@@ -227,27 +218,24 @@ describe('compute targets: recovery and blast radius', () => {
     const spot = 'arn:aws:ec2:us-east-1:123456789012:instance/i-0dddddddddddddddd';
     rig.tagging.tag(spot, { app: 'checkout' });
     rig.ec2.putInstance(spot, { az: 'us-east-1c', lifecycle: 'spot' });
-    const template = sampleTemplate('EXT0compute0spot', {
-      description: 'Interrupt the checkout Spot Instances',
-      targets: {
+    const shown = await cardFor(
+      'EXT0compute0spot',
+      'Interrupt the checkout Spot Instances',
+      {
         spots: {
           resourceType: 'aws:ec2:spot-instance',
           resourceTags: { app: 'checkout' },
           selectionMode: 'ALL',
         },
       },
-      actions: {
+      {
         interrupt: {
           actionId: 'aws:ec2:send-spot-instance-interruptions',
           parameters: { durationBeforeInterruption: 'PT2M' },
           targets: { SpotInstances: 'spots' },
         },
       },
-    } as never);
-    rig.fis.addTemplate(template as never);
-    rig.harness.enqueue(fisExecuteAgent(template.id, REGION));
-    const { card } = await requestRun(rig, template.id);
-    const shown = JSON.stringify(card.blocks);
+    );
     expect(shown).toContain('1 of 1');
     expect(shown).toContain('i-0dddddddddddddddd');
     expect(shown).toMatch(/AZ us-east-1c\./);

@@ -1,7 +1,7 @@
 /** Driving the FIS approval card in end-to-end tests: request a run, read the card, click its buttons. */
 import { type FisExperimentRecord, sampleTemplate } from '../../src/stand-ins/fis-emulator.ts';
 import { fisExecuteAgent, resumedResult } from '../../src/stand-ins/scenarios.ts';
-import { CHANNEL, commandRoot, type Rig, startRig, USER } from './rig.ts';
+import { APPROVER, CHANNEL, commandRoot, type Rig, startRig, USER } from './rig.ts';
 
 export const TEMPLATE = 'EXT1a2b3c4d5e6f7';
 
@@ -49,6 +49,37 @@ export async function requestRun(rig: Pick<Rig, 'slack' | 'harness'>, template =
   const session = rig.harness.invocations.find((i) => !known.has(i.sessionId))!.sessionId;
   // Snapshot: the stored message changes as the card is updated.
   return { root, session, card: { ...card, blocks: [...card.blocks] } };
+}
+
+/**
+ * Puts this template in FIS and has the agent ask to run it (in us-east-1), then waits for the card as
+ * requestRun does: for tests whose cases each bring their own template.
+ */
+export async function requestTemplateRun(
+  rig: Pick<Rig, 'slack' | 'harness' | 'fis'>,
+  template: { id: string },
+) {
+  rig.fis.addTemplate(template as never);
+  rig.harness.enqueue(fisExecuteAgent(template.id, 'us-east-1'));
+  return requestRun(rig, template.id);
+}
+
+/** The approver approves the card; resolves once the thread says the experiment started. */
+export async function approveAndWaitForStart(rig: SlackRig, card: Card, rootTs: string): Promise<void> {
+  await click(rig, APPROVER, card, 'fis_approve');
+  await rig.slack.waitFor(() => /started from template/.test(threadText(rig, rootTs)), 15_000, 'the start');
+}
+
+/** Waits for the recovery watch's verdict in the thread and returns its line (the first matching `word`). */
+export async function verdictLine(
+  rig: SlackRig,
+  rootTs: string,
+  word = /Recovered:|Not recovered:/,
+): Promise<string> {
+  await rig.slack.waitFor(() => word.test(threadText(rig, rootTs)), 30_000, 'the verdict');
+  return threadText(rig, rootTs)
+    .split('\n')
+    .find((l) => word.test(l))!;
 }
 
 /** The experiments FIS holds for this card's approval, found by the tag. */
