@@ -31,6 +31,7 @@ export function categorize(target: string, body: string): string {
     UpdateExpression?: string;
     IndexName?: string;
     KeyConditionExpression?: string;
+    RequestItems?: Record<string, { Keys?: Array<{ pk?: { S?: string } }> }>;
   } = {};
   try {
     req = JSON.parse(body);
@@ -47,7 +48,7 @@ export function categorize(target: string, body: string): string {
     return `PutItem ${pk.split('#')[0]}`;
   }
   if (op === 'UpdateItem') {
-    if (upd.startsWith('SET leaseExpiresAt = :exp')) return 'heartbeat';
+    if (upd.startsWith('SET aliveUntil = :until')) return 'heartbeat';
     if (upd.startsWith('SET #s = :running')) return 'claim';
     if (upd.startsWith('SET #s = :st')) return 'finish';
     if (upd.startsWith('REMOVE #q[0]')) return 'queue pop';
@@ -58,6 +59,12 @@ export function categorize(target: string, body: string): string {
   }
   if (op === 'Query') return req.IndexName ? 'reaper scan (query)' : 'turn log read';
   if (op === 'GetItem') return 'session read';
+  if (op === 'BatchGetItem') {
+    const first = Object.values(req.RequestItems ?? {})[0]?.Keys?.[0]?.pk?.S ?? '';
+    return first.startsWith('OWNER#')
+      ? 'reaper owner check (batch read)'
+      : 'heartbeat claim check (batch read)';
+  }
   return op;
 }
 

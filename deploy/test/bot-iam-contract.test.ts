@@ -138,6 +138,7 @@ const CONTRACT: Record<string, Need[]> = {
   ],
   DescribeTableCommand: [{ actions: ['dynamodb:DescribeTable'], resources: [table] }],
   GetCommand: [{ actions: ['dynamodb:GetItem'], resources: [table] }],
+  BatchGetCommand: [{ actions: ['dynamodb:BatchGetItem'], resources: [table] }],
   PutCommand: [{ actions: ['dynamodb:PutItem'], resources: [table] }],
   UpdateCommand: [{ actions: ['dynamodb:UpdateItem'], resources: [table] }],
   QueryCommand: [{ actions: ['dynamodb:Query'], resources: [table, `${table}/index/gsi1`] }],

@@ -1,12 +1,24 @@
 /**
- * Who works on a thread: claims (idle → running), the lease a running turn renews, stop requests,
- * and taking runs back from owners that stopped renewing (reaping) or are shutting down.
+ * Who works on a thread: claims (idle → running), each replica's liveness record that keeps its
+ * claims alive, stop requests, and taking runs back from owners that stopped renewing (reaping) or
+ * are shutting down. A claim carries its own lease, set when taken and never renewed (it covers a
+ * claim until its replica's next heartbeat, and claims by an owner that never wrote a record); past
+ * it, a claim is stale when its owner's record is stale or missing.
  * (Split out of session-store.ts: the lease and claim rules, which must stay consistent with each other.)
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SessionRecord, ThreadKey } from '../core/ports.ts';
+import { keyId, readMany } from './session-batch-read.ts';
 import { RUNNING, type SessionTable, sortable, strip, threadKey } from './session-table.ts';
+
+/** Liveness records outlive a replica by a day, then TTL tidies them (staleness is read from `aliveUntil`). */
+const OWNER_TTL_S = 86_400;
+
+/** A replica's liveness record. */
+export function ownerKey(owner: string): { pk: string; sk: string } {
+  return { pk: `OWNER#${owner}`, sk: 'ALIVE' };
+}
 
 export class SessionLeases {
   constructor(private readonly t: SessionTable) {}
@@ -61,34 +73,32 @@ export class SessionLeases {
     );
   }
 
-  async heartbeat(
-    key: ThreadKey,
-    owner: string,
-    leaseMs: number,
-  ): Promise<{ held: boolean; stopRequestedBy?: string }> {
+  /**
+   * The replica's liveness record, which keeps all its claims alive: one unconditional write per
+   * heartbeat (its TTL only tidies records of replicas long gone; staleness is `aliveUntil`).
+   */
+  async renewOwner(owner: string, leaseMs: number): Promise<void> {
     const now = this.t.now();
-    try {
-      const out = await this.t.doc.send(
-        new UpdateCommand({
-          TableName: this.t.name,
-          Key: threadKey(key),
-          UpdateExpression: 'SET leaseExpiresAt = :exp, gsi1sk = :sk',
-          ConditionExpression: '#s = :running AND #owner = :me',
-          ExpressionAttributeNames: { '#s': 'status', '#owner': 'owner' },
-          ExpressionAttributeValues: {
-            ':running': 'running',
-            ':me': owner,
-            ':exp': now + leaseMs,
-            ':sk': sortable(now + leaseMs),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return { held: true, stopRequestedBy: out.Attributes?.stopRequestedBy as string | undefined };
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return { held: false };
-      throw err;
-    }
+    await this.t.doc.send(
+      new UpdateCommand({
+        TableName: this.t.name,
+        Key: ownerKey(owner),
+        UpdateExpression: 'SET aliveUntil = :until, #ttl = :ttl',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':until': now + leaseMs, ':ttl': Math.floor(now / 1000) + OWNER_TTL_S },
+      }),
+    );
+  }
+
+  /** What a heartbeat needs of its claims (who owns each, a stop request), in one batched read. */
+  async readClaims(keys: ThreadKey[]): Promise<Array<SessionRecord | undefined | null>> {
+    const got = await readMany(this.t, keys.map(threadKey), ['status', 'owner', 'stopRequestedBy']);
+    return keys.map((k) => {
+      const id = keyId(threadKey(k));
+      if (!got.has(id)) return null;
+      const item = got.get(id);
+      return item ? ({ ...k, ...strip(item) } as SessionRecord) : undefined;
+    });
   }
 
   requestStop(key: ThreadKey, user: string): Promise<boolean> {
@@ -104,7 +114,7 @@ export class SessionLeases {
     );
   }
 
-  /** The sparse running index, latest lease first: one query, however many threads the table holds. */
+  /** The sparse running index, latest claimed first: one query, however many threads the table holds. */
   async listRunning(limit: number): Promise<SessionRecord[]> {
     const out = await this.t.doc.send(
       new QueryCommand({
@@ -119,10 +129,15 @@ export class SessionLeases {
     return (out.Items ?? []).map(strip).filter((r) => r.status === 'running');
   }
 
-  async reapLapsed(now: number, skip?: (rec: SessionRecord) => boolean): Promise<SessionRecord[]> {
+  async reapLapsed(
+    now: number,
+    skip?: (rec: SessionRecord, ownerAliveUntil: number | undefined) => boolean,
+    orphaned?: (rec: SessionRecord) => boolean,
+  ): Promise<SessionRecord[]> {
     const won: SessionRecord[] = [];
     let start: Record<string, unknown> | undefined;
     do {
+      // Claims whose own lease lapsed: every claim older than a lease, whose owner then keeps it alive.
       const out = await this.t.doc.send(
         new QueryCommand({
           TableName: this.t.name,
@@ -132,39 +147,56 @@ export class SessionLeases {
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of out.Items ?? []) {
-        const rec = strip(item);
-        if (rec.owner === undefined || rec.leaseExpiresAt === undefined || skip?.(rec)) continue;
-        try {
-          const res = await this.t.doc.send(
-            new UpdateCommand({
-              TableName: this.t.name,
-              Key: threadKey(rec),
-              UpdateExpression:
-                'SET #s = :idle, interruptedAt = :now, updatedAt = :now REMOVE #owner, leaseExpiresAt, gsi1pk, gsi1sk, stopRequestedBy',
-              // Only the very lease that was seen lapsed: a renewal or a recorded completion by its
-              // owner since then (even one that arrived after an outage) wins over the reaper.
-              ConditionExpression:
-                '#s = :running AND leaseExpiresAt < :now AND leaseExpiresAt = :seen AND #owner = :owner',
-              ExpressionAttributeNames: { '#s': 'status', '#owner': 'owner' },
-              ExpressionAttributeValues: {
-                ':idle': 'idle',
-                ':running': 'running',
-                ':now': now,
-                ':seen': rec.leaseExpiresAt,
-                ':owner': rec.owner,
-              },
-              ReturnValues: 'ALL_OLD',
-            }),
-          );
-          if (res.Attributes) won.push(strip(res.Attributes));
-        } catch (err) {
-          if (!(err instanceof ConditionalCheckFailedException)) throw err;
-        }
+      const lapsed = (out.Items ?? [])
+        .map(strip)
+        .filter((r) => r.owner !== undefined && r.leaseExpiresAt !== undefined);
+      const owners = lapsed.length
+        ? await readMany(this.t, [...new Set(lapsed.map((r) => r.owner!))].map(ownerKey), ['aliveUntil'])
+        : new Map();
+      for (const rec of lapsed) {
+        const id = keyId(ownerKey(rec.owner!));
+        // An owner whose record could not be read this time is judged at the next sweep.
+        if (!owners.has(id)) continue;
+        const aliveUntil = owners.get(id)?.aliveUntil as number | undefined;
+        const ownerAlive = aliveUntil !== undefined && aliveUntil >= now;
+        if ((ownerAlive && !orphaned?.(rec)) || skip?.(rec, aliveUntil)) continue;
+        const taken = await this.reapOne(rec, now);
+        if (taken) won.push(taken);
       }
       start = out.LastEvaluatedKey;
     } while (start);
     return won;
+  }
+
+  /** Takes one lapsed claim, only while it is the very claim that was seen lapsed. */
+  private async reapOne(rec: SessionRecord, now: number): Promise<SessionRecord | undefined> {
+    try {
+      const res = await this.t.doc.send(
+        new UpdateCommand({
+          TableName: this.t.name,
+          Key: threadKey(rec),
+          UpdateExpression:
+            'SET #s = :idle, interruptedAt = :now, updatedAt = :now REMOVE #owner, leaseExpiresAt, gsi1pk, gsi1sk, stopRequestedBy',
+          // A recorded completion by its owner since then (even one that arrived after an outage),
+          // or a new claim, wins over the reaper.
+          ConditionExpression:
+            '#s = :running AND leaseExpiresAt < :now AND leaseExpiresAt = :seen AND #owner = :owner',
+          ExpressionAttributeNames: { '#s': 'status', '#owner': 'owner' },
+          ExpressionAttributeValues: {
+            ':idle': 'idle',
+            ':running': 'running',
+            ':now': now,
+            ':seen': rec.leaseExpiresAt,
+            ':owner': rec.owner,
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return res.Attributes ? strip(res.Attributes) : undefined;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
   }
 
   interrupt(key: ThreadKey, owner: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 /**
  * SessionStore over DynamoDB: the thread's session record (create, read, notes on the current turn,
  * harness session rotation) and idempotency records, with its other concerns in their own files:
- * claims and leases (session-leases.ts), the follow-up queue and release (session-queue.ts), the turn
+ * claims, replica liveness and reaping (session-leases.ts), the follow-up queue and release (session-queue.ts), the turn
  * log (session-turn-log.ts), and the table's client and key scheme (session-table.ts).
  * The session record is written whole on create, so a new field on SessionRecord is stored as is.
  */
@@ -91,12 +91,12 @@ export class DynamoSessionStore implements SessionStore {
     return this.leases.claimAwaiting(key, approvalId, owner, leaseMs);
   }
 
-  heartbeat(
-    key: ThreadKey,
-    owner: string,
-    leaseMs: number,
-  ): Promise<{ held: boolean; stopRequestedBy?: string }> {
-    return this.leases.heartbeat(key, owner, leaseMs);
+  renewOwner(owner: string, leaseMs: number): Promise<void> {
+    return this.leases.renewOwner(owner, leaseMs);
+  }
+
+  readClaims(keys: ThreadKey[]): Promise<Array<SessionRecord | undefined | null>> {
+    return this.leases.readClaims(keys);
   }
 
   requestStop(key: ThreadKey, user: string): Promise<boolean> {
@@ -107,8 +107,12 @@ export class DynamoSessionStore implements SessionStore {
     return this.leases.listRunning(limit);
   }
 
-  reapLapsed(now: number, skip?: (rec: SessionRecord) => boolean): Promise<SessionRecord[]> {
-    return this.leases.reapLapsed(now, skip);
+  reapLapsed(
+    now: number,
+    skip?: (rec: SessionRecord, ownerAliveUntil: number | undefined) => boolean,
+    orphaned?: (rec: SessionRecord) => boolean,
+  ): Promise<SessionRecord[]> {
+    return this.leases.reapLapsed(now, skip, orphaned);
   }
 
   interrupt(key: ThreadKey, owner: string): Promise<boolean> {

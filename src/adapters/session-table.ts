@@ -4,8 +4,9 @@
  *   THREAD#<team>#<channel>#<thread_ts> / SESSION      → the thread's harness session and its lease
  *   THREAD#<team>#<channel>#<thread_ts> / TURN#<n>     → the compact turn log (for rehydration)
  *   SEEN#<idempotency key>              / SEEN         → idempotency records (events, messages, commands)
- * Sessions being worked on sit in the sparse index `gsi1` under SESSIONS#running, sorted by lease
- * expiry, so any replica can find runs whose owner died. Every state change is conditional.
+ *   OWNER#<replica>                     / ALIVE        → a replica's liveness (its heartbeat), which keeps its claims
+ * Sessions being worked on sit in the sparse index `gsi1` under SESSIONS#running, sorted by the
+ * claim's own lease expiry, so any replica can find runs whose owner died. Every state change is conditional.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';

@@ -76,7 +76,10 @@ export interface SessionRecord extends ThreadKey {
   skillPaths: string[];
   requester: string;
   status: SessionStatus;
-  /** While running: the replica that owns the run, and when its claim lapses without a heartbeat. */
+  /**
+   * While running: the replica that owns the run, and when the claim's own lease lapses (set when
+   * claimed, not renewed: after it, the claim lives as long as its owner's liveness record).
+   */
   owner?: string;
   leaseExpiresAt?: number;
   /** While awaiting_approval: the approval the paused turn waits for. */
@@ -114,12 +117,17 @@ export interface SessionStore {
   claimRetry(key: ThreadKey, interruptedAt: number, owner: string, leaseMs: number): Promise<boolean>;
   /** awaiting_approval (for this approval) → running. */
   claimAwaiting(key: ThreadKey, approvalId: string, owner: string, leaseMs: number): Promise<boolean>;
-  /** Renews the lease; reports a stop request. `held: false` means the run lost its claim. */
-  heartbeat(
-    key: ThreadKey,
-    owner: string,
-    leaseMs: number,
-  ): Promise<{ held: boolean; stopRequestedBy?: string }>;
+  /**
+   * The replica's heartbeat: keeps every claim naming `owner` alive for `leaseMs` more (one write,
+   * however many runs the replica has).
+   */
+  renewOwner(owner: string, leaseMs: number): Promise<void>;
+  /**
+   * The records of these threads, in order, for a replica to learn which of its claims it lost and
+   * which were asked to stop: undefined for a thread with no record, null for one not read this
+   * time (DynamoDB's per-request limits; read again at the next heartbeat).
+   */
+  readClaims(keys: ThreadKey[]): Promise<Array<SessionRecord | undefined | null>>;
   noteTurn(
     key: ThreadKey,
     owner: string,
@@ -137,13 +145,21 @@ export interface SessionStore {
   /** Asks the owner of a running turn to stop it; false if nothing is running (or a stop was already asked). */
   requestStop(key: ThreadKey, user: string): Promise<boolean>;
   /**
-   * Runs whose owner stopped renewing: marked idle and interrupted; returns those this caller took.
-   * Each is taken only while its lease is exactly the one passed to `skip` (same owner and expiry).
+   * Runs whose owner stopped renewing (the claim's own lease lapsed, and so has its owner's liveness
+   * record, or it has none): marked idle and interrupted; returns those this caller took. Each is
+   * taken only while its claim is exactly the one passed to `skip` (same owner and claim expiry).
    * `skip`: runs the caller knows are still alive (e.g. its own, waiting for the table to come back),
-   * or has not yet seen lapsed for long enough.
+   * or has not yet seen lapsed for long enough; `ownerAliveUntil` is the owner's last renewal as read
+   * now (undefined: no record), so a renewal since the last sweep can be told apart.
+   * `orphaned`: claims the caller knows no run keeps alive, whatever their owner's record says (its
+   * own claims with no run behind them, e.g. one whose release failed), taken once their own lease lapsed.
    */
-  reapLapsed(now: number, skip?: (rec: SessionRecord) => boolean): Promise<SessionRecord[]>;
-  /** Runs being worked on now, anyone's (at most `limit`, the latest lease first). */
+  reapLapsed(
+    now: number,
+    skip?: (rec: SessionRecord, ownerAliveUntil: number | undefined) => boolean,
+    orphaned?: (rec: SessionRecord) => boolean,
+  ): Promise<SessionRecord[]>;
+  /** Runs being worked on now, anyone's (at most `limit`, the latest claimed first). */
   listRunning(limit: number): Promise<SessionRecord[]>;
   /** Marks this owner's run interrupted (shutdown deadline). */
   interrupt(key: ThreadKey, owner: string): Promise<boolean>;

@@ -51,12 +51,13 @@ export class Runner {
   private readonly lapses: LapseWatch;
   private readonly investigations: InvestigationRuns;
   private accepting = true;
+  private sweeping: Promise<void> | undefined;
 
   constructor(private readonly d: RunnerDeps) {
     this.now = d.now ?? Date.now;
     this.owner = d.owner ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.engine = new TurnEngine({ ...d, owner: this.owner, now: this.now });
-    // A live owner renews three times per lease, and retries recording a completion within seconds of
+    // A live owner renews its liveness twice per lease, and retries recording a completion within seconds of
     // the table coming back (the store's client gives up on a call within about 5 s).
     this.lapses = new LapseWatch(Math.max(d.settings.leaseMs, 5_000), this.now);
     this.requests = new RunRequests(
@@ -158,12 +159,30 @@ export class Runner {
    * Finds runs whose owner died (lease lapsed, and stayed lapsed for a grace period: see
    * lapse-watch.ts), marks them interrupted and offers Retry.
    */
-  async reap(): Promise<void> {
+  reap(): Promise<void> {
+    // One sweep at a time, and none once shutdown began: the store may close under it.
+    if (!this.accepting) return Promise.resolve();
+    this.sweeping ??= this.sweep().finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  private async sweep(): Promise<void> {
     const now = this.now();
     // Never our own live runs: one whose renewals failed while the table was down is still working.
     const alive = (rec: SessionRecord) => rec.owner === this.owner && this.local.has(mapKey(rec));
     this.lapses.begin();
-    const won = await this.d.store.reapLapsed(now, (rec) => alive(rec) || !this.lapses.due(rec));
+    // Our own claims with no run behind them (a release that failed) are not kept alive by our
+    // heartbeat: they are reaped like a dead owner's, after the same grace (judged by the claim alone,
+    // since our record changes at every heartbeat).
+    const orphaned = (rec: SessionRecord) => rec.owner === this.owner && !this.local.has(mapKey(rec));
+    const won = await this.d.store.reapLapsed(
+      now,
+      (rec, ownerAliveUntil) =>
+        alive(rec) || !this.lapses.due(rec, orphaned(rec) ? undefined : ownerAliveUntil),
+      orphaned,
+    );
     this.lapses.end();
     for (const rec of won) {
       this.d.log.warn(
@@ -204,6 +223,14 @@ export class Runner {
         { runs: this.active.size },
         'runs still finishing at the end of shutdown; their threads are offered for retry when their claims lapse',
       );
+    // No more heartbeats (the runs above are abandoned), and a sweep or a heartbeat still talking to
+    // the store would outlive it (the embedded one closes next). Only within the interrupt window:
+    // the exit margin after it is for closing (shutdown.ts).
+    await Promise.race([
+      Promise.allSettled([this.sweeping, this.engine.stopHeartbeat()]),
+      // Unref'd: a pending timer must not keep the process alive once everything settled.
+      new Promise((r) => setTimeout(r, Math.max(0, finalDeadline - this.now())).unref()),
+    ]);
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

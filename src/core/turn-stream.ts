@@ -11,7 +11,7 @@ import {
   type HookDenial,
   hookDenialLine,
 } from './explain.ts';
-import type { AbortReason, LeaseKeeper } from './lease.ts';
+import type { AbortReason, RunLease } from './lease.ts';
 import type { Logger } from './logger.ts';
 import type { HarnessInvocation, HarnessPort } from './ports.ts';
 import type { FinalState, ReplyStream } from './reply-stream.ts';
@@ -22,8 +22,8 @@ import { describeTool } from './tool-label.ts';
 export interface LocalRun {
   abort: AbortController;
   reason?: AbortReason;
-  /** The run's lease keeper, paused while the session waits for an approval. */
-  lease?: LeaseKeeper;
+  /** The run's hold on its claim (the replica's heartbeat), paused while the session waits for an approval. */
+  lease?: RunLease;
 }
 
 export interface Consumed {

@@ -6,7 +6,7 @@
  */
 import { grantTurn, resumeGrant, type TurnGrant } from './grants.ts';
 import { answerInlineCalls } from './inline-calls.ts';
-import { LeaseKeeper } from './lease.ts';
+import { ReplicaHeartbeat } from './lease.ts';
 import type { Logger } from './logger.ts';
 import type { QueuedTurn, SessionRecord, ThreadKey } from './ports.ts';
 import { setAgentStatus } from './turn-agent-session.ts';
@@ -29,8 +29,11 @@ export class TurnEngine {
   private readonly sessions: HarnessSessions;
   private readonly endings: TurnEndings;
   private readonly replies: TurnReplies;
+  /** One heartbeat for every run of this replica (not one per run: issue 21's cost item). */
+  private readonly heartbeat: ReplicaHeartbeat;
 
   constructor(private readonly d: TurnDeps) {
+    this.heartbeat = new ReplicaHeartbeat(d.store, d.owner, d.settings.leaseMs, d.log);
     this.sessions = new HarnessSessions(d);
     this.endings = new TurnEndings(d);
     const files = new TurnFiles({
@@ -41,6 +44,12 @@ export class TurnEngine {
       reportFiles: d.settings.reportFiles,
     });
     this.replies = new TurnReplies(d, this.sessions, files, this.endings);
+  }
+
+  /** Shutdown: stops the replica's heartbeat, and resolves once none is in flight. */
+  stopHeartbeat(): Promise<void> {
+    this.heartbeat.close();
+    return this.heartbeat.idle();
   }
 
   /**
@@ -56,15 +65,7 @@ export class TurnEngine {
   ): Promise<void> {
     const key = keyOf(session);
     const log = this.d.log.child({ ...key });
-    const lease = new LeaseKeeper(
-      this.d.store,
-      key,
-      this.d.owner,
-      this.d.settings.leaseMs,
-      (r) => abortRun(local, r),
-      log,
-    );
-    lease.start();
+    const lease = this.heartbeat.register(key, (r) => abortRun(local, r));
     local.lease = lease;
     try {
       let input: TurnInput | undefined = first;
