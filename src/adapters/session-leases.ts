@@ -10,7 +10,14 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SessionRecord, ThreadKey } from '../core/ports.ts';
 import { keyId, readMany } from './session-batch-read.ts';
-import { RUNNING, type SessionTable, sortable, strip, threadKey } from './session-table.ts';
+import {
+  RUNNING,
+  RUNNING_PARTITIONS,
+  type SessionTable,
+  sortable,
+  strip,
+  threadKey,
+} from './session-table.ts';
 
 /** Liveness records outlive a replica by a day, then TTL tidies them (staleness is read from `aliveUntil`). */
 const OWNER_TTL_S = 86_400;
@@ -116,20 +123,41 @@ export class SessionLeases {
 
   /** The sparse running index, latest claimed first: one query, however many threads the table holds. */
   async listRunning(limit: number): Promise<SessionRecord[]> {
-    const out = await this.t.doc.send(
-      new QueryCommand({
-        TableName: this.t.name,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :r',
-        ExpressionAttributeValues: { ':r': RUNNING },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
+    const parts = await Promise.all(
+      RUNNING_PARTITIONS.map((r) =>
+        this.t.doc.send(
+          new QueryCommand({
+            TableName: this.t.name,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :r',
+            ExpressionAttributeValues: { ':r': r },
+            ScanIndexForward: false,
+            Limit: limit,
+          }),
+        ),
+      ),
     );
-    return (out.Items ?? []).map(strip).filter((r) => r.status === 'running');
+    return parts
+      .flatMap((out) => out.Items ?? [])
+      .sort((a, b) => String(b.gsi1sk).localeCompare(String(a.gsi1sk)))
+      .slice(0, limit)
+      .map(strip)
+      .filter((r) => r.status === 'running');
   }
 
   async reapLapsed(
+    now: number,
+    skip?: (rec: SessionRecord, ownerAliveUntil: number | undefined) => boolean,
+    orphaned?: (rec: SessionRecord) => boolean,
+  ): Promise<SessionRecord[]> {
+    const won: SessionRecord[] = [];
+    for (const partition of RUNNING_PARTITIONS)
+      won.push(...(await this.reapPartition(partition, now, skip, orphaned)));
+    return won;
+  }
+
+  private async reapPartition(
+    partition: string,
     now: number,
     skip?: (rec: SessionRecord, ownerAliveUntil: number | undefined) => boolean,
     orphaned?: (rec: SessionRecord) => boolean,
@@ -143,7 +171,7 @@ export class SessionLeases {
           TableName: this.t.name,
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :r AND gsi1sk < :now',
-          ExpressionAttributeValues: { ':r': RUNNING, ':now': sortable(now) },
+          ExpressionAttributeValues: { ':r': partition, ':now': sortable(now) },
           ExclusiveStartKey: start,
         }),
       );

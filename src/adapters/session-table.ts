@@ -24,8 +24,15 @@ export interface DynamoStoreOptions {
   now?: () => number;
 }
 
-/** The sparse index partition of sessions being worked on. */
-export const RUNNING = 'SESSIONS#running';
+/**
+ * The sparse index partition of sessions being worked on, claimed by replicas that keep one liveness
+ * record each (a claim's own lease is never renewed). The previous version's claims, each renewed on
+ * its own, are in RUNNING_RENEWED: its reaper sweeps only that partition, so during a rolling deploy it
+ * cannot mistake a long run of this version for an abandoned one. This version sweeps and lists both.
+ */
+export const RUNNING = 'SESSIONS#running-by-owner';
+export const RUNNING_RENEWED = 'SESSIONS#running';
+export const RUNNING_PARTITIONS = [RUNNING, RUNNING_RENEWED] as const;
 
 export class SessionTable {
   readonly doc: DynamoDBDocumentClient;
