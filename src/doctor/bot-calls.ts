@@ -48,6 +48,8 @@ export const BOT_COMMANDS: Record<string, (w: Where) => SimulationRequest[]> = {
     w.harness.map((resource) => ({ action: 'bedrock-agentcore:StopRuntimeSession', resource })),
   DescribeTableCommand: (w) => (w.table ? [{ action: 'dynamodb:DescribeTable', resource: w.table }] : []),
   GetCommand: (w) => (w.table ? [{ action: 'dynamodb:GetItem', resource: w.table }] : []),
+  // The replica heartbeat's read of its running claims (src/adapters/session-batch-read.ts).
+  BatchGetCommand: (w) => (w.table ? [{ action: 'dynamodb:BatchGetItem', resource: w.table }] : []),
   PutCommand: (w) => (w.table ? [{ action: 'dynamodb:PutItem', resource: w.table }] : []),
   UpdateCommand: (w) => (w.table ? [{ action: 'dynamodb:UpdateItem', resource: w.table }] : []),
   QueryCommand: (w) =>
