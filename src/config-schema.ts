@@ -120,6 +120,7 @@ export const schema = z.object({
   HARNESS_MAX_ITERATIONS: z.preprocess(emptyToUndefined, wholeNumber(1, 1000).optional()),
   HARNESS_TIMEOUT_SECONDS: z.preprocess(emptyToUndefined, wholeNumber(60, 3599).optional()),
   HARNESS_THROTTLE_RETRIES: intInRange(0, 10, 3),
+  HARNESS_STARTS_PER_SECOND: intInRange(1, 1000, 25),
   STREAM_EDIT_INTERVAL_MS: intInRange(100, 60_000, 1000),
   STREAM_MODE: z.preprocess(
     (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),

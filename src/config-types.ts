@@ -41,6 +41,8 @@ export interface Config {
     maxIterations: number | undefined;
     timeoutSeconds: number | undefined;
     throttleRetries: number;
+    /** InvokeHarness starts a second this process sends per harness (HARNESS_STARTS_PER_SECOND). */
+    startsPerSecond: number;
     /** The default harness's tools (HARNESS_TOOLS), repeated when an invocation adds inline functions. */
     tools: ToolSpec[];
     /** Further harnesses, one per function (HARNESSES with HARNESS_ARNS). */

@@ -83,6 +83,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxIterations: e.HARNESS_MAX_ITERATIONS,
       timeoutSeconds: e.HARNESS_TIMEOUT_SECONDS,
       throttleRetries: e.HARNESS_THROTTLE_RETRIES,
+      startsPerSecond: e.HARNESS_STARTS_PER_SECOND,
       tools: e.HARNESS_TOOLS,
       others,
     },

@@ -24,6 +24,7 @@ import type { HarnessInvocation, HarnessPort, InlineTool } from '../core/ports.t
 import type { RenderedTool } from '../harness-catalog.ts';
 import { toFailure } from './harness-errors.ts';
 import { foldHarnessStream } from './harness-fold.ts';
+import { pacerFor } from './harness-start-pacer.ts';
 
 export interface HarnessAdapterOptions {
   harnessArn: string;
@@ -34,6 +35,8 @@ export interface HarnessAdapterOptions {
   maxIterations?: number;
   timeoutSeconds?: number;
   throttleRetries: number;
+  /** Starts a second this process sends to the harness (a burst waits its turn here: harness-start-pacer.ts). */
+  startsPerSecond?: number;
   log: Logger;
   /** Base delay for throttling backoff (doubles per attempt, with jitter). */
   retryBaseMs?: number;
@@ -89,8 +92,18 @@ export class AgentCoreHarness implements HarnessPort {
     const combined = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
     try {
       let stream: AsyncIterable<InvokeHarnessStreamOutput> | undefined;
+      const pacer = this.o.startsPerSecond
+        ? pacerFor(`${this.o.harnessArn}#${this.o.qualifier ?? ''}`, this.o.startsPerSecond)
+        : undefined;
       for (let attempt = 0; ; attempt++) {
         try {
+          const waited = await pacer?.wait(combined);
+          if (combined.aborted) throw combined.reason ?? new Error('aborted');
+          if (waited && waited >= 1000 && attempt === 0)
+            this.o.log.info(
+              { waitedMs: waited, sessionId: inv.runtimeSessionId },
+              'start paced to the harness rate',
+            );
           const out = await this.client.send(
             new InvokeHarnessCommand({
               harnessArn: this.o.harnessArn,

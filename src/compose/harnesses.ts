@@ -25,6 +25,7 @@ export function buildHarnesses(
       maxIterations: h.maxIterations,
       timeoutSeconds: h.timeoutSeconds,
       throttleRetries: h.throttleRetries,
+      startsPerSecond: h.startsPerSecond,
       // Only a list the bot can repeat (config.ts refuses others where the approval gate needs them).
       baseTools: unrepeatableTool(tools) ? [] : renderTools(tools),
       endpoint: h.endpoint,
