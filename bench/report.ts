@@ -9,12 +9,12 @@ export function fmt(x: number, digits = 0): string {
 
 export function table(records: BenchRecord[]): string {
   const lines = [
-    '| Strategy | N | ack p50/p99 ms | first visible p50/p95 ms | staleness p50/p95 ms | floor p95 ms | p95 ÷ floor | Slack calls/run | 429s | chars lost | unfinished (refused: cannot record) | peak RSS MB | CPU s | wall s | load at start |',
+    '| Strategy | N | ack p50/p99 ms | first visible p50/p95 ms | staleness p50/p95 ms | floor p95 ms (updates only) | p95 ÷ floor (updates only) | Slack calls/run | 429s | chars lost | unfinished (refused: cannot record) | peak RSS MB | CPU s | wall s | load at start |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of records) {
     lines.push(
-      `| ${r.strategy} | ${r.n} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.firstVisibleMs.p50)} / ${fmt(r.firstVisibleMs.p95)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${fmt(r.floorMs.p95)} | ${fmt(r.stalenessP95VsFloor, 2)} | ${fmt(r.slackCallsPerRun, 1)} | ${r.responses429}${r.responses429 ? ` (${list(r.responses429ByMethod, 0)})` : ''} | ${r.charsLost} | ${r.unfinishedRuns} (${r.refusedCannotRecord ?? '–'}) | ${fmt(r.peakRssMb)} | ${fmt(r.cpuMs / 1000, 1)} | ${fmt(r.wallS)} | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
+      `| ${r.strategy} | ${r.n} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.firstVisibleMs.p50)} / ${fmt(r.firstVisibleMs.p95)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${fmt(r.floorMs.p95)}${r.floorUpdatesOnlyMs ? ` (${fmt(r.floorUpdatesOnlyMs.p95)})` : ''} | ${fmt(r.stalenessP95VsFloor, 2)}${r.floorUpdatesOnlyMs ? ` (${fmt(r.stalenessMs.p95 / r.floorUpdatesOnlyMs.p95, 2)})` : ''} | ${fmt(r.slackCallsPerRun, 1)} | ${r.responses429}${r.responses429 ? ` (${list(r.responses429ByMethod, 0)})` : ''} | ${r.charsLost} | ${r.unfinishedRuns} (${r.refusedCannotRecord ?? '–'}) | ${fmt(r.peakRssMb)} | ${fmt(r.cpuMs / 1000, 1)} | ${fmt(r.wallS)} | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
     );
   }
   return lines.join('\n');
