@@ -46,6 +46,8 @@ export interface ShowMethod {
   limit: number;
   windowMs: number;
   perChannel?: boolean;
+  /** Per-channel methods: a cap per minute over all channels as well (Slack's "several hundred" posts; the fake has none). */
+  workspacePerMinute?: number;
   /** The most characters one call can put on screen (what one message holds). */
   maxChars: number;
 }
@@ -123,18 +125,21 @@ export function coverable(runs: SampledRun[], methods: ShowMethod[], x: number, 
   const all = [...channels.values()];
   if (all.length === 0) return 0;
   const per = (m: ShowMethod, most: number) => Math.min(most, Math.ceil(m.maxChars / charsPerSample) + 1);
-  let shown = 0;
-  let left = 0;
-  for (const c of all) {
-    const posts = methods
-      .filter((m) => m.perChannel)
-      .reduce((s, m) => s + callsIn(m, c.last + x - c.first) * per(m, c.most), 0);
-    const own = Math.min(c.samples, posts);
-    shown += own;
-    left += c.samples - own;
-  }
   const span = Math.max(...all.map((c) => c.last)) + x - Math.min(...all.map((c) => c.first));
   const most = Math.max(...all.map((c) => c.most));
+  const samples = all.reduce((s, c) => s + c.samples, 0);
+  let shown = 0;
+  for (const m of methods.filter((q) => q.perChannel)) {
+    let own = all.reduce(
+      (s, c) => s + Math.min(c.samples, callsIn(m, c.last + x - c.first) * per(m, c.most)),
+      0,
+    );
+    if (m.workspacePerMinute !== undefined)
+      own = Math.min(own, callsIn({ limit: m.workspacePerMinute, windowMs: 60_000 }, span) * per(m, most));
+    shown += own;
+  }
+  shown = Math.min(samples, shown);
+  const left = samples - shown;
   const shared = methods
     .filter((m) => !m.perChannel)
     .reduce((s, m) => s + callsIn(m, span) * per(m, most), 0);

@@ -66,6 +66,16 @@ describe('the floor over every writer', () => {
     expect(writerPercentile(run, methods, 95)).toBeGreaterThan(99.4);
   });
 
+  it('holds per-channel calls to a workspace cap when one is given', () => {
+    const two: SampledRun[] = [
+      { channel: 'A', at: [0] },
+      { channel: 'B', at: [0] },
+    ];
+    const post: ShowMethod = { method: 'post', limit: 1, windowMs: 1_000, perChannel: true, maxChars: 1e9 };
+    expect(coverable(two, [post], 0)).toBe(2);
+    expect(coverable(two, [{ ...post, workspacePerMinute: 1 }], 0)).toBe(1);
+  });
+
   it('counts the most samples in any closed window', () => {
     expect(mostWithin([0, 100, 200, 1_000, 1_050, 1_100], 100)).toBe(3);
     expect(mostWithin([0, 100, 200, 1_000, 1_050, 1_100], 99)).toBe(2);
