@@ -74,6 +74,9 @@ export function ackSummary(burst: AckBurst, embedded: AckBurst): string {
     `with the store out of the bot's process as in production (load ${burst.load.join(' / ')}); ${embedded.p50} / ${embedded.p99} ms with the embedded store in the bot's process (load ${embedded.load.join(' / ')}). ` +
     `Floor in the same rounds (100 concurrent commands answered with an empty 200 right after the signature check, nothing decided; alternated with ours): p99 ${burst.floorP99 ?? '–'} ms and ${embedded.floorP99 ?? '–'} ms; ` +
     `\`/assess help\` (its help body rendered in the ack): p99 ${burst.helpP99} ms and ${embedded.helpP99} ms. ` +
+    (burst.roundP99Median
+      ? `Median of the rounds' p99: ours ${burst.roundP99Median.ours} ms, floor ${burst.roundP99Median.floor} ms, help ${burst.roundP99Median.help} ms. `
+      : '') +
     (burst.rounds
       ? `Rounds in order (p99 ms at load): ${burst.rounds.map((r) => `${r.side} ${r.p99} @ ${r.load}`).join(', ')}. `
       : '') +
