@@ -3,7 +3,7 @@
  * schedule that reaches it, so the bound is the optimum there), the method limits held to the fake
  * Slack's own limiter, and on the benchmark's workload never above bench/floor.ts's floors.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { editFloor, nativeFloor } from '../../bench/floor.ts';
 import {
   ALL_METHODS,
@@ -16,7 +16,7 @@ import {
   writerFloor,
   writerPercentile,
 } from '../../bench/floor-writers.ts';
-import { norm } from '../../bench/measure.ts';
+import { norm, pct } from '../../bench/measure.ts';
 import { script, streamSeconds } from '../../bench/workload.ts';
 import { DEFAULT_BUDGETS } from '../../src/core/slack-budgets.ts';
 import { RateLimiter } from '../../src/stand-ins/fake-slack-rate-limits.ts';
@@ -91,6 +91,42 @@ describe('the floor over every writer', () => {
       expect({ method: m.method, accepted }).toEqual({ method: m.method, accepted: m.limit });
     }
     expect(EDIT_METHODS.find((m) => m.method === 'chat.postMessage')?.windowMs).toBe(1_000);
+  });
+
+  it('is below a writer that posts and edits within the fake limits, which the updates-only floor is not', () => {
+    // N = 50 in 5 channels: each channel posts a reply every second, round robin over its 10 runs,
+    // and chat.update goes round robin over all 50 runs every 1.2 s (50 a minute). Each call shows
+    // everything its run has written so far.
+    const n = 50;
+    const runs = benchRuns(n, 20_000);
+    const end = Math.max(...runs.map((r) => r.at.at(-1)!)) + 15_000;
+    const calls: Array<{ t: number; run: number; method: string }> = [];
+    for (let c = 0; c < n / 10; c++)
+      for (let t = 0, k = 0; t <= end; t += 1_000, k++)
+        calls.push({ t, run: c * 10 + (k % 10), method: 'chat.postMessage' });
+    for (let t = 600, k = 0; t <= end; t += 1_200, k++) calls.push({ t, run: k % n, method: 'chat.update' });
+    calls.sort((a, b) => a.t - b.t);
+    // Every call is one the fake Slack's own limiter accepts at that moment.
+    const limiter = new RateLimiter(true);
+    vi.useFakeTimers();
+    try {
+      for (const c of calls) {
+        vi.setSystemTime(1_800_000_000_000 + c.t);
+        expect(
+          limiter.check(c.method, { channel: runs[c.run]!.channel }),
+          `${c.method} at ${c.t}`,
+        ).toBeUndefined();
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+    const waits = runs.flatMap((r, i) => {
+      const shows = calls.filter((c) => c.run === i).map((c) => c.t);
+      return r.at.map((t) => shows.find((s) => s >= t)! - t);
+    });
+    const p95 = pct(waits, 95);
+    expect(p95).toBeLessThan(editFloor(n, DEFAULT_BUDGETS['chat.update']!).p95 / 4);
+    expect(writerFloor(runs, EDIT_METHODS).p95).toBeLessThanOrEqual(p95);
   });
 
   it('is never above the edits-only floor on the benchmark workload, and far under it where posts help', () => {
