@@ -46,8 +46,8 @@ export interface AckBurst {
    * meets a busy moment sets the pooled p99 of either side, and the median of rounds does not.
    */
   roundP99Median?: Record<Side, number>;
-  /** Every measured round in the order it ran: its side, p99 and the 1-minute load at its start. */
-  rounds?: Array<{ side: Side; p99: number; load: number }>;
+  /** Every measured round in the order it ran: its side, p99, the 1-minute load at its start, and whether the bot was still busy (not idle within 15 s) before it. */
+  rounds?: Array<{ side: Side; p99: number; load: number; busyBefore?: true }>;
   /**
    * CPU time per command, in µs: the bot's from the first request sent to the last ack received
    * (for the real commands this includes whatever after-ack work ran before the last ack), and the
@@ -113,13 +113,14 @@ async function round(bot: ChildProcess, gen: ChildProcess, url: string, forms: s
  * Resolves once the bot has been nearly idle (under 5% of a core) for half a second, or after 15 s:
  * what came after the warm-up's acks (duplicate checks, the notes to the copies, GC) is over.
  */
-async function settled(bot: ChildProcess): Promise<void> {
+async function settled(bot: ChildProcess): Promise<boolean> {
   const until = Date.now() + 15_000;
   while (Date.now() < until) {
     const before = (await ask<Usage>(bot, 'usage')).cpuMs;
     await new Promise((res) => setTimeout(res, 500));
-    if ((await ask<Usage>(bot, 'usage')).cpuMs - before < 25) return;
+    if ((await ask<Usage>(bot, 'usage')).cpuMs - before < 25) return true;
   }
+  return false;
 }
 
 const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
@@ -173,7 +174,7 @@ export async function ackBurst(count: number, o: BenchOptions): Promise<AckBurst
   for (let k = 0; k < ACK_ROUNDS; k++) {
     const order: Side[] = k % 2 === 0 ? ['floor', 'help', 'ours'] : ['ours', 'help', 'floor'];
     for (const side of order) {
-      await settled(child);
+      const idle = await settled(child);
       // The bot's keep-alive timeout may have closed connections meanwhile; reopened, their first
       // requests would count the bot's accepting them.
       await round(child, gen, url, same(FLOOR_COMMAND, ''));
@@ -182,7 +183,7 @@ export async function ackBurst(count: number, o: BenchOptions): Promise<AckBurst
       const load = loads()[0] ?? Number.NaN;
       const r = await round(child, gen, url, forms(side, k));
       got[side].push(r);
-      rounds.push({ side, p99: pct(r.ms, 99), load });
+      rounds.push({ side, p99: pct(r.ms, 99), load, ...(idle ? {} : { busyBefore: true }) });
     }
   }
   // The duplicate checks follow the acks; give them time to be made before counting.

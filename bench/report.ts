@@ -78,7 +78,7 @@ export function ackSummary(burst: AckBurst, embedded: AckBurst): string {
       ? `Median of the rounds' p99: ours ${burst.roundP99Median.ours} ms, floor ${burst.roundP99Median.floor} ms, help ${burst.roundP99Median.help} ms. `
       : '') +
     (burst.rounds
-      ? `Rounds in order (p99 ms at load): ${burst.rounds.map((r) => `${r.side} ${r.p99} @ ${r.load}`).join(', ')}. `
+      ? `Rounds in order (p99 ms at load): ${burst.rounds.map((r) => `${r.side} ${r.p99} @ ${r.load}${r.busyBefore ? ' (bot busy before)' : ''}`).join(', ')}. `
       : '') +
     cpuLine(burst) +
     `The duplicate checks are made after the ack (the store answered them in p50 ${burst.storeDedupMs.p50} / p99 ${burst.storeDedupMs.p99} ms). ` +
