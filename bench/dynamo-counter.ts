@@ -31,6 +31,7 @@ export function categorize(target: string, body: string): string {
     UpdateExpression?: string;
     IndexName?: string;
     KeyConditionExpression?: string;
+    ExpressionAttributeValues?: Record<string, { S?: string }>;
     RequestItems?: Record<string, { Keys?: Array<{ pk?: { S?: string } }> }>;
   } = {};
   try {
@@ -57,7 +58,14 @@ export function categorize(target: string, body: string): string {
     if (upd.startsWith('SET stopRequestedBy')) return 'stop request';
     return `UpdateItem ${upd.slice(0, 24)}`;
   }
-  if (op === 'Query') return req.IndexName ? 'reaper scan (query)' : 'turn log read';
+  if (op === 'Query') {
+    if (!req.IndexName) return 'turn log read';
+    // Index queries by partition: the reaper's two (see session-table.ts) and anything else on gsi1.
+    const part = Object.values(req.ExpressionAttributeValues ?? {})[0]?.S ?? '';
+    if (part === 'SESSIONS#running-by-owner') return 'reaper scan (query)';
+    if (part === 'SESSIONS#running') return 'reaper scan, previous version (query)';
+    return `index query ${part || '?'}`;
+  }
   if (op === 'GetItem') return 'session read';
   if (op === 'BatchGetItem') {
     const first = Object.values(req.RequestItems ?? {})[0]?.Keys?.[0]?.pk?.S ?? '';
