@@ -6,6 +6,7 @@
  *
  * Categories are read from the request itself (operation, key prefix, update expression), so a
  * change in the store's code that adds or removes a request shows up here without touching this file.
+ * Each request's capacity units are estimated too (read and write request units: dynamo-capacity.ts).
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

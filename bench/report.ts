@@ -34,14 +34,19 @@ function list(o: Record<string, number>, digits = 2): string {
  */
 export function costs(records: BenchRecord[]): string {
   const lines = [
-    '| Strategy | N | DynamoDB requests per turn (by purpose) | RRU / WRU per turn (WRU by purpose) | USD per million turns | Slack calls per run (by method) |',
+    '| Strategy | N | DynamoDB requests per turn (by purpose) | RRU / WRU per turn (by purpose) | USD per million turns | Slack calls per run (by method) |',
     '|---|---:|---|---|---:|---|',
   ];
   for (const r of records) {
     const total = Object.values(r.dynamoPerTurn).reduce((a, b) => a + b, 0);
     const u = r.dynamoUnitsPerTurn;
-    const wru = u ? Object.fromEntries(Object.entries(u.byPurpose).map(([k, x]) => [k, x.wru])) : {};
-    const units = u ? `**${fmt(u.rru, 2)} / ${fmt(u.wru, 2)}**: ${list(wru)}` : '–';
+    const by = (f: 'rru' | 'wru') =>
+      list(
+        Object.fromEntries(Object.entries(u?.byPurpose ?? {}).flatMap(([k, x]) => (x[f] ? [[k, x[f]]] : []))),
+      );
+    const units = u
+      ? `**${fmt(u.rru, 2)} / ${fmt(u.wru, 2)}**: reads ${by('rru')}; writes ${by('wru')}`
+      : '–';
     lines.push(
       `| ${r.strategy} | ${r.n} | **${fmt(total, 2)}**: ${list(r.dynamoPerTurn)} | ${units} | ${u ? fmt(usdPerMillion(u), 2) : '–'} | **${fmt(r.slackCallsPerRun, 1)}**: ${list(r.slackPerRun)} |`,
     );
