@@ -185,7 +185,8 @@ export class SessionLeases {
    * holds no claim. So the partition is looked at on every sweep while it held a claim at the last
    * look (a rolling deploy is under way), and otherwise every LEGACY_QUIET_SWEEP_LEASES leases: a
    * claim written there afterwards is seen within that time even if every replica of the previous
-   * version died at once, and reaped a grace period after its own lease lapsed, as before.
+   * version died at once; its own lease covers the first of those leases, so it is reaped at most
+   * half a lease later than a claim seen lapsed at the first sweep after its lease.
    */
   private legacyDue(now: number, leaseMs: number): boolean {
     // A quarter lease of slack: sweeps come every half lease, and a late timer must not skip one.
