@@ -1,5 +1,6 @@
 /** bench/results.md: the results table, cost per turn, and ours as a ratio of each baseline. */
 import type { AckBurst } from './ack-burst.ts';
+import { usdPerMillion } from './dynamo-capacity.ts';
 import type { ScaleRecord } from './scale.ts';
 import type { BenchRecord } from './scenario.ts';
 
@@ -27,16 +28,27 @@ function list(o: Record<string, number>, digits = 2): string {
     .join(', ');
 }
 
-/** What a turn costs: DynamoDB requests by purpose and Slack calls by method, per strategy and N. */
+/**
+ * What a turn costs: DynamoDB requests by purpose, their estimated capacity units (read / write
+ * request units, dynamo-capacity.ts) and what those cost on demand, and Slack calls by method.
+ */
 export function costs(records: BenchRecord[]): string {
   const lines = [
-    '| Strategy | N | DynamoDB requests per turn (by purpose) | Slack calls per run (by method) |',
-    '|---|---:|---|---|',
+    '| Strategy | N | DynamoDB requests per turn (by purpose) | RRU / WRU per turn (by purpose) | USD per million turns | Slack calls per run (by method) |',
+    '|---|---:|---|---|---:|---|',
   ];
   for (const r of records) {
     const total = Object.values(r.dynamoPerTurn).reduce((a, b) => a + b, 0);
+    const u = r.dynamoUnitsPerTurn;
+    const by = (f: 'rru' | 'wru') =>
+      list(
+        Object.fromEntries(Object.entries(u?.byPurpose ?? {}).flatMap(([k, x]) => (x[f] ? [[k, x[f]]] : []))),
+      );
+    const units = u
+      ? `**${fmt(u.rru, 2)} / ${fmt(u.wru, 2)}**: reads ${by('rru')}; writes ${by('wru')}`
+      : '–';
     lines.push(
-      `| ${r.strategy} | ${r.n} | **${fmt(total, 2)}**: ${list(r.dynamoPerTurn)} | **${fmt(r.slackCallsPerRun, 1)}**: ${list(r.slackPerRun)} |`,
+      `| ${r.strategy} | ${r.n} | **${fmt(total, 2)}**: ${list(r.dynamoPerTurn)} | ${units} | ${u ? fmt(usdPerMillion(u), 2) : '–'} | **${fmt(r.slackCallsPerRun, 1)}**: ${list(r.slackPerRun)} |`,
     );
   }
   return lines.join('\n');

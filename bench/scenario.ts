@@ -63,6 +63,11 @@ export interface BenchRecord {
   slackPerRun: Record<string, number>;
   /** DynamoDB requests per turn (one turn per run here), by purpose; counted at the stand-in. */
   dynamoPerTurn: Record<string, number>;
+  /**
+   * Estimated DynamoDB capacity units per turn (bench/dynamo-capacity.ts): read request units and
+   * write request units, in all and by purpose. Older results have none.
+   */
+  dynamoUnitsPerTurn?: { rru: number; wru: number; byPurpose: Record<string, { rru: number; wru: number }> };
   /** The bot's scheduler counters (ours only): calls granted, 429s it saw, edits replaced unsent. */
   scheduler?: { granted: number; rateLimited: number; replaced: number };
   /** 1-, 5- and 15-minute load averages of the machine at the start and the end of the scenario. */
@@ -91,6 +96,15 @@ function budgetLog(
 }
 
 export const loads = () => loadavg().map((l) => Math.round(l * 10) / 10);
+
+/** Capacity units per turn, in all and by purpose. */
+export function unitsPerTurn(by: Record<string, { rru: number; wru: number }>, n: number) {
+  const byPurpose = Object.fromEntries(
+    Object.entries(by).map(([k, u]) => [k, { rru: u.rru / n, wru: u.wru / n }]),
+  );
+  const sum = (f: 'rru' | 'wru') => Object.values(by).reduce((a, u) => a + u[f], 0) / n;
+  return { rru: sum('rru'), wru: sum('wru'), byPurpose };
+}
 
 export const perRun = (o: Record<string, number>, n: number) =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round((v / n) * 100) / 100]));
@@ -194,6 +208,7 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
     wallS,
     slackPerRun: perRun(byMethod, n),
     dynamoPerTurn: perRun(await dynamo.counts(), n),
+    dynamoUnitsPerTurn: unitsPerTurn(await dynamo.units(), n),
     ...(use.scheduler ? { scheduler: use.scheduler } : {}),
     load: { start: loadStart, end: loads() },
   };
