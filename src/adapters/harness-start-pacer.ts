@@ -17,7 +17,7 @@ interface Waiter {
   /** Runs ahead of this one when last told (so it is told only when that changes). */
   told: number;
   onAhead?: (ahead: number) => void;
-  done: (granted: boolean) => void;
+  done: () => void;
 }
 
 export class StartPacer {
@@ -70,7 +70,7 @@ export class StartPacer {
         const at = this.queue.indexOf(waiter);
         if (at < 0) return;
         this.queue.splice(at, 1);
-        waiter.done(false);
+        waiter.done();
         this.tellPositions(at);
       };
       signal?.addEventListener('abort', abandon, { once: true });
@@ -107,7 +107,7 @@ export class StartPacer {
       if (this.nextFree(t) > t) break;
       this.queue.shift();
       this.take(t);
-      head.done(true);
+      head.done();
       granted++;
     }
     // Told once per batch of starts, not once per start: each change may become a Slack edit.

@@ -90,7 +90,7 @@ describe('StartPacer', () => {
     const ahead: number[] = [];
     let started = -1;
     const stopped = pacer.wait(stop.signal);
-    const next = pacer.wait(undefined, (n) => ahead.push(n)).then((ms) => (started = ms));
+    void pacer.wait(undefined, (n) => ahead.push(n)).then((ms) => (started = ms));
     expect(ahead).toEqual([1]);
     await vi.advanceTimersByTimeAsync(300);
     stop.abort();
