@@ -58,6 +58,7 @@ export async function consumeTurn(
   let usage: Usage | undefined;
   let denied: HookDenial | undefined;
   let streamed = false;
+  let queuedNote: string | undefined;
   for await (const ev of harness.invoke(invocation, local.abort.signal)) {
     if (!NOT_STREAMED.has(ev.type)) streamed = true;
     switch (ev.type) {
@@ -82,10 +83,14 @@ export async function consumeTurn(
       case 'usage':
         usage = ev.usage;
         break;
-      case 'queued':
-        reply.setNote(startQueueNote(ev.ahead));
+      case 'queued': {
+        // Only a changed note is worth an edit (a long queue is told in steps).
+        const note = startQueueNote(ev.ahead);
+        if (note !== queuedNote) reply.setNote((queuedNote = note));
         break;
+      }
       case 'admitted':
+        queuedNote = undefined;
         reply.setNote(undefined);
         break;
       case 'retrying':
