@@ -86,7 +86,10 @@ export async function consumeTurn(
       case 'queued': {
         // Only a changed note is worth an edit (a long queue is told in steps).
         const note = startQueueNote(ev.ahead);
-        if (note !== queuedNote) reply.setNote((queuedNote = note));
+        if (note !== queuedNote) {
+          queuedNote = note;
+          reply.setNote(note);
+        }
         break;
       }
       case 'admitted':
