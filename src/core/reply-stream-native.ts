@@ -26,12 +26,18 @@ import {
   codeOf as code,
   type NativeHost,
   START_WAIT_MS,
+  StreamStartLater,
   StreamStartsScarce,
 } from './reply-stream-native-host.ts';
 import { markdownBytes, nextDelta, readyEnd } from './reply-stream-native-text.ts';
 import { openFence, renderOpen } from './split.ts';
 
-export { type NativeHost, StoppedInSlack, StreamStartsScarce } from './reply-stream-native-host.ts';
+export {
+  type NativeHost,
+  StoppedInSlack,
+  StreamStartLater,
+  StreamStartsScarce,
+} from './reply-stream-native-host.ts';
 
 interface OpenStream {
   ts: string;
@@ -85,8 +91,9 @@ export class NativeStreamer {
       const s = this.stream;
       const full = s && s.bytes >= this.h.maxBytes - 400;
       const old = s && this.h.now() - s.startedAt >= this.h.rolloverMs;
-      // A new stream is needed: only when one can start now (else the reply goes on with edits).
-      if (!s || full || old) this.startable();
+      // A new stream is needed: only when one can start now, or (a continuation, not the last call)
+      // sooner than this run's next edit would come; else the reply goes on with edits.
+      if (!s || full || old) this.startable(s && !final ? (this.h.editCadenceMs?.() ?? 0) : 0);
       if (s && (full || old)) await this.end();
       try {
         if (!this.stream) {
@@ -144,10 +151,15 @@ export class NativeStreamer {
     return { streamed: this.streamed, ...(reopen ? { reopen } : {}) };
   }
 
-  /** Throws StreamStartsScarce when a new stream would wait for chat.startStream's budget. */
-  private startable(): void {
+  /**
+   * Throws StreamStartsScarce when a new stream would wait for chat.startStream's budget longer than
+   * the first text may wait, or StreamStartLater when it may wait (`patienceMs`) and should try then.
+   */
+  private startable(patienceMs = 0): void {
     const wait = this.h.writer.budgetWaitMs?.('chat.startStream', this.h.team, this.h.channel) ?? 0;
-    if (wait > START_WAIT_MS) throw new StreamStartsScarce(wait);
+    if (wait <= START_WAIT_MS) return;
+    if (wait < patienceMs) throw new StreamStartLater(wait);
+    throw new StreamStartsScarce(wait);
   }
 
   private async start(content: StreamChunk[], commit?: () => void): Promise<string> {
