@@ -93,7 +93,8 @@ export class NativeStreamer {
       const old = s && this.h.now() - s.startedAt >= this.h.rolloverMs;
       // A new stream is needed: only when one can start now, or (a continuation, not the last call)
       // sooner than this run's next edit would come; else the reply goes on with edits.
-      if (!s || full || old) this.startable(s && !final ? (this.h.editCadenceMs?.() ?? 0) : 0);
+      // (Not an old stream: Slack ends it soon, so it does not wait idle.)
+      if (!s || full || old) this.startable(full && !old && !final ? (this.h.editCadenceMs?.() ?? 0) : 0);
       if (s && (full || old)) await this.end();
       try {
         if (!this.stream) {
