@@ -42,6 +42,15 @@ export interface NativeCall {
   run: number;
 }
 
+/** Agent text a message shows (its markdown blocks, whitespace ignored as the benchmark does). */
+const shownChars = (blocks: unknown[]) =>
+  norm(
+    (blocks as Array<{ type: string; text?: string }>)
+      .filter((b) => b.type === 'markdown')
+      .map((b) => b.text ?? '')
+      .join(''),
+  ).length;
+
 const markdownOf = (chunks: StreamChunk[] = []) =>
   chunks.map((c) => (c.type === 'markdown_text' ? c.text : '')).join('');
 
@@ -52,6 +61,8 @@ class Recorder implements SlackWriter {
   readonly runOfThread = new Map<string, number>();
   /** Calls the stand-in would have answered with 429, and streams it would have refused. */
   readonly refused: string[] = [];
+  /** Characters of agent text each method made visible (in the message it wrote), for the floor's accounting. */
+  readonly shownBy: Record<string, number> = {};
   private readonly limits = new RateLimiter(true);
   private seq = 0;
 
@@ -60,37 +71,43 @@ class Recorder implements SlackWriter {
     this.calls.push({ at: Date.now(), method, run });
     if (this.limits.check(method, { channel }) !== undefined) this.refused.push(`${method} 429`);
   }
-  private store(channel: string, threadTs: string | undefined, blocks: unknown[]): Stored {
+  private credit(method: string, chars: number): void {
+    this.shownBy[method] = (this.shownBy[method] ?? 0) + Math.max(0, chars);
+  }
+  private store(channel: string, threadTs: string | undefined, blocks: unknown[], method: string): Stored {
+    if (threadTs) this.credit(method, shownChars(blocks));
     const ts = `${++this.seq}.0`;
     const m: Stored = { channel, ts, threadTs, botId: 'B1', blocks, versions: [{ at: Date.now(), blocks }] };
     this.messages.set(ts, m);
     return m;
   }
-  private set(m: Stored, blocks: unknown[]): void {
+  private set(m: Stored, blocks: unknown[], method: string): void {
+    if (m.threadTs) this.credit(method, shownChars(blocks) - shownChars(m.blocks));
     m.blocks = blocks;
     m.versions.push({ at: Date.now(), blocks });
   }
   async post(channel: string, msg: SlackMessage, threadTs?: string): Promise<string> {
     this.count('chat.postMessage', channel, threadTs);
-    return this.store(channel, threadTs, (msg.blocks ?? []) as unknown[]).ts;
+    return this.store(channel, threadTs, (msg.blocks ?? []) as unknown[], 'chat.postMessage').ts;
   }
   async update(channel: string, ts: string, msg: SlackMessage): Promise<void> {
     const m = this.messages.get(ts)!;
     this.count('chat.update', channel, m.threadTs);
     if (m.stream?.open) this.refused.push('chat.update streaming_state_conflict');
-    this.set(m, (msg.blocks ?? []) as unknown[]);
+    this.set(m, (msg.blocks ?? []) as unknown[], 'chat.update');
   }
   async startStream(s: StreamStart): Promise<string> {
     this.count('chat.startStream', s.channel, s.threadTs);
     const markdown = markdownOf(s.chunks);
-    const m = this.store(s.channel, s.threadTs, markdown ? [{ type: 'markdown', text: markdown }] : []);
+    const blocks = markdown ? [{ type: 'markdown', text: markdown }] : [];
+    const m = this.store(s.channel, s.threadTs, blocks, 'chat.startStream');
     m.stream = { markdown, open: true };
     return m.ts;
   }
   async appendStream(channel: string, ts: string, chunks: StreamChunk[]): Promise<void> {
     const m = this.messages.get(ts)!;
     this.count('chat.appendStream', channel, m.threadTs);
-    this.add(m, chunks);
+    this.add(m, chunks, 'chat.appendStream');
   }
   async stopStream(
     channel: string,
@@ -99,15 +116,15 @@ class Recorder implements SlackWriter {
   ): Promise<void> {
     const m = this.messages.get(ts)!;
     this.count('chat.stopStream', channel, m.threadTs);
-    this.add(m, end.chunks ?? [], end.blocks ?? []);
+    this.add(m, end.chunks ?? [], 'chat.stopStream', end.blocks ?? []);
     m.stream!.open = false;
   }
-  private add(m: Stored, chunks: StreamChunk[], extra: unknown[] = []): void {
+  private add(m: Stored, chunks: StreamChunk[], method: string, extra: unknown[] = []): void {
     if (!m.stream?.open) this.refused.push('message_not_in_streaming_state');
     const markdown = m.stream!.markdown + markdownOf(chunks);
     if (Buffer.byteLength(markdown) > STREAMED_MESSAGE_BYTES) this.refused.push('msg_too_long');
     m.stream!.markdown = markdown;
-    this.set(m, [...(markdown ? [{ type: 'markdown', text: markdown }] : []), ...extra]);
+    this.set(m, [...(markdown ? [{ type: 'markdown', text: markdown }] : []), ...extra], method);
   }
   async join(): Promise<void> {}
   async react(): Promise<void> {}
@@ -124,6 +141,8 @@ export interface NativeReplay {
   stalenessP50: number;
   calls: NativeCall[];
   refused: string[];
+  /** Characters of agent text each method made visible. */
+  shownBy: Record<string, number>;
   lost: number;
   unfinished: number;
   endMs: number;
@@ -194,6 +213,7 @@ export async function replayNativeMode(o: { n: number; chars: number }): Promise
     stalenessP50: pct(m.stale, 50),
     calls: sink.calls.map((c) => ({ ...c, at: c.at - t0 })),
     refused: sink.refused,
+    shownBy: sink.shownBy,
     lost: m.lost,
     unfinished: m.unfinished,
     endMs: Date.now() - t0,
