@@ -32,8 +32,8 @@ export interface NativeHost {
   /** Renders a repaired message: its Markdown, and the footer when it is the last one. */
   repaired: (body: string, last: boolean) => SlackMessage;
   /**
-   * How long this run would wait between edits if it left streaming now (0: unknown). A full or old
-   * stream waits this long at most for the next stream start before the reply goes on with edits.
+   * How long this run would wait between edits if it left streaming now (0: unknown). A full stream
+   * waits less than this for the next stream start rather than the reply going on with edits.
    */
   editCadenceMs?: () => number;
 }
@@ -59,7 +59,7 @@ export class StreamStartsScarce extends Error {
 }
 
 /**
- * A full or old stream's continuation would wait `waitMs` for chat.startStream's budget, less than
+ * A full stream's continuation would wait `waitMs` for chat.startStream's budget, less than
  * this run would wait between edits if it left streaming: the reply keeps streaming and tries again
  * then (the text written meanwhile goes out with the new stream's opening call).
  */

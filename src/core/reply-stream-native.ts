@@ -9,7 +9,10 @@
  *   bytes); a full or old stream is ended and the answer continues in a new one.
  * - New streams draw on chat.startStream's small budget (Tier 2, shared by every run of the
  *   workspace). When a start would wait for it (StreamStartsScarce), the reply opens, or goes on
- *   after a full stream, with posts and edits instead of showing nothing until a stream can start.
+ *   after a full stream, with posts and edits instead of showing nothing until a stream can start;
+ *   but a full stream's continuation waits for a start that comes sooner than the run's next edit
+ *   would (at N = 50 the first streams fill just before the start window reopens: falling back
+ *   then left every run on chat.update for good).
  * - Slack ends streams by itself (about five minutes after the start, or after an idle gap) and
  *   leaves the message looking broken; the message is repaired with chat.update (what it holds,
  *   now as a normal message) and the answer continues in a new stream, losing nothing.
