@@ -21,13 +21,21 @@ import { type SlackMessage, SlackWriteError, type WriteOptions } from './ports.t
 import { AnswerText } from './reply-answer.ts';
 import { RunStatus } from './reply-run-status.ts';
 import { EditedReplies } from './reply-stream-edit.ts';
-import { NativeStreamer, StoppedInSlack, StreamStartsScarce } from './reply-stream-native.ts';
-import type { BalanceSeat } from './reply-stream-native-balance.ts';
+import {
+  NativeStreamer,
+  StoppedInSlack,
+  StreamStartLater,
+  StreamStartsScarce,
+} from './reply-stream-native.ts';
+import { type BalanceSeat, editCadenceMs } from './reply-stream-native-balance.ts';
 import type { FinalState, ReplyStreamOptions } from './reply-stream-types.ts';
 import type { ReplyView } from './reply-view.ts';
 import { finishedToolLabel } from './tool-label.ts';
 
 export type { FinalState, ReplyStreamOptions } from './reply-stream-types.ts';
+
+/** The task a streamed reply shows its note in (queued for a start slot, retrying a start). */
+const NOTE_TASK = 'reply-note';
 
 let replyCounter = 0;
 
@@ -91,6 +99,8 @@ export class ReplyStream {
         settled: () => this.closed || !this.writingText,
         started: (ts) => this.tsList.push(ts),
         opts: (lane) => this.opts(lane),
+        editCadenceMs: () =>
+          this.seat && this.o.balance ? editCadenceMs(this.o.balance.counts(this.o.team!)) : 0,
         repaired: (body, last) =>
           this.o.presenter.reply({
             body,
@@ -181,7 +191,12 @@ export class ReplyStream {
   }
 
   setNote(note: string | undefined): void {
+    const was = this.status.note;
     this.status.note = note;
+    // A streamed message has no status line to hold the note: it is a task in the stream's timeline,
+    // marked done when the note clears (the run was admitted, the retry went through).
+    if (note) this.native?.setTask(NOTE_TASK, note, 'in_progress');
+    else if (was) this.native?.setTask(NOTE_TASK, was, 'complete');
     this.touch();
   }
 
@@ -262,7 +277,8 @@ export class ReplyStream {
       if ((await this.native!.flush(false)) === 'dropped' || this.native!.pending) this.dirty = true;
     } catch (err) {
       this.dirty = true;
-      if (err instanceof StoppedInSlack) await this.stoppedInSlack();
+      if (err instanceof StreamStartLater) this.lastFlushAt = this.o.now() + err.waitMs;
+      else if (err instanceof StoppedInSlack) await this.stoppedInSlack();
       else if (!(await this.fallBack(err)))
         this.o.log.warn({ err: describe(err), channel: this.o.channel }, 'stream append failed');
     } finally {
@@ -310,6 +326,7 @@ export class ReplyStream {
     // A step the run ended in the middle of must not keep spinning in the timeline.
     for (const step of this.status.steps.unfinished())
       this.native!.setTask(step.id, `${step.label} (did not finish)`, 'error', step.output);
+    if (this.status.note) this.native!.setTask(NOTE_TASK, this.status.note, 'complete');
     try {
       await this.native!.finish(
         footer.blocks,
