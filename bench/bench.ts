@@ -61,6 +61,7 @@ if (args.has('scale-only')) {
   const r = await scaleScenario(scaleW!, scaleN!, opts, {
     heapSnapshotDir: args.get('heap-snapshot'),
     heapSnapshotAtS: args.get('heap-snapshot-at')?.split(',').map(Number),
+    dumpFile: args.get('dump'),
   });
   const md = `Scale case, run ${new Date(began).toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load ${r.load.start.join(' / ')} at the start, ${r.load.end.join(' / ')} at the end:\n\n${scaleSummary(r)}\n`;
   writeFileSync(join(here, `${args.get('out') ?? 'results-scale'}.json`), `${JSON.stringify(r, null, 2)}\n`);

@@ -8,8 +8,8 @@
 import { getEventListeners } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RuntimeSession } from '../../src/stand-ins/harness-sessions.ts';
 import { playScript } from '../../src/stand-ins/harness-script.ts';
+import type { RuntimeSession } from '../../src/stand-ins/harness-sessions.ts';
 import type { Step } from '../../src/stand-ins/harness-types.ts';
 
 const session = (): RuntimeSession => ({
