@@ -172,7 +172,12 @@ export async function scaleScenario(
   let calls = 0;
   let limited = 0;
   st.slacks.forEach((s, w) => {
-    const m = measureThreads(s, rootsOf(w), produced.slice(w * perWorkspace, (w + 1) * perWorkspace));
+    const m = measureThreads(
+      s,
+      rootsOf(w),
+      produced.slice(w * perWorkspace, (w + 1) * perWorkspace),
+      o.debug,
+    );
     ratios.push(pct(m.stale, 95) / floorP95);
     allStale.push(...m.stale);
     lost += m.lost;
