@@ -7,8 +7,9 @@
  * For each strategy and N concurrent runs it reports ack latency, first-visible latency, staleness
  * (time from text produced by the harness to the same text visible in Slack), Slack calls per run,
  * 429 responses, characters lost, DynamoDB requests per turn, and the bot process's peak RSS and CPU
- * time (bench/scenario.ts, bench/measure.ts). It also measures the ack latency of 100 concurrent
- * slash commands.
+ * time (bench/scenario.ts, bench/measure.ts), with staleness as a ratio of a floor no writer can go
+ * under (bench/floor-writers.ts). It also measures the ack latency of 100 concurrent slash commands,
+ * in rounds alternated with its floor (an empty 200 from the same receiver) (bench/ack-burst.ts).
  *
  *   npm run bench                     N = 1, 10, 50, 200; 20 KB per run at ~50 tokens/s (long)
  *   npm run bench -- --quick          N = 1, 10, 50; 4 KB per run (a few minutes, for CI)

@@ -57,6 +57,8 @@ const start = async (env: Record<string, string | undefined>) => {
     ? { ...(await startChatStreamBaseline(config)), scheduler: { stats: undefined } }
     : await startBot(config, createLogger(config.logLevel), {
         ...(baseline ? { writer: (app) => new WebApiSlackWriter(app.client) } : {}),
+        // The ack burst's floor command (bench/ack-burst.ts): an empty 200 right after verification.
+        ...(process.env.BENCH_ACK_FLOOR ? { ackFloorCommand: process.env.BENCH_ACK_FLOOR } : {}),
         // The counting store stands for the shared table, as replicas share one: the bot must not also
         // start an embedded store of its own that it never uses (one LevelDB per workspace instance).
         ...(dynamo

@@ -6,16 +6,22 @@
  *
  * Categories are read from the request itself (operation, key prefix, update expression), so a
  * change in the store's code that adds or removes a request shows up here without touching this file.
+ * Each request's capacity units are estimated too (read and write request units: dynamo-capacity.ts).
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import dynalite from 'dynalite';
 import { EMBEDDED_TABLE, ensureTable } from '../src/adapters/embedded-dynamo.ts';
+import { CapacityShadow, type Units } from './dynamo-capacity.ts';
 
 export interface CountingDynamo {
   endpoint: string;
   /** Requests so far, by category ("dedup", "heartbeat", …). */
   counts(): Record<string, number>;
+  /** Estimated capacity units so far (read and write request units), by category: dynamo-capacity.ts. */
+  units(): Record<string, Units>;
   /** How long the stand-in took to answer each request (arrival to response sent), ms, by category. */
   serviceMs(): Record<string, number[]>;
   /** Starts counting from zero. */
@@ -31,6 +37,7 @@ export function categorize(target: string, body: string): string {
     UpdateExpression?: string;
     IndexName?: string;
     KeyConditionExpression?: string;
+    ExpressionAttributeValues?: Record<string, { S?: string }>;
     RequestItems?: Record<string, { Keys?: Array<{ pk?: { S?: string } }> }>;
   } = {};
   try {
@@ -57,7 +64,14 @@ export function categorize(target: string, body: string): string {
     if (upd.startsWith('SET stopRequestedBy')) return 'stop request';
     return `UpdateItem ${upd.slice(0, 24)}`;
   }
-  if (op === 'Query') return req.IndexName ? 'reaper scan (query)' : 'turn log read';
+  if (op === 'Query') {
+    if (!req.IndexName) return 'turn log read';
+    // Index queries by partition: the reaper's two (see session-table.ts) and anything else on gsi1.
+    const part = Object.values(req.ExpressionAttributeValues ?? {})[0]?.S ?? '';
+    if (part === 'SESSIONS#running-by-owner') return 'reaper scan (query)';
+    if (part === 'SESSIONS#running') return 'reaper scan, previous version (query)';
+    return `index query ${part || '?'}`;
+  }
   if (op === 'GetItem') return 'session read';
   if (op === 'BatchGetItem') {
     const first = Object.values(req.RequestItems ?? {})[0]?.Keys?.[0]?.pk?.S ?? '';
@@ -71,11 +85,16 @@ export function categorize(target: string, body: string): string {
 export async function startCountingDynamo(region: string): Promise<CountingDynamo> {
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   let counts: Record<string, number> = {};
+  let units: Record<string, Units> = {};
+  const shadow = new CapacityShadow();
   // Requests being answered: closing waits for them (dynalite throws if its store closes under one).
   let inFlight = 0;
   let service: Record<string, number[]> = {};
-  // A listener added before dynalite's own sees the same chunks; dynalite still reads the body.
-  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+  // dynalite's own handler gets each request after the counter has read it (and asked an update for
+  // its new image, to size items by: dynamo-capacity.ts); its answer goes back as the client expects.
+  const store = server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
+  server.removeListener('request', store);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const at = performance.now();
     inFlight++;
     res.on('close', () => inFlight--);
@@ -84,8 +103,27 @@ export async function startCountingDynamo(region: string): Promise<CountingDynam
     let cat = target;
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      cat = categorize(target, Buffer.concat(chunks).toString('utf8'));
+      const body = Buffer.concat(chunks).toString('utf8');
+      cat = categorize(target, body);
       counts[cat] = (counts[cat] ?? 0) + 1;
+      const plan = shadow.plan(target, body);
+      const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+      res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+        if (typeof chunk !== 'string' && !Buffer.isBuffer(chunk)) return end(chunk, ...rest);
+        const settled = shadow.settle(plan, res.statusCode, chunk.toString());
+        const u = units[cat] ?? { rru: 0, wru: 0 };
+        units[cat] = { rru: u.rru + settled.units.rru, wru: u.wru + settled.units.wru };
+        if (settled.text === chunk.toString()) return end(chunk, ...rest);
+        res.setHeader('Content-Length', Buffer.byteLength(settled.text, 'utf8'));
+        res.setHeader('x-amz-crc32', crc32(settled.text));
+        return end(settled.text, ...rest);
+      }) as typeof res.end;
+      const forwarded = Object.assign(Readable.from([Buffer.from(plan.forward, 'utf8')]), {
+        headers: { ...req.headers, 'content-length': String(Buffer.byteLength(plan.forward, 'utf8')) },
+        method: req.method,
+        url: req.url,
+      });
+      store(forwarded as unknown as IncomingMessage, res);
     });
     res.on('finish', () => {
       const list = service[cat] ?? [];
@@ -100,12 +138,15 @@ export async function startCountingDynamo(region: string): Promise<CountingDynam
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await ensureTable(endpoint, region, EMBEDDED_TABLE);
   counts = {};
+  units = {};
   return {
     endpoint,
     counts: () => ({ ...counts }),
+    units: () => structuredClone(units),
     serviceMs: () => service,
     reset: () => {
       counts = {};
+      units = {};
       service = {};
     },
     close: async () => {

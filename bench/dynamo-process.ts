@@ -7,6 +7,7 @@
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Units } from './dynamo-capacity.ts';
 import { type CountingDynamo, startCountingDynamo } from './dynamo-counter.ts';
 
 type Reply = { type: string; id: number; value?: unknown };
@@ -34,6 +35,7 @@ export async function startCountingDynamoProcess(region: string): Promise<Counti
   return {
     endpoint,
     counts: () => ask('counts'),
+    units: () => ask('units'),
     serviceMs: () => ask('serviceMs'),
     reset: () => ask('reset'),
     close: async () => {
@@ -46,6 +48,7 @@ export async function startCountingDynamoProcess(region: string): Promise<Counti
 export interface CountingDynamoHandle {
   endpoint: string;
   counts(): Promise<Record<string, number>>;
+  units(): Promise<Record<string, Units>>;
   serviceMs(): Promise<Record<string, number[]>>;
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -59,6 +62,7 @@ if (process.send && process.argv[1]?.endsWith('dynamo-process.ts')) {
     const reply = (value?: unknown) => process.send?.({ type: m.type, id: m.id, value });
     if (m.type === 'endpoint') reply(d.endpoint);
     else if (m.type === 'counts') reply(d.counts());
+    else if (m.type === 'units') reply(d.units());
     else if (m.type === 'serviceMs') reply(d.serviceMs());
     else if (m.type === 'reset') reply(d.reset());
     else if (m.type === 'close') {

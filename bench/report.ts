@@ -1,5 +1,6 @@
 /** bench/results.md: the results table, cost per turn, and ours as a ratio of each baseline. */
 import type { AckBurst } from './ack-burst.ts';
+import { usdPerMillion } from './dynamo-capacity.ts';
 import type { ScaleRecord } from './scale.ts';
 import type { BenchRecord } from './scenario.ts';
 
@@ -9,12 +10,12 @@ export function fmt(x: number, digits = 0): string {
 
 export function table(records: BenchRecord[]): string {
   const lines = [
-    '| Strategy | N | ack p50/p99 ms | first visible p50/p95 ms | staleness p50/p95 ms | floor p95 ms | p95 ÷ floor | Slack calls/run | 429s | chars lost | unfinished (refused: cannot record) | peak RSS MB | CPU s | wall s | load at start |',
+    '| Strategy | N | ack p50/p99 ms | first visible p50/p95 ms | staleness p50/p95 ms | floor p95 ms (updates only) | p95 ÷ floor (updates only) | Slack calls/run | 429s | chars lost | unfinished (refused: cannot record) | peak RSS MB | CPU s | wall s | load at start |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of records) {
     lines.push(
-      `| ${r.strategy} | ${r.n} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.firstVisibleMs.p50)} / ${fmt(r.firstVisibleMs.p95)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${fmt(r.floorMs.p95)} | ${fmt(r.stalenessP95VsFloor, 2)} | ${fmt(r.slackCallsPerRun, 1)} | ${r.responses429}${r.responses429 ? ` (${list(r.responses429ByMethod, 0)})` : ''} | ${r.charsLost} | ${r.unfinishedRuns} (${r.refusedCannotRecord ?? '–'}) | ${fmt(r.peakRssMb)} | ${fmt(r.cpuMs / 1000, 1)} | ${fmt(r.wallS)} | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
+      `| ${r.strategy} | ${r.n} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.firstVisibleMs.p50)} / ${fmt(r.firstVisibleMs.p95)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${fmt(r.floorMs.p95)}${r.floorUpdatesOnlyMs ? ` (${fmt(r.floorUpdatesOnlyMs.p95)})` : ''} | ${fmt(r.stalenessP95VsFloor, 2)}${r.floorUpdatesOnlyMs ? ` (${fmt(r.stalenessMs.p95 / r.floorUpdatesOnlyMs.p95, 2)})` : ''} | ${fmt(r.slackCallsPerRun, 1)} | ${r.responses429}${r.responses429 ? ` (${list(r.responses429ByMethod, 0)})` : ''} | ${r.charsLost} | ${r.unfinishedRuns} (${r.refusedCannotRecord ?? '–'}) | ${fmt(r.peakRssMb)} | ${fmt(r.cpuMs / 1000, 1)} | ${fmt(r.wallS)} | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
     );
   }
   return lines.join('\n');
@@ -27,16 +28,27 @@ function list(o: Record<string, number>, digits = 2): string {
     .join(', ');
 }
 
-/** What a turn costs: DynamoDB requests by purpose and Slack calls by method, per strategy and N. */
+/**
+ * What a turn costs: DynamoDB requests by purpose, their estimated capacity units (read / write
+ * request units, dynamo-capacity.ts) and what those cost on demand, and Slack calls by method.
+ */
 export function costs(records: BenchRecord[]): string {
   const lines = [
-    '| Strategy | N | DynamoDB requests per turn (by purpose) | Slack calls per run (by method) |',
-    '|---|---:|---|---|',
+    '| Strategy | N | DynamoDB requests per turn (by purpose) | RRU / WRU per turn (by purpose) | USD per million turns | Slack calls per run (by method) |',
+    '|---|---:|---|---|---:|---|',
   ];
   for (const r of records) {
     const total = Object.values(r.dynamoPerTurn).reduce((a, b) => a + b, 0);
+    const u = r.dynamoUnitsPerTurn;
+    const by = (f: 'rru' | 'wru') =>
+      list(
+        Object.fromEntries(Object.entries(u?.byPurpose ?? {}).flatMap(([k, x]) => (x[f] ? [[k, x[f]]] : []))),
+      );
+    const units = u
+      ? `**${fmt(u.rru, 2)} / ${fmt(u.wru, 2)}**: reads ${by('rru')}; writes ${by('wru')}`
+      : '–';
     lines.push(
-      `| ${r.strategy} | ${r.n} | **${fmt(total, 2)}**: ${list(r.dynamoPerTurn)} | **${fmt(r.slackCallsPerRun, 1)}**: ${list(r.slackPerRun)} |`,
+      `| ${r.strategy} | ${r.n} | **${fmt(total, 2)}**: ${list(r.dynamoPerTurn)} | ${units} | ${u ? fmt(usdPerMillion(u), 2) : '–'} | **${fmt(r.slackCallsPerRun, 1)}**: ${list(r.slackPerRun)} |`,
     );
   }
   return lines.join('\n');
@@ -72,10 +84,17 @@ export function ackSummary(burst: AckBurst, embedded: AckBurst): string {
   return (
     `Ack latency, 100 concurrent slash commands, load generator in its own process: p50 ${burst.p50} ms, p99 ${burst.p99} ms (max ${burst.max} ms) ` +
     `with the store out of the bot's process as in production (load ${burst.load.join(' / ')}); ${embedded.p50} / ${embedded.p99} ms with the embedded store in the bot's process (load ${embedded.load.join(' / ')}). ` +
-    `Floor under the same load (100 concurrent \`/assess help\`, answered in the ack with no store and no run): p99 ${burst.helpP99} ms and ${embedded.helpP99} ms. ` +
+    `Floor in the same rounds (100 concurrent commands answered with an empty 200 right after the signature check, nothing decided; alternated with ours): p99 ${burst.floorP99 ?? '–'} ms and ${embedded.floorP99 ?? '–'} ms; ` +
+    `\`/assess help\` (its help body rendered in the ack): p99 ${burst.helpP99} ms and ${embedded.helpP99} ms. ` +
+    (burst.roundP99Median
+      ? `Median of the rounds' p99: ours ${burst.roundP99Median.ours} ms, floor ${burst.roundP99Median.floor} ms, help ${burst.roundP99Median.help} ms. `
+      : '') +
+    (burst.rounds
+      ? `Rounds in order (p99 ms at load): ${burst.rounds.map((r) => `${r.side} ${r.p99} @ ${r.load}${r.busyBefore ? ' (bot busy before)' : ''}`).join(', ')}. `
+      : '') +
     cpuLine(burst) +
     `The duplicate checks are made after the ack (the store answered them in p50 ${burst.storeDedupMs.p50} / p99 ${burst.storeDedupMs.p99} ms). ` +
-    `Store requests per command in the 3 s after the burst (the runs that started meanwhile add theirs): ${list(burst.dynamoPerCommand)}.`
+    `Store requests per accepted command (its short run included): ${list(burst.dynamoPerCommand)}.`
   );
 }
 
@@ -104,8 +123,8 @@ function cpuLine(b: AckBurst): string {
   const c = b.cpuUsPerCommand;
   if (!c) return '';
   return (
-    `CPU per command (store out of process): the bot ${c.bot} µs (floor ${c.floorBot} µs), the load generator ${c.generator} µs (floor ${c.floorGenerator} µs); ` +
-    `floor p50 ${b.helpP50} ms. `
+    `CPU per command (store out of process): the bot ${c.bot} µs (floor ${c.floorBot} µs${c.helpBot !== undefined ? `, help ${c.helpBot} µs` : ''}), the load generator ${c.generator} µs (floor ${c.floorGenerator} µs); ` +
+    `floor p50 ${b.floorP50 ?? b.helpP50} ms. `
   );
 }
 

@@ -9,6 +9,7 @@ import { STREAMED_MESSAGE_BYTES } from '../src/stand-ins/fake-slack-streams.ts';
 import { ask, startBotProcess, stopBot } from './bot-control.ts';
 import type { SlackBudgetLog } from './first-text-budget.ts';
 import { editFloor, nativeFloor } from './floor.ts';
+import { ALL_METHODS, EDIT_METHODS, sampleTimes, writerFloor } from './floor-writers.ts';
 import { FIRST_TEXT_MS, finished, measureThreads, norm, type Produced, pct } from './measure.ts';
 import { channelOf, commandBurst, harnessCalls, SIGNING_SECRET, stands } from './stands.ts';
 import { streamSeconds } from './workload.ts';
@@ -30,8 +31,13 @@ export interface BenchRecord {
   ackMs: { p50: number; p99: number };
   firstVisibleMs: { p50: number; p95: number };
   stalenessMs: { p50: number; p95: number };
-  /** Best p50/p95 staleness any scheduler could reach under the workspace budget (bench/floor.ts). */
+  /**
+   * Below every writer's p50/p95 staleness under the fake Slack's limits, from what the harness wrote
+   * (bench/floor-writers.ts): posts and edits (edit-mode strategies), streams as well (streaming ones).
+   */
   floorMs: { p50: number; p95: number; streamed?: number };
+  /** bench/floor.ts's floor, the figure before 30 Nov 18:00: chat.update only (native: streams and edits, no posts). */
+  floorUpdatesOnlyMs?: { p50: number; p95: number; streamed?: number };
   /** Runs whose first text showed within 300 ms of their first delta, of the runs that wrote text. */
   /** `allowed`: runs Slack's budget let show first text in time (bench/first-text-budget.ts); `metAllowed` of those did. */
   firstTextOnTime: { runs: number; of: number; withinMs: number; allowed?: number; metAllowed?: number };
@@ -57,6 +63,11 @@ export interface BenchRecord {
   slackPerRun: Record<string, number>;
   /** DynamoDB requests per turn (one turn per run here), by purpose; counted at the stand-in. */
   dynamoPerTurn: Record<string, number>;
+  /**
+   * Estimated DynamoDB capacity units per turn (bench/dynamo-capacity.ts): read request units and
+   * write request units, in all and by purpose. Older results have none.
+   */
+  dynamoUnitsPerTurn?: { rru: number; wru: number; byPurpose: Record<string, { rru: number; wru: number }> };
   /** The bot's scheduler counters (ours only): calls granted, 429s it saw, edits replaced unsent. */
   scheduler?: { granted: number; rateLimited: number; replaced: number };
   /** 1-, 5- and 15-minute load averages of the machine at the start and the end of the scenario. */
@@ -85,6 +96,15 @@ function budgetLog(
 }
 
 export const loads = () => loadavg().map((l) => Math.round(l * 10) / 10);
+
+/** Capacity units per turn, in all and by purpose. */
+export function unitsPerTurn(by: Record<string, { rru: number; wru: number }>, n: number) {
+  const byPurpose = Object.fromEntries(
+    Object.entries(by).map(([k, u]) => [k, { rru: u.rru / n, wru: u.wru / n }]),
+  );
+  const sum = (f: 'rru' | 'wru') => Object.values(by).reduce((a, u) => a + u[f], 0) / n;
+  return { rru: sum('rru'), wru: sum('wru'), byPurpose };
+}
 
 export const perRun = (o: Record<string, number>, n: number) =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round((v / n) * 100) / 100]));
@@ -134,9 +154,14 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
     byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;
     if (c.status === 429) limitedBy[c.method] = (limitedBy[c.method] ?? 0) + 1;
   }
-  // The floor (bench/floor.ts): chat.update shared by N runs; native mode the best split of the runs
-  // between streams (appendStream, as many as chat.startStream's budget keeps open) and edits.
-  const floor =
+  // The floor over every writer (bench/floor-writers.ts), and bench/floor.ts's: chat.update shared by
+  // N runs; native mode the best split of the runs between streams and edits (posts not counted).
+  const streaming = strategy === 'ours-native' || strategy === 'chat-stream';
+  const floor = writerFloor(
+    produced.map((p, i) => ({ channel: channelOf(i), at: sampleTimes(p) })),
+    streaming ? ALL_METHODS : EDIT_METHODS,
+  );
+  const floorUpdatesOnly =
     strategy === 'ours-native'
       ? nativeFloor(
           n,
@@ -167,6 +192,7 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
     commandToFirstTextMs: { p50: pct(m.fromCommand, 50), p95: pct(m.fromCommand, 95) },
     stalenessMs: { p50: pct(m.stale, 50), p95: pct(m.stale, 95) },
     floorMs: floor,
+    floorUpdatesOnlyMs: floorUpdatesOnly,
     stalenessP95VsFloor: pct(m.stale, 95) / floor.p95,
     slackCallsPerRun: calls.length / n,
     responses429: calls.filter((c) => c.status === 429).length,
@@ -182,6 +208,7 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
     wallS,
     slackPerRun: perRun(byMethod, n),
     dynamoPerTurn: perRun(await dynamo.counts(), n),
+    dynamoUnitsPerTurn: unitsPerTurn(await dynamo.units(), n),
     ...(use.scheduler ? { scheduler: use.scheduler } : {}),
     load: { start: loadStart, end: loads() },
   };

@@ -77,6 +77,11 @@ export interface BotHooks {
   sharedStore?: EmbeddedDynamo;
   /** Where embedded metrics go instead of stdout (tests read them). */
   metricsWrite?: (line: string) => void;
+  /**
+   * The ack burst's floor (bench/ack-burst.ts): a verified slash command of this name is answered at
+   * once with an empty 200, deciding nothing and handing nothing on (HTTP mode).
+   */
+  ackFloorCommand?: string;
 }
 
 export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}): Promise<RunningBot> {
@@ -115,7 +120,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     store: () => store.ping(),
     accepting: () => runnerRef?.isAccepting ?? false,
   });
-  const bolt = buildBoltApp(config, log, health);
+  const bolt = buildBoltApp(config, log, health, hooks.ackFloorCommand);
   const { app, logger } = bolt;
   socketActive = bolt.socketActive;
   app.error(async (err) => {

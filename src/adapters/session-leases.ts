@@ -13,6 +13,7 @@ import { keyId, readMany } from './session-batch-read.ts';
 import {
   RUNNING,
   RUNNING_PARTITIONS,
+  RUNNING_RENEWED,
   type SessionTable,
   sortable,
   strip,
@@ -27,7 +28,19 @@ export function ownerKey(owner: string): { pk: string; sk: string } {
   return { pk: `OWNER#${owner}`, sk: 'ALIVE' };
 }
 
+/** While the previous version's partition holds no claim, it is looked at once every this many leases. */
+export const LEGACY_QUIET_SWEEP_LEASES = 2;
+
+/** A replica's periodic sweep: who it is, and the lease its sweeps are timed by. */
+export interface SweepOptions {
+  self: string;
+  leaseMs: number;
+}
+
 export class SessionLeases {
+  /** The previous version's partition: when it was last looked at, and whether it held claims then. */
+  private legacy = { lookedAt: Number.NEGATIVE_INFINITY, busy: true };
+
   constructor(private readonly t: SessionTable) {}
 
   claim(key: ThreadKey, owner: string, leaseMs: number, interruptedAt?: number): Promise<boolean> {
@@ -145,15 +158,41 @@ export class SessionLeases {
       .filter((r) => r.status === 'running');
   }
 
+  /**
+   * Takes the claims whose owner stopped renewing (ports.ts). With `sweep` (a replica's periodic
+   * sweep): the replica's own claims are judged without reading its own liveness record (it knows it
+   * is alive: `skip` and `orphaned` say which of its claims a run still keeps), and the previous
+   * version's partition is looked at on every sweep only while it holds claims, otherwise once every
+   * LEGACY_QUIET_SWEEP_LEASES leases (see legacyDue).
+   */
   async reapLapsed(
     now: number,
     skip?: (rec: SessionRecord, ownerAliveUntil: number | undefined) => boolean,
     orphaned?: (rec: SessionRecord) => boolean,
+    sweep?: SweepOptions,
   ): Promise<SessionRecord[]> {
-    const won: SessionRecord[] = [];
-    for (const partition of RUNNING_PARTITIONS)
-      won.push(...(await this.reapPartition(partition, now, skip, orphaned)));
+    const won = await this.reapPartition(RUNNING, now, skip, orphaned, sweep?.self);
+    if (!sweep || this.legacyDue(now, sweep.leaseMs)) {
+      const legacy = await this.reapPartition(RUNNING_RENEWED, now, skip, orphaned, sweep?.self);
+      won.push(...legacy);
+    }
     return won;
+  }
+
+  /**
+   * Whether this sweep looks at the previous version's partition. Only a replica of the previous
+   * version writes claims there (it renews each one itself and reaps the others' lapsed ones), and nothing here can tell that such a replica is still running while it
+   * holds no claim. So the partition is looked at on every sweep while it held a claim at the last
+   * look (a rolling deploy is under way), and otherwise every LEGACY_QUIET_SWEEP_LEASES leases: a
+   * claim written there afterwards is seen within that time even if every replica of the previous
+   * version died at once; its own lease covers the first of those leases, so it is reaped at most
+   * half a lease later than a claim seen lapsed at the first sweep after its lease.
+   */
+  private legacyDue(now: number, leaseMs: number): boolean {
+    // A quarter lease of slack: sweeps come every half lease, and a late timer must not skip one.
+    return (
+      this.legacy.busy || now - this.legacy.lookedAt >= LEGACY_QUIET_SWEEP_LEASES * leaseMs - leaseMs / 4
+    );
   }
 
   private async reapPartition(
@@ -161,38 +200,48 @@ export class SessionLeases {
     now: number,
     skip?: (rec: SessionRecord, ownerAliveUntil: number | undefined) => boolean,
     orphaned?: (rec: SessionRecord) => boolean,
+    self?: string,
   ): Promise<SessionRecord[]> {
     const won: SessionRecord[] = [];
+    const legacy = partition === RUNNING_RENEWED;
+    let held = false;
     let start: Record<string, unknown> | undefined;
     do {
       // Claims whose own lease lapsed: every claim older than a lease, whose owner then keeps it alive.
+      // The previous version's partition is read whole, to learn whether it holds claims at all.
       const out = await this.t.doc.send(
         new QueryCommand({
           TableName: this.t.name,
           IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :r AND gsi1sk < :now',
-          ExpressionAttributeValues: { ':r': partition, ':now': sortable(now) },
+          KeyConditionExpression: legacy ? 'gsi1pk = :r' : 'gsi1pk = :r AND gsi1sk < :now',
+          ExpressionAttributeValues: legacy
+            ? { ':r': partition }
+            : { ':r': partition, ':now': sortable(now) },
           ExclusiveStartKey: start,
         }),
       );
+      held ||= (out.Items ?? []).length > 0;
       const lapsed = (out.Items ?? [])
+        .filter((i) => String(i.gsi1sk) < sortable(now))
         .map(strip)
         .filter((r) => r.owner !== undefined && r.leaseExpiresAt !== undefined);
-      const owners = lapsed.length
-        ? await readMany(this.t, [...new Set(lapsed.map((r) => r.owner!))].map(ownerKey), ['aliveUntil'])
-        : new Map();
+      // This replica's own record is not read: it is alive, and `skip`/`orphaned` judge its claims.
+      const others = [...new Set(lapsed.map((r) => r.owner!))].filter((o) => o !== self);
+      const owners = others.length ? await readMany(this.t, others.map(ownerKey), ['aliveUntil']) : new Map();
       for (const rec of lapsed) {
+        const mine = rec.owner === self;
         const id = keyId(ownerKey(rec.owner!));
         // An owner whose record could not be read this time is judged at the next sweep.
-        if (!owners.has(id)) continue;
-        const aliveUntil = owners.get(id)?.aliveUntil as number | undefined;
-        const ownerAlive = aliveUntil !== undefined && aliveUntil >= now;
+        if (!mine && !owners.has(id)) continue;
+        const aliveUntil = mine ? undefined : (owners.get(id)?.aliveUntil as number | undefined);
+        const ownerAlive = mine || (aliveUntil !== undefined && aliveUntil >= now);
         if ((ownerAlive && !orphaned?.(rec)) || skip?.(rec, aliveUntil)) continue;
         const taken = await this.reapOne(rec, now);
         if (taken) won.push(taken);
       }
       start = out.LastEvaluatedKey;
     } while (start);
+    if (legacy) this.legacy = { lookedAt: now, busy: held };
     return won;
   }
 

@@ -111,8 +111,9 @@ export class DynamoSessionStore implements SessionStore {
     now: number,
     skip?: (rec: SessionRecord, ownerAliveUntil: number | undefined) => boolean,
     orphaned?: (rec: SessionRecord) => boolean,
+    sweep?: { self: string; leaseMs: number },
   ): Promise<SessionRecord[]> {
-    return this.leases.reapLapsed(now, skip, orphaned);
+    return this.leases.reapLapsed(now, skip, orphaned, sweep);
   }
 
   interrupt(key: ThreadKey, owner: string): Promise<boolean> {

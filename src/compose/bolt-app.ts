@@ -23,7 +23,7 @@ export interface BoltApp {
   ackCommandsEarly?: (commands: CommandSurface) => void;
 }
 
-export function buildBoltApp(config: Config, log: Logger, health: Health): BoltApp {
+export function buildBoltApp(config: Config, log: Logger, health: Health, ackFloorCommand?: string): BoltApp {
   const logger = boltLogger(
     log,
     config.logLevel === 'debug' || config.logLevel === 'trace' ? LogLevel.DEBUG : LogLevel.INFO,
@@ -90,7 +90,7 @@ export function buildBoltApp(config: Config, log: Logger, health: Health): BoltA
     bodyTimeoutMs: SLACK_LIMITS.requestBodyTimeoutMs,
     toleranceSeconds: SLACK_LIMITS.signatureToleranceSeconds,
     log: log.child({ component: 'receiver' }),
-    verified: earlyCommandAck(app, () => commands, log),
+    verified: earlyCommandAck(app, () => commands, log, ackFloorCommand),
   });
   return {
     app,

@@ -153,11 +153,15 @@ export interface SessionStore {
    * now (undefined: no record), so a renewal since the last sweep can be told apart.
    * `orphaned`: claims the caller knows no run keeps alive, whatever their owner's record says (its
    * own claims with no run behind them, e.g. one whose release failed), taken once their own lease lapsed.
+   * `sweep`: a replica's periodic sweep, by `self`, every half `leaseMs`: its own claims are judged by
+   * `skip`/`orphaned` alone (`ownerAliveUntil` undefined; its liveness record is not read), and
+   * partitions that can only hold claims of a previous version may be looked at less often while empty.
    */
   reapLapsed(
     now: number,
     skip?: (rec: SessionRecord, ownerAliveUntil: number | undefined) => boolean,
     orphaned?: (rec: SessionRecord) => boolean,
+    sweep?: { self: string; leaseMs: number },
   ): Promise<SessionRecord[]>;
   /** Runs being worked on now, anyone's (at most `limit`, the latest claimed first). */
   listRunning(limit: number): Promise<SessionRecord[]>;

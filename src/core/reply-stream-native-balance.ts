@@ -36,6 +36,11 @@ export function shouldStream(
   return asStream <= asEdit;
 }
 
+/** How long a streamed run would wait between edits if it moved to editing (steady state). */
+export function editCadenceMs(c: ModeCounts, update: MethodBudget = DEFAULT_BUDGETS['chat.update']!): number {
+  return cadenceMs(update, c.editing + 1);
+}
+
 /** One run's place in the count: it moves to editing when it falls back, and leaves when it ends. */
 export interface BalanceSeat {
   mode: 'streaming' | 'editing';

@@ -31,6 +31,11 @@ export interface NativeHost {
   started: (ts: string) => void;
   /** Renders a repaired message: its Markdown, and the footer when it is the last one. */
   repaired: (body: string, last: boolean) => SlackMessage;
+  /**
+   * How long this run would wait between edits if it left streaming now (0: unknown). A full stream
+   * waits less than this for the next stream start rather than the reply going on with edits.
+   */
+  editCadenceMs?: () => number;
 }
 
 /** A person stopped the stream with Slack's own stop button. */
@@ -50,6 +55,18 @@ export class StreamStartsScarce extends Error {
   constructor(readonly waitMs: number) {
     super(`a new stream would wait ${Math.round(waitMs)} ms for chat.startStream's budget`);
     this.name = 'StreamStartsScarce';
+  }
+}
+
+/**
+ * A full stream's continuation would wait `waitMs` for chat.startStream's budget, less than
+ * this run would wait between edits if it left streaming: the reply keeps streaming and tries again
+ * then (the text written meanwhile goes out with the new stream's opening call).
+ */
+export class StreamStartLater extends Error {
+  constructor(readonly waitMs: number) {
+    super(`the next stream starts in ${Math.round(waitMs)} ms`);
+    this.name = 'StreamStartLater';
   }
 }
 

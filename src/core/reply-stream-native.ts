@@ -9,7 +9,10 @@
  *   bytes); a full or old stream is ended and the answer continues in a new one.
  * - New streams draw on chat.startStream's small budget (Tier 2, shared by every run of the
  *   workspace). When a start would wait for it (StreamStartsScarce), the reply opens, or goes on
- *   after a full stream, with posts and edits instead of showing nothing until a stream can start.
+ *   after a full stream, with posts and edits instead of showing nothing until a stream can start;
+ *   but a full stream's continuation waits for a start that comes sooner than the run's next edit
+ *   would (at N = 50 the first streams fill just before the start window reopens: falling back
+ *   then left every run on chat.update for good).
  * - Slack ends streams by itself (about five minutes after the start, or after an idle gap) and
  *   leaves the message looking broken; the message is repaired with chat.update (what it holds,
  *   now as a normal message) and the answer continues in a new stream, losing nothing.
@@ -26,12 +29,18 @@ import {
   codeOf as code,
   type NativeHost,
   START_WAIT_MS,
+  StreamStartLater,
   StreamStartsScarce,
 } from './reply-stream-native-host.ts';
 import { markdownBytes, nextDelta, readyEnd } from './reply-stream-native-text.ts';
 import { openFence, renderOpen } from './split.ts';
 
-export { type NativeHost, StoppedInSlack, StreamStartsScarce } from './reply-stream-native-host.ts';
+export {
+  type NativeHost,
+  StoppedInSlack,
+  StreamStartLater,
+  StreamStartsScarce,
+} from './reply-stream-native-host.ts';
 
 interface OpenStream {
   ts: string;
@@ -85,8 +94,10 @@ export class NativeStreamer {
       const s = this.stream;
       const full = s && s.bytes >= this.h.maxBytes - 400;
       const old = s && this.h.now() - s.startedAt >= this.h.rolloverMs;
-      // A new stream is needed: only when one can start now (else the reply goes on with edits).
-      if (!s || full || old) this.startable();
+      // A new stream is needed: only when one can start now, or (a continuation, not the last call)
+      // sooner than this run's next edit would come; else the reply goes on with edits.
+      // (Not an old stream: Slack ends it soon, so it does not wait idle.)
+      if (!s || full || old) this.startable(full && !old && !final ? (this.h.editCadenceMs?.() ?? 0) : 0);
       if (s && (full || old)) await this.end();
       try {
         if (!this.stream) {
@@ -144,10 +155,15 @@ export class NativeStreamer {
     return { streamed: this.streamed, ...(reopen ? { reopen } : {}) };
   }
 
-  /** Throws StreamStartsScarce when a new stream would wait for chat.startStream's budget. */
-  private startable(): void {
+  /**
+   * Throws StreamStartsScarce when a new stream would wait for chat.startStream's budget longer than
+   * the first text may wait, or StreamStartLater when it may wait (`patienceMs`) and should try then.
+   */
+  private startable(patienceMs = 0): void {
     const wait = this.h.writer.budgetWaitMs?.('chat.startStream', this.h.team, this.h.channel) ?? 0;
-    if (wait > START_WAIT_MS) throw new StreamStartsScarce(wait);
+    if (wait <= START_WAIT_MS) return;
+    if (wait < patienceMs) throw new StreamStartLater(wait);
+    throw new StreamStartsScarce(wait);
   }
 
   private async start(content: StreamChunk[], commit?: () => void): Promise<string> {

@@ -21,8 +21,13 @@ import { type SlackMessage, SlackWriteError, type WriteOptions } from './ports.t
 import { AnswerText } from './reply-answer.ts';
 import { RunStatus } from './reply-run-status.ts';
 import { EditedReplies } from './reply-stream-edit.ts';
-import { NativeStreamer, StoppedInSlack, StreamStartsScarce } from './reply-stream-native.ts';
-import type { BalanceSeat } from './reply-stream-native-balance.ts';
+import {
+  NativeStreamer,
+  StoppedInSlack,
+  StreamStartLater,
+  StreamStartsScarce,
+} from './reply-stream-native.ts';
+import { type BalanceSeat, editCadenceMs } from './reply-stream-native-balance.ts';
 import type { FinalState, ReplyStreamOptions } from './reply-stream-types.ts';
 import type { ReplyView } from './reply-view.ts';
 import { finishedToolLabel } from './tool-label.ts';
@@ -91,6 +96,8 @@ export class ReplyStream {
         settled: () => this.closed || !this.writingText,
         started: (ts) => this.tsList.push(ts),
         opts: (lane) => this.opts(lane),
+        editCadenceMs: () =>
+          this.seat && this.o.balance ? editCadenceMs(this.o.balance.counts(this.o.team!)) : 0,
         repaired: (body, last) =>
           this.o.presenter.reply({
             body,
@@ -260,7 +267,8 @@ export class ReplyStream {
       if ((await this.native!.flush(false)) === 'dropped' || this.native!.pending) this.dirty = true;
     } catch (err) {
       this.dirty = true;
-      if (err instanceof StoppedInSlack) await this.stoppedInSlack();
+      if (err instanceof StreamStartLater) this.lastFlushAt = this.o.now() + err.waitMs;
+      else if (err instanceof StoppedInSlack) await this.stoppedInSlack();
       else if (!(await this.fallBack(err)))
         this.o.log.warn({ err: describe(err), channel: this.o.channel }, 'stream append failed');
     } finally {

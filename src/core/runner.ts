@@ -182,6 +182,7 @@ export class Runner {
       (rec, ownerAliveUntil) =>
         alive(rec) || !this.lapses.due(rec, orphaned(rec) ? undefined : ownerAliveUntil),
       orphaned,
+      { self: this.owner, leaseMs: this.d.settings.leaseMs },
     );
     this.lapses.end();
     for (const rec of won) {

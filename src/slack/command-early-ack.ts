@@ -24,9 +24,22 @@ const isCommandForm = (form: ParsedForm): form is NonNullable<ParsedForm> & Comm
   ) &&
   (SLASH_COMMANDS as readonly string[]).includes(form.command as string);
 
-/** The request guard's `verified` hook: true when it took the request (a slash command of ours). */
-export function earlyCommandAck(app: App, commands: () => CommandSurface | undefined, log: Logger) {
+/**
+ * The request guard's `verified` hook: true when it took the request (a slash command of ours).
+ * `floorCommand` (the benchmark's seam, BotHooks.ackFloorCommand): a command of that name gets an
+ * empty 200 with nothing decided, the least this receiver can do for a verified request.
+ */
+export function earlyCommandAck(
+  app: App,
+  commands: () => CommandSurface | undefined,
+  log: Logger,
+  floorCommand?: string,
+) {
   return (req: IncomingMessage, res: ServerResponse, form: ParsedForm, next: Listener): boolean => {
+    if (floorCommand !== undefined && form?.payload === undefined && form?.command === floorCommand) {
+      HTTPModuleFunctions.buildContentResponse(res, undefined);
+      return true;
+    }
     const surface = commands();
     if (!surface || !isCommandForm(form)) return false;
     surface.afterAcks.arrived();

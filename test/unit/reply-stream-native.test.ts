@@ -300,3 +300,53 @@ describe('native streaming is paced by the streaming budget, and falls back when
     expect(shown).toEqual(words);
   });
 });
+
+describe('a full stream waits for the next stream start when that comes sooner than its next edit', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  /**
+   * One run writes a word every 200 ms for 100 s into streams of 1,000 bytes while 18 other runs hold
+   * the rest of chat.startStream's burst, so its first continuation can start only when the minute
+   * has passed (~60 s). `edited` runs of the workspace are edited meanwhile (the balance's count).
+   */
+  async function fullStreamWith(edited: number) {
+    const inner = new StreamingWriter();
+    const w = new ScheduledSlackWriter(inner, new SlackScheduler({ now: () => Date.now() }), 'T1');
+    const balance = new StreamBalance();
+    for (let i = 0; i < edited; i++) balance.join('T1', false);
+    const others = Array.from({ length: DEFAULT_BUDGETS['chat.startStream']!.burst - 1 }, (_, i) =>
+      reply(w, { runKey: `o${i}` }),
+    );
+    const r = reply(w, { streamMaxBytes: 1000, runKey: 'me', balance });
+    await r.open();
+    await Promise.all(others.map((o) => o.open()));
+    const words = Array.from({ length: 500 }, (_, i) => `w${i}`);
+    for (const word of words) {
+      r.appendText(`${word} `);
+      await vi.advanceTimersByTimeAsync(200);
+    }
+    const fin = Promise.all([r, ...others].map((x) => x.finish({ outcome: 'done' })));
+    await vi.advanceTimersByTimeAsync(60_000);
+    await fin;
+    const shown = [...inner.markdown.values()].join(' ').trim().split(/\s+/);
+    expect(shown).toEqual(words);
+    return { mode: r.currentMode, log: inner.log };
+  }
+
+  // Before: the continuation could not start within 300 ms, so the run was edited for the rest of
+  // its answer, sharing chat.update with 50 others (an edit every ~68 s) although a stream start
+  // came back within 60 s.
+  it('50 runs are edited (an edit every ~68 s): the run waits for the start and keeps streaming', async () => {
+    const { mode, log } = await fullStreamWith(50);
+    expect(mode).toBe('native');
+    expect(log.filter((l) => l === 'post' || l.startsWith('update'))).toEqual([]);
+    expect(log.filter((l) => l.startsWith('start')).length).toBeGreaterThan(19);
+  });
+
+  it('no run is edited (an edit every ~1.3 s): the run goes on with edits at once, as before', async () => {
+    const { mode, log } = await fullStreamWith(0);
+    expect(mode).toBe('edit');
+    expect(log.filter((l) => l === 'post').length).toBeGreaterThan(0);
+  });
+});
