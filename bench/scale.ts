@@ -7,6 +7,7 @@
  * bench process, so an overloaded stand-in shows here rather than in the bot's figures).
  */
 import { writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEFAULT_BUDGETS } from '../src/core/slack-scheduler.ts';
 import type { FakeSlack } from '../src/stand-ins/fake-slack.ts';
 import type { StoredMessage } from '../src/stand-ins/fake-slack-types.ts';
@@ -55,6 +56,10 @@ export interface ScaleRecord {
   cpuMs: number;
   /** The bench process's (stand-ins') CPU time ÷ the same wall time. */
   standInsAvgCores: number;
+  /** The stand-ins' event loop delay (their process's lag), p99 and max ms. */
+  standInsLoopDelayMs?: { p99: number; max: number };
+  /** How long the bench's own "every thread finished?" check blocked that loop, p50 and max ms. */
+  doneCheckMs?: { p50: number; max: number };
   wallS: number;
   scheduler?: Record<string, number>;
   load: { start: number[]; end: number[] };
@@ -152,7 +157,19 @@ export async function scaleScenario(
       const roots = rootsOf(w);
       return roots.every((r) => !r || finished(s, r)) && roots.filter((r) => !r).length <= refusedIn(s);
     });
-  while (!allDone() && Date.now() - started < capS * 1000) await new Promise((r) => setTimeout(r, 1_000));
+  // The stand-ins share this process's event loop: a stall here delays every fake Slack answer and
+  // harness frame, and shows as the bot's staleness, timeouts and bunched starts.
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
+  const checkMs: number[] = [];
+  for (;;) {
+    const t = performance.now();
+    const done = allDone();
+    checkMs.push(performance.now() - t);
+    if (done || Date.now() - started >= capS * 1000) break;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  loopDelay.disable();
   const wallMs = Date.now() - started;
   clearInterval(sampler);
   for (const t of snapshots) clearTimeout(t);
@@ -223,6 +240,11 @@ export async function scaleScenario(
     cpuAvgCores: cpuMs / wallMs,
     cpuMs,
     standInsAvgCores: (benchCpu.user + benchCpu.system) / 1000 / wallMs,
+    standInsLoopDelayMs: {
+      p99: Math.round(loopDelay.percentile(99) / 1e6),
+      max: Math.round(loopDelay.max / 1e6),
+    },
+    doneCheckMs: { p50: Math.round(pct(checkMs, 50)), max: Math.round(Math.max(...checkMs)) },
     wallS: wallMs / 1000,
     ...(after.scheduler ? { scheduler: after.scheduler } : {}),
     load: { start: loadStart, end: loads() },
