@@ -21,6 +21,7 @@
  *                                      (--scale=WxN to change it, --scale=off to leave it out of a full run)
  *   npm run bench -- --scale-only --scale=5x50 --heap-snapshot=/tmp/snap --heap-snapshot-at=60,120
  *                                      bot heap snapshots at those seconds after the burst
+ *   npm run bench -- --scale-only --scale=5x50 --dump=/tmp/runs.json   each run's harness and Slack timeline
  *
  * Writes bench/results.json (one record per strategy and N) and bench/results.md (bench/report.ts),
  * or bench/<out>.json and .md.
