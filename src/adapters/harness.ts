@@ -24,7 +24,10 @@ import type { HarnessInvocation, HarnessPort, InlineTool } from '../core/ports.t
 import type { RenderedTool } from '../harness-catalog.ts';
 import { toFailure } from './harness-errors.ts';
 import { foldHarnessStream } from './harness-fold.ts';
-import { pacerFor } from './harness-start-pacer.ts';
+import { pacerFor, waitInQueue } from './harness-start-pacer.ts';
+
+/** A run shows it is queued only after waiting this long, so a short wait does not flicker. */
+const QUEUED_NOTE_AFTER_MS = 1000;
 
 export interface HarnessAdapterOptions {
   harnessArn: string;
@@ -92,14 +95,26 @@ export class AgentCoreHarness implements HarnessPort {
     const combined = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
     try {
       let stream: AsyncIterable<InvokeHarnessStreamOutput> | undefined;
-      const pacer = this.o.startsPerSecond
-        ? pacerFor(`${this.o.harnessArn}#${this.o.qualifier ?? ''}`, this.o.startsPerSecond)
-        : undefined;
+      // Keyed by the harness alone: AgentCore counts starts against the harness, whichever endpoint.
+      const pacer = this.o.startsPerSecond ? pacerFor(this.o.harnessArn, this.o.startsPerSecond) : undefined;
       for (let attempt = 0; ; attempt++) {
         try {
-          const waited = await pacer?.wait(combined);
+          let waited = 0;
+          if (pacer) {
+            const queue = waitInQueue(pacer, combined, QUEUED_NOTE_AFTER_MS);
+            let shown = false;
+            for (let r = await queue.next(); ; r = await queue.next()) {
+              if (r.done) {
+                waited = r.value;
+                break;
+              }
+              shown = true;
+              yield { type: 'queued', ahead: r.value };
+            }
+            if (shown && !combined.aborted) yield { type: 'admitted' };
+          }
           if (combined.aborted) throw combined.reason ?? new Error('aborted');
-          if (waited && waited >= 1000 && attempt === 0)
+          if (waited >= 1000 && attempt === 0)
             this.o.log.info(
               { waitedMs: waited, sessionId: inv.runtimeSessionId },
               'start paced to the harness rate',

@@ -42,6 +42,10 @@ export type AgentEvent =
     }
   /** The harness asked us to wait and retry (throttling) before the stream started. */
   | { type: 'retrying'; attempt: number; delayMs: number; reason: string }
+  /** The start waits its turn at the harness's admission rate: `ahead` runs go first. */
+  | { type: 'queued'; ahead: number }
+  /** The queued start was sent (follows `queued`). */
+  | { type: 'admitted' }
   /** Terminal: the stream finished with a final messageStop. */
   | {
       type: 'completed';

@@ -34,6 +34,9 @@ import { finishedToolLabel } from './tool-label.ts';
 
 export type { FinalState, ReplyStreamOptions } from './reply-stream-types.ts';
 
+/** The task a streamed reply shows its note in (queued for a start slot, retrying a start). */
+const NOTE_TASK = 'reply-note';
+
 let replyCounter = 0;
 
 export class ReplyStream {
@@ -186,7 +189,12 @@ export class ReplyStream {
   }
 
   setNote(note: string | undefined): void {
+    const was = this.status.note;
     this.status.note = note;
+    // A streamed message has no status line to hold the note: it is a task in the stream's timeline,
+    // marked done when the note clears (the run was admitted, the retry went through).
+    if (note) this.native?.setTask(NOTE_TASK, note, 'in_progress');
+    else if (was) this.native?.setTask(NOTE_TASK, was, 'complete');
     this.touch();
   }
 
@@ -316,6 +324,7 @@ export class ReplyStream {
     // A step the run ended in the middle of must not keep spinning in the timeline.
     for (const step of this.status.steps.unfinished())
       this.native!.setTask(step.id, `${step.label} (did not finish)`, 'error', step.output);
+    if (this.status.note) this.native!.setTask(NOTE_TASK, this.status.note, 'complete');
     try {
       await this.native!.finish(
         footer.blocks,

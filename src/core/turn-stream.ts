@@ -3,7 +3,7 @@
  * plus what a run looks like when it was aborted (Stop, shutdown, lost claim).
  * (Split out of turns.ts: reading the agent's event stream is separate from scheduling turns.)
  */
-import type { FailureCode, PendingToolCall, Usage } from './events.ts';
+import type { AgentEvent, FailureCode, PendingToolCall, Usage } from './events.ts';
 import {
   type Explanation,
   explainFailure,
@@ -16,6 +16,7 @@ import type { Logger } from './logger.ts';
 import type { HarnessInvocation, HarnessPort } from './ports.ts';
 import type { FinalState, ReplyStream } from './reply-stream.ts';
 import { mention } from './slack-escape.ts';
+import { startQueueNote } from './start-queue-note.ts';
 import { describeTool } from './tool-label.ts';
 
 /** A run in flight in this process, so Stop and shutdown can reach it. */
@@ -44,6 +45,9 @@ export interface Consumed {
  */
 const STILL_RUNNING = new Set(['idle_timeout', 'run_timeout', 'stream_cut', 'incomplete', 'unknown']);
 
+/** Events from before the harness answered with a stream (the start waiting or being refused). */
+const NOT_STREAMED = new Set<AgentEvent['type']>(['queued', 'admitted', 'retrying', 'failed']);
+
 export async function consumeTurn(
   harness: HarnessPort,
   invocation: HarnessInvocation,
@@ -54,8 +58,9 @@ export async function consumeTurn(
   let usage: Usage | undefined;
   let denied: HookDenial | undefined;
   let streamed = false;
+  let queuedNote: string | undefined;
   for await (const ev of harness.invoke(invocation, local.abort.signal)) {
-    if (ev.type !== 'retrying' && ev.type !== 'failed') streamed = true;
+    if (!NOT_STREAMED.has(ev.type)) streamed = true;
     switch (ev.type) {
       case 'hook':
         if (ev.decision === 'deny') {
@@ -77,6 +82,19 @@ export async function consumeTurn(
         break;
       case 'usage':
         usage = ev.usage;
+        break;
+      case 'queued': {
+        // Only a changed note is worth an edit (a long queue is told in steps).
+        const note = startQueueNote(ev.ahead);
+        if (note !== queuedNote) {
+          queuedNote = note;
+          reply.setNote(note);
+        }
+        break;
+      }
+      case 'admitted':
+        queuedNote = undefined;
+        reply.setNote(undefined);
         break;
       case 'retrying':
         reply.setNote(`${ev.reason}; retrying in ${Math.ceil(ev.delayMs / 1000)}s (attempt ${ev.attempt}).`);

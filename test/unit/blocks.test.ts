@@ -7,6 +7,7 @@ import { rootDetails } from '../../src/core/commands.ts';
 import { explainFailure, explainStopReason } from '../../src/core/explain.ts';
 import { fingerprint } from '../../src/core/fingerprint.ts';
 import { mention, toSlack, toSlackBlocks } from '../../src/core/slack-escape.ts';
+import { startQueueNote } from '../../src/core/start-queue-note.ts';
 import { approvalCard } from '../../src/slack/approval-card.ts';
 import { formatDuration, noteMessage, replyMessage, rootMessage } from '../../src/slack/blocks.ts';
 import { validateBlocks } from '../../src/stand-ins/block-kit-validator.ts';
@@ -125,6 +126,11 @@ const cases = {
     details: rootDetails(eksInProd.params),
   }),
   'reply-starting': replyMessage({ body: '', live: { elapsedMs: 400, activity: [] } }),
+  // A run whose start waits its turn at the harness's admission rate (harness-start-pacer.ts).
+  'reply-queued': replyMessage({
+    body: '',
+    live: { elapsedMs: 3_000, activity: [], note: startQueueNote(4) },
+  }),
   'reply-streaming': replyMessage({
     body: '## Findings\n\n- Endpoint is public',
     live: {

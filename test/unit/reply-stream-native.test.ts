@@ -186,6 +186,42 @@ describe('native task titles say how each step ended', () => {
   });
 });
 
+describe('native notes (waiting for a start slot, retrying a throttled start)', () => {
+  it('a note shows as a task while it holds, and is marked done when it clears', async () => {
+    const w = new StreamingWriter();
+    const r = reply(w);
+    await r.open();
+    r.setNote('Waiting for the agent: 2 runs ahead of this one.');
+    await tick();
+    expect(w.tasks.get('reply-note')).toMatchObject({
+      title: 'Waiting for the agent: 2 runs ahead of this one.',
+      status: 'in_progress',
+    });
+    r.setNote('Waiting for the agent: this run is next.');
+    await tick();
+    expect(w.tasks.get('reply-note')).toMatchObject({
+      title: 'Waiting for the agent: this run is next.',
+      status: 'in_progress',
+    });
+    r.setNote(undefined);
+    r.appendText('Hello.');
+    await tick();
+    await r.finish({ outcome: 'done' });
+    expect(w.tasks.get('reply-note')).toMatchObject({ status: 'complete' });
+    expect(w.markdown.get('s1')).toBe('Hello.');
+  });
+
+  it('a run that ends while its note holds leaves no task in progress', async () => {
+    const w = new StreamingWriter();
+    const r = reply(w);
+    await r.open();
+    r.setNote('Waiting for the agent: this run is next.');
+    await tick();
+    await r.finish({ outcome: 'stopped' });
+    expect((w.tasks.get('reply-note') as { status: string }).status).not.toBe('in_progress');
+  });
+});
+
 describe('native streaming is paced by the streaming budget, and falls back when stream starts are scarce', () => {
   beforeEach(() => {
     vi.useFakeTimers();
