@@ -13,6 +13,7 @@ import { DynamoDBDocumentClient, type PutCommand, type UpdateCommand } from '@aw
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { SessionRecord, ThreadKey } from '../core/ports.ts';
 import { StoreUnavailableError } from '../core/store-unavailable.ts';
+import { keepAliveAgents } from './keep-alive-agents.ts';
 
 export interface DynamoStoreOptions {
   table: string;
@@ -57,8 +58,7 @@ export class SessionTable {
       requestHandler: new NodeHttpHandler({
         connectionTimeout: 3_000,
         requestTimeout: 3_000,
-        httpAgent: { keepAlive: true, maxSockets: Number.POSITIVE_INFINITY },
-        httpsAgent: { keepAlive: true, maxSockets: Number.POSITIVE_INFINITY },
+        ...keepAliveAgents(),
       }),
     });
     // Outermost step, so it sees the error after the SDK's retries: unreachable is told apart from
