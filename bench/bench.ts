@@ -21,6 +21,7 @@
  *                                      (--scale=WxN to change it, --scale=off to leave it out of a full run)
  *   npm run bench -- --scale-only --scale=5x50 --heap-snapshot=/tmp/snap --heap-snapshot-at=60,120
  *                                      bot heap snapshots at those seconds after the burst
+ *   npm run bench -- --scale-only --scale=5x50 --dump=/tmp/runs.json   each run's harness and Slack timeline
  *
  * Writes bench/results.json (one record per strategy and N) and bench/results.md (bench/report.ts),
  * or bench/<out>.json and .md.
@@ -62,6 +63,7 @@ if (args.has('scale-only')) {
   const r = await scaleScenario(scaleW!, scaleN!, opts, {
     heapSnapshotDir: args.get('heap-snapshot'),
     heapSnapshotAtS: args.get('heap-snapshot-at')?.split(',').map(Number),
+    dumpFile: args.get('dump'),
   });
   const md = `Scale case, run ${new Date(began).toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load ${r.load.start.join(' / ')} at the start, ${r.load.end.join(' / ')} at the end:\n\n${scaleSummary(r)}\n`;
   writeFileSync(join(here, `${args.get('out') ?? 'results-scale'}.json`), `${JSON.stringify(r, null, 2)}\n`);

@@ -1,9 +1,23 @@
 /** Starting, asking and stopping the bot under test (bench/bot-process.ts) in its own process. */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The V8 heap flags the deployed bot runs with (deploy/Dockerfile's CMD), so the bench measures the
+ * process's memory as deployed: without them V8 sizes its heap from this machine's memory (4 GB here,
+ * against a 1 GiB task) and lets garbage pile up far longer than the task would.
+ */
+export function deployedHeapFlags(
+  dockerfile = readFileSync(join(here, '..', 'deploy', 'Dockerfile'), 'utf8'),
+): string[] {
+  const cmd = [...dockerfile.matchAll(/^CMD\s+(\[.*\])\s*$/gm)].at(-1)?.[1];
+  const argv = cmd ? (JSON.parse(cmd) as string[]) : [];
+  return argv.filter((a) => /^--max-(old|semi)-space-size=\d+$/.test(a));
+}
 
 /** Forks the bot with `env`; resolves with its HTTP port once it is ready. `cpuProfDir`: write a CPU profile there. */
 export function startBotProcess(
@@ -15,6 +29,7 @@ export function startBotProcess(
   const interval = us ? [`--cpu-prof-interval=${us}`] : [];
   const child = fork(join(here, 'bot-process.ts'), [], {
     execArgv: [
+      ...deployedHeapFlags(),
       '--import',
       'tsx',
       ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, ...interval] : []),

@@ -57,11 +57,24 @@ function shownText(md: string, tag: string): string {
   return tag && FENCE_OPENER.test(md) && n.startsWith(tag) ? n.slice(tag.length) : n;
 }
 
-/** The run's thread has its final footer. */
+/** The run's thread has its final footer (whatever the outcome: "Failed in" ends a run too). */
 export function finished(slack: FakeSlack, root: StoredMessage | undefined): boolean {
-  return (
-    !!root && slack.replies(root.channel, root.ts).some((m) => FINAL.test(JSON.stringify(m.blocks ?? [])))
-  );
+  return outcome(slack, root) !== undefined;
+}
+
+/**
+ * How the run ended, from its footer: `done` for "Done in", `failed` for a run that ended otherwise
+ * (failed, ended early, stopped), undefined while no footer is shown. A run that ends in an error
+ * is over for its person but did not answer: the scale target counts only `done`.
+ */
+export function outcome(slack: FakeSlack, root: StoredMessage | undefined): 'done' | 'failed' | undefined {
+  if (!root) return undefined;
+  let ended: 'done' | 'failed' | undefined;
+  for (const m of slack.replies(root.channel, root.ts)) {
+    const f = FINAL.exec(JSON.stringify(m.blocks ?? []));
+    if (f) ended = f[1] === 'Done' ? 'done' : 'failed';
+  }
+  return ended;
 }
 
 /** What the harness wrote for one run: the text (normalized) and when each prefix length was reached. */
@@ -89,6 +102,8 @@ export interface ThreadMeasure {
   /** Characters of unfinished runs not shown by the cap (not lost: still to come). */
   undelivered: number;
   unfinished: number;
+  /** Runs whose footer says they failed, ended early or were stopped (finished, but without an answer). */
+  failed: number;
 }
 
 /** Measures every run's thread; `roots[i]` is run i's root message. */
@@ -111,6 +126,7 @@ export function measureThreads(
     lost: 0,
     undelivered: 0,
     unfinished: 0,
+    failed: 0,
   };
   const timelines: RunTimeline[] = [];
   const firstMs: number[] = [];
@@ -124,8 +140,10 @@ export function measureThreads(
       firstShownAt: undefined,
       pendingAt: (t) => lenAt(p.times, p.lens, t) > 0,
     };
-    const done = finished(slack, root);
+    const ended = outcome(slack, root);
+    const done = ended !== undefined;
     if (!done) out.unfinished++;
+    if (ended === 'failed') out.failed++;
     if (p.text.length > 0) out.wrote++;
     if (!root) {
       if (done) out.lost += p.text.length;

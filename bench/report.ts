@@ -100,9 +100,9 @@ export function ackSummary(burst: AckBurst, embedded: AckBurst): string {
 
 export function scaleSummary(r: ScaleRecord): string {
   return [
-    '| Workspaces × runs | runs started (refused: cannot record) | store answer p50/p99 ms | ack p50/p99 ms | staleness p95 ÷ floor, worst / median workspace | floor p95 ms | staleness p50/p95 ms | Slack calls | 429s | chars lost | unfinished | peak RSS MB | bot cores (avg) | stand-ins cores (avg) | wall s | load at start |',
+    '| Workspaces × runs | runs started (refused: cannot record) | store answer p50/p99 ms | ack p50/p99 ms | staleness p95 ÷ floor, worst / median workspace | floor p95 ms | staleness p50/p95 ms | Slack calls | 429s | chars lost | unfinished (failed) | peak RSS MB | bot cores (avg) | stand-ins cores (avg) | wall s (cap) | load at start |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${r.workspaces} × ${r.perWorkspace} | ${r.runsStarted} (${r.refusedCannotRecord}) | ${r.storeServiceMs.p50} / ${r.storeServiceMs.p99} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.p95VsFloor.worst, 2)} / ${fmt(r.p95VsFloor.median, 2)} | ${fmt(r.floorP95Ms)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${r.slackCalls} | ${r.responses429} | ${r.charsLost} | ${r.unfinishedRuns} | ${fmt(r.peakRssMb)} | ${fmt(r.cpuAvgCores, 2)} | ${fmt(r.standInsAvgCores, 2)} | ${fmt(r.wallS)} | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
+    `| ${r.workspaces} × ${r.perWorkspace} | ${r.runsStarted} (${r.refusedCannotRecord}) | ${r.storeServiceMs.p50} / ${r.storeServiceMs.p99} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.p95VsFloor.worst, 2)} / ${fmt(r.p95VsFloor.median, 2)} | ${fmt(r.floorP95Ms)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${r.slackCalls} | ${r.responses429} | ${r.charsLost} | ${r.unfinishedRuns} (${r.failedRuns ?? '–'}) | ${fmt(r.peakRssMb)} | ${fmt(r.cpuAvgCores, 2)} | ${fmt(r.standInsAvgCores, 2)} | ${fmt(r.wallS)} (${r.capS ?? '–'}) | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
     ...(r.peakMem
       ? [
           '',

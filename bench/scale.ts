@@ -6,7 +6,11 @@
  * the workspaces), Slack calls, 429s, characters lost, and the stand-ins' own CPU (they run in the
  * bench process, so an overloaded stand-in shows here rather than in the bot's figures).
  */
+import { writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEFAULT_BUDGETS } from '../src/core/slack-scheduler.ts';
+import type { FakeSlack } from '../src/stand-ins/fake-slack.ts';
+import type { StoredMessage } from '../src/stand-ins/fake-slack-types.ts';
 import { ask, startBotProcess, stopBot } from './bot-control.ts';
 import { finished, measureThreads, norm, type Produced, pct } from './measure.ts';
 import type { BenchOptions } from './scenario.ts';
@@ -34,7 +38,12 @@ export interface ScaleRecord {
   slackCalls: number;
   responses429: number;
   charsLost: number;
+  /** Runs with no footer at the cap (refused commands not included: they have no thread). */
   unfinishedRuns: number;
+  /** Runs whose footer says failed, ended early or stopped: over, but they did not answer. */
+  failedRuns?: number;
+  /** How long the scenario waited for the last footer (scaleCapS unless --cap). */
+  capS?: number;
   peakRssMb: number;
   /** Peaks of the bot's JS heap and of the memory outside it (sampled each second), MB. */
   peakMem?: Record<string, number>;
@@ -47,10 +56,33 @@ export interface ScaleRecord {
   cpuMs: number;
   /** The bench process's (stand-ins') CPU time ÷ the same wall time. */
   standInsAvgCores: number;
+  /** The stand-ins' event loop delay (their process's lag), p99 and max ms. */
+  standInsLoopDelayMs?: { p99: number; max: number };
+  /** How long the bench's own "every thread finished?" check blocked that loop, p50 and max ms. */
+  doneCheckMs?: { p50: number; max: number };
   wallS: number;
   scheduler?: Record<string, number>;
   load: { start: number[]; end: number[] };
 }
+
+/**
+ * How long the scale case waits for its last footer, from the workload like the other scenarios'
+ * cap (stream time + 60 s + 3 s per run of a workspace, each workspace having its own Slack
+ * budget), plus the time the harness's admission rate takes to start every run: the bot paces
+ * starts to HARNESS_ADMISSIONS_PER_SECOND across all workspaces, so the last run's stream begins
+ * that much later (40 s for 1,000 runs).
+ */
+export function scaleCapS(workspaces: number, perWorkspace: number, chars: number): number {
+  return Math.round(
+    (workspaces * perWorkspace) / HARNESS_ADMISSIONS_PER_SECOND +
+      streamSeconds(chars) +
+      60 +
+      perWorkspace * 3,
+  );
+}
+
+/** InvokeHarness starts per second the harness admits (the emulator's and the service's default), as the bot paces them. */
+export const HARNESS_ADMISSIONS_PER_SECOND = 25;
 
 type Usage = {
   maxRssMb: number;
@@ -65,7 +97,7 @@ export async function scaleScenario(
   workspaces: number,
   perWorkspace: number,
   o: BenchOptions,
-  diag: { heapSnapshotDir?: string; heapSnapshotAtS?: number[] } = {},
+  diag: { heapSnapshotDir?: string; heapSnapshotAtS?: number[]; dumpFile?: string } = {},
 ): Promise<ScaleRecord> {
   const total = workspaces * perWorkspace;
   const produced: Produced[] = Array.from({ length: total }, () => ({ times: [], lens: [], text: '' }));
@@ -108,15 +140,36 @@ export async function scaleScenario(
   const acks = (
     await Promise.all(st.slacks.map((s, w) => commandBurst(s, perWorkspace, w * perWorkspace)))
   ).flat();
-  const capS = o.capS ?? Math.round(streamSeconds(o.chars) + 60 + perWorkspace * 3);
+  const capS = o.capS ?? scaleCapS(workspaces, perWorkspace, o.chars);
   const rootsOf = (w: number) =>
     Array.from({ length: perWorkspace }, (_, i) =>
       st.slacks[w]!.rootMessages(channelOf(i)).find((m) =>
         m.text.includes(`\`bench-${w * perWorkspace + i}\``),
       ),
     );
-  const allDone = () => st.slacks.every((s, w) => rootsOf(w).every((r) => finished(s, r)));
-  while (!allDone() && Date.now() - started < capS * 1000) await new Promise((r) => setTimeout(r, 1_000));
+  // A command refused "cannot record" has no thread and never will: waiting for it held every
+  // scale run to the cap. Each workspace is done when its threads are finished and every command
+  // without a thread was refused.
+  const refusedIn = (s: FakeSlack) =>
+    s.ephemerals.filter((e) => e.text.includes('record this request')).length;
+  const allDone = () =>
+    st.slacks.every((s, w) => {
+      const roots = rootsOf(w);
+      return roots.every((r) => !r || finished(s, r)) && roots.filter((r) => !r).length <= refusedIn(s);
+    });
+  // The stand-ins share this process's event loop: a stall here delays every fake Slack answer and
+  // harness frame, and shows as the bot's staleness, timeouts and bunched starts.
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
+  const checkMs: number[] = [];
+  for (;;) {
+    const t = performance.now();
+    const done = allDone();
+    checkMs.push(performance.now() - t);
+    if (done || Date.now() - started >= capS * 1000) break;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  loopDelay.disable();
   const wallMs = Date.now() - started;
   clearInterval(sampler);
   for (const t of snapshots) clearTimeout(t);
@@ -131,19 +184,31 @@ export async function scaleScenario(
   const allStale: number[] = [];
   let lost = 0;
   let unfinished = 0;
+  let failed = 0;
+  let refused = 0;
   let calls = 0;
   let limited = 0;
   st.slacks.forEach((s, w) => {
-    const m = measureThreads(s, rootsOf(w), produced.slice(w * perWorkspace, (w + 1) * perWorkspace));
+    const m = measureThreads(
+      s,
+      rootsOf(w),
+      produced.slice(w * perWorkspace, (w + 1) * perWorkspace),
+      o.debug,
+    );
     ratios.push(pct(m.stale, 95) / floorP95);
     allStale.push(...m.stale);
     lost += m.lost;
-    unfinished += m.unfinished;
+    // A refused command's run is counted as refused, not as unfinished.
+    const r = refusedIn(s);
+    refused += r;
+    unfinished += m.unfinished - Math.min(r, rootsOf(w).filter((x) => !x).length);
+    failed += m.failed;
     const own = s.calls.filter((c) => c.method !== 'auth.test');
     calls += own.length;
     limited += own.filter((c) => c.status === 429).length;
   });
   const harness = harnessCalls(st.harness.invocations);
+  if (diag.dumpFile) dumpTimelines(diag.dumpFile, st, rootsOf, produced, started, perWorkspace);
   const sorted = [...ratios].sort((a, b) => a - b);
   const cpuMs = after.cpuMs - before.cpuMs;
   const rec: ScaleRecord = {
@@ -152,10 +217,7 @@ export async function scaleScenario(
     charsPerRun: o.chars,
     runsStarted: harness.runsStarted,
     harnessThrottled: harness.throttled,
-    refusedCannotRecord: st.slacks.reduce(
-      (k, s) => k + s.ephemerals.filter((e) => e.text.includes('record this request')).length,
-      0,
-    ),
+    refusedCannotRecord: refused,
     storeServiceMs: { p50: Math.round(pct(service, 50)), p99: Math.round(pct(service, 99)) },
     ackMs: { p50: pct(acks, 50), p99: pct(acks, 99) },
     floorP95Ms: floorP95,
@@ -169,6 +231,8 @@ export async function scaleScenario(
     responses429: limited,
     charsLost: lost,
     unfinishedRuns: unfinished,
+    failedRuns: failed,
+    capS,
     peakRssMb: after.maxRssMb,
     ...(after.peakMem ? { peakMem: after.peakMem } : {}),
     idleMem: before.nowMem,
@@ -176,10 +240,54 @@ export async function scaleScenario(
     cpuAvgCores: cpuMs / wallMs,
     cpuMs,
     standInsAvgCores: (benchCpu.user + benchCpu.system) / 1000 / wallMs,
+    standInsLoopDelayMs: {
+      p99: Math.round(loopDelay.percentile(99) / 1e6),
+      max: Math.round(loopDelay.max / 1e6),
+    },
+    doneCheckMs: { p50: Math.round(pct(checkMs, 50)), max: Math.round(Math.max(...checkMs)) },
     wallS: wallMs / 1000,
     ...(after.scheduler ? { scheduler: after.scheduler } : {}),
     load: { start: loadStart, end: loads() },
   };
   await st.close();
   return rec;
+}
+
+/** Per run: when its harness stream wrote first and last, and each reply's versions (s from the burst, chars). */
+function dumpTimelines(
+  file: string,
+  st: Awaited<ReturnType<typeof scaleStands>>,
+  rootsOf: (w: number) => Array<StoredMessage | undefined>,
+  produced: Produced[],
+  started: number,
+  perWorkspace: number,
+) {
+  const s = (at: number) => Math.round((at - started) / 100) / 10;
+  const runs = st.slacks.flatMap((slack, w) =>
+    rootsOf(w).map((root, i) => {
+      const p = produced[w * perWorkspace + i]!;
+      const replies = root ? slack.replies(root.channel, root.ts).filter((m) => m.botId) : [];
+      return {
+        run: w * perWorkspace + i,
+        finished: finished(slack, root),
+        wrote: p.text.length,
+        firstDelta: p.times[0] === undefined ? null : s(p.times[0]),
+        lastDelta: p.times.at(-1) === undefined ? null : s(p.times.at(-1)!),
+        replies: replies.map((m) => ({
+          versions: m.versions.map((v) => [s(v.at), JSON.stringify(v.blocks ?? []).length]),
+          tail: JSON.stringify(m.blocks ?? []).slice(-160),
+        })),
+        ephemerals: slack.ephemerals
+          .filter((e) => e.text.includes(`bench-${w * perWorkspace + i}\``))
+          .map((e) => e.text.slice(0, 160)),
+      };
+    }),
+  );
+  writeFileSync(
+    file,
+    JSON.stringify({
+      harness: st.harness.invocations.map((i) => ({ sid: i.sessionId, status: i.status })),
+      runs,
+    }),
+  );
 }

@@ -52,7 +52,7 @@ describe('deploy/Dockerfile (bot image)', () => {
     const users = finalStage.filter((i) => i.getKeyword() === 'USER').map(text);
     expect(users).toEqual(['node']);
     const cmd = finalStage.filter((i) => i.getKeyword() === 'CMD').map(text);
-    expect(cmd).toEqual(['["node", "--enable-source-maps", "dist/main.js"]']);
+    expect(cmd).toEqual(['["node", "--enable-source-maps", "--max-old-space-size=256", "dist/main.js"]']);
   });
 
   it('tsconfig.build.json compiles src/ to importable ESM JavaScript', async () => {

@@ -25,6 +25,7 @@ import type { RenderedTool } from '../harness-catalog.ts';
 import { toFailure } from './harness-errors.ts';
 import { foldHarnessStream } from './harness-fold.ts';
 import { pacerFor, waitInQueue } from './harness-start-pacer.ts';
+import { keepAliveAgents } from './keep-alive-agents.ts';
 
 /** A run shows it is queued only after waiting this long, so a short wait does not flicker. */
 const QUEUED_NOTE_AFTER_MS = 1000;
@@ -68,8 +69,7 @@ export class AgentCoreHarness implements HarnessPort {
       requestHandler: new NodeHttpHandler({
         connectionTimeout: 10_000,
         socketTimeout: o.idleTimeoutMs,
-        httpAgent: { keepAlive: true, maxSockets: Number.POSITIVE_INFINITY },
-        httpsAgent: { keepAlive: true, maxSockets: Number.POSITIVE_INFINITY },
+        ...keepAliveAgents(),
       }),
     });
   }

@@ -13,6 +13,7 @@ import { DynamoDBDocumentClient, type PutCommand, type UpdateCommand } from '@aw
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { SessionRecord, ThreadKey } from '../core/ports.ts';
 import { StoreUnavailableError } from '../core/store-unavailable.ts';
+import { keepAliveAgents } from './keep-alive-agents.ts';
 
 export interface DynamoStoreOptions {
   table: string;
@@ -48,7 +49,17 @@ export class SessionTable {
       ...(o.credentials ? { credentials: o.credentials } : {}),
       maxAttempts: 4,
       // The SDK waits forever by default; an unreachable table must fail fast enough to tell the person.
-      requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 3_000 }),
+      // The SDK counts connectionTimeout from a request's creation, not from its socket's: a request
+      // queued behind its pool of 50 sockets, or whose connect event waited behind a busy event loop,
+      // failed as "unreachable" after 1 s per attempt while the table answered every request it got
+      // (test/e2e/store-burst.test.ts: 788 of 1,000 checks refused). So no cap on sockets (the bot's
+      // own work bounds them: two duplicate checks per command, a few writes per run) and 3 s to
+      // connect (a command whose checks get no answer is still refused at its 10 s deadline).
+      requestHandler: new NodeHttpHandler({
+        connectionTimeout: 3_000,
+        requestTimeout: 3_000,
+        ...keepAliveAgents(),
+      }),
     });
     // Outermost step, so it sees the error after the SDK's retries: unreachable is told apart from
     // the table's own answers (a lost condition, a missing table), which keep their types.

@@ -22,6 +22,10 @@ export async function playScript(
   },
 ): Promise<void> {
   const scale = o.timeScale ?? 1;
+  // Steps keep the agent's clock: each delay ends at its time from the start of the script, so a
+  // timer that fired late (a busy event loop) is caught up at the next step rather than delaying
+  // every later one. A model writes at its own rate whether or not the emulator's loop was late.
+  let due = Date.now();
   // The agent's loop runs to its end even when nobody listens; only the session's end stops it.
   const write = (b: Buffer) => {
     if (!gone() && !res.writableEnded) res.write(b);
@@ -40,7 +44,8 @@ export async function playScript(
       if ('writeFile' in step) {
         session.files.set(step.writeFile.path, step.writeFile.content);
       } else if ('delayMs' in step) {
-        await abortableSleep(step.delayMs * scale, stopped);
+        due += step.delayMs * scale;
+        if (due > Date.now()) await abortableSleep(due - Date.now(), stopped);
       } else if ('cut' in step) {
         res.socket?.destroy();
       } else if ('truncate' in step) {
@@ -123,14 +128,20 @@ export function reasoningReplayProblem(
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const t = Number.isFinite(ms) ? setTimeout(resolve, ms) : undefined;
-    signal.addEventListener(
-      'abort',
-      () => {
-        if (t) clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    // One listener per wait, removed when the wait ends: a long script waits thousands of times.
+    const onAbort = () => {
+      if (t) clearTimeout(t);
+      resolve();
+    };
+    const t = Number.isFinite(ms)
+      ? setTimeout(
+          () => {
+            signal.removeEventListener('abort', onAbort);
+            resolve();
+          },
+          Math.max(0, ms),
+        )
+      : undefined;
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
