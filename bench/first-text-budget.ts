@@ -6,8 +6,11 @@
  *
  * - A run whose reply is open needs one chat.update. The workspace allows it by `d + within` if the
  *   calls Slack counted in the window before the first delta `d`, plus one for every other run
- *   already waiting to show text at `d` (its text is older, so it is served first), plus this one,
- *   fit in chat.update's limit per window.
+ *   already waiting to show its first text at `d` (older first text, served first), plus this one,
+ *   fit in chat.update's limit per window. Runs waiting only to show more text are not ahead: their
+ *   edit may follow this one (it costs them one edit's wait, which staleness measures), so counting
+ *   them would excuse a first text Slack allowed (in the replay at N = 50, 20 KB per run: 35 of 50 runs
+ *   allowed that way, 45 with this count).
  * - A run whose reply is not open yet needs a chat.postMessage in its channel (one a second): allowed
  *   if the channel's last post before `d`, plus one post for each run of the channel already waiting
  *   for its reply, leaves a slot by `d + within`.
@@ -31,6 +34,8 @@ export interface RunTimeline {
   firstDelta: number;
   /** When the run's first reply appeared (undefined: never). */
   replyOpenAt: number | undefined;
+  /** When Slack first showed any of the run's text (undefined: never). */
+  firstShownAt: number | undefined;
   /** Whether the run had written text Slack did not show yet at `t`. */
   pendingAt: (t: number) => boolean;
 }
@@ -50,7 +55,12 @@ export function firstTextAllowed(
   const open = r.replyOpenAt !== undefined && r.replyOpenAt <= d;
   const waiting = runs.filter((o, j) => j !== i && o.firstDelta < d && o.pendingAt(d));
   if (open) {
-    const ahead = waiting.filter((o) => o.replyOpenAt !== undefined && o.replyOpenAt <= d).length;
+    const ahead = waiting.filter(
+      (o) =>
+        o.replyOpenAt !== undefined &&
+        o.replyOpenAt <= d &&
+        (o.firstShownAt === undefined || o.firstShownAt > d),
+    ).length;
     const sent = countIn(log.updates, d + withinMs - log.updateWindowMs, d);
     return sent + ahead + 1 <= log.updateLimit;
   }

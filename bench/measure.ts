@@ -137,6 +137,7 @@ export function measureThreads(
       channel: root?.channel ?? '',
       firstDelta: p.times[0] ?? Number.POSITIVE_INFINITY,
       replyOpenAt: undefined,
+      firstShownAt: undefined,
       pendingAt: (t) => lenAt(p.times, p.lens, t) > 0,
     };
     const ended = outcome(slack, root);
@@ -184,6 +185,7 @@ export function measureThreads(
         t,
       );
     const firstShown = vis.find((e) => e.len > 0);
+    timelines[i]!.firstShownAt = firstShown?.at;
     if (firstShown) out.fromCommand.push(firstShown.at - commandAt);
     if (debug && common < p.text.length) {
       console.error(

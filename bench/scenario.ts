@@ -75,9 +75,11 @@ export interface BenchRecord {
 }
 
 /** What reached the fake Slack, with Slack's own limits, to judge the first-text target by. */
-function budgetLog(
-  calls: Array<{ method: string; at: number; params: Record<string, unknown> }>,
+export function budgetLog(
+  all: Array<{ method: string; at: number; params: Record<string, unknown>; status?: number }>,
 ): SlackBudgetLog {
+  // The fake (like Slack) does not count a call it refused with 429 against the limit.
+  const calls = all.filter((c) => c.status !== 429);
   const posts = new Map<string, number[]>();
   for (const c of calls)
     if (c.method === 'chat.postMessage') {

@@ -275,6 +275,8 @@ export interface SlackWriter {
   join(channel: string): Promise<void>;
   /** Drops a run's waiting intermediate edits (scheduling writers only). */
   cancelProgress?(runKey: string): void;
+  /** A run's first text arrived: an edit of its already waiting may now show it (scheduling writers only). */
+  firstTextArrived?(runKey: string): void;
   /**
    * Scheduling writers only (they pace every call to Slack's budgets, latest state wins): how long a
    * critical call to `method` would wait for its budget if made now, in ms (0: at once).

@@ -172,6 +172,8 @@ export class ReplyStream {
       this.lastFlushAt = 0;
     }
     this.touch();
+    // An edit of this run may already wait in the scheduler (a status line): it now carries the text.
+    if (first) this.o.writer.firstTextArrived?.(this.runKey);
   }
 
   toolStarted(id: string, label: string): void {

@@ -114,6 +114,10 @@ export class ScheduledSlackWriter implements SlackWriter {
     this.scheduler.cancelProgress(runKey);
   }
 
+  firstTextArrived(runKey: string): void {
+    this.scheduler.reconsider(runKey);
+  }
+
   budgetWaitMs(method: string, team?: string, channel?: string): number {
     return this.scheduler.waitMs({ workspace: this.workspace ?? team ?? 'default', method, channel });
   }

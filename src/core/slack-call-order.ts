@@ -34,18 +34,39 @@ const before = (a: Rank, b: Rank) => {
   return false;
 };
 
-/** Takes the next call off the bucket's queues (undefined when none waits). */
-export function takeNext(b: Bucket, now: number): Waiting | undefined {
-  const plain = b.critical.shift();
-  if (plain) return plain;
+/**
+ * Whether this waiting call would show its run's first text, as the call says (edits count a run's
+ * first text as the oldest text, reply-stream-edit.ts). Only these may go ahead of the pace on credit
+ * (slack-scheduler.ts): calls that do not say how old their text is (native appends) never do.
+ */
+export const showsFirstText = (w: Waiting) => w.pendingSince?.() === Number.NEGATIVE_INFINITY;
+
+/** Whether a run's first text waits in the bucket. */
+export function firstTextWaiting(b: Bucket): boolean {
+  for (const w of b.aged) if (showsFirstText(w)) return true;
+  for (const w of b.progress.values()) if (showsFirstText(w)) return true;
+  return false;
+}
+
+/**
+ * Takes the next call off the bucket's queues (undefined when none waits); with `firstTextOnly`,
+ * the oldest-offered call that would show a run's first text.
+ */
+export function takeNext(b: Bucket, now: number, firstTextOnly = false): Waiting | undefined {
+  if (!firstTextOnly) {
+    const plain = b.critical.shift();
+    if (plain) return plain;
+  }
   let best: { w: Waiting; key: string | undefined; rank: Rank; aged: boolean } | undefined;
   for (const w of b.aged) {
     const rank = rankOf(b, w.runKey, w);
+    if (firstTextOnly && !showsFirstText(w)) continue;
     if (!best || before(rank, best.rank)) best = { w, key: w.runKey, rank, aged: true };
   }
   for (const [k, w] of b.progress) {
     const key = k.startsWith('anon:') ? undefined : k;
     const rank = rankOf(b, key, w);
+    if (firstTextOnly && !showsFirstText(w)) continue;
     if (!best || before(rank, best.rank)) best = { w, key, rank, aged: false };
   }
   if (!best) return undefined;

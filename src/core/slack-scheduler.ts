@@ -21,7 +21,7 @@
 
 import { Bucket, type Lane, type Waiting } from './slack-bucket.ts';
 import { DEFAULT_BUDGETS, type MethodBudget } from './slack-budgets.ts';
-import { takeNext } from './slack-call-order.ts';
+import { firstTextWaiting, showsFirstText, takeNext } from './slack-call-order.ts';
 
 export type { Lane } from './slack-bucket.ts';
 export { DEFAULT_BUDGETS, type MethodBudget } from './slack-budgets.ts';
@@ -61,6 +61,7 @@ export class SlackScheduler {
   private readonly budgets: Record<string, MethodBudget>;
   private readonly now: () => number;
   private readonly buckets = new Map<string, Bucket>();
+  private readonly keyOfBucket = new Map<Bucket, CallKey>();
   private seq = 0;
   /** Counters for logs and the benchmark. */
   readonly stats = { granted: 0, rateLimited: 0, replaced: 0 };
@@ -94,6 +95,11 @@ export class SlackScheduler {
         this.stats.replaced++;
         replaced.resolve(undefined);
       }
+      // A first text may go before the timer the bucket waits on (see pump).
+      if (bucket.timer && showsFirstText(w)) {
+        clearTimeout(bucket.timer);
+        bucket.timer = undefined;
+      }
       this.pump(bucket, call);
     });
   }
@@ -119,6 +125,19 @@ export class SlackScheduler {
       }
       b.lastServed.delete(runKey);
       b.showedText.delete(runKey);
+    }
+  }
+
+  /**
+   * A run's waiting call now shows its first text (it renders when granted): its bucket looks again
+   * instead of sleeping until the next token, so the text may go at once (see pump).
+   */
+  reconsider(runKey: string): void {
+    for (const [b, key] of this.keyOfBucket) {
+      if (!b.timer || !b.progress.has(runKey) || !showsFirstText(b.progress.get(runKey)!)) continue;
+      clearTimeout(b.timer);
+      b.timer = undefined;
+      this.pump(b, key);
     }
   }
 
@@ -162,6 +181,7 @@ export class SlackScheduler {
     if (!b) {
       b = new Bucket(budget, this.now());
       this.buckets.set(id, b);
+      this.keyOfBucket.set(b, { workspace: k.workspace, method: k.method, channel: k.channel });
     }
     return b;
   }
@@ -179,12 +199,22 @@ export class SlackScheduler {
       const windowFull = b.log.length + b.inFlight >= b.budget.maxInWindow;
       // Window full of calls still in flight: the first answer starts the clock (execute pumps again).
       if (windowFull && b.log.length === 0 && b.pausedUntil <= now) return;
+      // A run's first text need not wait for the even pace: Slack counts calls per window, so while
+      // the window has room it goes at once on credit (tokens below zero), and the calls after it
+      // pay the credit back at the same pace, so a minute never holds more than the bucket allows.
+      const early =
+        b.tokens < 1 &&
+        b.tokens - 1 >= -(b.budget.firstTextCredit ?? 0) &&
+        !windowFull &&
+        b.pausedUntil <= now &&
+        b.critical.length === 0 &&
+        firstTextWaiting(b);
       const waitMs =
         b.pausedUntil > now
           ? b.pausedUntil - now
           : windowFull
             ? b.log[0]! + b.budget.windowMs - now + 1
-            : b.tokens >= 1
+            : b.tokens >= 1 || early
               ? 0
               : (1 - b.tokens) / b.rate;
       if (waitMs > 0) {
@@ -197,7 +227,7 @@ export class SlackScheduler {
       }
       b.tokens -= 1;
       b.inFlight++;
-      const w = takeNext(b, now)!;
+      const w = takeNext(b, now, early)!;
       this.stats.granted++;
       void this.execute(b, key, w);
     }

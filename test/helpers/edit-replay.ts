@@ -7,12 +7,14 @@
  * decisions can be judged without the machine's load: the caller installs vi's fake timers.
  */
 import { vi } from 'vitest';
+import type { SlackBudgetLog } from '../../bench/first-text-budget.ts';
 import { measureThreads, norm, type Produced, pct } from '../../bench/measure.ts';
 import { CHARS_PER_DELTA, DELTA_EVERY_MS, report, TOOL_EVERY_CHARS, TOOL_MS } from '../../bench/workload.ts';
 import type { Logger } from '../../src/core/logger.ts';
 import type { SlackMessage, SlackWriter } from '../../src/core/ports.ts';
 import { ReplyStream } from '../../src/core/reply-stream.ts';
 import { retryAfterOf, ScheduledSlackWriter } from '../../src/core/scheduled-writer.ts';
+import { DEFAULT_BUDGETS } from '../../src/core/slack-budgets.ts';
 import { SlackScheduler } from '../../src/core/slack-scheduler.ts';
 import { presenter } from '../../src/slack/blocks.ts';
 import type { FakeSlack, StoredMessage } from '../../src/stand-ins/fake-slack.ts';
@@ -32,6 +34,7 @@ export interface SlackCall {
   at: number;
   method: 'chat.postMessage' | 'chat.update';
   run: number;
+  channel: string;
   /** Characters of agent text the call made visible for the first time in that message. */
   added: number;
 }
@@ -62,10 +65,16 @@ class Recorder implements SlackWriter {
       versions: [{ at: Date.now(), blocks }],
     });
     const run = threadTs ? this.runOfThread.get(threadTs)! : -1;
-    this.calls.push({ at: Date.now(), method: 'chat.postMessage', run, added: threadTs ? shown(blocks) : 0 });
+    this.calls.push({
+      at: Date.now(),
+      method: 'chat.postMessage',
+      run,
+      channel,
+      added: threadTs ? shown(blocks) : 0,
+    });
     return ts;
   }
-  async update(_c: string, ts: string, m: SlackMessage): Promise<void> {
+  async update(channel: string, ts: string, m: SlackMessage): Promise<void> {
     const s = this.messages.get(ts)!;
     const before = shown(s.blocks);
     s.blocks = (m.blocks ?? []) as unknown[];
@@ -75,6 +84,7 @@ class Recorder implements SlackWriter {
       at: Date.now(),
       method: 'chat.update',
       run,
+      channel,
       added: Math.max(0, shown(s.blocks) - before),
     });
   }
@@ -103,6 +113,9 @@ export interface Replay {
   stalenessP50: number;
   /** Per run: its first delta to its first text on screen. */
   firsts: number[];
+  /** Runs whose first text Slack's limits allowed within 300 ms (bench/first-text-budget.ts), and of those how many made it. */
+  firstAllowed: number;
+  firstMetAllowed: number;
   /** When each run's first delta was written (ms after the start). */
   firstDeltaAt: number[];
   calls: SlackCall[];
@@ -110,6 +123,22 @@ export interface Replay {
   unfinished: number;
   endMs: number;
   produced: Produced[];
+}
+
+/** What reached Slack, as the benchmark logs it for the first-text target (bench/scenario.ts). */
+function budgetLog(calls: SlackCall[]): SlackBudgetLog {
+  const posts = new Map<string, number[]>();
+  for (const c of calls)
+    if (c.method === 'chat.postMessage') posts.set(c.channel, [...(posts.get(c.channel) ?? []), c.at]);
+  const update = DEFAULT_BUDGETS['chat.update']!;
+  const post = DEFAULT_BUDGETS['chat.postMessage']!;
+  return {
+    updates: calls.filter((c) => c.method === 'chat.update').map((c) => c.at),
+    posts,
+    updateLimit: update.limit,
+    updateWindowMs: update.windowMs,
+    postEveryMs: post.windowMs / post.limit,
+  };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -169,11 +198,13 @@ export async function replayEditMode(o: ReplayOptions): Promise<Replay> {
   });
   while (!settled) await vi.advanceTimersByTimeAsync(1_000);
   await all;
-  const m = measureThreads(sink.asFake(), roots, produced);
+  const m = measureThreads(sink.asFake(), roots, produced, false, t0, budgetLog(sink.calls));
   return {
     stalenessP95: pct(m.stale, 95),
     stalenessP50: pct(m.stale, 50),
     firsts: m.firsts,
+    firstAllowed: m.firstAllowed ?? 0,
+    firstMetAllowed: m.firstMetAllowed ?? 0,
     firstDeltaAt,
     calls: sink.calls.map((c) => ({ ...c, at: c.at - t0 })),
     lost: m.lost,

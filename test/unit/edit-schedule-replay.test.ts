@@ -42,4 +42,18 @@ describe('edit mode under the scheduler, replayed at N = 50', () => {
     expect(r.stalenessP95 / floor.p95).toBeLessThanOrEqual(1.2);
     expect(r.lost).toBe(0);
   }, 120_000);
+
+  // Issue 21: "first text visible within 300 ms of the first delta whenever the budget allows it".
+  // Before (token pace only), 1 of the 10 runs Slack's window allowed met it (as in the benchmark:
+  // 1 / 10); a first text waited for the next token (up to 1.33 s), or behind a run's status edit
+  // already waiting for one. Staleness p95 was 1.110 × the floor; now 1.125.
+  it('at N = 10 every run whose first text the budget allowed shows it within 300 ms', async () => {
+    const n = 10;
+    const r = await replayEditMode({ n, chars: 20_000 });
+    const floor = editFloor(n, DEFAULT_BUDGETS['chat.update']!);
+    expect(r.firstAllowed).toBe(n);
+    expect(r.firstMetAllowed).toBe(r.firstAllowed);
+    expect(r.stalenessP95 / floor.p95).toBeLessThanOrEqual(1.2);
+    expect(r.lost).toBe(0);
+  }, 120_000);
 });
