@@ -9,7 +9,6 @@
 import { vi } from 'vitest';
 import type { SlackBudgetLog } from '../../bench/first-text-budget.ts';
 import { measureThreads, norm, type Produced, pct } from '../../bench/measure.ts';
-import { CHARS_PER_DELTA, DELTA_EVERY_MS, report, TOOL_EVERY_CHARS, TOOL_MS } from '../../bench/workload.ts';
 import type { Logger } from '../../src/core/logger.ts';
 import type { SlackMessage, SlackWriter } from '../../src/core/ports.ts';
 import { ReplyStream } from '../../src/core/reply-stream.ts';
@@ -18,6 +17,7 @@ import { DEFAULT_BUDGETS } from '../../src/core/slack-budgets.ts';
 import { SlackScheduler } from '../../src/core/slack-scheduler.ts';
 import { presenter } from '../../src/slack/blocks.ts';
 import type { FakeSlack, StoredMessage } from '../../src/stand-ins/fake-slack.ts';
+import { playWorkload } from './replay-workload.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
@@ -172,24 +172,9 @@ export async function replayEditMode(o: ReplayOptions): Promise<Replay> {
       stopValue: `stop-${i}`,
     });
     await s.open();
-    const text = report(i, o.chars);
-    const p = produced[i]!;
-    const tool = async (id: string) => {
-      s.toolStarted(id, 'shell');
-      await sleep(TOOL_MS);
-      s.toolFinished(id, true);
-    };
-    await tool('t0');
-    for (let c = 0; c < text.length; c += CHARS_PER_DELTA) {
-      if (c > 0 && c % TOOL_EVERY_CHARS === 0) await tool(`t${c}`);
-      await sleep(DELTA_EVERY_MS);
-      const delta = text.slice(c, c + CHARS_PER_DELTA);
+    await playWorkload(s, i, o.chars, produced[i]!, () => {
       if (Number.isNaN(firstDeltaAt[i]!)) firstDeltaAt[i] = Date.now() - t0;
-      s.appendText(delta);
-      p.text += norm(delta);
-      p.times.push(Date.now());
-      p.lens.push(p.text.length);
-    }
+    });
     await s.finish({ outcome: 'done' });
   });
   let settled = false;

@@ -11,7 +11,6 @@
  */
 import { vi } from 'vitest';
 import { measureThreads, norm, type Produced, pct } from '../../bench/measure.ts';
-import { CHARS_PER_DELTA, DELTA_EVERY_MS, report, TOOL_EVERY_CHARS, TOOL_MS } from '../../bench/workload.ts';
 import type { Logger } from '../../src/core/logger.ts';
 import type { SlackMessage, SlackWriter, StreamChunk, StreamStart } from '../../src/core/ports.ts';
 import { ReplyStream } from '../../src/core/reply-stream.ts';
@@ -22,6 +21,7 @@ import { presenter } from '../../src/slack/blocks.ts';
 import type { FakeSlack, StoredMessage } from '../../src/stand-ins/fake-slack.ts';
 import { RateLimiter } from '../../src/stand-ins/fake-slack-rate-limits.ts';
 import { STREAMED_MESSAGE_BYTES } from '../../src/stand-ins/fake-slack-streams.ts';
+import { playWorkload } from './replay-workload.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
@@ -151,8 +151,6 @@ export interface NativeReplay {
   produced: Produced[];
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /** Runs the replay to the end; the caller has called vi.useFakeTimers(). */
 export async function replayNativeMode(o: { n: number; chars: number }): Promise<NativeReplay> {
   const t0 = Date.now();
@@ -182,23 +180,7 @@ export async function replayNativeMode(o: { n: number; chars: number }): Promise
       stopValue: `stop-${i}`,
     });
     await s.open();
-    const text = report(i, o.chars);
-    const p = produced[i]!;
-    const tool = async (id: string) => {
-      s.toolStarted(id, 'shell');
-      await sleep(TOOL_MS);
-      s.toolFinished(id, true);
-    };
-    await tool('t0');
-    for (let c = 0; c < text.length; c += CHARS_PER_DELTA) {
-      if (c > 0 && c % TOOL_EVERY_CHARS === 0) await tool(`t${c}`);
-      await sleep(DELTA_EVERY_MS);
-      const delta = text.slice(c, c + CHARS_PER_DELTA);
-      s.appendText(delta);
-      p.text += norm(delta);
-      p.times.push(Date.now());
-      p.lens.push(p.text.length);
-    }
+    await playWorkload(s, i, o.chars, produced[i]!);
     await s.finish({ outcome: 'done' });
   });
   let settled = false;
