@@ -138,7 +138,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       retryConfig: progress
         ? { retries: 0 }
         : { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true },
-      timeout: progress ? 10_000 : 20_000,
+      timeout: progress ? Math.min(10_000, config.slack.callTimeoutMs) : config.slack.callTimeoutMs,
     });
   const scheduler = new SlackScheduler({
     retryAfterOf,
