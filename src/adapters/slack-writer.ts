@@ -18,6 +18,7 @@
  * the agent or a tool can never ping anyone or hide a link's target, whichever path carries it.
  */
 import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../core/logger.ts';
 import {
   type SlackMessage,
   SlackWriteError,
@@ -27,7 +28,6 @@ import {
   type ThreadFile,
   type WriteOptions,
 } from '../core/ports.ts';
-import type { Logger } from '../core/logger.ts';
 import { toSlack, toSlackBlocks } from '../core/slack-escape.ts';
 import { postOnce } from './slack-post-once.ts';
 

@@ -4,7 +4,7 @@
  * retries (p-retry retries a timed-out request: @slack/web-api's makeRequest turns the abort into a
  * WebAPIRequestError, which is not an AbortError) the same message is posted twice.
  */
-import { WebClient } from '@slack/web-api';
+import { LogLevel, WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
 
@@ -25,7 +25,7 @@ describe('fake Slack: slow answers', () => {
       slackApiUrl: slack.apiUrl,
       timeout: 300,
       retryConfig: { retries, minTimeout: 20, maxTimeout: 20 },
-      logLevel: 'error' as never,
+      logLevel: LogLevel.ERROR,
     });
 
   it('a post answered after the client’s timeout has landed: the client sees a request error', async () => {

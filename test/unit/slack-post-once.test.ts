@@ -3,7 +3,7 @@
  * for (by the id in its metadata) before it is sent again, in the thread or, for a root post, in the
  * channel; the fake holds metadata as Slack does (returned only with include_all_metadata).
  */
-import { WebClient } from '@slack/web-api';
+import { LogLevel, WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { POST_EVENT_TYPE, postOnce } from '../../src/adapters/slack-post-once.ts';
 import type { Logger } from '../../src/core/logger.ts';
@@ -35,7 +35,7 @@ describe('postOnce: a post whose answer was lost is not sent twice', () => {
       timeout: 300,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
-      logLevel: 'error' as never,
+      logLevel: LogLevel.ERROR,
     });
     lines.length = 0;
   });
