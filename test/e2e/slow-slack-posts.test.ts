@@ -37,4 +37,15 @@ describe('a post Slack answers after the client’s timeout', () => {
     expect(withAnswer).toHaveLength(1);
     expect(all.filter((m) => m.versions.length === 1 && /Working/.test(m.text))).toEqual([]);
   }, 60_000);
+
+  it('a run’s root message answered late is in the channel once, with its whole thread under it', async () => {
+    rig = await startRig({ env: { SLACK_CALL_TIMEOUT_SECONDS: '1' } });
+    rig.harness.enqueue(answer(ANSWER, { chunk: 20, delayMs: 50 }));
+    rig.slack.slowDown('chat.postMessage', 2_500, 1, (p) => p.thread_ts === undefined);
+    const root = await commandRoot(rig, { command: '/assess', text: 'eks my-cluster us-west-2' });
+    const replies = await finalReplies(rig, CHANNEL, root.ts, 30_000);
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(rig.slack.rootMessages(CHANNEL)).toHaveLength(1);
+    expect(replies.filter((m) => JSON.stringify(m.blocks).includes('no pods are pending'))).toHaveLength(1);
+  }, 60_000);
 });
