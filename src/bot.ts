@@ -130,15 +130,19 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   // The run's own Slack calls go through two clients that hand a 429 straight back
   // (rejectRateLimitedCalls) instead of pausing the whole request queue, and through one scheduler
   // that shares each method's per-workspace budget between runs and waits Retry-After per method.
-  const writerClient = (progress: boolean) =>
+  // Posts get a third client that never retries on its own: a post is not idempotent, so the
+  // writer checks whether a post whose answer was lost landed before sending it again.
+  const writerClient = (lane: 'critical' | 'progress' | 'posts') =>
     new WebClient(config.slack.botToken, {
       ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
       logger,
       rejectRateLimitedCalls: true,
-      retryConfig: progress
-        ? { retries: 0 }
-        : { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true },
-      timeout: progress ? 10_000 : 20_000,
+      retryConfig:
+        lane === 'critical'
+          ? { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true }
+          : { retries: 0 },
+      timeout:
+        lane === 'progress' ? Math.min(10_000, config.slack.callTimeoutMs) : config.slack.callTimeoutMs,
     });
   const scheduler = new SlackScheduler({
     retryAfterOf,
@@ -151,7 +155,10 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
   const writer =
     hooks.writer?.(app) ??
     new ScheduledSlackWriter(
-      new WebApiSlackWriter(writerClient(false), writerClient(true)),
+      new WebApiSlackWriter(writerClient('critical'), writerClient('progress'), {
+        posts: writerClient('posts'),
+        log: log.child({ component: 'slack-writer' }),
+      }),
       scheduler,
       'bot-token-workspace',
     );
@@ -189,7 +196,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     : undefined;
   // Slack's agent surfaces (sessions with Slack's own stop, feedback); the bot works without them.
   const { agentSessions, closer } = buildAgentSessions(config, {
-    client: writerClient(false),
+    client: writerClient('critical'),
     store,
     table,
     home,

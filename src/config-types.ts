@@ -29,6 +29,8 @@ export interface Config {
     apiUrl: string | undefined;
     /** Socket Mode: /healthz and /readyz listen here (HTTP mode serves them on the receiver's port). */
     healthPort: number;
+    /** How long one Web API call of a run may take before the client gives up (SLACK_CALL_TIMEOUT_SECONDS). */
+    callTimeoutMs: number;
     healthHost?: string;
   };
   harness: {

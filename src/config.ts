@@ -72,6 +72,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : { kind: 'http', signingSecret: e.SLACK_SIGNING_SECRET!, port: e.PORT },
       apiUrl: e.SLACK_API_URL ? withTrailingSlash(e.SLACK_API_URL) : undefined,
       healthPort: e.PORT,
+      callTimeoutMs: e.SLACK_CALL_TIMEOUT_SECONDS * 1000,
     },
     harness: {
       arn: harnessArn,

@@ -8,11 +8,17 @@
  * Retry-After for that one method. The progress client should not retry at all (the next edit
  * carries the latest text anyway).
  *
+ * Posts go through `posts`, a client that does not retry on its own, and postOnce
+ * (slack-post-once.ts): a post whose answer was lost is looked for before it is sent again, since
+ * Slack does not deduplicate chat.postMessage. Without `posts`, posts use `critical` (whose own
+ * retries may then duplicate a post Slack answered too late).
+ *
  * Every displayed string passes `toSlack` here, on every path (posts, edits, the plain-text
  * fallback, stream Markdown and task titles, stream footers, file titles and comments): text from
  * the agent or a tool can never ping anyone or hide a link's target, whichever path carries it.
  */
 import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../core/logger.ts';
 import {
   type SlackMessage,
   SlackWriteError,
@@ -23,27 +29,35 @@ import {
   type WriteOptions,
 } from '../core/ports.ts';
 import { toSlack, toSlackBlocks } from '../core/slack-escape.ts';
+import { postOnce } from './slack-post-once.ts';
 
 export class WebApiSlackWriter implements SlackWriter {
   private readonly progress: WebClient;
+  private readonly posts: WebClient;
 
   constructor(
     private readonly client: WebClient,
     progress?: WebClient,
+    private readonly opts: { posts?: WebClient; log?: Logger } = {},
   ) {
     this.progress = progress ?? client;
+    this.posts = opts.posts ?? client;
   }
 
   async post(channel: string, message: SlackMessage, threadTs?: string): Promise<string> {
     const res = await call(() =>
-      this.client.chat.postMessage({
-        channel,
-        text: toSlack(message.text),
-        ...(message.blocks.length > 0 ? { blocks: toSlackBlocks(message.blocks) as never } : {}),
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-        unfurl_links: false,
-        unfurl_media: false,
-      }),
+      postOnce(
+        this.posts,
+        {
+          channel,
+          text: toSlack(message.text),
+          ...(message.blocks.length > 0 ? { blocks: toSlackBlocks(message.blocks) as never } : {}),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+        },
+        this.opts.log ? { log: this.opts.log } : {},
+      ),
     );
     if (!res.ts) throw new SlackWriteError('no_ts', 'chat.postMessage returned no ts');
     return res.ts;

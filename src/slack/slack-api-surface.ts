@@ -22,7 +22,8 @@ export const METHOD_SCOPES: Record<string, string | undefined> = {
   'usergroups.users.list': 'usergroups:read',
   // One history scope per conversation kind (groups/im/mpim:history likewise); channels: the public one.
   'conversations.replies': 'channels:history',
-  // The doctor (npm run doctor): can the bot read a configured channel, does a configured user exist.
+  // The doctor (npm run doctor): can the bot read a configured channel, does a configured user exist;
+  // the writer: did a root post whose answer was lost land (slack-post-once.ts).
   'conversations.history': 'channels:history',
   'users.info': 'users:read',
   // Thread sessions need chat:write; only apps declared as agents (which adds assistant:write) may create them.

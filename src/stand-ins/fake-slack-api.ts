@@ -16,6 +16,7 @@ import {
   update,
   visibleChannel,
   type Workspace,
+  wantsMetadata,
 } from './fake-slack-workspace.ts';
 
 export interface ApiHost extends Workspace {
@@ -141,7 +142,7 @@ export class WebApiRouter {
   }
 
   /**
-   * The newest messages of a channel. A bot token reads only channels it is a member of: a public
+   * The newest messages of a channel (between `oldest` and `latest`). A bot token reads only channels it is a member of: a public
    * channel it has not joined answers not_in_channel, a private one it cannot see channel_not_found.
    */
   private history(p: Result): Result {
@@ -156,8 +157,18 @@ export class WebApiRouter {
     if (!this.h.scopes.has(scope)) return missingScope(this.h, scope);
     if (!ch.members.has(this.h.botUserId)) return { ok: false, error: 'not_in_channel' };
     const limit = Math.min(Math.max(Number(p.limit ?? 100) || 100, 1), 999);
-    const all = this.h.messages.filter((m) => m.channel === ch.id && !m.threadTs);
+    const oldest = p.oldest === undefined ? undefined : Number(p.oldest);
+    const latest = p.latest === undefined ? undefined : Number(p.latest);
+    if (Number.isNaN(oldest)) return { ok: false, error: 'invalid_ts_oldest' };
+    if (Number.isNaN(latest)) return { ok: false, error: 'invalid_ts_latest' };
+    const inclusive = [true, 1, 'true', '1'].includes(p.inclusive as never);
+    const inRange = (ts: number) =>
+      (oldest === undefined || ts > oldest || (inclusive && ts === oldest)) &&
+      (latest === undefined || ts < latest || (inclusive && ts === latest));
+    const all = this.h.messages.filter((m) => m.channel === ch.id && !m.threadTs && inRange(Number(m.ts)));
     const newest = all.slice(-limit).reverse();
+    // Slack returns message metadata only to a read that asks for it.
+    const withMetadata = wantsMetadata(p);
     return {
       ok: true,
       messages: newest.map((m) => ({
@@ -165,6 +176,7 @@ export class WebApiRouter {
         text: m.text,
         ts: m.ts,
         ...(m.botId ? { bot_id: m.botId } : {}),
+        ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
       })),
       has_more: all.length > limit,
       pin_count: 0,

@@ -2,7 +2,7 @@
  * conversations.replies as Slack answers a bot token: the channel must be one the bot can see and
  * is in, the history scope for its kind must have been granted, `ts` must be an existing message
  * (the thread's parent, which always comes first), and `oldest`/`latest`/`inclusive` bound the
- * replies that follow it. Pagination is not modelled: a `cursor` is refused rather than ignored.
+ * replies that follow it; message metadata comes back only with `include_all_metadata`. Pagination is not modelled: a `cursor` is refused rather than ignored.
  * (Slack's description: Web API spec `conversations.replies`; sample answer in
  * test/fixtures/slack-web-api/responses/conversations.replies.json.)
  */
@@ -13,6 +13,7 @@ import {
   type Result,
   visibleChannel,
   type Workspace,
+  wantsMetadata,
 } from './fake-slack-workspace.ts';
 
 export interface HistoryHost extends Workspace {
@@ -48,11 +49,12 @@ export function conversationReplies(h: HistoryHost, p: Result): Result {
     (latest === undefined || ts < latest || (inclusive && ts === latest));
   const all = [parent, ...h.replies(ch.id, parent.ts).filter((m) => inRange(Number(m.ts)))];
   const page = all.slice(0, Math.min(limit, 1000));
+  const withMetadata = wantsMetadata(p);
   return {
     ok: true,
     messages: page.map((m) =>
       m.botId
-        ? messageObject(h, m)
+        ? messageObject(h, m, withMetadata)
         : {
             type: 'message',
             user: m.user,

@@ -11,6 +11,7 @@ import type { WebApiRouter } from './fake-slack-api.ts';
 import type { SlackDelivery } from './fake-slack-delivery.ts';
 import { json, parseParams, readBody } from './fake-slack-http.ts';
 import type { SlackInteractions } from './fake-slack-interactions.ts';
+import type { SlowAnswers } from './fake-slack-latency.ts';
 import type { RateLimiter } from './fake-slack-rate-limits.ts';
 import type { ApiCall } from './fake-slack-types.ts';
 
@@ -27,6 +28,7 @@ export interface ServerParts {
   limiter: RateLimiter;
   interactions: SlackInteractions;
   delivery: SlackDelivery;
+  slow: SlowAnswers;
 }
 
 export class SlackHttpServer {
@@ -94,6 +96,12 @@ export class SlackHttpServer {
     const result = this.parts.api.dispatch(method, params, token);
     if (result.ok === false) call.error = String(result.error);
     call.response = result;
+    // The call has taken effect; only its answer is late (the client may have given up by then).
+    const late = this.parts.slow.delayFor(method, params);
+    if (late > 0) {
+      await new Promise((r) => setTimeout(r, late));
+      if (res.destroyed) return;
+    }
     // Slack names the token's scopes on every answer (X-OAuth-Scopes), as the scope docs describe.
     if (token === this.host.botToken) res.setHeader('x-oauth-scopes', [...this.host.scopes].join(','));
     json(res, 200, result);

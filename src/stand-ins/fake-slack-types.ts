@@ -50,6 +50,13 @@ export interface StoredMessage {
   stream?: StreamState;
   /** Files shared with this message (files.completeUploadExternal). */
   files?: UploadedFile[];
+  /** Message metadata the app attached (chat.postMessage `metadata`). */
+  metadata?: MessageMetadata;
+}
+
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
 }
 
 export interface UploadedFile {

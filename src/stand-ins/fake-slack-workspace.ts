@@ -3,7 +3,7 @@
  * see, what a message may contain, and how messages are stored (each edit kept as a version).
  */
 import { validateBlocks } from './block-kit-validator.ts';
-import type { Channel, FakeSlackOptions, StoredMessage } from './fake-slack-types.ts';
+import type { Channel, FakeSlackOptions, MessageMetadata, StoredMessage } from './fake-slack-types.ts';
 
 export type Result = Record<string, unknown>;
 
@@ -66,8 +66,38 @@ export function content(p: Result): { text: string; blocks?: unknown[] } | { err
   return { text, blocks };
 }
 
+/**
+ * chat.postMessage `metadata` as Slack takes it: a JSON object (the form carries it JSON-encoded)
+ * with an `event_type` and an `event_payload` object, else invalid_metadata_format. An event_type
+ * with anything but letters, digits, underscores and hyphens is Slack's invalid_metadata_schema:
+ * the post goes through without the metadata, with a warning (Slack's "Using message metadata").
+ */
+export function metadataOf(p: Result): { metadata?: MessageMetadata; warning?: string } | { error: string } {
+  if (p.metadata === undefined) return {};
+  const m = p.metadata as { event_type?: unknown; event_payload?: unknown };
+  if (
+    typeof m !== 'object' ||
+    m === null ||
+    Array.isArray(m) ||
+    typeof m.event_type !== 'string' ||
+    typeof m.event_payload !== 'object' ||
+    m.event_payload === null ||
+    Array.isArray(m.event_payload)
+  )
+    return { error: 'invalid_metadata_format' };
+  if (!/^[A-Za-z0-9_-]+$/.test(m.event_type)) return { warning: 'invalid_metadata_schema' };
+  return {
+    metadata: { event_type: m.event_type, event_payload: m.event_payload as Record<string, unknown> },
+  };
+}
+
+/** Whether a read (conversations.history / replies) asked for metadata: Slack returns it only then. */
+export function wantsMetadata(p: Result): boolean {
+  return [true, 1, 'true', '1'].includes(p.include_all_metadata as never);
+}
+
 /** A message as Slack returns it for the current app: bot_id and bot_profile, no bot_message subtype. */
-export function messageObject(ws: Workspace, m: StoredMessage): Result {
+export function messageObject(ws: Workspace, m: StoredMessage, withMetadata = false): Result {
   return {
     type: 'message',
     text: m.text,
@@ -87,6 +117,7 @@ export function messageObject(ws: Workspace, m: StoredMessage): Result {
     ts: m.ts,
     ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
     ...(m.blocks ? { blocks: m.blocks } : {}),
+    ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
   };
 }
 
@@ -99,11 +130,26 @@ export function postMessage(ws: Workspace, p: Result): Result {
   if (!canWrite(ws, ch)) return { ok: false, error: 'not_in_channel' };
   const c = content(p);
   if ('error' in c) return { ok: false, error: c.error };
+  const meta = metadataOf(p);
+  if ('error' in meta) return { ok: false, error: meta.error };
   const threadTs = p.thread_ts ? String(p.thread_ts) : undefined;
   if (threadTs && !ws.message(ch.id, threadTs)) return { ok: false, error: 'thread_not_found' };
-  const msg = ws.store({ channel: ch.id, ts: ws.nextTs(), threadTs, botId: ws.botId, ...c });
+  const msg = ws.store({
+    channel: ch.id,
+    ts: ws.nextTs(),
+    threadTs,
+    botId: ws.botId,
+    ...c,
+    ...(meta.metadata ? { metadata: meta.metadata } : {}),
+  });
   ws.echo(msg);
-  return { ok: true, channel: ch.id, ts: msg.ts, message: messageObject(ws, msg) };
+  return {
+    ok: true,
+    channel: ch.id,
+    ts: msg.ts,
+    message: messageObject(ws, msg, true),
+    ...(meta.warning ? { response_metadata: { messages: [`[WARN] ${meta.warning}`] } } : {}),
+  };
 }
 
 /** chat.update; a stream that ended by itself is repaired by it, one still streaming is refused. */

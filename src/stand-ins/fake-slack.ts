@@ -12,6 +12,7 @@
  *   broken state chat.update repairs, stop by a person, size caps);
  * - fake-slack-api.ts: the Web API router and the smaller methods;
  * - fake-slack-rate-limits.ts: Slack's published rate tiers and forced 429s;
+ * - fake-slack-latency.ts: answers a test makes late (the call lands, the answer comes after);
  * - fake-slack-delivery.ts: deliveries to the bot, Slack's retries, Socket Mode reconnects;
  * - fake-slack-interactions.ts: slash commands, button clicks, response_url;
  * - fake-slack-agents.ts: agent sessions and their native stop, suggested prompts, the Home tab;
@@ -23,6 +24,7 @@ import { AgentSurfaces } from './fake-slack-agents.ts';
 import { WebApiRouter } from './fake-slack-api.ts';
 import { SlackDelivery } from './fake-slack-delivery.ts';
 import { SlackInteractions } from './fake-slack-interactions.ts';
+import { type ParamsMatch, SlowAnswers } from './fake-slack-latency.ts';
 import { RateLimiter } from './fake-slack-rate-limits.ts';
 import { SlackHttpServer } from './fake-slack-server.ts';
 import { SlackStore } from './fake-slack-store.ts';
@@ -49,6 +51,7 @@ export class FakeSlack extends SlackStore implements Workspace {
   private readonly interactions: SlackInteractions;
   private readonly api: WebApiRouter;
   private readonly limiter: RateLimiter;
+  private readonly slow = new SlowAnswers();
   private readonly http: SlackHttpServer;
   url = '';
 
@@ -64,6 +67,7 @@ export class FakeSlack extends SlackStore implements Workspace {
       limiter: this.limiter,
       interactions: this.interactions,
       delivery: this.delivery,
+      slow: this.slow,
     });
   }
 
@@ -92,6 +96,14 @@ export class FakeSlack extends SlackStore implements Workspace {
   /** The next `times` calls to `method` get HTTP 429 with Retry-After. */
   rateLimitNext(method: string, retryAfter = 1, times = 1): void {
     this.limiter.force(method, retryAfter, times);
+  }
+
+  /**
+   * The next `times` calls to `method` (those `when` matches) take effect at once but are answered
+   * `ms` late, as when Slack is slow: a client that times out first cannot tell the call landed.
+   */
+  slowDown(method: string, ms: number, times = 1, when?: ParamsMatch): void {
+    this.slow.add(method, ms, times, when);
   }
 
   /** The next `times` calls to `method` fail with this Slack error. */

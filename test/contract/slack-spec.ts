@@ -51,11 +51,39 @@ export function documentedArgs(): Map<string, MethodArgs> {
     });
   }
   for (const [method, args] of sdkArgs()) out.set(method, args);
+  for (const [method, names] of newerArgs()) for (const n of names) out.get(method)?.known.add(n);
+  return out;
+}
+
+/**
+ * Arguments Slack added to described methods after the kept description was published (message
+ * metadata, 2022): read from @slack/web-api's argument types, and only these names.
+ */
+const NEWER_ARGS: Record<string, { type: string; args: string[] }> = {
+  'chat.postMessage': { type: 'ChatPostMessageArguments', args: ['metadata'] },
+  'conversations.replies': { type: 'ConversationsRepliesArguments', args: ['include_all_metadata'] },
+  'conversations.history': { type: 'ConversationsHistoryArguments', args: ['include_all_metadata'] },
+};
+
+function newerArgs(): Map<string, string[]> {
+  const types = sdkTypes(Object.values(NEWER_ARGS).map((a) => a.type));
+  const out = new Map<string, string[]>();
+  for (const [method, { type, args }] of Object.entries(NEWER_ARGS)) {
+    const known = types.get(type)!.known;
+    for (const a of args) if (!known.has(a)) throw new Error(`@slack/web-api's ${type} has no ${a}`);
+    out.set(method, args);
+  }
   return out;
 }
 
 /** Reads the argument interfaces from @slack/web-api's published type declarations. */
 function sdkArgs(): Map<string, MethodArgs> {
+  const types = sdkTypes(Object.values(FROM_SDK_TYPES));
+  return new Map(Object.entries(FROM_SDK_TYPES).map(([method, typeName]) => [method, types.get(typeName)!]));
+}
+
+/** The arguments each named type of @slack/web-api's request types declares. */
+function sdkTypes(typeNames: string[]): Map<string, MethodArgs> {
   const require = createRequire(import.meta.url);
   const root = dirname(require.resolve('@slack/web-api/package.json'));
   const entry = join(root, 'dist/types/request/index.d.ts');
@@ -64,7 +92,7 @@ function sdkArgs(): Map<string, MethodArgs> {
   const file = program.getSourceFile(entry)!;
   const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(file)!);
   const out = new Map<string, MethodArgs>();
-  for (const [method, typeName] of Object.entries(FROM_SDK_TYPES)) {
+  for (const typeName of typeNames) {
     const sym = exports.find((s) => s.name === typeName);
     if (!sym) throw new Error(`@slack/web-api has no ${typeName}`);
     const target = sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
@@ -79,7 +107,7 @@ function sdkArgs(): Map<string, MethodArgs> {
         if (!(p.flags & ts.SymbolFlags.Optional) && !type.isUnion()) required.add(p.name);
       }
     }
-    out.set(method, { known, required, source: '@slack/web-api types' });
+    out.set(typeName, { known, required, source: '@slack/web-api types' });
   }
   return out;
 }

@@ -3,8 +3,9 @@
  * to the fake uses only documented arguments (and all required ones), every answer the fake gives
  * has the shape of Slack's recorded response for that method, and the fake's rate tiers are Slack's.
  */
-import { WebClient } from '@slack/web-api';
+import { LogLevel, WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postOnce } from '../../src/adapters/slack-post-once.ts';
 import { DEFAULT_BUDGETS } from '../../src/core/slack-scheduler.ts';
 import type { ApiCall } from '../../src/stand-ins/fake-slack.ts';
 import { METHOD_TIERS, TIER_PER_MINUTE } from '../../src/stand-ins/fake-slack-rate-limits.ts';
@@ -132,6 +133,18 @@ describe('contract with Slack’s published Web API', () => {
     await client.chat.update({ channel: CHANNEL, ts: '1.000000', text: 'x' }).catch(() => undefined);
     await new WebClient(edit.slack.appToken, { slackApiUrl: edit.slack.apiUrl }).apps.connections.open();
     calls.push(...edit.slack.calls.slice(-6));
+    // Posts whose answers come too late: the writer looks for them (replies, history) before re-sending.
+    const posts = new WebClient(edit.slack.botToken, {
+      slackApiUrl: edit.slack.apiUrl,
+      timeout: 300,
+      retryConfig: { retries: 0 },
+      logLevel: LogLevel.ERROR,
+    });
+    const before = edit.slack.calls.length;
+    edit.slack.slowDown('chat.postMessage', 600, 2);
+    const late = await postOnce(posts, { channel: CHANNEL, text: 'late root' });
+    await postOnce(posts, { channel: CHANNEL, text: 'late reply', thread_ts: late.ts! });
+    calls.push(...edit.slack.calls.slice(before));
   }, 120_000);
 
   afterAll(async () => {
@@ -158,6 +171,8 @@ describe('contract with Slack’s published Web API', () => {
       'auth.test',
       'apps.connections.open',
       'chat.postEphemeral',
+      'conversations.replies',
+      'conversations.history',
       'agents.sessions.setStatus',
       'agents.sessions.rename',
       'assistant.threads.setSuggestedPrompts',
