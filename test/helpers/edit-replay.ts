@@ -8,7 +8,7 @@
  */
 import { vi } from 'vitest';
 import type { SlackBudgetLog } from '../../bench/first-text-budget.ts';
-import { measureThreads, norm, type Produced, pct } from '../../bench/measure.ts';
+import { measureThreads, type Produced, pct } from '../../bench/measure.ts';
 import type { Logger } from '../../src/core/logger.ts';
 import type { SlackMessage, SlackWriter } from '../../src/core/ports.ts';
 import { ReplyStream } from '../../src/core/reply-stream.ts';
@@ -17,7 +17,7 @@ import { DEFAULT_BUDGETS } from '../../src/core/slack-budgets.ts';
 import { SlackScheduler } from '../../src/core/slack-scheduler.ts';
 import { presenter } from '../../src/slack/blocks.ts';
 import type { FakeSlack, StoredMessage } from '../../src/stand-ins/fake-slack.ts';
-import { playWorkload } from './replay-workload.ts';
+import { playWorkload, shownChars } from './replay-workload.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
@@ -38,14 +38,6 @@ export interface SlackCall {
   /** Characters of agent text the call made visible for the first time in that message. */
   added: number;
 }
-
-const shown = (blocks: unknown[]) =>
-  norm(
-    (blocks as Array<{ type: string; text?: string }>)
-      .filter((b) => b.type === 'markdown')
-      .map((b) => b.text ?? '')
-      .join(''),
-  ).length;
 
 /** Keeps every message and version, like the fake Slack, and which run each call served. */
 class Recorder implements SlackWriter {
@@ -70,13 +62,13 @@ class Recorder implements SlackWriter {
       method: 'chat.postMessage',
       run,
       channel,
-      added: threadTs ? shown(blocks) : 0,
+      added: threadTs ? shownChars(blocks) : 0,
     });
     return ts;
   }
   async update(channel: string, ts: string, m: SlackMessage): Promise<void> {
     const s = this.messages.get(ts)!;
-    const before = shown(s.blocks);
+    const before = shownChars(s.blocks);
     s.blocks = (m.blocks ?? []) as unknown[];
     s.versions.push({ at: Date.now(), blocks: s.blocks });
     const run = this.runOfThread.get(s.threadTs!)!;
@@ -85,7 +77,7 @@ class Recorder implements SlackWriter {
       method: 'chat.update',
       run,
       channel,
-      added: Math.max(0, shown(s.blocks) - before),
+      added: Math.max(0, shownChars(s.blocks) - before),
     });
   }
   async join(): Promise<void> {}

@@ -10,7 +10,7 @@
  * measureThreads. The caller installs vi's fake timers.
  */
 import { vi } from 'vitest';
-import { measureThreads, norm, type Produced, pct } from '../../bench/measure.ts';
+import { measureThreads, type Produced, pct } from '../../bench/measure.ts';
 import type { Logger } from '../../src/core/logger.ts';
 import type { SlackMessage, SlackWriter, StreamChunk, StreamStart } from '../../src/core/ports.ts';
 import { ReplyStream } from '../../src/core/reply-stream.ts';
@@ -21,7 +21,7 @@ import { presenter } from '../../src/slack/blocks.ts';
 import type { FakeSlack, StoredMessage } from '../../src/stand-ins/fake-slack.ts';
 import { RateLimiter } from '../../src/stand-ins/fake-slack-rate-limits.ts';
 import { STREAMED_MESSAGE_BYTES } from '../../src/stand-ins/fake-slack-streams.ts';
-import { playWorkload } from './replay-workload.ts';
+import { playWorkload, shownChars } from './replay-workload.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
@@ -41,15 +41,6 @@ export interface NativeCall {
   method: string;
   run: number;
 }
-
-/** Agent text a message shows (its markdown blocks, whitespace ignored as the benchmark does). */
-const shownChars = (blocks: unknown[]) =>
-  norm(
-    (blocks as Array<{ type: string; text?: string }>)
-      .filter((b) => b.type === 'markdown')
-      .map((b) => b.text ?? '')
-      .join(''),
-  ).length;
 
 const markdownOf = (chunks: StreamChunk[] = []) =>
   chunks.map((c) => (c.type === 'markdown_text' ? c.text : '')).join('');

@@ -7,6 +7,15 @@ import { norm, type Produced } from '../../bench/measure.ts';
 import { CHARS_PER_DELTA, DELTA_EVERY_MS, report, TOOL_EVERY_CHARS, TOOL_MS } from '../../bench/workload.ts';
 import type { ReplyStream } from '../../src/core/reply-stream.ts';
 
+/** Agent text a message shows (its markdown blocks, whitespace ignored as the benchmark does). */
+export const shownChars = (blocks: unknown[]) =>
+  norm(
+    (blocks as Array<{ type: string; text?: string }>)
+      .filter((b) => b.type === 'markdown')
+      .map((b) => b.text ?? '')
+      .join(''),
+  ).length;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Plays run `i`'s report of `chars` characters into `s`; `onDelta` sees each delta before it is appended. */
