@@ -4,9 +4,15 @@
  * is finished ("continued in the next message") and the answer goes on in a new reply, never cutting
  * a code block without closing and reopening it. The final edit carries the result footer; if Slack
  * refuses the content, the text goes out as plain messages so nothing is lost.
+ *
+ * Under load the run's edits come rarely (chat.update's budget is the workspace's), so text whose
+ * edit has waited too long spills into a new plain reply (chat.postMessage, its own budget; the rules
+ * are in reply-spill.ts, the spilling in reply-stream-spill.ts). Whichever renders first, the edit or
+ * the spill post, shows the text and withdraws the other, so no text is shown twice or lost.
  */
 import type { Logger } from './logger.ts';
 import { type SlackMessage, SlackWriteError, type SlackWriter, type WriteOptions } from './ports.ts';
+import { Spill } from './reply-stream-spill.ts';
 import type { Presenter, ReplyView } from './reply-view.ts';
 import { renderOpen, splitMarkdown, takeChunk } from './split.ts';
 
@@ -19,29 +25,42 @@ export interface EditHost {
   log: Logger;
   /** Everything the agent wrote so far (as shown in Slack). */
   text: () => string;
-  /** The live view of a message body (status, activity, Stop button). */
-  present: (body: string) => SlackMessage;
+  /** The live view of a message body (status, activity, Stop button; `spilled`: the answer goes on below). */
+  present: (body: string, spilled?: boolean) => SlackMessage;
   opts: (lane: 'critical' | 'progress') => WriteOptions;
   /** Each reply as it is posted. */
   posted: (ts: string) => void;
   currentTs: () => string;
   now: () => number;
+  /** Spills under load (reply-spill.ts); off: the edits alone carry the text, as before. */
+  spill?: { afterMs?: number; gapMs?: number } | false;
 }
 
 /** Slack errors that mean the content itself was refused, so retrying it unchanged cannot help. */
 const CONTENT_ERRORS = new Set(['msg_too_long', 'invalid_blocks', 'msg_blocks_too_long', 'no_text']);
 
+type Chunk = NonNullable<ReturnType<typeof takeChunk>>;
+
 export class EditedReplies {
   /** Characters of the text already placed in finished messages. */
-  private frozen = 0;
-  private reopen: string | undefined;
-  private needsNewMessage = false;
+  frozen = 0;
+  reopen: string | undefined;
+  needsNewMessage = false;
   /** How much of the text the last rendered edit held (new text is served before status). */
-  private shownChars = 0;
+  shownChars = 0;
+  /** Where the text the current message shows ends (as last rendered). */
+  shownEnd = 0;
   /** When the oldest text not yet in an edit was written (the scheduler serves the oldest first). */
-  private unshownSince: number | undefined;
+  unshownSince: number | undefined;
+  /** An edit of the current message is waiting for its turn (offered, not rendered yet). */
+  editWaiting = false;
+  /** Finishing full messages / opening continuations: no spill may cut in. */
+  rolling = false;
+  private readonly spill: Spill;
 
-  constructor(private readonly h: EditHost) {}
+  constructor(readonly h: EditHost) {
+    this.spill = new Spill(this, h);
+  }
 
   /** Posts the first reply. */
   async open(): Promise<void> {
@@ -70,6 +89,17 @@ export class EditedReplies {
   /** The agent wrote more text (called as it arrives). */
   textArrived(): void {
     this.unshownSince ??= this.h.now();
+    this.spill.check();
+  }
+
+  /** The status line or activity changed (after a spill, the first reply shows them alone). */
+  statusChanged(): void {
+    this.spill.statusChanged();
+  }
+
+  /** The reply's messages are spilled: the text goes on in replies below the first (which has the status). */
+  get spilled(): boolean {
+    return this.spill.spilled;
   }
 
   /**
@@ -77,10 +107,22 @@ export class EditedReplies {
    * run's first text counts as older than anything (the scheduler serves the oldest first): its
    * person is waiting for any sign of an answer, and it costs the others one edit's wait.
    */
-  private pendingSince(): number | undefined {
+  pendingSince(): number | undefined {
     if (!this.hasNews) return undefined;
     if (this.shownChars === 0 && this.frozen === 0) return Number.NEGATIVE_INFINITY;
     return this.unshownSince ?? this.h.now();
+  }
+
+  /** The current message's body while the answer is being written (the first reply keeps the status). */
+  view(body: string): SlackMessage {
+    return this.spill.spilled ? this.h.presenter.reply({ body }) : this.h.present(body);
+  }
+
+  /** Everything written so far is in a message now (an edit or a spill rendered it). */
+  markShown(end: number): void {
+    this.shownEnd = end;
+    this.shownChars = this.h.text().length;
+    this.unshownSince = undefined;
   }
 
   /**
@@ -90,28 +132,51 @@ export class EditedReplies {
    * costs none of the workspace's scarce chat.update budget beyond the run's own turn.
    */
   async progress(rendered: () => void): Promise<void> {
+    await this.spill.settled();
+    this.spill.offerStatus();
     if (this.needsNewMessage) await this.rollOver();
+    // After a spill the current message holds text only: nothing new, nothing to edit.
+    if (this.spill.spilled && !this.hasNews) return;
+    const ts = this.h.currentTs();
+    // The message may stop being the current one while the edit waits (a spill took the text).
+    const current = () => ts === this.h.currentTs() && !this.spill.inFlight;
     // What the last render put in the message: a finished chunk, if the text overflowed it.
-    let finishing: ReturnType<typeof takeChunk> | undefined;
-    const render = () => {
-      const chunk = takeChunk(this.tail, this.h.bodyBudget, this.reopen);
-      finishing = chunk ?? undefined;
-      return chunk
+    let finishing: Chunk | undefined;
+    let applied = false;
+    const build = () => {
+      const chunk = takeChunk(this.tail, this.h.bodyBudget, this.reopen) ?? undefined;
+      const message = chunk
         ? this.h.presenter.reply({ body: chunk.text, continued: true })
-        : this.h.present(renderOpen(this.tail, this.reopen));
+        : this.view(renderOpen(this.tail, this.reopen));
+      return { chunk, message, end: chunk ? this.frozen + chunk.consumed : this.h.text().length };
     };
-    const sent = await this.h.writer.update(this.h.channel, this.h.currentTs(), render(), {
-      ...this.h.opts('progress'),
-      // Rendered when the call is made: everything written by then, clipped to one message.
-      latest: () => {
-        rendered();
-        this.shownChars = this.h.text().length;
-        this.unshownSince = undefined;
-        return render();
-      },
-      hasNews: () => this.hasNews,
-      pendingSince: () => this.pendingSince(),
-    });
+    const apply = (b: ReturnType<typeof build>) => {
+      applied = true;
+      this.editWaiting = false;
+      finishing = b.chunk;
+      rendered();
+      this.markShown(b.end);
+      // The edit shows the text (a roll-over follows for the rest): a waiting spill is not needed.
+      this.spill.withdraw();
+      return b.message;
+    };
+    const first = build();
+    this.editWaiting = true;
+    this.spill.check();
+    let sent: unknown;
+    try {
+      sent = await this.h.writer.update(this.h.channel, ts, first.message, {
+        ...this.h.opts('progress'),
+        // Rendered when the call is made: everything written by then, clipped to one message.
+        latest: () => (current() ? apply(build()) : this.spill.frozenView(ts)),
+        hasNews: () => current() && this.hasNews,
+        pendingSince: () => (current() ? this.pendingSince() : undefined),
+      });
+    } finally {
+      this.editWaiting = false;
+    }
+    // A writer that does not schedule sent what it was given.
+    if (!applied && sent !== false && current()) apply(first);
     if (sent === false || !finishing) return;
     this.freeze(finishing);
     // The continuation, with the text that did not fit, at once.
@@ -119,7 +184,7 @@ export class EditedReplies {
   }
 
   /** The message now holds `chunk` for good; the answer continues in a new reply. */
-  private freeze(chunk: NonNullable<ReturnType<typeof takeChunk>>): void {
+  freeze(chunk: Chunk): void {
     this.frozen += chunk.consumed;
     this.reopen = chunk.reopen;
     if (!this.reopen) this.frozen += /^\s*/.exec(this.tail)![0].length;
@@ -132,24 +197,29 @@ export class EditedReplies {
    * `since`: when the oldest text these edits show was written (the final's edits compete by it).
    */
   private async rollOver(leaveLast = false, since?: number): Promise<void> {
-    for (;;) {
-      if (this.needsNewMessage) {
-        if (leaveLast && !takeChunk(this.tail, this.h.bodyBudget, this.reopen)) return;
-        await this.postContinuation();
-        // A continuation that was already full went out finished: the next one follows.
-        if (this.needsNewMessage) continue;
+    this.rolling = true;
+    try {
+      for (;;) {
+        if (this.needsNewMessage) {
+          if (leaveLast && !takeChunk(this.tail, this.h.bodyBudget, this.reopen)) return;
+          await this.postContinuation();
+          // A continuation that was already full went out finished: the next one follows.
+          if (this.needsNewMessage) continue;
+        }
+        const chunk = takeChunk(this.tail, this.h.bodyBudget, this.reopen);
+        if (!chunk) return;
+        await this.h.writer.update(
+          this.h.channel,
+          this.h.currentTs(),
+          this.h.presenter.reply({ body: chunk.text, continued: true }),
+          since === undefined
+            ? this.h.opts('critical')
+            : { ...this.h.opts('critical'), pendingSince: () => since },
+        );
+        this.freeze(chunk);
       }
-      const chunk = takeChunk(this.tail, this.h.bodyBudget, this.reopen);
-      if (!chunk) return;
-      await this.h.writer.update(
-        this.h.channel,
-        this.h.currentTs(),
-        this.h.presenter.reply({ body: chunk.text, continued: true }),
-        since === undefined
-          ? this.h.opts('critical')
-          : { ...this.h.opts('critical'), pendingSince: () => since },
-      );
-      this.freeze(chunk);
+    } finally {
+      this.rolling = false;
     }
   }
 
@@ -159,13 +229,14 @@ export class EditedReplies {
    * chat.update, the workspace's scarce budget, and the answer goes on in the next reply.
    */
   private async postContinuation(): Promise<void> {
-    const rendered: { full?: ReturnType<typeof takeChunk> } = {};
+    const rendered: { full?: Chunk } = {};
     const first = () => {
-      const full = takeChunk(this.tail, this.h.bodyBudget, this.reopen);
+      const full = takeChunk(this.tail, this.h.bodyBudget, this.reopen) ?? undefined;
       rendered.full = full;
+      this.markShown(full ? this.frozen + full.consumed : this.h.text().length);
       return full
         ? this.h.presenter.reply({ body: full.text, continued: true })
-        : this.h.present(renderOpen(this.tail, this.reopen));
+        : this.view(renderOpen(this.tail, this.reopen));
     };
     const ts = await this.h.writer.post(this.h.channel, first(), this.h.threadTs, {
       ...this.h.opts('critical'),
@@ -179,8 +250,13 @@ export class EditedReplies {
   /** The final edit never landed: the last message still shows its live controls (Stop). */
   controlsLeft = false;
 
-  /** The last edit: the complete text and the result footer. Never throws. */
+  /**
+   * The last edit: the complete text and the result footer. Never throws. After a spill the rest of
+   * the text and the footer go out as a new reply (a post), and one edit takes the first reply's
+   * live controls away: no more chat.update than a final edit of a reply that did not spill.
+   */
   async final(result: NonNullable<ReplyView['result']>): Promise<void> {
+    await this.spill.close();
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
         // The final's calls compete with the other runs' edits by the age of the text they show
@@ -198,14 +274,15 @@ export class EditedReplies {
           );
           this.h.posted(ts);
           this.needsNewMessage = false;
-          return;
+        } else {
+          await this.h.writer.update(
+            this.h.channel,
+            this.h.currentTs(),
+            this.h.presenter.reply({ body: renderOpen(this.tail, this.reopen), result }),
+            { ...this.h.opts('critical'), pendingSince: () => since },
+          );
         }
-        await this.h.writer.update(
-          this.h.channel,
-          this.h.currentTs(),
-          this.h.presenter.reply({ body: renderOpen(this.tail, this.reopen), result }),
-          { ...this.h.opts('critical'), pendingSince: () => since },
-        );
+        await this.spill.retireHead();
         return;
       } catch (err) {
         this.h.log.warn({ err: describe(err), attempt }, 'final reply edit failed');
@@ -241,12 +318,12 @@ export class EditedReplies {
     }
   }
 
-  private get tail(): string {
+  get tail(): string {
     return this.h.text().slice(this.frozen);
   }
 }
 
-function describe(err: unknown): string {
+export function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 

@@ -43,6 +43,11 @@ export interface ReplyStreamOptions {
    * turned into more continuation replies; the caller attaches the complete answer as a file.
    */
   maxShownChars?: number;
+  /**
+   * Edit mode under load: text whose edit waits too long spills into new plain replies
+   * (reply-spill.ts; on by default, needs a scheduling writer). Tests may set the thresholds.
+   */
+  spill?: { afterMs?: number; gapMs?: number } | false;
 }
 
 export interface FinalState {

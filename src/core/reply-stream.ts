@@ -78,11 +78,12 @@ export class ReplyStream {
       bodyBudget: options.bodyBudget,
       log: options.log,
       text: () => this.answer.shown,
-      present: (body) => this.present(body),
+      present: (body, spilled) => this.present(body, spilled),
       opts: (lane) => this.opts(lane),
       posted: (ts) => this.tsList.push(ts),
       currentTs: () => this.tsList.at(-1)!,
       now: this.o.now,
+      spill: options.spill,
     });
     if (this.mode === 'native') {
       this.native = new NativeStreamer({
@@ -153,7 +154,10 @@ export class ReplyStream {
     }
     if (this.mode === 'edit') await this.edits.open();
     this.lastFlushAt = this.o.now();
-    this.heartbeat = setInterval(() => this.touch(), this.o.heartbeatMs);
+    this.heartbeat = setInterval(() => {
+      this.edits.statusChanged();
+      this.touch();
+    }, this.o.heartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -180,6 +184,7 @@ export class ReplyStream {
     this.writingText = false;
     this.status.toolStarted(id, label);
     this.native?.setTask(id, label, 'in_progress');
+    this.edits.statusChanged();
     this.touch();
   }
 
@@ -187,6 +192,7 @@ export class ReplyStream {
     const { label, output } = this.status.toolFinished(id, ok);
     if (label !== undefined)
       this.native?.setTask(id, finishedToolLabel(label), ok ? 'complete' : 'error', output);
+    this.edits.statusChanged();
     this.touch();
   }
 
@@ -197,6 +203,7 @@ export class ReplyStream {
     // marked done when the note clears (the run was admitted, the retry went through).
     if (note) this.native?.setTask(NOTE_TASK, note, 'in_progress');
     else if (was) this.native?.setTask(NOTE_TASK, was, 'complete');
+    this.edits.statusChanged();
     this.touch();
   }
 
@@ -340,8 +347,12 @@ export class ReplyStream {
     await this.edits.final(this.resultOf(final));
   }
 
-  private present(body: string): SlackMessage {
-    return this.o.presenter.reply({ body, live: this.status.live(this.o.stopValue) });
+  private present(body: string, spilled?: boolean): SlackMessage {
+    return this.o.presenter.reply({
+      body,
+      live: this.status.live(this.o.stopValue),
+      ...(spilled ? { spilled } : {}),
+    });
   }
 }
 

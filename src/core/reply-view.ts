@@ -44,6 +44,11 @@ export interface ReplyView {
   };
   /** The answer continues in the next reply. */
   continued?: boolean;
+  /**
+   * The run's first reply after its text spilled into later replies under load (reply-spill.ts): it
+   * keeps the status and Stop while the run goes on; the answer continues below it.
+   */
+  spilled?: boolean;
 }
 
 export interface RootView {

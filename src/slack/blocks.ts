@@ -32,6 +32,8 @@ export function replyMessage(view: ReplyView): SlackMessage {
   const blocks: Block[] = [];
   const body = view.body.trimEnd();
   if (body) blocks.push({ type: 'markdown', text: body });
+  // Under load the answer went on in replies of its own (core/reply-spill.ts); this one keeps the status.
+  if (view.spilled) blocks.push(context(':arrow_down: the answer continues below'));
   if (view.live) {
     // The status line follows the agent: the tool it is running and for how long, else the phase.
     const running = view.live.activity.findLast((a) => a.state === 'running');

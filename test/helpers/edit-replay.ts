@@ -11,7 +11,7 @@ import type { SlackBudgetLog } from '../../bench/first-text-budget.ts';
 import { measureThreads, type Produced, pct } from '../../bench/measure.ts';
 import type { Logger } from '../../src/core/logger.ts';
 import type { SlackMessage, SlackWriter } from '../../src/core/ports.ts';
-import { ReplyStream } from '../../src/core/reply-stream.ts';
+import { ReplyStream, type ReplyStreamOptions } from '../../src/core/reply-stream.ts';
 import { retryAfterOf, ScheduledSlackWriter } from '../../src/core/scheduled-writer.ts';
 import { DEFAULT_BUDGETS } from '../../src/core/slack-budgets.ts';
 import { SlackScheduler } from '../../src/core/slack-scheduler.ts';
@@ -98,6 +98,8 @@ export interface ReplayOptions {
   startGapMs?: number;
   editIntervalMs?: number;
   runsPerChannel?: number;
+  /** Spilled replies under load (src/core/reply-spill.ts); false: edits alone, as before issue 21's spill. */
+  spill?: ReplyStreamOptions['spill'];
 }
 
 export interface Replay {
@@ -162,6 +164,7 @@ export async function replayEditMode(o: ReplayOptions): Promise<Replay> {
       team: 'T0REPLAY',
       runKey: `run-${i}`,
       stopValue: `stop-${i}`,
+      ...(o.spill !== undefined ? { spill: o.spill } : {}),
     });
     await s.open();
     await playWorkload(s, i, o.chars, produced[i]!, () => {

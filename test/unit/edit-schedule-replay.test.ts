@@ -9,6 +9,9 @@
  * "continued" marks on replies posted full); finals and roll-overs went before every intermediate
  * edit, so runs still writing waited up to 92 s between edits. At N = 200: 1.43, 372 of 653 edits
  * without text, the last run done after 868 s. After: 1.12 / 1.12, 6 / 9 such edits, 196 s / 396 s.
+ *
+ * These judge the chat.update scheduler alone, so they replay with spilled replies off (`spill:
+ * false`); edit-spill-replay.test.ts replays the same workload with them (the default).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { editFloor } from '../../bench/floor.ts';
@@ -21,7 +24,7 @@ describe('edit mode under the scheduler, replayed at N = 50', () => {
 
   it('keeps staleness p95 within 1.2 × the floor, spends chat.update on text, loses nothing', async () => {
     const n = 50;
-    const r = await replayEditMode({ n, chars: 20_000 });
+    const r = await replayEditMode({ n, chars: 20_000, spill: false });
     const floor = editFloor(n, DEFAULT_BUDGETS['chat.update']!);
     const updates = r.calls.filter((c) => c.method === 'chat.update');
     expect(r.lost).toBe(0);
@@ -34,7 +37,7 @@ describe('edit mode under the scheduler, replayed at N = 50', () => {
   // first visible p50 at N = 10 went from 1.3 s to 6.7 s. A run's first text counts as the oldest.
   it('at N = 10 a run shows its first text within about one edit of its first delta', async () => {
     const n = 10;
-    const r = await replayEditMode({ n, chars: 20_000 });
+    const r = await replayEditMode({ n, chars: 20_000, spill: false });
     const floor = editFloor(n, DEFAULT_BUDGETS['chat.update']!);
     const firsts = [...r.firsts].sort((a, b) => a - b);
     expect(firsts).toHaveLength(n);
@@ -49,7 +52,7 @@ describe('edit mode under the scheduler, replayed at N = 50', () => {
   // already waiting for one. Staleness p95 was 1.110 × the floor; now 1.125.
   it('at N = 10 every run whose first text the budget allowed shows it within 300 ms', async () => {
     const n = 10;
-    const r = await replayEditMode({ n, chars: 20_000 });
+    const r = await replayEditMode({ n, chars: 20_000, spill: false });
     const floor = editFloor(n, DEFAULT_BUDGETS['chat.update']!);
     expect(r.firstAllowed).toBe(n);
     expect(r.firstMetAllowed).toBe(r.firstAllowed);

@@ -1,0 +1,228 @@
+/**
+ * Spilling an edited reply under load (the rules are in reply-spill.ts): the text a run's waiting edit
+ * has not shown in time goes out as a new plain reply through the scheduler's progress lane on
+ * chat.postMessage (never ahead of roots, roll-overs or approval cards; the oldest unshown text
+ * first). The post renders when granted, like an edit: whichever of the two renders first shows the
+ * text and withdraws the other, so nothing is shown twice.
+ *
+ * After the first spill the run's first reply (the "head") keeps its text as it was, the status line
+ * and Stop, and gets status-only edits (the lowest priority); the text goes on in the latest spilled
+ * reply, edited as budget allows, and spills again when its edits fall behind. The final posts the
+ * rest of the text with the footer and takes the head's controls away with one edit.
+ */
+import type { SlackMessage } from './ports.ts';
+import { SPILL_AFTER_MS, SPILL_GAP_MS, spillDecision } from './reply-spill.ts';
+import type { EditedReplies, EditHost } from './reply-stream-edit.ts';
+import { openFence, renderOpen, takeChunk } from './split.ts';
+
+export class Spill {
+  /** The text has spilled out of the head: later text goes to the latest spilled reply. */
+  spilled = false;
+  /** A spill post rendered its text and Slack has not answered yet (its ts is not known). */
+  inFlight: Promise<void> | undefined;
+  private offered = false;
+  private lastSpillAt: number | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private closed = false;
+  /** The head: the message with the status line and Stop, and the text it kept. */
+  private headTs: string | undefined;
+  private headBody = '';
+  private statusDirty = false;
+  /** Text of spilled replies that later spills left behind, by ts (a waiting edit renders it again). */
+  private readonly frozenBodies = new Map<string, string>();
+
+  constructor(
+    private readonly e: EditedReplies,
+    private readonly h: EditHost,
+  ) {}
+
+  /** Spills need a scheduling writer: only it renders a post when granted and says when edits wait. */
+  private get enabled(): boolean {
+    return this.h.spill !== false && !!this.h.writer.budgetWaitMs && !!this.h.writer.cancelProgress;
+  }
+
+  private key(kind: 'spill' | 'status'): string {
+    return `${this.h.opts('progress').runKey ?? this.h.threadTs}#${kind}`;
+  }
+
+  /** Spills now if the rules say so, else looks again when they might. */
+  check(): void {
+    if (!this.enabled || this.closed || this.offered || this.inFlight) return;
+    if (this.e.needsNewMessage || this.e.rolling) return;
+    const spill = this.h.spill || {};
+    const d = spillDecision({
+      now: this.h.now(),
+      unshownSince: this.e.unshownSince,
+      editWaiting: this.e.editWaiting,
+      lastSpillAt: this.lastSpillAt,
+      spillAfterMs: spill.afterMs ?? SPILL_AFTER_MS,
+      spillGapMs: spill.gapMs ?? SPILL_GAP_MS,
+    });
+    if (d.now) this.offer();
+    else if (d.at !== undefined && (!this.timer || d.at < this.timerAt)) this.arm(d.at);
+  }
+
+  private arm(at: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Number.POSITIVE_INFINITY;
+        this.check();
+      },
+      Math.max(0, at - this.h.now()),
+    );
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  private offer(): void {
+    this.offered = true;
+    let rendered = false;
+    let chunk: ReturnType<typeof takeChunk> | undefined;
+    let settle: () => void = () => {};
+    const render = (): SlackMessage => {
+      rendered = true;
+      this.offered = false;
+      this.cut();
+      this.spilled = true;
+      this.lastSpillAt = this.h.now();
+      // The head's next status edit says the answer continues below.
+      this.statusDirty = true;
+      chunk = takeChunk(this.e.tail, this.h.bodyBudget, this.e.reopen) ?? undefined;
+      this.e.markShown(chunk ? this.e.frozen + chunk.consumed : this.h.text().length);
+      this.inFlight = new Promise<void>((r) => {
+        settle = r;
+      });
+      // The run's edit waiting for the message this text left is not needed any more.
+      const runKey = this.h.opts('progress').runKey;
+      if (runKey) this.h.writer.cancelProgress?.(runKey);
+      return chunk
+        ? this.h.presenter.reply({ body: chunk.text, continued: true })
+        : this.h.presenter.reply({ body: renderOpen(this.e.tail, this.e.reopen) });
+    };
+    this.h.writer
+      .post(this.h.channel, this.h.presenter.reply({ body: '' }), this.h.threadTs, {
+        ...this.h.opts('progress'),
+        runKey: this.key('spill'),
+        latest: render,
+        hasNews: () => this.e.hasNews,
+        pendingSince: () => this.e.unshownSince,
+      })
+      .then(
+        (ts) => {
+          if (!rendered) return;
+          this.h.posted(ts);
+          if (chunk) this.e.freeze(chunk);
+        },
+        (err: unknown) => {
+          if (!rendered) return;
+          // The text it carried is in no message: the next flush opens a continuation with it.
+          this.e.needsNewMessage = true;
+          this.h.log.warn({ err: String(err), channel: this.h.channel }, 'spilled reply post failed');
+        },
+      )
+      .finally(() => {
+        this.offered = false;
+        this.inFlight = undefined;
+        settle();
+        this.check();
+      });
+  }
+
+  /** The current message keeps the text it shows for good; the text after it goes to a new reply. */
+  private cut(): void {
+    const e = this.e;
+    const end = Math.max(e.shownEnd, e.frozen);
+    const shown = this.h.text().slice(e.frozen, end);
+    const body = renderOpen(shown, e.reopen);
+    const ts = this.h.currentTs();
+    if (this.spilled) this.frozenBodies.set(ts, body);
+    else {
+      this.headTs = ts;
+      this.headBody = body;
+    }
+    e.reopen = openFence(shown, e.reopen)?.opener;
+    e.frozen = end;
+    if (!e.reopen) e.frozen += /^\s*/.exec(e.tail)![0].length;
+  }
+
+  /** An edit the run offered for the current message rendered it: a waiting spill is not needed. */
+  withdraw(): void {
+    if (this.offered) this.h.writer.cancelProgress?.(this.key('spill'));
+  }
+
+  /** Waits for a spill post Slack has not answered yet (the next edit needs its ts). */
+  async settled(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+  }
+
+  /** What a message a spill left behind shows when an edit offered before the spill renders. */
+  frozenView(ts: string): SlackMessage {
+    if (ts === this.headTs) return this.headView();
+    return this.h.presenter.reply({ body: this.frozenBodies.get(ts) ?? '' });
+  }
+
+  private headView(): SlackMessage {
+    return this.closed
+      ? this.h.presenter.reply({ body: this.headBody, spilled: true })
+      : this.h.present(this.headBody, true);
+  }
+
+  statusChanged(): void {
+    this.statusDirty = true;
+  }
+
+  /** After a spill the head shows the status alone: a status-only edit, the scheduler's lowest tier. */
+  offerStatus(): void {
+    if (!this.spilled || !this.statusDirty || this.closed || !this.headTs) return;
+    this.statusDirty = false;
+    const ts = this.headTs;
+    this.h.writer
+      .update(this.h.channel, ts, this.headView(), {
+        ...this.h.opts('progress'),
+        runKey: this.key('status'),
+        latest: () => this.headView(),
+        hasNews: () => false,
+      })
+      .catch((err: unknown) => {
+        this.statusDirty = true;
+        this.h.log.warn(
+          { err: String(err), channel: this.h.channel },
+          'status edit of the first reply failed',
+        );
+      });
+  }
+
+  /**
+   * The run ends: no more spills or status edits. After a spill, the rest of the text goes into the
+   * final's new reply (a post) with the footer, so the final costs no edit of the spilled reply.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.withdraw();
+    if (this.spilled) this.h.writer.cancelProgress?.(this.key('status'));
+    await this.settled();
+    if (!this.spilled || this.e.needsNewMessage) return;
+    this.cut();
+    this.e.needsNewMessage = true;
+  }
+
+  /** The final's one edit after a spill: the head keeps its text, loses the status and Stop. */
+  async retireHead(): Promise<void> {
+    if (!this.spilled || !this.headTs) return;
+    const offered = this.h.now();
+    try {
+      await this.h.writer.update(this.h.channel, this.headTs, this.headView(), {
+        ...this.h.opts('critical'),
+        pendingSince: () => offered,
+      });
+    } catch (err) {
+      this.e.controlsLeft = true;
+      this.h.log.warn({ err: String(err), channel: this.h.channel }, 'final edit of the first reply failed');
+    }
+  }
+}
