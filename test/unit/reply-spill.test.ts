@@ -1,0 +1,194 @@
+/**
+ * Spilled replies (src/core/reply-spill.ts, reply-stream-spill.ts) on fake timers: one run's
+ * ReplyStream through the real ScheduledSlackWriter and SlackScheduler, with chat.update made
+ * scarce (as a busy workspace makes it for each run) or left as Slack's (a quiet workspace).
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Logger } from '../../src/core/logger.ts';
+import type { SlackMessage, SlackWriter } from '../../src/core/ports.ts';
+import { SPILL_AFTER_MS, SPILL_GAP_MS, spillDecision } from '../../src/core/reply-spill.ts';
+import { ReplyStream } from '../../src/core/reply-stream.ts';
+import { retryAfterOf, ScheduledSlackWriter } from '../../src/core/scheduled-writer.ts';
+import { type MethodBudget, SlackScheduler } from '../../src/core/slack-scheduler.ts';
+import { presenter } from '../../src/slack/blocks.ts';
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+
+interface Msg {
+  ts: string;
+  blocks: Array<{ type: string; text?: string; elements?: unknown[] }>;
+}
+
+class Thread implements SlackWriter {
+  readonly messages: Msg[] = [];
+  readonly calls: Array<{ method: 'post' | 'update'; at: number; ts: string }> = [];
+  async post(_c: string, m: SlackMessage): Promise<string> {
+    const ts = `1.${this.messages.length + 1}`;
+    this.messages.push({ ts, blocks: m.blocks as Msg['blocks'] });
+    this.calls.push({ method: 'post', at: Date.now(), ts });
+    return ts;
+  }
+  async update(_c: string, ts: string, m: SlackMessage): Promise<void> {
+    this.messages.find((x) => x.ts === ts)!.blocks = m.blocks as Msg['blocks'];
+    this.calls.push({ method: 'update', at: Date.now(), ts });
+  }
+  async join(): Promise<void> {}
+  async react(): Promise<void> {}
+  async unreact(): Promise<void> {}
+  body(m: Msg): string {
+    return m.blocks
+      .filter((b) => b.type === 'markdown')
+      .map((b) => b.text)
+      .join('');
+  }
+  /** The answer as the thread shows it, message after message (whitespace as the benchmark reads it). */
+  get shown(): string {
+    return squash(this.messages.map((m) => this.body(m)).join(' '));
+  }
+  hasStop(m: Msg): boolean {
+    return m.blocks.some((b) => b.type === 'actions');
+  }
+}
+
+const squash = (t: string) => t.replace(/\s+/g, ' ').trim();
+
+/** A workspace so busy that this run gets one chat.update every 20 s. */
+const SCARCE: Record<string, MethodBudget> = {
+  'chat.update': { limit: 3, windowMs: 60_000, maxInWindow: 3, burst: 1, refillMs: 20_000 },
+};
+
+function setup(budgets?: Record<string, MethodBudget>) {
+  const thread = new Thread();
+  const writer = new ScheduledSlackWriter(
+    thread,
+    new SlackScheduler({ retryAfterOf, ...(budgets ? { budgets } : {}) }),
+    'T1',
+  );
+  const s = new ReplyStream({
+    writer,
+    presenter,
+    channel: 'C1',
+    threadTs: '1.0',
+    editIntervalMs: 1_000,
+    bodyBudget: 10_000,
+    log: silent,
+    team: 'T1',
+    runKey: 'run-1',
+    stopValue: 'stop-1',
+  });
+  return { thread, s };
+}
+
+/** 20 characters every 100 ms for `seconds`, as the benchmark's agent writes; returns the text. */
+async function write(s: ReplyStream, seconds: number): Promise<string> {
+  let text = '';
+  for (let i = 0; i < seconds * 10; i++) {
+    const t = `w${String(i).padStart(4, '0')} words here. `.slice(0, 20);
+    text += t;
+    s.appendText(t);
+    await vi.advanceTimersByTimeAsync(100);
+  }
+  return text;
+}
+
+/** Finishes the run, letting the fake clock run while the final waits for its budget. */
+async function finish(s: ReplyStream, outcome: 'done' | 'stopped'): Promise<void> {
+  let done = false;
+  const f = s.finish({ outcome }).then(() => {
+    done = true;
+  });
+  while (!done) await vi.advanceTimersByTimeAsync(1_000);
+  await f;
+}
+
+describe('spillDecision', () => {
+  const base = { now: 100_000, unshownSince: 90_000, editWaiting: true, lastSpillAt: undefined };
+  it('spills text whose waiting edit has not come for SPILL_AFTER_MS', () => {
+    expect(spillDecision(base)).toEqual({ now: true });
+    expect(spillDecision({ ...base, unshownSince: 98_000 })).toEqual({
+      now: false,
+      at: 98_000 + SPILL_AFTER_MS,
+    });
+  });
+  it('never without an edit waiting in the scheduler, nor with everything shown', () => {
+    expect(spillDecision({ ...base, editWaiting: false })).toEqual({ now: false });
+    expect(spillDecision({ ...base, unshownSince: undefined })).toEqual({ now: false });
+  });
+  it('at most once per SPILL_GAP_MS per run', () => {
+    expect(spillDecision({ ...base, lastSpillAt: 95_000 })).toEqual({
+      now: false,
+      at: 95_000 + SPILL_GAP_MS,
+    });
+  });
+});
+
+describe('ReplyStream spills', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('under congestion posts the waiting text as plain replies, complete, once each, spaced', async () => {
+    const { thread, s } = setup(SCARCE);
+    await s.open();
+    const text = await write(s, 40);
+    const head = thread.messages[0]!;
+    const spills = thread.calls.filter((c) => c.method === 'post').slice(1);
+    expect(spills.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < spills.length; i++)
+      expect(spills[i]!.at - spills[i - 1]!.at).toBeGreaterThanOrEqual(SPILL_GAP_MS);
+    // While the run goes on the head keeps the status and Stop; the spilled replies hold text only.
+    expect(thread.hasStop(head)).toBe(true);
+    for (const m of thread.messages.slice(1)) expect(thread.hasStop(m)).toBe(false);
+    // Nothing shown twice, nothing out of order: the thread is a prefix of what was written.
+    expect(squash(text).startsWith(thread.shown)).toBe(true);
+    expect(thread.shown.length).toBeGreaterThan(text.length - 20 * 10 * (SPILL_GAP_MS / 1000 + 1));
+
+    const updatesBefore = thread.calls.filter((c) => c.method === 'update').length;
+    const postsBefore = thread.calls.filter((c) => c.method === 'post').length;
+    await finish(s, 'done');
+    // The final: the rest with the footer in one post, one edit to take the head's controls away.
+    expect(thread.calls.filter((c) => c.method === 'update').length - updatesBefore).toBe(1);
+    expect(thread.calls.filter((c) => c.method === 'post').length - postsBefore).toBe(1);
+    expect(thread.shown).toBe(squash(text));
+    expect(thread.hasStop(head)).toBe(false);
+    expect(JSON.stringify(head.blocks)).toContain('the answer continues below');
+    expect(JSON.stringify(thread.messages.at(-1)!.blocks)).toMatch(/Done|done/);
+  }, 60_000);
+
+  it('shows a first text that cannot get an edit within SPILL_AFTER_MS', async () => {
+    const { thread, s } = setup({
+      'chat.update': { limit: 1, windowMs: 60_000, maxInWindow: 1, burst: 1, refillMs: 60_000 },
+    });
+    await s.open();
+    // A status edit takes the one edit of the minute.
+    s.toolStarted('t0', 'shell');
+    await vi.advanceTimersByTimeAsync(1_000);
+    s.toolFinished('t0', true);
+    await write(s, 1);
+    expect(thread.shown).toBe('');
+    await vi.advanceTimersByTimeAsync(SPILL_AFTER_MS);
+    expect(thread.messages).toHaveLength(2);
+    expect(thread.shown).not.toBe('');
+    await finish(s, 'done');
+  }, 60_000);
+
+  it('at Slack’s own budget a lone run never spills: one message, edited', async () => {
+    const { thread, s } = setup();
+    await s.open();
+    const text = await write(s, 40);
+    await finish(s, 'done');
+    expect(thread.messages).toHaveLength(1);
+    expect(thread.shown).toBe(squash(text));
+  }, 60_000);
+
+  it('a run stopped after spilling keeps every character and loses its Stop button', async () => {
+    const { thread, s } = setup(SCARCE);
+    await s.open();
+    const text = await write(s, 15);
+    s.toolStarted('t1', 'running `kubectl get pods`');
+    await vi.advanceTimersByTimeAsync(2_000);
+    await finish(s, 'stopped');
+    expect(thread.messages.length).toBeGreaterThan(2);
+    expect(thread.shown).toBe(squash(text));
+    for (const m of thread.messages) expect(thread.hasStop(m)).toBe(false);
+  }, 60_000);
+});
