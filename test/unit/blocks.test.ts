@@ -151,6 +151,19 @@ const cases = {
     },
   }),
   'reply-continued': replyMessage({ body: 'First part of a long answer.', continued: true }),
+  // Under load (core/reply-spill.ts): the first reply keeps the text it showed, the status and Stop;
+  // the answer goes on in plain replies below; after the final only the text and the note remain.
+  'reply-spilled-head-live': replyMessage({
+    body: 'The cluster has **3 nodes**; checking',
+    spilled: true,
+    live: {
+      elapsedMs: 42_000,
+      activity: [{ label: 'running `kubectl top nodes`', state: 'running', elapsedMs: 2_000 }],
+      stopValue: 'stop-1',
+    },
+  }),
+  'reply-spill': replyMessage({ body: ' their pods next.\n\n- `ip-10-0-1-12`: 31 pods' }),
+  'reply-spilled-head-final': replyMessage({ body: 'The cluster has **3 nodes**; checking', spilled: true }),
   'reply-done': replyMessage({
     body: '**Score: 78 / 100**',
     result: {
