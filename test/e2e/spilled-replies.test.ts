@@ -1,0 +1,108 @@
+/**
+ * Spilled replies (src/core/reply-spill.ts) through the real Bolt app against the rate-limited fake
+ * Slack: the workspace's chat.update budget is made scarce in the bot's scheduler (as fifty busy
+ * runs make it for each run), so three runs writing at once get an edit every ~24 s each. Their text
+ * goes out in plain replies below the first one instead, complete and in order, with the status and
+ * Stop kept on the first reply until the run ends, and no call is rate limited.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebApiSlackWriter } from '../../src/adapters/slack-writer.ts';
+import { retryAfterOf, ScheduledSlackWriter } from '../../src/core/scheduled-writer.ts';
+import { SlackScheduler } from '../../src/core/slack-scheduler.ts';
+import type { StoredMessage } from '../../src/stand-ins/fake-slack.ts';
+import { answer } from '../../src/stand-ins/scenarios.ts';
+import { finalReplies, type Rig, startRig, USER } from '../helpers/rig.ts';
+
+const RUNS = 3;
+
+const markdown = (m: StoredMessage) =>
+  ((m.blocks ?? []) as Array<{ type: string; text?: string }>)
+    .filter((b) => b.type === 'markdown')
+    .map((b) => b.text ?? '')
+    .join('');
+const hasStop = (m: StoredMessage) => JSON.stringify(m.blocks ?? []).includes('stop_run');
+
+function report(i: number): string {
+  return Array.from(
+    { length: 12 },
+    (_, p) =>
+      `Finding ${p} of run ${i}: the node group ng-${p} has ${p + 3} healthy nodes and no pending pods.`,
+  ).join('\n\n');
+}
+
+describe('edited replies when chat.update is congested', () => {
+  let rig: Rig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('the text spills into plain replies: complete, in order, Stop only on the first reply, no 429', async () => {
+    rig = await startRig({
+      slack: { enforceRateLimits: true },
+      hooks: {
+        writer: (app) =>
+          new ScheduledSlackWriter(
+            new WebApiSlackWriter(app.client),
+            new SlackScheduler({
+              retryAfterOf,
+              // One edit every 8 s for the whole workspace.
+              budgets: {
+                'chat.update': { limit: 50, windowMs: 60_000, maxInWindow: 8, burst: 1, refillMs: 8_000 },
+              },
+            }),
+            'bot-token-workspace',
+          ),
+      },
+    });
+    const r = rig;
+    // One channel per run: Slack allows about one new message a second per channel.
+    for (let i = 0; i < RUNS; i++) {
+      r.slack.addChannel({ id: `C0SPILL${i}`, name: `spill-${i}`, members: [USER, r.slack.botUserId] });
+      r.harness.enqueue(answer(report(i), { chunk: 12, delayMs: 100 }));
+    }
+    await Promise.all(
+      Array.from({ length: RUNS }, (_, i) =>
+        r.slack.slashCommand({
+          command: '/assess',
+          text: `eks spill-${i}`,
+          user: USER,
+          channel: `C0SPILL${i}`,
+        }),
+      ),
+    );
+    const threads = await Promise.all(
+      Array.from({ length: RUNS }, async (_, i) => {
+        const channel = `C0SPILL${i}`;
+        const root = await r.slack.waitFor(() => r.slack.rootMessages(channel)[0], 5000, 'root message');
+        // While the run writes, its text appears in a spilled reply below the first one.
+        await r.slack.waitFor(
+          () => r.slack.replies(channel, root.ts).length >= 2,
+          20_000,
+          'a spilled reply while the run writes',
+        );
+        const live = r.slack.replies(channel, root.ts);
+        expect(hasStop(live[0]!)).toBe(true);
+        expect(live.slice(1).some(hasStop)).toBe(false);
+        return finalReplies(r, channel, root.ts, 60_000);
+      }),
+    );
+    for (const [i, replies] of threads.entries()) {
+      // The first reply, at least one spilled reply, and the final reply with the footer.
+      expect(replies.length).toBeGreaterThanOrEqual(3);
+      const shown = replies.map(markdown).join('').replace(/\s+/g, '');
+      expect(shown).toBe(report(i).replace(/\s+/g, ''));
+      await r.slack.waitFor(
+        () => !hasStop(r.slack.message(`C0SPILL${i}`, replies[0]!.ts)!),
+        30_000,
+        'Stop gone',
+      );
+      const head = r.slack.message(`C0SPILL${i}`, replies[0]!.ts)!;
+      expect(JSON.stringify(head.blocks)).toContain('the answer continues below');
+      expect(replies.some(hasStop)).toBe(false);
+    }
+    expect(
+      r.slack.calls.filter((c) => c.status === 429 || c.error).map((c) => `${c.method}:${c.error}`),
+    ).toEqual([]);
+  }, 120_000);
+});
