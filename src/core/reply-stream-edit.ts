@@ -119,10 +119,10 @@ export class EditedReplies {
   }
 
   /** Everything written so far is in a message now (an edit or a spill rendered it). */
-  markShown(end: number): void {
+  markShown(end: number, upTo = this.h.text().length): void {
     this.shownEnd = end;
-    this.shownChars = this.h.text().length;
-    this.unshownSince = undefined;
+    this.shownChars = upTo;
+    this.unshownSince = upTo < this.h.text().length ? this.h.now() : undefined;
   }
 
   /**
@@ -144,18 +144,20 @@ export class EditedReplies {
     let finishing: Chunk | undefined;
     let applied = false;
     const build = () => {
-      const chunk = takeChunk(this.tail, this.h.bodyBudget, this.reopen) ?? undefined;
+      const upTo = this.spill.writtenEnd();
+      const part = this.h.text().slice(this.frozen, upTo);
+      const chunk = takeChunk(part, this.h.bodyBudget, this.reopen) ?? undefined;
       const message = chunk
         ? this.h.presenter.reply({ body: chunk.text, continued: true })
-        : this.view(renderOpen(this.tail, this.reopen));
-      return { chunk, message, end: chunk ? this.frozen + chunk.consumed : this.h.text().length };
+        : this.view(renderOpen(part, this.reopen));
+      return { chunk, message, end: chunk ? this.frozen + chunk.consumed : upTo, upTo };
     };
     const apply = (b: ReturnType<typeof build>) => {
       applied = true;
       this.editWaiting = false;
       finishing = b.chunk;
       rendered();
-      this.markShown(b.end);
+      this.markShown(b.end, b.upTo);
       // The edit shows the text (a roll-over follows for the rest): a waiting spill is not needed.
       this.spill.withdraw();
       return b.message;
@@ -231,12 +233,14 @@ export class EditedReplies {
   private async postContinuation(): Promise<void> {
     const rendered: { full?: Chunk } = {};
     const first = () => {
-      const full = takeChunk(this.tail, this.h.bodyBudget, this.reopen) ?? undefined;
+      const upTo = this.spill.writtenEnd();
+      const part = this.h.text().slice(this.frozen, upTo);
+      const full = takeChunk(part, this.h.bodyBudget, this.reopen) ?? undefined;
       rendered.full = full;
-      this.markShown(full ? this.frozen + full.consumed : this.h.text().length);
+      this.markShown(full ? this.frozen + full.consumed : upTo, upTo);
       return full
         ? this.h.presenter.reply({ body: full.text, continued: true })
-        : this.view(renderOpen(this.tail, this.reopen));
+        : this.view(renderOpen(part, this.reopen));
     };
     const ts = await this.h.writer.post(this.h.channel, first(), this.h.threadTs, {
       ...this.h.opts('critical'),

@@ -15,6 +15,9 @@ import { SPILL_AFTER_MS, SPILL_GAP_MS, spillDecision } from './reply-spill.ts';
 import type { EditedReplies, EditHost } from './reply-stream-edit.ts';
 import { openFence, renderOpen, takeChunk } from './split.ts';
 
+/** The start of a line that may be a code fence being written. */
+const FENCE_START = /^ {0,3}[`~]/;
+
 export class Spill {
   /** The text has spilled out of the head: later text goes to the latest spilled reply. */
   spilled = false;
@@ -59,7 +62,8 @@ export class Spill {
       spillAfterMs: spill.afterMs ?? SPILL_AFTER_MS,
       spillGapMs: spill.gapMs ?? SPILL_GAP_MS,
     });
-    if (d.now) this.offer();
+    // Nothing to spill but a fence line still being written: the next text looks again.
+    if (d.now && this.writtenEnd() > this.cutAt()) this.offer();
     else if (d.at !== undefined && (!this.timer || d.at < this.timerAt)) this.arm(d.at);
   }
 
@@ -82,6 +86,7 @@ export class Spill {
     let rendered = false;
     let chunk: ReturnType<typeof takeChunk> | undefined;
     let settle: () => void = () => {};
+    let part = '';
     const render = (): SlackMessage => {
       rendered = true;
       this.offered = false;
@@ -90,8 +95,11 @@ export class Spill {
       this.lastSpillAt = this.h.now();
       // The head's next status edit says the answer continues below.
       this.statusDirty = true;
-      chunk = takeChunk(this.e.tail, this.h.bodyBudget, this.e.reopen) ?? undefined;
-      this.e.markShown(chunk ? this.e.frozen + chunk.consumed : this.h.text().length);
+      let until = this.writtenEnd();
+      if (until <= this.e.frozen) until = this.h.text().length;
+      part = this.h.text().slice(this.e.frozen, until);
+      chunk = takeChunk(part, this.h.bodyBudget, this.e.reopen) ?? undefined;
+      this.e.markShown(chunk ? this.e.frozen + chunk.consumed : until, until);
       this.inFlight = new Promise<void>((r) => {
         settle = r;
       });
@@ -100,7 +108,7 @@ export class Spill {
       if (runKey) this.h.writer.cancelProgress?.(runKey);
       return chunk
         ? this.h.presenter.reply({ body: chunk.text, continued: true })
-        : this.h.presenter.reply({ body: renderOpen(this.e.tail, this.e.reopen) });
+        : this.h.presenter.reply({ body: renderOpen(part, this.e.reopen) });
     };
     this.h.writer
       .post(this.h.channel, this.h.presenter.reply({ body: '' }), this.h.threadTs, {
@@ -134,8 +142,9 @@ export class Spill {
   /** The current message keeps the text it shows for good; the text after it goes to a new reply. */
   private cut(): void {
     const e = this.e;
-    const end = Math.max(e.shownEnd, e.frozen);
-    const shown = this.h.text().slice(e.frozen, end);
+    const text = this.h.text();
+    const end = this.cutAt();
+    const shown = text.slice(e.frozen, end);
     const body = renderOpen(shown, e.reopen);
     const ts = this.h.currentTs();
     if (this.spilled) this.frozenBodies.set(ts, body);
@@ -146,6 +155,30 @@ export class Spill {
     e.reopen = openFence(shown, e.reopen)?.opener;
     e.frozen = end;
     if (!e.reopen) e.frozen += /^\s*/.exec(e.tail)![0].length;
+  }
+
+  /**
+   * Where the current message's text ends for good at a spill: what it shows, except that a code
+   * fence's line cut in two would open the wrong block (its language split off), so that line goes
+   * to the next reply whole (this message loses it at its next edit, the final's at the latest).
+   */
+  private cutAt(): number {
+    const text = this.h.text();
+    const end = Math.max(this.e.shownEnd, this.e.frozen);
+    const line = text.lastIndexOf('\n', end - 1) + 1;
+    return line > this.e.frozen && line < end && FENCE_START.test(text.slice(line, end)) ? line : end;
+  }
+
+  /**
+   * How far a message may show the text while the agent writes: not into a code fence's line still
+   * being written (its language may be cut off), which a spill could freeze in a message for good.
+   */
+  writtenEnd(): number {
+    const text = this.h.text();
+    const line = text.lastIndexOf('\n') + 1;
+    return line < text.length && line >= this.e.frozen && FENCE_START.test(text.slice(line))
+      ? line
+      : text.length;
   }
 
   /** An edit the run offered for the current message rendered it: a waiting spill is not needed. */

@@ -8,34 +8,28 @@
  * makes the call (latest state wins), so a scheduling writer can delay or skip them without losing
  * text; posts, roll-overs and the final edit go out in the `critical` lane.
  *
- * In `native` mode the text is streamed instead (reply-stream-native.ts): tool activity becomes task
- * updates, streams roll over before Slack ends them, streams Slack ended are repaired, and any other
- * streaming error falls back to edits for the rest of the run, continuing exactly after the last text
- * Slack accepted. Slack's own stop on a stream (`stopped_by_user`) calls `onStoppedInSlack`.
+ * The edited messages, their roll-overs and, under load, spilled replies are in reply-stream-edit.ts
+ * (and reply-stream-spill.ts). In `native` mode the text is streamed instead (reply-stream-native-run.ts,
+ * reply-stream-native.ts): tool activity becomes task updates, streams roll over before Slack ends
+ * them, streams Slack ended are repaired, and any other streaming error falls back to edits for the
+ * rest of the run, continuing exactly after the last text Slack accepted. Slack's own stop on a stream
+ * (`stopped_by_user`) calls `onStoppedInSlack`.
  *
- * This file decides when and how Slack is written; the answer text and its cap (reply-answer.ts) and the
- * status line and footer (reply-run-status.ts) are kept apart.
+ * This file takes the agent's events and paces the writes (one flush at a time, at most one per
+ * interval); the answer text and its cap (reply-answer.ts) and the status line and footer
+ * (reply-run-status.ts) are kept apart.
  */
 import PQueue from 'p-queue';
 import { type SlackMessage, SlackWriteError, type WriteOptions } from './ports.ts';
 import { AnswerText } from './reply-answer.ts';
 import { RunStatus } from './reply-run-status.ts';
-import { EditedReplies } from './reply-stream-edit.ts';
-import {
-  NativeStreamer,
-  StoppedInSlack,
-  StreamStartLater,
-  StreamStartsScarce,
-} from './reply-stream-native.ts';
-import { type BalanceSeat, editCadenceMs } from './reply-stream-native-balance.ts';
+import { describe, EditedReplies } from './reply-stream-edit.ts';
+import { NativeRun, NOTE_TASK } from './reply-stream-native-run.ts';
 import type { FinalState, ReplyStreamOptions } from './reply-stream-types.ts';
 import type { ReplyView } from './reply-view.ts';
 import { finishedToolLabel } from './tool-label.ts';
 
 export type { FinalState, ReplyStreamOptions } from './reply-stream-types.ts';
-
-/** The task a streamed reply shows its note in (queued for a start slot, retrying a start). */
-const NOTE_TASK = 'reply-note';
 
 let replyCounter = 0;
 
@@ -55,11 +49,7 @@ export class ReplyStream {
   private writingText = false;
   private readonly runKey: string;
   private mode: 'edit' | 'native';
-  private readonly native: NativeStreamer | undefined;
-  /** Native mode: the run's end state, for a repaired last message. */
-  private finalState: FinalState | undefined;
-  /** Native mode: this run's place among the workspace's streamed and edited runs. */
-  private seat: BalanceSeat | undefined;
+  private readonly native: NativeRun | undefined;
 
   constructor(options: ReplyStreamOptions) {
     this.o = { now: Date.now, heartbeatMs: 10_000, ...options };
@@ -86,27 +76,19 @@ export class ReplyStream {
       spill: options.spill,
     });
     if (this.mode === 'native') {
-      this.native = new NativeStreamer({
-        writer: options.writer,
-        channel: options.channel,
-        threadTs: options.threadTs,
-        recipientUserId: options.recipientUserId!,
-        team: options.team!,
-        log: options.log,
-        now: this.o.now,
-        rolloverMs: options.streamRolloverMs ?? 240_000,
-        maxBytes: options.streamMaxBytes ?? 9_600,
+      this.native = new NativeRun({
+        o: this.o,
+        edits: this.edits,
+        status: this.status,
         text: () => this.answer.shown,
         settled: () => this.closed || !this.writingText,
         started: (ts) => this.tsList.push(ts),
         opts: (lane) => this.opts(lane),
-        editCadenceMs: () =>
-          this.seat && this.o.balance ? editCadenceMs(this.o.balance.counts(this.o.team!)) : 0,
-        repaired: (body, last) =>
-          this.o.presenter.reply({
-            body,
-            ...(last && this.finalState ? { result: this.resultOf(this.finalState) } : { continued: true }),
-          }),
+        resultOf: (final) => this.resultOf(final),
+        toEdits: () => {
+          this.mode = 'edit';
+          this.dirty = true;
+        },
       });
     }
   }
@@ -137,21 +119,7 @@ export class ReplyStream {
 
   /** Posts the first reply. Throws SlackWriteError if Slack refuses it. */
   async open(): Promise<void> {
-    if (this.mode === 'native' && this.o.balance) {
-      this.seat = this.o.balance.join(this.o.team!);
-      if (this.seat.mode === 'editing') {
-        // The workspace's appends are better shared by fewer streams: this run uses chat.update's budget.
-        this.o.log.info({ channel: this.o.channel }, 'streams and edits balanced: this reply is edited');
-        this.mode = 'edit';
-      }
-    }
-    if (this.mode === 'native') {
-      try {
-        await this.native!.open();
-      } catch (err) {
-        await this.fallBack(err, true);
-      }
-    }
+    if (this.mode === 'native') await this.native!.open();
     if (this.mode === 'edit') await this.edits.open();
     this.lastFlushAt = this.o.now();
     this.heartbeat = setInterval(() => {
@@ -218,10 +186,10 @@ export class ReplyStream {
     try {
       await this.queue.onIdle();
       await this.queue.add(() =>
-        this.mode === 'native' ? this.nativeFinal(final) : this.edits.final(this.resultOf(final)),
+        this.mode === 'native' ? this.native!.final(final) : this.edits.final(this.resultOf(final)),
       );
     } finally {
-      this.seat?.leave();
+      this.native?.leave();
     }
   }
 
@@ -275,76 +243,15 @@ export class ReplyStream {
     return { lane, runKey: this.runKey, ...(this.o.team ? { team: this.o.team } : {}) };
   }
 
-  // ---- native streaming (reply-stream-native.ts) -------------------------------------------------
-
   private async nativeFlush(): Promise<void> {
     this.dirty = false;
     this.lastFlushAt = this.o.now();
-    try {
-      if ((await this.native!.flush(false)) === 'dropped' || this.native!.pending) this.dirty = true;
-    } catch (err) {
+    const r = await this.native!.flush();
+    if (r.laterMs !== undefined) this.lastFlushAt = this.o.now() + r.laterMs;
+    if (r.dirty) {
       this.dirty = true;
-      if (err instanceof StreamStartLater) this.lastFlushAt = this.o.now() + err.waitMs;
-      else if (err instanceof StoppedInSlack) await this.stoppedInSlack();
-      else if (!(await this.fallBack(err)))
-        this.o.log.warn({ err: describe(err), channel: this.o.channel }, 'stream append failed');
-    } finally {
-      if (this.dirty) this.touch();
+      this.touch();
     }
-  }
-
-  /** Someone pressed Slack's stop: the run ends as with the Stop button; what is left goes out as edits. */
-  private async stoppedInSlack(): Promise<void> {
-    this.o.log.info({ channel: this.o.channel }, 'the stream was stopped in Slack');
-    await this.leaveStreaming({ stopped: true });
-    this.o.onStoppedInSlack?.();
-  }
-
-  /** Returns true when the error made this reply fall back to edits. */
-  private async fallBack(err: unknown, force = false): Promise<boolean> {
-    if (!force && err instanceof SlackWriteError && err.code === 'ratelimited') return false;
-    if (err instanceof StreamStartsScarce)
-      this.o.log.info(
-        { channel: this.o.channel, waitMs: err.waitMs },
-        'no stream start available now; using edits',
-      );
-    else
-      this.o.log.warn(
-        { err: describe(err), channel: this.o.channel },
-        'native streaming failed; using edits',
-      );
-    await this.leaveStreaming();
-    return true;
-  }
-
-  /** Edits take over exactly after the text Slack accepted. */
-  private async leaveStreaming(opts: { stopped?: boolean } = {}): Promise<void> {
-    if (this.mode !== 'native') return;
-    this.mode = 'edit';
-    this.seat?.toEditing();
-    const at = await this.native!.handOff(opts);
-    this.edits.continueAfter(at.streamed, at.reopen);
-    this.dirty = true;
-  }
-
-  private async nativeFinal(final: FinalState): Promise<void> {
-    this.finalState = final;
-    const footer = this.o.presenter.reply({ body: '', result: this.resultOf(final) });
-    // A step the run ended in the middle of must not keep spinning in the timeline.
-    for (const step of this.status.steps.unfinished())
-      this.native!.setTask(step.id, `${step.label} (did not finish)`, 'error', step.output);
-    if (this.status.note) this.native!.setTask(NOTE_TASK, this.status.note, 'complete');
-    try {
-      await this.native!.finish(
-        footer.blocks,
-        final.outcome === 'done' || final.outcome === 'warning' || final.outcome === 'not_started',
-      );
-      return;
-    } catch (err) {
-      if (err instanceof StoppedInSlack) await this.stoppedInSlack();
-      else await this.fallBack(err, true);
-    }
-    await this.edits.final(this.resultOf(final));
   }
 
   private present(body: string, spilled?: boolean): SlackMessage {
@@ -354,8 +261,4 @@ export class ReplyStream {
       ...(spilled ? { spilled } : {}),
     });
   }
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

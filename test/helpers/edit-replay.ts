@@ -117,6 +117,8 @@ export interface Replay {
   unfinished: number;
   endMs: number;
   produced: Produced[];
+  /** Each run's thread as read: the Markdown of its replies, in order. */
+  threads: string[];
 }
 
 /** What reached Slack, as the benchmark logs it for the first-text target (bench/scenario.ts). */
@@ -191,5 +193,16 @@ export async function replayEditMode(o: ReplayOptions): Promise<Replay> {
     unfinished: m.unfinished,
     endMs: Date.now() - t0,
     produced,
+    threads: roots.map((root) =>
+      [...sink.messages.values()]
+        .filter((x) => x.threadTs === root!.ts)
+        .map((x) =>
+          (x.blocks as Array<{ type: string; text?: string }>)
+            .filter((b) => b.type === 'markdown')
+            .map((b) => b.text ?? '')
+            .join(''),
+        )
+        .join(''),
+    ),
   };
 }

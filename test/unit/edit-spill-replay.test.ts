@@ -9,6 +9,8 @@
  * about 8 spilled replies of ~2.5 KB). At N = 1 and 3 the calls are the same as without spills.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { norm } from '../../bench/measure.ts';
+import { report } from '../../bench/workload.ts';
 import { SPILL_GAP_MS } from '../../src/core/reply-spill.ts';
 import { replayEditMode } from '../helpers/edit-replay.ts';
 
@@ -22,6 +24,10 @@ describe('spilled replies, replayed', () => {
     const after = await replayEditMode({ n, chars: 20_000 });
     expect(after.lost).toBe(0);
     expect(after.unfinished).toBe(0);
+    // Each thread reads as the one answer the agent wrote, in order, nothing twice (code fences are
+    // closed and reopened where a message ends inside a code block, so fences are left out).
+    const unfenced = (s: string) => norm(s.replace(/```\w*/g, ''));
+    expect(after.threads.map(unfenced)).toEqual(after.threads.map((_, i) => unfenced(report(i, 20_000))));
     expect(after.stalenessP95).toBeLessThanOrEqual(before.stalenessP95 / 4);
     const updates = (r: typeof after) => r.calls.filter((c) => c.method === 'chat.update');
     expect(updates(after).length).toBeLessThanOrEqual(updates(before).length);
