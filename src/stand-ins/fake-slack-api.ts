@@ -25,7 +25,7 @@ export interface ApiHost extends Workspace {
   readonly appToken: string;
   readonly users: Map<string, { id: string; name: string; deleted?: boolean }>;
   readonly userGroups: Map<string, string[]>;
-  readonly uploads: Map<string, { name: string; length: number; content?: string }>;
+  readonly uploads: Map<string, { name: string; length: number; content?: string; completed?: boolean }>;
   readonly messages: readonly StoredMessage[];
   pushEphemeral(e: EphemeralPost): void;
   newFileId(): string;
@@ -238,7 +238,10 @@ export class WebApiRouter {
         return { ok: false, error: 'file_upload_size_mismatch' };
       files.push({ id: f.id!, name: up.name, title: f.title ?? up.name, content: up.content });
     }
-    for (const f of files) h.uploads.delete(f.id);
+    // A completed file stays a file: completing it again shares it again, in a message of its own.
+    // Slack documents no deduplication of this call and a file may be shared in several places (the
+    // recorded answer's `shares`), so the strictest reading of a repeated call is a second share.
+    for (const f of files) h.uploads.get(f.id)!.completed = true;
     const channel = p.channel_id ? String(p.channel_id) : undefined;
     if (channel) {
       const ch = visibleChannel(h, channel);

@@ -50,7 +50,10 @@ export class SlackStore extends EventEmitter {
   readonly userGroups = new Map<string, string[]>();
   readonly scopes: Set<string>;
   /** Files between getUploadURLExternal and completeUploadExternal. */
-  readonly uploads = new Map<string, { name: string; length: number; content?: string }>();
+  readonly uploads = new Map<
+    string,
+    { name: string; length: number; content?: string; completed?: boolean }
+  >();
   private tsCounter = 0;
   private fileCounter = 0;
 
