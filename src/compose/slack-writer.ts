@@ -6,7 +6,10 @@
  * - progress (intermediate edits): no retries (the next edit carries the latest text anyway) and a
  *   shorter timeout, so a slow edit does not hold up the next;
  * - posts: no retries, because a post is not idempotent; the writer looks for a post whose answer
- *   was lost before sending it again (slack-post-once.ts).
+ *   was lost before sending it again (slack-post-once.ts), and the completion of file uploads
+ *   likewise (slack-upload-once.ts).
+ * Those look-ups draw on the scheduler too (their own Tier 3 budgets), so a 429 on one is waited
+ * out rather than ending the check with a repost.
  */
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
@@ -15,8 +18,12 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SlackWriter } from '../core/ports.ts';
 import { retryAfterOf, ScheduledSlackWriter } from '../core/scheduled-writer.ts';
+import { READ_BUDGETS } from '../core/slack-read-budgets.ts';
 import { SlackScheduler } from '../core/slack-scheduler.ts';
 import type { BoltApp } from './bolt-app.ts';
+
+/** One bot token is one workspace: every call draws on that workspace's budgets. */
+const WORKSPACE = 'bot-token-workspace';
 
 export type WriterLane = 'critical' | 'progress' | 'posts';
 
@@ -46,6 +53,7 @@ export function buildSlackWriter(
         lane === 'progress' ? Math.min(10_000, config.slack.callTimeoutMs) : config.slack.callTimeoutMs,
     });
   const scheduler = new SlackScheduler({
+    budgets: READ_BUDGETS,
     retryAfterOf,
     onRateLimited: (key, retryAfter) =>
       log.warn(
@@ -58,10 +66,12 @@ export function buildSlackWriter(
     new ScheduledSlackWriter(
       new WebApiSlackWriter(client('critical'), client('progress'), {
         posts: client('posts'),
+        reads: (method, channel, fn) =>
+          scheduler.run({ workspace: WORKSPACE, method, channel, lane: 'critical', fn }),
         log: log.child({ component: 'slack-writer' }),
       }),
       scheduler,
-      'bot-token-workspace',
+      WORKSPACE,
     );
   return { writer, scheduler, client };
 }

@@ -38,6 +38,23 @@ describe('a post Slack answers after the client’s timeout', () => {
     expect(all.filter((m) => m.versions.length === 1 && /Working/.test(m.text))).toEqual([]);
   }, 60_000);
 
+  it('the lookup after a lost answer is rate limited: it waits Retry-After and looks again, no repost', async () => {
+    rig = await startRig({ env: { SLACK_CALL_TIMEOUT_SECONDS: '1' } });
+    rig.harness.enqueue(answer(ANSWER, { chunk: 20, delayMs: 50 }));
+    rig.slack.slowDown('chat.postMessage', 2_500, 1, (p) => p.thread_ts !== undefined);
+    // Slack answers the first read-back with 429 (a busy workspace spent the method's budget).
+    rig.slack.rateLimitNext('conversations.replies', 1, 1);
+    const root = await commandRoot(rig, { command: '/assess', text: 'eks my-cluster us-west-2' });
+    const replies = await finalReplies(rig, CHANNEL, root.ts, 30_000);
+    await new Promise((r) => setTimeout(r, 3_000));
+    const all = rig.slack.replies(CHANNEL, root.ts);
+    expect(all.length).toBe(replies.length);
+    expect(new Set(all.map(firstShown)).size, 'a reply was posted twice').toBe(all.length);
+    const lookups = rig.slack.callsTo('conversations.replies');
+    expect(lookups.map((c) => c.status)).toEqual([429, 200]);
+    expect(lookups[1]!.at - lookups[0]!.at).toBeGreaterThanOrEqual(1_000);
+  }, 60_000);
+
   it('a run’s root message answered late is in the channel once, with its whole thread under it', async () => {
     rig = await startRig({ env: { SLACK_CALL_TIMEOUT_SECONDS: '1' } });
     rig.harness.enqueue(answer(ANSWER, { chunk: 20, delayMs: 50 }));
