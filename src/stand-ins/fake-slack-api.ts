@@ -27,6 +27,7 @@ export interface ApiHost extends Workspace {
   readonly userGroups: Map<string, string[]>;
   readonly uploads: Map<string, { name: string; length: number; content?: string; completed?: boolean }>;
   readonly messages: readonly StoredMessage[];
+  readonly fileShareDelayMs: number;
   pushEphemeral(e: EphemeralPost): void;
   newFileId(): string;
   readonly agents: AgentSurfaces;
@@ -249,15 +250,19 @@ export class WebApiRouter {
       if (!canWrite(h, ch) || !ch.members.has(h.botUserId)) return { ok: false, error: 'not_in_channel' };
       const threadTs = p.thread_ts ? String(p.thread_ts) : undefined;
       if (threadTs && !h.message(ch.id, threadTs)) return { ok: false, error: 'thread_not_found' };
-      h.store({
-        channel: ch.id,
-        ts: h.nextTs(),
-        threadTs,
-        botId: h.botId,
-        text: typeof p.initial_comment === 'string' ? p.initial_comment : '',
-        // Part of the message when it appears (the 'message' change carries them).
-        files,
-      });
+      const text = typeof p.initial_comment === 'string' ? p.initial_comment : '';
+      const share = () =>
+        h.store({
+          channel: ch.id,
+          ts: h.nextTs(),
+          threadTs,
+          botId: h.botId,
+          text,
+          // Part of the message when it appears (the 'message' change carries them).
+          files,
+        });
+      if (h.fileShareDelayMs > 0) setTimeout(share, h.fileShareDelayMs).unref();
+      else share();
     }
     return { ok: true, files: files.map((f) => ({ id: f.id, name: f.name, title: f.title })) };
   }
