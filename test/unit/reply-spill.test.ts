@@ -57,7 +57,7 @@ const SCARCE: Record<string, MethodBudget> = {
   'chat.update': { limit: 3, windowMs: 60_000, maxInWindow: 3, burst: 1, refillMs: 20_000 },
 };
 
-function setup(budgets?: Record<string, MethodBudget>) {
+function setup(budgets?: Record<string, MethodBudget>, bodyBudget = 10_000) {
   const thread = new Thread();
   const writer = new ScheduledSlackWriter(
     thread,
@@ -70,7 +70,7 @@ function setup(budgets?: Record<string, MethodBudget>) {
     channel: 'C1',
     threadTs: '1.0',
     editIntervalMs: 1_000,
-    bodyBudget: 10_000,
+    bodyBudget,
     log: silent,
     team: 'T1',
     runKey: 'run-1',
@@ -190,5 +190,24 @@ describe('ReplyStream spills', () => {
     expect(thread.messages.length).toBeGreaterThan(2);
     expect(thread.shown).toBe(squash(text));
     for (const m of thread.messages) expect(thread.hasStop(m)).toBe(false);
+  }, 60_000);
+
+  it('a spilled reply that fills up continues in the next one, code blocks closed and reopened', async () => {
+    const { thread, s } = setup(SCARCE, 500);
+    await s.open();
+    let text = '';
+    for (let i = 0; i < 300; i++) {
+      const t = i % 40 === 5 ? '```bash\n' : i % 40 === 25 ? '```\n' : `line ${i} of the answer\n`;
+      text += t;
+      s.appendText(t);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    await finish(s, 'done');
+    expect(thread.messages.length).toBeGreaterThan(6);
+    for (const m of thread.messages) expect(thread.body(m).length).toBeLessThanOrEqual(500);
+    // Every message opens and closes its code blocks; read together they are the answer.
+    for (const m of thread.messages) expect((thread.body(m).match(/```/g) ?? []).length % 2).toBe(0);
+    const unfenced = (t: string) => squash(t.replace(/```\w*/g, ''));
+    expect(unfenced(thread.messages.map((m) => thread.body(m)).join(' '))).toBe(unfenced(text));
   }, 60_000);
 });
