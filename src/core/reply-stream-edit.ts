@@ -10,36 +10,16 @@
  * are in reply-spill.ts, the spilling in reply-stream-spill.ts). Whichever renders first, the edit or
  * the spill post, shows the text and withdraws the other, so no text is shown twice or lost.
  */
-import type { Logger } from './logger.ts';
-import { type SlackMessage, SlackWriteError, type SlackWriter, type WriteOptions } from './ports.ts';
+import { type SlackMessage, SlackWriteError } from './ports.ts';
+import type { EditHost } from './reply-edit-host.ts';
+import { CONTENT_ERRORS, describe, postPlain, sleep } from './reply-stream-plain.ts';
 import { Spill } from './reply-stream-spill.ts';
-import type { Presenter, ReplyView } from './reply-view.ts';
-import { renderOpen, splitMarkdown, takeChunk } from './split.ts';
-
-export interface EditHost {
-  writer: SlackWriter;
-  presenter: Presenter;
-  channel: string;
-  threadTs: string;
-  bodyBudget: number;
-  log: Logger;
-  /** Everything the agent wrote so far (as shown in Slack). */
-  text: () => string;
-  /** The live view of a message body (status, activity, Stop button; `spilled`: the answer goes on below). */
-  present: (body: string, spilled?: boolean) => SlackMessage;
-  opts: (lane: 'critical' | 'progress') => WriteOptions;
-  /** Each reply as it is posted. */
-  posted: (ts: string) => void;
-  currentTs: () => string;
-  now: () => number;
-  /** Spills under load (reply-spill.ts); off: the edits alone carry the text, as before. */
-  spill?: { afterMs?: number; gapMs?: number } | false;
-}
-
-/** Slack errors that mean the content itself was refused, so retrying it unchanged cannot help. */
-const CONTENT_ERRORS = new Set(['msg_too_long', 'invalid_blocks', 'msg_blocks_too_long', 'no_text']);
+import type { ReplyView } from './reply-view.ts';
+import { renderOpen, takeChunk } from './split.ts';
 
 type Chunk = NonNullable<ReturnType<typeof takeChunk>>;
+
+export type { EditHost } from './reply-edit-host.ts';
 
 export class EditedReplies {
   /** Characters of the text already placed in finished messages. */
@@ -297,40 +277,10 @@ export class EditedReplies {
       }
     }
     this.controlsLeft = true;
-    await this.plainFallback(result);
-  }
-
-  /** Last resort: the remaining text as plain messages without blocks, so nothing is lost. */
-  private async plainFallback(result: NonNullable<ReplyView['result']>): Promise<void> {
-    const parts = splitMarkdown(renderOpen(this.tail, this.reopen), 3_500);
-    const footer = this.h.presenter.reply({ body: '', result });
-    try {
-      for (const part of parts)
-        await this.h.writer.post(
-          this.h.channel,
-          { text: part, blocks: [] },
-          this.h.threadTs,
-          this.h.opts('critical'),
-        );
-      await this.h.writer.post(this.h.channel, footer, this.h.threadTs, this.h.opts('critical'));
-    } catch (err) {
-      // Slack refused everything. The logger records the answer's size (the text itself only with LOG_CONTENT).
-      this.h.log.error(
-        { err: describe(err), channel: this.h.channel, threadTs: this.h.threadTs, undelivered: this.tail },
-        'could not deliver the agent answer to Slack',
-      );
-    }
+    await postPlain(this.h, renderOpen(this.tail, this.reopen), result);
   }
 
   get tail(): string {
     return this.h.text().slice(this.frozen);
   }
-}
-
-export function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -7,7 +7,6 @@
 import { type SlackMessage, SlackWriteError, type WriteOptions } from './ports.ts';
 import type { RunStatus } from './reply-run-status.ts';
 import type { EditedReplies } from './reply-stream-edit.ts';
-import { describe } from './reply-stream-edit.ts';
 import {
   NativeStreamer,
   StoppedInSlack,
@@ -15,6 +14,7 @@ import {
   StreamStartsScarce,
 } from './reply-stream-native.ts';
 import { type BalanceSeat, editCadenceMs } from './reply-stream-native-balance.ts';
+import { describe } from './reply-stream-plain.ts';
 import type { FinalState, ReplyStreamOptions } from './reply-stream-types.ts';
 import type { ReplyView } from './reply-view.ts';
 

@@ -11,9 +11,25 @@
  * rest of the text with the footer and takes the head's controls away with one edit.
  */
 import type { SlackMessage } from './ports.ts';
+import type { EditHost } from './reply-edit-host.ts';
 import { SPILL_AFTER_MS, SPILL_GAP_MS, spillDecision } from './reply-spill.ts';
-import type { EditedReplies, EditHost } from './reply-stream-edit.ts';
-import { openFence, renderOpen, takeChunk } from './split.ts';
+import { type Chunk, openFence, renderOpen, takeChunk } from './split.ts';
+
+/** The state of the edited replies a spill reads and moves on (EditedReplies, reply-stream-edit.ts). */
+export interface SpillTarget {
+  frozen: number;
+  reopen: string | undefined;
+  needsNewMessage: boolean;
+  shownEnd: number;
+  unshownSince: number | undefined;
+  editWaiting: boolean;
+  rolling: boolean;
+  controlsLeft: boolean;
+  readonly hasNews: boolean;
+  readonly tail: string;
+  markShown(end: number, upTo?: number): void;
+  freeze(chunk: Chunk): void;
+}
 
 /** The start of a line that may be a code fence being written. */
 const FENCE_START = /^ {0,3}[`~]/;
@@ -36,7 +52,7 @@ export class Spill {
   private readonly frozenBodies = new Map<string, string>();
 
   constructor(
-    private readonly e: EditedReplies,
+    private readonly e: SpillTarget,
     private readonly h: EditHost,
   ) {}
 
