@@ -5,8 +5,8 @@
  * channels is held to it as Slack would hold it.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { POST_WORKSPACE_PER_MINUTE, RateLimiter } from '../../src/stand-ins/fake-slack-rate-limits.ts';
 import { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
+import { POST_WORKSPACE_PER_MINUTE, RateLimiter } from '../../src/stand-ins/fake-slack-rate-limits.ts';
 
 const T0 = 1_800_000_000_000;
 
