@@ -21,19 +21,14 @@
  *   can ask is the workspace cap's: the shared bucket pauses too.
  *
  * Plain TypeScript: the clock and timers are injectable so tests run on fake timers. The queues and
- * token bucket of one budget are in slack-bucket.ts, the order calls are granted in slack-call-order.ts.
+ * token bucket of one budget are in slack-bucket.ts, the order calls are granted in slack-call-order.ts,
+ * which channel a workspace-wide budget serves next in slack-shared-budget.ts.
  */
 
 import { Bucket, type Lane, type Waiting } from './slack-bucket.ts';
 import { DEFAULT_BUDGETS, type MethodBudget } from './slack-budgets.ts';
-import {
-  before,
-  firstTextWaiting,
-  nextRank,
-  type Rank,
-  showsFirstText,
-  takeNext,
-} from './slack-call-order.ts';
+import { firstTextWaiting, showsFirstText, takeNext } from './slack-call-order.ts';
+import { chooseChannel, sharedBucket } from './slack-shared-budget.ts';
 
 export type { Lane } from './slack-bucket.ts';
 export { DEFAULT_BUDGETS, type MethodBudget } from './slack-budgets.ts';
@@ -190,15 +185,8 @@ export class SlackScheduler {
     let b = this.buckets.get(id);
     if (!b) {
       b = new Bucket(budget, this.now());
-      if (budget.workspace) {
-        const poolId = `${k.workspace}|${k.method}|*`;
-        let pool = this.pools.get(poolId);
-        if (!pool) {
-          pool = new Bucket(budget.workspace, this.now());
-          this.pools.set(poolId, pool);
-        }
-        b.pool = pool;
-      }
+      const shared = budget.workspace;
+      if (shared) b.pool = sharedBucket(this.pools, k, () => new Bucket(shared, this.now()));
       this.buckets.set(id, b);
       this.keyOfBucket.set(b, { workspace: k.workspace, method: k.method, channel: k.channel });
     }
@@ -247,18 +235,12 @@ export class SlackScheduler {
     if (p.timer) return;
     for (;;) {
       const now = this.now();
-      let best: { b: Bucket; key: CallKey; rank: Rank; early: boolean } | undefined;
-      for (const [b, key] of p.blocked) {
-        const next = b.timer || b.waiting === 0 ? undefined : b.nextWait(now, () => firstTextWaiting(b));
-        if (!next || next.waitMs > 0) {
-          p.blocked.delete(b);
-          if (next) this.sleep(b, key, next.waitMs);
-          else if (b.waiting === 0) this.forgetIdle(b);
-          continue;
-        }
-        const rank = nextRank(b, next.early);
-        if (rank && (!best || before(rank, best.rank))) best = { b, key, rank, early: next.early };
-      }
+      const best = chooseChannel(
+        p,
+        now,
+        (b, key, waitMs) => this.sleep(b, key, waitMs),
+        (b) => this.forgetIdle(b),
+      );
       if (!best) return;
       // The shared budget's own pace and window (it holds no calls, so never a first text on credit).
       const wait = p.nextWait(now, () => false);
