@@ -28,7 +28,7 @@
 import { Bucket, type Lane, type Waiting } from './slack-bucket.ts';
 import { DEFAULT_BUDGETS, type MethodBudget } from './slack-budgets.ts';
 import { firstTextWaiting, showsFirstText, takeNext } from './slack-call-order.ts';
-import { chooseChannel, sharedBucket } from './slack-shared-budget.ts';
+import { chooseChannel, sharedBucket, sharedId } from './slack-shared-budget.ts';
 
 export type { Lane } from './slack-bucket.ts';
 export { DEFAULT_BUDGETS, type MethodBudget } from './slack-budgets.ts';
@@ -157,11 +157,12 @@ export class SlackScheduler {
   waitMs(key: CallKey): number {
     const budget = this.budgets[key.method];
     const b = budget && this.buckets.get(this.keyOf(key, budget));
-    if (!b) return 0;
+    // A channel's first post has no bucket yet but still waits on its workspace's shared one.
+    const pool = b?.pool ?? (budget?.workspace ? this.pools.get(sharedId(key)) : undefined);
     const now = this.now();
     let ahead = 0;
-    for (const c of b.pool?.blocked.keys() ?? []) ahead += c.critical.length;
-    return Math.max(b.criticalWaitMs(now, b.critical.length), b.pool?.criticalWaitMs(now, ahead) ?? 0);
+    for (const c of pool?.blocked.keys() ?? []) ahead += c.critical.length;
+    return Math.max(b?.criticalWaitMs(now, b.critical.length) ?? 0, pool?.criticalWaitMs(now, ahead) ?? 0);
   }
 
   /** Calls waiting for a bucket (for health and tests). */

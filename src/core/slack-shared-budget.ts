@@ -42,9 +42,12 @@ export function chooseChannel(
   return best;
 }
 
+/** The id of a workspace's shared bucket for a per-channel method. */
+export const sharedId = (k: Key) => `${k.workspace}|${k.method}|*`;
+
 /** The workspace's shared bucket for a per-channel method, made on first use. */
 export function sharedBucket(pools: Map<string, Bucket>, k: Key, make: () => Bucket): Bucket {
-  const id = `${k.workspace}|${k.method}|*`;
+  const id = sharedId(k);
   let p = pools.get(id);
   if (!p) {
     p = make();

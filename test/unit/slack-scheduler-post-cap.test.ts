@@ -103,6 +103,21 @@ describe("the scheduler's workspace-wide post budget", () => {
     for (const g of gaps) expect(g).toBeGreaterThanOrEqual(999);
   });
 
+  it("says how long a post would wait, counting the workspace budget beside its channel's", async () => {
+    const s = new SlackScheduler({
+      retryAfterOf,
+      budgets: {
+        'chat.postMessage': { ...POST, workspace: { ...POST.workspace!, burst: 1, refillMs: 1_000 } },
+      },
+    });
+    const key = (channel: string) => ({ workspace: W, method: 'chat.postMessage', channel });
+    expect(s.waitMs(key('B'))).toBe(0);
+    await s.run({ ...key('A'), lane: 'critical', fn: async () => 'root' });
+    // Channel B has posted nothing, but the workspace's token is spent: about a second to the next.
+    expect(s.waitMs(key('B'))).toBeGreaterThan(900);
+    expect(s.waitMs(key('B'))).toBeLessThanOrEqual(1_000);
+  });
+
   it('keeps one progress post per run waiting: the latest state wins', async () => {
     const s = new SlackScheduler({
       retryAfterOf,
