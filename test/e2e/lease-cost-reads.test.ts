@@ -73,6 +73,29 @@ describe('lease renewals: what the heartbeat reads', () => {
     for (const l of leases) l.stop();
   }, 20_000);
 
+  it('a Stop notice left for a run that has since ended does not stop the next run on that thread', async () => {
+    const [rec] = await claimed(1, 'replica-r5');
+    const beat = new ReplicaHeartbeat(t.store, 'replica-r5', LEASE, silent);
+    const keep = await claimed(1, 'replica-r5');
+    // Another run keeps the heartbeat going throughout.
+    const other = beat.register(keep[0]!, () => undefined);
+    const first = beat.register(rec!, () => undefined);
+    // The Stop lands; the run ends (and releases the thread) before the owner's next renewal.
+    expect(await t.store.requestStop(rec!, 'U5')).toBe(true);
+    first.stop();
+    await t.store.finish(rec!, 'replica-r5', LEASE);
+    // The thread's next run, on the same replica.
+    expect(await t.store.claim(rec!, 'replica-r5', LEASE)).toBe(true);
+    const reasons: AbortReason[] = [];
+    const second = beat.register(rec!, (why) => reasons.push(why));
+    await sleep(LEASE + 500);
+    expect(reasons).toEqual([]);
+    // The notice was handled (read against the claim) and taken out.
+    expect(await t.store.renewOwner('replica-r5', LEASE)).toEqual([]);
+    second.stop();
+    other.stop();
+  }, 20_000);
+
   it('a claim lost while the replica could not renew for longer than a lease is noticed once its renewals land again', async () => {
     const [rec] = await claimed(1, 'replica-r3');
     let cutOff = false;
