@@ -45,6 +45,7 @@
  * up to twice the rule's messages: a weaker bound, still a floor.
  */
 
+import { SPILL_GAP_MS } from '../src/core/reply-spill.ts';
 import { POST_WORKSPACE_PER_MINUTE, perMinute } from '../src/stand-ins/fake-slack-rate-limits.ts';
 import { STREAMED_MESSAGE_BYTES } from '../src/stand-ins/fake-slack-streams.ts';
 import type { Floor } from './floor.ts';
@@ -94,11 +95,8 @@ export const ALL_METHODS: ShowMethod[] = [
   workspace('chat.stopStream', STREAMED_MESSAGE_BYTES),
 ];
 
-/**
- * A run adds at most one message to its thread per this gap (the spill rule).
- * TODO(lead, at merge): import SPILL_GAP_MS from src/core/reply-spill.ts (the spill helper's) instead.
- */
-export const SPILL_GAP_MS = 10_000;
+/** A run adds at most one message to its thread per this gap (the bot's spill rule, src/core/reply-spill.ts). */
+export { SPILL_GAP_MS };
 
 /** The methods that add a new message to a thread (a post; a stream start). */
 const ADDS_MESSAGE = new Set(['chat.postMessage', 'chat.startStream']);
