@@ -132,8 +132,11 @@ export class EditedReplies {
         : this.view(renderOpen(part, this.reopen));
       return { chunk, message, end: chunk ? this.frozen + chunk.consumed : upTo, upTo };
     };
+    // What the message showed before this edit: if Slack refuses the edit, the text is still unshown.
+    let before: { end: number; upTo: number; since: number | undefined } | undefined;
     const apply = (b: ReturnType<typeof build>) => {
       applied = true;
+      before = { end: this.shownEnd, upTo: this.shownChars, since: this.unshownSince };
       this.editWaiting = false;
       finishing = b.chunk;
       rendered();
@@ -154,6 +157,16 @@ export class EditedReplies {
         hasNews: () => current() && this.hasNews,
         pendingSince: () => (current() ? this.pendingSince() : undefined),
       });
+    } catch (err) {
+      // The edit rendered text Slack never showed: mark it unshown again, or a spill would freeze
+      // this message where the refused edit ended and that text would be in no message. A later
+      // edit shows it (latest state wins); a spill cuts where the message really ends.
+      if (applied && before && current() && this.shownEnd > before.end) {
+        this.shownEnd = before.end;
+        this.shownChars = before.upTo;
+        this.unshownSince = before.since ?? this.h.now();
+      }
+      throw err;
     } finally {
       this.editWaiting = false;
     }

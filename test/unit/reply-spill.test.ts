@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../src/core/logger.ts';
-import type { SlackMessage, SlackWriter } from '../../src/core/ports.ts';
+import { type SlackMessage, type SlackWriter, SlackWriteError } from '../../src/core/ports.ts';
 import { SPILL_AFTER_MS, SPILL_GAP_MS, spillDecision } from '../../src/core/reply-spill.ts';
 import { ReplyStream } from '../../src/core/reply-stream.ts';
 import { retryAfterOf, ScheduledSlackWriter } from '../../src/core/scheduled-writer.ts';
@@ -190,6 +190,26 @@ describe('ReplyStream spills', () => {
     expect(thread.messages.length).toBeGreaterThan(2);
     expect(thread.shown).toBe(squash(text));
     for (const m of thread.messages) expect(thread.hasStop(m)).toBe(false);
+  }, 60_000);
+
+  it('an edit Slack refuses (not a 429) leaves its text unshown, so a later spill still carries it', async () => {
+    const { thread, s } = setup(SCARCE);
+    // Every intermediate edit of the first reply fails as a 5xx would: only spills and the final show text.
+    const update = thread.update.bind(thread);
+    let refused = 0;
+    thread.update = async (c, ts, m) => {
+      if (ts === '1.1' && refused < 2) {
+        refused++;
+        throw new SlackWriteError('internal_error', 'Slack answered 500');
+      }
+      return update(c, ts, m);
+    };
+    await s.open();
+    const text = await write(s, 40);
+    await finish(s, 'done');
+    expect(refused).toBeGreaterThan(0);
+    expect(thread.messages.length).toBeGreaterThan(2);
+    expect(thread.shown).toBe(squash(text));
   }, 60_000);
 
   it('a spilled reply that fills up continues in the next one, code blocks closed and reopened', async () => {
