@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../src/core/logger.ts';
-import { type SlackMessage, type SlackWriter, SlackWriteError } from '../../src/core/ports.ts';
+import { type SlackMessage, SlackWriteError, type SlackWriter } from '../../src/core/ports.ts';
 import { SPILL_AFTER_MS, SPILL_GAP_MS, spillDecision } from '../../src/core/reply-spill.ts';
 import { ReplyStream } from '../../src/core/reply-stream.ts';
 import { retryAfterOf, ScheduledSlackWriter } from '../../src/core/scheduled-writer.ts';
