@@ -19,6 +19,9 @@ import { renderOpen, takeChunk } from './split.ts';
 
 type Chunk = NonNullable<ReturnType<typeof takeChunk>>;
 
+/** An edit granted this long after it was offered is congested (a spill may follow; see writtenEnd). */
+const HOLD_WORD_AFTER_MS = 2_000;
+
 export type { EditHost } from './reply-edit-host.ts';
 
 export class EditedReplies {
@@ -123,8 +126,12 @@ export class EditedReplies {
     // What the last render put in the message: a finished chunk, if the text overflowed it.
     let finishing: Chunk | undefined;
     let applied = false;
+    const offeredAt = this.h.now();
     const build = () => {
-      const upTo = this.spill.writtenEnd();
+      // A congested edit (it waited, or the run has spilled) holds back a word still being written,
+      // so a spill freezing this message never splits a word between two messages.
+      const congested = this.spill.spilled || this.h.now() - offeredAt >= HOLD_WORD_AFTER_MS;
+      const upTo = this.spill.writtenEnd(congested);
       const part = this.h.text().slice(this.frozen, upTo);
       const chunk = takeChunk(part, this.h.bodyBudget, this.reopen) ?? undefined;
       const message = chunk
@@ -226,7 +233,7 @@ export class EditedReplies {
   private async postContinuation(): Promise<void> {
     const rendered: { full?: Chunk } = {};
     const first = () => {
-      const upTo = this.spill.writtenEnd();
+      const upTo = this.spill.writtenEnd(this.spill.spilled);
       const part = this.h.text().slice(this.frozen, upTo);
       const full = takeChunk(part, this.h.bodyBudget, this.reopen) ?? undefined;
       rendered.full = full;

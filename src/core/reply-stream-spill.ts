@@ -31,6 +31,15 @@ export interface SpillTarget {
   freeze(chunk: Chunk): void;
 }
 
+/** A trailing word longer than this is shown as it is written (a URL, a hash: no end to wait for). */
+const HELD_WORD_CHARS = 40;
+
+/** Where the word that ends at `end` starts (after the last whitespace before it). */
+function wordStart(text: string, end: number): number {
+  const m = /\S+$/.exec(text.slice(0, end));
+  return m ? end - m[0].length : end;
+}
+
 /** The start of a line that may be a code fence being written. */
 const FENCE_START = /^ {0,3}[`~]/;
 
@@ -79,7 +88,7 @@ export class Spill {
       spillGapMs: spill.gapMs ?? SPILL_GAP_MS,
     });
     // Nothing to spill but a fence line still being written: the next text looks again.
-    if (d.now && this.writtenEnd() > this.cutAt()) this.offer();
+    if (d.now && this.writtenEnd(true) > this.cutAt()) this.offer();
     else if (d.at !== undefined && (!this.timer || d.at < this.timerAt)) this.arm(d.at);
   }
 
@@ -111,7 +120,7 @@ export class Spill {
       this.lastSpillAt = this.h.now();
       // The head's next status edit says the answer continues below.
       this.statusDirty = true;
-      let until = this.writtenEnd();
+      let until = this.writtenEnd(true);
       if (until <= this.e.frozen) until = this.h.text().length;
       part = this.h.text().slice(this.e.frozen, until);
       chunk = takeChunk(part, this.h.bodyBudget, this.e.reopen) ?? undefined;
@@ -176,25 +185,33 @@ export class Spill {
   /**
    * Where the current message's text ends for good at a spill: what it shows, except that a code
    * fence's line cut in two would open the wrong block (its language split off), so that line goes
-   * to the next reply whole (this message loses it at its next edit, the final's at the latest).
+   * to the next reply whole (this message loses it at its next edit, the final's at the latest). The
+   * first reply, which is edited again (status, then the final), gives a word cut in two to the
+   * spilled reply too, so no word is split between messages ("crashl" | "ooping").
    */
   private cutAt(): number {
     const text = this.h.text();
     const end = Math.max(this.e.shownEnd, this.e.frozen);
     const line = text.lastIndexOf('\n', end - 1) + 1;
-    return line > this.e.frozen && line < end && FENCE_START.test(text.slice(line, end)) ? line : end;
+    if (line > this.e.frozen && line < end && FENCE_START.test(text.slice(line, end))) return line;
+    if (!this.spilled && /\S/.test(text[end - 1] ?? ' ') && /\S/.test(text[end] ?? ' '))
+      return Math.max(this.e.frozen, wordStart(text, end));
+    return end;
   }
 
   /**
    * How far a message may show the text while the agent writes: not into a code fence's line still
    * being written (its language may be cut off), which a spill could freeze in a message for good.
+   * With `holdWord` (the run's edits are congested, so a spill may freeze what this shows), not into
+   * a word still being written either, unless the word is longer than HELD_WORD_CHARS.
    */
-  writtenEnd(): number {
+  writtenEnd(holdWord = false): number {
     const text = this.h.text();
     const line = text.lastIndexOf('\n') + 1;
-    return line < text.length && line >= this.e.frozen && FENCE_START.test(text.slice(line))
-      ? line
-      : text.length;
+    if (line < text.length && line >= this.e.frozen && FENCE_START.test(text.slice(line))) return line;
+    if (!holdWord || !/\S$/.test(text)) return text.length;
+    const start = wordStart(text, text.length);
+    return start > this.e.frozen && text.length - start <= HELD_WORD_CHARS ? start : text.length;
   }
 
   /** An edit the run offered for the current message rendered it: a waiting spill is not needed. */

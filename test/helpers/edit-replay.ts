@@ -202,7 +202,8 @@ export async function replayEditMode(o: ReplayOptions): Promise<Replay> {
             .map((b) => b.text ?? '')
             .join(''),
         )
-        .join(''),
+        // Messages are apart in the thread: a fence that ends one is not glued to the next's first word.
+        .join('\n'),
     ),
   };
 }

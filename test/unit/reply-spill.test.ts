@@ -212,6 +212,30 @@ describe('ReplyStream spills', () => {
     expect(thread.shown).toBe(squash(text));
   }, 60_000);
 
+  it('never cuts a word in two between a message and the reply that continues it', async () => {
+    const { thread, s } = setup(SCARCE);
+    await s.open();
+    // Tokens end inside words, as a model's do: "crashl" + "ooping pods " …
+    let text = '';
+    for (let i = 0; i < 400; i++) {
+      const t = ['crashl', 'ooping p', 'ods in na', 'mespace ', `payments-${i} `][i % 5]!;
+      text += t;
+      s.appendText(t);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    await finish(s, 'done');
+    const bodies = thread.messages.map((m) => thread.body(m)).filter((b) => b.trim());
+    expect(bodies.length).toBeGreaterThan(2);
+    // A word split between two messages reads, joined, as one word of the text.
+    const last = (b: string) => /\S+\s*$/.exec(b)![0].trim();
+    const first = (b: string) => /^\s*\S+/.exec(b)![0].trim();
+    for (let i = 1; i < bodies.length; i++)
+      expect(`${last(bodies[i - 1]!)}|${first(bodies[i]!)}`).not.toSatisfy((j: string) =>
+        text.includes(j.replace('|', '')),
+      );
+    expect(thread.shown).toBe(squash(text));
+  }, 60_000);
+
   it('a spilled reply that fills up continues in the next one, code blocks closed and reopened', async () => {
     const { thread, s } = setup(SCARCE, 500);
     await s.open();
