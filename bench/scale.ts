@@ -12,7 +12,8 @@ import { DEFAULT_BUDGETS } from '../src/core/slack-scheduler.ts';
 import type { FakeSlack } from '../src/stand-ins/fake-slack.ts';
 import type { StoredMessage } from '../src/stand-ins/fake-slack-types.ts';
 import { ask, startBotProcess, stopBot } from './bot-control.ts';
-import { finished, measureThreads, norm, type Produced, pct } from './measure.ts';
+import { finished, measureThreads, norm, type Produced, pct, visibleTimeline } from './measure.ts';
+import { type WorkspaceLateness, workspaceLateness } from './scale-lateness.ts';
 import type { BenchOptions } from './scenario.ts';
 import { loads } from './scenario.ts';
 import { channelOf, commandBurst, harnessCalls, SIGNING_SECRET, scaleStands } from './stands.ts';
@@ -51,6 +52,8 @@ export interface ScaleRecord {
   idleMem?: { rssMb: number; heapUsedMb: number };
   /** RSS and JS heap every 10 s from the command burst: [seconds, RSS MB, heap MB]. */
   memTimeline?: Array<[number, number, number]>;
+  /** Every 10 s from the command burst: [seconds, bot cores, loop delay p99 ms, max ms, GC ms] in those 10 s. */
+  loopTimeline?: Array<[number, number, number, number, number]>;
   /** Bot process CPU time ÷ wall time from the command burst to the last thread finished. */
   cpuAvgCores: number;
   cpuMs: number;
@@ -62,6 +65,12 @@ export interface ScaleRecord {
   doneCheckMs?: { p50: number; max: number };
   wallS: number;
   scheduler?: Record<string, number>;
+  /** The bot's own event loop delay from the command burst (ms): a late loop grants Slack calls late. */
+  botLoopDelayMs?: { p50: number; p99: number; max: number; mean: number };
+  /** The bot's GC pauses from the command burst: count, total and longest ms, major (mark-compact) ones. */
+  botGc?: Record<string, number>;
+  /** Per workspace: its staleness split into the budget's wait and lateness (bench/scale-lateness.ts). */
+  lateness?: WorkspaceLateness[];
   load: { start: number[]; end: number[] };
 }
 
@@ -90,6 +99,9 @@ type Usage = {
   cpuMs: number;
   peakMem?: Record<string, number>;
   scheduler?: Record<string, number>;
+  loopDelayMs?: { p50: number; p99: number; max: number; mean: number };
+  gc?: Record<string, number>;
+  window?: { cpuMs: number; loopP99Ms: number; loopMaxMs: number; gcMs: number };
 };
 
 /** `heapSnapshotDir`: the bot writes heap snapshots there at `heapSnapshotAtS` seconds after the burst. */
@@ -127,12 +139,27 @@ export async function scaleScenario(
     s.connectApp({ url: `http://127.0.0.1:${ports[w]}/slack/events`, signingSecret: SIGNING_SECRET });
   await st.dynamo.reset();
   const before = await ask<Usage>(child, 'usage');
+  await ask(child, 'diag-reset');
   const benchCpu0 = process.cpuUsage();
   const started = Date.now();
   const memTimeline: Array<[number, number, number]> = [];
+  const loopTimeline: Array<[number, number, number, number, number]> = [];
+  let askedAt = started;
   const sampler = setInterval(async () => {
     const u = await ask<Usage>(child, 'usage');
-    memTimeline.push([Math.round((Date.now() - started) / 1000), u.nowMem.rssMb, u.nowMem.heapUsedMb]);
+    const now = Date.now();
+    const s = Math.round((now - started) / 1000);
+    memTimeline.push([s, u.nowMem.rssMb, u.nowMem.heapUsedMb]);
+    const w = u.window;
+    if (w)
+      loopTimeline.push([
+        s,
+        Math.round((w.cpuMs / (now - askedAt)) * 100) / 100,
+        w.loopP99Ms,
+        w.loopMaxMs,
+        w.gcMs,
+      ]);
+    askedAt = now;
   }, 10_000);
   const snapshots = (diag.heapSnapshotDir ? (diag.heapSnapshotAtS ?? []) : []).map((s) =>
     setTimeout(() => void ask(child, 'heap-snapshot'), s * 1000),
@@ -188,7 +215,18 @@ export async function scaleScenario(
   let refused = 0;
   let calls = 0;
   let limited = 0;
+  const lateness: WorkspaceLateness[] = [];
   st.slacks.forEach((s, w) => {
+    const mine = produced.slice(w * perWorkspace, (w + 1) * perWorkspace);
+    lateness.push(
+      workspaceLateness(
+        rootsOf(w).flatMap((root, i) =>
+          root
+            ? [{ times: mine[i]!.times, lens: mine[i]!.lens, vis: visibleTimeline(s, root, mine[i]!).vis }]
+            : [],
+        ),
+      ),
+    );
     const m = measureThreads(
       s,
       rootsOf(w),
@@ -237,6 +275,7 @@ export async function scaleScenario(
     ...(after.peakMem ? { peakMem: after.peakMem } : {}),
     idleMem: before.nowMem,
     memTimeline,
+    loopTimeline,
     cpuAvgCores: cpuMs / wallMs,
     cpuMs,
     standInsAvgCores: (benchCpu.user + benchCpu.system) / 1000 / wallMs,
@@ -247,6 +286,9 @@ export async function scaleScenario(
     doneCheckMs: { p50: Math.round(pct(checkMs, 50)), max: Math.round(Math.max(...checkMs)) },
     wallS: wallMs / 1000,
     ...(after.scheduler ? { scheduler: after.scheduler } : {}),
+    ...(after.loopDelayMs ? { botLoopDelayMs: after.loopDelayMs } : {}),
+    ...(after.gc ? { botGc: after.gc } : {}),
+    lateness,
     load: { start: loadStart, end: loads() },
   };
   await st.close();
