@@ -226,11 +226,11 @@ export function visibleTimeline(slack: FakeSlack, root: StoredMessage, p: Produc
   events.sort((a, b) => a.at - b.at);
   const latest = new Array<number>(replies.length).fill(0);
   let visible = 0;
-  const vis: Array<{ at: number; len: number }> = [];
+  const vis: Array<{ at: number; len: number; reply: number }> = [];
   for (const e of events) {
     visible += e.len - latest[e.reply]!;
     latest[e.reply] = e.len;
-    vis.push({ at: e.at, len: visible });
+    vis.push({ at: e.at, len: visible, reply: e.reply });
   }
   return { replies, tags, events, vis };
 }

@@ -22,7 +22,7 @@ export interface RunShown {
   times: number[];
   lens: number[];
   /** Agent characters visible in the thread after each version reached Slack, by time. */
-  vis: Array<{ at: number; len: number }>;
+  vis: Array<{ at: number; len: number; reply?: number }>;
 }
 
 export interface WorkspaceLateness {
@@ -33,7 +33,16 @@ export interface WorkspaceLateness {
   budgetWaitMs: number;
   /** Age of the oldest unshown text at each update, p50 / p95 / max ms. */
   lateMs: { p50: number; p95: number; max: number };
+  /**
+   * The latest update, to look at: which run (index in the workspace), the update (ms after the
+   * span began, reply, characters shown), what the harness had written by then, and the run's
+   * updates around it ([ms after the span began, reply, characters shown]).
+   */
+  worst?: { run: number; at: number; reply?: number; shown: number; written: number; around: number[][] };
 }
+
+/** How soon after a full message's last edit its continuation counts as the same update. */
+const ROLL_OVER_MS = 1_000;
 
 /** The first time the harness had written more than `len` characters (Infinity: never). */
 function wroteBeyond(r: RunShown, len: number): number {
@@ -77,25 +86,44 @@ export function workspaceLateness(runs: RunShown[], share = 0.8): WorkspaceLaten
   let sumG = 0;
   let sumG2 = 0;
   const late: number[] = [];
-  for (const r of writing) {
+  let worst: WorkspaceLateness['worst'];
+  let worstMs = -1;
+  writing.forEach((r, run) => {
     // Each run's own writing time within the span: its first update waits from its first text.
     const start = Math.max(from, r.times[0]!);
     const end = Math.min(to, r.times.at(-1)!);
-    if (end <= start) continue;
+    if (end <= start) return;
     let prev = start;
-    for (const e of r.vis) {
+    for (const [k, e] of r.vis.entries()) {
       if (e.at <= start || e.at > end) continue;
+      // A roll-over is one update to the reader: the full message's last edit, then at once the
+      // continuation with the rest (a new reply). Measured at the continuation.
+      const next = r.vis[k + 1];
+      if (next && next.reply !== e.reply && next.at - e.at < ROLL_OVER_MS) continue;
+      const written = lenAt(r.times, r.lens, e.at);
       updates++;
       sumG += e.at - prev;
       sumG2 += (e.at - prev) ** 2;
       prev = e.at;
-      if (e.len < lenAt(r.times, r.lens, e.at)) late.push(Math.max(0, e.at - wroteBeyond(r, e.len)));
-      else late.push(0);
+      const ms = e.len < written ? Math.max(0, e.at - wroteBeyond(r, e.len)) : 0;
+      late.push(ms);
+      if (ms > worstMs) {
+        worstMs = ms;
+        const i = k;
+        worst = {
+          run,
+          at: e.at - from,
+          reply: e.reply,
+          shown: e.len,
+          written,
+          around: r.vis.slice(Math.max(0, i - 4), i + 4).map((v) => [v.at - from, v.reply ?? -1, v.len]),
+        };
+      }
     }
     // The wait after the run's last update in the span counts too.
     sumG += end - prev;
     sumG2 += (end - prev) ** 2;
-  }
+  });
   return {
     windowMs,
     updatesPerMin: windowMs > 0 ? (updates * 60_000) / windowMs : 0,
@@ -105,5 +133,6 @@ export function workspaceLateness(runs: RunShown[], share = 0.8): WorkspaceLaten
       p95: late.length ? Math.round(pct(late, 95)) : 0,
       max: late.length ? Math.round(Math.max(...late)) : 0,
     },
+    ...(worst ? { worst } : {}),
   };
 }

@@ -6,7 +6,7 @@
  * the workspaces), Slack calls, 429s, characters lost, and the stand-ins' own CPU (they run in the
  * bench process, so an overloaded stand-in shows here rather than in the bot's figures).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEFAULT_BUDGETS } from '../src/core/slack-scheduler.ts';
 import type { FakeSlack } from '../src/stand-ins/fake-slack.ts';
@@ -71,7 +71,22 @@ export interface ScaleRecord {
   botGc?: Record<string, number>;
   /** Per workspace: its staleness split into the budget's wait and lateness (bench/scale-lateness.ts). */
   lateness?: WorkspaceLateness[];
+  /**
+   * Share of the wall time some task on the machine waited for a CPU (Linux PSI, cpu "some"), from
+   * the burst to the end: unlike the load average, it says the bot and the stand-ins were short of CPU.
+   */
+  cpuPressure?: number;
   load: { start: number[]; end: number[] };
+}
+
+/** Linux PSI: µs some task waited for a CPU since boot (undefined off Linux). */
+function cpuWaitUs(): number | undefined {
+  try {
+    const m = /some .*total=(\d+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -141,6 +156,7 @@ export async function scaleScenario(
   const before = await ask<Usage>(child, 'usage');
   await ask(child, 'diag-reset');
   const benchCpu0 = process.cpuUsage();
+  const cpuWait0 = cpuWaitUs();
   const started = Date.now();
   const memTimeline: Array<[number, number, number]> = [];
   const loopTimeline: Array<[number, number, number, number, number]> = [];
@@ -198,6 +214,7 @@ export async function scaleScenario(
   }
   loopDelay.disable();
   const wallMs = Date.now() - started;
+  const cpuWait1 = cpuWaitUs();
   clearInterval(sampler);
   for (const t of snapshots) clearTimeout(t);
   const after = await ask<Usage>(child, 'usage');
@@ -289,6 +306,9 @@ export async function scaleScenario(
     ...(after.loopDelayMs ? { botLoopDelayMs: after.loopDelayMs } : {}),
     ...(after.gc ? { botGc: after.gc } : {}),
     lateness,
+    ...(cpuWait0 !== undefined && cpuWait1 !== undefined
+      ? { cpuPressure: Math.round(((cpuWait1 - cpuWait0) / 1000 / wallMs) * 100) / 100 }
+      : {}),
     load: { start: loadStart, end: loads() },
   };
   await st.close();

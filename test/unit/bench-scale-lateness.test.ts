@@ -45,3 +45,16 @@ describe('workspaceLateness', () => {
     expect(r.updatesPerMin).toBe(10);
   });
 });
+
+describe('workspaceLateness: roll-overs', () => {
+  it('a full message and its continuation posted at once are one update, measured at the continuation', () => {
+    // At 5 s the first reply is finished with the text up to 3 s and the continuation shows the rest.
+    const vis = [
+      { at: 5_000, len: shown(0, 3_000).len, reply: 0 },
+      { at: 5_010, len: shown(0, 5_000).len, reply: 1 },
+    ];
+    const r = workspaceLateness([{ ...writer(), vis }]);
+    expect(r.lateMs.max).toBe(0);
+    expect(r.updatesPerMin).toBe(6);
+  });
+});
