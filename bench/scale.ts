@@ -161,8 +161,15 @@ export async function scaleScenario(
   const memTimeline: Array<[number, number, number]> = [];
   const loopTimeline: Array<[number, number, number, number, number]> = [];
   let askedAt = started;
+  // One ask at a time: a bot too busy to answer within 10 s would get a second ask, and both would
+  // take its one answer (the 10 s window's figures counted twice, over no time).
+  let asking = false;
   const sampler = setInterval(async () => {
-    const u = await ask<Usage>(child, 'usage');
+    if (asking) return;
+    asking = true;
+    const u = await ask<Usage>(child, 'usage').finally(() => {
+      asking = false;
+    });
     const now = Date.now();
     const s = Math.round((now - started) / 1000);
     memTimeline.push([s, u.nowMem.rssMb, u.nowMem.heapUsedMb]);
