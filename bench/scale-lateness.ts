@@ -41,9 +41,6 @@ export interface WorkspaceLateness {
   worst?: { run: number; at: number; reply?: number; shown: number; written: number; around: number[][] };
 }
 
-/** How soon after a full message's last edit its continuation counts as the same update. */
-const ROLL_OVER_MS = 1_000;
-
 /** The first time the harness had written more than `len` characters (Infinity: never). */
 function wroteBeyond(r: RunShown, len: number): number {
   let lo = 0;
@@ -96,10 +93,11 @@ export function workspaceLateness(runs: RunShown[], share = 0.8): WorkspaceLaten
     let prev = start;
     for (const [k, e] of r.vis.entries()) {
       if (e.at <= start || e.at > end) continue;
-      // A roll-over is one update to the reader: the full message's last edit, then at once the
-      // continuation with the rest (a new reply). Measured at the continuation.
+      // A roll-over is one update to the reader: the full message's last edit (it cannot hold
+      // more), then the continuation with the rest (a new reply, posted as the channel's post
+      // budget allows). Measured at the continuation; the time between is the budget's wait.
       const next = r.vis[k + 1];
-      if (next && next.reply !== e.reply && next.at - e.at < ROLL_OVER_MS) continue;
+      if (next && next.reply !== undefined && e.reply !== undefined && next.reply > e.reply) continue;
       const written = lenAt(r.times, r.lens, e.at);
       updates++;
       sumG += e.at - prev;

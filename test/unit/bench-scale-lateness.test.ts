@@ -58,3 +58,16 @@ describe('workspaceLateness: roll-overs', () => {
     expect(r.updatesPerMin).toBe(6);
   });
 });
+
+describe('workspaceLateness: a continuation that waits for the channel', () => {
+  it('the full message is not late for text it cannot hold; its continuation, 2 s later, is measured', () => {
+    const vis = [
+      { at: 5_000, len: shown(0, 3_000).len, reply: 0 },
+      { at: 7_000, len: shown(0, 7_000).len, reply: 1 },
+    ];
+    const r = workspaceLateness([{ ...writer(), vis }]);
+    expect(r.lateMs.max).toBe(0);
+    // One update at 7 s: gaps 7 s and 3 s wait (49 + 9) / 20 s.
+    expect(r.budgetWaitMs).toBe(2_900);
+  });
+});
