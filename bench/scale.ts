@@ -360,3 +360,24 @@ function dumpTimelines(
     }),
   );
 }
+
+/**
+ * Whether the bot kept up (bench --scale-only prints it under the table): its event loop and GC, the
+ * machine's CPU pressure, and the staleness split per workspace (median over the workspaces).
+ */
+export function scaleDiagnosis(r: ScaleRecord): string {
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? Number.NaN;
+  // Workspaces whose runs never wrote 80% at once (starts spread by the harness's admission) have no span.
+  const l = (r.lateness ?? []).filter((x) => x.windowMs > 0);
+  const parts = [
+    r.botLoopDelayMs &&
+      `the bot's event loop delay p99 ${r.botLoopDelayMs.p99} ms (max ${r.botLoopDelayMs.max} ms)`,
+    r.botGc &&
+      `GC pauses ${(r.botGc.totalMs! / 1000).toFixed(1)} s of its ${(r.cpuMs / 1000).toFixed(1)} s CPU`,
+    r.cpuPressure !== undefined &&
+      `a task waited for a CPU ${Math.round(r.cpuPressure * 100)}% of the time (PSI)`,
+    l.length > 0 &&
+      `per workspace (median of the ${l.length} of ${r.workspaces} whose runs wrote 80% at once): ${med(l.map((x) => x.updatesPerMin)).toFixed(1)} updates a minute, budget wait ${(med(l.map((x) => x.budgetWaitMs)) / 1000).toFixed(1)} s, text late at an update p50 ${(med(l.map((x) => x.lateMs.p50)) / 1000).toFixed(1)} s / p95 ${(med(l.map((x) => x.lateMs.p95)) / 1000).toFixed(1)} s`,
+  ].filter(Boolean);
+  return parts.length ? `Did the bot keep up: ${parts.join('; ')}.` : '';
+}
