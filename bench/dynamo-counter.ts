@@ -62,6 +62,7 @@ export function categorize(target: string, body: string): string {
     if (upd.includes('list_append')) return 'queue push';
     if (/^SET #f0 = :v0/.test(upd)) return 'turn note';
     if (upd.startsWith('SET stopRequestedBy')) return 'stop request';
+    if (upd.startsWith('ADD #stops')) return 'stop notice';
     return `UpdateItem ${upd.slice(0, 24)}`;
   }
   if (op === 'Query') {

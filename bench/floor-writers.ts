@@ -4,8 +4,8 @@
  * call that can show a run's text where bench/measure.ts looks for it (a message of the run's
  * thread): chat.postMessage as well as chat.update, and in the streaming variant chat.startStream,
  * appendStream and stopStream too. bench/floor.ts's edit floor counts chat.update alone, but a writer
- * may also post the new text as a new reply (one a second per channel, and no workspace limit on
- * posts in the fake), so that floor is not below every writer's staleness.
+ * may also post the new text as a new reply (one a second per channel, 300 a minute over the
+ * workspace in the fake), so that floor is not below every writer's staleness.
  *
  * It is computed from what the harness actually wrote (when each character measure.ts samples was
  * written: characters 1, 20, 40, … of each run), and the argument is one of counting:
@@ -31,12 +31,21 @@
  * With one method, uniform writing and no window edges this is bench/floor.ts's figure (a share x/T of
  * the text within x for calls every T); the window edges, the deltas' granularity and the pauses only
  * lower it, so it is never above that floor (test/unit/bench-floor-writers.test.ts). What it does not
- * count: calls whose text measure.ts does not read (ephemeral notes, file uploads, status lines), and
- * limits the fake does not model (Slack's workspace-wide cap on chat.postMessage); modelling either in
- * the fake would raise this floor, never lower it below the truth of the fake.
+ * count: calls whose text measure.ts does not read (ephemeral notes, file uploads, status lines);
+ * counting them would raise this floor, never lower it below the truth of the fake.
+ *
+ * A second floor (SPILL_METHODS) is the same count for writers that also keep a reply-design rule a
+ * person in the thread would accept: a run adds at most one new message to its thread per spill gap
+ * (10 s). Then the calls that add a message and can show a run's sample within x lie in that run's
+ * [first sample, last sample + x], a closed span L holding at most ⌊L / gap⌋ + 1 of them, each
+ * showing at most the run's own M(x): per run at most min(samples, that × M), a third bound beside
+ * the channel's and the workspace's. It only removes calls, so it is never below the unconstrained
+ * floor, and chat.update is counted as before, so it is never above the updates-only floor. The rule
+ * is counted separately for posts and for stream starts (each a new message), which allows a writer
+ * up to twice the rule's messages: a weaker bound, still a floor.
  */
 
-import { perMinute } from '../src/stand-ins/fake-slack-rate-limits.ts';
+import { POST_WORKSPACE_PER_MINUTE, perMinute } from '../src/stand-ins/fake-slack-rate-limits.ts';
 import { STREAMED_MESSAGE_BYTES } from '../src/stand-ins/fake-slack-streams.ts';
 import type { Floor } from './floor.ts';
 
@@ -46,8 +55,10 @@ export interface ShowMethod {
   limit: number;
   windowMs: number;
   perChannel?: boolean;
-  /** Per-channel methods: a cap per minute over all channels as well (Slack's "several hundred" posts; the fake has none). */
+  /** Per-channel methods: a cap per minute over all channels as well (Slack's "several hundred" posts; the fake's 300). */
   workspacePerMinute?: number;
+  /** Calls that add a message: at most one per run per this many ms (the spill rule; SPILL_METHODS). */
+  perRunGapMs?: number;
   /** The most characters one call can put on screen (what one message holds). */
   maxChars: number;
 }
@@ -65,7 +76,14 @@ const workspace = (method: string, maxChars: number): ShowMethod => ({
 /** Edit mode's writers: messages posted and edited (the fake allows one post a second per channel). */
 export const EDIT_METHODS: ShowMethod[] = [
   workspace('chat.update', MESSAGE_CHARS),
-  { method: 'chat.postMessage', limit: 1, windowMs: 1_000, perChannel: true, maxChars: MESSAGE_CHARS },
+  {
+    method: 'chat.postMessage',
+    limit: 1,
+    windowMs: 1_000,
+    perChannel: true,
+    workspacePerMinute: POST_WORKSPACE_PER_MINUTE,
+    maxChars: MESSAGE_CHARS,
+  },
 ];
 
 /** Every method that shows text in a thread: the above and Slack's streaming (a UTF-8 byte is at most one character). */
@@ -75,6 +93,23 @@ export const ALL_METHODS: ShowMethod[] = [
   workspace('chat.appendStream', STREAMED_MESSAGE_BYTES),
   workspace('chat.stopStream', STREAMED_MESSAGE_BYTES),
 ];
+
+/**
+ * A run adds at most one message to its thread per this gap (the spill rule).
+ * TODO(lead, at merge): import SPILL_GAP_MS from src/core/reply-spill.ts (the spill helper's) instead.
+ */
+export const SPILL_GAP_MS = 10_000;
+
+/** The methods that add a new message to a thread (a post; a stream start). */
+const ADDS_MESSAGE = new Set(['chat.postMessage', 'chat.startStream']);
+
+/** These methods for writers that keep the spill rule: at most one new message per run per gap. */
+export const withSpillGap = (methods: ShowMethod[], gapMs = SPILL_GAP_MS): ShowMethod[] =>
+  methods.map((m) => (ADDS_MESSAGE.has(m.method) ? { ...m, perRunGapMs: gapMs } : m));
+
+/** The second every-writer floor's methods: edit mode's and every method, under the spill rule. */
+export const SPILL_EDIT_METHODS = withSpillGap(EDIT_METHODS);
+export const SPILL_ALL_METHODS = withSpillGap(ALL_METHODS);
 
 export interface SampledRun {
   channel: string;
@@ -110,16 +145,41 @@ export function mostWithin(at: number[], x: number): number {
   return best;
 }
 
+interface ChannelCount {
+  samples: number;
+  most: number;
+  first: number;
+  last: number;
+  runs: Array<{ samples: number; most: number; first: number; last: number }>;
+}
+
+/** The spill rule's bound: samples a method adding one message per run per gap can show within x. */
+function perRunBound(
+  m: ShowMethod,
+  runs: ChannelCount['runs'],
+  x: number,
+  per: (most: number) => number,
+): number {
+  if (m.perRunGapMs === undefined) return Number.POSITIVE_INFINITY;
+  const gap = m.perRunGapMs;
+  return runs.reduce(
+    (s, r) => s + Math.min(r.samples, (Math.floor((r.last + x - r.first) / gap) + 1) * per(r.most)),
+    0,
+  );
+}
+
 /** Bound (3): the most samples any writer shows within `x` ms of their writing. */
 export function coverable(runs: SampledRun[], methods: ShowMethod[], x: number, charsPerSample = 20): number {
-  const channels = new Map<string, { samples: number; most: number; first: number; last: number }>();
+  const channels = new Map<string, ChannelCount>();
   for (const r of runs) {
     if (r.at.length === 0) continue;
-    const c = channels.get(r.channel) ?? { samples: 0, most: 0, first: Infinity, last: -Infinity };
-    c.samples += r.at.length;
-    c.most = Math.max(c.most, mostWithin(r.at, x));
-    c.first = Math.min(c.first, r.at[0]!);
-    c.last = Math.max(c.last, r.at.at(-1)!);
+    const c = channels.get(r.channel) ?? { samples: 0, most: 0, first: Infinity, last: -Infinity, runs: [] };
+    const run = { samples: r.at.length, most: mostWithin(r.at, x), first: r.at[0]!, last: r.at.at(-1)! };
+    c.runs.push(run);
+    c.samples += run.samples;
+    c.most = Math.max(c.most, run.most);
+    c.first = Math.min(c.first, run.first);
+    c.last = Math.max(c.last, run.last);
     channels.set(r.channel, c);
   }
   const all = [...channels.values()];
@@ -128,10 +188,17 @@ export function coverable(runs: SampledRun[], methods: ShowMethod[], x: number, 
   const span = Math.max(...all.map((c) => c.last)) + x - Math.min(...all.map((c) => c.first));
   const most = Math.max(...all.map((c) => c.most));
   const samples = all.reduce((s, c) => s + c.samples, 0);
+  const allRuns = all.flatMap((c) => c.runs);
   let shown = 0;
   for (const m of methods.filter((q) => q.perChannel)) {
     let own = all.reduce(
-      (s, c) => s + Math.min(c.samples, callsIn(m, c.last + x - c.first) * per(m, c.most)),
+      (s, c) =>
+        s +
+        Math.min(
+          c.samples,
+          callsIn(m, c.last + x - c.first) * per(m, c.most),
+          perRunBound(m, c.runs, x, (k) => per(m, k)),
+        ),
       0,
     );
     if (m.workspacePerMinute !== undefined)
@@ -142,7 +209,15 @@ export function coverable(runs: SampledRun[], methods: ShowMethod[], x: number, 
   const left = samples - shown;
   const shared = methods
     .filter((m) => !m.perChannel)
-    .reduce((s, m) => s + callsIn(m, span) * per(m, most), 0);
+    .reduce(
+      (s, m) =>
+        s +
+        Math.min(
+          callsIn(m, span) * per(m, most),
+          perRunBound(m, allRuns, x, (k) => per(m, k)),
+        ),
+      0,
+    );
   return shown + Math.min(left, shared);
 }
 

@@ -10,12 +10,12 @@ export function fmt(x: number, digits = 0): string {
 
 export function table(records: BenchRecord[]): string {
   const lines = [
-    '| Strategy | N | ack p50/p99 ms | first visible p50/p95 ms | staleness p50/p95 ms | floor p95 ms (updates only) | p95 ÷ floor (updates only) | Slack calls/run | 429s | chars lost | unfinished (refused: cannot record) | peak RSS MB | CPU s | wall s | load at start |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Strategy | N | ack p50/p99 ms | first visible p50/p95 ms | staleness p50/p95 ms | floor p95 ms (updates only) | p95 ÷ floor (updates only) | spill-rule floor p95 ms | p95 ÷ spill-rule floor | Slack calls/run | 429s | chars lost | unfinished (refused: cannot record) | peak RSS MB | CPU s | wall s | load at start |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of records) {
     lines.push(
-      `| ${r.strategy} | ${r.n} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.firstVisibleMs.p50)} / ${fmt(r.firstVisibleMs.p95)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${fmt(r.floorMs.p95)}${r.floorUpdatesOnlyMs ? ` (${fmt(r.floorUpdatesOnlyMs.p95)})` : ''} | ${fmt(r.stalenessP95VsFloor, 2)}${r.floorUpdatesOnlyMs ? ` (${fmt(r.stalenessMs.p95 / r.floorUpdatesOnlyMs.p95, 2)})` : ''} | ${fmt(r.slackCallsPerRun, 1)} | ${r.responses429}${r.responses429 ? ` (${list(r.responses429ByMethod, 0)})` : ''} | ${r.charsLost} | ${r.unfinishedRuns} (${r.refusedCannotRecord ?? '–'}) | ${fmt(r.peakRssMb)} | ${fmt(r.cpuMs / 1000, 1)} | ${fmt(r.wallS)} | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
+      `| ${r.strategy} | ${r.n} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.firstVisibleMs.p50)} / ${fmt(r.firstVisibleMs.p95)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${fmt(r.floorMs.p95)}${r.floorUpdatesOnlyMs ? ` (${fmt(r.floorUpdatesOnlyMs.p95)})` : ''} | ${fmt(r.stalenessP95VsFloor, 2)}${r.floorUpdatesOnlyMs ? ` (${fmt(r.stalenessMs.p95 / r.floorUpdatesOnlyMs.p95, 2)})` : ''} | ${fmt(r.floorSpillMs?.p95 ?? Number.NaN)} | ${fmt(r.stalenessMs.p95 / (r.floorSpillMs?.p95 ?? Number.NaN), 2)} | ${fmt(r.slackCallsPerRun, 1)} | ${r.responses429}${r.responses429 ? ` (${list(r.responses429ByMethod, 0)})` : ''} | ${r.charsLost} | ${r.unfinishedRuns} (${r.refusedCannotRecord ?? '–'}) | ${fmt(r.peakRssMb)} | ${fmt(r.cpuMs / 1000, 1)} | ${fmt(r.wallS)} | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
     );
   }
   return lines.join('\n');
@@ -98,11 +98,14 @@ export function ackSummary(burst: AckBurst, embedded: AckBurst): string {
   );
 }
 
+const workspaceRatios = (q: { worst: number; median: number } | undefined) =>
+  q ? `${fmt(q.worst, 2)} / ${fmt(q.median, 2)}` : '–';
+
 export function scaleSummary(r: ScaleRecord): string {
   return [
-    '| Workspaces × runs | runs started (refused: cannot record) | store answer p50/p99 ms | ack p50/p99 ms | staleness p95 ÷ floor, worst / median workspace | floor p95 ms | staleness p50/p95 ms | Slack calls | 429s | chars lost | unfinished (failed) | peak RSS MB | bot cores (avg) | stand-ins cores (avg) | wall s (cap) | load at start |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${r.workspaces} × ${r.perWorkspace} | ${r.runsStarted} (${r.refusedCannotRecord}) | ${r.storeServiceMs.p50} / ${r.storeServiceMs.p99} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.p95VsFloor.worst, 2)} / ${fmt(r.p95VsFloor.median, 2)} | ${fmt(r.floorP95Ms)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${r.slackCalls} | ${r.responses429} | ${r.charsLost} | ${r.unfinishedRuns} (${r.failedRuns ?? '–'}) | ${fmt(r.peakRssMb)} | ${fmt(r.cpuAvgCores, 2)} | ${fmt(r.standInsAvgCores, 2)} | ${fmt(r.wallS)} (${r.capS ?? '–'}) | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
+    '| Workspaces × runs | runs started (refused: cannot record) | store answer p50/p99 ms | ack p50/p99 ms | staleness p95 ÷ floor, worst / median workspace | floor p95 ms | p95 ÷ every-writer floor, worst / median | p95 ÷ spill-rule floor, worst / median | staleness p50/p95 ms | Slack calls | 429s | chars lost | unfinished (failed) | peak RSS MB | bot cores (avg) | stand-ins cores (avg) | wall s (cap) | load at start |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${r.workspaces} × ${r.perWorkspace} | ${r.runsStarted} (${r.refusedCannotRecord}) | ${r.storeServiceMs.p50} / ${r.storeServiceMs.p99} | ${fmt(r.ackMs.p50)} / ${fmt(r.ackMs.p99)} | ${fmt(r.p95VsFloor.worst, 2)} / ${fmt(r.p95VsFloor.median, 2)} | ${fmt(r.floorP95Ms)} | ${workspaceRatios(r.p95VsWriterFloor)} | ${workspaceRatios(r.p95VsSpillFloor)} | ${fmt(r.stalenessMs.p50)} / ${fmt(r.stalenessMs.p95)} | ${r.slackCalls} | ${r.responses429} | ${r.charsLost} | ${r.unfinishedRuns} (${r.failedRuns ?? '–'}) | ${fmt(r.peakRssMb)} | ${fmt(r.cpuAvgCores, 2)} | ${fmt(r.standInsAvgCores, 2)} | ${fmt(r.wallS)} (${r.capS ?? '–'}) | ${fmt(r.load.start[0] ?? Number.NaN, 1)} |`,
     ...(r.peakMem
       ? [
           '',

@@ -12,6 +12,7 @@ import { DEFAULT_BUDGETS } from '../src/core/slack-scheduler.ts';
 import type { FakeSlack } from '../src/stand-ins/fake-slack.ts';
 import type { StoredMessage } from '../src/stand-ins/fake-slack-types.ts';
 import { ask, startBotProcess, stopBot } from './bot-control.ts';
+import { EDIT_METHODS, SPILL_EDIT_METHODS, sampleTimes, writerFloor } from './floor-writers.ts';
 import { finished, measureThreads, norm, type Produced, pct, visibleTimeline } from './measure.ts';
 import { type WorkspaceLateness, workspaceLateness } from './scale-lateness.ts';
 import type { BenchOptions } from './scenario.ts';
@@ -32,9 +33,16 @@ export interface ScaleRecord {
   /** How long the store stand-in took to answer, all requests: p50 / p99 ms. */
   storeServiceMs: { p50: number; p99: number };
   ackMs: { p50: number; p99: number };
+  /** bench/floor.ts's updates-only floor for one workspace's runs (chat.update shared by them). */
   floorP95Ms: number;
   /** Staleness p95 ÷ floor per workspace: the worst workspace and the median one. */
   p95VsFloor: { worst: number; median: number; perWorkspace: number[] };
+  /**
+   * The same ÷ each workspace's every-writer floor (posts and edits, bench/floor-writers.ts) and its
+   * spill-rule floor (the same writers, at most one new message per run per 10 s), worst / median.
+   */
+  p95VsWriterFloor?: { worst: number; median: number; perWorkspace: number[] };
+  p95VsSpillFloor?: { worst: number; median: number; perWorkspace: number[] };
   stalenessMs: { p50: number; p95: number };
   slackCalls: number;
   responses429: number;
@@ -232,6 +240,8 @@ export async function scaleScenario(
   const budget = DEFAULT_BUDGETS['chat.update']!;
   const floorP95 = ((perWorkspace * budget.windowMs) / budget.limit) * 0.95;
   const ratios: number[] = [];
+  const writerRatios: number[] = [];
+  const spillRatios: number[] = [];
   const allStale: number[] = [];
   let lost = 0;
   let unfinished = 0;
@@ -258,6 +268,11 @@ export async function scaleScenario(
       o.debug,
     );
     ratios.push(pct(m.stale, 95) / floorP95);
+    const sampled = produced
+      .slice(w * perWorkspace, (w + 1) * perWorkspace)
+      .map((p, i) => ({ channel: channelOf(i), at: sampleTimes(p) }));
+    writerRatios.push(pct(m.stale, 95) / writerFloor(sampled, EDIT_METHODS).p95);
+    spillRatios.push(pct(m.stale, 95) / writerFloor(sampled, SPILL_EDIT_METHODS).p95);
     allStale.push(...m.stale);
     lost += m.lost;
     // A refused command's run is counted as refused, not as unfinished.
@@ -272,6 +287,14 @@ export async function scaleScenario(
   const harness = harnessCalls(st.harness.invocations);
   if (diag.dumpFile) dumpTimelines(diag.dumpFile, st, rootsOf, produced, started, perWorkspace);
   const sorted = [...ratios].sort((a, b) => a - b);
+  const spread = (xs: number[]) => {
+    const q = [...xs].sort((a, b) => a - b);
+    return {
+      worst: q.at(-1) ?? Number.NaN,
+      median: q[Math.floor((q.length - 1) / 2)] ?? Number.NaN,
+      perWorkspace: xs.map((r) => Math.round(r * 100) / 100),
+    };
+  };
   const cpuMs = after.cpuMs - before.cpuMs;
   const rec: ScaleRecord = {
     workspaces,
@@ -288,6 +311,8 @@ export async function scaleScenario(
       median: sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN,
       perWorkspace: ratios.map((r) => Math.round(r * 100) / 100),
     },
+    p95VsWriterFloor: spread(writerRatios),
+    p95VsSpillFloor: spread(spillRatios),
     stalenessMs: { p50: pct(allStale, 50), p95: pct(allStale, 95) },
     slackCalls: calls,
     responses429: limited,

@@ -9,7 +9,14 @@ import { STREAMED_MESSAGE_BYTES } from '../src/stand-ins/fake-slack-streams.ts';
 import { ask, startBotProcess, stopBot } from './bot-control.ts';
 import type { SlackBudgetLog } from './first-text-budget.ts';
 import { editFloor, nativeFloor } from './floor.ts';
-import { ALL_METHODS, EDIT_METHODS, sampleTimes, writerFloor } from './floor-writers.ts';
+import {
+  ALL_METHODS,
+  EDIT_METHODS,
+  SPILL_ALL_METHODS,
+  SPILL_EDIT_METHODS,
+  sampleTimes,
+  writerFloor,
+} from './floor-writers.ts';
 import { FIRST_TEXT_MS, finished, measureThreads, norm, type Produced, pct } from './measure.ts';
 import { channelOf, commandBurst, harnessCalls, SIGNING_SECRET, stands } from './stands.ts';
 import { streamSeconds } from './workload.ts';
@@ -36,6 +43,11 @@ export interface BenchRecord {
    * (bench/floor-writers.ts): posts and edits (edit-mode strategies), streams as well (streaming ones).
    */
   floorMs: { p50: number; p95: number; streamed?: number };
+  /**
+   * The same writers keeping the spill rule (at most one new message per run per 10 s,
+   * bench/floor-writers.ts): a floor a reply design a person in the thread accepts could reach.
+   */
+  floorSpillMs?: { p50: number; p95: number };
   /** bench/floor.ts's floor, the figure before 30 Nov 18:00: chat.update only (native: streams and edits, no posts). */
   floorUpdatesOnlyMs?: { p50: number; p95: number; streamed?: number };
   /** Runs whose first text showed within 300 ms of their first delta, of the runs that wrote text. */
@@ -159,10 +171,9 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
   // The floor over every writer (bench/floor-writers.ts), and bench/floor.ts's: chat.update shared by
   // N runs; native mode the best split of the runs between streams and edits (posts not counted).
   const streaming = strategy === 'ours-native' || strategy === 'chat-stream';
-  const floor = writerFloor(
-    produced.map((p, i) => ({ channel: channelOf(i), at: sampleTimes(p) })),
-    streaming ? ALL_METHODS : EDIT_METHODS,
-  );
+  const sampled = produced.map((p, i) => ({ channel: channelOf(i), at: sampleTimes(p) }));
+  const floor = writerFloor(sampled, streaming ? ALL_METHODS : EDIT_METHODS);
+  const floorSpill = writerFloor(sampled, streaming ? SPILL_ALL_METHODS : SPILL_EDIT_METHODS);
   const floorUpdatesOnly =
     strategy === 'ours-native'
       ? nativeFloor(
@@ -195,6 +206,7 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
     stalenessMs: { p50: pct(m.stale, 50), p95: pct(m.stale, 95) },
     floorMs: floor,
     floorUpdatesOnlyMs: floorUpdatesOnly,
+    floorSpillMs: floorSpill,
     stalenessP95VsFloor: pct(m.stale, 95) / floor.p95,
     slackCallsPerRun: calls.length / n,
     responses429: calls.filter((c) => c.status === 429).length,

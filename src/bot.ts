@@ -1,33 +1,25 @@
 /**
- * Composition root: config in, a running bot out. Builds the adapters (Slack, harness, store),
- * the core runner, and the Bolt surfaces, then starts the receiver.
+ * Composition root: config in, a running bot out. Opens the store, builds the harnesses, the Slack
+ * writer, the approval gate and the core runner, registers the Slack surfaces, then starts the
+ * receiver. Each part is assembled in src/compose/; this file only connects them.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
-import { DynamoEpisodeStore } from './adapters/alert-episode-store.ts';
 import { DynamoApprovalStore } from './adapters/approval-store.ts';
-import { AwsCloudWatch } from './adapters/cloudwatch.ts';
-import {
-  DataDirError,
-  EMBEDDED_CREDENTIALS,
-  type EmbeddedDynamo,
-  startEmbeddedDynamo,
-} from './adapters/embedded-dynamo.ts';
+import type { EmbeddedDynamo } from './adapters/embedded-dynamo.ts';
 import { EmfMetrics } from './adapters/emf-metrics.ts';
 import { DynamoFeedbackStore } from './adapters/feedback-store.ts';
 import { DynamoHomeStore } from './adapters/home-store.ts';
-import { DynamoSessionStore } from './adapters/session-store.ts';
 import { SlackApproverDirectory, SlackGroups } from './adapters/slack-approvers.ts';
-import { WebApiSlackWriter } from './adapters/slack-writer.ts';
-import { CloudWatchAlarmLookup } from './alerts/cloudwatch-lookup.ts';
 import { buildAgentSessions } from './compose/agent-sessions.ts';
 import { buildApprovalGate } from './compose/approval-gate.ts';
 import { startBackground } from './compose/background.ts';
 import { buildBoltApp } from './compose/bolt-app.ts';
 import { buildHarnesses } from './compose/harnesses.ts';
+import { listen } from './compose/listen.ts';
+import { buildSlackWriter } from './compose/slack-writer.ts';
 import { portInUse, StartupError, selfCheck } from './compose/startup.ts';
+import { openStore } from './compose/store.ts';
+import { registerSurfaces } from './compose/surfaces.ts';
 import type { Config } from './config.ts';
 import { AccessPolicy } from './core/access.ts';
 import type { ApprovalGate } from './core/approval-gate.ts';
@@ -36,19 +28,11 @@ import { HomeService } from './core/home.ts';
 import type { Logger } from './core/logger.ts';
 import type { SlackWriter } from './core/ports.ts';
 import { Runner } from './core/runner.ts';
-import { retryAfterOf, ScheduledSlackWriter } from './core/scheduled-writer.ts';
-import { SlackScheduler } from './core/slack-scheduler.ts';
+import type { SlackScheduler } from './core/slack-scheduler.ts';
 import { Health } from './health.ts';
-import { register as registerActions } from './slack/actions.ts';
-import { register as registerAgentEvents } from './slack/agent-events.ts';
-import { register as registerAlerts } from './slack/alerts.ts';
 import { presenter } from './slack/blocks.ts';
-import { register as registerCommands } from './slack/commands.ts';
-import { register as registerEvents } from './slack/events.ts';
-import { register as registerHome, SlackHomePublisher, workspaceUrl } from './slack/home.ts';
-import { register as registerInvestigate } from './slack/investigate-command.ts';
+import { SlackHomePublisher, workspaceUrl } from './slack/home.ts';
 import { SLACK_LIMITS } from './slack/limits.ts';
-import { HTTP_SERVER_TIMEOUTS } from './slack/request-guard.ts';
 
 export { portInUse, StartupError };
 
@@ -85,30 +69,7 @@ export interface BotHooks {
 }
 
 export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}): Promise<RunningBot> {
-  let embedded: EmbeddedDynamo | undefined = hooks.sharedStore;
-  const ownsStore = embedded === undefined;
-  let table = config.store.table;
-  if (!table) {
-    embedded ??= await startEmbeddedDynamo(config.store.dataDir, config.store.region).catch((err) => {
-      throw err instanceof DataDirError ? new StartupError([err.message]) : err;
-    });
-    table = embedded.table;
-    log.info(
-      { endpoint: embedded.endpoint, dataDir: config.store.dataDir },
-      'using the embedded DynamoDB (SESSIONS_TABLE not set)',
-    );
-  }
-  const store = new DynamoSessionStore({
-    table,
-    region: config.store.region,
-    ttlDays: config.store.ttlDays,
-    ...(embedded
-      ? {
-          endpoint: hooks.storeEndpoint?.(embedded.endpoint) ?? embedded.endpoint,
-          credentials: EMBEDDED_CREDENTIALS,
-        }
-      : {}),
-  });
+  const { store, table, close: closeStore } = await openStore(config, log, hooks);
   const { harness, shell } = buildHarnesses(config, log);
   const others = config.harness.others;
 
@@ -121,47 +82,13 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     accepting: () => runnerRef?.isAccepting ?? false,
   });
   const bolt = buildBoltApp(config, log, health, hooks.ackFloorCommand);
-  const { app, logger } = bolt;
+  const { app } = bolt;
   socketActive = bolt.socketActive;
   app.error(async (err) => {
     log.error({ err }, 'unhandled error in a Slack listener');
   });
 
-  // The run's own Slack calls go through two clients that hand a 429 straight back
-  // (rejectRateLimitedCalls) instead of pausing the whole request queue, and through one scheduler
-  // that shares each method's per-workspace budget between runs and waits Retry-After per method.
-  // Posts get a third client that never retries on its own: a post is not idempotent, so the
-  // writer checks whether a post whose answer was lost landed before sending it again.
-  const writerClient = (lane: 'critical' | 'progress' | 'posts') =>
-    new WebClient(config.slack.botToken, {
-      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-      logger,
-      rejectRateLimitedCalls: true,
-      retryConfig:
-        lane === 'critical'
-          ? { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true }
-          : { retries: 0 },
-      timeout:
-        lane === 'progress' ? Math.min(10_000, config.slack.callTimeoutMs) : config.slack.callTimeoutMs,
-    });
-  const scheduler = new SlackScheduler({
-    retryAfterOf,
-    onRateLimited: (key, retryAfter) =>
-      log.warn(
-        { method: key.method, channel: key.channel, retryAfter },
-        'Slack rate limited a call; waiting',
-      ),
-  });
-  const writer =
-    hooks.writer?.(app) ??
-    new ScheduledSlackWriter(
-      new WebApiSlackWriter(writerClient('critical'), writerClient('progress'), {
-        posts: writerClient('posts'),
-        log: log.child({ component: 'slack-writer' }),
-      }),
-      scheduler,
-      'bot-token-workspace',
-    );
+  const { writer, scheduler, client } = buildSlackWriter(config, log, bolt, hooks.writer);
   const groups = new SlackGroups(app.client, log.child({ component: 'groups' }));
   const access = new AccessPolicy(config.access, groups);
   const approvers = config.approvals.approvers;
@@ -196,7 +123,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     : undefined;
   // Slack's agent surfaces (sessions with Slack's own stop, feedback); the bot works without them.
   const { agentSessions, closer } = buildAgentSessions(config, {
-    client: writerClient('critical'),
+    client: client('critical'),
     store,
     table,
     home,
@@ -234,56 +161,21 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       harnessFor: (command) => others.find((h) => h.commands.includes(command))?.id,
     },
   });
-  const commands = registerCommands(app, {
+  const commands = registerSurfaces(app, config, {
     runner,
     store,
+    table,
     access,
-    defaultRegion: config.defaultTargetRegion,
-    fisRegions: config.fisRegions,
-    accounts: config.accounts,
-    duplicateWindowSeconds: config.concurrency.duplicateCommandWindowSeconds,
+    writer,
+    gate,
+    approvals: approvalStore,
+    groups,
+    home,
+    agentSessions,
+    feedback,
     log,
-    approvalsEnabled: gate !== undefined,
   });
   bolt.ackCommandsEarly?.(commands);
-  registerEvents(app, { runner, store, access, log });
-  registerActions(app, {
-    runner,
-    gate,
-    log,
-    store,
-    // Approvers' and the requester's Home tabs follow the card's decisions.
-    afterApprovalClick: (id) =>
-      void (async () => {
-        const a = await approvalStore?.getApproval(id);
-        if (a) await home.refreshAll([...(await groups.expand(approvers)), a.requester]);
-      })().catch((err) => log.warn({ err }, 'could not refresh Home tabs after an approval click')),
-  });
-  registerAgentEvents(app, { runner, store, log, agentSessions, feedback, writer, presenter });
-  registerHome(app, { home, gate, approvals: approvalStore, log });
-  registerAlerts(app, {
-    runner,
-    store,
-    episodes: new DynamoEpisodeStore(store.doc, table),
-    writer,
-    presenter,
-    access,
-    log,
-    settings: {
-      ...config.alerts,
-      defaultRegion: config.defaultTargetRegion,
-      maxQueue: config.concurrency.maxQueue,
-    },
-  });
-  registerInvestigate(app, {
-    runner,
-    access,
-    writer,
-    presenter,
-    alarms: new CloudWatchAlarmLookup(new AwsCloudWatch(config.cloudwatch)),
-    defaultRegion: config.defaultTargetRegion,
-    log,
-  });
   runnerRef = runner;
 
   // Startup self-check: say exactly what is wrong instead of failing on the first request.
@@ -303,24 +195,9 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     closer,
   );
 
-  let port: number | undefined;
-  let healthServer: { server: Server; port: number } | undefined;
-  if (config.slack.mode.kind === 'http') {
-    const { port: listenPort, host } = config.slack.mode;
-    const server = (await app
-      .start(host ? { port: listenPort, host } : { port: listenPort }, HTTP_SERVER_TIMEOUTS)
-      .catch(portInUse(listenPort, 'PORT'))) as Server;
-    port = (server.address() as AddressInfo).port;
-    slackUp = true;
-    log.info({ port, path: '/slack/events' }, 'listening for Slack (HTTP mode)');
-  } else {
-    await app.start();
-    healthServer = await health
-      .listen(config.slack.healthPort, config.slack.healthHost)
-      .catch(portInUse(config.slack.healthPort, 'PORT'));
-    port = healthServer.port;
-    log.info({ healthPort: port }, 'connected to Slack (Socket Mode)');
-  }
+  const listening = await listen(app, config, health, log);
+  // Socket Mode reports the websocket itself (socketActive); HTTP mode is up once it listens.
+  if (config.slack.mode.kind === 'http') slackUp = true;
 
   return {
     app,
@@ -328,7 +205,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     gate,
     scheduler,
     feedback,
-    port,
+    port: listening.port,
     async stop(graceMs = config.concurrency.shutdownGraceMs) {
       // Stop receiving first (Slack redelivers to other replicas), then let running turns finish.
       stopBackground();
@@ -340,8 +217,8 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       const deadline = Date.now() + graceMs;
       await gate?.drain(graceMs);
       await runner.drain(Math.max(0, deadline - Date.now()));
-      healthServer?.server.close();
-      if (ownsStore) await embedded?.close();
+      listening.closeHealth();
+      await closeStore();
     },
   };
 }

@@ -61,7 +61,7 @@ export const schema = z.object({
   ),
   SLACK_API_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   SLACK_CALL_TIMEOUT_SECONDS: intInRange(1, 120, 20).describe(
-    'How long the bot waits for Slack to answer one Web API call of a run (posts, final edits, streams, uploads) before it counts the call as failed and tries again. A post that timed out is looked for in the thread before it is sent again, so a slow Slack does not get the same reply twice.',
+    'How long the bot waits for Slack to answer one Web API call of a run (posts, final edits, streams, uploads) before it counts the call as failed and tries again. A post or file upload that timed out is looked for in the thread before it is sent again, so a slow Slack does not get the same reply or file twice.',
   ),
   PORT: intInRange(0, 65535, 3000),
   HARNESS_ARN: z.preprocess(

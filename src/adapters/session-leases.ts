@@ -1,6 +1,6 @@
 /**
  * Who works on a thread: claims (idle → running), each replica's liveness record that keeps its
- * claims alive, stop requests, and taking runs back from owners that stopped renewing (reaping) or
+ * claims alive (session-leases-owner.ts), stop requests, and taking runs back from owners that stopped renewing (reaping) or
  * are shutting down. A claim carries its own lease, set when taken and never renewed (it covers a
  * claim until its replica's next heartbeat, and claims by an owner that never wrote a record); past
  * it, a claim is stale when its owner's record is stale or missing.
@@ -8,8 +8,9 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SessionRecord, ThreadKey } from '../core/ports.ts';
+import type { SessionRecord, StopNotice, ThreadKey } from '../core/ports.ts';
 import { keyId, readMany } from './session-batch-read.ts';
+import { leaveStopNotice, ownerKey, renewOwner } from './session-leases-owner.ts';
 import {
   RUNNING,
   RUNNING_PARTITIONS,
@@ -19,14 +20,6 @@ import {
   strip,
   threadKey,
 } from './session-table.ts';
-
-/** Liveness records outlive a replica by a day, then TTL tidies them (staleness is read from `aliveUntil`). */
-const OWNER_TTL_S = 86_400;
-
-/** A replica's liveness record. */
-export function ownerKey(owner: string): { pk: string; sk: string } {
-  return { pk: `OWNER#${owner}`, sk: 'ALIVE' };
-}
 
 /** While the previous version's partition holds no claim, it is looked at once every this many leases. */
 export const LEGACY_QUIET_SWEEP_LEASES = 2;
@@ -42,6 +35,11 @@ export class SessionLeases {
   private legacy = { lookedAt: Number.NEGATIVE_INFINITY, busy: true };
 
   constructor(private readonly t: SessionTable) {}
+
+  /** The replica's heartbeat (session-leases-owner.ts). */
+  renewOwner(owner: string, leaseMs: number, handled: string[] = []): Promise<StopNotice[]> {
+    return renewOwner(this.t, owner, leaseMs, handled);
+  }
 
   claim(key: ThreadKey, owner: string, leaseMs: number, interruptedAt?: number): Promise<boolean> {
     const now = this.t.now();
@@ -94,23 +92,17 @@ export class SessionLeases {
   }
 
   /**
-   * The replica's liveness record, which keeps all its claims alive: one unconditional write per
-   * heartbeat (its TTL only tidies records of replicas long gone; staleness is `aliveUntil`).
+   * The records of these threads (who owns each, a stop request), in one batched read. The heartbeat
+   * reads a claim only to confirm it, and an eventually consistent answer (which may predate a write
+   * by up to about a second) would be wrong at each of those moments, so it stays strongly
+   * consistent: (1) just after the claim was taken (or taken back after an approval), a stale answer
+   * is the record before it (idle, or the previous run's claim) and would abort a healthy run as
+   * lost; (2) named by a Stop notice, the notice was written just after the Stop, and a stale answer
+   * without the Stop would have the notice taken out with the Stop unseen; (3) after a renewal that
+   * landed late, the reaper's takeover may have just landed, and a stale answer would keep the
+   * run writing to the thread beside its new owner until the next confirmation. What cut the read
+   * units is reading far less often (lease.ts), not reading more cheaply.
    */
-  async renewOwner(owner: string, leaseMs: number): Promise<void> {
-    const now = this.t.now();
-    await this.t.doc.send(
-      new UpdateCommand({
-        TableName: this.t.name,
-        Key: ownerKey(owner),
-        UpdateExpression: 'SET aliveUntil = :until, #ttl = :ttl',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':until': now + leaseMs, ':ttl': Math.floor(now / 1000) + OWNER_TTL_S },
-      }),
-    );
-  }
-
-  /** What a heartbeat needs of its claims (who owns each, a stop request), in one batched read. */
   async readClaims(keys: ThreadKey[]): Promise<Array<SessionRecord | undefined | null>> {
     const got = await readMany(this.t, keys.map(threadKey), ['status', 'owner', 'stopRequestedBy']);
     return keys.map((k) => {
@@ -121,17 +113,34 @@ export class SessionLeases {
     });
   }
 
-  requestStop(key: ThreadKey, user: string): Promise<boolean> {
-    return this.t.conditional(
-      new UpdateCommand({
-        TableName: this.t.name,
-        Key: threadKey(key),
-        UpdateExpression: 'SET stopRequestedBy = :u',
-        ConditionExpression: '#s = :running AND attribute_not_exists(stopRequestedBy)',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':u': user, ':running': 'running' },
-      }),
-    );
+  /**
+   * Records the Stop on the running session, then leaves a notice naming the thread in its owner's
+   * liveness record, which the owner's next renewal hands back (renewOwner). The notice is a hint:
+   * the owner reads the claim before acting on it. Should the notice not land, the Stop is still
+   * recorded, and the run still stops once its agent session ends (the caller ends it), since the
+   * owner's stream then reads the session.
+   */
+  async requestStop(key: ThreadKey, user: string): Promise<boolean> {
+    let owner: unknown;
+    try {
+      const out = await this.t.doc.send(
+        new UpdateCommand({
+          TableName: this.t.name,
+          Key: threadKey(key),
+          UpdateExpression: 'SET stopRequestedBy = :u',
+          ConditionExpression: '#s = :running AND attribute_not_exists(stopRequestedBy)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':u': user, ':running': 'running' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      owner = out.Attributes?.owner;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+    if (typeof owner === 'string') await leaveStopNotice(this.t, owner, key).catch(() => undefined);
+    return true;
   }
 
   /** The sparse running index, latest claimed first: one query, however many threads the table holds. */

@@ -12,6 +12,7 @@ import type {
   QueuedTurn,
   SessionRecord,
   SessionStore,
+  StopNotice,
   ThreadKey,
   TurnLogEntry,
 } from '../core/ports.ts';
@@ -91,8 +92,8 @@ export class DynamoSessionStore implements SessionStore {
     return this.leases.claimAwaiting(key, approvalId, owner, leaseMs);
   }
 
-  renewOwner(owner: string, leaseMs: number): Promise<void> {
-    return this.leases.renewOwner(owner, leaseMs);
+  renewOwner(owner: string, leaseMs: number, handled?: string[]): Promise<StopNotice[]> {
+    return this.leases.renewOwner(owner, leaseMs, handled);
   }
 
   readClaims(keys: ThreadKey[]): Promise<Array<SessionRecord | undefined | null>> {

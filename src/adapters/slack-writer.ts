@@ -8,10 +8,12 @@
  * Retry-After for that one method. The progress client should not retry at all (the next edit
  * carries the latest text anyway).
  *
- * Posts go through `posts`, a client that does not retry on its own, and postOnce
- * (slack-post-once.ts): a post whose answer was lost is looked for before it is sent again, since
- * Slack does not deduplicate chat.postMessage. Without `posts`, posts use `critical` (whose own
- * retries may then duplicate a post Slack answered too late).
+ * Posts and the completion of file uploads go through `posts`, a client that does not retry on its
+ * own, and postOnce / completeUploadOnce (slack-post-once.ts, slack-upload-once.ts): a write whose
+ * answer was lost is looked for in the conversation before it is sent again, since Slack
+ * deduplicates neither. Without `posts` they use `critical` (whose own retries may then duplicate
+ * a write Slack answered too late). The lookups go through `reads` (the scheduler) when given, so a
+ * 429 on one is waited out instead of ending the check.
  *
  * Every displayed string passes `toSlack` here, on every path (posts, edits, the plain-text
  * fallback, stream Markdown and task titles, stream footers, file titles and comments): text from
@@ -29,19 +31,29 @@ import {
   type WriteOptions,
 } from '../core/ports.ts';
 import { toSlack, toSlackBlocks } from '../core/slack-escape.ts';
+import type { ScheduleRead } from './slack-once.ts';
 import { postOnce } from './slack-post-once.ts';
+import { completeUploadOnce } from './slack-upload-once.ts';
 
 export class WebApiSlackWriter implements SlackWriter {
   private readonly progress: WebClient;
   private readonly posts: WebClient;
+  /** The dedupe lookups' reads, with Slack's errors mapped (the scheduler knows a 429 by its SlackWriteError). */
+  private readonly read: ScheduleRead;
 
   constructor(
     private readonly client: WebClient,
     progress?: WebClient,
-    private readonly opts: { posts?: WebClient; log?: Logger } = {},
+    private readonly opts: { posts?: WebClient; reads?: ScheduleRead; log?: Logger } = {},
   ) {
     this.progress = progress ?? client;
     this.posts = opts.posts ?? client;
+    const reads: ScheduleRead = opts.reads ?? ((_method, _channel, fn) => fn());
+    this.read = (method, channel, fn) => reads(method, channel, () => call(fn));
+  }
+
+  private onceOptions() {
+    return { read: this.read, ...(this.opts.log ? { log: this.opts.log } : {}) };
   }
 
   async post(channel: string, message: SlackMessage, threadTs?: string): Promise<string> {
@@ -56,7 +68,7 @@ export class WebApiSlackWriter implements SlackWriter {
           unfurl_links: false,
           unfurl_media: false,
         },
-        this.opts.log ? { log: this.opts.log } : {},
+        this.onceOptions(),
       ),
     );
     if (!res.ts) throw new SlackWriteError('no_ts', 'chat.postMessage returned no ts');
@@ -130,7 +142,6 @@ export class WebApiSlackWriter implements SlackWriter {
     );
   }
 
-  /** Files upload v2: get an upload URL per file, upload the bytes, then share them all in the thread. */
   /**
    * Reads the thread's replies from `fromTs` on (conversations.replies, under the history scopes the
    * bot already holds for thread follow-ups) and rewrites each one that carries a button with
@@ -175,6 +186,7 @@ export class WebApiSlackWriter implements SlackWriter {
     return changed;
   }
 
+  /** Files upload v2: get an upload URL per file, upload the bytes, then share them all in the thread. */
   async uploadFiles(channel: string, threadTs: string, files: ThreadFile[], comment?: string): Promise<void> {
     const uploaded: Array<{ id: string; title: string }> = [];
     for (const f of files) {
@@ -193,13 +205,18 @@ export class WebApiSlackWriter implements SlackWriter {
       if (!res.ok) throw new SlackWriteError('upload_failed', `file upload answered HTTP ${res.status}`);
       uploaded.push({ id: target.file_id, title: toSlack(f.title) });
     }
+    // Completing shares the files in the thread: not idempotent, so it is sent once (slack-upload-once.ts).
     await call(() =>
-      this.client.files.completeUploadExternal({
-        files: uploaded as [{ id: string; title: string }],
-        channel_id: channel,
-        thread_ts: threadTs,
-        ...(comment ? { initial_comment: toSlack(comment) } : {}),
-      }),
+      completeUploadOnce(
+        this.posts,
+        {
+          files: uploaded as [{ id: string; title: string }],
+          channel_id: channel,
+          thread_ts: threadTs,
+          ...(comment ? { initial_comment: toSlack(comment) } : {}),
+        },
+        this.onceOptions(),
+      ),
     );
   }
 }

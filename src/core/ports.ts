@@ -46,6 +46,13 @@ export interface ThreadKey {
   threadTs: string;
 }
 
+/** A Stop recorded on one of a replica's claims, as the replica's liveness record names it. */
+export interface StopNotice {
+  /** The notice itself, handed back to renewOwner once acted on. */
+  id: string;
+  key: ThreadKey;
+}
+
 export type SessionStatus = 'idle' | 'running' | 'awaiting_approval';
 
 /** A follow-up that arrived while the agent was answering; it runs next. */
@@ -119,13 +126,15 @@ export interface SessionStore {
   claimAwaiting(key: ThreadKey, approvalId: string, owner: string, leaseMs: number): Promise<boolean>;
   /**
    * The replica's heartbeat: keeps every claim naming `owner` alive for `leaseMs` more (one write,
-   * however many runs the replica has).
+   * however many runs the replica has). Returns the Stop notices left for this owner (requestStop)
+   * that are still pending; `handled`: ids of notices this owner has acted on, taken out by this write.
    */
-  renewOwner(owner: string, leaseMs: number): Promise<void>;
+  renewOwner(owner: string, leaseMs: number, handled?: string[]): Promise<StopNotice[]>;
   /**
-   * The records of these threads, in order, for a replica to learn which of its claims it lost and
-   * which were asked to stop: undefined for a thread with no record, null for one not read this
-   * time (DynamoDB's per-request limits; read again at the next heartbeat).
+   * The records of these threads, in order (strongly consistent), for a replica to confirm that it
+   * still holds these claims and whether they were asked to stop: undefined for a thread with no
+   * record, null for one not read this time (DynamoDB's per-request limits; read again at the next
+   * heartbeat).
    */
   readClaims(keys: ThreadKey[]): Promise<Array<SessionRecord | undefined | null>>;
   noteTurn(
@@ -142,7 +151,10 @@ export interface SessionStore {
     leaseMs: number,
     awaitingApprovalId?: string,
   ): Promise<QueuedTurn | undefined>;
-  /** Asks the owner of a running turn to stop it; false if nothing is running (or a stop was already asked). */
+  /**
+   * Asks the owner of a running turn to stop it (and leaves it a Stop notice that its next renewal
+   * returns); false if nothing is running (or a stop was already asked).
+   */
   requestStop(key: ThreadKey, user: string): Promise<boolean>;
   /**
    * Runs whose owner stopped renewing (the claim's own lease lapsed, and so has its owner's liveness

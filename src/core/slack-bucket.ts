@@ -43,6 +43,13 @@ export class Bucket {
    */
   readonly log: number[] = [];
   inFlight = 0;
+  /** A per-channel bucket's workspace-wide budget (chat.postMessage), which every grant also draws on. */
+  pool?: Bucket;
+  /**
+   * A workspace-wide budget's channel buckets that could go now but for it, with their keys: when it
+   * has a token, the one whose next call ranks first gets it.
+   */
+  readonly blocked = new Map<Bucket, { workspace: string; method: string; channel?: string }>();
 
   constructor(
     readonly budget: MethodBudget,
@@ -66,6 +73,57 @@ export class Bucket {
   /** Answers older than the window no longer count. */
   expire(now: number): void {
     while (this.log.length > 0 && this.log[0]! <= now - this.budget.windowMs) this.log.shift();
+  }
+
+  /**
+   * When this budget lets its next call go (waitMs 0: now; `early`: a run's first text on credit), or
+   * undefined when a full window waits for an answer to start its clock (the scheduler pumps again then).
+   */
+  nextWait(now: number, firstTextWaits: () => boolean): { waitMs: number; early: boolean } | undefined {
+    this.refill(now);
+    this.expire(now);
+    const windowFull = this.log.length + this.inFlight >= this.budget.maxInWindow;
+    if (windowFull && this.log.length === 0 && this.pausedUntil <= now) return undefined;
+    // A run's first text need not wait for the even pace: Slack counts calls per window, so while
+    // the window has room it goes at once on credit (tokens below zero), and the calls after it
+    // pay the credit back at the same pace, so a minute never holds more than the bucket allows.
+    const early =
+      this.tokens < 1 &&
+      this.tokens - 1 >= -(this.budget.firstTextCredit ?? 0) &&
+      !windowFull &&
+      this.pausedUntil <= now &&
+      this.critical.length === 0 &&
+      firstTextWaits();
+    const waitMs =
+      this.pausedUntil > now
+        ? this.pausedUntil - now
+        : windowFull
+          ? this.log[0]! + this.budget.windowMs - now + 1
+          : this.tokens >= 1 || early
+            ? 0
+            : (1 - this.tokens) / this.rate;
+    return { waitMs, early };
+  }
+
+  /** How long a critical call offered now would wait here behind `ahead` critical calls: tokens, pause, window. */
+  criticalWaitMs(now: number, ahead: number): number {
+    this.refill(now);
+    const short = ahead + 1 - this.tokens;
+    const recent = this.log.filter((t) => t > now - this.budget.windowMs);
+    const windowFull = recent.length + this.inFlight + ahead >= this.budget.maxInWindow;
+    const windowWait = windowFull && recent.length > 0 ? recent[0]! + this.budget.windowMs - now : 0;
+    return Math.max(0, this.pausedUntil - now, short > 0 ? short / this.rate : 0, windowWait);
+  }
+
+  /** Slack answered 429: nothing goes until `until`, the tokens it thought it had are gone, one is ready then. */
+  pause(until: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+    this.tokens = 0;
+    this.refilledAt = this.pausedUntil - 1 / this.rate;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
   }
 
   get waiting(): number {

@@ -21,7 +21,16 @@ export interface MethodBudget {
   firstTextCredit?: number;
   /** Keyed per channel as well as per workspace (chat.postMessage). */
   perChannel?: boolean;
+  /**
+   * Per-channel methods: a budget over all channels of the workspace as well, that every call also
+   * draws from (chat.postMessage's workspace-wide cap). Its tokens go to the channel whose waiting
+   * call ranks first (slack-call-order.ts), so priority holds across channels.
+   */
+  workspace?: SharedBudget;
 }
+
+/** A budget shared by the channels of a workspace: the same fields without the per-channel ones. */
+export type SharedBudget = Omit<MethodBudget, 'perChannel' | 'workspace' | 'firstTextCredit'>;
 
 /**
  * Slack's limits (slack.md §2.1) and the share of them the bot uses: `burst + windowMs / refillMs`
@@ -39,7 +48,10 @@ export const DEFAULT_BUDGETS: Record<string, MethodBudget> = {
     refillMs: 1_334,
     firstTextCredit: 2,
   },
-  // "One message per second per channel", with 10% slack for network jitter.
+  // "One message per second per channel", with 10% slack for network jitter; and a workspace-wide
+  // cap, "several hundred a minute", taken as 300 (the fake's POST_WORKSPACE_PER_MINUTE). Its burst
+  // lets 40 runs starting together post their replies at once (each channel still 1/s); beyond that
+  // posts are paced at 253 a minute, so burst plus a minute's refill stays under 294.
   'chat.postMessage': {
     limit: 1,
     windowMs: 1_000,
@@ -47,6 +59,7 @@ export const DEFAULT_BUDGETS: Record<string, MethodBudget> = {
     burst: 1,
     refillMs: 1_100,
     perChannel: true,
+    workspace: { limit: 300, windowMs: 60_000, maxInWindow: 294, burst: 40, refillMs: 237 },
   },
   // Stream starts and stops are not paced evenly: a start is a run's whole stream, worth most when the
   // runs it serves begin (a burst of runs is a burst of answers), and the stops of runs ending together

@@ -15,7 +15,7 @@
  */
 import type { Bucket, Waiting } from './slack-bucket.ts';
 
-type Rank = [tier: number, primary: number, served: number, seq: number];
+export type Rank = [tier: number, primary: number, served: number, seq: number];
 
 function rankOf(b: Bucket, key: string | undefined, w: Waiting): Rank {
   const served = key === undefined ? -1 : (b.lastServed.get(key) ?? -1);
@@ -29,7 +29,7 @@ function rankOf(b: Bucket, key: string | undefined, w: Waiting): Rank {
   return [0, firstText ? Number.NEGATIVE_INFINITY : served, served, w.seq];
 }
 
-const before = (a: Rank, b: Rank) => {
+export const before = (a: Rank, b: Rank) => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
   return false;
 };
@@ -52,12 +52,15 @@ export function firstTextWaiting(b: Bucket): boolean {
  * Takes the next call off the bucket's queues (undefined when none waits); with `firstTextOnly`,
  * the oldest-offered call that would show a run's first text.
  */
-export function takeNext(b: Bucket, now: number, firstTextOnly = false): Waiting | undefined {
-  if (!firstTextOnly) {
-    const plain = b.critical.shift();
-    if (plain) return plain;
+type Pick = { w: Waiting; key: string | undefined; rank: Rank; aged: boolean };
+
+/** The call `takeNext` would take, with its rank (plain critical calls rank before all others). */
+function pick(b: Bucket, firstTextOnly: boolean): Pick | undefined {
+  if (!firstTextOnly && b.critical.length > 0) {
+    const w = b.critical[0]!;
+    return { w, key: w.runKey, rank: [-1, w.offeredAt, -1, w.seq], aged: false };
   }
-  let best: { w: Waiting; key: string | undefined; rank: Rank; aged: boolean } | undefined;
+  let best: Pick | undefined;
   for (const w of b.aged) {
     const rank = rankOf(b, w.runKey, w);
     if (firstTextOnly && !showsFirstText(w)) continue;
@@ -69,7 +72,25 @@ export function takeNext(b: Bucket, now: number, firstTextOnly = false): Waiting
     if (firstTextOnly && !showsFirstText(w)) continue;
     if (!best || before(rank, best.rank)) best = { w, key, rank, aged: false };
   }
+  return best;
+}
+
+/**
+ * The rank of the call a bucket would grant next (undefined: none waits), so a budget shared by
+ * several buckets (chat.postMessage's workspace cap over its channels) grants in the same order.
+ */
+export function nextRank(b: Bucket, firstTextOnly = false): Rank | undefined {
+  return pick(b, firstTextOnly)?.rank;
+}
+
+/**
+ * Takes the next call off the bucket's queues (undefined when none waits); with `firstTextOnly`,
+ * the oldest-offered call that would show a run's first text.
+ */
+export function takeNext(b: Bucket, now: number, firstTextOnly = false): Waiting | undefined {
+  const best = pick(b, firstTextOnly);
   if (!best) return undefined;
+  if (best.rank[0] === -1) return b.critical.shift();
   if (best.aged) b.aged.splice(b.aged.indexOf(best.w), 1);
   else b.progress.delete(best.key ?? `anon:${best.w.seq}`);
   if (best.key !== undefined && !best.aged) {

@@ -11,17 +11,24 @@
  *   about one edit per N tokens (the cadence adapts to load by itself); status-only edits last.
  * - Latest state wins: a run has at most one progress call waiting; offering another replaces it, and
  *   the call renders its content when granted, so a skipped intermediate edit loses nothing.
+ * - Workspace-wide caps on per-channel methods (chat.postMessage: ~300/min over all channels): each
+ *   channel's bucket also draws on one shared bucket per workspace; a channel that could go but for
+ *   the shared one waits on it, and its tokens go to whichever waiting channel's next call ranks
+ *   first (same order as within a bucket), so priority and oldest-text-first hold across channels.
  * - 429: the bucket that was limited (that workspace and method only) pauses for Retry-After; the call
  *   is retried at the front of its queue (critical) or re-offered (progress). Other methods, other
- *   workspaces and other channels keep going.
+ *   workspaces and other channels keep going. A post's 429 asking more than the 1 s a channel's limit
+ *   can ask is the workspace cap's: the shared bucket pauses too.
  *
  * Plain TypeScript: the clock and timers are injectable so tests run on fake timers. The queues and
- * token bucket of one budget are in slack-bucket.ts, the order calls are granted in slack-call-order.ts.
+ * token bucket of one budget are in slack-bucket.ts, the order calls are granted in slack-call-order.ts,
+ * which channel a workspace-wide budget serves next in slack-shared-budget.ts.
  */
 
 import { Bucket, type Lane, type Waiting } from './slack-bucket.ts';
 import { DEFAULT_BUDGETS, type MethodBudget } from './slack-budgets.ts';
 import { firstTextWaiting, showsFirstText, takeNext } from './slack-call-order.ts';
+import { chooseChannel, sharedBucket, sharedId } from './slack-shared-budget.ts';
 
 export type { Lane } from './slack-bucket.ts';
 export { DEFAULT_BUDGETS, type MethodBudget } from './slack-budgets.ts';
@@ -62,6 +69,8 @@ export class SlackScheduler {
   private readonly now: () => number;
   private readonly buckets = new Map<string, Bucket>();
   private readonly keyOfBucket = new Map<Bucket, CallKey>();
+  /** Workspace-wide budgets of per-channel methods, by workspace and method. */
+  private readonly pools = new Map<string, Bucket>();
   private seq = 0;
   /** Counters for logs and the benchmark. */
   readonly stats = { granted: 0, rateLimited: 0, replaced: 0 };
@@ -148,15 +157,12 @@ export class SlackScheduler {
   waitMs(key: CallKey): number {
     const budget = this.budgets[key.method];
     const b = budget && this.buckets.get(this.keyOf(key, budget));
-    if (!b) return 0;
+    // A channel's first post has no bucket yet but still waits on its workspace's shared one.
+    const pool = b?.pool ?? (budget?.workspace ? this.pools.get(sharedId(key)) : undefined);
     const now = this.now();
-    b.refill(now);
-    const short = b.critical.length + 1 - b.tokens;
-    const tokenWait = short > 0 ? short / b.rate : 0;
-    const recent = b.log.filter((t) => t > now - b.budget.windowMs);
-    const windowFull = recent.length + b.inFlight + b.critical.length >= b.budget.maxInWindow;
-    const windowWait = windowFull && recent.length > 0 ? recent[0]! + b.budget.windowMs - now : 0;
-    return Math.max(0, b.pausedUntil - now, tokenWait, windowWait);
+    let ahead = 0;
+    for (const c of pool?.blocked.keys() ?? []) ahead += c.critical.length;
+    return Math.max(b?.criticalWaitMs(now, b.critical.length) ?? 0, pool?.criticalWaitMs(now, ahead) ?? 0);
   }
 
   /** Calls waiting for a bucket (for health and tests). */
@@ -180,6 +186,8 @@ export class SlackScheduler {
     let b = this.buckets.get(id);
     if (!b) {
       b = new Bucket(budget, this.now());
+      const shared = budget.workspace;
+      if (shared) b.pool = sharedBucket(this.pools, k, () => new Bucket(shared, this.now()));
       this.buckets.set(id, b);
       this.keyOfBucket.set(b, { workspace: k.workspace, method: k.method, channel: k.channel });
     }
@@ -190,75 +198,109 @@ export class SlackScheduler {
     if (b.timer) return;
     for (;;) {
       if (b.waiting === 0) {
+        b.pool?.blocked.delete(b);
         this.forgetIdle(b);
         return;
       }
       const now = this.now();
-      b.refill(now);
-      b.expire(now);
-      const windowFull = b.log.length + b.inFlight >= b.budget.maxInWindow;
-      // Window full of calls still in flight: the first answer starts the clock (execute pumps again).
-      if (windowFull && b.log.length === 0 && b.pausedUntil <= now) return;
-      // A run's first text need not wait for the even pace: Slack counts calls per window, so while
-      // the window has room it goes at once on credit (tokens below zero), and the calls after it
-      // pay the credit back at the same pace, so a minute never holds more than the bucket allows.
-      const early =
-        b.tokens < 1 &&
-        b.tokens - 1 >= -(b.budget.firstTextCredit ?? 0) &&
-        !windowFull &&
-        b.pausedUntil <= now &&
-        b.critical.length === 0 &&
-        firstTextWaiting(b);
-      const waitMs =
-        b.pausedUntil > now
-          ? b.pausedUntil - now
-          : windowFull
-            ? b.log[0]! + b.budget.windowMs - now + 1
-            : b.tokens >= 1 || early
-              ? 0
-              : (1 - b.tokens) / b.rate;
-      if (waitMs > 0) {
-        b.timer = setTimeout(() => {
-          b.timer = undefined;
-          this.pump(b, key);
-        }, Math.ceil(waitMs));
-        (b.timer as { unref?: () => void }).unref?.();
+      const next = b.nextWait(now, () => firstTextWaiting(b));
+      if (!next) return;
+      if (next.waitMs > 0) {
+        b.pool?.blocked.delete(b);
+        this.sleep(b, key, next.waitMs);
         return;
       }
-      b.tokens -= 1;
-      b.inFlight++;
-      const w = takeNext(b, now, early)!;
-      this.stats.granted++;
-      void this.execute(b, key, w);
+      if (b.pool) {
+        // Ready but for the workspace-wide budget: it decides which channel goes (pumpPool).
+        b.pool.blocked.set(b, key);
+        this.pumpPool(b.pool);
+        return;
+      }
+      this.grant(b, key, now, next.early);
     }
+  }
+
+  private sleep(b: Bucket, key: CallKey, waitMs: number): void {
+    b.timer = setTimeout(() => {
+      b.timer = undefined;
+      this.pump(b, key);
+    }, Math.ceil(waitMs));
+    (b.timer as { unref?: () => void }).unref?.();
+  }
+
+  /**
+   * Grants a workspace-wide budget's tokens to the channels waiting on it, the best-ranked next call
+   * first, while it has tokens; else sleeps until it has one (or an answer starts a full window's clock).
+   */
+  private pumpPool(p: Bucket): void {
+    if (p.timer) return;
+    for (;;) {
+      const now = this.now();
+      const best = chooseChannel(
+        p,
+        now,
+        (b, key, waitMs) => this.sleep(b, key, waitMs),
+        (b) => this.forgetIdle(b),
+      );
+      if (!best) return;
+      // The shared budget's own pace and window (it holds no calls, so never a first text on credit).
+      const wait = p.nextWait(now, () => false);
+      if (!wait) return;
+      if (wait.waitMs > 0) {
+        p.timer = setTimeout(() => {
+          p.timer = undefined;
+          this.pumpPool(p);
+        }, Math.ceil(wait.waitMs));
+        (p.timer as { unref?: () => void }).unref?.();
+        return;
+      }
+      p.tokens -= 1;
+      p.inFlight++;
+      this.grant(best.b, best.key, now, best.early);
+    }
+  }
+
+  private grant(b: Bucket, key: CallKey, now: number, early: boolean): void {
+    b.tokens -= 1;
+    b.inFlight++;
+    const w = takeNext(b, now, early)!;
+    this.stats.granted++;
+    void this.execute(b, key, w);
   }
 
   private async execute(b: Bucket, key: CallKey, w: Waiting): Promise<void> {
     const answered = () => {
       b.inFlight--;
       b.log.push(this.now());
+      if (b.pool) {
+        b.pool.inFlight--;
+        b.pool.log.push(this.now());
+      }
+    };
+    // A full window (the bucket's or the workspace's) may have been waiting for an answer to start its clock.
+    const again = () => {
+      if (!b.timer && b.waiting > 0) this.pump(b, key);
+      if (b.pool && !b.pool.timer && b.pool.blocked.size > 0) this.pumpPool(b.pool);
     };
     try {
       const result = await w.fn();
       answered();
       w.resolve(result);
-      // A full window may have been waiting for this answer to start its clock.
-      if (!b.timer && b.waiting > 0) this.pump(b, key);
+      again();
     } catch (err) {
       answered();
       const retryAfter = this.o.retryAfterOf?.(err);
       if (retryAfter === undefined) {
         w.reject(err);
-        if (!b.timer && b.waiting > 0) this.pump(b, key);
+        again();
         return;
       }
       this.stats.rateLimited++;
       this.o.onRateLimited?.(key, retryAfter);
-      // Only this bucket waits; the tokens it thought it had are gone.
-      b.pausedUntil = Math.max(b.pausedUntil, this.now() + retryAfter * 1000);
-      b.tokens = 0;
-      // One token is ready the moment the pause ends.
-      b.refilledAt = b.pausedUntil - 1 / b.rate;
+      // Only this bucket waits (the timer it slept on is cleared, pumped again below) ...
+      b.pause(this.now() + retryAfter * 1000);
+      // ... unless the wait is longer than a channel's window: the workspace-wide cap refused it.
+      if (b.pool && retryAfter * 1000 > b.budget.windowMs) b.pool.pause(b.pausedUntil);
       if (w.lane === 'critical' && ++w.attempts <= (this.o.maxRateLimitedRetries ?? 5)) {
         (w.pendingSince ? b.aged : b.critical).unshift(w);
       } else if (w.lane === 'progress' && w.runKey !== undefined && !b.progress.has(w.runKey)) {
@@ -271,11 +313,8 @@ export class SlackScheduler {
       } else {
         w.reject(err);
       }
-      if (b.timer) {
-        clearTimeout(b.timer);
-        b.timer = undefined;
-      }
       this.pump(b, key);
+      again();
     }
   }
 

@@ -25,8 +25,9 @@ export interface ApiHost extends Workspace {
   readonly appToken: string;
   readonly users: Map<string, { id: string; name: string; deleted?: boolean }>;
   readonly userGroups: Map<string, string[]>;
-  readonly uploads: Map<string, { name: string; length: number; content?: string }>;
+  readonly uploads: Map<string, { name: string; length: number; content?: string; completed?: boolean }>;
   readonly messages: readonly StoredMessage[];
+  readonly fileShareDelayMs: number;
   pushEphemeral(e: EphemeralPost): void;
   newFileId(): string;
   readonly agents: AgentSurfaces;
@@ -238,7 +239,10 @@ export class WebApiRouter {
         return { ok: false, error: 'file_upload_size_mismatch' };
       files.push({ id: f.id!, name: up.name, title: f.title ?? up.name, content: up.content });
     }
-    for (const f of files) h.uploads.delete(f.id);
+    // A completed file stays a file: completing it again shares it again, in a message of its own.
+    // Slack documents no deduplication of this call and a file may be shared in several places (the
+    // recorded answer's `shares`), so the strictest reading of a repeated call is a second share.
+    for (const f of files) h.uploads.get(f.id)!.completed = true;
     const channel = p.channel_id ? String(p.channel_id) : undefined;
     if (channel) {
       const ch = visibleChannel(h, channel);
@@ -246,15 +250,19 @@ export class WebApiRouter {
       if (!canWrite(h, ch) || !ch.members.has(h.botUserId)) return { ok: false, error: 'not_in_channel' };
       const threadTs = p.thread_ts ? String(p.thread_ts) : undefined;
       if (threadTs && !h.message(ch.id, threadTs)) return { ok: false, error: 'thread_not_found' };
-      h.store({
-        channel: ch.id,
-        ts: h.nextTs(),
-        threadTs,
-        botId: h.botId,
-        text: typeof p.initial_comment === 'string' ? p.initial_comment : '',
-        // Part of the message when it appears (the 'message' change carries them).
-        files,
-      });
+      const text = typeof p.initial_comment === 'string' ? p.initial_comment : '';
+      const share = () =>
+        h.store({
+          channel: ch.id,
+          ts: h.nextTs(),
+          threadTs,
+          botId: h.botId,
+          text,
+          // Part of the message when it appears (the 'message' change carries them).
+          files,
+        });
+      if (h.fileShareDelayMs > 0) setTimeout(share, h.fileShareDelayMs).unref();
+      else share();
     }
     return { ok: true, files: files.map((f) => ({ id: f.id, name: f.name, title: f.title })) };
   }

@@ -1,7 +1,8 @@
 /**
  * Slack's rate limits as the fake enforces them: each Web API method belongs to a published tier
  * (calls per minute per workspace), chat.postMessage allows about one message per second per
- * channel, and a test can force the next calls of a method to answer HTTP 429 with Retry-After.
+ * channel and a few hundred a minute over the whole workspace, and a test can force the next calls of
+ * a method to answer HTTP 429 with Retry-After.
  */
 
 /** Published tiers (Slack's method reference; Slack's Java SDK keeps them in rate_limit_tiers.json). */
@@ -34,6 +35,14 @@ export const METHOD_TIERS: Record<string, Tier> = {
   'views.publish': 'Tier4',
 };
 
+/**
+ * chat.postMessage's workspace-wide cap. Slack's rate-limit guide (docs.slack.dev/apis/web-api/rate-limits)
+ * says the method "generally allows posting one message per second per channel, while also maintaining
+ * a workspace-wide limit", and its method page speaks of several hundred messages a minute without a
+ * figure: the fake takes the strictest credible reading, 300 in any minute, beside the 1/s per channel.
+ */
+export const POST_WORKSPACE_PER_MINUTE = 300;
+
 /** auth.test is "special" in Slack's list; it tolerates far more than the bot ever sends. */
 const SPECIAL_PER_MINUTE: Record<string, number> = { 'auth.test': 100 };
 
@@ -63,17 +72,24 @@ export class RateLimiter {
     }
     if (!this.enforce) return undefined;
     const now = Date.now();
-    const [key, limit, windowMs] =
+    // A call counts against every limit it falls under, and only when all of them accept it.
+    const limits: Array<[key: string, limit: number, windowMs: number]> =
       method === 'chat.postMessage'
-        ? [`${method}:${String(p.channel)}`, 1, 1000]
-        : [method, perMinute(method), 60_000];
-    const hits = (this.windows.get(key) ?? []).filter((t) => t > now - windowMs);
-    if (hits.length >= limit) {
+        ? [
+            [`${method}:${String(p.channel)}`, 1, 1000],
+            [`${method}:workspace`, POST_WORKSPACE_PER_MINUTE, 60_000],
+          ]
+        : [[method, perMinute(method), 60_000]];
+    let wait: number | undefined;
+    const recent = limits.map(([key, limit, windowMs]) => {
+      const hits = (this.windows.get(key) ?? []).filter((t) => t > now - windowMs);
       this.windows.set(key, hits);
-      return Math.max(1, Math.ceil((hits[0]! + windowMs - now) / 1000));
-    }
-    hits.push(now);
-    this.windows.set(key, hits);
+      if (hits.length >= limit)
+        wait = Math.max(wait ?? 0, Math.max(1, Math.ceil((hits[0]! + windowMs - now) / 1000)));
+      return hits;
+    });
+    if (wait !== undefined) return wait;
+    for (const hits of recent) hits.push(now);
     return undefined;
   }
 }

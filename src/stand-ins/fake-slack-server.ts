@@ -20,7 +20,7 @@ export interface ServerHost {
   readonly scopes: Set<string>;
   /** Every Web API call is recorded here, refused ones too. */
   readonly calls: ApiCall[];
-  readonly uploads: Map<string, { name: string; length: number; content?: string }>;
+  readonly uploads: Map<string, { name: string; length: number; content?: string; completed?: boolean }>;
 }
 
 export interface ServerParts {

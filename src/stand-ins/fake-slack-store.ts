@@ -49,8 +49,17 @@ export class SlackStore extends EventEmitter {
   /** User groups (id → member ids), answered by usergroups.users.list. */
   readonly userGroups = new Map<string, string[]>();
   readonly scopes: Set<string>;
-  /** Files between getUploadURLExternal and completeUploadExternal. */
-  readonly uploads = new Map<string, { name: string; length: number; content?: string }>();
+  /**
+   * How long after files.completeUploadExternal the message sharing the files appears. Slack shares
+   * them asynchronously (its SDK maintainers: the share, and so the message, "can be delayed"; poll
+   * files.info or the conversation), so a test may set a delay; 0: at once.
+   */
+  fileShareDelayMs = 0;
+  /** Files from getUploadURLExternal on (completed ones stay: completing again shares again). */
+  readonly uploads = new Map<
+    string,
+    { name: string; length: number; content?: string; completed?: boolean }
+  >();
   private tsCounter = 0;
   private fileCounter = 0;
 

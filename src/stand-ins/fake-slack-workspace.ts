@@ -117,6 +117,8 @@ export function messageObject(ws: Workspace, m: StoredMessage, withMetadata = fa
     ts: m.ts,
     ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
     ...(m.blocks ? { blocks: m.blocks } : {}),
+    // A message that shares files lists them (the recorded conversations.replies answer's `files`).
+    ...(m.files ? { files: m.files.map((f) => ({ id: f.id, name: f.name, title: f.title })) } : {}),
     ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
   };
 }

@@ -106,6 +106,11 @@ export class FakeSlack extends SlackStore implements Workspace {
     this.slow.add(method, ms, times, when);
   }
 
+  /** Files completed from now on are shared (their message appears) `ms` later, as Slack may. */
+  delayFileShares(ms: number): void {
+    this.fileShareDelayMs = ms;
+  }
+
   /** The next `times` calls to `method` fail with this Slack error. */
   failNext(method: string, error: string, times = 1): void {
     this.api.failNext(method, error, times);

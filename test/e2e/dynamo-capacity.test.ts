@@ -53,6 +53,21 @@ describe('capacity units at the counting stand-in', () => {
     expect(total(t.dynamo.units())).toEqual({ rru: 1, wru: 0 });
   });
 
+  it('a Stop from another replica: its notice in the owner’s record is 1 WRU, and the renewal that hands it back costs no read', async () => {
+    const rec = runningRecord('6.0100', 'replica-w', 30_000);
+    await t.store.create(rec);
+    await t.store.renewOwner('replica-w', 30_000);
+    t.dynamo.reset();
+    expect(await t.store.requestStop(rec, 'U1')).toBe(true);
+    // The session's update (and its running-index entry), then the notice.
+    expect(t.dynamo.units()['stop notice']).toEqual({ rru: 0, wru: 1 });
+    t.dynamo.reset();
+    const notices = await t.store.renewOwner('replica-w', 30_000);
+    expect(notices.map((n) => n.key.threadTs)).toEqual(['6.0100']);
+    expect(total(t.dynamo.units())).toEqual({ rru: 0, wru: 1 });
+    expect(await t.store.renewOwner('replica-w', 30_000, [notices[0]!.id])).toEqual([]);
+  });
+
   it('the new image the counter asks an update for is not handed to the client', async () => {
     doc = DynamoDBDocumentClient.from(
       new DynamoDBClient({

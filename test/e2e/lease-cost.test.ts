@@ -56,10 +56,12 @@ describe('lease renewals: cost and safety', () => {
     expect(reaped).toEqual([]);
     expect(aborted).toEqual([]);
     // Per run, every half lease, this was 5 × 4 = 20 renewals; per replica it is 4 (2 at the least
-    // under load), and one batched read of the five claims with each.
+    // under load). The five claims are read together after the first renewal, not at every one
+    // (what a heartbeat reads: lease-cost-reads.test.ts).
     expect(counts.heartbeat ?? 0).toBeLessThanOrEqual(4);
     expect(counts.heartbeat ?? 0).toBeGreaterThanOrEqual(2);
-    expect(counts['heartbeat claim check (batch read)'] ?? 0).toBe(counts.heartbeat);
+    expect(counts['heartbeat claim check (batch read)'] ?? 0).toBeGreaterThanOrEqual(1);
+    expect(counts['heartbeat claim check (batch read)'] ?? 0).toBeLessThan(counts.heartbeat ?? 0);
     // The replica dies: its runs stop renewing without ending. Once its record lapses, they are taken.
     for (const l of leases) l.stop();
     await sleep(LEASE + 200);

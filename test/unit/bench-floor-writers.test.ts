@@ -12,14 +12,18 @@ import {
   mostWithin,
   type SampledRun,
   type ShowMethod,
+  SPILL_ALL_METHODS,
+  SPILL_EDIT_METHODS,
+  SPILL_GAP_MS,
   sampleTimes,
+  withSpillGap,
   writerFloor,
   writerPercentile,
 } from '../../bench/floor-writers.ts';
 import { norm, pct } from '../../bench/measure.ts';
 import { script, streamSeconds } from '../../bench/workload.ts';
 import { DEFAULT_BUDGETS } from '../../src/core/slack-budgets.ts';
-import { RateLimiter } from '../../src/stand-ins/fake-slack-rate-limits.ts';
+import { POST_WORKSPACE_PER_MINUTE, RateLimiter } from '../../src/stand-ins/fake-slack-rate-limits.ts';
 import { STREAMED_MESSAGE_BYTES } from '../../src/stand-ins/fake-slack-streams.ts';
 
 /** What the harness emulator writes for run `run` with no delay beyond the script's own: the sampled characters' times. */
@@ -91,6 +95,12 @@ describe('the floor over every writer', () => {
       expect({ method: m.method, accepted }).toEqual({ method: m.method, accepted: m.limit });
     }
     expect(EDIT_METHODS.find((m) => m.method === 'chat.postMessage')?.windowMs).toBe(1_000);
+    // Posts over the whole workspace: as many in a minute as the fake accepts over many channels.
+    let accepted = 0;
+    while (limiter.check('chat.postMessage', { channel: `W${accepted}` }) === undefined) accepted++;
+    const post = EDIT_METHODS.find((m) => m.method === 'chat.postMessage')!;
+    expect(post.workspacePerMinute).toBe(accepted + 1);
+    expect(accepted + 1).toBe(POST_WORKSPACE_PER_MINUTE);
   });
 
   it('is below a writer that posts and edits within the fake limits, which the updates-only floor is not', () => {
@@ -158,5 +168,93 @@ describe('the floor over every writer', () => {
     // any N, which chat.update's 50 a minute gives only up to N = 8.
     const fifty = writerFloor(benchRuns(50, 20_000), EDIT_METHODS);
     expect(fifty.p95).toBeLessThan(editFloor(50, DEFAULT_BUDGETS['chat.update']!).p95 / 4);
+  });
+});
+
+describe('the floor over every writer that keeps the spill rule (one new message per run per gap)', () => {
+  // One run writing a sample a second, 0…9 s, shown by posts alone (1 a second in its channel).
+  const post: ShowMethod = {
+    method: 'chat.postMessage',
+    limit: 1,
+    windowMs: 1_000,
+    perChannel: true,
+    maxChars: 1e9,
+  };
+  const run: SampledRun[] = [
+    { channel: 'C', at: [0, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000] },
+  ];
+
+  it('matches a small case worked by hand', () => {
+    const spill = withSpillGap([post], 10_000);
+    expect(spill[0]!.perRunGapMs).toBe(10_000);
+    // Unconstrained: a post a second shows every sample as it is written.
+    expect(coverable(run, [post], 0)).toBe(10);
+    expect(writerPercentile(run, [post], 50)).toBe(0);
+    // With the rule: x < 1 s, the span (9 s + x) holds ⌊L / 10 s⌋ + 1 = 1 post showing 1 sample within x.
+    expect(coverable(run, spill, 999)).toBe(1);
+    // x = 1 s: the span of 10 s holds 2 posts, each showing 2 samples within x: 4.
+    expect(coverable(run, spill, 1_000)).toBe(4);
+    // x = 2 s: still 2 posts (11 s), 3 samples each: 6, so the median (5 of 10) is first possible at 2 s.
+    expect(coverable(run, spill, 1_999)).toBe(4);
+    expect(coverable(run, spill, 2_000)).toBe(6);
+    expect(writerPercentile(run, spill, 50)).toBeGreaterThan(1_999.4);
+    expect(writerPercentile(run, spill, 50)).toBeLessThanOrEqual(2_000);
+  });
+
+  it('gives each run of a channel its own allowance, within the channel’s own limit', () => {
+    const spill = withSpillGap([post], 10_000);
+    const two: SampledRun[] = [
+      { channel: 'C', at: [0] },
+      { channel: 'C', at: [0] },
+    ];
+    // Each run may post once; the channel's 1 a second allows 1 at x = 0 (span 0), 2 by x = 1 s.
+    expect(coverable(two, spill, 0)).toBe(1);
+    expect(coverable(two, spill, 1_000)).toBe(2);
+    // One run alone writing twice within the gap: one post shows both only if they are within x.
+    expect(coverable([{ channel: 'C', at: [0, 5_000] }], spill, 4_999)).toBe(1);
+  });
+
+  it('takes the spill gap of 10 s and applies it to the calls that add a message', () => {
+    expect(SPILL_GAP_MS).toBe(10_000);
+    expect(SPILL_EDIT_METHODS.filter((m) => m.perRunGapMs).map((m) => m.method)).toEqual([
+      'chat.postMessage',
+    ]);
+    expect(SPILL_ALL_METHODS.filter((m) => m.perRunGapMs).map((m) => m.method)).toEqual([
+      'chat.postMessage',
+      'chat.startStream',
+    ]);
+  });
+
+  it('lies between the unconstrained every-writer floor and the updates-only floor on the benchmark workload', () => {
+    for (const [n, chars] of [
+      [1, 20_000],
+      [10, 20_000],
+      [50, 20_000],
+      [10, 4_000],
+      [200, 4_000],
+    ] as const) {
+      const runs = benchRuns(n, chars);
+      const updatesOnly = editFloor(n, DEFAULT_BUDGETS['chat.update']!);
+      const every = writerFloor(runs, EDIT_METHODS);
+      const spill = writerFloor(runs, SPILL_EDIT_METHODS);
+      const at = `N = ${n}, ${chars} chars`;
+      expect(spill.p95, at).toBeGreaterThanOrEqual(every.p95);
+      expect(spill.p50, at).toBeGreaterThanOrEqual(every.p50);
+      expect(spill.p95, at).toBeLessThanOrEqual(updatesOnly.p95);
+      expect(spill.p50, at).toBeLessThanOrEqual(updatesOnly.p50);
+      const native = nativeFloor(
+        n,
+        {
+          append: DEFAULT_BUDGETS['chat.appendStream']!,
+          update: DEFAULT_BUDGETS['chat.update']!,
+          start: DEFAULT_BUDGETS['chat.startStream']!,
+        },
+        { chars, writeSeconds: streamSeconds(chars), streamBytes: STREAMED_MESSAGE_BYTES },
+      );
+      const everyAll = writerFloor(runs, ALL_METHODS);
+      const spillAll = writerFloor(runs, SPILL_ALL_METHODS);
+      expect(spillAll.p95, at).toBeGreaterThanOrEqual(everyAll.p95);
+      expect(spillAll.p95, at).toBeLessThanOrEqual(native.p95);
+    }
   });
 });

@@ -56,7 +56,7 @@ describe('postOnce: a post whose answer was lost is not sent twice', () => {
     expect(res.ts).toBe(replies[0]!.ts);
     const lookup = slack.callsTo('conversations.replies')[0]!;
     expect(lookup.params).toMatchObject({ ts: root.ts, include_all_metadata: 'true' });
-    expect(lines).toEqual(['info a Slack post whose answer was lost had landed; not posting it again']);
+    expect(lines).toEqual(['info a Slack post whose answer was lost had landed; not sending it again']);
   });
 
   it('a root post answered late is found in the channel', async () => {
@@ -94,7 +94,7 @@ describe('postOnce: a post whose answer was lost is not sent twice', () => {
     );
     expect(slack.replies(CHANNEL, root.ts!)).toHaveLength(2);
     expect(lines).toEqual([
-      'warn could not check whether a failed Slack post landed; posting again, a duplicate is possible',
+      'warn could not check whether a failed Slack post landed; sending it again, a duplicate is possible',
     ]);
   });
 
