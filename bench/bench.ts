@@ -32,7 +32,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ackBurst } from './ack-burst.ts';
 import { ackSummary, costs, firstText, fmt, ratios, scaleSummary, table } from './report.ts';
-import { type ScaleRecord, scaleScenario } from './scale.ts';
+import { type ScaleRecord, scaleDiagnosis, scaleScenario } from './scale.ts';
 import { type BenchOptions, type BenchRecord, loads, scenario } from './scenario.ts';
 import { RUNS_PER_CHANNEL } from './stands.ts';
 import { CHARS_PER_DELTA, DELTA_EVERY_MS } from './workload.ts';
@@ -65,7 +65,7 @@ if (args.has('scale-only')) {
     heapSnapshotAtS: args.get('heap-snapshot-at')?.split(',').map(Number),
     dumpFile: args.get('dump'),
   });
-  const md = `Scale case, run ${new Date(began).toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load ${r.load.start.join(' / ')} at the start, ${r.load.end.join(' / ')} at the end:\n\n${scaleSummary(r)}\n`;
+  const md = `Scale case, run ${new Date(began).toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load ${r.load.start.join(' / ')} at the start, ${r.load.end.join(' / ')} at the end:\n\n${scaleSummary(r)}\n\n${scaleDiagnosis(r)}\n`;
   writeFileSync(join(here, `${args.get('out') ?? 'results-scale'}.json`), `${JSON.stringify(r, null, 2)}\n`);
   writeFileSync(join(here, `${args.get('out') ?? 'results-scale'}.md`), md);
   console.log(md);

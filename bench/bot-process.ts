@@ -13,6 +13,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { EMBEDDED_TABLE } from '../src/adapters/embedded-dynamo.ts';
 import { WebApiSlackWriter } from '../src/adapters/slack-writer.ts';
@@ -50,6 +51,52 @@ setInterval(() => {
   peakMem.arrayBuffersMb = Math.max(peakMem.arrayBuffersMb, Math.round(m.arrayBuffers / 2 ** 20));
 }, 1_000).unref();
 const started = performance.now();
+// Is the bot itself late? Its event loop's delay and its GC pauses over the scenario (reset by the
+// bench's 'diag-reset' at the command burst): a late loop fires the scheduler's grants late, and a
+// late grant is staleness the Slack budget did not cause.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+// The same since the bench's last 'usage' ask (every 10 s in the scale case): when in the scenario.
+const windowDelay = monitorEventLoopDelay({ resolution: 10 });
+windowDelay.enable();
+let windowGcMs = 0;
+let windowCpu = process.cpuUsage();
+const gc = { count: 0, totalMs: 0, maxMs: 0, over50ms: 0, majorCount: 0, majorMs: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gc.count++;
+    windowGcMs += e.duration;
+    gc.totalMs += e.duration;
+    gc.maxMs = Math.max(gc.maxMs, e.duration);
+    if (e.duration > 50) gc.over50ms++;
+    // NODE_PERFORMANCE_GC_MAJOR (mark-sweep-compact): the pauses that grow with the live heap.
+    if ((e as { detail?: { kind?: number } }).detail?.kind === 4) {
+      gc.majorCount++;
+      gc.majorMs += e.duration;
+    }
+  }
+}).observe({ entryTypes: ['gc'] });
+const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+const loopStats = () => ({
+  p50: ms(loopDelay.percentile(50)),
+  p99: ms(loopDelay.percentile(99)),
+  max: ms(loopDelay.max),
+  mean: ms(loopDelay.mean),
+});
+/** Since the last call: the bot's cores, loop delay p99 and max, GC pause total (ms). */
+function windowStats() {
+  const cpu = process.cpuUsage(windowCpu);
+  windowCpu = process.cpuUsage();
+  const out = {
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    loopP99Ms: ms(windowDelay.percentile(99)),
+    loopMaxMs: ms(windowDelay.max),
+    gcMs: Math.round(windowGcMs),
+  };
+  windowDelay.reset();
+  windowGcMs = 0;
+  return out;
+}
 const dynamo = process.env.BENCH_DYNAMO_ENDPOINT;
 const start = async (env: Record<string, string | undefined>) => {
   const config = configFor(env);
@@ -90,7 +137,20 @@ process.on('message', async (m: { type: string }) => {
       cpuAvgCores: (cpu.user + cpu.system) / 1000 / (performance.now() - started),
       cpuMs: (cpu.user + cpu.system) / 1000,
       scheduler: sumStats(bots.map((b) => b.scheduler.stats)),
+      loopDelayMs: loopStats(),
+      window: windowStats(),
+      gc: {
+        ...gc,
+        totalMs: Math.round(gc.totalMs),
+        maxMs: Math.round(gc.maxMs),
+        majorMs: Math.round(gc.majorMs),
+      },
     });
+  }
+  if (m.type === 'diag-reset') {
+    loopDelay.reset();
+    Object.assign(gc, { count: 0, totalMs: 0, maxMs: 0, over50ms: 0, majorCount: 0, majorMs: 0 });
+    process.send?.({ type: 'diag-reset' });
   }
   // What the heap holds at a point of the scenario (bench --heap-snapshot=DIR): peak RSS alone does
   // not say which objects to cut.

@@ -150,26 +150,7 @@ export function measureThreads(
       else out.undelivered += p.text.length;
       return;
     }
-    const replies = slack.replies(root.channel, root.ts).filter((m) => m.botId);
-    const tags = reopenedTags(
-      replies.map((m) => markdownOf(m.blocks)),
-      p.text,
-    );
-    // Visible characters over time: the sum over replies of each one's latest version.
-    const events: Array<{ at: number; reply: number; len: number }> = [];
-    replies.forEach((m, r) => {
-      for (const v of m.versions)
-        events.push({ at: v.at, reply: r, len: shownText(markdownOf(v.blocks), tags[r]!).length });
-    });
-    events.sort((a, b) => a.at - b.at);
-    const latest = new Array<number>(replies.length).fill(0);
-    let visible = 0;
-    const vis: Array<{ at: number; len: number }> = [];
-    for (const e of events) {
-      visible += e.len - latest[e.reply]!;
-      latest[e.reply] = e.len;
-      vis.push({ at: e.at, len: visible });
-    }
+    const { replies, tags, events, vis } = visibleTimeline(slack, root, p);
     const finalText = replies.map((m, r) => shownText(markdownOf(m.blocks), tags[r]!)).join('');
     let common = 0;
     while (common < p.text.length && common < finalText.length && p.text[common] === finalText[common])
@@ -226,8 +207,36 @@ export function measureThreads(
   return out;
 }
 
+/**
+ * A run's thread as its reader saw it over time: every version of every bot reply (`events`, by
+ * time) and the agent's characters visible after each (`vis`: the sum over replies of each one's
+ * latest version).
+ */
+export function visibleTimeline(slack: FakeSlack, root: StoredMessage, p: Produced) {
+  const replies = slack.replies(root.channel, root.ts).filter((m) => m.botId);
+  const tags = reopenedTags(
+    replies.map((m) => markdownOf(m.blocks)),
+    p.text,
+  );
+  const events: Array<{ at: number; reply: number; len: number }> = [];
+  replies.forEach((m, r) => {
+    for (const v of m.versions)
+      events.push({ at: v.at, reply: r, len: shownText(markdownOf(v.blocks), tags[r]!).length });
+  });
+  events.sort((a, b) => a.at - b.at);
+  const latest = new Array<number>(replies.length).fill(0);
+  let visible = 0;
+  const vis: Array<{ at: number; len: number; reply: number }> = [];
+  for (const e of events) {
+    visible += e.len - latest[e.reply]!;
+    latest[e.reply] = e.len;
+    vis.push({ at: e.at, len: visible, reply: e.reply });
+  }
+  return { replies, tags, events, vis };
+}
+
 /** The value of a step function (times ascending) at `t`: 0 before its first step. */
-function lenAt(times: number[], lens: number[], t: number): number {
+export function lenAt(times: number[], lens: number[], t: number): number {
   let lo = 0;
   let hi = times.length;
   while (lo < hi) {

@@ -6,14 +6,15 @@
  * the workspaces), Slack calls, 429s, characters lost, and the stand-ins' own CPU (they run in the
  * bench process, so an overloaded stand-in shows here rather than in the bot's figures).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEFAULT_BUDGETS } from '../src/core/slack-scheduler.ts';
 import type { FakeSlack } from '../src/stand-ins/fake-slack.ts';
 import type { StoredMessage } from '../src/stand-ins/fake-slack-types.ts';
 import { ask, startBotProcess, stopBot } from './bot-control.ts';
 import { EDIT_METHODS, SPILL_EDIT_METHODS, sampleTimes, writerFloor } from './floor-writers.ts';
-import { finished, measureThreads, norm, type Produced, pct } from './measure.ts';
+import { finished, measureThreads, norm, type Produced, pct, visibleTimeline } from './measure.ts';
+import { type WorkspaceLateness, workspaceLateness } from './scale-lateness.ts';
 import type { BenchOptions } from './scenario.ts';
 import { loads } from './scenario.ts';
 import { channelOf, commandBurst, harnessCalls, SIGNING_SECRET, scaleStands } from './stands.ts';
@@ -59,6 +60,8 @@ export interface ScaleRecord {
   idleMem?: { rssMb: number; heapUsedMb: number };
   /** RSS and JS heap every 10 s from the command burst: [seconds, RSS MB, heap MB]. */
   memTimeline?: Array<[number, number, number]>;
+  /** Every 10 s from the command burst: [seconds, bot cores, loop delay p99 ms, max ms, GC ms] in those 10 s. */
+  loopTimeline?: Array<[number, number, number, number, number]>;
   /** Bot process CPU time ÷ wall time from the command burst to the last thread finished. */
   cpuAvgCores: number;
   cpuMs: number;
@@ -70,7 +73,28 @@ export interface ScaleRecord {
   doneCheckMs?: { p50: number; max: number };
   wallS: number;
   scheduler?: Record<string, number>;
+  /** The bot's own event loop delay from the command burst (ms): a late loop grants Slack calls late. */
+  botLoopDelayMs?: { p50: number; p99: number; max: number; mean: number };
+  /** The bot's GC pauses from the command burst: count, total and longest ms, major (mark-compact) ones. */
+  botGc?: Record<string, number>;
+  /** Per workspace: its staleness split into the budget's wait and lateness (bench/scale-lateness.ts). */
+  lateness?: WorkspaceLateness[];
+  /**
+   * Share of the wall time some task on the machine waited for a CPU (Linux PSI, cpu "some"), from
+   * the burst to the end: unlike the load average, it says the bot and the stand-ins were short of CPU.
+   */
+  cpuPressure?: number;
   load: { start: number[]; end: number[] };
+}
+
+/** Linux PSI: µs some task waited for a CPU since boot (undefined off Linux). */
+function cpuWaitUs(): number | undefined {
+  try {
+    const m = /some .*total=(\d+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -98,6 +122,9 @@ type Usage = {
   cpuMs: number;
   peakMem?: Record<string, number>;
   scheduler?: Record<string, number>;
+  loopDelayMs?: { p50: number; p99: number; max: number; mean: number };
+  gc?: Record<string, number>;
+  window?: { cpuMs: number; loopP99Ms: number; loopMaxMs: number; gcMs: number };
 };
 
 /** `heapSnapshotDir`: the bot writes heap snapshots there at `heapSnapshotAtS` seconds after the burst. */
@@ -135,12 +162,35 @@ export async function scaleScenario(
     s.connectApp({ url: `http://127.0.0.1:${ports[w]}/slack/events`, signingSecret: SIGNING_SECRET });
   await st.dynamo.reset();
   const before = await ask<Usage>(child, 'usage');
+  await ask(child, 'diag-reset');
   const benchCpu0 = process.cpuUsage();
+  const cpuWait0 = cpuWaitUs();
   const started = Date.now();
   const memTimeline: Array<[number, number, number]> = [];
+  const loopTimeline: Array<[number, number, number, number, number]> = [];
+  let askedAt = started;
+  // One ask at a time: a bot too busy to answer within 10 s would get a second ask, and both would
+  // take its one answer (the 10 s window's figures counted twice, over no time).
+  let asking = false;
   const sampler = setInterval(async () => {
-    const u = await ask<Usage>(child, 'usage');
-    memTimeline.push([Math.round((Date.now() - started) / 1000), u.nowMem.rssMb, u.nowMem.heapUsedMb]);
+    if (asking) return;
+    asking = true;
+    const u = await ask<Usage>(child, 'usage').finally(() => {
+      asking = false;
+    });
+    const now = Date.now();
+    const s = Math.round((now - started) / 1000);
+    memTimeline.push([s, u.nowMem.rssMb, u.nowMem.heapUsedMb]);
+    const w = u.window;
+    if (w)
+      loopTimeline.push([
+        s,
+        Math.round((w.cpuMs / (now - askedAt)) * 100) / 100,
+        w.loopP99Ms,
+        w.loopMaxMs,
+        w.gcMs,
+      ]);
+    askedAt = now;
   }, 10_000);
   const snapshots = (diag.heapSnapshotDir ? (diag.heapSnapshotAtS ?? []) : []).map((s) =>
     setTimeout(() => void ask(child, 'heap-snapshot'), s * 1000),
@@ -179,6 +229,7 @@ export async function scaleScenario(
   }
   loopDelay.disable();
   const wallMs = Date.now() - started;
+  const cpuWait1 = cpuWaitUs();
   clearInterval(sampler);
   for (const t of snapshots) clearTimeout(t);
   const after = await ask<Usage>(child, 'usage');
@@ -198,7 +249,18 @@ export async function scaleScenario(
   let refused = 0;
   let calls = 0;
   let limited = 0;
+  const lateness: WorkspaceLateness[] = [];
   st.slacks.forEach((s, w) => {
+    const mine = produced.slice(w * perWorkspace, (w + 1) * perWorkspace);
+    lateness.push(
+      workspaceLateness(
+        rootsOf(w).flatMap((root, i) =>
+          root
+            ? [{ times: mine[i]!.times, lens: mine[i]!.lens, vis: visibleTimeline(s, root, mine[i]!).vis }]
+            : [],
+        ),
+      ),
+    );
     const m = measureThreads(
       s,
       rootsOf(w),
@@ -262,6 +324,7 @@ export async function scaleScenario(
     ...(after.peakMem ? { peakMem: after.peakMem } : {}),
     idleMem: before.nowMem,
     memTimeline,
+    loopTimeline,
     cpuAvgCores: cpuMs / wallMs,
     cpuMs,
     standInsAvgCores: (benchCpu.user + benchCpu.system) / 1000 / wallMs,
@@ -272,6 +335,12 @@ export async function scaleScenario(
     doneCheckMs: { p50: Math.round(pct(checkMs, 50)), max: Math.round(Math.max(...checkMs)) },
     wallS: wallMs / 1000,
     ...(after.scheduler ? { scheduler: after.scheduler } : {}),
+    ...(after.loopDelayMs ? { botLoopDelayMs: after.loopDelayMs } : {}),
+    ...(after.gc ? { botGc: after.gc } : {}),
+    lateness,
+    ...(cpuWait0 !== undefined && cpuWait1 !== undefined
+      ? { cpuPressure: Math.round(((cpuWait1 - cpuWait0) / 1000 / wallMs) * 100) / 100 }
+      : {}),
     load: { start: loadStart, end: loads() },
   };
   await st.close();
@@ -315,4 +384,25 @@ function dumpTimelines(
       runs,
     }),
   );
+}
+
+/**
+ * Whether the bot kept up (bench --scale-only prints it under the table): its event loop and GC, the
+ * machine's CPU pressure, and the staleness split per workspace (median over the workspaces).
+ */
+export function scaleDiagnosis(r: ScaleRecord): string {
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? Number.NaN;
+  // Workspaces whose runs never wrote 80% at once (starts spread by the harness's admission) have no span.
+  const l = (r.lateness ?? []).filter((x) => x.windowMs > 0);
+  const parts = [
+    r.botLoopDelayMs &&
+      `the bot's event loop delay p99 ${r.botLoopDelayMs.p99} ms (max ${r.botLoopDelayMs.max} ms)`,
+    r.botGc &&
+      `GC pauses ${(r.botGc.totalMs! / 1000).toFixed(1)} s of its ${(r.cpuMs / 1000).toFixed(1)} s CPU`,
+    r.cpuPressure !== undefined &&
+      `a task waited for a CPU ${Math.round(r.cpuPressure * 100)}% of the time (PSI)`,
+    l.length > 0 &&
+      `per workspace (median of the ${l.length} of ${r.workspaces} whose runs wrote 80% at once): ${med(l.map((x) => x.updatesPerMin)).toFixed(1)} updates a minute, budget wait ${(med(l.map((x) => x.budgetWaitMs)) / 1000).toFixed(1)} s, text late at an update p50 ${(med(l.map((x) => x.lateMs.p50)) / 1000).toFixed(1)} s / p95 ${(med(l.map((x) => x.lateMs.p95)) / 1000).toFixed(1)} s`,
+  ].filter(Boolean);
+  return parts.length ? `Did the bot keep up: ${parts.join('; ')}.` : '';
 }
