@@ -36,8 +36,10 @@ const HELD_WORD_CHARS = 40;
 
 /** Where the word that ends at `end` starts (after the last whitespace before it). */
 function wordStart(text: string, end: number): number {
-  const m = /\S+$/.exec(text.slice(0, end));
-  return m ? end - m[0].length : end;
+  // A backward scan: a regex anchored at the end would try every position of a 20 KB answer.
+  let i = end;
+  while (i > 0 && !/\s/.test(text[i - 1]!)) i--;
+  return i;
 }
 
 /** The start of a line that may be a code fence being written. */
