@@ -153,6 +153,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
       turnLogSize: 6,
       streamMode: config.streaming.mode,
       streamRolloverMs: config.streaming.rolloverMs,
+      spillReplies: config.streaming.spillReplies,
       streamMaxBytes: SLACK_LIMITS.streamedMessageBytes,
       longAnswerFileChars: config.streaming.longAnswerFileChars,
       maxAnswerReplies: config.streaming.maxAnswerReplies,

@@ -130,6 +130,9 @@ export const schema = z.object({
     z.enum(['edit', 'native'], { error: 'must be "edit" or "native"' }).default('edit'),
   ),
   STREAM_ROLLOVER_SECONDS: intInRange(10, 290, 240),
+  SPILL_REPLIES: booleanFlag(true).describe(
+    'Edit mode under load: a run whose text has waited 5 s for an edit (the workspace shares about 50 edits a minute) posts that text as a new plain reply in its thread, at most one every 10 s per run; the first reply keeps the status and Stop. false: every answer stays in edited messages, which under load are updated less often (about once a minute per run with 50 runs in a workspace).',
+  ),
   LONG_ANSWER_FILE_CHARS: intInRange(0, 10_000_000, 11_000),
   MAX_ANSWER_REPLIES: intInRange(1, 200, 10),
   REPORT_FILES: z.preprocess(

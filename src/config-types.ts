@@ -111,6 +111,8 @@ export interface Config {
     mode: 'edit' | 'native';
     /** Native mode: start a new streamed message after this long (Slack ends streams after ~5 min). */
     rolloverMs: number;
+    /** Edit mode: spill a congested run's text into new replies (reply-spill.ts). */
+    spillReplies: boolean;
     /** Answers at least this long are also uploaded as a Markdown file (0: never). */
     longAnswerFileChars: number;
     /** Replies' worth of answer text posted at most; a longer answer is attached as answer.md. */

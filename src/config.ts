@@ -143,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     streaming: {
       mode: e.STREAM_MODE,
       rolloverMs: e.STREAM_ROLLOVER_SECONDS * 1000,
+      spillReplies: e.SPILL_REPLIES,
       longAnswerFileChars: e.LONG_ANSWER_FILE_CHARS,
       maxAnswerReplies: e.MAX_ANSWER_REPLIES,
       reportFiles: e.REPORT_FILES === 'off' ? undefined : e.REPORT_FILES,

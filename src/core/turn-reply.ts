@@ -162,6 +162,7 @@ export class TurnReplies {
       ...(s.streamMode === 'native' ? { balance: balanceOf(this.d.writer) } : {}),
       recipientUserId: user,
       ...(s.streamRolloverMs ? { streamRolloverMs: s.streamRolloverMs } : {}),
+      ...(s.spillReplies === false ? { spill: false as const } : {}),
       ...(s.maxAnswerReplies ? { maxShownChars: s.maxAnswerReplies * s.bodyBudget } : {}),
       ...(s.streamMaxBytes ? { streamMaxBytes: s.streamMaxBytes } : {}),
       onStoppedInSlack: () => {

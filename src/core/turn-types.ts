@@ -31,6 +31,8 @@ export interface TurnSettings {
   /** `native`: chat.*Stream (falls back to edits on any streaming error). Default `edit`. */
   streamMode?: 'edit' | 'native';
   streamRolloverMs?: number;
+  /** Edit mode: spill a congested run's text into new replies (default on). */
+  spillReplies?: boolean;
   /** Native mode: UTF-8 bytes of Markdown one streamed message may hold. */
   streamMaxBytes?: number;
   /** Answers at least this long are also uploaded as a Markdown file (0 or unset: never). */

@@ -30,6 +30,27 @@ function report(i: number): string {
   ).join('\n\n');
 }
 
+/** The bot with one edit every 8 s for the whole workspace (as fifty busy runs make it for each run). */
+function congestedRig(env?: Record<string, string>): Promise<Rig> {
+  return startRig({
+    slack: { enforceRateLimits: true },
+    ...(env ? { env } : {}),
+    hooks: {
+      writer: (app) =>
+        new ScheduledSlackWriter(
+          new WebApiSlackWriter(app.client),
+          new SlackScheduler({
+            retryAfterOf,
+            budgets: {
+              'chat.update': { limit: 50, windowMs: 60_000, maxInWindow: 8, burst: 1, refillMs: 8_000 },
+            },
+          }),
+          'bot-token-workspace',
+        ),
+    },
+  });
+}
+
 describe('edited replies when chat.update is congested', () => {
   let rig: Rig | undefined;
   afterEach(async () => {
@@ -38,23 +59,7 @@ describe('edited replies when chat.update is congested', () => {
   });
 
   it('the text spills into plain replies: complete, in order, Stop only on the first reply, no 429', async () => {
-    rig = await startRig({
-      slack: { enforceRateLimits: true },
-      hooks: {
-        writer: (app) =>
-          new ScheduledSlackWriter(
-            new WebApiSlackWriter(app.client),
-            new SlackScheduler({
-              retryAfterOf,
-              // One edit every 8 s for the whole workspace.
-              budgets: {
-                'chat.update': { limit: 50, windowMs: 60_000, maxInWindow: 8, burst: 1, refillMs: 8_000 },
-              },
-            }),
-            'bot-token-workspace',
-          ),
-      },
-    });
+    rig = await congestedRig();
     const r = rig;
     // One channel per run: Slack allows about one new message a second per channel.
     for (let i = 0; i < RUNS; i++) {
@@ -105,5 +110,24 @@ describe('edited replies when chat.update is congested', () => {
     expect(
       r.slack.calls.filter((c) => c.status === 429 || c.error).map((c) => `${c.method}:${c.error}`),
     ).toEqual([]);
+  }, 180_000);
+
+  it('with SPILL_REPLIES=false the answer stays in the edited first reply, complete, no 429', async () => {
+    rig = await congestedRig({ SPILL_REPLIES: 'false' });
+    const r = rig;
+    r.slack.addChannel({ id: 'C0NOSPILL', name: 'no-spill', members: [USER, r.slack.botUserId] });
+    r.harness.enqueue(answer(report(0), { chunk: 12, delayMs: 100 }));
+    await r.slack.slashCommand({
+      command: '/assess',
+      text: 'eks no-spill',
+      user: USER,
+      channel: 'C0NOSPILL',
+    });
+    const root = await r.slack.waitFor(() => r.slack.rootMessages('C0NOSPILL')[0], 5000, 'root message');
+    const replies = await finalReplies(r, 'C0NOSPILL', root.ts, 90_000);
+    expect(replies).toHaveLength(1);
+    expect(markdown(replies[0]!).replace(/\s+/g, '')).toBe(report(0).replace(/\s+/g, ''));
+    expect(r.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(2);
+    expect(r.slack.calls.filter((c) => c.status === 429 || c.error)).toEqual([]);
   }, 180_000);
 });
