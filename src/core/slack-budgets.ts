@@ -70,7 +70,16 @@ export const DEFAULT_BUDGETS: Record<string, MethodBudget> = {
   // runs it serves begin (a burst of runs is a burst of answers), and the stops of runs ending together
   // hold their footers. The whole window's share may go at once; the window cap keeps 19 a minute.
   'chat.startStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 19, refillMs: 3_750 },
-  'chat.appendStream': { limit: 100, windowMs: 60_000, maxInWindow: 98, burst: 5, refillMs: 645 },
+  // A run's first append with text may spend the window's room (test/unit/native-first-text-replay.test.ts):
+  // a stream shows its status from the start, so its first words wait for an append.
+  'chat.appendStream': {
+    limit: 100,
+    windowMs: 60_000,
+    maxInWindow: 98,
+    burst: 5,
+    refillMs: 645,
+    firstTextCredit: 98,
+  },
   'chat.stopStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 19, refillMs: 3_750 },
   // Queued follow-ups are marked with a reaction and unmarked when they run (Tier 3 and Tier 2).
   'reactions.add': { limit: 50, windowMs: 60_000, maxInWindow: 49, burst: 4, refillMs: 1_334 },
