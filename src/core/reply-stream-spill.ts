@@ -34,6 +34,17 @@ export interface SpillTarget {
 /** A trailing word longer than this is shown as it is written (a URL, a hash: no end to wait for). */
 const HELD_WORD_CHARS = 40;
 
+/**
+ * Text that arrived within this long may end inside a word the agent is still writing: every edit
+ * holds that word back (a spill may later freeze the message where the edit ended). Once the text
+ * has rested this long the word is taken as whole and shown (at the run's next flush: a heartbeat at
+ * the latest), so the hold is short and bounded.
+ */
+const WORD_SETTLES_MS = 2_000;
+
+/** A final within SPILL_GAP_MS of a spill is edited into it when chat.update can go this soon. */
+const FINAL_EDIT_AT_ONCE_MS = 1_000;
+
 /** Where the word that ends at `end` starts (after the last whitespace before it). */
 function wordStart(text: string, end: number): number {
   // A backward scan: a regex anchored at the end would try every position of a 20 KB answer.
@@ -59,6 +70,9 @@ export class Spill {
   private headTs: string | undefined;
   private headBody = '';
   private statusDirty = false;
+  /** The head's status edit Slack has not answered yet: the final's edit of the head goes after it. */
+  private statusSent: Promise<unknown> | undefined;
+  private lastTextAt = Number.NEGATIVE_INFINITY;
   /** Text of spilled replies that later spills left behind, by ts (a waiting edit renders it again). */
   private readonly frozenBodies = new Map<string, string>();
 
@@ -74,6 +88,12 @@ export class Spill {
 
   private key(kind: 'spill' | 'status'): string {
     return `${this.h.opts('progress').runKey ?? this.h.threadTs}#${kind}`;
+  }
+
+  /** The agent wrote more text. */
+  textArrived(): void {
+    this.lastTextAt = this.h.now();
+    this.check();
   }
 
   /** Spills now if the rules say so, else looks again when they might. */
@@ -115,24 +135,28 @@ export class Spill {
     let settle: () => void = () => {};
     let part = '';
     const render = (): SlackMessage => {
-      rendered = true;
-      this.offered = false;
-      this.cut();
-      this.spilled = true;
+      // A post Slack answered 429 (the workspace's post cap, which other replicas share) renders
+      // again when re-offered: the message was cut once, and this post carries the text after the cut.
+      if (!rendered) {
+        rendered = true;
+        this.offered = false;
+        this.cut();
+        this.spilled = true;
+        // The head's next status edit says the answer continues below.
+        this.statusDirty = true;
+        this.inFlight = new Promise<void>((r) => {
+          settle = r;
+        });
+        // The run's edit waiting for the message this text left is not needed any more.
+        const runKey = this.h.opts('progress').runKey;
+        if (runKey) this.h.writer.cancelProgress?.(runKey);
+      }
       this.lastSpillAt = this.h.now();
-      // The head's next status edit says the answer continues below.
-      this.statusDirty = true;
       let until = this.writtenEnd(true);
       if (until <= this.e.frozen) until = this.h.text().length;
       part = this.h.text().slice(this.e.frozen, until);
       chunk = takeChunk(part, this.h.bodyBudget, this.e.reopen) ?? undefined;
       this.e.markShown(chunk ? this.e.frozen + chunk.consumed : until, until);
-      this.inFlight = new Promise<void>((r) => {
-        settle = r;
-      });
-      // The run's edit waiting for the message this text left is not needed any more.
-      const runKey = this.h.opts('progress').runKey;
-      if (runKey) this.h.writer.cancelProgress?.(runKey);
       return chunk
         ? this.h.presenter.reply({ body: chunk.text, continued: true })
         : this.h.presenter.reply({ body: renderOpen(part, this.e.reopen) });
@@ -203,14 +227,16 @@ export class Spill {
   /**
    * How far a message may show the text while the agent writes: not into a code fence's line still
    * being written (its language may be cut off), which a spill could freeze in a message for good.
-   * With `holdWord` (the run's edits are congested, so a spill may freeze what this shows), not into
-   * a word still being written either, unless the word is longer than HELD_WORD_CHARS.
+   * Not into a word still being written either (text arrived within WORD_SETTLES_MS, or `holdWord`:
+   * the run's edits are congested, so a spill may freeze what this shows), unless the word is longer
+   * than HELD_WORD_CHARS or is all the message would show (a run's first text goes at once).
    */
   writtenEnd(holdWord = false): number {
     const text = this.h.text();
     const line = text.lastIndexOf('\n') + 1;
     if (line < text.length && line >= this.e.frozen && FENCE_START.test(text.slice(line))) return line;
-    if (!holdWord || !/\S$/.test(text)) return text.length;
+    const writing = this.h.now() - this.lastTextAt < WORD_SETTLES_MS;
+    if (!(holdWord || writing) || !/\S$/.test(text)) return text.length;
     const start = wordStart(text, text.length);
     return start > this.e.frozen && text.length - start <= HELD_WORD_CHARS ? start : text.length;
   }
@@ -246,7 +272,7 @@ export class Spill {
     if (!this.spilled || !this.statusDirty || this.closed || !this.headTs) return;
     this.statusDirty = false;
     const ts = this.headTs;
-    this.h.writer
+    this.statusSent = this.h.writer
       .update(this.h.channel, ts, this.headView(), {
         ...this.h.opts('progress'),
         runKey: this.key('status'),
@@ -273,14 +299,33 @@ export class Spill {
     this.withdraw();
     if (this.spilled) this.h.writer.cancelProgress?.(this.key('status'));
     await this.settled();
-    if (!this.spilled || this.e.needsNewMessage) return;
+    if (!this.spilled || this.e.needsNewMessage || this.finalEditsLastSpill()) return;
     this.cut();
     this.e.needsNewMessage = true;
+  }
+
+  /**
+   * A final within SPILL_GAP_MS of the run's last spill would add a second message that soon: when
+   * the rest fits in that spilled reply and an edit can go at once, the final is edited into it
+   * instead. Otherwise it is posted at once: the final is what the person waits for, so it is never
+   * held back for the gap (nor queued behind other runs' edits).
+   */
+  private finalEditsLastSpill(): boolean {
+    if (this.lastSpillAt === undefined || this.h.currentTs() === this.headTs) return false;
+    const gap = (this.h.spill || {}).gapMs ?? SPILL_GAP_MS;
+    if (this.h.now() >= this.lastSpillAt + gap) return false;
+    if (takeChunk(this.e.tail, this.h.bodyBudget, this.e.reopen)) return false;
+    const o = this.h.opts('critical');
+    const wait = this.h.writer.budgetWaitMs?.('chat.update', o.team, this.h.channel);
+    return wait !== undefined && wait <= FINAL_EDIT_AT_ONCE_MS;
   }
 
   /** The final's one edit after a spill: the head keeps its text, loses the status and Stop. */
   async retireHead(): Promise<void> {
     if (!this.spilled || !this.headTs) return;
+    // A status edit Slack has not answered may reach it after this one and bring Stop back (close
+    // dropped any that had not gone out yet).
+    await this.statusSent;
     const offered = this.h.now();
     try {
       await this.h.writer.update(this.h.channel, this.headTs, this.headView(), {
