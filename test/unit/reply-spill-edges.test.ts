@@ -129,29 +129,10 @@ describe('spilled replies at their edges', () => {
     for (const m of thread.messages) expect(thread.hasStop(m)).toBe(false);
   }, 60_000);
 
-  it('a final right after a spill goes into the spilled reply when an edit can go at once', async () => {
-    // An edit every 6 s: the run's edits fall behind its text, so it spills.
-    const { thread, s } = setup({
-      'chat.update': { limit: 10, windowMs: 60_000, maxInWindow: 10, burst: 1, refillMs: 6_000 },
-    });
-    await s.open();
-    // It writes for 5 s; the spill that follows carries it all, the head's status edit takes the next edit.
-    const text = await write(s, 5);
-    await vi.advanceTimersByTimeAsync(1_000);
-    const posts = () => thread.calls.filter((c) => c.method === 'post');
-    expect(posts().length).toBe(2);
-    const spillAt = posts()[1]!.at;
-    // The agent is done 6.5 s after the spill, when the edit budget has a call free within a second
-    // (the head's status edit, waiting for it, is dropped: the final takes the head's Stop away).
-    await vi.advanceTimersByTimeAsync(spillAt + 6_500 - Date.now());
-    await finish(s, 'done');
-    expect(posts().length).toBe(2);
-    expect(thread.shown).toBe(squash(text));
-    expect(JSON.stringify(thread.messages[1]!.blocks)).toMatch(/Done|done/);
-    for (const m of thread.messages) expect(thread.hasStop(m)).toBe(false);
-  }, 60_000);
-
-  it('a final right after a spill with no edit free goes out at once as a new reply (not delayed)', async () => {
+  // The one-message-per-10-s rule is the spills'; the final is exempt. Editing it into the last spill
+  // instead costs the workspace's scarce chat.update: in the N = 50 replay (edit-spill-replay) that
+  // was 163 edits against 144 (149 without spills), so the final is posted, and at once.
+  it('a final right after a spill goes out at once as a new reply (not held for the gap)', async () => {
     const { thread, s } = setup(SCARCE);
     await s.open();
     const text = await write(s, 8);
