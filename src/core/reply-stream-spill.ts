@@ -42,9 +42,6 @@ const HELD_WORD_CHARS = 40;
  */
 const WORD_SETTLES_MS = 2_000;
 
-/** A final within SPILL_GAP_MS of a spill is edited into it when chat.update can go this soon. */
-const FINAL_EDIT_AT_ONCE_MS = 1_000;
-
 /** Where the word that ends at `end` starts (after the last whitespace before it). */
 function wordStart(text: string, end: number): number {
   // A backward scan: a regex anchored at the end would try every position of a 20 KB answer.
@@ -235,7 +232,9 @@ export class Spill {
     const text = this.h.text();
     const line = text.lastIndexOf('\n') + 1;
     if (line < text.length && line >= this.e.frozen && FENCE_START.test(text.slice(line))) return line;
-    const writing = this.h.now() - this.lastTextAt < WORD_SETTLES_MS;
+    // Edits through the scheduler (where spills may freeze a message; with spills off too, so that
+    // turning them off changes nothing else). A plain writer shows each delta as it comes.
+    const writing = !!this.h.writer.budgetWaitMs && this.h.now() - this.lastTextAt < WORD_SETTLES_MS;
     if (!(holdWord || writing) || !/\S$/.test(text)) return text.length;
     const start = wordStart(text, text.length);
     return start > this.e.frozen && text.length - start <= HELD_WORD_CHARS ? start : text.length;
@@ -299,25 +298,9 @@ export class Spill {
     this.withdraw();
     if (this.spilled) this.h.writer.cancelProgress?.(this.key('status'));
     await this.settled();
-    if (!this.spilled || this.e.needsNewMessage || this.finalEditsLastSpill()) return;
+    if (!this.spilled || this.e.needsNewMessage) return;
     this.cut();
     this.e.needsNewMessage = true;
-  }
-
-  /**
-   * A final within SPILL_GAP_MS of the run's last spill would add a second message that soon: when
-   * the rest fits in that spilled reply and an edit can go at once, the final is edited into it
-   * instead. Otherwise it is posted at once: the final is what the person waits for, so it is never
-   * held back for the gap (nor queued behind other runs' edits).
-   */
-  private finalEditsLastSpill(): boolean {
-    if (this.lastSpillAt === undefined || this.h.currentTs() === this.headTs) return false;
-    const gap = (this.h.spill || {}).gapMs ?? SPILL_GAP_MS;
-    if (this.h.now() >= this.lastSpillAt + gap) return false;
-    if (takeChunk(this.e.tail, this.h.bodyBudget, this.e.reopen)) return false;
-    const o = this.h.opts('critical');
-    const wait = this.h.writer.budgetWaitMs?.('chat.update', o.team, this.h.channel);
-    return wait !== undefined && wait <= FINAL_EDIT_AT_ONCE_MS;
   }
 
   /** The final's one edit after a spill: the head keeps its text, loses the status and Stop. */
