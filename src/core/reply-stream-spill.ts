@@ -236,6 +236,9 @@ export class Spill {
     // turning them off changes nothing else). A plain writer shows each delta as it comes.
     const writing = !!this.h.writer.budgetWaitMs && this.h.now() - this.lastTextAt < WORD_SETTLES_MS;
     if (!(holdWord || writing) || !/\S$/.test(text)) return text.length;
+    // A word ending in punctuation ("pods.", before a tool call) is most likely whole: only a
+    // congested edit (a spill may freeze it) still holds it.
+    if (!holdWord && /[.,;:!?)]$/.test(text)) return text.length;
     const start = wordStart(text, text.length);
     return start > this.e.frozen && text.length - start <= HELD_WORD_CHARS ? start : text.length;
   }

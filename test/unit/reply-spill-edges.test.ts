@@ -78,6 +78,10 @@ describe('spilled replies at their edges', () => {
     s.appendText('payments');
     await vi.advanceTimersByTimeAsync(11_000);
     expect(thread.shown).toBe(squash(`${text}payments`));
+    // A word that ends a sentence before a tool call is shown with the next edit, not a heartbeat later.
+    s.appendText(' pods.');
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(thread.shown).toBe(squash(`${text}payments pods.`));
     await finish(s, 'done');
     expect(thread.messages).toHaveLength(1);
   }, 60_000);
