@@ -19,7 +19,7 @@ import type { Logger } from '../core/logger.ts';
 import type { SlackWriter } from '../core/ports.ts';
 import { retryAfterOf, ScheduledSlackWriter } from '../core/scheduled-writer.ts';
 import { READ_BUDGETS } from '../core/slack-read-budgets.ts';
-import { SlackScheduler } from '../core/slack-scheduler.ts';
+import { type MethodBudget, SlackScheduler } from '../core/slack-scheduler.ts';
 import type { BoltApp } from './bolt-app.ts';
 
 /** One bot token is one workspace: every call draws on that workspace's budgets. */
@@ -39,6 +39,7 @@ export function buildSlackWriter(
   log: Logger,
   bolt: Pick<BoltApp, 'app' | 'logger'>,
   replace?: (app: App) => SlackWriter,
+  budgets?: Record<string, MethodBudget>,
 ): SlackWriting {
   const client = (lane: WriterLane) =>
     new WebClient(config.slack.botToken, {
@@ -53,7 +54,7 @@ export function buildSlackWriter(
         lane === 'progress' ? Math.min(10_000, config.slack.callTimeoutMs) : config.slack.callTimeoutMs,
     });
   const scheduler = new SlackScheduler({
-    budgets: READ_BUDGETS,
+    budgets: { ...READ_BUDGETS, ...budgets },
     retryAfterOf,
     onRateLimited: (key, retryAfter) =>
       log.warn(
