@@ -13,6 +13,7 @@
 import type { SlackMessage } from './ports.ts';
 import type { EditHost } from './reply-edit-host.ts';
 import { SPILL_AFTER_MS, SPILL_GAP_MS, spillDecision } from './reply-spill.ts';
+import { cutEnd, writtenEnd } from './reply-spill-bounds.ts';
 import { type Chunk, openFence, renderOpen, takeChunk } from './split.ts';
 
 /** The state of the edited replies a spill reads and moves on (EditedReplies, reply-stream-edit.ts). */
@@ -31,9 +32,6 @@ export interface SpillTarget {
   freeze(chunk: Chunk): void;
 }
 
-/** A trailing word longer than this is shown as it is written (a URL, a hash: no end to wait for). */
-const HELD_WORD_CHARS = 40;
-
 /**
  * Text that arrived within this long may end inside a word the agent is still writing: every edit
  * holds that word back (a spill may later freeze the message where the edit ended). Once the text
@@ -41,17 +39,6 @@ const HELD_WORD_CHARS = 40;
  * the latest), so the hold is short and bounded.
  */
 const WORD_SETTLES_MS = 2_000;
-
-/** Where the word that ends at `end` starts (after the last whitespace before it). */
-function wordStart(text: string, end: number): number {
-  // A backward scan: a regex anchored at the end would try every position of a 20 KB answer.
-  let i = end;
-  while (i > 0 && !/\s/.test(text[i - 1]!)) i--;
-  return i;
-}
-
-/** The start of a line that may be a code fence being written. */
-const FENCE_START = /^ {0,3}[`~]/;
 
 export class Spill {
   /** The text has spilled out of the head: later text goes to the latest spilled reply. */
@@ -205,42 +192,20 @@ export class Spill {
     if (!e.reopen) e.frozen += /^\s*/.exec(e.tail)![0].length;
   }
 
-  /**
-   * Where the current message's text ends for good at a spill: what it shows, except that a code
-   * fence's line cut in two would open the wrong block (its language split off), so that line goes
-   * to the next reply whole (this message loses it at its next edit, the final's at the latest).
-   * A word is not moved back the same way: under load the first reply's next edit may come only at
-   * the run's end, and until then the thread would show the word's start twice (the benchmark
-   * counted it as lost). Congested edits hold back a word still being written instead (writtenEnd),
-   * so only an edit made before the run was congested can end inside a word.
-   */
+  /** Where the current message's text ends for good at a spill (reply-spill-bounds.ts). */
   private cutAt(): number {
-    const text = this.h.text();
-    const end = Math.max(this.e.shownEnd, this.e.frozen);
-    const line = text.lastIndexOf('\n', end - 1) + 1;
-    return line > this.e.frozen && line < end && FENCE_START.test(text.slice(line, end)) ? line : end;
+    return cutEnd(this.h.text(), this.e.shownEnd, this.e.frozen);
   }
 
   /**
-   * How far a message may show the text while the agent writes: not into a code fence's line still
-   * being written (its language may be cut off), which a spill could freeze in a message for good.
-   * Not into a word still being written either (text arrived within WORD_SETTLES_MS, or `holdWord`:
-   * the run's edits are congested, so a spill may freeze what this shows), unless the word is longer
-   * than HELD_WORD_CHARS or is all the message would show (a run's first text goes at once).
+   * How far a message may show the text while the agent writes (reply-spill-bounds.ts). A word is
+   * held while text arrived within WORD_SETTLES_MS on edits through the scheduler (where spills may
+   * freeze a message; with spills off too, so turning them off changes nothing else; a plain writer
+   * shows each delta as it comes), or always when `holdWord` (the run's edits are congested).
    */
   writtenEnd(holdWord = false): number {
-    const text = this.h.text();
-    const line = text.lastIndexOf('\n') + 1;
-    if (line < text.length && line >= this.e.frozen && FENCE_START.test(text.slice(line))) return line;
-    // Edits through the scheduler (where spills may freeze a message; with spills off too, so that
-    // turning them off changes nothing else). A plain writer shows each delta as it comes.
     const writing = !!this.h.writer.budgetWaitMs && this.h.now() - this.lastTextAt < WORD_SETTLES_MS;
-    if (!(holdWord || writing) || !/\S$/.test(text)) return text.length;
-    // A word ending in punctuation ("pods.", before a tool call) is most likely whole: only a
-    // congested edit (a spill may freeze it) still holds it.
-    if (!holdWord && /[.,;:!?)]$/.test(text)) return text.length;
-    const start = wordStart(text, text.length);
-    return start > this.e.frozen && text.length - start <= HELD_WORD_CHARS ? start : text.length;
+    return writtenEnd(this.h.text(), this.e.frozen, { holdWord, writing });
   }
 
   /** An edit the run offered for the current message rendered it: a waiting spill is not needed. */
