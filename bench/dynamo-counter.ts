@@ -15,6 +15,7 @@ import { crc32 } from 'node:zlib';
 import dynalite from 'dynalite';
 import { EMBEDDED_TABLE, ensureTable } from '../src/adapters/embedded-dynamo.ts';
 import { CapacityShadow, type Units } from './dynamo-capacity.ts';
+import { type ThreadEnd, threadOfRequest } from './run-ends.ts';
 
 export interface CountingDynamo {
   endpoint: string;
@@ -24,6 +25,8 @@ export interface CountingDynamo {
   units(): Record<string, Units>;
   /** How long the stand-in took to answer each request (arrival to response sent), ms, by category. */
   serviceMs(): Record<string, number[]>;
+  /** Per thread (`<channel>#<ts>`): when its finish was recorded and its last request answered (run-ends.ts). */
+  ends(): Record<string, ThreadEnd>;
   /** Starts counting from zero. */
   reset(): void;
   close(): Promise<void>;
@@ -91,6 +94,7 @@ export async function startCountingDynamo(region: string): Promise<CountingDynam
   // Requests being answered: closing waits for them (dynalite throws if its store closes under one).
   let inFlight = 0;
   let service: Record<string, number[]> = {};
+  let ends: Record<string, ThreadEnd> = {};
   // dynalite's own handler gets each request after the counter has read it (and asked an update for
   // its new image, to size items by: dynamo-capacity.ts); its answer goes back as the client expects.
   const store = server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
@@ -102,10 +106,12 @@ export async function startCountingDynamo(region: string): Promise<CountingDynam
     const target = String(req.headers['x-amz-target'] ?? 'unknown');
     const chunks: Buffer[] = [];
     let cat = target;
+    let thread: string | undefined;
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       cat = categorize(target, body);
+      thread = threadOfRequest(body);
       counts[cat] = (counts[cat] ?? 0) + 1;
       const plan = shadow.plan(target, body);
       const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
@@ -127,6 +133,14 @@ export async function startCountingDynamo(region: string): Promise<CountingDynam
       store(forwarded as unknown as IncomingMessage, res);
     });
     res.on('finish', () => {
+      if (thread !== undefined) {
+        // Answered, not arrived: the bench reads the counters once every run's end has been answered.
+        const now = Date.now();
+        const e = ends[thread] ?? { lastAt: now };
+        e.lastAt = now;
+        if (cat === 'finish' && res.statusCode === 200) e.finishAt = now;
+        ends[thread] = e;
+      }
       const list = service[cat] ?? [];
       list.push(performance.now() - at);
       service[cat] = list;
@@ -145,10 +159,12 @@ export async function startCountingDynamo(region: string): Promise<CountingDynam
     counts: () => ({ ...counts }),
     units: () => structuredClone(units),
     serviceMs: () => service,
+    ends: () => structuredClone(ends),
     reset: () => {
       counts = {};
       units = {};
       service = {};
+      ends = {};
     },
     close: async () => {
       for (let waited = 0; inFlight > 0 && waited < 5_000; waited += 50)

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Units } from './dynamo-capacity.ts';
 import { type CountingDynamo, startCountingDynamo } from './dynamo-counter.ts';
+import type { ThreadEnd } from './run-ends.ts';
 
 type Reply = { type: string; id: number; value?: unknown };
 
@@ -37,6 +38,7 @@ export async function startCountingDynamoProcess(region: string): Promise<Counti
     counts: () => ask('counts'),
     units: () => ask('units'),
     serviceMs: () => ask('serviceMs'),
+    ends: () => ask('ends'),
     reset: () => ask('reset'),
     close: async () => {
       await ask('close');
@@ -50,6 +52,7 @@ export interface CountingDynamoHandle {
   counts(): Promise<Record<string, number>>;
   units(): Promise<Record<string, Units>>;
   serviceMs(): Promise<Record<string, number[]>>;
+  ends(): Promise<Record<string, ThreadEnd>>;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -64,6 +67,7 @@ if (process.send && process.argv[1]?.endsWith('dynamo-process.ts')) {
     else if (m.type === 'counts') reply(d.counts());
     else if (m.type === 'units') reply(d.units());
     else if (m.type === 'serviceMs') reply(d.serviceMs());
+    else if (m.type === 'ends') reply(d.ends());
     else if (m.type === 'reset') reply(d.reset());
     else if (m.type === 'close') {
       await d.close();

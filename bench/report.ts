@@ -47,8 +47,13 @@ export function costs(records: BenchRecord[]): string {
     const units = u
       ? `**${fmt(u.rru, 2)} / ${fmt(u.wru, 2)}**: reads ${by('rru')}; writes ${by('wru')}`
       : '–';
+    // Counted once every run's end reached the store (bench/run-ends.ts); a run still without one at the limit is undercounted.
+    const e = r.storeEnds;
+    const ends = e
+      ? ` (read ${fmt(e.waitedS, 1)} s after the footers${e.pending ? `; **${e.pending} runs' ends not recorded within ${e.limitS} s: undercounted**` : ''})`
+      : '';
     lines.push(
-      `| ${r.strategy} | ${r.n} | **${fmt(total, 2)}**: ${list(r.dynamoPerTurn)} | ${units} | ${u ? fmt(usdPerMillion(u), 2) : '–'} | **${fmt(r.slackCallsPerRun, 1)}**: ${list(r.slackPerRun)} |`,
+      `| ${r.strategy} | ${r.n} | **${fmt(total, 2)}**${ends}: ${list(r.dynamoPerTurn)} | ${units} | ${u ? fmt(usdPerMillion(u), 2) : '–'} | **${fmt(r.slackCallsPerRun, 1)}**: ${list(r.slackPerRun)} |`,
     );
   }
   return lines.join('\n');

@@ -5,6 +5,7 @@
  */
 import { loadavg } from 'node:os';
 import { DEFAULT_BUDGETS } from '../src/core/slack-scheduler.ts';
+import type { FakeSlack, StoredMessage } from '../src/stand-ins/fake-slack.ts';
 import { STREAMED_MESSAGE_BYTES } from '../src/stand-ins/fake-slack-streams.ts';
 import { ask, startBotProcess, stopBot } from './bot-control.ts';
 import type { SlackBudgetLog } from './first-text-budget.ts';
@@ -18,6 +19,7 @@ import {
   writerFloor,
 } from './floor-writers.ts';
 import { FIRST_TEXT_MS, finished, measureThreads, norm, type Produced, pct } from './measure.ts';
+import { runsOver, type ThreadEnd, threadId } from './run-ends.ts';
 import { channelOf, commandBurst, harnessCalls, SIGNING_SECRET, stands } from './stands.ts';
 import { streamSeconds } from './workload.ts';
 
@@ -26,6 +28,8 @@ export interface BenchOptions {
   /** Seconds a scenario may take; default its stream time + 60 s + 3 s × N. */
   capS?: number;
   cpuProfDir?: string;
+  /** Seconds to wait after the footers for every run's end at the store; default 30 s + 1.2 s × N. */
+  endWaitS?: number;
   embeddedDynamo?: boolean;
   debug?: boolean;
 }
@@ -80,6 +84,11 @@ export interface BenchRecord {
    * write request units, in all and by purpose. Older results have none.
    */
   dynamoUnitsPerTurn?: { rru: number; wru: number; byPurpose: Record<string, { rru: number; wru: number }> };
+  /**
+   * After the footers, the wait for every run's end at the store (bench/run-ends.ts) before the
+   * DynamoDB counters were read; `pending` runs had none recorded by `limitS` (their cost is undercounted).
+   */
+  storeEnds?: { waitedS: number; limitS: number; pending: number };
   /** The bot's scheduler counters (ours only): calls granted, 429s it saw, edits replaced unsent. */
   scheduler?: { granted: number; rateLimited: number; replaced: number };
   /** 1-, 5- and 15-minute load averages of the machine at the start and the end of the scenario. */
@@ -158,6 +167,12 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
     cpuAvgCores: number;
     scheduler?: BenchRecord['scheduler'];
   }>(child, 'usage');
+  // CPU and wall time stop at the footers, as before; the store's counts wait for every run's end.
+  // (chat-stream's baseline and an embedded store write nothing here: nothing to wait for.)
+  const storeEnds =
+    strategy === 'chat-stream' || o.embeddedDynamo
+      ? undefined
+      : await awaitStoreEnds(dynamo, slack, roots, o.endWaitS ?? Math.round(30 + 1.2 * n));
   await stopBot(child);
 
   const calls = slack.calls.filter((c) => c.method !== 'auth.test');
@@ -223,9 +238,32 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
     slackPerRun: perRun(byMethod, n),
     dynamoPerTurn: perRun(await dynamo.counts(), n),
     dynamoUnitsPerTurn: unitsPerTurn(await dynamo.units(), n),
+    ...(storeEnds ? { storeEnds } : {}),
     ...(use.scheduler ? { scheduler: use.scheduler } : {}),
     load: { start: loadStart, end: loads() },
   };
   await st.close();
   return rec;
+}
+
+/**
+ * Waits (at most `limitS`) until every run showing its footer has its end recorded at the store: a
+ * spilled run records its finish after its first reply's last edit, later than its footer under load.
+ */
+async function awaitStoreEnds(
+  dynamo: { ends(): Promise<Record<string, ThreadEnd>> },
+  slack: FakeSlack,
+  roots: () => Array<StoredMessage | undefined>,
+  limitS: number,
+): Promise<NonNullable<BenchRecord['storeEnds']>> {
+  const from = Date.now();
+  for (;;) {
+    const runs = roots().flatMap((r) =>
+      r && finished(slack, r) ? [{ thread: threadId(r.channel, r.ts), footer: true }] : [],
+    );
+    const check = runsOver(runs, await dynamo.ends(), Date.now());
+    const waitedS = Math.round((Date.now() - from) / 100) / 10;
+    if (check.over || waitedS >= limitS) return { waitedS, limitS, pending: check.pending.length };
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

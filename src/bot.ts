@@ -28,7 +28,7 @@ import { HomeService } from './core/home.ts';
 import type { Logger } from './core/logger.ts';
 import type { SlackWriter } from './core/ports.ts';
 import { Runner } from './core/runner.ts';
-import type { SlackScheduler } from './core/slack-scheduler.ts';
+import type { MethodBudget, SlackScheduler } from './core/slack-scheduler.ts';
 import { Health } from './health.ts';
 import { presenter } from './slack/blocks.ts';
 import { SlackHomePublisher, workspaceUrl } from './slack/home.ts';
@@ -66,6 +66,11 @@ export interface BotHooks {
    * once with an empty 200, deciding nothing and handing nothing on (HTTP mode).
    */
   ackFloorCommand?: string;
+  /**
+   * Budgets replacing the scheduler's defaults for these methods (tests against a fake Slack whose
+   * limits are stricter than Slack's, e.g. a lower workspace post cap, so they can be reached quickly).
+   */
+  slackBudgets?: Record<string, MethodBudget>;
 }
 
 export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}): Promise<RunningBot> {
@@ -88,7 +93,7 @@ export async function startBot(config: Config, log: Logger, hooks: BotHooks = {}
     log.error({ err }, 'unhandled error in a Slack listener');
   });
 
-  const { writer, scheduler, client } = buildSlackWriter(config, log, bolt, hooks.writer);
+  const { writer, scheduler, client } = buildSlackWriter(config, log, bolt, hooks.writer, hooks.slackBudgets);
   const groups = new SlackGroups(app.client, log.child({ component: 'groups' }));
   const access = new AccessPolicy(config.access, groups);
   const approvers = config.approvals.approvers;

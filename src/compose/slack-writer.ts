@@ -20,7 +20,7 @@ import type { SlackWriter } from '../core/ports.ts';
 import { retryAfterOf, ScheduledSlackWriter } from '../core/scheduled-writer.ts';
 import { firstTextBudgets } from '../core/slack-budgets.ts';
 import { READ_BUDGETS } from '../core/slack-read-budgets.ts';
-import { SlackScheduler } from '../core/slack-scheduler.ts';
+import { type MethodBudget, SlackScheduler } from '../core/slack-scheduler.ts';
 import type { BoltApp } from './bolt-app.ts';
 
 /** One bot token is one workspace: every call draws on that workspace's budgets. */
@@ -40,6 +40,7 @@ export function buildSlackWriter(
   log: Logger,
   bolt: Pick<BoltApp, 'app' | 'logger'>,
   replace?: (app: App) => SlackWriter,
+  budgets?: Record<string, MethodBudget>,
 ): SlackWriting {
   const client = (lane: WriterLane) =>
     new WebClient(config.slack.botToken, {
@@ -54,8 +55,9 @@ export function buildSlackWriter(
         lane === 'progress' ? Math.min(10_000, config.slack.callTimeoutMs) : config.slack.callTimeoutMs,
     });
   const scheduler = new SlackScheduler({
-    // The first-text credit depends on whether answers may spill into new replies (slack-budgets.ts).
-    budgets: { ...READ_BUDGETS, ...firstTextBudgets(config.streaming.spillReplies) },
+    // The first-text credit depends on whether answers may spill into new replies (slack-budgets.ts);
+    // budgets given by the caller win.
+    budgets: { ...READ_BUDGETS, ...firstTextBudgets(config.streaming.spillReplies), ...budgets },
     retryAfterOf,
     onRateLimited: (key, retryAfter) =>
       log.warn(

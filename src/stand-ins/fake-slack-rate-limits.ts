@@ -43,6 +43,32 @@ export const METHOD_TIERS: Record<string, Tier> = {
  */
 export const POST_WORKSPACE_PER_MINUTE = 300;
 
+/** A workspace-wide cap on chat.postMessage: at most `limit` posts in any `windowMs`. */
+export interface PostWorkspaceCap {
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * A cap a test may set instead of Slack's, only if it is at least as strict: every minute holds at
+ * most ceil(60 s / window) windows' worth of posts, which must stay within Slack's 300.
+ */
+export function strictPostCap(cap: PostWorkspaceCap): PostWorkspaceCap {
+  const perMinute = cap.limit * Math.ceil(60_000 / cap.windowMs);
+  if (
+    !(
+      cap.limit >= 1 &&
+      cap.windowMs >= 1_000 &&
+      cap.windowMs <= 60_000 &&
+      perMinute <= POST_WORKSPACE_PER_MINUTE
+    )
+  )
+    throw new Error(
+      `postWorkspaceCap ${cap.limit} per ${cap.windowMs} ms could allow ${perMinute} posts a minute: the fake must be at least as strict as Slack (${POST_WORKSPACE_PER_MINUTE} a minute)`,
+    );
+  return cap;
+}
+
 /** auth.test is "special" in Slack's list; it tolerates far more than the bot ever sends. */
 const SPECIAL_PER_MINUTE: Record<string, number> = { 'auth.test': 100 };
 
@@ -56,7 +82,14 @@ export class RateLimiter {
   private readonly forced: Array<{ method: string; retryAfter: number; times: number }> = [];
   private readonly windows = new Map<string, number[]>();
 
-  constructor(private readonly enforce: boolean) {}
+  private readonly postCap: PostWorkspaceCap;
+
+  constructor(
+    private readonly enforce: boolean,
+    postCap: PostWorkspaceCap = { limit: POST_WORKSPACE_PER_MINUTE, windowMs: 60_000 },
+  ) {
+    this.postCap = strictPostCap(postCap);
+  }
 
   /** The next `times` calls to `method` get HTTP 429 with Retry-After. */
   force(method: string, retryAfter: number, times: number): void {
@@ -77,7 +110,7 @@ export class RateLimiter {
       method === 'chat.postMessage'
         ? [
             [`${method}:${String(p.channel)}`, 1, 1000],
-            [`${method}:workspace`, POST_WORKSPACE_PER_MINUTE, 60_000],
+            [`${method}:workspace`, this.postCap.limit, this.postCap.windowMs],
           ]
         : [[method, perMinute(method), 60_000]];
     let wait: number | undefined;

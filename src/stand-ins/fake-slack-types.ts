@@ -1,4 +1,5 @@
 /** The fake Slack's data model: what it stores and what tests can read back. */
+import type { PostWorkspaceCap } from './fake-slack-rate-limits.ts';
 
 export interface Channel {
   id: string;
@@ -101,6 +102,11 @@ export interface FakeSlackOptions {
   scopes?: string[];
   /** Enforce per-method rate limits (Slack's published tiers per workspace; chat.postMessage 1/s per channel). */
   enforceRateLimits?: boolean;
+  /**
+   * chat.postMessage's workspace-wide cap, if stricter than Slack's (300 a minute): a test can reach a
+   * lower cap with far fewer posts and in far less time. Refused if it could let more through in a minute.
+   */
+  postWorkspaceCap?: PostWorkspaceCap;
   /** Deliver the bot's own posts back to it as message events, as Slack does. */
   echoBotMessages?: boolean;
   /** How long a native stream stays writable after it starts (Slack: about 5 minutes). */

@@ -61,7 +61,7 @@ export class FakeSlack extends SlackStore implements Workspace {
     this.interactions = new SlackInteractions(this, this.delivery);
     this.api = new WebApiRouter(this);
     this.agents = new AgentSurfaces(this);
-    this.limiter = new RateLimiter(options.enforceRateLimits ?? false);
+    this.limiter = new RateLimiter(options.enforceRateLimits ?? false, options.postWorkspaceCap);
     this.http = new SlackHttpServer(this, {
       api: this.api,
       limiter: this.limiter,

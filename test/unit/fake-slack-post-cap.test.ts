@@ -6,7 +6,11 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeSlack } from '../../src/stand-ins/fake-slack.ts';
-import { POST_WORKSPACE_PER_MINUTE, RateLimiter } from '../../src/stand-ins/fake-slack-rate-limits.ts';
+import {
+  POST_WORKSPACE_PER_MINUTE,
+  RateLimiter,
+  strictPostCap,
+} from '../../src/stand-ins/fake-slack-rate-limits.ts';
 
 const T0 = 1_800_000_000_000;
 
@@ -71,5 +75,20 @@ describe("the fake Slack's workspace cap on chat.postMessage", () => {
     } finally {
       await slack.stop();
     }
+  });
+  it('a test may set a lower cap (20 in any 10 s), never one that lets more through in a minute', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T0);
+    const limiter = new RateLimiter(true, { limit: 20, windowMs: 10_000 });
+    for (let i = 0; i < 20; i++)
+      expect(limiter.check('chat.postMessage', { channel: `C${i}` }), `post ${i}`).toBeUndefined();
+    expect(limiter.check('chat.postMessage', { channel: 'CFRESH' })).toBe(10);
+    vi.setSystemTime(T0 + 10_001);
+    expect(limiter.check('chat.postMessage', { channel: 'CFRESH' })).toBeUndefined();
+    // 60 in any 10 s could be 360 in a minute; 301 in a minute is Slack's cap plus one.
+    expect(() => strictPostCap({ limit: 60, windowMs: 10_000 })).toThrow(/at least as strict/);
+    expect(() => strictPostCap({ limit: 301, windowMs: 60_000 })).toThrow(/at least as strict/);
+    expect(() => strictPostCap({ limit: 300, windowMs: 120_000 })).toThrow(/at least as strict/);
+    expect(strictPostCap({ limit: 50, windowMs: 10_000 })).toEqual({ limit: 50, windowMs: 10_000 });
   });
 });
