@@ -18,6 +18,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SlackWriter } from '../core/ports.ts';
 import { retryAfterOf, ScheduledSlackWriter } from '../core/scheduled-writer.ts';
+import { firstTextBudgets } from '../core/slack-budgets.ts';
 import { READ_BUDGETS } from '../core/slack-read-budgets.ts';
 import { type MethodBudget, SlackScheduler } from '../core/slack-scheduler.ts';
 import type { BoltApp } from './bolt-app.ts';
@@ -54,7 +55,9 @@ export function buildSlackWriter(
         lane === 'progress' ? Math.min(10_000, config.slack.callTimeoutMs) : config.slack.callTimeoutMs,
     });
   const scheduler = new SlackScheduler({
-    budgets: { ...READ_BUDGETS, ...budgets },
+    // The first-text credit depends on whether answers may spill into new replies (slack-budgets.ts);
+    // budgets given by the caller win.
+    budgets: { ...READ_BUDGETS, ...firstTextBudgets(config.streaming.spillReplies), ...budgets },
     retryAfterOf,
     onRateLimited: (key, retryAfter) =>
       log.warn(

@@ -14,9 +14,14 @@ export interface MethodBudget {
   refillMs: number;
   /**
    * How far below zero a run's first text may take the bucket while the window has room (it goes at
-   * once; the calls after it repay the credit at the steady pace). Bounded: a minute's calls spent up
-   * front leave the rest of the minute without edits (at N = 50, unbounded credit took staleness
-   * p95 from 1.13 to 1.57 × the floor in the replay).
+   * once; the calls after it repay the credit at the steady pace). Slack enforces the window, not
+   * the pace, so with spilled replies (the default) the credit is the window cap: a run whose later
+   * edits wait for the repayment spills its text after 5 s (reply-spill.ts) instead of waiting, and
+   * 50 runs' first words within 9 s all show at once (test/unit/first-text-replay.test.ts: 4 of 45
+   * allowed runs in time at N = 50 with a credit of 2, 42 with the window). With replies kept to
+   * edited messages (SPILL_REPLIES=false) a minute's calls spent up front leave the rest of the
+   * minute without edits (staleness p95 1.13 → 1.48 × the floor at N = 50), so there it stays 2:
+   * see firstTextBudgets.
    */
   firstTextCredit?: number;
   /** Keyed per channel as well as per workspace (chat.postMessage). */
@@ -46,7 +51,7 @@ export const DEFAULT_BUDGETS: Record<string, MethodBudget> = {
     maxInWindow: 49,
     burst: 4,
     refillMs: 1_334,
-    firstTextCredit: 2,
+    firstTextCredit: 49,
   },
   // "One message per second per channel", with 10% slack for network jitter; and a workspace-wide
   // cap, "several hundred a minute", taken as 300 (the fake's POST_WORKSPACE_PER_MINUTE). Its burst
@@ -65,7 +70,16 @@ export const DEFAULT_BUDGETS: Record<string, MethodBudget> = {
   // runs it serves begin (a burst of runs is a burst of answers), and the stops of runs ending together
   // hold their footers. The whole window's share may go at once; the window cap keeps 19 a minute.
   'chat.startStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 19, refillMs: 3_750 },
-  'chat.appendStream': { limit: 100, windowMs: 60_000, maxInWindow: 98, burst: 5, refillMs: 645 },
+  // A run's first append with text may spend the window's room (test/unit/native-first-text-replay.test.ts):
+  // a stream shows its status from the start, so its first words wait for an append.
+  'chat.appendStream': {
+    limit: 100,
+    windowMs: 60_000,
+    maxInWindow: 98,
+    burst: 5,
+    refillMs: 645,
+    firstTextCredit: 98,
+  },
   'chat.stopStream': { limit: 20, windowMs: 60_000, maxInWindow: 19, burst: 19, refillMs: 3_750 },
   // Queued follow-ups are marked with a reaction and unmarked when they run (Tier 3 and Tier 2).
   'reactions.add': { limit: 50, windowMs: 60_000, maxInWindow: 49, burst: 4, refillMs: 1_334 },
@@ -73,3 +87,17 @@ export const DEFAULT_BUDGETS: Record<string, MethodBudget> = {
   // Private notes (a follow-up that could not be queued): Tier 4.
   'chat.postEphemeral': { limit: 100, windowMs: 60_000, maxInWindow: 98, burst: 5, refillMs: 645 },
 };
+
+/** The first-text credit when every answer stays in edited messages (SPILL_REPLIES=false). */
+export const EDIT_ONLY_FIRST_TEXT_CREDIT = 2;
+
+/**
+ * Overrides of DEFAULT_BUDGETS for the reply mode: with spilled replies off, a run's later text can
+ * only come through chat.update, so its first text may not spend the window the later edits need.
+ */
+export function firstTextBudgets(spillReplies: boolean): Record<string, MethodBudget> {
+  if (spillReplies) return {};
+  return {
+    'chat.update': { ...DEFAULT_BUDGETS['chat.update']!, firstTextCredit: EDIT_ONLY_FIRST_TEXT_CREDIT },
+  };
+}

@@ -35,16 +35,23 @@ export const before = (a: Rank, b: Rank) => {
 };
 
 /**
- * Whether this waiting call would show its run's first text, as the call says (edits count a run's
- * first text as the oldest text, reply-stream-edit.ts). Only these may go ahead of the pace on credit
- * (slack-scheduler.ts): calls that do not say how old their text is (native appends) never do.
+ * Whether this waiting call would show its run's first text. Edits say so (they count a run's first
+ * text as the oldest text, reply-stream-edit.ts); a native append with news is its run's first when
+ * the bucket has granted that run nothing with news yet (the rank's rule 3). Only these may go ahead
+ * of the pace on credit (slack-scheduler.ts).
  */
-export const showsFirstText = (w: Waiting) => w.pendingSince?.() === Number.NEGATIVE_INFINITY;
+export const showsFirstText = (w: Waiting, b: Bucket) =>
+  w.pendingSince
+    ? w.pendingSince() === Number.NEGATIVE_INFINITY
+    : w.lane === 'progress' &&
+      w.runKey !== undefined &&
+      w.hasNews?.() === true &&
+      !b.showedText.has(w.runKey);
 
 /** Whether a run's first text waits in the bucket. */
 export function firstTextWaiting(b: Bucket): boolean {
-  for (const w of b.aged) if (showsFirstText(w)) return true;
-  for (const w of b.progress.values()) if (showsFirstText(w)) return true;
+  for (const w of b.aged) if (showsFirstText(w, b)) return true;
+  for (const w of b.progress.values()) if (showsFirstText(w, b)) return true;
   return false;
 }
 
@@ -63,13 +70,13 @@ function pick(b: Bucket, firstTextOnly: boolean): Pick | undefined {
   let best: Pick | undefined;
   for (const w of b.aged) {
     const rank = rankOf(b, w.runKey, w);
-    if (firstTextOnly && !showsFirstText(w)) continue;
+    if (firstTextOnly && !showsFirstText(w, b)) continue;
     if (!best || before(rank, best.rank)) best = { w, key: w.runKey, rank, aged: true };
   }
   for (const [k, w] of b.progress) {
     const key = k.startsWith('anon:') ? undefined : k;
     const rank = rankOf(b, key, w);
-    if (firstTextOnly && !showsFirstText(w)) continue;
+    if (firstTextOnly && !showsFirstText(w, b)) continue;
     if (!best || before(rank, best.rank)) best = { w, key, rank, aged: false };
   }
   return best;

@@ -105,7 +105,7 @@ export class SlackScheduler {
         replaced.resolve(undefined);
       }
       // A first text may go before the timer the bucket waits on (see pump).
-      if (bucket.timer && showsFirstText(w)) {
+      if (bucket.timer && showsFirstText(w, bucket)) {
         clearTimeout(bucket.timer);
         bucket.timer = undefined;
       }
@@ -143,7 +143,7 @@ export class SlackScheduler {
    */
   reconsider(runKey: string): void {
     for (const [b, key] of this.keyOfBucket) {
-      if (!b.timer || !b.progress.has(runKey) || !showsFirstText(b.progress.get(runKey)!)) continue;
+      if (!b.timer || !b.progress.has(runKey) || !showsFirstText(b.progress.get(runKey)!, b)) continue;
       clearTimeout(b.timer);
       b.timer = undefined;
       this.pump(b, key);

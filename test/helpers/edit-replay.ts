@@ -13,7 +13,7 @@ import type { Logger } from '../../src/core/logger.ts';
 import type { SlackMessage, SlackWriter } from '../../src/core/ports.ts';
 import { ReplyStream, type ReplyStreamOptions } from '../../src/core/reply-stream.ts';
 import { retryAfterOf, ScheduledSlackWriter } from '../../src/core/scheduled-writer.ts';
-import { DEFAULT_BUDGETS } from '../../src/core/slack-budgets.ts';
+import { DEFAULT_BUDGETS, firstTextBudgets } from '../../src/core/slack-budgets.ts';
 import { SlackScheduler } from '../../src/core/slack-scheduler.ts';
 import { presenter } from '../../src/slack/blocks.ts';
 import type { FakeSlack, StoredMessage } from '../../src/stand-ins/fake-slack.ts';
@@ -144,7 +144,8 @@ export async function replayEditMode(o: ReplayOptions): Promise<Replay> {
   const t0 = Date.now();
   const perChannel = o.runsPerChannel ?? 10;
   const sink = new Recorder();
-  const scheduler = new SlackScheduler({ retryAfterOf });
+  // As the bot composes it (src/compose/slack-writer.ts): the first-text credit follows the spill setting.
+  const scheduler = new SlackScheduler({ retryAfterOf, budgets: firstTextBudgets(o.spill !== false) });
   const writer = new ScheduledSlackWriter(sink, scheduler, 'T0REPLAY');
   const produced: Produced[] = Array.from({ length: o.n }, () => ({ text: '', times: [], lens: [] }));
   const roots: Array<StoredMessage | undefined> = new Array(o.n).fill(undefined);

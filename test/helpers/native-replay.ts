@@ -130,6 +130,8 @@ class Recorder implements SlackWriter {
 export interface NativeReplay {
   stalenessP95: number;
   stalenessP50: number;
+  /** Per run: its first delta to its first text on screen. */
+  firsts: number[];
   calls: NativeCall[];
   refused: string[];
   /** Characters of agent text each method made visible. */
@@ -184,6 +186,7 @@ export async function replayNativeMode(o: { n: number; chars: number }): Promise
   return {
     stalenessP95: pct(m.stale, 95),
     stalenessP50: pct(m.stale, 50),
+    firsts: m.firsts,
     calls: sink.calls.map((c) => ({ ...c, at: c.at - t0 })),
     refused: sink.refused,
     shownBy: sink.shownBy,

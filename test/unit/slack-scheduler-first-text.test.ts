@@ -9,6 +9,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { retryAfterOf } from '../../src/core/scheduled-writer.ts';
+import { EDIT_ONLY_FIRST_TEXT_CREDIT } from '../../src/core/slack-budgets.ts';
 import { DEFAULT_BUDGETS, SlackScheduler } from '../../src/core/slack-scheduler.ts';
 
 const W = 'T1';
@@ -38,8 +39,8 @@ describe('SlackScheduler: first text ahead of the pace while the window has room
   afterEach(() => vi.useRealTimers());
 
   it('grants first texts at once on a bounded credit; more text waits for the pace', async () => {
-    expect(UPDATE.firstTextCredit).toBe(2);
-    const { sent, offer } = setup();
+    // The bounded credit of replies kept to edited messages (SPILL_REPLIES=false, slack-budgets.ts).
+    const { sent, offer } = setup({ ...UPDATE, firstTextCredit: EDIT_ONLY_FIRST_TEXT_CREDIT });
     const t = Date.now();
     // The burst goes to runs already showing text: the bucket is empty.
     for (const r of ['A', 'B', 'C', 'D']) void offer(`${r} more`, r, () => t);
