@@ -43,6 +43,7 @@ export async function* foldHarnessStream(
   stream: AsyncIterable<InvokeHarnessStreamOutput> | undefined,
   combined: AbortSignal,
   signal: AbortSignal | undefined,
+  onCompleted?: (stopReason: string) => void,
 ): AsyncIterable<AgentEvent> {
   let role: string | undefined;
   let lastStop: string | undefined;
@@ -239,6 +240,7 @@ export async function* foldHarnessStream(
     return;
   }
   flushText();
+  onCompleted?.(lastStop);
   yield {
     type: 'completed',
     stopReason: lastStop,

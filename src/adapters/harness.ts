@@ -161,14 +161,11 @@ export class AgentCoreHarness implements HarnessPort {
           return;
         }
       }
-      for await (const ev of foldHarnessStream(stream, combined, signal)) {
-        if (ev.type === 'completed')
-          this.o.log.debug(
-            { sessionId: inv.runtimeSessionId, stopReason: ev.stopReason },
-            'harness turn completed',
-          );
-        yield ev;
-      }
+      // Delegated, not re-yielded: a for-await here was one more async-generator hop (promises and
+      // microtasks) on every delta of every run, ~1,000 a run.
+      yield* foldHarnessStream(stream, combined, signal, (stopReason) =>
+        this.o.log.debug({ sessionId: inv.runtimeSessionId, stopReason }, 'harness turn completed'),
+      );
     } finally {
       clearTimeout(timer);
     }

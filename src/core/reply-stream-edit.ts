@@ -72,7 +72,7 @@ export class EditedReplies {
   /** The agent wrote more text (called as it arrives). */
   textArrived(): void {
     this.unshownSince ??= this.h.now();
-    this.spill.check();
+    this.spill.textArrived();
   }
 
   /** The status line or activity changed (after a spill, the first reply shows them alone). */

@@ -13,6 +13,7 @@
 import type { SlackMessage } from './ports.ts';
 import type { EditHost } from './reply-edit-host.ts';
 import { SPILL_AFTER_MS, SPILL_GAP_MS, spillDecision } from './reply-spill.ts';
+import { cutEnd, writtenEnd } from './reply-spill-bounds.ts';
 import { type Chunk, openFence, renderOpen, takeChunk } from './split.ts';
 
 /** The state of the edited replies a spill reads and moves on (EditedReplies, reply-stream-edit.ts). */
@@ -31,19 +32,13 @@ export interface SpillTarget {
   freeze(chunk: Chunk): void;
 }
 
-/** A trailing word longer than this is shown as it is written (a URL, a hash: no end to wait for). */
-const HELD_WORD_CHARS = 40;
-
-/** Where the word that ends at `end` starts (after the last whitespace before it). */
-function wordStart(text: string, end: number): number {
-  // A backward scan: a regex anchored at the end would try every position of a 20 KB answer.
-  let i = end;
-  while (i > 0 && !/\s/.test(text[i - 1]!)) i--;
-  return i;
-}
-
-/** The start of a line that may be a code fence being written. */
-const FENCE_START = /^ {0,3}[`~]/;
+/**
+ * Text that arrived within this long may end inside a word the agent is still writing: every edit
+ * holds that word back (a spill may later freeze the message where the edit ended). Once the text
+ * has rested this long the word is taken as whole and shown (at the run's next flush: a heartbeat at
+ * the latest), so the hold is short and bounded.
+ */
+const WORD_SETTLES_MS = 2_000;
 
 export class Spill {
   /** The text has spilled out of the head: later text goes to the latest spilled reply. */
@@ -59,6 +54,9 @@ export class Spill {
   private headTs: string | undefined;
   private headBody = '';
   private statusDirty = false;
+  /** The head's status edit Slack has not answered yet: the final's edit of the head goes after it. */
+  private statusSent: Promise<unknown> | undefined;
+  private lastTextAt = Number.NEGATIVE_INFINITY;
   /** Text of spilled replies that later spills left behind, by ts (a waiting edit renders it again). */
   private readonly frozenBodies = new Map<string, string>();
 
@@ -74,6 +72,12 @@ export class Spill {
 
   private key(kind: 'spill' | 'status'): string {
     return `${this.h.opts('progress').runKey ?? this.h.threadTs}#${kind}`;
+  }
+
+  /** The agent wrote more text. */
+  textArrived(): void {
+    this.lastTextAt = this.h.now();
+    this.check();
   }
 
   /** Spills now if the rules say so, else looks again when they might. */
@@ -115,24 +119,28 @@ export class Spill {
     let settle: () => void = () => {};
     let part = '';
     const render = (): SlackMessage => {
-      rendered = true;
-      this.offered = false;
-      this.cut();
-      this.spilled = true;
+      // A post Slack answered 429 (the workspace's post cap, which other replicas share) renders
+      // again when re-offered: the message was cut once, and this post carries the text after the cut.
+      if (!rendered) {
+        rendered = true;
+        this.offered = false;
+        this.cut();
+        this.spilled = true;
+        // The head's next status edit says the answer continues below.
+        this.statusDirty = true;
+        this.inFlight = new Promise<void>((r) => {
+          settle = r;
+        });
+        // The run's edit waiting for the message this text left is not needed any more.
+        const runKey = this.h.opts('progress').runKey;
+        if (runKey) this.h.writer.cancelProgress?.(runKey);
+      }
       this.lastSpillAt = this.h.now();
-      // The head's next status edit says the answer continues below.
-      this.statusDirty = true;
       let until = this.writtenEnd(true);
       if (until <= this.e.frozen) until = this.h.text().length;
       part = this.h.text().slice(this.e.frozen, until);
       chunk = takeChunk(part, this.h.bodyBudget, this.e.reopen) ?? undefined;
       this.e.markShown(chunk ? this.e.frozen + chunk.consumed : until, until);
-      this.inFlight = new Promise<void>((r) => {
-        settle = r;
-      });
-      // The run's edit waiting for the message this text left is not needed any more.
-      const runKey = this.h.opts('progress').runKey;
-      if (runKey) this.h.writer.cancelProgress?.(runKey);
       return chunk
         ? this.h.presenter.reply({ body: chunk.text, continued: true })
         : this.h.presenter.reply({ body: renderOpen(part, this.e.reopen) });
@@ -184,35 +192,20 @@ export class Spill {
     if (!e.reopen) e.frozen += /^\s*/.exec(e.tail)![0].length;
   }
 
-  /**
-   * Where the current message's text ends for good at a spill: what it shows, except that a code
-   * fence's line cut in two would open the wrong block (its language split off), so that line goes
-   * to the next reply whole (this message loses it at its next edit, the final's at the latest).
-   * A word is not moved back the same way: under load the first reply's next edit may come only at
-   * the run's end, and until then the thread would show the word's start twice (the benchmark
-   * counted it as lost). Congested edits hold back a word still being written instead (writtenEnd),
-   * so only an edit made before the run was congested can end inside a word.
-   */
+  /** Where the current message's text ends for good at a spill (reply-spill-bounds.ts). */
   private cutAt(): number {
-    const text = this.h.text();
-    const end = Math.max(this.e.shownEnd, this.e.frozen);
-    const line = text.lastIndexOf('\n', end - 1) + 1;
-    return line > this.e.frozen && line < end && FENCE_START.test(text.slice(line, end)) ? line : end;
+    return cutEnd(this.h.text(), this.e.shownEnd, this.e.frozen);
   }
 
   /**
-   * How far a message may show the text while the agent writes: not into a code fence's line still
-   * being written (its language may be cut off), which a spill could freeze in a message for good.
-   * With `holdWord` (the run's edits are congested, so a spill may freeze what this shows), not into
-   * a word still being written either, unless the word is longer than HELD_WORD_CHARS.
+   * How far a message may show the text while the agent writes (reply-spill-bounds.ts). A word is
+   * held while text arrived within WORD_SETTLES_MS on edits through the scheduler (where spills may
+   * freeze a message; with spills off too, so turning them off changes nothing else; a plain writer
+   * shows each delta as it comes), or always when `holdWord` (the run's edits are congested).
    */
   writtenEnd(holdWord = false): number {
-    const text = this.h.text();
-    const line = text.lastIndexOf('\n') + 1;
-    if (line < text.length && line >= this.e.frozen && FENCE_START.test(text.slice(line))) return line;
-    if (!holdWord || !/\S$/.test(text)) return text.length;
-    const start = wordStart(text, text.length);
-    return start > this.e.frozen && text.length - start <= HELD_WORD_CHARS ? start : text.length;
+    const writing = !!this.h.writer.budgetWaitMs && this.h.now() - this.lastTextAt < WORD_SETTLES_MS;
+    return writtenEnd(this.h.text(), this.e.frozen, { holdWord, writing });
   }
 
   /** An edit the run offered for the current message rendered it: a waiting spill is not needed. */
@@ -246,7 +239,7 @@ export class Spill {
     if (!this.spilled || !this.statusDirty || this.closed || !this.headTs) return;
     this.statusDirty = false;
     const ts = this.headTs;
-    this.h.writer
+    this.statusSent = this.h.writer
       .update(this.h.channel, ts, this.headView(), {
         ...this.h.opts('progress'),
         runKey: this.key('status'),
@@ -281,6 +274,9 @@ export class Spill {
   /** The final's one edit after a spill: the head keeps its text, loses the status and Stop. */
   async retireHead(): Promise<void> {
     if (!this.spilled || !this.headTs) return;
+    // A status edit Slack has not answered may reach it after this one and bring Stop back (close
+    // dropped any that had not gone out yet).
+    await this.statusSent;
     const offered = this.h.now();
     try {
       await this.h.writer.update(this.h.channel, this.headTs, this.headView(), {

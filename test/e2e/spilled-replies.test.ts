@@ -5,6 +5,7 @@
  * goes out in plain replies below the first one instead, complete and in order, with the status and
  * Stop kept on the first reply until the run ends, and no call is rate limited.
  */
+import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebApiSlackWriter } from '../../src/adapters/slack-writer.ts';
 import { retryAfterOf, ScheduledSlackWriter } from '../../src/core/scheduled-writer.ts';
@@ -111,6 +112,45 @@ describe('edited replies when chat.update is congested', () => {
       r.slack.calls.filter((c) => c.status === 429 || c.error).map((c) => `${c.method}:${c.error}`),
     ).toEqual([]);
   }, 180_000);
+
+  it('another replica spent most of the workspace’s posts: 429s on spills and finals lose nothing, show no error', async () => {
+    rig = await congestedRig();
+    const r = rig;
+    // Another replica of the bot (same token, same workspace) has just posted 294 messages: the
+    // workspace's 300 posts a minute are nearly gone, which this process's budget cannot know.
+    const other = new WebClient(r.slack.botToken, {
+      slackApiUrl: r.slack.apiUrl,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+    });
+    const busy = Array.from({ length: 294 }, (_, i) => `C0OTHER${String(i).padStart(3, '0')}`);
+    for (const id of busy) r.slack.addChannel({ id, name: id.toLowerCase(), members: [r.slack.botUserId] });
+    await Promise.all(busy.map((channel) => other.chat.postMessage({ channel, text: 'other replica' })));
+    for (let i = 0; i < 2; i++) {
+      r.slack.addChannel({ id: `C0CAP${i}`, name: `cap-${i}`, members: [USER, r.slack.botUserId] });
+      r.harness.enqueue(answer(report(i), { chunk: 12, delayMs: 100 }));
+    }
+    await Promise.all(
+      [0, 1].map((i) =>
+        r.slack.slashCommand({ command: '/assess', text: `eks cap-${i}`, user: USER, channel: `C0CAP${i}` }),
+      ),
+    );
+    for (let i = 0; i < 2; i++) {
+      const channel = `C0CAP${i}`;
+      const root = await r.slack.waitFor(() => r.slack.rootMessages(channel)[0], 10_000, 'root message');
+      const replies = await finalReplies(r, channel, root.ts, 150_000);
+      expect(replies.map(markdown).join('').replace(/\s+/g, '')).toBe(report(i).replace(/\s+/g, ''));
+      const all = JSON.stringify(r.slack.replies(channel, root.ts).map((m) => m.blocks));
+      expect(all).not.toMatch(/rate limit|ratelimited|could not|failed/i);
+      await r.slack.waitFor(() => !r.slack.replies(channel, root.ts).some(hasStop), 60_000, 'Stop gone');
+    }
+    // The workspace cap did refuse some of this replica's posts (the case under test happened).
+    const refused = r.slack.calls.filter(
+      (c) =>
+        c.method === 'chat.postMessage' && c.status === 429 && String(c.params.channel).startsWith('C0CAP'),
+    );
+    expect(refused.length).toBeGreaterThan(0);
+  }, 240_000);
 
   it('with SPILL_REPLIES=false the answer stays in the edited first reply, complete, no 429', async () => {
     rig = await congestedRig({ SPILL_REPLIES: 'false' });

@@ -4,102 +4,9 @@
  * scarce (as a busy workspace makes it for each run) or left as Slack's (a quiet workspace).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Logger } from '../../src/core/logger.ts';
-import { type SlackMessage, SlackWriteError, type SlackWriter } from '../../src/core/ports.ts';
+import { SlackWriteError } from '../../src/core/ports.ts';
 import { SPILL_AFTER_MS, SPILL_GAP_MS, spillDecision } from '../../src/core/reply-spill.ts';
-import { ReplyStream } from '../../src/core/reply-stream.ts';
-import { retryAfterOf, ScheduledSlackWriter } from '../../src/core/scheduled-writer.ts';
-import { type MethodBudget, SlackScheduler } from '../../src/core/slack-scheduler.ts';
-import { presenter } from '../../src/slack/blocks.ts';
-
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
-
-interface Msg {
-  ts: string;
-  blocks: Array<{ type: string; text?: string; elements?: unknown[] }>;
-}
-
-class Thread implements SlackWriter {
-  readonly messages: Msg[] = [];
-  readonly calls: Array<{ method: 'post' | 'update'; at: number; ts: string }> = [];
-  async post(_c: string, m: SlackMessage): Promise<string> {
-    const ts = `1.${this.messages.length + 1}`;
-    this.messages.push({ ts, blocks: m.blocks as Msg['blocks'] });
-    this.calls.push({ method: 'post', at: Date.now(), ts });
-    return ts;
-  }
-  async update(_c: string, ts: string, m: SlackMessage): Promise<void> {
-    this.messages.find((x) => x.ts === ts)!.blocks = m.blocks as Msg['blocks'];
-    this.calls.push({ method: 'update', at: Date.now(), ts });
-  }
-  async join(): Promise<void> {}
-  async react(): Promise<void> {}
-  async unreact(): Promise<void> {}
-  body(m: Msg): string {
-    return m.blocks
-      .filter((b) => b.type === 'markdown')
-      .map((b) => b.text)
-      .join('');
-  }
-  /** The answer as the thread shows it, message after message (whitespace as the benchmark reads it). */
-  get shown(): string {
-    return squash(this.messages.map((m) => this.body(m)).join(' '));
-  }
-  hasStop(m: Msg): boolean {
-    return m.blocks.some((b) => b.type === 'actions');
-  }
-}
-
-const squash = (t: string) => t.replace(/\s+/g, ' ').trim();
-
-/** A workspace so busy that this run gets one chat.update every 20 s. */
-const SCARCE: Record<string, MethodBudget> = {
-  'chat.update': { limit: 3, windowMs: 60_000, maxInWindow: 3, burst: 1, refillMs: 20_000 },
-};
-
-function setup(budgets?: Record<string, MethodBudget>, bodyBudget = 10_000) {
-  const thread = new Thread();
-  const writer = new ScheduledSlackWriter(
-    thread,
-    new SlackScheduler({ retryAfterOf, ...(budgets ? { budgets } : {}) }),
-    'T1',
-  );
-  const s = new ReplyStream({
-    writer,
-    presenter,
-    channel: 'C1',
-    threadTs: '1.0',
-    editIntervalMs: 1_000,
-    bodyBudget,
-    log: silent,
-    team: 'T1',
-    runKey: 'run-1',
-    stopValue: 'stop-1',
-  });
-  return { thread, s };
-}
-
-/** 20 characters every 100 ms for `seconds`, as the benchmark's agent writes; returns the text. */
-async function write(s: ReplyStream, seconds: number): Promise<string> {
-  let text = '';
-  for (let i = 0; i < seconds * 10; i++) {
-    const t = `w${String(i).padStart(4, '0')} words here. `.slice(0, 20);
-    text += t;
-    s.appendText(t);
-    await vi.advanceTimersByTimeAsync(100);
-  }
-  return text;
-}
-
-/** Finishes the run, letting the fake clock run while the final waits for its budget. */
-async function finish(s: ReplyStream, outcome: 'done' | 'stopped'): Promise<void> {
-  let done = false;
-  const f = s.finish({ outcome }).then(() => {
-    done = true;
-  });
-  while (!done) await vi.advanceTimersByTimeAsync(1_000);
-  await f;
-}
+import { finish, SCARCE, setup, squash, write } from '../helpers/spill-thread.ts';
 
 describe('spillDecision', () => {
   const base = { now: 100_000, unshownSince: 90_000, editWaiting: true, lastSpillAt: undefined };
@@ -229,12 +136,14 @@ describe('ReplyStream spills', () => {
     // A word split between two messages reads, joined, as one word of the text.
     const last = (b: string) => /\S+\s*$/.exec(b)![0].trim();
     const first = (b: string) => /^\s*\S+/.exec(b)![0].trim();
-    // From the first spilled reply on (the first reply's last uncongested edit may end inside a word).
+    // From the first spilled reply on: this run's first text is one unfinished word ("crashl"), which
+    // goes at once (a person waits for it), so the first reply may end inside it. A first text of
+    // more than one word is held back at its last word (reply-spill-edges.test.ts).
     for (let i = 2; i < bodies.length; i++)
       expect(`${last(bodies[i - 1]!)}|${first(bodies[i]!)}`).not.toSatisfy((j: string) =>
         text.includes(j.replace('|', '')),
       );
-    // Nothing twice, nothing lost (a word the first reply cut goes on at the start of the next reply).
+    // Nothing twice, nothing lost (the rest of that word goes on at the start of the next reply).
     expect(thread.shown.replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''));
   }, 60_000);
 

@@ -1,0 +1,101 @@
+/**
+ * One run's ReplyStream through the real ScheduledSlackWriter and SlackScheduler into an in-memory
+ * thread, on fake timers (the caller installs them): the spilled-reply tests' rig
+ * (test/unit/reply-spill*.test.ts).
+ */
+import { vi } from 'vitest';
+import type { Logger } from '../../src/core/logger.ts';
+import type { SlackMessage, SlackWriter } from '../../src/core/ports.ts';
+import { ReplyStream } from '../../src/core/reply-stream.ts';
+import { retryAfterOf, ScheduledSlackWriter } from '../../src/core/scheduled-writer.ts';
+import { type MethodBudget, SlackScheduler } from '../../src/core/slack-scheduler.ts';
+import { presenter } from '../../src/slack/blocks.ts';
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+
+export interface Msg {
+  ts: string;
+  blocks: Array<{ type: string; text?: string; elements?: unknown[] }>;
+}
+
+export class Thread implements SlackWriter {
+  readonly messages: Msg[] = [];
+  readonly calls: Array<{ method: 'post' | 'update'; at: number; ts: string }> = [];
+  async post(_c: string, m: SlackMessage): Promise<string> {
+    const ts = `1.${this.messages.length + 1}`;
+    this.messages.push({ ts, blocks: m.blocks as Msg['blocks'] });
+    this.calls.push({ method: 'post', at: Date.now(), ts });
+    return ts;
+  }
+  async update(_c: string, ts: string, m: SlackMessage): Promise<void> {
+    this.messages.find((x) => x.ts === ts)!.blocks = m.blocks as Msg['blocks'];
+    this.calls.push({ method: 'update', at: Date.now(), ts });
+  }
+  async join(): Promise<void> {}
+  async react(): Promise<void> {}
+  async unreact(): Promise<void> {}
+  body(m: Msg): string {
+    return m.blocks
+      .filter((b) => b.type === 'markdown')
+      .map((b) => b.text)
+      .join('');
+  }
+  /** The answer as the thread shows it, message after message (whitespace as the benchmark reads it). */
+  get shown(): string {
+    return squash(this.messages.map((m) => this.body(m)).join(' '));
+  }
+  hasStop(m: Msg): boolean {
+    return m.blocks.some((b) => b.type === 'actions');
+  }
+}
+
+export const squash = (t: string) => t.replace(/\s+/g, ' ').trim();
+
+/** A workspace so busy that this run gets one chat.update every 20 s. */
+export const SCARCE: Record<string, MethodBudget> = {
+  'chat.update': { limit: 3, windowMs: 60_000, maxInWindow: 3, burst: 1, refillMs: 20_000 },
+};
+
+export function setup(budgets?: Record<string, MethodBudget>, bodyBudget = 10_000) {
+  const thread = new Thread();
+  const writer = new ScheduledSlackWriter(
+    thread,
+    new SlackScheduler({ retryAfterOf, ...(budgets ? { budgets } : {}) }),
+    'T1',
+  );
+  const s = new ReplyStream({
+    writer,
+    presenter,
+    channel: 'C1',
+    threadTs: '1.0',
+    editIntervalMs: 1_000,
+    bodyBudget,
+    log: silent,
+    team: 'T1',
+    runKey: 'run-1',
+    stopValue: 'stop-1',
+  });
+  return { thread, s };
+}
+
+/** 20 characters every 100 ms for `seconds`, as the benchmark's agent writes; returns the text. */
+export async function write(s: ReplyStream, seconds: number): Promise<string> {
+  let text = '';
+  for (let i = 0; i < seconds * 10; i++) {
+    const t = `w${String(i).padStart(4, '0')} words here. `.slice(0, 20);
+    text += t;
+    s.appendText(t);
+    await vi.advanceTimersByTimeAsync(100);
+  }
+  return text;
+}
+
+/** Finishes the run, letting the fake clock run while the final waits for its budget. */
+export async function finish(s: ReplyStream, outcome: 'done' | 'stopped'): Promise<void> {
+  let done = false;
+  const f = s.finish({ outcome }).then(() => {
+    done = true;
+  });
+  while (!done) await vi.advanceTimersByTimeAsync(1_000);
+  await f;
+}
