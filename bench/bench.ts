@@ -51,6 +51,7 @@ const nativeMaxN = Number(args.get('native-max-n') ?? (quick ? 10 : 50));
 const opts: BenchOptions = {
   chars: Number(args.get('chars') ?? (quick ? 4_000 : 20_000)),
   ...(args.has('cap') ? { capS: Number(args.get('cap')) } : {}),
+  ...(args.has('end-wait') ? { endWaitS: Number(args.get('end-wait')) } : {}),
   ...(args.has('cpu-prof') ? { cpuProfDir: args.get('cpu-prof') } : {}),
   embeddedDynamo: args.get('dynamo') === 'embedded',
   debug: args.has('debug'),
