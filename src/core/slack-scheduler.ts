@@ -22,47 +22,19 @@
  *
  * Plain TypeScript: the clock and timers are injectable so tests run on fake timers. The queues and
  * token bucket of one budget are in slack-bucket.ts, the order calls are granted in slack-call-order.ts,
- * which channel a workspace-wide budget serves next in slack-shared-budget.ts.
+ * which channel a workspace-wide budget serves next in slack-shared-budget.ts, and what a caller hands
+ * it (a call, its key, the scheduler's options) in slack-scheduler-calls.ts.
  */
 
-import { Bucket, type Lane, type Waiting } from './slack-bucket.ts';
+import { Bucket, type Waiting } from './slack-bucket.ts';
 import { DEFAULT_BUDGETS, type MethodBudget } from './slack-budgets.ts';
 import { firstTextWaiting, showsFirstText, takeNext } from './slack-call-order.ts';
+import type { CallKey, ScheduledCall, SchedulerOptions } from './slack-scheduler-calls.ts';
 import { chooseChannel, sharedBucket, sharedId } from './slack-shared-budget.ts';
 
 export type { Lane } from './slack-bucket.ts';
 export { DEFAULT_BUDGETS, type MethodBudget } from './slack-budgets.ts';
-
-export interface CallKey {
-  workspace: string;
-  method: string;
-  /** Needed for per-channel budgets (chat.postMessage). */
-  channel?: string;
-}
-
-export interface ScheduledCall<T> extends CallKey {
-  lane: Lane;
-  /** Identifies the run (one reply stream) for fairness and latest-state-wins. */
-  runKey?: string;
-  /** Progress calls: whether this one would show new agent text (preferred over status-only edits). */
-  hasNews?: () => boolean;
-  /**
-   * When the oldest agent text this call would show was written (undefined: none). Calls that say
-   * so, progress or critical, are granted oldest text first (slack-call-order.ts).
-   */
-  pendingSince?: () => number | undefined;
-  fn: () => Promise<T>;
-}
-
-export interface SchedulerOptions {
-  budgets?: Record<string, MethodBudget>;
-  now?: () => number;
-  /** How long a call may be retried after 429s before its error is passed on (critical calls). */
-  maxRateLimitedRetries?: number;
-  /** Tells whether an error is a 429 and how long to wait (seconds). */
-  retryAfterOf?: (err: unknown) => number | undefined;
-  onRateLimited?: (key: CallKey, retryAfterSeconds: number) => void;
-}
+export type { CallKey, ScheduledCall, SchedulerOptions } from './slack-scheduler-calls.ts';
 
 export class SlackScheduler {
   private readonly budgets: Record<string, MethodBudget>;
