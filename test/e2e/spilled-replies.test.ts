@@ -11,6 +11,7 @@ import { WebApiSlackWriter } from '../../src/adapters/slack-writer.ts';
 import { retryAfterOf, ScheduledSlackWriter } from '../../src/core/scheduled-writer.ts';
 import { SlackScheduler } from '../../src/core/slack-scheduler.ts';
 import type { StoredMessage } from '../../src/stand-ins/fake-slack.ts';
+import { type Invocation, userText } from '../../src/stand-ins/harness-emulator.ts';
 import { answer } from '../../src/stand-ins/scenarios.ts';
 import { finalReplies, type Rig, startRig, USER } from '../helpers/rig.ts';
 
@@ -52,6 +53,15 @@ function congestedRig(env?: Record<string, string>): Promise<Rig> {
   });
 }
 
+/**
+ * The answer for the cluster the command named (`eks spill-3` gets run 3's report): runs started
+ * together reach the harness in any order, so a queue in command order would swap their answers.
+ */
+const reportFor = (prefix: string) => (inv: Invocation) => {
+  const i = Number(new RegExp(`${prefix}-(\\d+)`).exec(userText(inv))?.[1] ?? Number.NaN);
+  return answer(report(i), { chunk: 12, delayMs: 100 });
+};
+
 describe('edited replies when chat.update is congested', () => {
   let rig: Rig | undefined;
   afterEach(async () => {
@@ -65,7 +75,7 @@ describe('edited replies when chat.update is congested', () => {
     // One channel per run: Slack allows about one new message a second per channel.
     for (let i = 0; i < RUNS; i++) {
       r.slack.addChannel({ id: `C0SPILL${i}`, name: `spill-${i}`, members: [USER, r.slack.botUserId] });
-      r.harness.enqueue(answer(report(i), { chunk: 12, delayMs: 100 }));
+      r.harness.enqueue(reportFor('spill'));
     }
     await Promise.all(
       Array.from({ length: RUNS }, (_, i) =>
@@ -128,7 +138,7 @@ describe('edited replies when chat.update is congested', () => {
     await Promise.all(busy.map((channel) => other.chat.postMessage({ channel, text: 'other replica' })));
     for (let i = 0; i < 2; i++) {
       r.slack.addChannel({ id: `C0CAP${i}`, name: `cap-${i}`, members: [USER, r.slack.botUserId] });
-      r.harness.enqueue(answer(report(i), { chunk: 12, delayMs: 100 }));
+      r.harness.enqueue(reportFor('cap'));
     }
     await Promise.all(
       [0, 1].map((i) =>
