@@ -8,6 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../src/stand-ins/fake-slack.ts';
+import { userText } from '../../src/stand-ins/harness-emulator.ts';
 import { answer } from '../../src/stand-ins/scenarios.ts';
 import { finalReplies, type Rig, startRig, USER } from '../helpers/rig.ts';
 
@@ -38,7 +39,11 @@ describe('native streaming when stream starts are scarce', () => {
     // One channel per run: Slack allows about one new message a second per channel.
     for (let i = 0; i < RUNS; i++) {
       r.slack.addChannel({ id: `C0BUDGET${i}`, name: `budget-${i}`, members: [USER, r.slack.botUserId] });
-      r.harness.enqueue(answer(`Answer for run ${i}: the node group is healthy.`, { chunk: 8, delayMs: 20 }));
+      // Routed by the cluster the command named: runs started together reach the harness in any order.
+      r.harness.enqueue((inv) => {
+        const run = /budget-(\d+)/.exec(userText(inv))?.[1];
+        return answer(`Answer for run ${run}: the node group is healthy.`, { chunk: 8, delayMs: 20 });
+      });
     }
     await Promise.all(
       Array.from({ length: RUNS }, (_, i) =>
