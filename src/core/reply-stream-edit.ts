@@ -10,7 +10,7 @@
  * are in reply-spill.ts, the spilling in reply-stream-spill.ts). Whichever renders first, the edit or
  * the spill post, shows the text and withdraws the other, so no text is shown twice or lost.
  */
-import { type SlackMessage, SlackWriteError } from './ports.ts';
+import { type SlackMessage, SlackWriteError, writeMayHaveLanded } from './ports.ts';
 import type { EditHost } from './reply-edit-host.ts';
 import { CONTENT_ERRORS, describe, postPlain, sleep } from './reply-stream-plain.ts';
 import { Spill } from './reply-stream-spill.ts';
@@ -172,6 +172,8 @@ export class EditedReplies {
         this.shownEnd = before.end;
         this.shownChars = before.upTo;
         this.unshownSince = before.since ?? this.h.now();
+        // Or Slack applied it and only the answer was lost: a spill must not show that text twice.
+        if (writeMayHaveLanded(err)) this.spill.editUnsure(ts);
       }
       throw err;
     } finally {
@@ -179,6 +181,7 @@ export class EditedReplies {
     }
     // A writer that does not schedule sent what it was given.
     if (!applied && sent !== false && current()) apply(first);
+    if (sent !== false) this.spill.editUnsure(ts, true);
     if (sent === false || !finishing) return;
     this.freeze(finishing);
     // The continuation, with the text that did not fit, at once.

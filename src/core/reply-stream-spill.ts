@@ -59,6 +59,8 @@ export class Spill {
   private lastTextAt = Number.NEGATIVE_INFINITY;
   /** Text of spilled replies that later spills left behind, by ts (a waiting edit renders it again). */
   private readonly frozenBodies = new Map<string, string>();
+  /** Spilled replies an edit may have changed past what the run counts as shown (its answer was lost). */
+  private readonly unsure = new Set<string>();
 
   constructor(
     private readonly e: SpillTarget,
@@ -182,14 +184,39 @@ export class Spill {
     const shown = text.slice(e.frozen, end);
     const body = renderOpen(shown, e.reopen);
     const ts = this.h.currentTs();
-    if (this.spilled) this.frozenBodies.set(ts, body);
-    else {
+    if (this.spilled) {
+      this.frozenBodies.set(ts, body);
+      if (this.unsure.delete(ts)) this.correct(ts);
+    } else {
       this.headTs = ts;
       this.headBody = body;
     }
     e.reopen = openFence(shown, e.reopen)?.opener;
     e.frozen = end;
     if (!e.reopen) e.frozen += /^\s*/.exec(e.tail)![0].length;
+  }
+
+  /**
+   * An edit of `ts` failed without Slack's answer (it may have landed): until a later edit of it
+   * lands, a cut there re-edits the message to what it keeps.
+   */
+  editUnsure(ts: string, sure = false): void {
+    if (sure) this.unsure.delete(ts);
+    else this.unsure.add(ts);
+  }
+
+  /**
+   * The edit whose answer was lost may have shown text past the cut, which the next reply shows
+   * again (the scale benchmark, with event-loop stalls timing out calls Slack had applied, counted
+   * thousands of characters twice): the message is set to exactly what it keeps. One chat.update,
+   * only after such a loss. The first reply needs none: its retirement at the run's end sets it.
+   */
+  private correct(ts: string): void {
+    this.h.writer
+      .update(this.h.channel, ts, this.frozenView(ts), this.h.opts('critical'))
+      .catch((err) =>
+        this.h.log.warn({ err: String(err) }, 'could not set a spilled reply to what it keeps'),
+      );
   }
 
   /** Where the current message's text ends for good at a spill (reply-spill-bounds.ts). */

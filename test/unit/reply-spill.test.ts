@@ -119,6 +119,28 @@ describe('ReplyStream spills', () => {
     expect(thread.shown).toBe(squash(text));
   }, 60_000);
 
+  it('an edit whose answer was lost (it landed) is not shown again by the next spill', async () => {
+    const { thread, s } = setup(SCARCE);
+    // Edits of spilled replies land at Slack but their answers are lost (a client timeout while the
+    // event loop stalled): the bot cannot tell them from edits that never landed.
+    const update = thread.update.bind(thread);
+    let lost = 0;
+    thread.update = async (c, ts, m) => {
+      const out = await update(c, ts, m);
+      if (ts !== '1.1' && lost < 3) {
+        lost++;
+        throw new SlackWriteError('slack_webapi_request_error', 'A request error occurred: timeout');
+      }
+      return out;
+    };
+    await s.open();
+    const text = await write(s, 60);
+    await finish(s, 'done');
+    expect(lost).toBeGreaterThan(0);
+    expect(thread.messages.length).toBeGreaterThan(3);
+    expect(thread.shown).toBe(squash(text));
+  }, 60_000);
+
   it('a spilled reply never ends inside a word (its continuation never starts with the rest of one)', async () => {
     const { thread, s } = setup(SCARCE);
     await s.open();
