@@ -10,6 +10,7 @@
  * to the caller (a 429 to the scheduler).
  */
 import type { Logger } from '../core/logger.ts';
+import { writeMayHaveLanded } from '../core/ports.ts';
 
 /** As often and as spaced as the critical client retried before (retries 4, factor 2, 0.5 s to 10 s). */
 export const SEND_RETRIES = 4;
@@ -43,10 +44,7 @@ export interface OnceWrite<T> {
 }
 
 /** Errors after which the write may have landed: no answer from Slack (timeout, reset) or a 5xx. */
-export function mayHaveLanded(err: unknown): boolean {
-  const code = (err as { code?: string })?.code;
-  return code === 'slack_webapi_request_error' || code === 'slack_webapi_http_error';
-}
+export const mayHaveLanded = writeMayHaveLanded;
 
 /** The moment a write's lookup starts from (Slack's ts format). */
 export function lookupSince(): string {

@@ -228,12 +228,11 @@ export class SlackWriteError extends Error {
 /**
  * Whether a failed write may still have landed: Slack gave no answer (a timeout, a reset, a 5xx from
  * its edge), as opposed to a refusal it answered. The caller cannot tell which state Slack shows.
+ * Read from the error's code, the same on the Web API client's errors and on SlackWriteError.
  */
 export function writeMayHaveLanded(err: unknown): boolean {
-  return (
-    err instanceof SlackWriteError &&
-    (err.code === 'slack_webapi_request_error' || err.code === 'slack_webapi_http_error')
-  );
+  const code = (err as { code?: string } | undefined)?.code;
+  return code === 'slack_webapi_request_error' || code === 'slack_webapi_http_error';
 }
 
 /** How a write should be scheduled (see slack-scheduler.ts). Writers that do not schedule ignore it. */
