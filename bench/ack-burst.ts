@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ask, startBotProcess, stopBot } from './bot-control.ts';
 import { pct } from './measure.ts';
-import { type BenchOptions, loads, perRun } from './scenario.ts';
+import { type BenchOptions, loads } from './scenario.ts';
 import { channelOf, SIGNING_SECRET, stands, USER } from './stands.ts';
 
 /** The floor's command: only the bench's bot process knows it (BotHooks.ackFloorCommand, BENCH_ACK_FLOOR). */
@@ -63,8 +63,14 @@ export interface AckBurst {
   };
   /** How long the store took to answer the duplicate checks (now made after the ack). */
   storeDedupMs: { p50: number; p99: number };
-  /** Store requests per accepted command over the measured rounds (their short runs included). */
-  dynamoPerCommand: Record<string, number>;
+  /**
+   * Duplicate checks per accepted command (two: the command's and its thread's), counted once every
+   * one was answered. A turn's other store requests are counted by the scenarios (bench/run-ends.ts):
+   * the burst's runs take minutes to end.
+   */
+  dedupPerCommand: number;
+  /** How long after the last round the duplicate checks took to be all answered, and whether they were. */
+  dedupWait?: { waitedMs: number; complete: boolean };
   load: number[];
 }
 
@@ -121,6 +127,25 @@ async function settled(bot: ChildProcess): Promise<boolean> {
     if ((await ask<Usage>(bot, 'usage')).cpuMs - before < 25) return true;
   }
   return false;
+}
+
+/** The counting store's name for a duplicate check (bench/dynamo-counter.ts). */
+const DEDUP = 'dedup (remember)';
+
+/** Waits (at most `limitMs`) until the store has counted at least `want[purpose]` requests of each. */
+async function untilCounted(
+  dynamo: { counts(): Promise<Record<string, number>> },
+  want: Record<string, number>,
+  limitMs: number,
+): Promise<{ waitedMs: number; complete: boolean }> {
+  const from = Date.now();
+  for (;;) {
+    const got = await dynamo.counts();
+    const complete = Object.entries(want).every(([purpose, n]) => (got[purpose] ?? 0) >= n);
+    const waitedMs = Date.now() - from;
+    if (complete || waitedMs >= limitMs) return { waitedMs, complete };
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
@@ -186,9 +211,13 @@ export async function ackBurst(count: number, o: BenchOptions): Promise<AckBurst
       rounds.push({ side, p99: pct(r.ms, 99), load, ...(idle ? {} : { busyBefore: true }) });
     }
   }
-  // The duplicate checks follow the acks; give them time to be made before counting.
-  await new Promise((r) => setTimeout(r, 3_000));
-  const dedup = (await dynamo.serviceMs())['dedup (remember)'] ?? [];
+  // The duplicate checks follow the acks: count once every measured command's two are answered and its
+  // run's session claimed, not
+  // after a guessed pause. The runs go on for minutes (500 runs share one workspace's 50 chat.update a
+  // minute), so their own requests are not in this count: a turn's whole cost is the scenarios'.
+  const commands = count * ACK_ROUNDS;
+  const dedupWait = await untilCounted(dynamo, { [DEDUP]: 2 * commands }, 60_000);
+  const dedup = (await dynamo.serviceMs())[DEDUP] ?? [];
   const all = (side: Side) => got[side].flatMap((r) => r.ms);
   const ours = all('ours');
   const result: AckBurst = {
@@ -223,7 +252,8 @@ export async function ackBurst(count: number, o: BenchOptions): Promise<AckBurst
       helpGenerator: mean(got.help.map((r) => r.generatorUs)),
     },
     storeDedupMs: { p50: Math.round(pct(dedup, 50)), p99: Math.round(pct(dedup, 99)) },
-    dynamoPerCommand: perRun(await dynamo.counts(), count * ACK_ROUNDS),
+    dedupPerCommand: ((await dynamo.counts())[DEDUP] ?? 0) / commands,
+    dedupWait,
     load: loads(),
   };
   gen.send({ type: 'stop' });

@@ -99,9 +99,17 @@ export function ackSummary(burst: AckBurst, embedded: AckBurst): string {
       : '') +
     cpuLine(burst) +
     `The duplicate checks are made after the ack (the store answered them in p50 ${burst.storeDedupMs.p50} / p99 ${burst.storeDedupMs.p99} ms). ` +
-    `Store requests per accepted command (its short run included): ${list(burst.dynamoPerCommand)}.`
+    `Duplicate checks per accepted command: ${fmt(burst.dedupPerCommand, 2)}, counted ${dedupNote(burst.dedupWait)}; a turn's other store requests are in the cost table.`
   );
 }
+
+/** When the ack burst's store counts were read. */
+const dedupNote = (w: AckBurst['dedupWait']) =>
+  !w
+    ? '3 s after the last round'
+    : w.complete
+      ? `once every one was answered (${fmt(w.waitedMs / 1000, 1)} s after the last round)`
+      : `**${fmt(w.waitedMs / 1000, 1)} s after the last round, with some still unanswered**`;
 
 const workspaceRatios = (q: { worst: number; median: number } | undefined) =>
   q ? `${fmt(q.worst, 2)} / ${fmt(q.median, 2)}` : '–';
