@@ -84,3 +84,14 @@ export function codeOf(err: unknown): string | undefined {
 export function classify(err: unknown): unknown {
   return codeOf(err) === 'stopped_by_user' ? new StoppedInSlack() : err;
 }
+
+/**
+ * Throws StreamStartsScarce when a new stream would wait for chat.startStream's budget longer than
+ * the first text may wait, or StreamStartLater when it may wait (`patienceMs`) and should try then.
+ */
+export function assertStartable(h: NativeHost, patienceMs = 0): void {
+  const wait = h.writer.budgetWaitMs?.('chat.startStream', h.team, h.channel) ?? 0;
+  if (wait <= START_WAIT_MS) return;
+  if (wait < patienceMs) throw new StreamStartLater(wait);
+  throw new StreamStartsScarce(wait);
+}

@@ -20,18 +20,13 @@
  *   stopped the same way as with the bot's Stop button.
  *
  * This file holds the stream's lifecycle; where the text may be cut is in reply-stream-native-text.ts,
- * the host contract and the errors in reply-stream-native-host.ts.
+ * the task updates waiting to be sent in reply-stream-native-tasks.ts, the host contract and the
+ * errors in reply-stream-native-host.ts.
  */
 
 import type { StreamChunk, StreamChunkTask } from './ports.ts';
-import {
-  classify,
-  codeOf as code,
-  type NativeHost,
-  START_WAIT_MS,
-  StreamStartLater,
-  StreamStartsScarce,
-} from './reply-stream-native-host.ts';
+import { assertStartable, classify, codeOf as code, type NativeHost } from './reply-stream-native-host.ts';
+import { PendingTasks, statusTask } from './reply-stream-native-tasks.ts';
 import { markdownBytes, nextDelta, readyEnd } from './reply-stream-native-text.ts';
 import { openFence, renderOpen } from './split.ts';
 
@@ -52,14 +47,12 @@ interface OpenStream {
   bytes: number;
 }
 
-const STATUS_TASK = 'reply-status';
-
 export class NativeStreamer {
   private stream: OpenStream | undefined;
   private lastClosed: { from: number; reopen?: string } | undefined;
   /** Characters of the answer Slack has accepted. */
   streamed = 0;
-  private readonly tasks = new Map<string, StreamChunkTask>();
+  private readonly tasks = new PendingTasks();
   /** The message whose status task still shows "in progress". */
   private statusIn: string | undefined;
 
@@ -74,13 +67,7 @@ export class NativeStreamer {
   }
 
   setTask(id: string, title: string, status: StreamChunkTask['status'], output?: string): void {
-    this.tasks.set(id, {
-      type: 'task_update',
-      id,
-      title: title.slice(0, 250),
-      status,
-      ...(output ? { output: output.slice(0, 250) } : {}),
-    });
+    this.tasks.set(id, title, status, output);
   }
 
   /** Something is ready to send: task updates, or text (a word still being written is not ready). */
@@ -155,15 +142,8 @@ export class NativeStreamer {
     return { streamed: this.streamed, ...(reopen ? { reopen } : {}) };
   }
 
-  /**
-   * Throws StreamStartsScarce when a new stream would wait for chat.startStream's budget longer than
-   * the first text may wait, or StreamStartLater when it may wait (`patienceMs`) and should try then.
-   */
   private startable(patienceMs = 0): void {
-    const wait = this.h.writer.budgetWaitMs?.('chat.startStream', this.h.team, this.h.channel) ?? 0;
-    if (wait <= START_WAIT_MS) return;
-    if (wait < patienceMs) throw new StreamStartLater(wait);
-    throw new StreamStartsScarce(wait);
+    assertStartable(this.h, patienceMs);
   }
 
   private async start(content: StreamChunk[], commit?: () => void): Promise<string> {
@@ -225,8 +205,7 @@ export class NativeStreamer {
 
   /** The next chunks to send (task updates, then text that fits); commit() records them as sent. */
   private render(): { chunks: StreamChunk[]; commit: () => void; giveBack: () => void } {
-    const tasks = [...this.tasks.values()].map((t) => ({ ...t }));
-    this.tasks.clear();
+    const tasks = this.tasks.take();
     const delta = this.pendingDelta();
     const until = this.streamed + delta.length;
     const chunks: StreamChunk[] = [
@@ -245,7 +224,7 @@ export class NativeStreamer {
       giveBack: () => {
         if (done) return;
         done = true;
-        for (const t of tasks) if (!this.tasks.has(t.id)) this.tasks.set(t.id, t);
+        this.tasks.giveBack(tasks);
       },
     };
   }
@@ -266,8 +245,7 @@ export class NativeStreamer {
     const s = this.stream;
     if (!s) return;
     const fence = openFence(this.h.text().slice(s.from, this.streamed), s.reopen);
-    const tasks = [...this.tasks.values()];
-    this.tasks.clear();
+    const tasks = this.tasks.take();
     const status: StreamChunk[] = this.statusIn === s.ts ? [statusTask(ok ? 'complete' : 'error')] : [];
     const chunks: StreamChunk[] = [
       ...tasks,
@@ -282,7 +260,7 @@ export class NativeStreamer {
         this.h.opts('critical'),
       );
     } catch (err) {
-      for (const t of tasks) if (!this.tasks.has(t.id)) this.tasks.set(t.id, t);
+      this.tasks.giveBack(tasks);
       throw err;
     }
     if (this.statusIn === s.ts) this.statusIn = undefined;
@@ -312,8 +290,4 @@ export class NativeStreamer {
       await this.h.writer.update(this.h.channel, s.ts, message, this.h.opts('critical'));
     }
   }
-}
-
-function statusTask(status: StreamChunkTask['status']): StreamChunkTask {
-  return { type: 'task_update', id: STATUS_TASK, title: 'Working on it', status };
 }
