@@ -16,6 +16,7 @@ import {
 } from './investigation-runs.ts';
 import { LapseWatch } from './lapse-watch.ts';
 import type { SessionRecord, ThreadKey } from './ports.ts';
+import { AfterApproval } from './run-after-approval.ts';
 import { type RetryClick, RunControls, type StopOutcome } from './run-controls.ts';
 import {
   type CommandRequest,
@@ -25,7 +26,6 @@ import {
   type RunnerDeps,
   RunRequests,
 } from './run-requests.ts';
-import { sessionMayBeRecycled } from './session-expiry.ts';
 import { INTERRUPT_WINDOW_MS } from './shutdown.ts';
 import { setAgentStatus } from './turn-agent-session.ts';
 import { abortRun, type LocalRun, TurnEngine, type TurnInput } from './turns.ts';
@@ -50,6 +50,7 @@ export class Runner {
   private readonly requests: RunRequests;
   private readonly lapses: LapseWatch;
   private readonly investigations: InvestigationRuns;
+  private readonly afterApproval: AfterApproval;
   private accepting = true;
   private sweeping: Promise<void> | undefined;
 
@@ -96,6 +97,15 @@ export class Runner {
       harnessFor: d.settings.harnessFor,
       execute: (session, input, user) => this.execute(session, input, user),
     });
+    this.afterApproval = new AfterApproval({
+      store: d.store,
+      log: d.log,
+      settings: d.settings,
+      owner: this.owner,
+      now: this.now,
+      isAccepting: () => this.accepting,
+      execute: (session, input, user, before) => this.execute(session, input, user, before),
+    });
     if (d.gate) {
       d.gate.resume = (a, result) => this.resumeAfterApproval(a, result);
       d.gate.inform = (a, text) => this.informAfterApproval(a, text);
@@ -138,7 +148,7 @@ export class Runner {
 
   /** Continues a turn that paused for an approval, once the gate has a decision. */
   async resumeAfterApproval(a: ApprovalRecord, result: ToolResult): Promise<void> {
-    await this.track(this.runResume(a, result));
+    await this.track(this.afterApproval.resume(a, result));
   }
 
   /**
@@ -147,7 +157,7 @@ export class Runner {
    * the approval's and still alive; a recycled session has no agent that remembers the approval.
    */
   async informAfterApproval(a: ApprovalRecord, text: string): Promise<void> {
-    await this.track(this.runInform(a, text));
+    await this.track(this.afterApproval.inform(a, text));
   }
 
   /** Stops the thread's running turn, wherever it runs, if this person may stop it. */
@@ -262,58 +272,6 @@ export class Runner {
     } finally {
       if (this.local.get(k) === local) this.local.delete(k);
     }
-  }
-
-  private async runInform(a: ApprovalRecord, text: string): Promise<void> {
-    const before = await this.d.store.get(a.thread);
-    const alive =
-      before !== undefined &&
-      before.runtimeSessionId === a.runtimeSessionId &&
-      !sessionMayBeRecycled(before.updatedAt, this.now(), this.d.settings.sessionIdleMs);
-    if (!alive || !this.accepting) {
-      this.d.log.info(
-        { approvalId: a.id, ...a.thread },
-        'agent session gone; the thread note is all that is told',
-      );
-      return;
-    }
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (await this.d.store.claim(a.thread, this.owner, this.d.settings.leaseMs)) {
-        const session: SessionRecord = { ...before, status: 'running', owner: this.owner };
-        await this.execute(session, { prompt: text, followUp: true }, a.requester, before);
-        return;
-      }
-      const queued = await this.d.store.enqueue(
-        a.thread,
-        { user: a.requester, text, ts: a.cardTs ?? a.thread.threadTs },
-        this.d.settings.maxQueue,
-      );
-      if (queued === 'queued') return;
-      if (queued !== 'idle') break;
-    }
-    this.d.log.warn({ approvalId: a.id, ...a.thread }, 'could not tell the agent about the approval');
-  }
-
-  private async runResume(a: ApprovalRecord, result: ToolResult): Promise<void> {
-    if (!(await this.d.store.claimAwaiting(a.thread, a.id, this.owner, this.d.settings.leaseMs))) {
-      this.d.log.warn(
-        { approvalId: a.id, ...a.thread },
-        'session was not waiting for this approval; not resuming',
-      );
-      return;
-    }
-    const session = await this.d.store.get(a.thread);
-    if (!session) return;
-    const toolResults = [{ toolUseId: a.toolUseId, result }, ...(a.siblingResults ?? [])];
-    await this.execute(
-      session,
-      {
-        resume: { assistantMessage: a.assistantMessage, toolResults },
-        ...(typeof result.decision === 'string' ? { approvalDecision: result.decision } : {}),
-        followUp: true,
-      },
-      a.requester,
-    );
   }
 }
 
