@@ -12,6 +12,7 @@
  */
 import { type SlackMessage, SlackWriteError, writeMayHaveLanded } from './ports.ts';
 import type { EditHost } from './reply-edit-host.ts';
+import { HeldWord } from './reply-held-word.ts';
 import { CONTENT_ERRORS, describe, postPlain, sleep } from './reply-stream-plain.ts';
 import { Spill } from './reply-stream-spill.ts';
 import type { ReplyView } from './reply-view.ts';
@@ -40,9 +41,12 @@ export class EditedReplies {
   /** Finishing full messages / opening continuations: no spill may cut in. */
   rolling = false;
   private readonly spill: Spill;
+  /** The word being written, which edits hold back until it settles (reply-held-word.ts). */
+  private readonly held: HeldWord;
 
   constructor(readonly h: EditHost) {
-    this.spill = new Spill(this, h);
+    this.held = new HeldWord(h, { frozen: () => this.frozen, shown: () => this.shownChars });
+    this.spill = new Spill(this, h, this.held);
   }
 
   /** Posts the first reply. */
@@ -72,6 +76,7 @@ export class EditedReplies {
   /** The agent wrote more text (called as it arrives). */
   textArrived(): void {
     this.unshownSince ??= this.h.now();
+    this.held.textArrived();
     this.spill.textArrived();
   }
 
@@ -106,6 +111,7 @@ export class EditedReplies {
     this.shownEnd = end;
     this.shownChars = upTo;
     this.unshownSince = upTo < this.h.text().length ? this.h.now() : undefined;
+    this.held.shown(upTo);
   }
 
   /**
@@ -131,7 +137,7 @@ export class EditedReplies {
       // A congested edit (it waited, or the run has spilled) holds back a word still being written,
       // so a spill freezing this message never splits a word between two messages.
       const congested = this.spill.spilled || this.h.now() - offeredAt >= HOLD_WORD_AFTER_MS;
-      const upTo = this.spill.writtenEnd(congested);
+      const upTo = this.held.editEnd(congested);
       const part = this.h.text().slice(this.frozen, upTo);
       const chunk = takeChunk(part, this.h.bodyBudget, this.reopen) ?? undefined;
       const message = chunk
@@ -236,7 +242,7 @@ export class EditedReplies {
   private async postContinuation(): Promise<void> {
     const rendered: { full?: Chunk } = {};
     const first = () => {
-      const upTo = this.spill.writtenEnd(this.spill.spilled);
+      const upTo = this.held.editEnd(this.spill.spilled);
       const part = this.h.text().slice(this.frozen, upTo);
       const full = takeChunk(part, this.h.bodyBudget, this.reopen) ?? undefined;
       rendered.full = full;
@@ -263,6 +269,7 @@ export class EditedReplies {
    * live controls away: no more chat.update than a final edit of a reply that did not spill.
    */
   async final(result: NonNullable<ReplyView['result']>): Promise<void> {
+    this.held.close();
     await this.spill.close();
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {

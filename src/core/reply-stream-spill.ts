@@ -12,8 +12,9 @@
  */
 import type { SlackMessage } from './ports.ts';
 import type { EditHost } from './reply-edit-host.ts';
+import type { HeldWord } from './reply-held-word.ts';
 import { SPILL_AFTER_MS, SPILL_GAP_MS, spillDecision } from './reply-spill.ts';
-import { cutEnd, writtenEnd } from './reply-spill-bounds.ts';
+import { cutEnd } from './reply-spill-bounds.ts';
 import { type Chunk, openFence, renderOpen, takeChunk } from './split.ts';
 
 /** The state of the edited replies a spill reads and moves on (EditedReplies, reply-stream-edit.ts). */
@@ -32,14 +33,6 @@ export interface SpillTarget {
   freeze(chunk: Chunk): void;
 }
 
-/**
- * Text that arrived within this long may end inside a word the agent is still writing: every edit
- * holds that word back (a spill may later freeze the message where the edit ended). Once the text
- * has rested this long the word is taken as whole and shown (at the run's next flush: a heartbeat at
- * the latest), so the hold is short and bounded.
- */
-const WORD_SETTLES_MS = 2_000;
-
 export class Spill {
   /** The text has spilled out of the head: later text goes to the latest spilled reply. */
   spilled = false;
@@ -56,7 +49,6 @@ export class Spill {
   private statusDirty = false;
   /** The head's status edit Slack has not answered yet: the final's edit of the head goes after it. */
   private statusSent: Promise<unknown> | undefined;
-  private lastTextAt = Number.NEGATIVE_INFINITY;
   /** Text of spilled replies that later spills left behind, by ts (a waiting edit renders it again). */
   private readonly frozenBodies = new Map<string, string>();
   /** Spilled replies an edit may have changed past what the run counts as shown (its answer was lost). */
@@ -65,6 +57,7 @@ export class Spill {
   constructor(
     private readonly e: SpillTarget,
     private readonly h: EditHost,
+    private readonly held: HeldWord,
   ) {}
 
   /** Spills need a scheduling writer: only it renders a post when granted and says when edits wait. */
@@ -78,7 +71,6 @@ export class Spill {
 
   /** The agent wrote more text. */
   textArrived(): void {
-    this.lastTextAt = this.h.now();
     this.check();
   }
 
@@ -96,7 +88,7 @@ export class Spill {
       spillGapMs: spill.gapMs ?? SPILL_GAP_MS,
     });
     // Nothing to spill but a fence line still being written: the next text looks again.
-    if (d.now && this.writtenEnd(true) > this.cutAt()) this.offer();
+    if (d.now && this.held.spillEnd() > this.cutAt()) this.offer();
     else if (d.at !== undefined && (!this.timer || d.at < this.timerAt)) this.arm(d.at);
   }
 
@@ -138,7 +130,7 @@ export class Spill {
         if (runKey) this.h.writer.cancelProgress?.(runKey);
       }
       this.lastSpillAt = this.h.now();
-      let until = this.writtenEnd(true);
+      let until = this.held.spillEnd();
       if (until <= this.e.frozen) until = this.h.text().length;
       part = this.h.text().slice(this.e.frozen, until);
       chunk = takeChunk(part, this.h.bodyBudget, this.e.reopen) ?? undefined;
@@ -222,17 +214,6 @@ export class Spill {
   /** Where the current message's text ends for good at a spill (reply-spill-bounds.ts). */
   private cutAt(): number {
     return cutEnd(this.h.text(), this.e.shownEnd, this.e.frozen);
-  }
-
-  /**
-   * How far a message may show the text while the agent writes (reply-spill-bounds.ts). A word is
-   * held while text arrived within WORD_SETTLES_MS on edits through the scheduler (where spills may
-   * freeze a message; with spills off too, so turning them off changes nothing else; a plain writer
-   * shows each delta as it comes), or always when `holdWord` (the run's edits are congested).
-   */
-  writtenEnd(holdWord = false): number {
-    const writing = !!this.h.writer.budgetWaitMs && this.h.now() - this.lastTextAt < WORD_SETTLES_MS;
-    return writtenEnd(this.h.text(), this.e.frozen, { holdWord, writing });
   }
 
   /** An edit the run offered for the current message rendered it: a waiting spill is not needed. */
