@@ -14,7 +14,7 @@ import type { SlackMessage } from './ports.ts';
 import type { EditHost } from './reply-edit-host.ts';
 import type { HeldWord } from './reply-held-word.ts';
 import { SPILL_AFTER_MS, SPILL_GAP_MS, spillDecision } from './reply-spill.ts';
-import { cutEnd } from './reply-spill-bounds.ts';
+import { cutEnd, wordCut } from './reply-spill-bounds.ts';
 import { type Chunk, openFence, renderOpen, takeChunk } from './split.ts';
 
 /** The state of the edited replies a spill reads and moves on (EditedReplies, reply-stream-edit.ts). */
@@ -118,10 +118,9 @@ export class Spill {
       if (!rendered) {
         rendered = true;
         this.offered = false;
-        this.cut();
+        // The head's next status edit says the answer continues below (a head edit at the cut did).
+        this.statusDirty = !this.cut();
         this.spilled = true;
-        // The head's next status edit says the answer continues below.
-        this.statusDirty = true;
         this.inFlight = new Promise<void>((r) => {
           settle = r;
         });
@@ -168,24 +167,51 @@ export class Spill {
       });
   }
 
-  /** The current message keeps the text it shows for good; the text after it goes to a new reply. */
-  private cut(): void {
+  /**
+   * The current message keeps the text it shows for good; the text after it goes to a new reply. A cut
+   * inside a word moves back to its start and the message is edited at once to drop it, so the word
+   * goes whole to the next reply (the head only needs that edit while the thread shows the word's
+   * start twice). Returns whether the head got that edit.
+   */
+  private cut(): boolean {
     const e = this.e;
     const text = this.h.text();
-    const end = this.cutAt();
+    const shownEnd = this.cutAt();
+    const start = wordCut(text, shownEnd, e.frozen);
+    // A spilled reply whose only text is that word keeps it (an empty reply would be left behind).
+    const moved = start < shownEnd && (!this.spilled || start > e.frozen);
+    const end = moved ? start : shownEnd;
     const shown = text.slice(e.frozen, end);
     const body = renderOpen(shown, e.reopen);
     const ts = this.h.currentTs();
     if (this.spilled) {
       this.frozenBodies.set(ts, body);
-      if (this.unsure.delete(ts)) this.correct(ts);
+      if (this.unsure.delete(ts) || moved) this.correct(ts);
     } else {
       this.headTs = ts;
       this.headBody = body;
+      if (moved) this.retractHead();
     }
     e.reopen = openFence(shown, e.reopen)?.opener;
     e.frozen = end;
     if (!e.reopen) e.frozen += /^\s*/.exec(e.tail)![0].length;
+    return moved && !this.spilled;
+  }
+
+  /**
+   * The head showed the start of a word the next reply carries whole: one edit (ahead of progress
+   * edits) sets it to what it keeps, with the status; the final's edit of the head waits for it.
+   */
+  private retractHead(): void {
+    this.statusSent = this.h.writer
+      .update(this.h.channel, this.headTs!, this.headView(), {
+        ...this.h.opts('critical'),
+        latest: () => this.headView(),
+      })
+      .catch((err: unknown) => {
+        this.statusDirty = true;
+        this.h.log.warn({ err: String(err) }, 'could not set the first reply to what it keeps');
+      });
   }
 
   /**

@@ -60,6 +60,17 @@ describe('a held word', () => {
     expect(thread.shown).toBe(squash(`${text}payments`));
     expect(tiling(`${text}payments`, bodies(thread))).toEqual([]);
   }, 60_000);
+
+  it('a first text of one unfinished word is not split from its rest by a spill', async () => {
+    const { thread, s } = setup(SCARCE);
+    await s.open();
+    const text = await tokens(s, 200, 'Crashl');
+    const live = tiling(text, bodies(thread)).filter((w) => !w.startsWith('left out'));
+    expect(live).toEqual([]);
+    await finish(s, 'done');
+    expect(thread.messages.length).toBeGreaterThan(2);
+    expect(tiling(text, bodies(thread))).toEqual([]);
+  }, 60_000);
 });
 
 describe('roll-overs right after a spill', () => {
