@@ -8,13 +8,15 @@
  * After the first spill the run's first reply (the "head") keeps its text as it was, the status line
  * and Stop, and gets status-only edits (the lowest priority); the text goes on in the latest spilled
  * reply, edited as budget allows, and spills again when its edits fall behind. The final posts the
- * rest of the text with the footer and takes the head's controls away with one edit.
+ * rest of the text with the footer and takes the head's controls away with one edit (the head's own
+ * edits are in reply-spill-head.ts, where an edit may end while a word is written in reply-held-word.ts).
  */
 import type { SlackMessage } from './ports.ts';
 import type { EditHost } from './reply-edit-host.ts';
 import type { HeldWord } from './reply-held-word.ts';
 import { SPILL_AFTER_MS, SPILL_GAP_MS, spillDecision } from './reply-spill.ts';
 import { cutEnd, wordCut } from './reply-spill-bounds.ts';
+import { SpillHead } from './reply-spill-head.ts';
 import { type Chunk, openFence, renderOpen, takeChunk } from './split.ts';
 
 /** The state of the edited replies a spill reads and moves on (EditedReplies, reply-stream-edit.ts). */
@@ -44,11 +46,7 @@ export class Spill {
   private timerAt = Number.POSITIVE_INFINITY;
   private closed = false;
   /** The head: the message with the status line and Stop, and the text it kept. */
-  private headTs: string | undefined;
-  private headBody = '';
-  private statusDirty = false;
-  /** The head's status edit Slack has not answered yet: the final's edit of the head goes after it. */
-  private statusSent: Promise<unknown> | undefined;
+  private readonly head: SpillHead;
   /** Text of spilled replies that later spills left behind, by ts (a waiting edit renders it again). */
   private readonly frozenBodies = new Map<string, string>();
   /** Spilled replies an edit may have changed past what the run counts as shown (its answer was lost). */
@@ -58,15 +56,17 @@ export class Spill {
     private readonly e: SpillTarget,
     private readonly h: EditHost,
     private readonly held: HeldWord,
-  ) {}
+  ) {
+    this.head = new SpillHead(h);
+  }
 
   /** Spills need a scheduling writer: only it renders a post when granted and says when edits wait. */
   private get enabled(): boolean {
     return this.h.spill !== false && !!this.h.writer.budgetWaitMs && !!this.h.writer.cancelProgress;
   }
 
-  private key(kind: 'spill' | 'status'): string {
-    return `${this.h.opts('progress').runKey ?? this.h.threadTs}#${kind}`;
+  private get key(): string {
+    return `${this.h.opts('progress').runKey ?? this.h.threadTs}#spill`;
   }
 
   /** The agent wrote more text. */
@@ -118,8 +118,7 @@ export class Spill {
       if (!rendered) {
         rendered = true;
         this.offered = false;
-        // The head's next status edit says the answer continues below (a head edit at the cut did).
-        this.statusDirty = !this.cut();
+        this.cut();
         this.spilled = true;
         this.inFlight = new Promise<void>((r) => {
           settle = r;
@@ -141,7 +140,7 @@ export class Spill {
     this.h.writer
       .post(this.h.channel, this.h.presenter.reply({ body: '' }), this.h.threadTs, {
         ...this.h.opts('progress'),
-        runKey: this.key('spill'),
+        runKey: this.key,
         latest: render,
         hasNews: () => this.e.hasNews,
         pendingSince: () => this.e.unshownSince,
@@ -170,10 +169,9 @@ export class Spill {
   /**
    * The current message keeps the text it shows for good; the text after it goes to a new reply. A cut
    * inside a word moves back to its start and the message is edited at once to drop it, so the word
-   * goes whole to the next reply (the head only needs that edit while the thread shows the word's
-   * start twice). Returns whether the head got that edit.
+   * goes whole to the next reply (the thread shows the word's start twice only until that edit).
    */
-  private cut(): boolean {
+  private cut(): void {
     const e = this.e;
     const text = this.h.text();
     const shownEnd = this.cutAt();
@@ -187,31 +185,10 @@ export class Spill {
     if (this.spilled) {
       this.frozenBodies.set(ts, body);
       if (this.unsure.delete(ts) || moved) this.correct(ts);
-    } else {
-      this.headTs = ts;
-      this.headBody = body;
-      if (moved) this.retractHead();
-    }
+    } else this.head.keep(ts, body, moved);
     e.reopen = openFence(shown, e.reopen)?.opener;
     e.frozen = end;
     if (!e.reopen) e.frozen += /^\s*/.exec(e.tail)![0].length;
-    return moved && !this.spilled;
-  }
-
-  /**
-   * The head showed the start of a word the next reply carries whole: one edit (ahead of progress
-   * edits) sets it to what it keeps, with the status; the final's edit of the head waits for it.
-   */
-  private retractHead(): void {
-    this.statusSent = this.h.writer
-      .update(this.h.channel, this.headTs!, this.headView(), {
-        ...this.h.opts('critical'),
-        latest: () => this.headView(),
-      })
-      .catch((err: unknown) => {
-        this.statusDirty = true;
-        this.h.log.warn({ err: String(err) }, 'could not set the first reply to what it keeps');
-      });
   }
 
   /**
@@ -244,7 +221,7 @@ export class Spill {
 
   /** An edit the run offered for the current message rendered it: a waiting spill is not needed. */
   withdraw(): void {
-    if (this.offered) this.h.writer.cancelProgress?.(this.key('spill'));
+    if (this.offered) this.h.writer.cancelProgress?.(this.key);
   }
 
   /** Waits for a spill post Slack has not answered yet (the next edit needs its ts). */
@@ -254,39 +231,17 @@ export class Spill {
 
   /** What a message a spill left behind shows when an edit offered before the spill renders. */
   frozenView(ts: string): SlackMessage {
-    if (ts === this.headTs) return this.headView();
+    if (ts === this.head.ts) return this.head.view();
     return this.h.presenter.reply({ body: this.frozenBodies.get(ts) ?? '' });
   }
 
-  private headView(): SlackMessage {
-    return this.closed
-      ? this.h.presenter.reply({ body: this.headBody, spilled: true })
-      : this.h.present(this.headBody, true);
-  }
-
   statusChanged(): void {
-    this.statusDirty = true;
+    this.head.statusChanged();
   }
 
-  /** After a spill the head shows the status alone: a status-only edit, the scheduler's lowest tier. */
+  /** After a spill the head shows the status alone (reply-spill-head.ts). */
   offerStatus(): void {
-    if (!this.spilled || !this.statusDirty || this.closed || !this.headTs) return;
-    this.statusDirty = false;
-    const ts = this.headTs;
-    this.statusSent = this.h.writer
-      .update(this.h.channel, ts, this.headView(), {
-        ...this.h.opts('progress'),
-        runKey: this.key('status'),
-        latest: () => this.headView(),
-        hasNews: () => false,
-      })
-      .catch((err: unknown) => {
-        this.statusDirty = true;
-        this.h.log.warn(
-          { err: String(err), channel: this.h.channel },
-          'status edit of the first reply failed',
-        );
-      });
+    if (this.spilled && !this.closed) this.head.offerStatus();
   }
 
   /**
@@ -298,7 +253,7 @@ export class Spill {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.withdraw();
-    if (this.spilled) this.h.writer.cancelProgress?.(this.key('status'));
+    if (this.spilled) this.head.close();
     await this.settled();
     if (!this.spilled || this.e.needsNewMessage) return;
     this.cut();
@@ -307,19 +262,6 @@ export class Spill {
 
   /** The final's one edit after a spill: the head keeps its text, loses the status and Stop. */
   async retireHead(): Promise<void> {
-    if (!this.spilled || !this.headTs) return;
-    // A status edit Slack has not answered may reach it after this one and bring Stop back (close
-    // dropped any that had not gone out yet).
-    await this.statusSent;
-    const offered = this.h.now();
-    try {
-      await this.h.writer.update(this.h.channel, this.headTs, this.headView(), {
-        ...this.h.opts('critical'),
-        pendingSince: () => offered,
-      });
-    } catch (err) {
-      this.e.controlsLeft = true;
-      this.h.log.warn({ err: String(err), channel: this.h.channel }, 'final edit of the first reply failed');
-    }
+    if (this.spilled && !(await this.head.retire())) this.e.controlsLeft = true;
   }
 }
