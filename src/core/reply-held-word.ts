@@ -23,8 +23,11 @@ export class HeldWord {
 
   constructor(
     private readonly h: EditHost,
-    /** Where the current message's text starts, and how much of the text a message shows. */
-    private readonly at: { frozen(): number; shown(): number },
+    /**
+     * Where the current message's text starts, how much of the text a message shows, and whether an
+     * edit is waiting for its turn (its render looks at the held word again).
+     */
+    private readonly at: { frozen(): number; shown(): number; waiting(): boolean },
   ) {}
 
   /** The agent wrote more text. */
@@ -65,13 +68,18 @@ export class HeldWord {
   }
 
   private arm(): void {
-    if (this.timer || !this.h.wake) return;
+    if (!this.h.wake) return;
+    if (this.timer) clearTimeout(this.timer);
     const wait = Math.max(0, this.lastTextAt + WORD_SETTLES_MS - this.h.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.closed || this.at.shown() >= this.h.text().length) return;
-      // More text came meanwhile: its own edit is on the way; look again when it rests.
-      if (!this.settled) return this.arm();
+      // More text came meanwhile: look again when it rests, unless an edit waits (its render will;
+      // under load text streams for the 20 s an edit may wait, and this would wake every 2 s).
+      if (!this.settled) {
+        if (!this.at.waiting()) this.arm();
+        return;
+      }
       // Only when the edit would show more (a fence line still being written is not a word).
       if (this.editEnd(false) > this.at.shown()) this.h.wake?.();
     }, wait);

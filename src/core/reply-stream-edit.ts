@@ -45,7 +45,11 @@ export class EditedReplies implements RollTarget {
   private readonly held: HeldWord;
 
   constructor(readonly h: EditHost) {
-    this.held = new HeldWord(h, { frozen: () => this.frozen, shown: () => this.shownChars });
+    this.held = new HeldWord(h, {
+      frozen: () => this.frozen,
+      shown: () => this.shownChars,
+      waiting: () => this.editWaiting,
+    });
     this.spill = new Spill(this, h, this.held);
   }
 
