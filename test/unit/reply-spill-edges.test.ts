@@ -31,7 +31,7 @@ describe('spilled replies at their edges', () => {
     const { thread, s } = setup();
     await s.open();
     const text = await tokens(s, 40);
-    // The agent pauses after an unfinished-looking word (a tool call): it shows within a heartbeat.
+    // The agent pauses after an unfinished-looking word: it shows once it settles (reply-spill-held-word).
     s.appendText('payments');
     await vi.advanceTimersByTimeAsync(11_000);
     expect(thread.shown).toBe(squash(`${text}payments`));
