@@ -19,6 +19,10 @@ export interface EditHost {
   posted: (ts: string) => void;
   currentTs: () => string;
   now: () => number;
+  /** The agent is not writing text now (a tool call or the run's end stopped it): its last word is whole. */
+  paused?: () => boolean;
+  /** An edit is due though no text came: a word an edit held back has settled (reply-held-word.ts). */
+  wake?: () => void;
   /** Spills under load (reply-spill.ts); off: the edits alone carry the text, as before. */
   spill?: { afterMs?: number; gapMs?: number } | false;
 }

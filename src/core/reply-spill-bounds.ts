@@ -22,14 +22,24 @@ function wordStart(text: string, end: number): number {
 /**
  * Where a message's text ends for good at a spill: at `shown`, except that a code fence's line cut
  * in two would open the wrong block, so that line goes to the next reply whole. A word is not moved
- * back the same way: under load the first reply's next edit may come only at the run's end, and until
- * then the thread would show the word's start twice; edits hold a word being written back instead
- * (writtenEnd), so only a run's first text, sent at once, can end inside one.
+ * back here: edits hold a word being written back (writtenEnd), so only a message that showed a word
+ * the agent then went on writing (a run's first text goes at once; a settled word is shown) ends
+ * inside one, and moving that cut (wordCut) needs an edit of the message it cuts.
  */
 export function cutEnd(text: string, shown: number, frozen: number): number {
   const end = Math.max(shown, frozen);
   const line = text.lastIndexOf('\n', end - 1) + 1;
   return line > frozen && line < end && FENCE_START.test(text.slice(line, end)) ? line : end;
+}
+
+/**
+ * Where the word a cut at `end` falls inside starts (`end` when it falls between words): the next
+ * reply then has the word whole, and the message it cuts must be edited to drop the word's start,
+ * or the thread shows it twice ("Crashl" | "Crashlooping"). Never before `frozen`.
+ */
+export function wordCut(text: string, end: number, frozen: number): number {
+  if (end <= frozen || end >= text.length || /\s/.test(text[end]!) || /\s/.test(text[end - 1]!)) return end;
+  return Math.max(frozen, wordStart(text, end));
 }
 
 /**

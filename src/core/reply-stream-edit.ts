@@ -2,8 +2,9 @@
  * The edited replies of one run (the `edit` mode of ReplyStream, and where native mode falls back to):
  * the current message is edited as the agent writes; when the text outgrows one message, the message
  * is finished ("continued in the next message") and the answer goes on in a new reply, never cutting
- * a code block without closing and reopening it. The final edit carries the result footer; if Slack
- * refuses the content, the text goes out as plain messages so nothing is lost.
+ * a code block without closing and reopening it (reply-stream-rollover.ts). The final edit carries
+ * the result footer; if Slack refuses the content, the text goes out as plain messages so nothing is
+ * lost. A word still being written is held back from edits until it settles (reply-held-word.ts).
  *
  * Under load the run's edits come rarely (chat.update's budget is the workspace's), so text whose
  * edit has waited too long spills into a new plain reply (chat.postMessage, its own budget; the rules
@@ -12,19 +13,19 @@
  */
 import { type SlackMessage, SlackWriteError, writeMayHaveLanded } from './ports.ts';
 import type { EditHost } from './reply-edit-host.ts';
+import { HeldWord } from './reply-held-word.ts';
 import { CONTENT_ERRORS, describe, postPlain, sleep } from './reply-stream-plain.ts';
+import { type RollTarget, rollOver } from './reply-stream-rollover.ts';
 import { Spill } from './reply-stream-spill.ts';
 import type { ReplyView } from './reply-view.ts';
-import { renderOpen, takeChunk } from './split.ts';
+import { type Chunk, renderOpen, takeChunk } from './split.ts';
 
-type Chunk = NonNullable<ReturnType<typeof takeChunk>>;
-
-/** An edit granted this long after it was offered is congested (a spill may follow; see writtenEnd). */
+/** An edit granted this long after it was offered is congested (a spill may follow; reply-held-word.ts). */
 const HOLD_WORD_AFTER_MS = 2_000;
 
 export type { EditHost } from './reply-edit-host.ts';
 
-export class EditedReplies {
+export class EditedReplies implements RollTarget {
   /** Characters of the text already placed in finished messages. */
   frozen = 0;
   reopen: string | undefined;
@@ -40,9 +41,16 @@ export class EditedReplies {
   /** Finishing full messages / opening continuations: no spill may cut in. */
   rolling = false;
   private readonly spill: Spill;
+  /** The word being written, which edits hold back until it settles (reply-held-word.ts). */
+  private readonly held: HeldWord;
 
   constructor(readonly h: EditHost) {
-    this.spill = new Spill(this, h);
+    this.held = new HeldWord(h, {
+      frozen: () => this.frozen,
+      shown: () => this.shownChars,
+      waiting: () => this.editWaiting,
+    });
+    this.spill = new Spill(this, h, this.held);
   }
 
   /** Posts the first reply. */
@@ -72,6 +80,7 @@ export class EditedReplies {
   /** The agent wrote more text (called as it arrives). */
   textArrived(): void {
     this.unshownSince ??= this.h.now();
+    this.held.textArrived();
     this.spill.textArrived();
   }
 
@@ -106,6 +115,7 @@ export class EditedReplies {
     this.shownEnd = end;
     this.shownChars = upTo;
     this.unshownSince = upTo < this.h.text().length ? this.h.now() : undefined;
+    this.held.shown(upTo);
   }
 
   /**
@@ -117,7 +127,7 @@ export class EditedReplies {
   async progress(rendered: () => void): Promise<void> {
     await this.spill.settled();
     this.spill.offerStatus();
-    if (this.needsNewMessage) await this.rollOver();
+    if (this.needsNewMessage) await rollOver(this);
     // After a spill the current message holds text only: nothing new, nothing to edit.
     if (this.spill.spilled && !this.hasNews) return;
     const ts = this.h.currentTs();
@@ -131,7 +141,7 @@ export class EditedReplies {
       // A congested edit (it waited, or the run has spilled) holds back a word still being written,
       // so a spill freezing this message never splits a word between two messages.
       const congested = this.spill.spilled || this.h.now() - offeredAt >= HOLD_WORD_AFTER_MS;
-      const upTo = this.spill.writtenEnd(congested);
+      const upTo = this.held.editEnd(congested);
       const part = this.h.text().slice(this.frozen, upTo);
       const chunk = takeChunk(part, this.h.bodyBudget, this.reopen) ?? undefined;
       const message = chunk
@@ -185,7 +195,12 @@ export class EditedReplies {
     if (sent === false || !finishing) return;
     this.freeze(finishing);
     // The continuation, with the text that did not fit, at once.
-    await this.rollOver();
+    await rollOver(this);
+  }
+
+  /** How far a continuation posted now may show the text (a word being written is held back). */
+  continuationEnd(): number {
+    return this.held.editEnd(this.spill.spilled);
   }
 
   /** The message now holds `chunk` for good; the answer continues in a new reply. */
@@ -194,64 +209,6 @@ export class EditedReplies {
     this.reopen = chunk.reopen;
     if (!this.reopen) this.frozen += /^\s*/.exec(this.tail)![0].length;
     this.needsNewMessage = true;
-  }
-
-  /**
-   * Finishes full messages and opens continuation replies until the tail fits in one message. With
-   * `leaveLast`, the last (not full) message is left to the caller (the final posts it complete).
-   * `since`: when the oldest text these edits show was written (the final's edits compete by it).
-   */
-  private async rollOver(leaveLast = false, since?: number): Promise<void> {
-    this.rolling = true;
-    try {
-      for (;;) {
-        if (this.needsNewMessage) {
-          if (leaveLast && !takeChunk(this.tail, this.h.bodyBudget, this.reopen)) return;
-          await this.postContinuation();
-          // A continuation that was already full went out finished: the next one follows.
-          if (this.needsNewMessage) continue;
-        }
-        const chunk = takeChunk(this.tail, this.h.bodyBudget, this.reopen);
-        if (!chunk) return;
-        await this.h.writer.update(
-          this.h.channel,
-          this.h.currentTs(),
-          this.h.presenter.reply({ body: chunk.text, continued: true }),
-          since === undefined
-            ? this.h.opts('critical')
-            : { ...this.h.opts('critical'), pendingSince: () => since },
-        );
-        this.freeze(chunk);
-      }
-    } finally {
-      this.rolling = false;
-    }
-  }
-
-  /**
-   * Opens the next reply; it starts with the text that is already there (one call instead of two).
-   * When that text fills it, it is posted finished ("continued"), so finishing it costs no
-   * chat.update, the workspace's scarce budget, and the answer goes on in the next reply.
-   */
-  private async postContinuation(): Promise<void> {
-    const rendered: { full?: Chunk } = {};
-    const first = () => {
-      const upTo = this.spill.writtenEnd(this.spill.spilled);
-      const part = this.h.text().slice(this.frozen, upTo);
-      const full = takeChunk(part, this.h.bodyBudget, this.reopen) ?? undefined;
-      rendered.full = full;
-      this.markShown(full ? this.frozen + full.consumed : upTo, upTo);
-      return full
-        ? this.h.presenter.reply({ body: full.text, continued: true })
-        : this.view(renderOpen(part, this.reopen));
-    };
-    const ts = await this.h.writer.post(this.h.channel, first(), this.h.threadTs, {
-      ...this.h.opts('critical'),
-      latest: first,
-    });
-    this.h.posted(ts);
-    this.needsNewMessage = false;
-    if (rendered.full) this.freeze(rendered.full);
   }
 
   /** The final edit never landed: the last message still shows its live controls (Stop). */
@@ -263,6 +220,7 @@ export class EditedReplies {
    * live controls away: no more chat.update than a final edit of a reply that did not spill.
    */
   async final(result: NonNullable<ReplyView['result']>): Promise<void> {
+    this.held.close();
     await this.spill.close();
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
@@ -270,7 +228,7 @@ export class EditedReplies {
         // (never dropped): a burst of finals does not hold back runs still writing.
         const since = this.pendingSince() ?? this.h.now();
         // Full messages are finished first; a last message that would be new goes out complete.
-        await this.rollOver(true, since);
+        await rollOver(this, true, since);
         if (this.needsNewMessage) {
           // The last message is new: post it complete, with the result, in one call.
           const ts = await this.h.writer.post(

@@ -8,12 +8,15 @@
  * After the first spill the run's first reply (the "head") keeps its text as it was, the status line
  * and Stop, and gets status-only edits (the lowest priority); the text goes on in the latest spilled
  * reply, edited as budget allows, and spills again when its edits fall behind. The final posts the
- * rest of the text with the footer and takes the head's controls away with one edit.
+ * rest of the text with the footer and takes the head's controls away with one edit (the head's own
+ * edits are in reply-spill-head.ts, where an edit may end while a word is written in reply-held-word.ts).
  */
 import type { SlackMessage } from './ports.ts';
 import type { EditHost } from './reply-edit-host.ts';
+import type { HeldWord } from './reply-held-word.ts';
 import { SPILL_AFTER_MS, SPILL_GAP_MS, spillDecision } from './reply-spill.ts';
-import { cutEnd, writtenEnd } from './reply-spill-bounds.ts';
+import { cutEnd, wordCut } from './reply-spill-bounds.ts';
+import { SpillHead } from './reply-spill-head.ts';
 import { type Chunk, openFence, renderOpen, takeChunk } from './split.ts';
 
 /** The state of the edited replies a spill reads and moves on (EditedReplies, reply-stream-edit.ts). */
@@ -32,14 +35,6 @@ export interface SpillTarget {
   freeze(chunk: Chunk): void;
 }
 
-/**
- * Text that arrived within this long may end inside a word the agent is still writing: every edit
- * holds that word back (a spill may later freeze the message where the edit ended). Once the text
- * has rested this long the word is taken as whole and shown (at the run's next flush: a heartbeat at
- * the latest), so the hold is short and bounded.
- */
-const WORD_SETTLES_MS = 2_000;
-
 export class Spill {
   /** The text has spilled out of the head: later text goes to the latest spilled reply. */
   spilled = false;
@@ -51,12 +46,7 @@ export class Spill {
   private timerAt = Number.POSITIVE_INFINITY;
   private closed = false;
   /** The head: the message with the status line and Stop, and the text it kept. */
-  private headTs: string | undefined;
-  private headBody = '';
-  private statusDirty = false;
-  /** The head's status edit Slack has not answered yet: the final's edit of the head goes after it. */
-  private statusSent: Promise<unknown> | undefined;
-  private lastTextAt = Number.NEGATIVE_INFINITY;
+  private readonly head: SpillHead;
   /** Text of spilled replies that later spills left behind, by ts (a waiting edit renders it again). */
   private readonly frozenBodies = new Map<string, string>();
   /** Spilled replies an edit may have changed past what the run counts as shown (its answer was lost). */
@@ -65,20 +55,22 @@ export class Spill {
   constructor(
     private readonly e: SpillTarget,
     private readonly h: EditHost,
-  ) {}
+    private readonly held: HeldWord,
+  ) {
+    this.head = new SpillHead(h);
+  }
 
   /** Spills need a scheduling writer: only it renders a post when granted and says when edits wait. */
   private get enabled(): boolean {
     return this.h.spill !== false && !!this.h.writer.budgetWaitMs && !!this.h.writer.cancelProgress;
   }
 
-  private key(kind: 'spill' | 'status'): string {
-    return `${this.h.opts('progress').runKey ?? this.h.threadTs}#${kind}`;
+  private get key(): string {
+    return `${this.h.opts('progress').runKey ?? this.h.threadTs}#spill`;
   }
 
   /** The agent wrote more text. */
   textArrived(): void {
-    this.lastTextAt = this.h.now();
     this.check();
   }
 
@@ -96,7 +88,7 @@ export class Spill {
       spillGapMs: spill.gapMs ?? SPILL_GAP_MS,
     });
     // Nothing to spill but a fence line still being written: the next text looks again.
-    if (d.now && this.writtenEnd(true) > this.cutAt()) this.offer();
+    if (d.now && this.held.spillEnd() > this.cutAt()) this.offer();
     else if (d.at !== undefined && (!this.timer || d.at < this.timerAt)) this.arm(d.at);
   }
 
@@ -128,8 +120,6 @@ export class Spill {
         this.offered = false;
         this.cut();
         this.spilled = true;
-        // The head's next status edit says the answer continues below.
-        this.statusDirty = true;
         this.inFlight = new Promise<void>((r) => {
           settle = r;
         });
@@ -138,7 +128,7 @@ export class Spill {
         if (runKey) this.h.writer.cancelProgress?.(runKey);
       }
       this.lastSpillAt = this.h.now();
-      let until = this.writtenEnd(true);
+      let until = this.held.spillEnd();
       if (until <= this.e.frozen) until = this.h.text().length;
       part = this.h.text().slice(this.e.frozen, until);
       chunk = takeChunk(part, this.h.bodyBudget, this.e.reopen) ?? undefined;
@@ -150,7 +140,7 @@ export class Spill {
     this.h.writer
       .post(this.h.channel, this.h.presenter.reply({ body: '' }), this.h.threadTs, {
         ...this.h.opts('progress'),
-        runKey: this.key('spill'),
+        runKey: this.key,
         latest: render,
         hasNews: () => this.e.hasNews,
         pendingSince: () => this.e.unshownSince,
@@ -176,21 +166,26 @@ export class Spill {
       });
   }
 
-  /** The current message keeps the text it shows for good; the text after it goes to a new reply. */
+  /**
+   * The current message keeps the text it shows for good; the text after it goes to a new reply. A cut
+   * inside a word moves back to its start and the message is edited at once to drop it, so the word
+   * goes whole to the next reply (the thread shows the word's start twice only until that edit).
+   */
   private cut(): void {
     const e = this.e;
     const text = this.h.text();
-    const end = this.cutAt();
+    const shownEnd = this.cutAt();
+    const start = wordCut(text, shownEnd, e.frozen);
+    // A spilled reply whose only text is that word keeps it (an empty reply would be left behind).
+    const moved = start < shownEnd && (!this.spilled || start > e.frozen);
+    const end = moved ? start : shownEnd;
     const shown = text.slice(e.frozen, end);
     const body = renderOpen(shown, e.reopen);
     const ts = this.h.currentTs();
     if (this.spilled) {
       this.frozenBodies.set(ts, body);
-      if (this.unsure.delete(ts)) this.correct(ts);
-    } else {
-      this.headTs = ts;
-      this.headBody = body;
-    }
+      if (this.unsure.delete(ts) || moved) this.correct(ts);
+    } else this.head.keep(ts, body, moved);
     e.reopen = openFence(shown, e.reopen)?.opener;
     e.frozen = end;
     if (!e.reopen) e.frozen += /^\s*/.exec(e.tail)![0].length;
@@ -224,20 +219,9 @@ export class Spill {
     return cutEnd(this.h.text(), this.e.shownEnd, this.e.frozen);
   }
 
-  /**
-   * How far a message may show the text while the agent writes (reply-spill-bounds.ts). A word is
-   * held while text arrived within WORD_SETTLES_MS on edits through the scheduler (where spills may
-   * freeze a message; with spills off too, so turning them off changes nothing else; a plain writer
-   * shows each delta as it comes), or always when `holdWord` (the run's edits are congested).
-   */
-  writtenEnd(holdWord = false): number {
-    const writing = !!this.h.writer.budgetWaitMs && this.h.now() - this.lastTextAt < WORD_SETTLES_MS;
-    return writtenEnd(this.h.text(), this.e.frozen, { holdWord, writing });
-  }
-
   /** An edit the run offered for the current message rendered it: a waiting spill is not needed. */
   withdraw(): void {
-    if (this.offered) this.h.writer.cancelProgress?.(this.key('spill'));
+    if (this.offered) this.h.writer.cancelProgress?.(this.key);
   }
 
   /** Waits for a spill post Slack has not answered yet (the next edit needs its ts). */
@@ -247,39 +231,17 @@ export class Spill {
 
   /** What a message a spill left behind shows when an edit offered before the spill renders. */
   frozenView(ts: string): SlackMessage {
-    if (ts === this.headTs) return this.headView();
+    if (ts === this.head.ts) return this.head.view();
     return this.h.presenter.reply({ body: this.frozenBodies.get(ts) ?? '' });
   }
 
-  private headView(): SlackMessage {
-    return this.closed
-      ? this.h.presenter.reply({ body: this.headBody, spilled: true })
-      : this.h.present(this.headBody, true);
-  }
-
   statusChanged(): void {
-    this.statusDirty = true;
+    this.head.statusChanged();
   }
 
-  /** After a spill the head shows the status alone: a status-only edit, the scheduler's lowest tier. */
+  /** After a spill the head shows the status alone (reply-spill-head.ts). */
   offerStatus(): void {
-    if (!this.spilled || !this.statusDirty || this.closed || !this.headTs) return;
-    this.statusDirty = false;
-    const ts = this.headTs;
-    this.statusSent = this.h.writer
-      .update(this.h.channel, ts, this.headView(), {
-        ...this.h.opts('progress'),
-        runKey: this.key('status'),
-        latest: () => this.headView(),
-        hasNews: () => false,
-      })
-      .catch((err: unknown) => {
-        this.statusDirty = true;
-        this.h.log.warn(
-          { err: String(err), channel: this.h.channel },
-          'status edit of the first reply failed',
-        );
-      });
+    if (this.spilled && !this.closed) this.head.offerStatus();
   }
 
   /**
@@ -291,7 +253,7 @@ export class Spill {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.withdraw();
-    if (this.spilled) this.h.writer.cancelProgress?.(this.key('status'));
+    if (this.spilled) this.head.close();
     await this.settled();
     if (!this.spilled || this.e.needsNewMessage) return;
     this.cut();
@@ -300,19 +262,6 @@ export class Spill {
 
   /** The final's one edit after a spill: the head keeps its text, loses the status and Stop. */
   async retireHead(): Promise<void> {
-    if (!this.spilled || !this.headTs) return;
-    // A status edit Slack has not answered may reach it after this one and bring Stop back (close
-    // dropped any that had not gone out yet).
-    await this.statusSent;
-    const offered = this.h.now();
-    try {
-      await this.h.writer.update(this.h.channel, this.headTs, this.headView(), {
-        ...this.h.opts('critical'),
-        pendingSince: () => offered,
-      });
-    } catch (err) {
-      this.e.controlsLeft = true;
-      this.h.log.warn({ err: String(err), channel: this.h.channel }, 'final edit of the first reply failed');
-    }
+    if (this.spilled && !(await this.head.retire())) this.e.controlsLeft = true;
   }
 }

@@ -75,6 +75,8 @@ export class ReplyStream {
       currentTs: () => this.tsList.at(-1)!,
       now: this.o.now,
       spill: options.spill,
+      paused: () => this.closed || !this.writingText,
+      wake: () => this.touch(),
     });
     if (this.mode === 'native') {
       this.native = new NativeRun({

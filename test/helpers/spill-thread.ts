@@ -51,6 +51,33 @@ export class Thread implements SlackWriter {
 
 export const squash = (t: string) => t.replace(/\s+/g, ' ').trim();
 
+/**
+ * Whether the messages' bodies, read in order, are the text exactly: each starts where the one
+ * before ended (only whitespace between), nothing is repeated or left out, and every boundary falls
+ * on whitespace (no word split between two messages). Returns what is wrong, if anything.
+ */
+export function tiling(text: string, bodies: string[]): string[] {
+  const wrong: string[] = [];
+  let pos = 0;
+  for (const [i, body] of bodies.entries()) {
+    const part = body.trim();
+    if (!part) continue;
+    while (pos < text.length && /\s/.test(text[pos]!)) pos++;
+    if (!text.startsWith(part, pos)) {
+      wrong.push(`message ${i} does not continue at ${pos}: ${JSON.stringify(part.slice(0, 30))}`);
+      return wrong;
+    }
+    pos += part.length;
+    if (pos < text.length && !/\s/.test(text[pos]!))
+      wrong.push(`message ${i} ends inside a word: …${part.slice(-12)}|${text.slice(pos, pos + 12)}…`);
+  }
+  if (text.slice(pos).trim()) wrong.push(`left out: ${JSON.stringify(text.slice(pos, pos + 30))}`);
+  return wrong;
+}
+
+/** The bodies of the thread's messages, in order. */
+export const bodies = (thread: Thread): string[] => thread.messages.map((m) => thread.body(m));
+
 /** A workspace so busy that this run gets one chat.update every 20 s. */
 export const SCARCE: Record<string, MethodBudget> = {
   'chat.update': { limit: 3, windowMs: 60_000, maxInWindow: 3, burst: 1, refillMs: 20_000 },
@@ -83,6 +110,26 @@ export async function write(s: ReplyStream, seconds: number): Promise<string> {
   let text = '';
   for (let i = 0; i < seconds * 10; i++) {
     const t = `w${String(i).padStart(4, '0')} words here. `.slice(0, 20);
+    text += t;
+    s.appendText(t);
+    await vi.advanceTimersByTimeAsync(100);
+  }
+  return text;
+}
+
+/**
+ * A model's tokens, 100 ms apart: they end inside words ("crashl" + "ooping"), the first one too
+ * (`first`, the run's first text). Returns the text.
+ */
+export async function tokens(
+  s: ReplyStream,
+  count: number,
+  first = 'The pods in payments are crashl',
+): Promise<string> {
+  let text = '';
+  for (let i = 0; i < count; i++) {
+    const t =
+      i === 0 ? first : ['ooping p', 'ods in na', 'mespace ', `payments-${i} `, 'crashl'][(i - 1) % 5]!;
     text += t;
     s.appendText(t);
     await vi.advanceTimersByTimeAsync(100);

@@ -4,7 +4,7 @@
  * the word being written (so a later spill cannot freeze "crashl" | "ooping"), and the hold is bounded.
  */
 import { describe, expect, it } from 'vitest';
-import { cutEnd, HELD_WORD_CHARS, writtenEnd } from '../../src/core/reply-spill-bounds.ts';
+import { cutEnd, HELD_WORD_CHARS, wordCut, writtenEnd } from '../../src/core/reply-spill-bounds.ts';
 
 const idle = { holdWord: false, writing: false };
 const writing = { holdWord: false, writing: true };
@@ -47,5 +47,21 @@ describe('cutEnd', () => {
   });
   it('never cuts before what is already frozen', () => {
     expect(cutEnd('abc def', 2, 4)).toBe(4);
+  });
+});
+
+describe('wordCut', () => {
+  it('moves a cut inside a word to the word’s start', () => {
+    expect(wordCut('Crashlooping pods', 6, 0)).toBe(0);
+    expect(wordCut('The pods are crashlooping', 16, 0)).toBe(13);
+  });
+  it('leaves a cut between words, at the text’s end or at the frozen point alone', () => {
+    expect(wordCut('The pods are', 8, 0)).toBe(8);
+    expect(wordCut('The pods are', 9, 0)).toBe(9);
+    expect(wordCut('The pods', 8, 0)).toBe(8);
+    expect(wordCut('The pods are', 6, 6)).toBe(6);
+  });
+  it('never moves before what is already frozen', () => {
+    expect(wordCut('Crashlooping pods', 8, 4)).toBe(4);
   });
 });

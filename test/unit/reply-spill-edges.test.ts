@@ -7,50 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type SlackMessage, SlackWriteError } from '../../src/core/ports.ts';
 import { SPILL_GAP_MS } from '../../src/core/reply-spill.ts';
-import type { ReplyStream } from '../../src/core/reply-stream.ts';
-import { finish, type Msg, SCARCE, setup, squash, write } from '../helpers/spill-thread.ts';
-
-/**
- * Whether the messages' bodies, read in order, are the text exactly: each starts where the one
- * before ended (only whitespace between), nothing is repeated or left out, and every boundary falls
- * on whitespace (no word split between two messages). Returns what is wrong, if anything.
- */
-function tiling(text: string, bodies: string[]): string[] {
-  const wrong: string[] = [];
-  let pos = 0;
-  for (const [i, body] of bodies.entries()) {
-    const part = body.trim();
-    if (!part) continue;
-    while (pos < text.length && /\s/.test(text[pos]!)) pos++;
-    if (!text.startsWith(part, pos)) {
-      wrong.push(`message ${i} does not continue at ${pos}: ${JSON.stringify(part.slice(0, 30))}`);
-      return wrong;
-    }
-    pos += part.length;
-    if (pos < text.length && !/\s/.test(text[pos]!))
-      wrong.push(`message ${i} ends inside a word: …${part.slice(-12)}|${text.slice(pos, pos + 12)}…`);
-  }
-  if (text.slice(pos).trim()) wrong.push(`left out: ${JSON.stringify(text.slice(pos, pos + 30))}`);
-  return wrong;
-}
-
-/** A model's tokens: they end inside words ("crashl" + "ooping"); the first one too. */
-async function tokens(s: ReplyStream, count: number, from = 0): Promise<string> {
-  let text = '';
-  for (let i = from; i < from + count; i++) {
-    const t =
-      i === 0
-        ? 'The pods in payments are crashl'
-        : ['ooping p', 'ods in na', 'mespace ', `payments-${i} `, 'crashl'][(i - 1) % 5]!;
-    text += t;
-    s.appendText(t);
-    await vi.advanceTimersByTimeAsync(100);
-  }
-  return text;
-}
-
-const bodies = (thread: { messages: Msg[]; body(m: Msg): string }) =>
-  thread.messages.map((m) => thread.body(m));
+import { bodies, finish, SCARCE, setup, squash, tiling, tokens, write } from '../helpers/spill-thread.ts';
 
 describe('spilled replies at their edges', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -74,7 +31,7 @@ describe('spilled replies at their edges', () => {
     const { thread, s } = setup();
     await s.open();
     const text = await tokens(s, 40);
-    // The agent pauses after an unfinished-looking word (a tool call): it shows within a heartbeat.
+    // The agent pauses after an unfinished-looking word: it shows once it settles (reply-spill-held-word).
     s.appendText('payments');
     await vi.advanceTimersByTimeAsync(11_000);
     expect(thread.shown).toBe(squash(`${text}payments`));
