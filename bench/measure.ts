@@ -11,6 +11,7 @@
  */
 import type { FakeSlack, StoredMessage } from '../src/stand-ins/fake-slack.ts';
 import { firstTextAllowed, type RunTimeline, type SlackBudgetLog } from './first-text-budget.ts';
+import { explainFirstTextMisses } from './first-text-debug.ts';
 
 /** What counts as a character: whitespace and backticks are layout (fences are closed and reopened across messages). */
 export function norm(s: string): string {
@@ -198,11 +199,28 @@ export function measureThreads(
   if (budget) {
     out.firstAllowed = 0;
     out.firstMetAllowed = 0;
-    timelines.forEach((t, i) => {
-      if (!Number.isFinite(t.firstDelta) || !firstTextAllowed(timelines, i, budget, FIRST_TEXT_MS)) return;
+    const allowed = timelines.map(
+      (t, i) => Number.isFinite(t.firstDelta) && firstTextAllowed(timelines, i, budget, FIRST_TEXT_MS),
+    );
+    allowed.forEach((ok, i) => {
+      if (!ok) return;
       out.firstAllowed!++;
       if (firstMs[i]! <= FIRST_TEXT_MS) out.firstMetAllowed!++;
     });
+    if (debug) {
+      const replyTs = (r: StoredMessage) => slack.replies(r.channel, r.ts).map((m) => m.ts);
+      explainFirstTextMisses(
+        slack.calls,
+        roots,
+        replyTs,
+        timelines,
+        firstMs,
+        allowed,
+        budget,
+        FIRST_TEXT_MS,
+        commandAt,
+      );
+    }
   }
   return out;
 }

@@ -18,6 +18,7 @@ import {
   sampleTimes,
   writerFloor,
 } from './floor-writers.ts';
+import { lateSeconds, watchLateness } from './loop-lateness.ts';
 import { FIRST_TEXT_MS, finished, measureThreads, norm, type Produced, pct } from './measure.ts';
 import { runsOver, type ThreadEnd, threadId } from './run-ends.ts';
 import { channelOf, commandBurst, harnessCalls, SIGNING_SECRET, stands } from './stands.ts';
@@ -153,6 +154,7 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
   await dynamo.reset(); // the startup's own requests (table check, health record) are not a turn's
   const started = Date.now();
   const acks = await commandBurst(slack, n);
+  const lateness = o.debug ? watchLateness(child, started) : undefined;
   const capS = o.capS ?? Math.round(streamSeconds(o.chars) + 60 + n * 3);
   const roots = () =>
     Array.from({ length: n }, (_, i) =>
@@ -161,6 +163,8 @@ export async function scenario(strategy: string, n: number, o: BenchOptions): Pr
   while (!roots().every((r) => finished(slack, r)) && Date.now() - started < capS * 1000)
     await new Promise((r) => setTimeout(r, 250));
   const wallS = (Date.now() - started) / 1000;
+  await lateness?.stop();
+  if (lateness) console.error(`event loops late by more than 100 ms: ${lateSeconds(lateness.rows, 100)}`);
   const use = await ask<{
     maxRssMb: number;
     cpuMs: number;

@@ -82,26 +82,33 @@ export class Bucket {
   nextWait(now: number, firstTextWaits: () => boolean): { waitMs: number; early: boolean } | undefined {
     this.refill(now);
     this.expire(now);
-    const windowFull = this.log.length + this.inFlight >= this.budget.maxInWindow;
-    if (windowFull && this.log.length === 0 && this.pausedUntil <= now) return undefined;
+    const counted = this.log.length + this.inFlight;
+    const windowFull = counted >= this.budget.maxInWindow;
     // A run's first text need not wait for the even pace: Slack counts calls per window, so while
     // the window has room it goes at once on credit (tokens below zero), and the calls after it
-    // pay the credit back at the same pace, so a minute never holds more than the bucket allows.
+    // pay the credit back at the same pace. Room is Slack's own limit, not the cap's margin under
+    // it: the window counts a call from its grant to its answer plus a window, never less than
+    // Slack's count from its arrival, so the margin buys nothing there, and a first text held for it
+    // waits out the minute (at N = 50 the 50th run's first words came with 49 edits in the window).
     const early =
-      this.tokens < 1 &&
-      this.tokens - 1 >= -(this.budget.firstTextCredit ?? 0) &&
-      !windowFull &&
+      this.budget.firstTextCredit !== undefined &&
+      this.tokens - 1 >= -this.budget.firstTextCredit &&
+      (this.tokens < 1 || windowFull) &&
+      counted < this.budget.limit &&
       this.pausedUntil <= now &&
       this.critical.length === 0 &&
       firstTextWaits();
+    if (windowFull && !early && this.log.length === 0 && this.pausedUntil <= now) return undefined;
     const waitMs =
       this.pausedUntil > now
         ? this.pausedUntil - now
-        : windowFull
-          ? this.log[0]! + this.budget.windowMs - now + 1
-          : this.tokens >= 1 || early
-            ? 0
-            : (1 - this.tokens) / this.rate;
+        : early
+          ? 0
+          : windowFull
+            ? this.log[0]! + this.budget.windowMs - now + 1
+            : this.tokens >= 1
+              ? 0
+              : (1 - this.tokens) / this.rate;
     return { waitMs, early };
   }
 

@@ -37,6 +37,8 @@ export interface SlackCall {
   channel: string;
   /** Characters of agent text the call made visible for the first time in that message. */
   added: number;
+  /** The message edited, or the thread posted in. */
+  ts?: string;
 }
 
 /** Keeps every message and version, like the fake Slack, and which run each call served. */
@@ -63,6 +65,7 @@ class Recorder implements SlackWriter {
       run,
       channel,
       added: threadTs ? shownChars(blocks) : 0,
+      ts: threadTs,
     });
     return ts;
   }
@@ -78,6 +81,7 @@ class Recorder implements SlackWriter {
       run,
       channel,
       added: Math.max(0, shownChars(s.blocks) - before),
+      ts,
     });
   }
   async join(): Promise<void> {}
@@ -87,6 +91,13 @@ class Recorder implements SlackWriter {
   asFake(): FakeSlack {
     return {
       replies: (_c: string, ts: string) => [...this.messages.values()].filter((m) => m.threadTs === ts),
+      // As the fake logs them, for measureThreads' --debug account of first-text misses.
+      calls: this.calls.map((c) => ({
+        method: c.method,
+        at: c.at,
+        params: { channel: c.channel, ts: c.ts },
+        status: 200,
+      })),
     } as unknown as FakeSlack;
   }
 }
@@ -100,6 +111,8 @@ export interface ReplayOptions {
   runsPerChannel?: number;
   /** Spilled replies under load (src/core/reply-spill.ts); false: edits alone, as before issue 21's spill. */
   spill?: ReplyStreamOptions['spill'];
+  /** Print measureThreads' debug account (lost text, allowed first texts that missed). */
+  debug?: boolean;
 }
 
 export interface Replay {
@@ -181,7 +194,7 @@ export async function replayEditMode(o: ReplayOptions): Promise<Replay> {
   });
   while (!settled) await vi.advanceTimersByTimeAsync(1_000);
   await all;
-  const m = measureThreads(sink.asFake(), roots, produced, false, t0, budgetLog(sink.calls));
+  const m = measureThreads(sink.asFake(), roots, produced, o.debug ?? false, t0, budgetLog(sink.calls));
   return {
     stalenessP95: pct(m.stale, 95),
     stalenessP50: pct(m.stale, 50),

@@ -50,6 +50,18 @@ describe('bench: whether Slack allowed a first text within 300 ms', () => {
     expect(firstTextAllowed(more, more.length - 1, log(sent), 300)).toBe(false);
   });
 
+  it('runs whose first delta came at the same moment are ahead of each other, in order: no more than the window has room for', () => {
+    // 47 edits in the minute before: room for 3. Five runs' first words at the same millisecond
+    // (the replay's fake clock; a busy loop can deliver them so too): Slack can show three of them.
+    const busy = Array.from({ length: 47 }, (_, i) => 1_000 + i * 500);
+    const runs = Array.from({ length: 5 }, () => run(d, undefined));
+    const allowed = runs.map((_, i) => firstTextAllowed(runs, i, log(busy), 300));
+    expect(allowed).toEqual([true, true, true, false, false]);
+    // The same when the first two were shown at that very millisecond (their edits not before d).
+    const shown = [run(d, d), run(d, d), ...runs.slice(2)];
+    expect(shown.map((_, i) => firstTextAllowed(shown, i, log(busy), 300))).toEqual(allowed);
+  });
+
   it('a full window is not allowed; the window as of d + 300 ms counts', () => {
     const full = Array.from({ length: 50 }, (_, i) => d - 59_000 + i * 100);
     expect(firstTextAllowed([run(d, undefined)], 0, log(full), 300)).toBe(false);

@@ -9,6 +9,14 @@
  * queued one per refill until the 5 s spill rule posted their text (first visible p50 about 8 s).
  * With spilled replies on, a run's later text does not depend on chat.update (a run kept waiting
  * spills after 5 s), so the first text may spend the window's room, bounded by the window cap alone.
+ *
+ * That left one allowed run missing at each N (42 of 43 at N = 50 with 8 or 20 KB, 34 of 35 at
+ * N = 200; the full bench: 45/46 and 46/47): the run whose first words came with 49 chat.update
+ * calls in the minute. Slack allows 50; the bot's cap of 49 held the first text until its spilled
+ * post 9.4 s later. A first text may now take that last slot (slack-bucket.ts): every allowed run
+ * in time. (The judge also counted runs whose first delta fell in the same millisecond as not ahead
+ * of each other, so with 47 calls in the window it allowed five where Slack had room for three: 45
+ * allowed at N = 50 before, 43 now.)
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { editFloor } from '../../bench/floor.ts';
@@ -20,10 +28,10 @@ describe('first text within 300 ms whenever Slack allows it, replayed with spill
   afterEach(() => vi.useRealTimers());
 
   for (const n of [50, 200]) {
-    it(`at N = ${n}: at least 9 in 10 allowed runs show it in time, staleness within 1.2 × the floor, nothing lost`, async () => {
+    it(`at N = ${n}: every allowed run shows it in time, staleness within 1.2 × the floor, nothing lost`, async () => {
       const r = await replayEditMode({ n, chars: 8_000 });
       expect(r.firstAllowed).toBeGreaterThan(n / 10);
-      expect(r.firstMetAllowed / r.firstAllowed).toBeGreaterThanOrEqual(0.9);
+      expect(r.firstMetAllowed).toBe(r.firstAllowed);
       const floor = editFloor(n, DEFAULT_BUDGETS['chat.update']!);
       expect(r.stalenessP95 / floor.p95).toBeLessThanOrEqual(1.2);
       expect(r.lost).toBe(0);

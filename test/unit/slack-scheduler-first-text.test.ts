@@ -77,17 +77,38 @@ describe('SlackScheduler: first text ahead of the pace while the window has room
     expect(sent.at(-1)!.at).toBe(100);
   });
 
-  it('never on credit when the window is full: a minute stays within the cap', async () => {
-    const { sent, offer } = setup({ ...UPDATE, maxInWindow: 5 });
+  it("a first text may take the window's last slot under Slack's limit; nothing goes past it", async () => {
+    // Slack allows 6 a window here, the bot's cap keeps a margin of one (maxInWindow 5). In the
+    // benchmark at N = 50 the 50th run's first words came with 49 edits in the minute: Slack had room
+    // for one more, the cap held it and it showed 9.4 s later in a spilled post (one miss per N).
+    const { sent, offer } = setup({ ...UPDATE, limit: 6, maxInWindow: 5 });
     const t = Date.now();
     for (const r of ['A', 'B', 'C', 'D', 'E']) void offer(`${r} more`, r, () => t);
     await vi.advanceTimersByTimeAsync(2 * UPDATE.refillMs);
     expect(sent).toHaveLength(5);
     void offer('F first', 'F', () => FIRST);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.at(-1)!.what).toBe('F first');
+    // The window now holds Slack's limit: neither another first text nor more text goes until it frees.
+    void offer('G first', 'G', () => FIRST);
+    void offer('A more', 'A', () => Date.now());
+    await vi.advanceTimersByTimeAsync(UPDATE.windowMs - 3 * UPDATE.refillMs);
+    expect(sent).toHaveLength(6);
+    await vi.advanceTimersByTimeAsync(2 * UPDATE.refillMs);
+    expect(sent.at(6)!.what).toBe('G first');
+    expect(sent.at(6)!.at).toBeGreaterThan(UPDATE.windowMs);
+  });
+
+  it('more text stops at the cap: the margin under Slack is spent on first texts only', async () => {
+    const { sent, offer } = setup({ ...UPDATE, limit: 6, maxInWindow: 5 });
+    const t = Date.now();
+    for (const r of ['A', 'B', 'C', 'D', 'E']) void offer(`${r} more`, r, () => t);
+    await vi.advanceTimersByTimeAsync(2 * UPDATE.refillMs);
+    void offer('F more', 'F', () => t);
     await vi.advanceTimersByTimeAsync(UPDATE.windowMs - 3 * UPDATE.refillMs);
     expect(sent).toHaveLength(5);
     await vi.advanceTimersByTimeAsync(2 * UPDATE.refillMs);
-    expect(sent.at(-1)!.what).toBe('F first');
+    expect(sent.at(-1)!.what).toBe('F more');
     expect(sent.at(-1)!.at).toBeGreaterThan(UPDATE.windowMs);
   });
 });
