@@ -12,22 +12,20 @@ import {
   type TargetHealthPort,
   TargetReadError,
 } from '../core/target-health.ts';
-import { type AwsTarget, lazyRegionalClients } from './regional-clients.ts';
+import { type AwsTarget, type LazyClients, lazyRegionalClients } from './regional-clients.ts';
 
 /** The EC2 package, loaded on the first call (regional-clients.ts): most bots never make one. */
-const ec2Sdk = () => import('@aws-sdk/client-ec2');
+const loadSdk = () => import('@aws-sdk/client-ec2');
 
 const INSTANCE_TYPES = new Set(['aws:ec2:instance', 'aws:ec2:spot-instance']);
 /** DescribeInstanceStatus takes at most 100 explicit ids (DescribeInstances as many, same page). */
 const PAGE = 100;
 
 export class AwsEc2Targets implements ResourceDescriptionPort, TargetHealthPort {
-  private readonly client: (
-    region: string,
-  ) => Promise<{ client: EC2Client; sdk: Awaited<ReturnType<typeof ec2Sdk>> }>;
+  private readonly client: LazyClients<Awaited<ReturnType<typeof loadSdk>>, EC2Client>;
 
   constructor(o: AwsTarget = {}) {
-    this.client = lazyRegionalClients(ec2Sdk, (sdk, config) => new sdk.EC2Client(config), o);
+    this.client = lazyRegionalClients(loadSdk, (sdk, config) => new sdk.EC2Client(config), o);
   }
 
   describes(resourceType: string): boolean {
@@ -53,8 +51,9 @@ export class AwsEc2Targets implements ResourceDescriptionPort, TargetHealthPort 
     // The tagging API lists every instance as `ec2:instance`; a Spot target holds only Spot Instances.
     const spotOnly = resourceType === 'aws:ec2:spot-instance';
     await this.perExisting(region, [...byId.keys()], async (ids) => {
-      const { client, sdk } = await this.client(region);
-      const page = await client.send(new sdk.DescribeInstancesCommand({ InstanceIds: ids }));
+      const page = await this.client(region, (client, sdk) =>
+        client.send(new sdk.DescribeInstancesCommand({ InstanceIds: ids })),
+      );
       for (const r of page.Reservations ?? [])
         for (const i of r.Instances ?? [])
           if (i.InstanceId && byId.has(i.InstanceId) && (!spotOnly || i.InstanceLifecycle === 'spot'))
@@ -67,9 +66,8 @@ export class AwsEc2Targets implements ResourceDescriptionPort, TargetHealthPort 
     const byId = instanceIds(arns);
     const seen = new Map<string, InstanceStatus>();
     const gone = await this.perExisting(region, [...byId.keys()], async (ids) => {
-      const { client, sdk } = await this.client(region);
-      const page = await client.send(
-        new sdk.DescribeInstanceStatusCommand({ InstanceIds: ids, IncludeAllInstances: true }),
+      const page = await this.client(region, (client, sdk) =>
+        client.send(new sdk.DescribeInstanceStatusCommand({ InstanceIds: ids, IncludeAllInstances: true })),
       );
       for (const s of page.InstanceStatuses ?? []) if (s.InstanceId) seen.set(s.InstanceId, s);
     });

@@ -35,27 +35,28 @@ export function regionalClients<C>(
   };
 }
 
+/** A region's client and its package's command classes, for one call: `clients(region, (c, m) => c.send(new m.XCommand(…)))`. */
+export type LazyClients<M, C> = <T>(region: string, call: (client: C, sdk: M) => Promise<T>) => Promise<T>;
+
 /**
  * The same cache over an SDK package imported on first use rather than when the bot starts: a rarely
  * used service's client package (EC2's alone is about 45 MB of RSS and 14 MB of JS heap once loaded)
- * costs nothing until a call needs it. Resolves to the region's client and the package, whose command
- * classes the call then uses.
+ * costs nothing until a call needs it. A failed import is not kept: the next call tries again.
  */
 export function lazyRegionalClients<M, C>(
   load: () => Promise<M>,
   make: (sdk: M, config: RegionalClientConfig) => C,
   target: AwsTarget,
-): (region: string) => Promise<{ client: C; sdk: M }> {
+): LazyClients<M, C> {
   let sdk: Promise<M> | undefined;
   let clientOf: ((region: string) => C) | undefined;
-  return async (region) => {
-    // A failed import is not kept: the next call tries again.
+  return async (region, call) => {
     sdk ??= load().catch((err) => {
       sdk = undefined;
       throw err;
     });
     const m = await sdk;
     clientOf ??= regionalClients((config) => make(m, config), target);
-    return { client: clientOf(region), sdk: m };
+    return call(clientOf(region), m);
   };
 }
