@@ -1,7 +1,8 @@
 /**
  * Rarely used AWS SDK packages are imported on first use, not when the bot starts: EC2's alone is
  * about 45 MB of RSS and 14 MB of JS heap in every bot process, and only a FIS approval's interlocks
- * read EC2, ECS, RDS, Lambda, Auto Scaling, EKS, the tagging API or STS. Each package below records
+ * read EC2, ECS, RDS, Lambda, Auto Scaling, EKS, the tagging API or STS; the embedded store (dynalite)
+ * serves only a bot without SESSIONS_TABLE and without a shared store. Each package below records
  * when it is loaded (vi.mock runs the factory on the first import).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -41,6 +42,10 @@ vi.mock('@aws-sdk/client-sts', async (original) => {
   loaded.add('sts');
   return await original();
 });
+vi.mock('dynalite', async (original) => {
+  loaded.add('dynalite');
+  return await original();
+});
 
 const CREDS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'secret' };
 
@@ -72,6 +77,15 @@ describe('lazily loaded AWS SDK packages', () => {
     expect(health).toEqual([{ arn, healthy: true, state: 'running, status checks ok' }]);
     const described = await targets.describe('us-east-1', 'aws:ec2:instance', [arn]);
     expect(described.get(arn)?.Placement).toMatchObject({ AvailabilityZone: 'us-east-1a' });
+  });
+
+  it('the embedded store (dynalite) is loaded only when the bot starts one', async () => {
+    await import('../../src/bot.ts');
+    expect(loaded.has('dynalite')).toBe(false);
+    const { startEmbeddedDynamo } = await import('../../src/adapters/embedded-dynamo.ts');
+    const store = await startEmbeddedDynamo(undefined, 'us-east-1');
+    expect(loaded.has('dynalite')).toBe(true);
+    await store.close();
   });
 });
 
