@@ -48,15 +48,23 @@ export function lazyRegionalClients<M, C>(
   make: (sdk: M, config: RegionalClientConfig) => C,
   target: AwsTarget,
 ): LazyClients<M, C> {
-  let sdk: Promise<M> | undefined;
+  const sdk = lazyImport(load);
   let clientOf: ((region: string) => C) | undefined;
   return async (region, call) => {
-    sdk ??= load().catch((err) => {
-      sdk = undefined;
-      throw err;
-    });
-    const m = await sdk;
+    const m = await sdk();
     clientOf ??= regionalClients((config) => make(m, config), target);
     return call(clientOf(region), m);
+  };
+}
+
+/** `load` once, on the first call; a failed import is not kept, so the next call tries again. */
+export function lazyImport<M>(load: () => Promise<M>): () => Promise<M> {
+  let loading: Promise<M> | undefined;
+  return () => {
+    loading ??= load().catch((err) => {
+      loading = undefined;
+      throw err;
+    });
+    return loading;
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Rarely used AWS SDK packages are imported on first use, not when the bot starts: EC2's alone is
  * about 45 MB of RSS and 14 MB of JS heap in every bot process, and only a FIS approval's interlocks
- * read EC2, ECS, RDS, Lambda, Auto Scaling, EKS, the tagging API or STS; the embedded store (dynalite)
+ * read EC2, ECS, RDS, Lambda, Auto Scaling, EKS, the tagging API, STS, FIS or CloudWatch (which an alarm
+ * note's Investigate reads too); the embedded store (dynalite)
  * serves only a bot without SESSIONS_TABLE and without a shared store. Each package below records
  * when it is loaded (vi.mock runs the factory on the first import).
  */
@@ -42,6 +43,14 @@ vi.mock('@aws-sdk/client-sts', async (original) => {
   loaded.add('sts');
   return await original();
 });
+vi.mock('@aws-sdk/client-fis', async (original) => {
+  loaded.add('fis');
+  return await original();
+});
+vi.mock('@aws-sdk/client-cloudwatch', async (original) => {
+  loaded.add('cloudwatch');
+  return await original();
+});
 vi.mock('dynalite', async (original) => {
   loaded.add('dynalite');
   return await original();
@@ -65,9 +74,11 @@ describe('lazily loaded AWS SDK packages', () => {
       new (await import('../../src/adapters/eks-nodegroups.ts')).AwsEksNodegroupTargets(),
       new (await import('../../src/adapters/tagging.ts')).AwsTagging(),
       new (await import('../../src/adapters/sts.ts')).AwsStartRole(),
+      new (await import('../../src/adapters/fis.ts')).AwsFis(),
+      new (await import('../../src/adapters/cloudwatch.ts')).AwsCloudWatch(),
     ];
     const targets = new AwsEc2Targets({ endpoint: ec2.url, credentials: CREDS });
-    expect(others).toHaveLength(7);
+    expect(others).toHaveLength(9);
     expect([...loaded]).toEqual([]);
 
     const arn = 'arn:aws:ec2:us-east-1:123456789012:instance/i-00000000000000001';
