@@ -6,28 +6,27 @@
  * answer (Auto Scaling does not fail the call for it). The tagging API's GetResources lists no Auto Scaling
  * groups (its API reference says so), so a target chosen by tags is resolved here, by the groups' tag filters.
  */
-import {
-  AutoScalingClient,
-  type AutoScalingGroup,
-  DescribeAutoScalingGroupsCommand,
-} from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingClient, AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import {
   type ResourceDescriptionPort,
   type TargetHealth,
   type TargetHealthPort,
   TargetReadError,
 } from '../core/target-health.ts';
-import { type AwsTarget, regionalClients } from './regional-clients.ts';
+import { type AwsTarget, type LazyClients, lazyRegionalClients } from './regional-clients.ts';
+
+/** The package, loaded on the first call (regional-clients.ts): only a FIS approval makes one. */
+const loadSdk = () => import('@aws-sdk/client-auto-scaling');
 
 const TYPE = 'aws:ec2:autoscaling-group';
 /** Auto Scaling takes at most 50 names per call at its default MaxRecords (50). */
 const PAGE = 50;
 
 export class AwsAutoScalingTargets implements ResourceDescriptionPort, TargetHealthPort {
-  private readonly client: (region: string) => AutoScalingClient;
+  private readonly client: LazyClients<Awaited<ReturnType<typeof loadSdk>>, AutoScalingClient>;
 
   constructor(o: AwsTarget = {}) {
-    this.client = regionalClients((config) => new AutoScalingClient(config), o);
+    this.client = lazyRegionalClients(loadSdk, (sdk, config) => new sdk.AutoScalingClient(config), o);
   }
 
   describes(resourceType: string): boolean {
@@ -90,8 +89,10 @@ export class AwsAutoScalingTargets implements ResourceDescriptionPort, TargetHea
     try {
       let NextToken: string | undefined;
       do {
-        const page = await this.client(region).send(
-          new DescribeAutoScalingGroupsCommand({ Filters, NextToken, IncludeInstances: false }),
+        const page = await this.client(region, (client, sdk) =>
+          client.send(
+            new sdk.DescribeAutoScalingGroupsCommand({ Filters, NextToken, IncludeInstances: false }),
+          ),
         );
         for (const g of page.AutoScalingGroups ?? [])
           if (g.AutoScalingGroupARN) out.push(g.AutoScalingGroupARN);
@@ -112,11 +113,13 @@ export class AwsAutoScalingTargets implements ResourceDescriptionPort, TargetHea
       for (let i = 0; i < names.length; i += PAGE) {
         let NextToken: string | undefined;
         do {
-          const page = await this.client(region).send(
-            new DescribeAutoScalingGroupsCommand({
-              AutoScalingGroupNames: names.slice(i, i + PAGE),
-              NextToken,
-            }),
+          const page = await this.client(region, (client, sdk) =>
+            client.send(
+              new sdk.DescribeAutoScalingGroupsCommand({
+                AutoScalingGroupNames: names.slice(i, i + PAGE),
+                NextToken,
+              }),
+            ),
           );
           for (const g of page.AutoScalingGroups ?? []) {
             const arn = g.AutoScalingGroupName ? byName.get(g.AutoScalingGroupName) : undefined;

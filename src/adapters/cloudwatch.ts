@@ -1,10 +1,5 @@
 /** AlarmPort over @aws-sdk/client-cloudwatch, one client per region (stop-condition alarms live in the experiment's region). */
-import {
-  type AlarmType,
-  CloudWatchClient,
-  DescribeAlarmHistoryCommand,
-  DescribeAlarmsCommand,
-} from '@aws-sdk/client-cloudwatch';
+import type { AlarmType, CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   AlarmError,
   type AlarmPort,
@@ -12,7 +7,10 @@ import {
   type AlarmStateChange,
   type AlarmStatus,
 } from '../core/alarms.ts';
-import { type AwsTarget, regionalClients } from './regional-clients.ts';
+import { type AwsTarget, type LazyClients, lazyRegionalClients } from './regional-clients.ts';
+
+/** The package, loaded on the first call (regional-clients.ts): a FIS approval's alarms or an alarm note's Investigate. */
+const loadSdk = () => import('@aws-sdk/client-cloudwatch');
 
 /** Without AlarmTypes, CloudWatch returns metric alarms only: a composite stop condition would look missing. */
 const EVERY_KIND: AlarmType[] = ['MetricAlarm', 'CompositeAlarm', 'LogAlarm'];
@@ -22,10 +20,10 @@ const PAGE = 100;
 export class AwsCloudWatch implements AlarmPort {
   /** `endpoint`/`credentials`: a local stand-in; otherwise the SDK's defaults (AWS_ENDPOINT_URL_CLOUDWATCH included). */
   constructor(o: AwsTarget = {}) {
-    this.client = regionalClients((config) => new CloudWatchClient(config), o);
+    this.client = lazyRegionalClients(loadSdk, (sdk, config) => new sdk.CloudWatchClient(config), o);
   }
 
-  private readonly client: (region: string) => CloudWatchClient;
+  private readonly client: LazyClients<Awaited<ReturnType<typeof loadSdk>>, CloudWatchClient>;
 
   async describeAlarms(region: string, names: readonly string[]): Promise<AlarmStatus[]> {
     const out: AlarmStatus[] = [];
@@ -34,13 +32,15 @@ export class AwsCloudWatch implements AlarmPort {
       for (let i = 0; i < unique.length; i += PAGE) {
         let NextToken: string | undefined;
         do {
-          const page = await this.client(region).send(
-            new DescribeAlarmsCommand({
-              AlarmNames: unique.slice(i, i + PAGE),
-              AlarmTypes: EVERY_KIND,
-              MaxRecords: PAGE,
-              NextToken,
-            }),
+          const page = await this.client(region, (client, sdk) =>
+            client.send(
+              new sdk.DescribeAlarmsCommand({
+                AlarmNames: unique.slice(i, i + PAGE),
+                AlarmTypes: EVERY_KIND,
+                MaxRecords: PAGE,
+                NextToken,
+              }),
+            ),
           );
           for (const a of page.MetricAlarms ?? []) out.push(status(a, 'metric'));
           for (const a of page.CompositeAlarms ?? []) out.push(status(a, 'composite'));
@@ -59,16 +59,18 @@ export class AwsCloudWatch implements AlarmPort {
     let NextToken: string | undefined;
     try {
       do {
-        const page = await this.client(region).send(
-          new DescribeAlarmHistoryCommand({
-            AlarmName: name,
-            AlarmTypes: EVERY_KIND,
-            HistoryItemType: 'StateUpdate',
-            StartDate: new Date(sinceMs),
-            ScanBy: 'TimestampAscending',
-            MaxRecords: PAGE,
-            NextToken,
-          }),
+        const page = await this.client(region, (client, sdk) =>
+          client.send(
+            new sdk.DescribeAlarmHistoryCommand({
+              AlarmName: name,
+              AlarmTypes: EVERY_KIND,
+              HistoryItemType: 'StateUpdate',
+              StartDate: new Date(sinceMs),
+              ScanBy: 'TimestampAscending',
+              MaxRecords: PAGE,
+              NextToken,
+            }),
+          ),
         );
         for (const h of page.AlarmHistoryItems ?? []) {
           // StartDate travels in whole seconds: drop what happened before `sinceMs` within that second.

@@ -5,29 +5,27 @@
  * One client per region. EC2 fails a whole call when one id no longer exists, so such a call is
  * repeated per instance to tell which ones are gone.
  */
-import {
-  DescribeInstanceStatusCommand,
-  DescribeInstancesCommand,
-  EC2Client,
-  type InstanceStatus,
-} from '@aws-sdk/client-ec2';
+import type { EC2Client, InstanceStatus } from '@aws-sdk/client-ec2';
 import {
   type ResourceDescriptionPort,
   type TargetHealth,
   type TargetHealthPort,
   TargetReadError,
 } from '../core/target-health.ts';
-import { type AwsTarget, regionalClients } from './regional-clients.ts';
+import { type AwsTarget, type LazyClients, lazyRegionalClients } from './regional-clients.ts';
+
+/** The EC2 package, loaded on the first call (regional-clients.ts): most bots never make one. */
+const loadSdk = () => import('@aws-sdk/client-ec2');
 
 const INSTANCE_TYPES = new Set(['aws:ec2:instance', 'aws:ec2:spot-instance']);
 /** DescribeInstanceStatus takes at most 100 explicit ids (DescribeInstances as many, same page). */
 const PAGE = 100;
 
 export class AwsEc2Targets implements ResourceDescriptionPort, TargetHealthPort {
-  private readonly client: (region: string) => EC2Client;
+  private readonly client: LazyClients<Awaited<ReturnType<typeof loadSdk>>, EC2Client>;
 
   constructor(o: AwsTarget = {}) {
-    this.client = regionalClients((config) => new EC2Client(config), o);
+    this.client = lazyRegionalClients(loadSdk, (sdk, config) => new sdk.EC2Client(config), o);
   }
 
   describes(resourceType: string): boolean {
@@ -53,7 +51,9 @@ export class AwsEc2Targets implements ResourceDescriptionPort, TargetHealthPort 
     // The tagging API lists every instance as `ec2:instance`; a Spot target holds only Spot Instances.
     const spotOnly = resourceType === 'aws:ec2:spot-instance';
     await this.perExisting(region, [...byId.keys()], async (ids) => {
-      const page = await this.client(region).send(new DescribeInstancesCommand({ InstanceIds: ids }));
+      const page = await this.client(region, (client, sdk) =>
+        client.send(new sdk.DescribeInstancesCommand({ InstanceIds: ids })),
+      );
       for (const r of page.Reservations ?? [])
         for (const i of r.Instances ?? [])
           if (i.InstanceId && byId.has(i.InstanceId) && (!spotOnly || i.InstanceLifecycle === 'spot'))
@@ -66,8 +66,8 @@ export class AwsEc2Targets implements ResourceDescriptionPort, TargetHealthPort 
     const byId = instanceIds(arns);
     const seen = new Map<string, InstanceStatus>();
     const gone = await this.perExisting(region, [...byId.keys()], async (ids) => {
-      const page = await this.client(region).send(
-        new DescribeInstanceStatusCommand({ InstanceIds: ids, IncludeAllInstances: true }),
+      const page = await this.client(region, (client, sdk) =>
+        client.send(new sdk.DescribeInstanceStatusCommand({ InstanceIds: ids, IncludeAllInstances: true })),
       );
       for (const s of page.InstanceStatuses ?? []) if (s.InstanceId) seen.set(s.InstanceId, s);
     });

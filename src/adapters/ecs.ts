@@ -5,19 +5,22 @@
  * names its `cluster` and `service` in its FIS parameters is checked through that service directly). A task
  * outside any service is healthy only while it runs.
  */
-import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, type Service } from '@aws-sdk/client-ecs';
+import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { type TargetHealth, type TargetHealthPort, TargetReadError } from '../core/target-health.ts';
-import { type AwsTarget, regionalClients } from './regional-clients.ts';
+import { type AwsTarget, type LazyClients, lazyRegionalClients } from './regional-clients.ts';
+
+/** The package, loaded on the first call (regional-clients.ts): only a FIS approval makes one. */
+const loadSdk = () => import('@aws-sdk/client-ecs');
 
 /** DescribeTasks takes at most 100 tasks, DescribeServices at most 10 services. */
 const TASK_PAGE = 100;
 const SERVICE_PAGE = 10;
 
 export class AwsEcsTargets implements TargetHealthPort {
-  private readonly client: (region: string) => ECSClient;
+  private readonly client: LazyClients<Awaited<ReturnType<typeof loadSdk>>, ECSClient>;
 
   constructor(o: AwsTarget = {}) {
-    this.client = regionalClients((config) => new ECSClient(config), o);
+    this.client = lazyRegionalClients(loadSdk, (sdk, config) => new sdk.ECSClient(config), o);
   }
 
   checksHealthOf(resourceType: string): boolean {
@@ -41,8 +44,8 @@ export class AwsEcsTargets implements TargetHealthPort {
       if (parameters?.service) want(parameters.cluster ?? 'default', parameters.service);
       for (const [cluster, tasks] of byCluster(arns)) {
         for (let i = 0; i < tasks.length; i += TASK_PAGE) {
-          const page = await this.client(region).send(
-            new DescribeTasksCommand({ cluster, tasks: tasks.slice(i, i + TASK_PAGE) }),
+          const page = await this.client(region, (client, sdk) =>
+            client.send(new sdk.DescribeTasksCommand({ cluster, tasks: tasks.slice(i, i + TASK_PAGE) })),
           );
           for (const t of page.tasks ?? []) {
             const service = t.group?.startsWith('service:') ? t.group.slice('service:'.length) : undefined;
@@ -65,8 +68,10 @@ export class AwsEcsTargets implements TargetHealthPort {
       for (const [cluster, names] of services) {
         const list = [...names];
         for (let i = 0; i < list.length; i += SERVICE_PAGE) {
-          const page = await this.client(region).send(
-            new DescribeServicesCommand({ cluster, services: list.slice(i, i + SERVICE_PAGE) }),
+          const page = await this.client(region, (client, sdk) =>
+            client.send(
+              new sdk.DescribeServicesCommand({ cluster, services: list.slice(i, i + SERVICE_PAGE) }),
+            ),
           );
           for (const s of page.services ?? []) out.push(serviceHealth(s));
           for (const f of page.failures ?? [])

@@ -6,17 +6,20 @@
  * a target is reported as not checkable rather than guessed). One call per node group; a node group or
  * cluster that no longer exists (ResourceNotFoundException) is absent.
  */
-import { DescribeNodegroupCommand, EKSClient, type Nodegroup } from '@aws-sdk/client-eks';
+import type { EKSClient, Nodegroup } from '@aws-sdk/client-eks';
 import type { TargetHealth } from '../core/target-health.ts';
 import { PerResourceTargets } from './per-resource-targets.ts';
-import { type AwsTarget, regionalClients } from './regional-clients.ts';
+import { type AwsTarget, type LazyClients, lazyRegionalClients } from './regional-clients.ts';
+
+/** The package, loaded on the first call (regional-clients.ts): only a FIS approval makes one. */
+const loadSdk = () => import('@aws-sdk/client-eks');
 
 export class AwsEksNodegroupTargets extends PerResourceTargets<Nodegroup> {
-  private readonly client: (region: string) => EKSClient;
+  private readonly client: LazyClients<Awaited<ReturnType<typeof loadSdk>>, EKSClient>;
 
   constructor(o: AwsTarget = {}) {
     super('aws:eks:nodegroup', 'EKS');
-    this.client = regionalClients((config) => new EKSClient(config), o);
+    this.client = lazyRegionalClients(loadSdk, (sdk, config) => new sdk.EKSClient(config), o);
   }
 
   protected verdict(g: Nodegroup): Omit<TargetHealth, 'arn'> {
@@ -32,8 +35,8 @@ export class AwsEksNodegroupTargets extends PerResourceTargets<Nodegroup> {
   protected async fetch(region: string, arn: string): Promise<Nodegroup | undefined> {
     const m = /:nodegroup\/([^/]+)\/([^/]+)\/[^/]+$/.exec(arn);
     if (!m) return undefined;
-    const out = await this.client(region).send(
-      new DescribeNodegroupCommand({ clusterName: m[1]!, nodegroupName: m[2]! }),
+    const out = await this.client(region, (client, sdk) =>
+      client.send(new sdk.DescribeNodegroupCommand({ clusterName: m[1]!, nodegroupName: m[2]! })),
     );
     const g = out.nodegroup;
     return g && (!g.nodegroupArn || g.nodegroupArn === arn) ? g : undefined;

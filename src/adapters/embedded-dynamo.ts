@@ -13,7 +13,6 @@ import {
   DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 
 export const EMBEDDED_TABLE = 'agentcore-slack-bot';
 export const EMBEDDED_CREDENTIALS = { accessKeyId: 'embedded', secretAccessKey: 'embedded' };
@@ -34,6 +33,9 @@ export async function startEmbeddedDynamo(
     path = resolve(dataDir, 'dynamodb');
     checkWritable(dataDir, path);
   }
+  // Imported here, not with this module: a bot given SESSIONS_TABLE (or another replica's store) never
+  // starts one, and dynalite with its LevelDB costs ~19 MB of RSS and ~3 MB of JS heap once loaded.
+  const { default: dynalite } = await import('dynalite');
   const server: Server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const gate = gateRequests(server);
   await new Promise<void>((res, rej) => {

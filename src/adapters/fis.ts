@@ -1,15 +1,5 @@
 /** FisPort over @aws-sdk/client-fis, one client per region (experiments run in the target's region). */
-import {
-  type Experiment,
-  FisClient,
-  GetExperimentCommand,
-  GetExperimentTemplateCommand,
-  ListExperimentsCommand,
-  ListTargetAccountConfigurationsCommand,
-  ResourceNotFoundException,
-  StartExperimentCommand,
-  StopExperimentCommand,
-} from '@aws-sdk/client-fis';
+import type { Experiment, FisClient } from '@aws-sdk/client-fis';
 import {
   type FisDefinition,
   FisError,
@@ -19,9 +9,15 @@ import {
   type FisTargetAccount,
   type FisTemplate,
 } from '../core/fis.ts';
+import { lazyImport } from './regional-clients.ts';
+
+/** The package, loaded on the first call (regional-clients.ts): only a FIS approval makes one. */
+const loadSdk = () => import('@aws-sdk/client-fis');
+type FisSdk = Awaited<ReturnType<typeof loadSdk>>;
 
 export class AwsFis implements FisPort {
   private readonly clients = new Map<string, FisClient>();
+  private readonly sdk = lazyImport(loadSdk);
 
   /** `endpoint`/`credentials`: the local sandbox's FIS emulator; otherwise the SDK's defaults. */
   constructor(
@@ -33,7 +29,9 @@ export class AwsFis implements FisPort {
 
   async getTemplate(region: string, templateId: string): Promise<FisTemplate | undefined> {
     try {
-      const out = await this.client(region).send(new GetExperimentTemplateCommand({ id: templateId }));
+      const out = await this.call(region, (client, sdk) =>
+        client.send(new sdk.GetExperimentTemplateCommand({ id: templateId })),
+      );
       const t = out.experimentTemplate;
       if (!t?.id) return undefined;
       return {
@@ -48,7 +46,7 @@ export class AwsFis implements FisPort {
         experimentOptions: t.experimentOptions as Record<string, string> | undefined,
       };
     } catch (err) {
-      if (err instanceof ResourceNotFoundException) return undefined;
+      if (notFound(err)) return undefined;
       throw toFisError(err);
     }
   }
@@ -60,39 +58,45 @@ export class AwsFis implements FisPort {
     tags: Record<string, string>,
     credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken: string },
   ): Promise<FisExperiment> {
-    // A one-off client for the scoped session: its credentials serve this one start and are dropped.
-    const client = credentials
-      ? this.newClient(region, {
-          accessKeyId: credentials.accessKeyId,
-          secretAccessKey: credentials.secretAccessKey,
-          sessionToken: credentials.sessionToken,
-        })
-      : this.client(region);
+    let client: FisClient | undefined;
     try {
+      const sdk = await this.sdk();
+      // A one-off client for the scoped session: its credentials serve this one start and are dropped.
+      client = credentials
+        ? this.newClient(sdk, region, {
+            accessKeyId: credentials.accessKeyId,
+            secretAccessKey: credentials.secretAccessKey,
+            sessionToken: credentials.sessionToken,
+          })
+        : this.client(sdk, region);
       const out = await client.send(
-        new StartExperimentCommand({ experimentTemplateId: templateId, clientToken, tags }),
+        new sdk.StartExperimentCommand({ experimentTemplateId: templateId, clientToken, tags }),
       );
       return toExperiment(out.experiment);
     } catch (err) {
       throw toFisError(err);
     } finally {
-      if (credentials) client.destroy();
+      if (credentials) client?.destroy();
     }
   }
 
   async getExperiment(region: string, experimentId: string): Promise<FisExperiment | undefined> {
     try {
-      const out = await this.client(region).send(new GetExperimentCommand({ id: experimentId }));
+      const out = await this.call(region, (client, sdk) =>
+        client.send(new sdk.GetExperimentCommand({ id: experimentId })),
+      );
       return toExperiment(out.experiment);
     } catch (err) {
-      if (err instanceof ResourceNotFoundException) return undefined;
+      if (notFound(err)) return undefined;
       throw toFisError(err);
     }
   }
 
   async stopExperiment(region: string, experimentId: string): Promise<FisExperiment> {
     try {
-      const out = await this.client(region).send(new StopExperimentCommand({ id: experimentId }));
+      const out = await this.call(region, (client, sdk) =>
+        client.send(new sdk.StopExperimentCommand({ id: experimentId })),
+      );
       return toExperiment(out.experiment);
     } catch (err) {
       throw toFisError(err);
@@ -106,8 +110,8 @@ export class AwsFis implements FisPort {
     let nextToken: string | undefined;
     try {
       do {
-        const page = await this.client(region).send(
-          new ListExperimentsCommand({ maxResults: 100, nextToken }),
+        const page = await this.call(region, (client, sdk) =>
+          client.send(new sdk.ListExperimentsCommand({ maxResults: 100, nextToken })),
         );
         for (const e of page.experiments ?? []) {
           if (!e.id || e.tags?.[tagKey] === undefined) continue;
@@ -133,12 +137,14 @@ export class AwsFis implements FisPort {
     let nextToken: string | undefined;
     try {
       do {
-        const page = await this.client(region).send(
-          new ListTargetAccountConfigurationsCommand({
-            experimentTemplateId: templateId,
-            maxResults: 100,
-            nextToken,
-          }),
+        const page = await this.call(region, (client, sdk) =>
+          client.send(
+            new sdk.ListTargetAccountConfigurationsCommand({
+              experimentTemplateId: templateId,
+              maxResults: 100,
+              nextToken,
+            }),
+          ),
         );
         for (const c of page.targetAccountConfigurations ?? []) {
           if (!c.accountId) continue;
@@ -167,8 +173,8 @@ export class AwsFis implements FisPort {
     let nextToken: string | undefined;
     try {
       do {
-        const out = await this.client(region).send(
-          new ListExperimentsCommand({ maxResults: 100, nextToken }),
+        const out = await this.call(region, (client, sdk) =>
+          client.send(new sdk.ListExperimentsCommand({ maxResults: 100, nextToken })),
         );
         for (const e of out.experiments ?? []) {
           if (e.id && e.experimentTemplateId === templateId && e.tags?.[tag.key] === tag.value)
@@ -187,20 +193,27 @@ export class AwsFis implements FisPort {
     return found;
   }
 
-  private client(region: string): FisClient {
+  /** One call through the region's client, with the package's command classes. */
+  private async call<T>(region: string, fn: (client: FisClient, sdk: FisSdk) => Promise<T>): Promise<T> {
+    const sdk = await this.sdk();
+    return fn(this.client(sdk, region), sdk);
+  }
+
+  private client(sdk: FisSdk, region: string): FisClient {
     let c = this.clients.get(region);
     if (!c) {
-      c = this.newClient(region, this.o.credentials);
+      c = this.newClient(sdk, region, this.o.credentials);
       this.clients.set(region, c);
     }
     return c;
   }
 
   private newClient(
+    sdk: FisSdk,
     region: string,
     credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined,
   ): FisClient {
-    return new FisClient({
+    return new sdk.FisClient({
       region,
       maxAttempts: 3,
       ...(this.o.endpoint ? { endpoint: this.o.endpoint } : {}),
@@ -231,6 +244,11 @@ function toExperiment(e: Experiment | undefined): FisExperiment {
     ...(e.tags ? { tags: e.tags } : {}),
     ...(definition ? { definition } : {}),
   };
+}
+
+/** FIS's ResourceNotFoundException (the SDK names its modeled errors; the class is in the lazily loaded package). */
+function notFound(err: unknown): boolean {
+  return (err as { name?: string } | undefined)?.name === 'ResourceNotFoundException';
 }
 
 function toFisError(err: unknown): FisError {

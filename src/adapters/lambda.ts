@@ -7,21 +7,20 @@
  * function, by its ARN (a version or alias suffix included); a function that no longer exists
  * (ResourceNotFoundException) is absent.
  */
-import {
-  type FunctionConfiguration,
-  GetFunctionConfigurationCommand,
-  LambdaClient,
-} from '@aws-sdk/client-lambda';
+import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import type { TargetHealth } from '../core/target-health.ts';
 import { PerResourceTargets } from './per-resource-targets.ts';
-import { type AwsTarget, regionalClients } from './regional-clients.ts';
+import { type AwsTarget, type LazyClients, lazyRegionalClients } from './regional-clients.ts';
+
+/** The package, loaded on the first call (regional-clients.ts): only a FIS approval makes one. */
+const loadSdk = () => import('@aws-sdk/client-lambda');
 
 export class AwsLambdaTargets extends PerResourceTargets<FunctionConfiguration> {
-  private readonly client: (region: string) => LambdaClient;
+  private readonly client: LazyClients<Awaited<ReturnType<typeof loadSdk>>, LambdaClient>;
 
   constructor(o: AwsTarget = {}) {
     super('aws:lambda:function', 'Lambda');
-    this.client = regionalClients((config) => new LambdaClient(config), o);
+    this.client = lazyRegionalClients(loadSdk, (sdk, config) => new sdk.LambdaClient(config), o);
   }
 
   protected verdict(f: FunctionConfiguration): Omit<TargetHealth, 'arn'> {
@@ -40,6 +39,8 @@ export class AwsLambdaTargets extends PerResourceTargets<FunctionConfiguration> 
 
   protected async fetch(region: string, arn: string): Promise<FunctionConfiguration | undefined> {
     if (!/:function:[^:]+(:[^:]+)?$/.test(arn)) return undefined;
-    return this.client(region).send(new GetFunctionConfigurationCommand({ FunctionName: arn }));
+    return this.client(region, (client, sdk) =>
+      client.send(new sdk.GetFunctionConfigurationCommand({ FunctionName: arn })),
+    );
   }
 }

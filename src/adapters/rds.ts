@@ -10,21 +10,17 @@
  * those and every member instance is too, with a writer among them. Anything else is named as RDS says it
  * (`rebooting`, `failing-over`, `stopped`, …); a resource RDS no longer knows "does not exist any more".
  */
-import {
-  type DBCluster,
-  type DBInstance,
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
-  type Filter,
-  RDSClient,
-} from '@aws-sdk/client-rds';
+import type { DBCluster, DBInstance, Filter, RDSClient } from '@aws-sdk/client-rds';
 import {
   type ResourceDescriptionPort,
   type TargetHealth,
   type TargetHealthPort,
   TargetReadError,
 } from '../core/target-health.ts';
-import { type AwsTarget, regionalClients } from './regional-clients.ts';
+import { type AwsTarget, type LazyClients, lazyRegionalClients } from './regional-clients.ts';
+
+/** The package, loaded on the first call (regional-clients.ts): only a FIS approval makes one. */
+const loadSdk = () => import('@aws-sdk/client-rds');
 
 const INSTANCE = 'aws:rds:db';
 const CLUSTER = 'aws:rds:cluster';
@@ -34,10 +30,10 @@ const SERVING = new Set(['available', 'storage-optimization']);
 const GONE = 'does not exist any more';
 
 export class AwsRdsTargets implements ResourceDescriptionPort, TargetHealthPort {
-  private readonly client: (region: string) => RDSClient;
+  private readonly client: LazyClients<Awaited<ReturnType<typeof loadSdk>>, RDSClient>;
 
   constructor(o: AwsTarget = {}) {
-    this.client = regionalClients((config) => new RDSClient(config), o);
+    this.client = lazyRegionalClients(loadSdk, (sdk, config) => new sdk.RDSClient(config), o);
   }
 
   describes(resourceType: string): boolean {
@@ -105,8 +101,10 @@ export class AwsRdsTargets implements ResourceDescriptionPort, TargetHealthPort 
   private async instances(region: string, filter: string, ids: string[]): Promise<Map<string, DBInstance>> {
     const out = new Map<string, DBInstance>();
     await this.pages(region, ids, async (Filters, Marker) => {
-      const page = await this.client(region).send(
-        new DescribeDBInstancesCommand({ Filters: [{ Name: filter, Values: Filters }], Marker }),
+      const page = await this.client(region, (client, sdk) =>
+        client.send(
+          new sdk.DescribeDBInstancesCommand({ Filters: [{ Name: filter, Values: Filters }], Marker }),
+        ),
       );
       for (const i of page.DBInstances ?? [])
         if (i.DBInstanceIdentifier) out.set(i.DBInstanceIdentifier.toLowerCase(), i);
@@ -119,8 +117,8 @@ export class AwsRdsTargets implements ResourceDescriptionPort, TargetHealthPort 
     const out = new Map<string, DBCluster>();
     await this.pages(region, ids, async (Values, Marker) => {
       const filters: Filter[] = [{ Name: 'db-cluster-id', Values }];
-      const page = await this.client(region).send(
-        new DescribeDBClustersCommand({ Filters: filters, Marker }),
+      const page = await this.client(region, (client, sdk) =>
+        client.send(new sdk.DescribeDBClustersCommand({ Filters: filters, Marker })),
       );
       for (const c of page.DBClusters ?? [])
         if (c.DBClusterIdentifier) out.set(c.DBClusterIdentifier.toLowerCase(), c);

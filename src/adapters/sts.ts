@@ -1,7 +1,10 @@
 /** StartRolePort over @aws-sdk/client-sts AssumeRole (the regional STS endpoint of the experiment's region). */
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { type ScopedCredentials, StartRoleError, type StartRolePort } from '../core/start-role.ts';
-import { type AwsTarget, regionalClients } from './regional-clients.ts';
+import { type AwsTarget, type LazyClients, lazyRegionalClients } from './regional-clients.ts';
+
+/** The package, loaded on the first call (regional-clients.ts): only a FIS approval makes one. */
+const loadSdk = () => import('@aws-sdk/client-sts');
 
 /** The shortest session STS allows: the credentials serve one StartExperiment call. */
 const SESSION_SECONDS = 900;
@@ -9,21 +12,23 @@ const SESSION_SECONDS = 900;
 export class AwsStartRole implements StartRolePort {
   /** `endpoint`/`credentials`: a local stand-in; otherwise the SDK's defaults (AWS_ENDPOINT_URL_STS included). */
   constructor(o: AwsTarget = {}) {
-    this.client = regionalClients((config) => new STSClient(config), o);
+    this.client = lazyRegionalClients(loadSdk, (sdk, config) => new sdk.STSClient(config), o);
   }
 
-  private readonly client: (region: string) => STSClient;
+  private readonly client: LazyClients<Awaited<ReturnType<typeof loadSdk>>, STSClient>;
 
   async assume(input: Parameters<StartRolePort['assume']>[0]): Promise<ScopedCredentials> {
     try {
-      const out = await this.client(input.region).send(
-        new AssumeRoleCommand({
-          RoleArn: input.roleArn,
-          RoleSessionName: input.sessionName,
-          SourceIdentity: input.sourceIdentity,
-          Policy: input.sessionPolicy,
-          DurationSeconds: SESSION_SECONDS,
-        }),
+      const out = await this.client(input.region, (client, sdk) =>
+        client.send(
+          new sdk.AssumeRoleCommand({
+            RoleArn: input.roleArn,
+            RoleSessionName: input.sessionName,
+            SourceIdentity: input.sourceIdentity,
+            Policy: input.sessionPolicy,
+            DurationSeconds: SESSION_SECONDS,
+          }),
+        ),
       );
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
