@@ -35,7 +35,7 @@ export function regionalClients<C>(
   };
 }
 
-/** A region's client and its package's command classes, for one call: `clients(region, (c, m) => c.send(new m.XCommand(…)))`. */
+/** A region's client and its package's exports (the command classes), for one call. */
 export type LazyClients<M, C> = <T>(region: string, call: (client: C, sdk: M) => Promise<T>) => Promise<T>;
 
 /**

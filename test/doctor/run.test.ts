@@ -150,7 +150,7 @@ describe('the bot-call list', () => {
     const dir = path.resolve(import.meta.dirname, '../../src/adapters');
     const sent = new Set<string>();
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts') && x !== 'embedded-dynamo.ts'))
-      for (const m of readFileSync(path.join(dir, f), 'utf8').matchAll(/new (\w+Command)\(/g))
+      for (const m of readFileSync(path.join(dir, f), 'utf8').matchAll(/new (?:\w+\.)?(\w+Command)\(/g))
         sent.add(m[1]!);
     expect([...sent].filter((c) => !(c in BOT_COMMANDS))).toEqual([]);
   });
