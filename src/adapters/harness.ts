@@ -24,6 +24,7 @@ import type { HarnessInvocation, HarnessPort, InlineTool } from '../core/ports.t
 import type { RenderedTool } from '../harness-catalog.ts';
 import { toFailure } from './harness-errors.ts';
 import { foldHarnessStream } from './harness-fold.ts';
+import { releaseRequestBodies } from './harness-request-body.ts';
 import { pacerFor, waitInQueue } from './harness-start-pacer.ts';
 import { keepAliveAgents } from './keep-alive-agents.ts';
 
@@ -72,6 +73,7 @@ export class AgentCoreHarness implements HarnessPort {
         ...keepAliveAgents(),
       }),
     });
+    releaseRequestBodies(this.client);
   }
 
   async stopSession(runtimeSessionId: string): Promise<void> {
