@@ -165,8 +165,13 @@ export class AgentCoreHarness implements HarnessPort {
       }
       // Delegated, not re-yielded: a for-await here was one more async-generator hop (promises and
       // microtasks) on every delta of every run, ~1,000 a run.
-      yield* foldHarnessStream(stream, combined, signal, (stopReason) =>
-        this.o.log.debug({ sessionId: inv.runtimeSessionId, stopReason }, 'harness turn completed'),
+      yield* foldHarnessStream(
+        stream,
+        combined,
+        signal,
+        (stopReason) =>
+          this.o.log.debug({ sessionId: inv.runtimeSessionId, stopReason }, 'harness turn completed'),
+        !!inv.inlineTools?.length,
       );
     } finally {
       clearTimeout(timer);
