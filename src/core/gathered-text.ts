@@ -1,10 +1,11 @@
 /**
  * Text built from many small deltas. `a += b` for each ~20-character delta makes V8 keep a rope of
  * one node and one small string per delta until something reads the whole text: about 3.5 times the
- * text's size. A run keeps its answer three times while it streams (as written and as shown in
- * reply-answer.ts, and the assistant message the harness adapter keeps for a resume), which with
- * 1,000 runs in flight was most of the bot's memory. Deltas are gathered and joined in blocks
- * instead, so the rope has one node per block.
+ * text's size. A run keeps its answer while it streams (as written in reply-answer.ts, which shares
+ * it with the shown text unless the Markdown rewriter changed something, and the assistant message the
+ * harness adapter keeps when a resume after inline calls may need it), which with 1,000 runs in flight
+ * was most of the bot's memory. Deltas are gathered and joined in blocks instead, so the rope has one
+ * node per block.
  */
 export class GatheredText {
   private joined = '';
