@@ -10,6 +10,7 @@
  * reply, edited as budget allows, and spills again when its edits fall behind. The final posts the
  * rest of the text with the footer and takes the head's controls away with one edit.
  */
+import { ownCopy } from './gathered-text.ts';
 import type { SlackMessage } from './ports.ts';
 import type { EditHost } from './reply-edit-host.ts';
 import { SPILL_AFTER_MS, SPILL_GAP_MS, spillDecision } from './reply-spill.ts';
@@ -182,7 +183,8 @@ export class Spill {
     const text = this.h.text();
     const end = this.cutAt();
     const shown = text.slice(e.frozen, end);
-    const body = renderOpen(shown, e.reopen);
+    // Kept for the run's life: a string of its own, not a slice that keeps the whole answer as it is now.
+    const body = ownCopy(renderOpen(shown, e.reopen));
     const ts = this.h.currentTs();
     if (this.spilled) {
       this.frozenBodies.set(ts, body);
