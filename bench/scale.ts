@@ -42,7 +42,7 @@ export function scaleCapS(workspaces: number, perWorkspace: number, chars: numbe
 /** InvokeHarness starts per second the harness admits (the emulator's and the service's default), as the bot paces them. */
 export const HARNESS_ADMISSIONS_PER_SECOND = 25;
 
-/** `heapSnapshotDir`: the bot writes heap snapshots there at `heapSnapshotAtS` seconds after the burst. */
+/** `heapSnapshotDir`: the bot writes a heap snapshot there before the burst and at `heapSnapshotAtS` seconds after it. */
 export async function scaleScenario(
   workspaces: number,
   perWorkspace: number,
@@ -77,6 +77,8 @@ export async function scaleScenario(
     s.connectApp({ url: `http://127.0.0.1:${ports[w]}/slack/events`, signingSecret: SIGNING_SECRET });
   await st.dynamo.reset();
   const before = await ask<Usage>(child, 'usage');
+  // The idle heap, to set the snapshots taken during the burst against.
+  if (diag.heapSnapshotDir) await ask(child, 'heap-snapshot');
   await ask(child, 'diag-reset');
   const benchCpu0 = process.cpuUsage();
   const cpuWait0 = cpuWaitUs();

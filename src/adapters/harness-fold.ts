@@ -12,6 +12,8 @@
  *   before_tool_call event of a hook is taken to be about the response's n-th tool call. An inline
  *   call a hook denied is never handed to the bot, so it leaves the pending list.
  * - Error members can arrive as events; a stream without a final messageStop is a failure.
+ * - The assistant message keeps its text only when the invocation offered inline functions (only
+ *   they leave a turn waiting to be resumed with it).
  */
 import type { InvokeHarnessStreamOutput } from '@aws-sdk/client-bedrock-agentcore';
 import type { AgentEvent, HookStage, PendingToolCall, ToolKind } from '../core/events.ts';
@@ -44,6 +46,12 @@ export async function* foldHarnessStream(
   combined: AbortSignal,
   signal: AbortSignal | undefined,
   onCompleted?: (stopReason: string) => void,
+  /**
+   * The assistant message is only replayed to answer inline calls (a resume): an invocation that
+   * offered no inline function cannot end waiting on one, so its message need not carry the text
+   * (with 1,000 runs streaming, a third copy of every answer in the bot's memory).
+   */
+  keepAssistantText = true,
 ): AsyncIterable<AgentEvent> {
   let role: string | undefined;
   let lastStop: string | undefined;
@@ -155,7 +163,7 @@ export async function* foldHarnessStream(
         const idx = ev.contentBlockDelta.contentBlockIndex ?? 0;
         const delta = ev.contentBlockDelta.delta;
         if (delta?.text !== undefined && role === 'assistant') {
-          assistantText.add(delta.text);
+          if (keepAssistantText) assistantText.add(delta.text);
           wroteText = true;
           endsWithNewline = delta.text.endsWith('\n');
           yield { type: 'text', text: delta.text };

@@ -24,6 +24,7 @@ import type { HarnessInvocation, HarnessPort, InlineTool } from '../core/ports.t
 import type { RenderedTool } from '../harness-catalog.ts';
 import { toFailure } from './harness-errors.ts';
 import { foldHarnessStream } from './harness-fold.ts';
+import { releaseRequestBodies } from './harness-request-body.ts';
 import { pacerFor, waitInQueue } from './harness-start-pacer.ts';
 import { keepAliveAgents } from './keep-alive-agents.ts';
 
@@ -72,6 +73,7 @@ export class AgentCoreHarness implements HarnessPort {
         ...keepAliveAgents(),
       }),
     });
+    releaseRequestBodies(this.client);
   }
 
   async stopSession(runtimeSessionId: string): Promise<void> {
@@ -163,8 +165,13 @@ export class AgentCoreHarness implements HarnessPort {
       }
       // Delegated, not re-yielded: a for-await here was one more async-generator hop (promises and
       // microtasks) on every delta of every run, ~1,000 a run.
-      yield* foldHarnessStream(stream, combined, signal, (stopReason) =>
-        this.o.log.debug({ sessionId: inv.runtimeSessionId, stopReason }, 'harness turn completed'),
+      yield* foldHarnessStream(
+        stream,
+        combined,
+        signal,
+        (stopReason) =>
+          this.o.log.debug({ sessionId: inv.runtimeSessionId, stopReason }, 'harness turn completed'),
+        !!inv.inlineTools?.length,
       );
     } finally {
       clearTimeout(timer);

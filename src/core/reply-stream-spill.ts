@@ -11,6 +11,7 @@
  * rest of the text with the footer and takes the head's controls away with one edit (the head's own
  * edits are in reply-spill-head.ts, where an edit may end while a word is written in reply-held-word.ts).
  */
+import { ownCopy } from './gathered-text.ts';
 import type { SlackMessage } from './ports.ts';
 import type { EditHost } from './reply-edit-host.ts';
 import type { HeldWord } from './reply-held-word.ts';
@@ -180,7 +181,8 @@ export class Spill {
     const moved = start < shownEnd && (!this.spilled || start > e.frozen);
     const end = moved ? start : shownEnd;
     const shown = text.slice(e.frozen, end);
-    const body = renderOpen(shown, e.reopen);
+    // Kept for the run's life: a string of its own, not a slice that keeps the whole answer as it is now.
+    const body = ownCopy(renderOpen(shown, e.reopen));
     const ts = this.h.currentTs();
     if (this.spilled) {
       this.frozenBodies.set(ts, body);
