@@ -163,7 +163,8 @@ function commandsSent(): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const file of readdirSync(ADAPTERS).filter((f) => f.endsWith('.ts') && !LOCAL_ONLY.has(f))) {
     const src = readFileSync(path.join(ADAPTERS, file), 'utf8');
-    for (const m of src.matchAll(/new (?:\w+\.)?(\w+Command)\(/g)) out.set(m[1]!, [...(out.get(m[1]!) ?? []), file]);
+    for (const m of src.matchAll(/new (?:\w+\.)?(\w+Command)\(/g))
+      out.set(m[1]!, [...(out.get(m[1]!) ?? []), file]);
   }
   return out;
 }
